@@ -84,8 +84,10 @@ export interface ObjectRuntime {
   instances(): number[];
   /** Sends a message to another actor (by name) — the only way objects reach the rest of the device. */
   emit(to: string, message: { type: string; [k: string]: unknown }): void;
-  /** Asks for an LwM2M Send (POST /dp) of these paths. */
+  /** Asks for an LwM2M Send (POST /dp) of these paths' current values (fire-and-forget). */
   send(paths: readonly Path[]): void;
+  /** Request/response to another actor by name (e.g. `request('client', { type: 'lwm2m.send', records })`). */
+  request<R = unknown>(to: string, message: { type: string; [k: string]: unknown }, opts?: { timeoutMs?: number }): Promise<R>;
   /** Module logger for this object. */
   log: { info(o: object | string, msg?: string): void; warn(o: object | string, msg?: string): void; error(o: object | string, msg?: string): void; debug(o: object | string, msg?: string): void };
   /** This object's configuration section (from the config file / plugin config). */
@@ -111,6 +113,8 @@ export interface ObjectSpec {
   execute?(t: HookTarget, args: string, rt: ObjectRuntime): MaybePromise<void | Status>;
   create?(instanceId: number, values: ReadonlyMap<number, ResourceValue>, rt: ObjectRuntime): MaybePromise<void | Status>;
   delete?(instanceId: number, rt: ObjectRuntime): MaybePromise<void | Status>;
+  /** A message from another actor (e.g. 'meter.reading' for object 3424, 'connectivity.update' for object 4). */
+  receive?(msg: { type: string; [k: string]: unknown }, rt: ObjectRuntime): MaybePromise<unknown>;
 }
 
 /** Identity helper that gives plugin authors type checking: `export default defineObject({...})`. */
