@@ -5,8 +5,10 @@ SYS_STAMP := node_modules/.stamp-system
 
 .PHONY: run test lint bench build deps system clean diagram dev-server
 
+# npm install, not npm ci: the registry mirror lacks some optional per-platform prebuilds (cbor-extract,
+# node-aead-crypto), which npm ci counts as a lock-file mismatch; npm install follows the lock and skips them.
 $(NPM_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
 deps: $(NPM_STAMP)
