@@ -20,7 +20,7 @@ export function parseLinks(s: string): Link[] {
   const out: Link[] = [];
   let i = 0;
   const fail = (why: string): never => { throw new CodedError('FORMAT_DECODE', `link format at ${i}: ${why}`); };
-  const skipWs = (): void => { while (i < s.length && /\s/.test(s[i]!)) i++; };
+  const skipWs = (): void => { while (i < s.length && /\s/.test(s[i])) i++; };
   skipWs();
   if (i >= s.length) return out;
   for (;;) {
@@ -34,7 +34,7 @@ export function parseLinks(s: string): Link[] {
       i++;
       const m = /^([A-Za-z0-9!#$&+\-.^_`|~*]+)/.exec(s.slice(i));
       if (!m) fail('bad parameter name');
-      const key = m![1]!;
+      const key = m![1];
       i += key.length;
       if (s[i] === '=') {
         i++;

@@ -9,7 +9,7 @@ type Tree = Map<number | string, CborValue>;
 
 function cborValue(v: LwValue): CborValue {
   if (isObjLnk(v)) return `${v.objectId}:${v.instanceId}`;
-  return v as CborValue;
+  return v;
 }
 
 export function encodeLwm2mCbor(records: readonly LwRecord[], _ctx: CodecContext): Uint8Array {
@@ -48,7 +48,7 @@ export function decodeLwm2mCbor(payload: Uint8Array, ctx: CodecContext): LwRecor
 
 function toValue(v: unknown, path: number[], ctx: CodecContext): LwValue {
   if (path.length < 3) throw new CodedError('FORMAT_DECODE', 'LwM2M CBOR value above resource level');
-  const type = ctx.typeOf(path[0]!, path[2]!);
+  const type = ctx.typeOf(path[0], path[2]);
   if (type === 'objlnk' && typeof v === 'string') {
     const m = /^(\d{1,5}):(\d{1,5})$/.exec(v);
     if (!m) throw new CodedError('FORMAT_DECODE', 'object link is not oid:iid');

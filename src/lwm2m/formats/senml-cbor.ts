@@ -14,7 +14,7 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, int64AsTy
 export function encodeSenmlCbor(records: readonly LwRecord[], ctx: CodecContext): Uint8Array {
   const pack: CborValue[] = toSenml(records, ctx).map((e) => {
     const m = new Map<number | string, CborValue>();
-    for (const [k, v] of Object.entries(e)) m.set(LABELS[k]!, v as CborValue);
+    for (const [k, v] of Object.entries(e)) m.set(LABELS[k], v as CborValue);
     return m;
   });
   return encodeCbor(pack);
@@ -40,7 +40,7 @@ function parse(payload: Uint8Array): SenmlEntry[] {
       if (name === undefined) continue; // unknown labels are ignored (RFC 8428 §12)
       e[name] = v instanceof Uint8Array ? new Uint8Array(v) : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
     }
-    return e as SenmlEntry;
+    return e;
   });
 }
 

@@ -30,7 +30,7 @@ function parse(payload: Uint8Array): SenmlEntry[] {
       if (typeof e.vd !== 'string' || !/^[A-Za-z0-9_\-+/]*=*$/.test(e.vd)) throw new CodedError('FORMAT_DECODE', 'vd is not base64');
       e.vd = new Uint8Array(Buffer.from(e.vd, 'base64url'));
     }
-    return e as SenmlEntry;
+    return e;
   });
 }
 

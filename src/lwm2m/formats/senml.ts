@@ -34,14 +34,14 @@ export function toSenml(records: readonly LwRecord[], ctx: CodecContext): SenmlE
       if (baseTime === undefined) { baseTime = r.time; e.bt = r.time; }
       else if (r.time !== baseTime) e.t = r.time - baseTime;
     }
-    setValue(e, r.value, ctx.typeOf(r.path[0]!, r.path[2]!));
+    setValue(e, r.value, ctx.typeOf(r.path[0], r.path[2]));
     out.push(e);
   });
   return out;
 }
 
 function commonPrefix(paths: readonly (readonly number[])[], base: readonly number[]): number[] {
-  let p = [...paths[0]!];
+  let p = [...paths[0]];
   for (const q of paths) {
     let i = 0;
     while (i < p.length && i < q.length && p[i] === q[i]) i++;
@@ -103,7 +103,7 @@ function parsePathOrThrow(name: string): number[] {
 }
 
 function decodeValue(e: SenmlEntry, path: readonly number[], ctx: CodecContext): LwValue {
-  const type = path.length >= 3 ? ctx.typeOf(path[0]!, path[2]!) : undefined;
+  const type = path.length >= 3 ? ctx.typeOf(path[0], path[2]) : undefined;
   if (e.vb !== undefined) { if (typeof e.vb !== 'boolean') throw new CodedError('FORMAT_DECODE', 'vb is not a boolean'); return e.vb; }
   if (e.vs !== undefined) { if (typeof e.vs !== 'string') throw new CodedError('FORMAT_DECODE', 'vs is not a string'); return e.vs; }
   if (e.vd !== undefined) { if (!(e.vd instanceof Uint8Array)) throw new CodedError('FORMAT_DECODE', 'vd is not bytes'); return e.vd; }

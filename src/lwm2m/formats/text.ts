@@ -6,7 +6,7 @@ import { textToValue, valueToText } from './value.js';
 
 function single(records: readonly LwRecord[], what: string): LwRecord {
   if (records.length !== 1) throw new CodedError('FORMAT_ENCODE', `${what} carries exactly one value (got ${records.length})`);
-  return records[0]!;
+  return records[0];
 }
 
 function target(ctx: CodecContext, what: string): readonly number[] {
@@ -21,7 +21,7 @@ export function encodeText(records: readonly LwRecord[]): Uint8Array {
 export function decodeText(payload: Uint8Array, ctx: CodecContext): LwRecord[] {
   const p = target(ctx, 'plain text');
   const s = Buffer.from(payload).toString('utf8');
-  return [{ path: p, value: textToValue(s, ctx.typeOf(p[0]!, p[2]!)) }];
+  return [{ path: p, value: textToValue(s, ctx.typeOf(p[0], p[2])) }];
 }
 
 export function encodeOpaque(records: readonly LwRecord[]): Uint8Array {
@@ -32,7 +32,7 @@ export function encodeOpaque(records: readonly LwRecord[]): Uint8Array {
 
 export function decodeOpaque(payload: Uint8Array, ctx: CodecContext): LwRecord[] {
   const p = target(ctx, 'opaque');
-  const type = ctx.typeOf(p[0]!, p[2]!);
+  const type = ctx.typeOf(p[0], p[2]);
   if (type !== undefined && type !== 'opaque') throw new CodedError('FORMAT_UNSUPPORTED', 'opaque format for a non-opaque resource');
   return [{ path: p, value: new Uint8Array(payload) }];
 }

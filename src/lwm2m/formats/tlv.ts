@@ -68,7 +68,7 @@ export function decodeTlvValue(b: Buffer, type: ResourceType | undefined): LwVal
       if (b.length === 8) return b.readDoubleBE();
       throw new CodedError('FORMAT_DECODE', `float of ${b.length} bytes`);
     case 'boolean':
-      if (b.length !== 1 || b[0]! > 1) throw new CodedError('FORMAT_DECODE', 'boolean must be one byte 0 or 1');
+      if (b.length !== 1 || b[0] > 1) throw new CodedError('FORMAT_DECODE', 'boolean must be one byte 0 or 1');
       return b[0] === 1;
     case 'objlnk':
       if (b.length !== 4) throw new CodedError('FORMAT_DECODE', 'object link must be 4 bytes');
@@ -86,10 +86,10 @@ export function encodeTlv(records: readonly LwRecord[], ctx: CodecContext): Uint
   for (const r of records) {
     if (r.path.length < 3) throw new CodedError('FORMAT_ENCODE', 'TLV records need resource paths');
     objectId ??= r.path[0];
-    let inst = byInst.get(r.path[1]!);
-    if (!inst) byInst.set(r.path[1]!, (inst = new Map()));
-    let res = inst.get(r.path[2]!);
-    if (!res) inst.set(r.path[2]!, (res = []));
+    let inst = byInst.get(r.path[1]);
+    if (!inst) byInst.set(r.path[1], (inst = new Map()));
+    let res = inst.get(r.path[2]);
+    if (!res) inst.set(r.path[2], (res = []));
     res.push(r);
   }
   const resourceTlvs = (oid: number, res: Map<number, LwRecord[]>): Buffer[] => {
@@ -98,7 +98,7 @@ export function encodeTlv(records: readonly LwRecord[], ctx: CodecContext): Uint
       const type = ctx.typeOf(oid, rid);
       if (ctx.isMultiple(oid, rid) || recs.some((r) => r.path.length === 4)) {
         if (base.length === 4) {
-          for (const r of recs) out.push(tlv(RES_INST, r.path[3]!, encodeTlvValue(r.value, type)));
+          for (const r of recs) out.push(tlv(RES_INST, r.path[3], encodeTlvValue(r.value, type)));
         } else {
           const inner = recs.map((r) => tlv(RES_INST, r.path[3] ?? 0, encodeTlvValue(r.value, type)));
           out.push(tlv(MULTI_RES, rid, Buffer.concat(inner)));
@@ -125,11 +125,11 @@ function readAll(buf: Buffer): RawTlv[] {
   const out: RawTlv[] = [];
   let i = 0;
   while (i < buf.length) {
-    const t = buf[i]!;
+    const t = buf[i];
     const kind = t >> 6, idLen = t & 0x20 ? 2 : 1, lenType = (t >> 3) & 3;
     let p = i + 1;
     if (p + idLen + lenType > buf.length) throw new CodedError('FORMAT_DECODE', `TLV header truncated at byte ${i}`);
-    const id = idLen === 2 ? buf.readUInt16BE(p) : buf[p]!;
+    const id = idLen === 2 ? buf.readUInt16BE(p) : buf[p];
     p += idLen;
     const len = lenType === 0 ? t & 7 : buf.readUIntBE(p, lenType);
     p += lenType;
@@ -156,7 +156,7 @@ export function decodeTlv(payload: Uint8Array, ctx: CodecContext): LwRecord[] {
           out.push({ path: [oid, iid, e.id, ri.id], value: decodeTlvValue(ri.value, type) });
         }
       } else if (e.kind === RES_INST && base.length >= 3) {
-        out.push({ path: [oid, iid, base[2]!, e.id], value: decodeTlvValue(e.value, ctx.typeOf(oid, base[2]!)) });
+        out.push({ path: [oid, iid, base[2], e.id], value: decodeTlvValue(e.value, ctx.typeOf(oid, base[2])) });
       } else if (e.kind === OBJ_INST && depth === 0) {
         resources(readAll(e.value), e.id, 1);
       } else {

@@ -22,7 +22,7 @@ test('SenML JSON uses the common prefix as base name', (t) => {
 });
 
 test('SenML JSON of one resource names it in the base name only', (t) => {
-  const json = JSON.parse(Buffer.from(encode(ContentFormat.SENML_JSON, [RECS[1]!], deviceContext([3, 0, 9]))).toString());
+  const json = JSON.parse(Buffer.from(encode(ContentFormat.SENML_JSON, [RECS[1]], deviceContext([3, 0, 9]))).toString());
   t.deepEqual(json, [{ bn: '/3/0/9', v: 95 }]);
 });
 
