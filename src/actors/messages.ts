@@ -30,8 +30,11 @@ export interface ServerTarget {
 export interface SocketOpen { type: 'socket.open'; server: ServerTarget }
 /** Closes the transport. Reply: { ok: true }. */
 export interface SocketClose { type: 'socket.close' }
-/** LTE down: stop all retransmissions and sending; queue nothing. Reply: { ok: true }. */
-export interface SocketPause { type: 'socket.pause' }
+/**
+ * LTE down: stop all retransmissions and sending; queue nothing. Reply: { ok: true }.
+ * `reason` (optional, added by the client): 'lte-down', 'network-error', or 'queue-mode' (client asleep: the socket may hold notifications until socket.resume).
+ */
+export interface SocketPause { type: 'socket.pause'; reason?: 'lte-down' | 'queue-mode' | 'network-error' }
 export interface SocketResume { type: 'socket.resume' }
 /** Sends a CoAP request to the open server. Reply: CoapIncomingResponse; rejection codes COAP_TIMEOUT, COAP_RESET, NETWORK_ERROR, SOCKET_CLOSED. */
 export interface CoapSend { type: 'coap.send'; req: CoapOutgoingRequest }
@@ -44,6 +47,10 @@ export interface NetworkErrorEvent { type: 'network.error'; code: string; messag
 export interface ServerActivity { type: 'lwm2m.server-activity'; ssid: number }
 /** Bootstrap-Finish (POST /bs) from the bootstrap server, forwarded to the client as a request. Reply: { code: '2.04' | '4.06' … }. */
 export interface BootstrapFinish { type: 'lwm2m.bootstrap-finish' }
+
+// ---- client → everyone (published) ----
+/** The client (re-)registered or updated its registration: a good moment to send what is queued (meter). */
+export interface Registered { type: 'lwm2m.registered'; ssid: number; location: string[] }
 
 // ---- anyone → client ----
 /** LwM2M Send (POST /dp) of records (time-stamped or not) or of current values at paths. Reply: { code } from the server (2.04 = stored). Rejects when not registered (code NOT_REGISTERED). */

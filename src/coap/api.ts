@@ -52,6 +52,8 @@ export interface CoapOutgoingRequest {
   confirmable?: boolean;
   /** Preferred block size for Block1 uploads / Block2 downloads (16..1024). */
   blockSize?: number;
+  /** GET/FETCH Block2 download starting at this block number of `blockSize` (resuming an interrupted download). */
+  block2Start?: number;
 }
 
 /** A server-side Observe relation created by a handler accepting an Observe=0 GET. */

@@ -1,6 +1,45 @@
 // config-schema.ts: CoAP timing and transport settings (RFC 7252 transmission parameters).
 import { z } from 'zod';
+import { DEFAULT_PARAMS, type CoapParams } from './params.js';
 
-/** Owned by the coap area; every key has a documented default. */
-export const coapConfigSchema = z.object({}).strict().default({});
+const d = DEFAULT_PARAMS;
+
+/** Owned by the coap area; every key has a documented default. NB-IoT profiles want longer timeouts (e.g. ackTimeoutMs 10000). */
+export const coapConfigSchema = z.object({
+  /** ACK_TIMEOUT: first retransmission after ackTimeoutMs × random(1..ackRandomFactor). */
+  ackTimeoutMs: z.number().int().min(100).max(300_000).default(d.ackTimeoutMs),
+  /** ACK_RANDOM_FACTOR (≥ 1). */
+  ackRandomFactor: z.number().min(1).max(4).default(d.ackRandomFactor),
+  /** MAX_RETRANSMIT: retransmissions before a CON exchange fails with COAP_TIMEOUT. */
+  maxRetransmit: z.number().int().min(0).max(20).default(d.maxRetransmit),
+  /** NSTART: outstanding requests per peer; the rest wait in order. */
+  nstart: z.number().int().min(1).max(16).default(d.nstart),
+  /** EXCHANGE_LIFETIME: duplicate-detection cache and block-transfer state lifetime, and the wait for a separate response. */
+  exchangeLifetimeMs: z.number().int().min(1000).default(d.exchangeLifetimeMs),
+  /** A CON request whose handler has not answered in this time gets an empty ACK; the answer follows as a separate CON. */
+  separateResponseAfterMs: z.number().int().min(0).default(d.separateResponseAfterMs),
+  /** Preferred block size for Block1/Block2 (16..1024, power of two; capped by the transport's MTU). */
+  blockSize: z.union([z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256), z.literal(512), z.literal(1024)]).default(1024),
+  /** Force a CON notification at least every N notifications (RFC 7641 §4.5). */
+  notifyConEvery: z.number().int().min(1).default(d.notifyConEvery),
+  /** …and when the last CON notification is older than this. */
+  notifyConMaxIntervalMs: z.number().int().min(1000).default(d.notifyConMaxIntervalMs),
+  /** Largest reassembled Block1 request body (4.13 with Size1 beyond it). */
+  maxBodyBytes: z.number().int().min(1024).default(d.maxBodyBytes),
+  /** Token length in bytes for our requests. */
+  tokenLength: z.number().int().min(1).max(8).default(d.tokenLength),
+  /** DTLS handshake timeout. */
+  dtlsHandshakeTimeoutMs: z.number().int().min(1000).default(30_000),
+}).strict().default({
+  ackTimeoutMs: d.ackTimeoutMs, ackRandomFactor: d.ackRandomFactor, maxRetransmit: d.maxRetransmit, nstart: d.nstart,
+  exchangeLifetimeMs: d.exchangeLifetimeMs, separateResponseAfterMs: d.separateResponseAfterMs, blockSize: 1024,
+  notifyConEvery: d.notifyConEvery, notifyConMaxIntervalMs: d.notifyConMaxIntervalMs, maxBodyBytes: d.maxBodyBytes,
+  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000,
+});
 export type CoapConfig = z.infer<typeof coapConfigSchema>;
+
+/** The endpoint parameters of a validated config. */
+export function paramsFromConfig(c: CoapConfig): CoapParams {
+  const { dtlsHandshakeTimeoutMs: _h, ...p } = c;
+  return p;
+}

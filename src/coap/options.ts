@@ -9,7 +9,8 @@ const SUPPORTED = new Set([
   'Max-Age', 'Uri-Query', 'Accept', 'Location-Query', 'Block2', 'Block1', 'Size2', 'Size1',
 ]);
 /** Option names coap-packet knows but we do not implement, with their numbers. */
-const KNOWN_UNSUPPORTED: Record<string, number> = { OSCORE: 9, 'Q-Block1': 19, 'Q-Block2': 31, 'Proxy-Uri': 35, 'Proxy-Scheme': 39, 'Hop-Limit': 16, 'No-Response': 258 };
+const KNOWN_UNSUPPORTED: Record<string, number> = { OSCORE: 9, 'Q-Block1': 19, 'Q-Block2': 31, 'Proxy-Uri': 35, 'Proxy-Scheme': 39, 'Hop-Limit': 16, 'No-Response': 258,
+  'OCF-Accept-Content-Format-Version': 2049, 'OCF-Content-Format-Version': 2053 };
 
 export function uintBuf(n: number): Buffer {
   if (n === 0) return Buffer.alloc(0);

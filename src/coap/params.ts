@@ -17,6 +17,10 @@ export interface CoapParams {
   blockSize: number;
   /** A CON notification is forced at least every this many notifications (RFC 7641 §4.5). */
   notifyConEvery: number;
+  /** A CON notification is forced when the last one is older than this (ms), so a dead peer is noticed. */
+  notifyConMaxIntervalMs: number;
+  /** Token length in bytes for our requests (1..8); bytes cost money on NB-IoT, collisions are checked. */
+  tokenLength: number;
   /** Limit on a reassembled Block1 body (4.13 beyond it). */
   maxBodyBytes: number;
 }
@@ -30,6 +34,8 @@ export const DEFAULT_PARAMS: CoapParams = {
   separateResponseAfterMs: 1000,
   blockSize: 1024,
   notifyConEvery: 10,
+  notifyConMaxIntervalMs: 24 * 3600 * 1000,
+  tokenLength: 4,
   maxBodyBytes: 1024 * 1024,
 };
 

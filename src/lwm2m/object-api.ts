@@ -69,6 +69,8 @@ export interface HookTarget {
   resourceInstanceId?: number;
   /** The short server ID of the requesting server (0 when local). */
   serverId: number;
+  /** True when the request came from a server over the network (false/absent for the device's own actors, e.g. the client). */
+  remote?: boolean;
 }
 
 type MaybePromise<T> = T | Promise<T>;

@@ -1,0 +1,456 @@
+// client-machine.ts: the LwM2M client lifecycle statechart (boot → LTE → bootstrap/register → registered → recovery), services injected.
+import { assign, emit, fromPromise, setup } from 'xstate';
+import { CodedError } from '../errors.js';
+import type { Lwm2mVersion } from '../lwm2m/registration.js';
+import type { LwRecord, Path } from '../lwm2m/types.js';
+import { selectBootstrapAccount, selectServerAccount, type ServerAccount } from '../lwm2m/client/accounts.js';
+import { backoffMs } from '../lwm2m/client/backoff.js';
+import type { ResolvedClientConfig } from '../lwm2m/client/config-schema.js';
+import { classifyFailure, describeFailure } from '../lwm2m/client/failure.js';
+import { updateDueMs, type PersistedRegistration } from '../lwm2m/client/persisted.js';
+import { enqueue, without, type Queued } from '../lwm2m/client/queue-buffer.js';
+import type { RegisterResult, SendItem, UpdateResult } from '../lwm2m/client/services.js';
+
+export interface ClientContext {
+  cfg: ResolvedClientConfig;
+  accounts: ServerAccount[];
+  /** The LwM2M server in use (from objects 0/1). */
+  account?: ServerAccount;
+  registration?: PersistedRegistration;
+  version: Lwm2mVersion;
+  versionFellBack: boolean;
+  /** Consecutive failed network recoveries since the last successful registration (the seed's counter). */
+  networkFailures: number;
+  /** Consecutive refusals / failures of Register (backoff exponent). */
+  registerFailures: number;
+  bootstrapFailures: number;
+  /** Set by a network-error fallback or the Bootstrap-Request Trigger: bootstrap even if an account exists. */
+  forceBootstrap: boolean;
+  /** Send requests not yet sent (queue mode asleep, LTE down, recovering), in arrival order. */
+  buffer: Queued<SendItem>[];
+  /** Links changed or a trigger came while busy: Update with links at the next chance. */
+  updatePending: boolean;
+  updateWithLinks: boolean;
+  /** True once registered (Send is accepted and buffered from then on, until disabled or stopped). */
+  sessionActive: boolean;
+  disableTimeoutS?: number;
+  lastError?: string;
+  /** Ids the last enqueue pushed out of a full buffer (rejected with QUEUE_FULL). */
+  lastDropped: number[];
+  /** Last network.up / network.down seen (events that come while booting are not lost). */
+  networkUp: boolean;
+}
+
+export type ClientEvent =
+  | { type: 'network.up'; bearer?: string; ip?: string }
+  | { type: 'network.down'; reason?: string }
+  | { type: 'network.error'; code: string; message?: string; source?: string }
+  | { type: 'lwm2m.server-activity'; ssid?: number }
+  | { type: 'lwm2m.objects-changed' }
+  | { type: 'lwm2m.trigger'; trigger: 'update' | 'bootstrap' | 'disable'; ssid?: number; disableTimeout?: number }
+  | { type: 'lwm2m.send'; id: number; records?: LwRecord[]; paths?: Path[] }
+  | { type: 'firmware.updating' }
+  | { type: 'firmware.done' }
+  | { type: 'client.bootstrap-done'; accounts: ServerAccount[] }
+  | { type: 'client.shutdown' };
+
+/** Side effects the module turns into messages / store writes. */
+export type ClientEmitted =
+  | { type: 'socket.pause'; reason: 'lte-down' | 'queue-mode' | 'network-error' }
+  | { type: 'socket.resume' }
+  | { type: 'socket.close' }
+  | { type: 'persist'; registration: PersistedRegistration | undefined }
+  | { type: 'send.dropped'; ids: number[]; code: string }
+  | { type: 'registered'; ssid: number; location: string[] };
+
+export interface LoadedState {
+  accounts: ServerAccount[];
+  registration?: PersistedRegistration;
+  /** The network is already up (modem.status), so no network.up will come. */
+  networkUp?: boolean;
+}
+
+export interface SendOutcome {
+  sent: number[];
+}
+
+const notProvided = (name: string) => (): Promise<never> =>
+  Promise.reject(new CodedError('NOT_PROVIDED', `client service ${name} is not provided`));
+
+const bsAccount = (c: ClientContext): ServerAccount | undefined => selectBootstrapAccount(c.accounts);
+const sameServer = (r: PersistedRegistration, a: ServerAccount | undefined): boolean => a !== undefined && r.ssid === a.ssid && r.serverUri === a.uri;
+const queueMode = (c: ClientContext): boolean => (c.registration?.binding ?? '').includes('Q');
+const sentIdsOf = (err: unknown): number[] => {
+  const s = err instanceof CodedError ? err.details?.sent : undefined;
+  return Array.isArray(s) ? s.filter((x): x is number => typeof x === 'number') : [];
+};
+
+export const clientMachine = setup({
+  types: {
+    context: {} as ClientContext,
+    events: {} as ClientEvent,
+    input: {} as { cfg: ResolvedClientConfig },
+    emitted: {} as ClientEmitted,
+  },
+  actors: {
+    loadState: fromPromise<LoadedState, void>(notProvided('loadState')),
+    openSocket: fromPromise<void, { account: ServerAccount }>(notProvided('openSocket')),
+    register: fromPromise<RegisterResult, { account: ServerAccount; version: Lwm2mVersion }>(notProvided('register')),
+    update: fromPromise<UpdateResult, { registration: PersistedRegistration; withLinks: boolean }>(notProvided('update')),
+    deregister: fromPromise<void, { registration: PersistedRegistration | undefined }>(notProvided('deregister')),
+    bootstrapRequest: fromPromise<void, { account: ServerAccount }>(notProvided('bootstrapRequest')),
+    reconnectModem: fromPromise<void, void>(notProvided('reconnectModem')),
+    sendItems: fromPromise<SendOutcome, { items: Queued<SendItem>[] }>(notProvided('sendItems')),
+  },
+  guards: {
+    mustBootstrap: ({ context: c }) => c.forceBootstrap || selectServerAccount(c.accounts) === undefined,
+    hasBootstrapServer: ({ context: c }) => bsAccount(c) !== undefined,
+    canResume: ({ context: c }) => c.registration !== undefined,
+    hasBuffered: ({ context: c }) => c.buffer.length > 0,
+    updatePending: ({ context: c }) => c.updatePending,
+    queueMode: ({ context: c }) => queueMode(c),
+    tooManyNetworkFailures: ({ context: c }) => c.networkFailures > c.cfg.maxNetworkRetries,
+    isNetworkFailure: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'network',
+    isNotFound: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'notFound',
+    canFallBackVersion: ({ context: c, event }) => {
+      const err = (event as { error?: unknown }).error;
+      return !c.versionFellBack && err instanceof CodedError && err.details?.fallback !== undefined;
+    },
+    refusedTooOften: ({ context: c, event }) =>
+      classifyFailure((event as { error?: unknown }).error) === 'refused'
+      && c.registerFailures + 1 >= c.cfg.maxRegisterFailures && bsAccount(c) !== undefined,
+  },
+  delays: {
+    lteWait: ({ context: c }) => c.cfg.lteWaitS * 1000,
+    updateDue: ({ context: c }) => updateDueMs(c.registration?.lifetime ?? c.cfg.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
+    queueAwake: ({ context: c }) => c.cfg.queueAwakeS * 1000,
+    registerBackoff: ({ context: c }) => Math.max(backoffMs(c.registerFailures, c.cfg, Math.random), c.cfg.reconnectDelayS * 1000),
+    bootstrapBackoff: ({ context: c }) => backoffMs(c.bootstrapFailures, c.cfg, Math.random),
+    holdOff: ({ context: c }) => (bsAccount(c)?.holdOffS ?? c.cfg.bootstrapHoldOffS) * 1000,
+    bootstrapTimeout: ({ context: c }) => (bsAccount(c)?.bootstrapAccountTimeoutS || c.cfg.bootstrapTimeoutS) * 1000,
+    bootstrapSettle: ({ context: c }) => c.cfg.bootstrapSettleMs,
+    disableTimeout: ({ context: c }) => (c.disableTimeoutS ?? c.account?.disableTimeoutS ?? c.cfg.disableTimeoutS) * 1000,
+    firmwareTimeout: ({ context: c }) => c.cfg.firmwareTimeoutS * 1000,
+  },
+  actions: {
+    noteError: assign({ lastError: ({ event }) => describeFailure((event as { error?: unknown }).error) }),
+    pickAccount: assign({ account: ({ context: c }) => selectServerAccount(c.accounts) }),
+    enqueueSend: assign(({ context: c, event }) => {
+      if (event.type !== 'lwm2m.send') return {};
+      const item: SendItem = {};
+      if (event.records) item.records = event.records;
+      if (event.paths) item.paths = event.paths;
+      const r = enqueue(c.buffer, { id: event.id, item }, c.cfg.queueMaxItems);
+      return { buffer: r.buffer, lastDropped: r.dropped.map((d) => d.id) };
+    }),
+    emitDropped: emit(({ context: c }) => ({ type: 'send.dropped' as const, ids: c.lastDropped, code: 'QUEUE_FULL' })),
+    clearRegistration: assign({ registration: undefined }),
+    persist: emit(({ context: c }) => ({ type: 'persist' as const, registration: c.registration })),
+    pauseSocket: emit({ type: 'socket.pause', reason: 'lte-down' } as const),
+    resumeSocket: emit({ type: 'socket.resume' } as const),
+    closeSocket: emit({ type: 'socket.close' } as const),
+    netUp: assign({ networkUp: true }),
+    netDown: assign({ networkUp: false }),
+  },
+}).createMachine({
+  id: 'client',
+  context: ({ input }) => ({
+    cfg: input.cfg, accounts: [], version: input.cfg.lwm2mVersion, versionFellBack: false,
+    networkFailures: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
+    buffer: [], updatePending: false, updateWithLinks: false, sessionActive: false, lastDropped: [], networkUp: false,
+  }),
+  initial: 'boot',
+  on: {
+    'lwm2m.send': { actions: ['enqueueSend', 'emitDropped'] },
+    'client.shutdown': '.deregistering',
+    'network.up': { actions: 'netUp' },
+    'network.down': { actions: 'netDown' },
+  },
+  states: {
+    /** Reads objects 0/1 and the stored registration. */
+    boot: {
+      invoke: {
+        src: 'loadState',
+        onDone: {
+          target: 'lteConnecting',
+          actions: assign(({ context: c, event }) => ({
+            accounts: event.output.accounts, registration: event.output.registration, networkUp: c.networkUp || event.output.networkUp === true,
+          })),
+        },
+        onError: { target: 'lteConnecting', actions: 'noteError' },
+      },
+    },
+    /** Waits for the modem's network.up; asks for a reconnect when it does not come. */
+    lteConnecting: {
+      always: { guard: ({ context: c }) => c.networkUp || c.cfg.networkAtBoot === 'assume', target: 'selecting' },
+      on: { 'network.up': { target: 'selecting', actions: 'netUp' } },
+      after: { lteWait: 'lteReconnect' },
+    },
+    /** Chooses: bootstrap (no usable account, or fallback), resume a stored registration with an Update, or Register. */
+    selecting: {
+      entry: ['pickAccount', assign(({ context: c }) => ({
+        registration: c.registration && !c.forceBootstrap && sameServer(c.registration, c.account) ? c.registration : undefined,
+      }))],
+      always: [
+        { guard: 'mustBootstrap', target: 'online.bootstrapping' },
+        { target: 'online.connecting' },
+      ],
+    },
+    online: {
+      initial: 'connecting',
+      on: {
+        'network.down': { target: '#client.lteDown', actions: 'netDown' },
+        'network.error': '#client.networkError',
+        'lwm2m.trigger': [
+          { guard: ({ event }) => event.trigger === 'bootstrap', target: '#client.bootstrapFallback' },
+        ],
+      },
+      states: {
+        /** Opens the transport (NoSec or DTLS-PSK from object 0) to the chosen server. */
+        connecting: {
+          invoke: {
+            src: 'openSocket',
+            input: ({ context: c }) => ({ account: c.account! }),
+            onDone: [
+              { guard: 'canResume', target: '#client.updating' },
+              { target: 'registering' },
+            ],
+            onError: [
+              { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+              { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
+              { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
+            ],
+          },
+        },
+        registering: {
+          invoke: {
+            src: 'register',
+            input: ({ context: c }) => ({ account: c.account!, version: c.version }),
+            onDone: {
+              target: '#client.registered',
+              actions: assign(({ context: c, event }) => ({
+                registration: { ssid: c.account!.ssid, serverUri: c.account!.uri, ...event.output },
+                updatePending: false, updateWithLinks: false,
+              })),
+            },
+            onError: [
+              { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+              { guard: 'canFallBackVersion', target: 'registering', reenter: true, actions: ['noteError', assign({ version: '1.1', versionFellBack: true })] },
+              { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
+              { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
+            ],
+          },
+        },
+        /** Backoff after a refused or failed Register, then a fresh transport and Register (no request storm). */
+        lwm2mReconnect: {
+          entry: 'closeSocket',
+          after: { registerBackoff: 'connecting' },
+        },
+        bootstrapping: {
+          initial: 'holdOff',
+          entry: ['closeSocket', 'clearRegistration', 'persist'],
+          after: { bootstrapTimeout: '#client.bootstrapFailed' },
+          states: {
+            holdOff: {
+              always: { guard: ({ context: c }) => bsAccount(c) === undefined, target: '#client.noAccount' },
+              after: { holdOff: 'opening' },
+            },
+            opening: {
+              invoke: {
+                src: 'openSocket',
+                input: ({ context: c }) => ({ account: bsAccount(c)! }),
+                onDone: 'requesting',
+                onError: [
+                  { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                  { target: '#client.bootstrapFailed', actions: 'noteError' },
+                ],
+              },
+            },
+            requesting: {
+              invoke: {
+                src: 'bootstrapRequest',
+                input: ({ context: c }) => ({ account: bsAccount(c)! }),
+                onDone: 'waitFinish',
+                onError: [
+                  { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                  { target: '#client.bootstrapFailed', actions: 'noteError' },
+                ],
+              },
+            },
+            /** The server writes objects 0/1; Bootstrap-Finish is checked by the module (4.06 when inconsistent). */
+            waitFinish: {},
+            settle: { after: { bootstrapSettle: '#client.selecting' } },
+          },
+          on: {
+            'client.bootstrap-done': {
+              target: '.settle',
+              actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false, bootstrapFailures: 0, networkFailures: 0, registerFailures: 0, versionFellBack: false })),
+            },
+          },
+        },
+      },
+    },
+    bootstrapFailed: {
+      entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
+      after: { bootstrapBackoff: 'online.bootstrapping' },
+      on: { 'network.down': { target: 'lteDown', actions: 'netDown' } },
+    },
+    /** No usable server and no bootstrap server: wait for a server-initiated bootstrap or retry after backoff. */
+    noAccount: {
+      entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
+      after: { bootstrapBackoff: 'boot' },
+      on: { 'client.bootstrap-done': { target: 'selecting', actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false })) } },
+    },
+    registered: {
+      entry: [
+        assign({ networkFailures: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
+        'persist',
+        emit(({ context: c }) => ({ type: 'registered' as const, ssid: c.registration?.ssid ?? 0, location: c.registration?.location ?? [] })),
+      ],
+      after: { updateDue: 'updating' },
+      on: {
+        'network.down': { target: 'lteDown', actions: 'netDown' },
+        'network.error': 'networkError',
+        'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }), target: '.awake' },
+        'lwm2m.trigger': [
+          { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true }), target: '.awake' },
+          { guard: ({ event }) => event.trigger === 'bootstrap', target: 'bootstrapFallback' },
+          { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
+        ],
+        'firmware.updating': 'firmwarePreparing',
+      },
+      initial: 'awake',
+      states: {
+        /** Listening; in queue mode until queueAwake passes without an exchange. */
+        awake: {
+          always: [
+            { guard: 'updatePending', target: '#client.updating' },
+            { guard: 'hasBuffered', target: 'sending' },
+          ],
+          after: { queueAwake: { guard: 'queueMode', target: 'asleep' } },
+          on: { 'lwm2m.server-activity': { target: 'awake', reenter: true } },
+        },
+        /** Sends the buffered Send requests in order (POST /dp). */
+        sending: {
+          invoke: {
+            src: 'sendItems',
+            input: ({ context: c }) => ({ items: c.buffer }),
+            onDone: { target: 'awake', actions: assign({ buffer: ({ context: c, event }) => without(c.buffer, event.output.sent) }) },
+            onError: [
+              { guard: 'isNetworkFailure', target: '#client.networkError', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
+              { target: 'awake', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
+            ],
+          },
+          on: {
+            'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
+            'lwm2m.trigger': { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true }) },
+          },
+        },
+        /** Queue mode: not listening; Send requests wait in the buffer; any of them wakes the client (Update first). */
+        asleep: {
+          entry: emit({ type: 'socket.pause', reason: 'queue-mode' } as const),
+          on: {
+            'lwm2m.send': { actions: ['enqueueSend', 'emitDropped'], target: '#client.updating' },
+          },
+        },
+      },
+    },
+    /** Registration Update: periodic, on link changes, on trigger, on wake-up and after an outage. */
+    updating: {
+      entry: 'resumeSocket',
+      invoke: {
+        src: 'update',
+        input: ({ context: c }) => ({ registration: c.registration!, withLinks: c.updateWithLinks }),
+        onDone: {
+          target: 'registered',
+          actions: assign(({ context: c, event }) => ({
+            registration: { ...c.registration!, ...event.output }, updatePending: false, updateWithLinks: false,
+          })),
+        },
+        onError: [
+          { guard: 'isNetworkFailure', target: 'networkError', actions: 'noteError' },
+          { guard: 'isNotFound', target: 'online.registering', actions: ['noteError', 'clearRegistration', 'persist'] },
+          { target: 'online.lwm2mReconnect', actions: ['noteError', 'clearRegistration', 'persist'] },
+        ],
+      },
+      on: { 'network.down': { target: 'lteDown', actions: 'netDown' }, 'network.error': 'networkError', 'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) } },
+    },
+    /** LTE lost: the CoAP engine is paused (no retransmissions into a dead radio) until network.up. */
+    lteDown: {
+      entry: 'pauseSocket',
+      on: { 'network.up': { target: 'lteResuming', actions: 'netUp' } },
+      after: { lteWait: 'lteReconnect' },
+    },
+    lteResuming: {
+      entry: 'resumeSocket',
+      always: [
+        { guard: 'canResume', target: 'updating' },
+        { target: 'selecting' },
+      ],
+    },
+    /** A network error: count it; more than maxNetworkRetries in a row falls back to bootstrap, else reconnect LTE. */
+    networkError: {
+      entry: [assign({ networkFailures: ({ context: c }) => c.networkFailures + 1 }), emit({ type: 'socket.pause', reason: 'network-error' } as const)],
+      always: [
+        { guard: 'tooManyNetworkFailures', target: 'bootstrapFallback' },
+        { target: 'lteReconnect' },
+      ],
+    },
+    /** Asks the modem to cycle the LTE link (CFUN), then re-opens the transport and registers / updates. */
+    lteReconnect: {
+      invoke: {
+        src: 'reconnectModem',
+        onDone: { target: 'online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] },
+        onError: { target: 'networkError', actions: 'noteError' },
+      },
+      on: { 'network.up': { target: 'online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] } },
+    },
+    /** The seed's recovery for outdated or removed credentials: forget the registration and bootstrap again. */
+    bootstrapFallback: {
+      entry: [assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }), 'resumeSocket', 'clearRegistration', 'persist'],
+      always: [
+        { guard: 'hasBootstrapServer', target: 'online.bootstrapping' },
+        { target: 'selecting', actions: assign({ forceBootstrap: false }) },
+      ],
+    },
+    /** /1/x/4 Disable: de-register, stay off for the disable timeout, then register again. */
+    disabling: {
+      invoke: {
+        src: 'deregister',
+        input: ({ context: c }) => ({ registration: c.registration }),
+        onDone: 'disabled',
+        onError: 'disabled',
+      },
+    },
+    disabled: {
+      entry: ['closeSocket', 'clearRegistration', 'persist'],
+      after: { disableTimeout: 'selecting' },
+    },
+    /** The firmware actor is applying an update: the client stops (no De-register; sends stay buffered) until firmware.done. */
+    firmwarePreparing: {
+      entry: 'closeSocket',
+      on: { 'firmware.done': 'firmwareReconnecting', 'network.down': { target: 'lteDown', actions: 'netDown' } },
+      after: { firmwareTimeout: 'firmwareReconnecting' },
+    },
+    /** After a firmware update: a fresh transport and a new Register (objects and versions may have changed). */
+    firmwareReconnecting: {
+      entry: ['closeSocket', 'clearRegistration', 'persist'],
+      always: 'selecting',
+    },
+    deregistering: {
+      invoke: {
+        src: 'deregister',
+        input: ({ context: c }) => ({ registration: c.registration }),
+        onDone: { target: 'stopped', actions: ['clearRegistration', 'persist'] },
+        onError: 'stopped',
+      },
+    },
+    /** Shut down. A registration whose De-register failed stays stored: a restart resumes it with an Update. */
+    stopped: {
+      type: 'final',
+      entry: ['closeSocket', assign({ sessionActive: false })],
+    },
+  },
+});
+
+export type ClientMachine = typeof clientMachine;

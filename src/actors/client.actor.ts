@@ -1,0 +1,204 @@
+// client.actor.ts: the LwM2M client actor: runs the lifecycle statechart, turns its services and side effects into messages.
+import { fromPromise, waitFor, type Actor, type ActorOptions } from 'xstate';
+import { CodedError, toWireError } from '../errors.js';
+import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { startMachine } from '../runtime/inspect.js';
+import { bootstrapConsistency, describeAccount } from '../lwm2m/client/accounts.js';
+import { resolveClientConfig, type ClientLifecycleConfig } from '../lwm2m/client/config-schema.js';
+import { classifyFailure } from '../lwm2m/client/failure.js';
+import { isResumable } from '../lwm2m/client/persisted.js';
+import { makeClientServices, type ClientIo, type SendItem } from '../lwm2m/client/services.js';
+import type { Queued } from '../lwm2m/client/queue-buffer.js';
+import type { LwRecord, Path } from '../lwm2m/types.js';
+import { clientMachine, type ClientMachine, type LoadedState, type SendOutcome } from './client-machine.js';
+
+export { clientMachine } from './client-machine.js';
+
+export interface ClientActorOptions {
+  /** XState clock for the machine's delays (tests: SimulatedClock). */
+  clock?: ActorOptions<ClientMachine>['clock'];
+  /** Wall clock in epoch ms for registration time stamps (default Date.now). */
+  now?: () => number;
+  /** Replaces the config the runtime gives (tests). */
+  config?: Partial<ClientLifecycleConfig>;
+}
+
+export interface ClientActorInstance extends ActorInstance {
+  /** The running statechart (tests and the inspector look at it). */
+  readonly actor: Actor<ClientMachine>;
+}
+
+interface Pending {
+  resolve(v: { code: string }): void;
+  reject(e: CodedError): void;
+}
+
+/** Message types the client takes from publish. */
+export const CLIENT_SUBSCRIBES = ['network.*', 'firmware.updating', 'firmware.done'] as const;
+
+export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = {}): ClientActorInstance {
+  const cfg = resolveClientConfig({ ...ctx.config, ...(opts.config ?? {}) }, ctx.fullConfig.endpoint);
+  const now = opts.now ?? ((): number => Date.now());
+  const log = ctx.log.child({ mod: 'client' });
+  const io: ClientIo = { request: (to, msg, o) => ctx.request(to, msg, o), send: (to, msg) => ctx.send(to, msg), store: ctx.store, now };
+  const svc = makeClientServices(io, cfg);
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+
+  const settle = (id: number, f: (p: Pending) => void): void => {
+    const p = pending.get(id);
+    if (p) {
+      pending.delete(id);
+      f(p);
+    }
+  };
+
+  const sendItems = async (items: readonly Queued<SendItem>[]): Promise<SendOutcome> => {
+    const sent: number[] = [];
+    for (const { id, item } of items) {
+      let code: string;
+      try {
+        code = await svc.sendOne(item);
+      } catch (err) {
+        if (classifyFailure(err) === 'network') {
+          // keep this one and the rest buffered: they go out after the recovery
+          throw new CodedError(toWireError(err).code, (err as Error).message, { sent });
+        }
+        sent.push(id);
+        settle(id, (p) => p.reject(err instanceof CodedError ? err : new CodedError('SEND_FAILED', String(err))));
+        continue;
+      }
+      sent.push(id);
+      settle(id, (p) => p.resolve({ code }));
+    }
+    return { sent };
+  };
+
+  const machine = clientMachine.provide({
+    actors: {
+      loadState: fromPromise<LoadedState, void>(async () => {
+        const accounts = await svc.loadAccounts();
+        const stored = await svc.loadRegistration();
+        const registration = stored && isResumable(stored, { ssid: stored.ssid, uri: stored.serverUri }, now(), 0) ? stored : undefined;
+        const networkUp = (await svc.networkStatus()) === true;
+        log.info({ accounts: accounts.map(describeAccount), resumable: registration !== undefined, networkUp }, 'client state loaded');
+        return registration ? { accounts, registration, networkUp } : { accounts, networkUp };
+      }),
+      openSocket: fromPromise(async ({ input }) => {
+        log.info({ server: describeAccount(input.account) }, 'opening transport');
+        await svc.openSocket(input.account);
+      }),
+      register: fromPromise(({ input }) => svc.register(input.account, input.version)),
+      update: fromPromise(({ input }) => svc.update(input.registration, input.withLinks)),
+      deregister: fromPromise(async ({ input }) => {
+        if (input.registration) await svc.deregister(input.registration);
+      }),
+      bootstrapRequest: fromPromise(() => svc.bootstrapRequest()),
+      reconnectModem: fromPromise(async () => {
+        try {
+          await svc.reconnectModem();
+        } catch (err) {
+          // no modem actor: the host's own network, nothing to cycle
+          if (err instanceof CodedError && err.code === 'ACTOR_UNAVAILABLE') return;
+          throw err;
+        }
+      }),
+      sendItems: fromPromise(({ input }) => sendItems(input.items)),
+    },
+  });
+
+  const actor = startMachine(ctx, machine, { input: { cfg }, ...(opts.clock ? { clock: opts.clock } : {}) });
+
+  actor.on('*', (ev) => {
+    switch (ev.type) {
+      case 'socket.pause': ctx.send('socket', { type: 'socket.pause', reason: ev.reason }); break;
+      case 'socket.resume': ctx.send('socket', { type: 'socket.resume' }); break;
+      case 'socket.close': ctx.send('socket', { type: 'socket.close' }); break;
+      case 'persist':
+        svc.saveRegistration(ev.registration).catch((err: unknown) => log.warn({ err: toWireError(err) }, 'registration not persisted'));
+        break;
+      case 'registered': ctx.publish({ type: 'lwm2m.registered', ssid: ev.ssid, location: ev.location }); break;
+      case 'send.dropped':
+        for (const id of ev.ids) settle(id, (p) => p.reject(new CodedError(ev.code, 'send buffer full: oldest item dropped')));
+        break;
+    }
+  });
+
+  let lastState = '';
+  actor.subscribe((snap) => {
+    const s = JSON.stringify(snap.value);
+    if (s !== lastState) {
+      lastState = s;
+      log.info({ state: snap.value, networkFailures: snap.context.networkFailures, lastError: snap.context.lastError }, 'client state');
+    }
+  });
+
+  const onSend = (msg: ActorMessage): Promise<{ code: string }> => {
+    const snap = actor.getSnapshot();
+    if (!snap.context.sessionActive || snap.status !== 'active') {
+      return Promise.reject(new CodedError('NOT_REGISTERED', 'the client is not registered'));
+    }
+    const id = nextId++;
+    const p = new Promise<{ code: string }>((resolve, reject) => pending.set(id, { resolve, reject }));
+    const ev: { type: 'lwm2m.send'; id: number; records?: LwRecord[]; paths?: Path[] } = { type: 'lwm2m.send', id };
+    if (Array.isArray(msg.records)) ev.records = msg.records as LwRecord[];
+    if (Array.isArray(msg.paths)) ev.paths = msg.paths as Path[];
+    actor.send(ev);
+    return p;
+  };
+
+  /** Bootstrap-Finish: objects 0/1 must hold a usable server account (else 4.06 and the bootstrap goes on). */
+  const onBootstrapFinish = async (): Promise<{ code: string; message?: string }> => {
+    const accounts = await svc.loadAccounts();
+    const problems = bootstrapConsistency(accounts);
+    if (problems.length > 0) {
+      log.warn({ problems }, 'Bootstrap-Finish: configuration inconsistent');
+      return { code: '4.06', message: problems.join('; ') };
+    }
+    actor.send({ type: 'client.bootstrap-done', accounts });
+    return { code: '2.04' };
+  };
+
+  return {
+    actor,
+    receive(msg: ActorMessage): unknown {
+      switch (msg.type) {
+        case 'lwm2m.send': {
+          const p = onSend(msg);
+          p.catch(() => undefined); // a plain send (no reply wanted) must not leave an unhandled rejection
+          return p;
+        }
+        case 'lwm2m.bootstrap-finish': return onBootstrapFinish();
+        case 'client.state': {
+          const snap = actor.getSnapshot();
+          return { state: snap.value, registered: snap.matches('registered'), networkFailures: snap.context.networkFailures, lastError: snap.context.lastError ?? null };
+        }
+        case 'network.up': case 'network.down': case 'network.error': case 'lwm2m.server-activity': case 'lwm2m.objects-changed':
+        case 'lwm2m.trigger': case 'firmware.updating': case 'firmware.done':
+          actor.send(msg as never);
+          return { ok: true };
+        default:
+          return undefined;
+      }
+    },
+    async stop(): Promise<void> {
+      if (actor.getSnapshot().status === 'active') {
+        actor.send({ type: 'client.shutdown' });
+        try {
+          await waitFor(actor, (s) => s.status === 'done', { timeout: cfg.deregisterTimeoutMs });
+        } catch {
+          log.warn('De-register did not finish in time');
+        }
+      }
+      for (const id of [...pending.keys()]) settle(id, (p) => p.reject(new CodedError('CLIENT_STOPPED', 'the client stopped before sending')));
+      actor.stop();
+    },
+  };
+}
+
+/** The module for the runtime (and tests that inject a clock). */
+export function clientActorModule(opts: ClientActorOptions = {}): ActorModule {
+  return defineActor({ machine: clientMachine, subscribes: CLIENT_SUBSCRIBES, create: (ctx) => createClientActor(ctx, opts) });
+}
+
+export default clientActorModule();

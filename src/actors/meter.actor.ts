@@ -1,0 +1,131 @@
+// meter.actor.ts: the meter actor: runs the pulse source, journals pulses, stores readings, Sends them in batches, feeds object 3424.
+import { PassThrough } from 'node:stream';
+import { join } from 'node:path';
+import { createActor, type Actor } from 'xstate';
+import { CodedError } from '../errors.js';
+import type { LwRecord } from '../lwm2m/types.js';
+import { meterConfigSchema, type MeterConfig } from '../meter/config-schema.js';
+import { MeterCore } from '../meter/meter-core.js';
+import { meterMachine, type MeterDeps, type SendReply } from '../meter/meter-machine.js';
+import { MeterMessageTypes } from '../meter/messages.js';
+import { createPulseSource, type SourceClock } from '../meter/sources/index.js';
+import type { PulseSource } from '../meter/sources/source.js';
+import { startMachine } from '../runtime/inspect.js';
+import { defineActor, type ActorContext, type ActorInstance, type ActorMessage } from '../runtime/actor-api.js';
+import { ActorNames } from './messages.js';
+
+/** Actor-store key of a pulse ratio written by the server (/3424/0/6). */
+const PULSE_RATIO_KEY = 'pulseRatio';
+
+const realClock: SourceClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** What a host (the runtime, or a test with a simulated clock and a fake client) gives the meter service. */
+export interface MeterServiceOptions {
+  config: MeterConfig;
+  /** Directory for the journal and reading queue. */
+  dir: string;
+  clock: SourceClock;
+  send(to: string, msg: ActorMessage): void;
+  request<R>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R>;
+  log: MeterDeps['log'] & { debug?(o: object, msg?: string): void };
+  /** Overrides the configured source (tests). */
+  createSource?: () => PulseSource;
+  /** A pulse ratio written by the server earlier (wins over config.pulseRatio). */
+  savedPulseRatio?: number;
+  /** Persists a pulse ratio written by the server (the actor store). */
+  savePulseRatio?: (ratio: number) => Promise<void>;
+  /** Starts the XState actor (the runtime passes one wired to the inspector); clock-aware. */
+  start?: (deps: MeterDeps) => Actor<typeof meterMachine>;
+}
+
+export interface MeterService extends ActorInstance {
+  readonly actor: Actor<typeof meterMachine>;
+  readonly core: MeterCore;
+  /** Synchronous: the journal is flushed and closed when it returns. */
+  stop(): void;
+}
+
+/** Builds and starts the meter: plain bookkeeping in MeterCore, lifecycle in the machine. */
+export function startMeterService(o: MeterServiceOptions): MeterService {
+  const cfg = o.config;
+  const core = new MeterCore({ config: cfg, dir: o.dir, now: () => o.clock.now(), warn: (msg, d) => o.log.warn(d ?? {}, msg) });
+  if (o.savedPulseRatio !== undefined) core.setPulseRatio(o.savedPulseRatio);
+  const serialInput = cfg.source.kind === 'serial' ? new PassThrough() : undefined;
+  const deps: MeterDeps = {
+    cfg,
+    core,
+    now: () => o.clock.now(),
+    createSource: o.createSource ?? (() => createPulseSource(cfg.source, { clock: o.clock, pulseRatio: cfg.pulseRatio, ...(serialInput ? { serialInput } : {}) })),
+    send: (records: LwRecord[]) => o.request<SendReply>(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
+    publish: (snapshot) => o.send(ActorNames.object(3424), { type: MeterMessageTypes.reading, snapshot }),
+    log: o.log,
+  };
+  const actor = o.start ? o.start(deps) : createActor(meterMachine, { input: { deps }, clock: o.clock }).start();
+  deps.publish(core.snapshot());
+  return {
+    actor,
+    core,
+    receive(msg: ActorMessage): unknown {
+      switch (msg.type) {
+        case 'network.up':
+        case 'lwm2m.registered':
+          actor.send({ type: 'ONLINE' });
+          return undefined;
+        case MeterMessageTypes.resetVolume:
+          core.resetVolume();
+          deps.publish(core.snapshot());
+          return { ok: true };
+        case MeterMessageTypes.resetPulses:
+          core.resetPulses();
+          deps.publish(core.snapshot());
+          return { ok: true };
+        case MeterMessageTypes.pulseRatio:
+          if (typeof msg.value !== 'number' || !core.setPulseRatio(msg.value)) {
+            throw new CodedError('BAD_MESSAGE', 'meter.pulse-ratio needs a positive integer value');
+          }
+          o.savePulseRatio?.(msg.value).catch((err: unknown) => o.log.warn({ err: String(err) }, 'pulse ratio not persisted'));
+          deps.publish(core.snapshot());
+          return { ok: true };
+        case MeterMessageTypes.serialData:
+          if (serialInput && msg.data instanceof Uint8Array) serialInput.write(Buffer.from(msg.data));
+          return undefined;
+        case MeterMessageTypes.status:
+          return { snapshot: core.snapshot(), queued: core.queue.size, state: actor.getSnapshot().value };
+        default:
+          throw new CodedError('UNKNOWN_MESSAGE', `meter: unknown message ${msg.type}`);
+      }
+    },
+    stop(): void {
+      actor.stop();
+      serialInput?.end();
+      core.close();
+    },
+  };
+}
+
+export default defineActor({
+  machine: meterMachine,
+  subscribes: ['network.up', 'lwm2m.registered'],
+  async create(ctx: ActorContext): Promise<ActorInstance> {
+    const parsed = meterConfigSchema.safeParse(ctx.config);
+    if (!parsed.success) throw new CodedError('CONFIG_INVALID', `meter: ${parsed.error.message}`);
+    const cfg = parsed.data;
+    const top = typeof ctx.fullConfig.stateDir === 'string' ? ctx.fullConfig.stateDir : './var';
+    const saved = await ctx.store.read<number>(PULSE_RATIO_KEY);
+    return startMeterService({
+      ...(typeof saved === 'number' ? { savedPulseRatio: saved } : {}),
+      savePulseRatio: (ratio) => ctx.store.write(PULSE_RATIO_KEY, ratio),
+      config: cfg,
+      dir: cfg.stateDir ?? join(top, 'meter'),
+      clock: realClock,
+      send: (to, msg) => ctx.send(to, msg),
+      request: (to, msg, opts) => ctx.request(to, msg, opts),
+      log: ctx.log,
+      start: (deps) => startMachine(ctx, meterMachine, { input: { deps } }),
+    });
+  },
+});

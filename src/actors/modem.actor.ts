@@ -1,0 +1,139 @@
+// modem.actor.ts: hosts the modem machine: picks the driver (simulated, or AT over the bridged serial port), publishes network.*, feeds object:4.
+import type { MessagePort } from 'node:worker_threads';
+import type { Actor } from 'xstate';
+import { realTimers, type Timers } from '../coap/timers.js';
+import { CodedError, toWireError } from '../errors.js';
+import { AtModemDriver } from '../modem/at-driver.js';
+import { parseModemConfig, type ModemConfig } from '../modem/config-schema.js';
+import type { ModemDriver } from '../modem/driver.js';
+import type { ByteLink } from '../modem/link.js';
+import { modemMachine, type ModemOutput } from '../modem/machine.js';
+import { portLink } from '../modem/port-link.js';
+import { SimulatedModem } from '../modem/simulated.js';
+import { AtUdpSocket } from '../modem/at-udp-socket.js';
+import { startMachine } from '../runtime/inspect.js';
+import { defineActor, type ActorContext, type ActorInstance, type ActorMessage } from '../runtime/actor-api.js';
+import { ActorNames } from './messages.js';
+
+/** Runtime → modem: the worker end of the main-thread serial bridge (see modem/serial-bridge.ts), transferred. */
+export interface ModemSerialPortMessage { type: 'modem.serial-port'; port: MessagePort }
+
+export interface ModemServiceOptions {
+  config: ModemConfig;
+  timers: Timers;
+  /** The byte link for kind 'serial' (given later via attachLink when it comes from the runtime's bridge). */
+  link?: ByteLink;
+  /** Hardware reset for the AT driver (default: the configured resetGpio line). */
+  hardReset?: () => Promise<void>;
+  /** Supplies a driver (tests). */
+  driver?: ModemDriver;
+  emit(msg: ModemOutput): void;
+  /** Where modem-socket datagrams and errors go (the socket actor). */
+  deliver?(msg: ActorMessage): void;
+  log: { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void };
+  /** Starts the XState actor (the runtime passes one wired to the inspector; tests a SimulatedClock). */
+  startActor?: (input: { deps: { driver: ModemDriver; cfg: ModemConfig; emit(m: ModemOutput): void } }) => Actor<typeof modemMachine>;
+}
+
+export interface ModemService extends ActorInstance {
+  attachLink(link: ByteLink): void;
+  readonly actor: () => Actor<typeof modemMachine> | undefined;
+  readonly driver: () => ModemDriver | undefined;
+}
+
+/** The modem service without the worker plumbing: usable in tests with a SimulatedClock and a pty link. */
+export function startModemService(o: ModemServiceOptions): ModemService {
+  let actor: Actor<typeof modemMachine> | undefined;
+  let driver: ModemDriver | undefined;
+  let socket: AtUdpSocket | undefined;
+  let up = false;
+  let lastUp: ModemOutput | undefined;
+  const waiters: { resolve(v: unknown): void; reject(e: unknown): void }[] = [];
+
+  const emit = (m: ModemOutput): void => {
+    if (m.type === 'network.up') {
+      up = true;
+      lastUp = m;
+      for (const w of waiters.splice(0)) w.resolve({ ok: true });
+    } else if (m.type === 'network.down') up = false;
+    o.emit(m);
+  };
+
+  const start = (d: ModemDriver): void => {
+    driver = d;
+    const input = { deps: { driver: d, cfg: o.config, emit } };
+    actor = o.startActor ? o.startActor(input) : undefined;
+    if (!actor) throw new CodedError('INTERNAL', 'startActor missing');
+    d.onEvent((ev) => actor?.send(ev));
+    if (d instanceof AtModemDriver && o.config.dataPath === 'modem-socket') {
+      const s = new AtUdpSocket(d);
+      s.onDatagram((g) => o.deliver?.({ type: 'modem.socket.rx', data: g.data, from: g.from }));
+      s.onError((code, message) => o.deliver?.({ type: 'modem.socket.error', code, message }));
+      socket = s;
+    }
+  };
+
+  if (o.driver) start(o.driver);
+  else if (o.config.kind === 'simulated') start(new SimulatedModem(o.config, o.timers));
+  else if (o.link) start(new AtModemDriver({ link: o.link, config: o.config, timers: o.timers, log: o.log, ...(o.hardReset ? { hardReset: o.hardReset } : {}) }));
+
+  return {
+    actor: () => actor,
+    driver: () => driver,
+    attachLink(link) {
+      if (driver) {
+        o.log.warn({}, 'modem already has a link; ignoring another');
+        return;
+      }
+      start(new AtModemDriver({ link, config: o.config, timers: o.timers, log: o.log, ...(o.hardReset ? { hardReset: o.hardReset } : {}) }));
+    },
+    receive(msg: ActorMessage): unknown {
+      switch (msg.type) {
+        case 'modem.serial-port':
+          this.attachLink(portLink((msg as unknown as ModemSerialPortMessage).port));
+          return undefined;
+        case 'modem.reconnect':
+          if (!actor) throw new CodedError('MODEM_NOT_READY', 'modem has no serial link yet');
+          actor.send({ type: 'RECONNECT' });
+          return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+        case 'modem.status':
+          return { up, ...(lastUp?.type === 'network.up' ? { bearer: lastUp.bearer, ip: lastUp.ip } : {}), state: actor?.getSnapshot().value ?? 'no-link', kind: driver?.kind };
+        case 'modem.socket.open':
+        case 'modem.socket.send':
+        case 'modem.socket.close':
+          if (!socket) throw new CodedError('MODEM_NO_SOCKET', 'modem.dataPath is not modem-socket, or the modem has no socket dialect');
+          return socket.handle(msg);
+        default:
+          throw new CodedError('BAD_MESSAGE', `modem: unknown message ${msg.type}`);
+      }
+    },
+    stop() {
+      socket?.dispose();
+      for (const w of waiters.splice(0)) w.reject(toWireError(new CodedError('ACTOR_STOPPED', 'modem stopping')));
+      actor?.stop();
+      driver?.close();
+    },
+  };
+}
+
+export default defineActor({
+  machine: modemMachine,
+  create(ctx: ActorContext): ActorInstance {
+    const config = parseModemConfig(ctx.config);
+    const log = ctx.log.child({ mod: 'modem' });
+    const svc = startModemService({
+      config,
+      timers: realTimers,
+      log,
+      emit: (m) => {
+        if (m.type !== 'connectivity.update') log.info(m, m.type);
+        if (m.type === 'connectivity.update') ctx.send(ActorNames.object(4), m);
+        else ctx.publish(m);
+      },
+      deliver: (m) => ctx.send(ActorNames.socket, m),
+      startActor: (input) => startMachine(ctx, modemMachine, { input }),
+    });
+    if (config.kind === 'serial') log.info({ port: config.port }, 'waiting for the serial bridge (modem.serial-port)');
+    return svc;
+  },
+});

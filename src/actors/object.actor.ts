@@ -1,0 +1,258 @@
+// object.actor.ts: hosts one ObjectHost for one ObjectSpec module: answers socket requests, runs observations (pmin/pmax timers), routes messages to the spec.
+import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { ObjectHost } from '../lwm2m/object-host.js';
+import type { ObjectSpec } from '../lwm2m/object-api.js';
+import type { LwRecord, Path } from '../lwm2m/types.js';
+import type { Attributes } from '../lwm2m/attributes.js';
+import { initialState, mayEvaluate, nextWake, numericValue, onChange, onTimer, sent, type Decision, type PlanState } from '../lwm2m/observe-plan.js';
+import { isPrefix } from '../lwm2m/path.js';
+import { isStatus } from '../lwm2m/object-api.js';
+import { realTimers, type Timers } from '../coap/timers.js';
+import { CodedError } from '../errors.js';
+import type { ObjectCancelObserve, ObjectNotify, ObjectObserve, ObjectRequest } from './object-messages.js';
+import type { OpResult } from '../lwm2m/operations/types.js';
+import { restoreInstances, snapshotInstances, type InstanceSnapshot } from '../lwm2m/instance-snapshot.js';
+
+export interface ObjectActorOptions {
+  /** The spec to host; without it the module named by ctx.config.spec is loaded. */
+  spec?: ObjectSpec;
+  timers?: Timers;
+  /** Format for multi-value reads without Accept (default: ctx.config.preferredFormat or SenML CBOR). */
+  preferredFormat?: number;
+}
+
+interface Observation {
+  id: string;
+  path: Path;
+  accept: number | undefined;
+  serverId: number;
+  attrs: Attributes;
+  defaults: Attributes | undefined;
+  state: PlanState;
+  timer: unknown;
+  mode: 'encoded' | 'records';
+  notifyTo: string;
+  busy: boolean;
+  /** A change arrived within epmin of the last evaluation: evaluate at lastEvalAt + epmin. */
+  deferred: boolean;
+}
+
+/** Loads an ObjectSpec module: 'objects/device.js' (relative to dist/src) or a file:// URL; default export or `spec`. */
+export async function loadSpec(ref: string): Promise<ObjectSpec> {
+  const url = ref.startsWith('file:') ? ref : new URL('../' + ref.replace(/^\.?\//, ''), import.meta.url).href;
+  const mod = (await import(url)) as { default?: ObjectSpec; spec?: ObjectSpec };
+  const spec = mod.default ?? mod.spec;
+  if (!spec || typeof spec !== 'object' || !('definition' in spec)) throw new CodedError('OBJECT_SPEC_INVALID', `${ref} exports no ObjectSpec`);
+  return spec;
+}
+
+function singleNumber(recs: readonly LwRecord[]): number | undefined {
+  return recs.length === 1 ? numericValue(recs[0].value) : undefined;
+}
+
+export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOptions = {}): Promise<ActorInstance> {
+  const timers = opts.timers ?? realTimers;
+  const specRef = ctx.config.spec;
+  const spec = opts.spec ?? (typeof specRef === 'string' ? await loadSpec(specRef) : undefined);
+  if (!spec) throw new CodedError('OBJECT_SPEC_INVALID', `${ctx.name}: config.spec names no object module`);
+  const clientSection = ctx.fullConfig.client as { preferredFormat?: unknown } | undefined;
+  const fromConfig = ctx.config.preferredFormat ?? clientSection?.preferredFormat;
+  const preferred = opts.preferredFormat ?? (typeof fromConfig === 'number' ? fromConfig : undefined);
+  const log = ctx.log.child({ mod: 'object', object: spec.definition.id });
+  const host = new ObjectHost(spec, {
+    emit: (to, msg) => ctx.send(to, msg),
+    send: (paths) => ctx.send('client', { type: 'lwm2m.send', paths: paths.map((p) => [...p]) }),
+    request: (to, msg, o) => ctx.request(to, msg, o),
+    log: {
+      info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m), debug: (o, m) => log.debug(o, m),
+    },
+    config: { ...ctx.fullConfig, ...ctx.config },
+    ...(preferred !== undefined ? { preferredFormat: preferred } : {}),
+  });
+  const observations = new Map<string, Observation>();
+  let started = false;
+
+  const stopTimer = (o: Observation): void => {
+    if (o.timer !== undefined) timers.clearTimeout(o.timer);
+    o.timer = undefined;
+  };
+  const schedule = (o: Observation, at: number | undefined): void => {
+    stopTimer(o);
+    if (at === undefined) return;
+    o.timer = timers.setTimeout(() => { o.timer = undefined; void tick(o); }, Math.max(0, at - timers.now()));
+  };
+  const end = (o: Observation): void => {
+    stopTimer(o);
+    observations.delete(o.id);
+  };
+
+  const current = async (o: Observation): Promise<LwRecord[] | OpResult> => {
+    const r = await host.readRecords(o.path, o.serverId, false, true);
+    return isStatus(r) ? { code: r.code } : r;
+  };
+
+  const notify = async (o: Observation, recs?: LwRecord[]): Promise<void> => {
+    const got = recs ?? (await current(o));
+    if (!observations.has(o.id)) return;
+    const msg: ObjectNotify = { type: 'object.notify', observationId: o.id, code: '2.05' };
+    if (!Array.isArray(got)) {
+      msg.code = got.code;
+      end(o);
+    } else if (o.mode === 'records') {
+      msg.records = got;
+      sent(o.state, timers.now(), singleNumber(got));
+    } else {
+      const enc = host.encodeRead(o.path, got, o.accept);
+      msg.code = enc.code;
+      if (enc.contentFormat !== undefined) msg.contentFormat = enc.contentFormat;
+      if (enc.payload) msg.payload = enc.payload;
+      sent(o.state, timers.now(), singleNumber(got));
+      if (enc.code !== '2.05') end(o);
+    }
+    ctx.send(o.notifyTo, msg as unknown as ActorMessage);
+    if (observations.has(o.id)) schedule(o, nextWake(o.attrs, o.state));
+  };
+
+  const decide = async (o: Observation, d: Decision, recs?: LwRecord[]): Promise<void> => {
+    if (d.notify) await notify(o, recs);
+    else schedule(o, d.wakeAt);
+  };
+
+  const tick = async (o: Observation): Promise<void> => {
+    if (!observations.has(o.id)) return;
+    if (o.deferred && mayEvaluate(o.attrs, o.state, timers.now())) {
+      o.deferred = false;
+      const recs = await current(o);
+      if (!Array.isArray(recs)) { await notify(o); return; }
+      await decide(o, onChange(o.attrs, o.state, timers.now(), singleNumber(recs)), recs);
+      return;
+    }
+    // epmax: re-evaluate a dynamic value (read hook) and treat a change like a set
+    if (spec.read && o.attrs.epmax !== undefined) {
+      const recs = await current(o);
+      if (Array.isArray(recs)) {
+        const v = singleNumber(recs);
+        const changed = v === undefined || v !== o.state.lastSentValue;
+        if (changed) { await decide(o, onChange(o.attrs, o.state, timers.now(), v), recs); return; }
+      }
+    }
+    await decide(o, onTimer(o.attrs, o.state, timers.now()));
+  };
+
+  host.onChange((paths) => {
+    for (const o of observations.values()) {
+      if (!paths.some((p) => isPrefix(o.path, p) || isPrefix(p, o.path))) continue;
+      if (o.busy || o.deferred) continue;
+      if (!mayEvaluate(o.attrs, o.state, timers.now())) {
+        o.deferred = true;
+        const at = o.state.lastEvalAt + (o.attrs.epmin ?? 0) * 1000;
+        const wake = nextWake(o.attrs, o.state);
+        schedule(o, wake === undefined ? at : Math.min(at, wake));
+        continue;
+      }
+      o.busy = true;
+      void current(o).then(async (recs) => {
+        o.busy = false;
+        if (!observations.has(o.id)) return;
+        if (!Array.isArray(recs)) { await notify(o, undefined); return; }
+        await decide(o, onChange(o.attrs, o.state, timers.now(), singleNumber(recs)), recs);
+      }).catch((err: unknown) => { o.busy = false; log.warn({ err: (err as Error).message }, 'observation update failed'); });
+    }
+  });
+  host.onInstancesChanged(() => {
+    if (started) ctx.send('client', { type: 'lwm2m.objects-changed' });
+    // observations of deleted instances end with 4.04
+    for (const o of [...observations.values()]) {
+      if (o.path.length >= 2 && !host.instanceIds().includes(o.path[1])) void notify(o);
+    }
+  });
+
+  const observe = async (m: ObjectObserve): Promise<OpResult> => {
+    const prev = observations.get(m.observationId);
+    if (prev) end(prev);
+    const serverId = m.serverId ?? 0;
+    const recs = await host.readRecords(m.path, serverId, false, true);
+    if (isStatus(recs)) return { code: recs.code };
+    const first: OpResult = m.mode === 'records' ? { code: '2.05', records: recs } : host.encodeRead(m.path, recs, m.accept);
+    if (first.code !== '2.05') return first;
+    const attrs = host.effectiveAttributes(m.path, serverId, m.defaults);
+    const o: Observation = {
+      id: m.observationId, path: [...m.path], accept: m.accept, serverId, attrs, defaults: m.defaults,
+      state: initialState(timers.now(), singleNumber(recs)), timer: undefined, mode: m.mode ?? 'encoded', notifyTo: m.notifyTo ?? 'socket', busy: false, deferred: false,
+    };
+    observations.set(o.id, o);
+    schedule(o, nextWake(attrs, o.state));
+    return first;
+  };
+
+  const cancel = (m: ObjectCancelObserve): { ok: true } => {
+    for (const o of [...observations.values()]) {
+      if (m.observationId !== undefined ? o.id === m.observationId : m.serverId === undefined || o.serverId === m.serverId) end(o);
+    }
+    return { ok: true };
+  };
+
+  // Objects 0 and 1 (or any with config.persist) keep server-written instances in the store across restarts.
+  const persist = ctx.config.persist === true || (ctx.config.persist !== false && (spec.definition.id === 0 || spec.definition.id === 1));
+  if (persist) {
+    try {
+      const snap = await ctx.store.read<InstanceSnapshot>('instances');
+      if (snap !== undefined && snap !== null) host.restore(restoreInstances(snap));
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'stored instances unreadable; starting from config');
+    }
+  }
+  let saving = Promise.resolve();
+  const save = (): void => {
+    if (!persist) return;
+    const snap = snapshotInstances(host.allInstances());
+    saving = saving.then(() => ctx.store.write('instances', snap)).catch((err: unknown) => log.error({ err: (err as Error).message }, 'cannot store instances'));
+  };
+  if (spec.start) await spec.start(host.runtime);
+  started = true;
+
+  return {
+    receive(msg: ActorMessage): unknown {
+      switch (msg.type) {
+        case 'object.request': {
+          const m = msg as unknown as ObjectRequest;
+          const mutating = m.op === 'write' || m.op === 'write-update' || m.op === 'create' || m.op === 'delete' || m.op === 'write-records';
+          const r = mutating && persist
+            ? host.handle(m).then((res) => { if (res.code.startsWith('2.')) save(); return res; })
+            : host.handle(m);
+          if (m.op === 'write-attributes') {
+            // attributes changed: refresh the attributes of observations under the path
+            return r.then((res) => {
+              if (res.code === '2.04') for (const o of observations.values()) {
+                if (isPrefix(m.path, o.path) || isPrefix(o.path, m.path)) {
+                  o.attrs = host.effectiveAttributes(o.path, o.serverId, o.defaults);
+                  schedule(o, nextWake(o.attrs, o.state));
+                }
+              }
+              return res;
+            });
+          }
+          return r;
+        }
+        case 'object.observe': return observe(msg as unknown as ObjectObserve);
+        case 'object.cancel-observe': return cancel(msg as unknown as ObjectCancelObserve);
+        case 'object.observations': return { ids: [...observations.keys()] };
+        default:
+          if (spec.receive) return spec.receive(msg, host.runtime);
+          return undefined;
+      }
+    },
+    async stop(): Promise<void> {
+      for (const o of [...observations.values()]) end(o);
+      await saving;
+      if (spec.stop) await spec.stop();
+    },
+  };
+}
+
+/** Factory for tests and the runtime: an object actor module with injected timers / spec. */
+export function objectActorModule(opts: ObjectActorOptions = {}): ActorModule {
+  return defineActor({ create: (ctx) => createObjectActor(ctx, opts) });
+}
+
+export default objectActorModule();

@@ -1,0 +1,263 @@
+// socket-router.ts: maps the LwM2M server's CoAP requests to object actors (object:N), fans out root operations, relays observations.
+import type { CoapIncomingRequest, CoapResponse, ObserveRelation } from '../coap/api.js';
+import type { ActorContext } from '../runtime/actor-api.js';
+import type { OpRequest, OpResult } from '../lwm2m/operations/types.js';
+import { ContentFormat, type LwRecord, type Path } from '../lwm2m/types.js';
+import { decode, decodePaths, encode, untypedContext } from '../lwm2m/formats/index.js';
+import { formatLinks, parseLinks, type Link } from '../lwm2m/formats/link.js';
+import { pathFromSegments } from '../lwm2m/path.js';
+import { ActorNames } from './messages.js';
+import type { ObjectNotify, ObjectObserve } from './object-messages.js';
+
+export interface RouterOptions {
+  /** Object ids that have an actor (object:N). */
+  objects: () => readonly number[];
+  /** Short server ID of the connected server (0 = bootstrap server). */
+  ssid: () => number;
+  /** Server default pmin/pmax (from object 1) for observations. */
+  defaults?: () => { pmin?: number; pmax?: number } | undefined;
+  requestTimeoutMs?: number;
+}
+
+const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+const toCoap = (r: OpResult): CoapResponse => {
+  const out: CoapResponse = { code: r.code };
+  if (r.contentFormat !== undefined) out.contentFormat = r.contentFormat;
+  if (r.payload !== undefined) out.payload = r.payload;
+  else if (r.message !== undefined && r.code >= '4') out.payload = text(r.message);
+  if (r.location) out.locationPath = r.location;
+  return out;
+};
+
+export class SocketRouter {
+  private readonly ctx: ActorContext;
+  private readonly opts: RouterOptions;
+  /** Observation id → relation (single-object observations, and composite parts 'id#n'). */
+  private readonly relations = new Map<string, { relation: ObserveRelation; objectId: number; path: string }>();
+  private readonly composites = new Map<string, { relation: ObserveRelation; parts: Map<string, LwRecord[]>; owners: Map<string, number>; accept: number }>();
+
+  constructor(ctx: ActorContext, opts: RouterOptions) {
+    this.ctx = ctx;
+    this.opts = opts;
+  }
+
+  private ask(objectId: number, req: OpRequest): Promise<OpResult> {
+    return this.ctx.request<OpResult>(ActorNames.object(objectId), { type: 'object.request', ...req }, { timeoutMs: this.opts.requestTimeoutMs ?? 10_000 });
+  }
+
+  /** The CoAP request handler. */
+  async handle(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
+    const ssid = this.opts.ssid();
+    this.ctx.send(ActorNames.client, { type: 'lwm2m.server-activity', ssid });
+    try {
+      if (req.path.length === 1 && req.path[0] === 'bs' && req.method === 'POST') {
+        const r = await this.ctx.request<{ code?: string }>(ActorNames.client, { type: 'lwm2m.bootstrap-finish' });
+        return { code: r?.code ?? '2.04' };
+      }
+      let path: Path;
+      try {
+        path = pathFromSegments(req.path);
+      } catch {
+        return { code: '4.04', payload: text('not an LwM2M path') };
+      }
+      const bootstrap = ssid === 0;
+      if (path.length === 0) return await this.root(req, ctx, bootstrap);
+      const oid = path[0];
+      if (!this.opts.objects().includes(oid)) return { code: '4.04' };
+      const base: OpRequest = { op: 'read', path, serverId: ssid, remote: true };
+      if (bootstrap) base.bootstrap = true;
+      if (req.contentFormat !== undefined) base.format = req.contentFormat;
+      if (req.accept !== undefined) base.accept = req.accept;
+      if (req.payload.length > 0) base.payload = req.payload;
+      if (req.query.length > 0) base.query = req.query;
+      switch (req.method) {
+        case 'GET':
+          if (req.accept === ContentFormat.LINK) return toCoap(await this.ask(oid, { ...base, op: 'discover' }));
+          if (req.observe === 0 && !bootstrap) return await this.observe(oid, path, req, ctx);
+          if (req.observe === 1) this.deregister(req);
+          return toCoap(await this.ask(oid, base));
+        case 'PUT':
+          if (req.contentFormat === undefined && req.payload.length === 0) return toCoap(await this.ask(oid, { ...base, op: 'write-attributes' }));
+          return toCoap(await this.ask(oid, { ...base, op: 'write' }));
+        case 'POST':
+          if (path.length === 1) return toCoap(await this.ask(oid, { ...base, op: 'create' }));
+          if (path.length === 3) return toCoap(await this.ask(oid, { ...base, op: 'execute' }));
+          return toCoap(await this.ask(oid, { ...base, op: 'write-update' }));
+        case 'DELETE':
+          return toCoap(await this.ask(oid, { ...base, op: 'delete' }));
+        default:
+          return { code: '4.05' };
+      }
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      this.ctx.log.warn({ err: (err as Error).message, code, path: req.path.join('/') }, 'request failed');
+      return { code: code === 'ACTOR_TIMEOUT' || code === 'ACTOR_UNAVAILABLE' ? '5.03' : '5.00' };
+    }
+  }
+
+  private async observe(oid: number, path: Path, req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
+    const relation = ctx.acceptObserve();
+    const msg: ObjectObserve = { type: 'object.observe', observationId: relation.id, path, serverId: this.opts.ssid(), notifyTo: this.ctx.name };
+    if (req.accept !== undefined) msg.accept = req.accept;
+    const d = this.opts.defaults?.() ?? (await this.serverDefaults());
+    if (d) msg.defaults = d;
+    const r = await this.ctx.request<OpResult>(ActorNames.object(oid), msg as never);
+    if (r.code !== '2.05') {
+      relation.cancel();
+      return toCoap(r);
+    }
+    this.relations.set(relation.id, { relation, objectId: oid, path: req.path.join('/') });
+    relation.onCancel(() => {
+      this.relations.delete(relation.id);
+      this.ctx.send(ActorNames.object(oid), { type: 'object.cancel-observe', observationId: relation.id });
+    });
+    return toCoap(r);
+  }
+
+  /** Default pmin/pmax of the connected server from object 1 (/1/x/2, /1/x/3), when set. */
+  private async serverDefaults(): Promise<{ pmin?: number; pmax?: number } | undefined> {
+    if (!this.opts.objects().includes(1)) return undefined;
+    try {
+      const r = await this.ctx.request<{ servers?: { ssid: number; pmin: number; pmax: number }[] }>(ActorNames.object(1), { type: 'server.settings' }, { timeoutMs: 2000 });
+      const s = r?.servers?.find((x) => x.ssid === this.opts.ssid());
+      if (!s) return undefined;
+      const d: { pmin?: number; pmax?: number } = {};
+      if (s.pmin > 0) d.pmin = s.pmin;
+      if (s.pmax > 0) d.pmax = s.pmax;
+      return Object.keys(d).length ? d : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** GET with Observe=1: ends the relations of this peer on this path (when the endpoint left that to the handler). */
+  private deregister(req: CoapIncomingRequest): void {
+    const key = req.path.join('/');
+    for (const [id, r] of this.relations) {
+      if (r.path !== key || r.relation.peer.address !== req.from.address || r.relation.peer.port !== req.from.port) continue;
+      this.relations.delete(id);
+      this.ctx.send(ActorNames.object(r.objectId), { type: 'object.cancel-observe', observationId: id });
+      r.relation.cancel();
+    }
+  }
+
+  /** An `object.notify` from an object actor: forward it on its relation (or merge it into a composite). */
+  notify(m: ObjectNotify): void {
+    const hash = m.observationId.indexOf('#');
+    if (hash > 0) { this.compositePart(m, m.observationId.slice(0, hash)); return; }
+    const rel = this.relations.get(m.observationId);
+    if (!rel) return;
+    const res: CoapResponse = { code: m.code };
+    if (m.contentFormat !== undefined) res.contentFormat = m.contentFormat;
+    if (m.payload) res.payload = m.payload;
+    if (m.code !== '2.05') {
+      this.relations.delete(m.observationId);
+      rel.relation.cancel(res);
+      return;
+    }
+    rel.relation.notify(res).catch((err: unknown) => this.ctx.log.debug({ err: (err as Error).message }, 'notification not delivered'));
+  }
+
+  /** Ends every observation (transport closed or server changed). */
+  cancelAll(): void {
+    for (const [id, r] of this.relations) this.ctx.send(ActorNames.object(r.objectId), { type: 'object.cancel-observe', observationId: id });
+    this.relations.clear();
+    for (const c of this.composites.values()) this.cancelComposite(c.owners);
+    this.composites.clear();
+  }
+
+  // ---- root operations: Discover, Read-/Write-/Observe-Composite, Bootstrap-Delete ----
+  private async root(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, bootstrap: boolean): Promise<CoapResponse> {
+    const ssid = this.opts.ssid();
+    if (req.method === 'GET' && (req.accept === ContentFormat.LINK || req.accept === undefined)) {
+      const all: Link[] = bootstrap ? [{ target: '/', params: { lwm2m: '1.2' } }] : [];
+      for (const oid of [...this.opts.objects()].sort((a, b) => a - b)) {
+        if (!bootstrap && oid === 0) continue;
+        const r = await this.ask(oid, { op: 'discover', path: [oid], serverId: ssid, bootstrap, query: ['depth=1'] });
+        if (r.code === '2.05' && r.payload) all.push(...parseLinks(Buffer.from(r.payload).toString('utf8')));
+      }
+      return { code: '2.05', contentFormat: ContentFormat.LINK, payload: text(formatLinks(all)) };
+    }
+    if (req.method === 'DELETE' && bootstrap) {
+      for (const oid of this.opts.objects()) await this.ask(oid, { op: 'delete', path: [oid], bootstrap: true, serverId: 0 });
+      return { code: '2.02' };
+    }
+    if (req.method === 'FETCH') {
+      const fmt = req.contentFormat ?? ContentFormat.SENML_CBOR;
+      const paths = decodePaths(fmt, req.payload);
+      const accept = req.accept ?? fmt;
+      if (accept !== ContentFormat.SENML_JSON && accept !== ContentFormat.SENML_CBOR && accept !== ContentFormat.LWM2M_CBOR) return { code: '4.06' };
+      if (req.observe === 0) return await this.observeComposite(paths, accept, ctx);
+      const recs = await this.readComposite(paths);
+      if (!Array.isArray(recs)) return toCoap(recs);
+      return { code: '2.05', contentFormat: accept, payload: encode(accept, recs, untypedContext([])) };
+    }
+    if (req.method === 'iPATCH') {
+      if (req.contentFormat === undefined) return { code: '4.00' };
+      let recs: LwRecord[];
+      try {
+        recs = decode(req.contentFormat, req.payload, untypedContext([]));
+      } catch (err) {
+        return { code: (err as { code?: string }).code === 'FORMAT_UNSUPPORTED' ? '4.15' : '4.00', payload: text((err as Error).message) };
+      }
+      const byObj = new Map<number, LwRecord[]>();
+      for (const r of recs) {
+        if (r.path.length < 3) return { code: '4.00', payload: text('composite write needs resource paths') };
+        if (!this.opts.objects().includes(r.path[0])) return { code: '4.04' };
+        byObj.set(r.path[0], [...(byObj.get(r.path[0]) ?? []), r]);
+      }
+      for (const [oid, part] of byObj) {
+        const r = await this.ask(oid, { op: 'write-records', path: [oid], records: part, serverId: ssid });
+        if (r.code !== '2.04') return toCoap(r);
+      }
+      return { code: '2.04' };
+    }
+    return { code: '4.05' };
+  }
+
+  private async readComposite(paths: readonly Path[]): Promise<LwRecord[] | OpResult> {
+    const out: LwRecord[] = [];
+    const byObj = new Map<number, Path[]>();
+    for (const p of paths) {
+      if (p.length === 0) return { code: '4.00', message: 'root path in composite' };
+      if (!this.opts.objects().includes(p[0])) continue;
+      byObj.set(p[0], [...(byObj.get(p[0]) ?? []), p]);
+    }
+    for (const [oid, ps] of byObj) {
+      const r = await this.ask(oid, { op: 'read-records', path: [oid], paths: ps, serverId: this.opts.ssid(), remote: true });
+      if (r.code !== '2.05') return r;
+      out.push(...(r.records ?? []));
+    }
+    return out;
+  }
+
+  private async observeComposite(paths: readonly Path[], accept: number, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
+    const relation = ctx.acceptObserve();
+    const parts = new Map<string, LwRecord[]>();
+    const owners = new Map<string, number>();
+    let n = 0;
+    for (const p of paths) {
+      if (p.length === 0 || !this.opts.objects().includes(p[0])) continue;
+      const id = `${relation.id}#${n++}`;
+      const msg: ObjectObserve = { type: 'object.observe', observationId: id, path: p, serverId: this.opts.ssid(), mode: 'records', notifyTo: this.ctx.name };
+      const r = await this.ctx.request<OpResult>(ActorNames.object(p[0]), msg as never);
+      if (r.code === '2.05') { parts.set(id, r.records ?? []); owners.set(id, p[0]); }
+    }
+    if (parts.size === 0) { relation.cancel(); return { code: '4.04' }; }
+    this.composites.set(relation.id, { relation, parts, owners, accept });
+    relation.onCancel(() => { this.cancelComposite(owners); this.composites.delete(relation.id); });
+    return { code: '2.05', contentFormat: accept, payload: encode(accept, [...parts.values()].flat(), untypedContext([])) };
+  }
+
+  private compositePart(m: ObjectNotify, id: string): void {
+    const c = this.composites.get(id);
+    if (!c || !c.parts.has(m.observationId)) return;
+    c.parts.set(m.observationId, m.code === '2.05' ? m.records ?? [] : []);
+    const payload = encode(c.accept, [...c.parts.values()].flat(), untypedContext([]));
+    c.relation.notify({ code: '2.05', contentFormat: c.accept, payload }).catch(() => undefined);
+  }
+
+  private cancelComposite(owners: Map<string, number>): void {
+    for (const [pid, oid] of owners) this.ctx.send(ActorNames.object(oid), { type: 'object.cancel-observe', observationId: pid });
+  }
+}

@@ -1,0 +1,181 @@
+// socket.actor.ts: owns the CoAP endpoint to the LwM2M server: open/close/pause/resume, coap.send, and routing of the server's requests to object actors.
+import { createActor, setup } from 'xstate';
+import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import type { CoapEndpoint } from '../coap/api.js';
+import type { PeerAddress, Transport } from '../coap/transport.js';
+import { CodedError, toWireError } from '../errors.js';
+import type { CoapSend, ServerTarget, SocketOpen } from './messages.js';
+import type { ObjectNotify } from './object-messages.js';
+import { SocketRouter } from './socket-router.js';
+import { createEndpoint } from '../coap/endpoint.js';
+import { createUdpTransport } from '../coap/transports/udp.js';
+import { createDtlsTransport } from '../coap/transports/dtls.js';
+import type { CoapParams } from '../coap/params.js';
+import { firmwareBlockSink, tapBlock1 } from '../firmware/block1-tap.js';
+
+/** Creates the transport for a server target (UDP for nosec, DTLS for psk). */
+export type TransportFactory = (server: ServerTarget) => Transport | Promise<Transport>;
+/** Creates a CoAP endpoint on an opened transport. */
+export type EndpointFactory = (transport: Transport) => CoapEndpoint | Promise<CoapEndpoint>;
+
+export interface SocketActorOptions {
+  transport?: TransportFactory;
+  endpoint?: EndpointFactory;
+}
+
+/** The socket lifecycle: closed → opening → open ⇄ paused; failures go to failed (a new open leaves it). */
+export const socketMachine = setup({
+  types: { events: {} as { type: 'OPEN' } | { type: 'OPENED' } | { type: 'FAIL' } | { type: 'CLOSE' } | { type: 'PAUSE' } | { type: 'RESUME' } },
+}).createMachine({
+  id: 'socket',
+  initial: 'closed',
+  states: {
+    closed: { on: { OPEN: 'opening' } },
+    opening: { on: { OPENED: 'open', FAIL: 'failed', CLOSE: 'closed' } },
+    open: { on: { PAUSE: 'paused', CLOSE: 'closed', FAIL: 'failed', OPEN: 'opening' } },
+    paused: { on: { RESUME: 'opening', CLOSE: 'closed', OPEN: 'opening' } },
+    failed: { on: { OPEN: 'opening', CLOSE: 'closed' } },
+  },
+});
+
+function defaultTransport(server: ServerTarget): Transport {
+  if (server.security === 'psk') {
+    if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
+    return createDtlsTransport({ host: server.host, port: server.port, pskIdentity: server.pskIdentity, pskKey: server.pskKey });
+  }
+  return createUdpTransport({ host: server.host.includes(':') ? '::' : '0.0.0.0', port: 0 });
+}
+
+function defaultEndpoint(transport: Transport, params: Partial<CoapParams> | undefined): CoapEndpoint {
+  return createEndpoint(transport, params ? { params } : {});
+}
+
+export async function createSocketActor(ctx: ActorContext, opts: SocketActorOptions = {}): Promise<ActorInstance> {
+  const makeTransport = opts.transport ?? defaultTransport;
+  const coapParams = ctx.fullConfig.coap as Partial<CoapParams> | undefined;
+  const makeEndpoint = opts.endpoint ?? ((t: Transport) => defaultEndpoint(t, coapParams));
+  const log = ctx.log.child({ mod: 'socket' });
+  const life = createActor(socketMachine);
+  ctx.inspect?.(life);
+  life.start();
+
+  let server: ServerTarget | undefined;
+  let peer: PeerAddress | undefined;
+  let transport: Transport | undefined;
+  /** The transport before any wrapping (for its local address). */
+  let rawTransport: Transport | undefined;
+  let endpoint: CoapEndpoint | undefined;
+  let generation = 0;
+  const objectIds = (): number[] => {
+    const c = ctx.config.objects;
+    return Array.isArray(c) ? c.filter((x): x is number => typeof x === 'number') : [0, 1, 3];
+  };
+  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0 });
+
+  const teardown = async (): Promise<void> => {
+    generation++;
+    router.cancelAll();
+    const ep = endpoint;
+    const tr = transport;
+    endpoint = undefined;
+    transport = undefined;
+    try { await ep?.close(); } catch { /* closing anyway */ }
+    try { await tr?.close(); } catch { /* closing anyway */ }
+  };
+
+  const open = async (target: ServerTarget): Promise<{ ok: true }> => {
+    await teardown();
+    server = target;
+    peer = { address: target.host, port: target.port };
+    life.send({ type: 'OPEN' });
+    const gen = generation;
+    try {
+      // Firmware push: Block1 writes to /5/0/0 go block by block to object:5 (streamed to disk, never reassembled).
+      const raw = await makeTransport(target);
+      rawTransport = raw;
+      const tr = objectIds().includes(5) ? tapBlock1(raw, firmwareBlockSink(ctx, () => server?.ssid ?? 0)) : raw;
+      tr.onEvent((ev) => {
+        if (gen !== generation) return;
+        if (ev.type === 'error' || ev.type === 'close') {
+          const code = ev.type === 'error' ? ev.code : 'NETWORK_ERROR';
+          const message = ev.type === 'error' ? ev.message : 'transport closed';
+          log.warn({ code }, message);
+          life.send({ type: 'FAIL' });
+          ctx.publish({ type: 'network.error', code, message, source: 'socket' });
+        }
+      });
+      await tr.open();
+      const ep = await makeEndpoint(tr);
+      ep.handle((req, hctx) => router.handle(req, hctx));
+      if (gen !== generation) { await ep.close(); await tr.close(); throw new CodedError('SOCKET_CLOSED', 'closed while opening'); }
+      transport = tr;
+      endpoint = ep;
+      life.send({ type: 'OPENED' });
+      log.info({ uri: target.uri, ssid: target.ssid }, 'socket open');
+      return { ok: true };
+    } catch (err) {
+      life.send({ type: 'FAIL' });
+      const w = toWireError(err);
+      ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket' });
+      throw err instanceof CodedError ? err : new CodedError(w.code === 'INTERNAL' ? 'NETWORK_ERROR' : w.code, w.message);
+    }
+  };
+
+  const send = async (m: CoapSend): Promise<unknown> => {
+    if (!endpoint || !peer || life.getSnapshot().value !== 'open') throw new CodedError('SOCKET_CLOSED', 'socket is not open');
+    const gen = generation;
+    try {
+      return await endpoint.request(peer, m.req);
+    } catch (err) {
+      const w = toWireError(err);
+      if (gen === generation && w.code === 'NETWORK_ERROR') {
+        life.send({ type: 'FAIL' });
+        ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket' });
+      }
+      throw err;
+    }
+  };
+
+  return {
+    receive(msg: ActorMessage): unknown {
+      switch (msg.type) {
+        case 'socket.open': return open((msg as unknown as SocketOpen).server);
+        case 'socket.close':
+          life.send({ type: 'CLOSE' });
+          return teardown().then(() => ({ ok: true }));
+        case 'socket.pause':
+          // LTE is down: stop retransmissions by closing the endpoint; resume re-opens to the same server.
+          life.send({ type: 'PAUSE' });
+          return teardown().then(() => ({ ok: true }));
+        case 'socket.resume':
+          if (!server) return Promise.reject(new CodedError('SOCKET_CLOSED', 'nothing to resume'));
+          return open(server);
+        case 'socket.state': return { state: life.getSnapshot().value };
+        case 'socket.address': {
+          // Local address of the transport, when it can tell (UDP): diagnostics and benchmarks.
+          const tr: (Transport & { address?: () => PeerAddress }) | undefined = transport ? rawTransport : undefined;
+          return tr && typeof tr.address === 'function' ? tr.address() : undefined;
+        }
+        case 'coap.send': return send(msg as unknown as CoapSend);
+        case 'coap.ping':
+          if (!endpoint || !peer) return Promise.reject(new CodedError('SOCKET_CLOSED', 'socket is not open'));
+          return endpoint.ping(peer);
+        case 'object.notify':
+          router.notify(msg as unknown as ObjectNotify);
+          return undefined;
+        default:
+          return undefined;
+      }
+    },
+    async stop(): Promise<void> {
+      await teardown();
+      life.stop();
+    },
+  };
+}
+
+export function socketActorModule(opts: SocketActorOptions = {}): ActorModule {
+  return defineActor({ machine: socketMachine, create: (ctx) => createSocketActor(ctx, opts) });
+}
+
+export default socketActorModule();

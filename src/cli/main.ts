@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// main.ts: the lwm2m-meter command line: run, check-config, diagram, objects, dev-server.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CodedError } from '../errors.js';
+import { loadConfig, type Config } from '../runtime/config.js';
+import { applyRunOverrides, normaliseInspectFlag } from './args.js';
+import { buildActorSet, resolveActorSet, BUILTIN_OBJECTS, DIST_SRC } from '../runtime/actor-set.js';
+import { renderDiagram, type DiagramFormat } from '../runtime/diagram.js';
+import { runRuntime } from './run.js';
+import type { ActorModule } from '../runtime/actor-api.js';
+import type { ObjectSpec } from '../lwm2m/object-api.js';
+
+const USAGE = `usage: lwm2m-meter <command> [options]
+
+commands:
+  run [--config FILE] [--server URI] [--endpoint NAME] [--state-dir DIR] [--inspect [HOST:PORT]]
+                         start the client (no --config: the demo with simulated modem and meter)
+  check-config FILE      validate a config file; one line per problem
+  diagram ACTOR --format mermaid|dot|svg [--out FILE] [--config FILE]
+                         the statechart of an actor (client, socket, meter, modem, object:N, or a module path)
+  objects [--config FILE] list the built-in LwM2M object definitions
+  dev-server [...]       a local LwM2M server for development (see 'dev-server --help')
+`;
+
+function out(s: string): void {
+  process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+}
+
+function fail(msg: string, code = 1): never {
+  process.stderr.write(msg.endsWith('\n') ? msg : msg + '\n');
+  process.exit(code);
+}
+
+async function cmdRun(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: normaliseInspectFlag(argv),
+    options: {
+      config: { type: 'string', short: 'c' },
+      server: { type: 'string' },
+      endpoint: { type: 'string' },
+      'state-dir': { type: 'string' },
+      inspect: { type: 'string' },
+    },
+    strict: true,
+  });
+  const config = applyRunOverrides(loadConfig(values.config), values);
+  const code = await runRuntime(config, { print: out });
+  process.exit(code);
+}
+
+function cmdCheckConfig(argv: string[]): void {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) fail('usage: lwm2m-meter check-config FILE', 2);
+  loadConfig(file);
+  out(`config ${file}: ok`);
+}
+
+/** Finds an actor's module: a name from the actor table, or a path to a compiled module. */
+async function loadActorModule(actor: string, config: Config): Promise<ActorModule> {
+  const entry = buildActorSet(config).find((e) => e.name === actor || e.name.replace(/:.*/, '') === actor);
+  let url: string;
+  if (entry) {
+    const { present, missing } = resolveActorSet([entry]);
+    if (!present[0]) throw new CodedError('ACTOR_MISSING', `actor ${actor}: module ${missing[0]?.file ?? entry.module} does not exist (yet)`);
+    url = present[0].moduleUrl;
+  } else if (/[/\\.]/.test(actor)) {
+    url = pathToFileURL(resolve(actor)).href;
+  } else {
+    const names = buildActorSet(config).map((e) => e.name).join(', ');
+    throw new CodedError('ACTOR_UNKNOWN', `no actor named ${actor} (known: ${names}; or give a module path)`);
+  }
+  const mod = ((await import(url)) as { default?: ActorModule }).default;
+  if (!mod) throw new CodedError('ACTOR_BAD_MODULE', `${url} has no default export`);
+  return mod;
+}
+
+async function cmdDiagram(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: 'string', short: 'f', default: 'mermaid' }, out: { type: 'string', short: 'o' }, config: { type: 'string', short: 'c' } },
+  });
+  const actor = positionals[0];
+  if (!actor) fail('usage: lwm2m-meter diagram ACTOR --format mermaid|dot|svg [--out FILE]', 2);
+  const format = values.format as DiagramFormat;
+  if (!['mermaid', 'dot', 'svg'].includes(format)) fail(`diagram: --format must be mermaid, dot or svg (got ${JSON.stringify(values.format)})`, 2);
+  const mod = await loadActorModule(actor, loadConfig(values.config));
+  if (!mod.machine) throw new CodedError('ACTOR_NO_MACHINE', `actor ${actor} exports no machine to draw`);
+  const text = await renderDiagram(mod.machine, format);
+  if (values.out) {
+    writeFileSync(values.out, text);
+    out(`wrote ${values.out}`);
+  } else {
+    process.stdout.write(text);
+  }
+}
+
+async function cmdObjects(argv: string[]): Promise<void> {
+  parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
+  for (const o of BUILTIN_OBJECTS) {
+    const url = new URL(o.spec, DIST_SRC).href;
+    let spec: ObjectSpec | undefined;
+    try {
+      spec = ((await import(url)) as { default?: ObjectSpec }).default;
+    } catch {
+      spec = undefined;
+    }
+    if (!spec) {
+      out(`${String(o.id).padStart(5)}  (not built: ${o.spec})`);
+      continue;
+    }
+    const d = spec.definition;
+    const res = d.resources.map((r) => `${r.id}:${r.name}(${r.operations || '-'})`).join(' ');
+    out(`${String(d.id).padStart(5)}  ${d.name} v${d.version}${d.multiple ? ' [multiple]' : ''}  ${res}`);
+  }
+}
+
+async function cmdDevServer(argv: string[]): Promise<void> {
+  let mod: { runDevServer?: (argv: string[]) => Promise<void> };
+  try {
+    mod = (await import('../devserver/cli.js'));
+  } catch (e) {
+    throw new CodedError('DEVSERVER_MISSING', `dev-server is not available in this build (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (typeof mod.runDevServer !== 'function') throw new CodedError('DEVSERVER_MISSING', 'dev-server is not available in this build (no runDevServer export)');
+  await mod.runDevServer(argv);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'run':
+      return cmdRun(rest);
+    case 'check-config':
+      return cmdCheckConfig(rest);
+    case 'diagram':
+      return cmdDiagram(rest);
+    case 'objects':
+      return cmdObjects(rest);
+    case 'dev-server':
+      return cmdDevServer(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return;
+    default:
+      fail(`unknown command ${JSON.stringify(cmd)}\n${USAGE}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    fail(`${err.message}\n${USAGE}`, 2);
+  }
+  fail(e instanceof CodedError ? e.message : `error: ${err.message ?? String(e)}`, 1);
+});

@@ -1,0 +1,90 @@
+// run.ts: `lwm2m-meter run`: starts the actor set from config, relays inspection, shuts down cleanly on SIGINT/SIGTERM.
+import { log, setLogLevel } from '../runtime/log.js';
+import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS } from '../runtime/actor-set.js';
+import { Runtime, type ActorSpec } from '../runtime/runtime.js';
+import type { InspectServer } from '../runtime/inspect-server.js';
+import type { Config } from '../runtime/config.js';
+
+const clog = log.child({ mod: 'run' });
+
+export interface RunIo {
+  print(line: string): void;
+  /** Actors to start instead of the table built from config (tests, plugins). */
+  actors?: ActorSpec[];
+  /** Resolves when the runtime is up (tests). */
+  onStarted?: (rt: Runtime) => void;
+}
+
+/** Runs until SIGINT/SIGTERM (exit code 0 after a clean stop) or an actor gives up (exit code 1). */
+export async function runRuntime(config: Config, io: RunIo): Promise<number> {
+  setLogLevel(config.log.level);
+  let actors = io.actors;
+  if (!actors) {
+    const { present, missing } = resolveActorSet(buildActorSet(config));
+    for (const m of missing) clog.warn({ actor: m.name, file: m.file }, `actor ${m.name} not started: ${m.file} does not exist`);
+    actors = present;
+  }
+  let inspectServer: InspectServer | undefined;
+  if (config.inspect.enabled) {
+    // Loaded only when asked for: ws and the page cost memory on a board that never inspects.
+    const { startInspectServer } = await import('../runtime/inspect-server.js');
+    inspectServer = await startInspectServer({ host: config.inspect.host, port: config.inspect.port });
+    io.print(`inspection stream: ${inspectServer.wsUrl}`);
+    io.print(`open ${inspectServer.pageUrl} in a browser: the page embeds the Stately inspector (stately.ai/inspect) and feeds it this stream`);
+    if (!/^(127\.|::1$|localhost$)/.test(config.inspect.host)) io.print(`warning: inspection is bound to ${config.inspect.host}, not loopback: anyone who can reach it sees every state and event`);
+  }
+  const rt = new Runtime({
+    actors,
+    placement: config.placement,
+    supervisor: config.supervisor,
+    stateDir: config.stateDir,
+    fullConfig: config,
+    logLevel: config.log.level,
+    inspect: config.inspect.enabled,
+    directPairs: DEFAULT_DIRECT_PAIRS,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  });
+  if (inspectServer) {
+    const s = inspectServer;
+    rt.on('inspection', (ev: unknown) => s.publish(ev));
+  }
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const shutdown = (code: number, why: string): void => {
+      if (stopping) return;
+      stopping = true;
+      clog.info({ why }, 'shutting down');
+      // Last resort if something hangs past the budget (workers are terminated by the pool anyway).
+      const guard = setTimeout(() => resolve(code || 1), config.shutdownTimeoutMs + 1000);
+      guard.unref();
+      void rt
+        .stop()
+        .catch((e: unknown) => clog.error({ err: e }, 'error during shutdown'))
+        .then(() => inspectServer?.close())
+        .then(() => {
+          clearTimeout(guard);
+          process.off('SIGINT', onInt);
+          process.off('SIGTERM', onTerm);
+          resolve(code);
+        });
+    };
+    const onInt = (): void => shutdown(0, 'SIGINT');
+    const onTerm = (): void => shutdown(0, 'SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    rt.on('gave-up', (name: string, err: Error) => {
+      io.print(`fatal: ${err.message}`);
+      shutdown(1, `actor ${name} gave up`);
+    });
+    rt.start().then(
+      () => {
+        io.print(`running ${rt.names.length} actors on ${rt.workerCount} worker(s): ${rt.names.join(', ')}`);
+        io.onStarted?.(rt);
+      },
+      (e: unknown) => {
+        io.print(`fatal: ${(e as Error).message}`);
+        shutdown(1, 'start failed');
+      },
+    );
+  });
+}

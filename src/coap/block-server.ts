@@ -1,0 +1,92 @@
+// block-server.ts: server-side block-wise (RFC 7959): Block1 reassembly keyed by peer+resource (not token), Block2 slicing with a cached representation.
+import type { CoapResponse } from './api.js';
+import { ExpiringMap } from './expiring-map.js';
+import type { Block } from './options.js';
+import type { Timers } from './timers.js';
+
+export type Block1Result =
+  | { kind: 'continue'; block: Block }
+  | { kind: 'complete'; body: Buffer; block: Block }
+  | { kind: 'error'; code: '4.08' | '4.13'; size1?: number };
+
+interface Transfer { chunks: Buffer[]; received: number }
+
+export class Block1Assembler {
+  private readonly transfers: ExpiringMap<Transfer>;
+
+  constructor(timers: Timers, lifetimeMs: number, private readonly maxBody: number, private readonly preferredSize: number) {
+    this.transfers = new ExpiringMap(timers, lifetimeMs, 64);
+  }
+
+  /** One Block1 request body; key is peer + method + path + query (libcoap changes the token on every block). */
+  offer(key: string, block: Block, payload: Buffer, size1?: number): Block1Result {
+    if (size1 !== undefined && size1 > this.maxBody) {
+      this.transfers.delete(key);
+      return { kind: 'error', code: '4.13', size1: this.maxBody };
+    }
+    const offset = block.num * block.size;
+    let t = this.transfers.get(key);
+    if (block.num === 0) {
+      t = { chunks: [], received: 0 };
+    } else if (t === undefined || offset > t.received) {
+      this.transfers.delete(key);
+      return { kind: 'error', code: '4.08' };
+    }
+    const echo: Block = { num: block.num, more: block.more, size: Math.min(block.size, this.preferredSize) };
+    if (offset < t.received) {
+      // A repeat of a block we already have (a retransmission with a new message ID): acknowledge again.
+      if (block.more) return { kind: 'continue', block: echo };
+      if (offset + payload.length === t.received) {
+        this.transfers.delete(key);
+        return { kind: 'complete', body: Buffer.concat(t.chunks), block: echo };
+      }
+      return { kind: 'error', code: '4.08' };
+    }
+    if (t.received + payload.length > this.maxBody) {
+      this.transfers.delete(key);
+      return { kind: 'error', code: '4.13', size1: this.maxBody };
+    }
+    t.chunks.push(Buffer.from(payload));
+    t.received += payload.length;
+    if (block.more) {
+      this.transfers.set(key, t);
+      return { kind: 'continue', block: echo };
+    }
+    this.transfers.delete(key);
+    return { kind: 'complete', body: Buffer.concat(t.chunks), block: echo };
+  }
+}
+
+/** A representation too large for one datagram, kept for the follow-up Block2 requests. */
+export interface CachedRepresentation {
+  res: CoapResponse;
+  body: Buffer;
+}
+
+export class Block2Cache {
+  private readonly reps: ExpiringMap<CachedRepresentation>;
+
+  constructor(timers: Timers, lifetimeMs: number) {
+    this.reps = new ExpiringMap(timers, lifetimeMs, 32);
+  }
+
+  put(key: string, rep: CachedRepresentation): void {
+    this.reps.set(key, rep);
+  }
+
+  get(key: string): CachedRepresentation | undefined {
+    return this.reps.get(key);
+  }
+
+  delete(key: string): void {
+    this.reps.delete(key);
+  }
+}
+
+/** The slice of a body for block num at the given size; undefined when num is past the end. */
+export function sliceBlock(body: Buffer, num: number, size: number): { payload: Buffer; block: Block } | undefined {
+  const start = num * size;
+  if (start >= body.length && !(start === 0 && body.length === 0)) return undefined;
+  const payload = body.subarray(start, start + size);
+  return { payload, block: { num, more: start + size < body.length, size } };
+}

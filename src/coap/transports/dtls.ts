@@ -1,0 +1,152 @@
+// dtls.ts: the DTLS 1.2 PSK client transport (node-dtls-client): TLS_PSK_WITH_AES_128_CCM_8 by default, binary keys, handshake timeout, re-handshake.
+import { dtls } from 'node-dtls-client';
+import { isIPv6 } from 'node:net';
+import { CodedError } from '../../errors.js';
+import { log as rootLog } from '../../runtime/log.js';
+import type { PeerAddress, Transport, TransportEvent } from '../transport.js';
+
+type CipherName = NonNullable<dtls.Options['ciphers']>[number];
+
+export interface DtlsTransportOptions {
+  /** Server host and port (coaps default 5684). */
+  host: string;
+  port?: number;
+  /** PSK identity (sent as bytes of this string). */
+  pskIdentity: string;
+  /** PSK key: bytes, or a base64 string (the LwM2M Security object's Secret Key as configured). */
+  pskKey: Uint8Array | string;
+  /** Handshake timeout in ms (default 30000). */
+  handshakeTimeoutMs?: number;
+  /** Cipher suites to offer (default TLS_PSK_WITH_AES_128_CCM_8, LwM2M's mandatory one). */
+  ciphers?: CipherName[];
+  /** Local port (default: any). */
+  listenPort?: number;
+}
+
+const log = rootLog.child({ mod: 'dtls' });
+
+export class DtlsTransport implements Transport {
+  readonly kind = 'dtls' as const;
+  /** 1152 minus the DTLS record overhead (13 header + 8 explicit nonce + 8 CCM_8 tag). */
+  readonly mtu = 1152 - 29;
+  private sock: dtls.Socket | undefined;
+  private opening: Promise<void> | undefined;
+  private readonly listeners: ((ev: TransportEvent) => void)[] = [];
+  private readonly peer: PeerAddress;
+
+  constructor(private readonly opts: DtlsTransportOptions) {
+    this.peer = { address: opts.host, port: opts.port ?? 5684 };
+  }
+
+  private emit(ev: TransportEvent): void {
+    for (const l of this.listeners) l(ev);
+  }
+
+  /** The server as CoAP messages name it (the endpoint's `to` for requests, the `from` of datagrams). */
+  get server(): PeerAddress {
+    return { ...this.peer };
+  }
+
+  open(): Promise<void> {
+    if (this.sock !== undefined) return Promise.resolve();
+    this.opening ??= this.handshake().finally(() => { this.opening = undefined; });
+    return this.opening;
+  }
+
+  /** Drops the session and handshakes again (after a NAT rebinding or a server restart). */
+  async rehandshake(): Promise<void> {
+    this.dispose(false);
+    await this.open();
+  }
+
+  private handshake(): Promise<void> {
+    const key = typeof this.opts.pskKey === 'string' ? Buffer.from(this.opts.pskKey, 'base64') : Buffer.from(this.opts.pskKey);
+    const timeout = this.opts.handshakeTimeoutMs ?? 30_000;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const options: dtls.Options = {
+        type: isIPv6(this.peer.address) ? 'udp6' : 'udp4',
+        address: this.peer.address,
+        port: this.peer.port,
+        psk: { [this.opts.pskIdentity]: key },
+        timeout,
+        ciphers: this.opts.ciphers ?? ['TLS_PSK_WITH_AES_128_CCM_8'],
+      };
+      if (this.opts.listenPort !== undefined) options.listenPort = this.opts.listenPort;
+      let s: dtls.Socket;
+      try {
+        s = dtls.createSocket(options);
+      } catch (err) {
+        reject(new CodedError('DTLS_HANDSHAKE_FAILED', (err as Error).message));
+        return;
+      }
+      // Our own guard too: node-dtls-client's timeout covers the connection, not every stall.
+      const guard = setTimeout(() => fail(new Error(`handshake timed out after ${timeout} ms`)), timeout + 1000);
+      guard.unref();
+      const fail = (err: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        try { s.close(); } catch { /* already closed */ }
+        const e = new CodedError('DTLS_HANDSHAKE_FAILED', `DTLS handshake with ${this.peer.address}:${this.peer.port} failed: ${err.message}`);
+        this.emit({ type: 'error', code: e.code, message: e.message });
+        reject(e);
+      };
+      s.on('connected', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(guard);
+        this.sock = s;
+        log.debug({ host: this.peer.address, port: this.peer.port }, 'DTLS session established');
+        resolve();
+      });
+      s.on('error', (err: Error) => {
+        if (!settled) return fail(err);
+        if (this.sock !== s) return;
+        this.dispose(false);
+        this.emit({ type: 'error', code: 'NETWORK_ERROR', message: `DTLS: ${err.message}` });
+      });
+      s.on('close', () => {
+        if (!settled) return fail(new Error('closed during handshake'));
+        if (this.sock !== s) return;
+        this.sock = undefined;
+        this.emit({ type: 'close' });
+      });
+      s.on('message', (msg: Buffer) => {
+        if (this.sock !== s) return;
+        this.emit({ type: 'message', data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), from: { ...this.peer } });
+      });
+    });
+  }
+
+  send(data: Uint8Array, to: PeerAddress): Promise<void> {
+    const s = this.sock;
+    if (s === undefined) return Promise.reject(new CodedError('SOCKET_CLOSED', 'DTLS session not open'));
+    if (to.port !== this.peer.port || to.address !== this.peer.address) {
+      return Promise.reject(new CodedError('NETWORK_ERROR', `DTLS session is with ${this.peer.address}:${this.peer.port}, not ${to.address}:${to.port}`));
+    }
+    return new Promise((resolve, reject) => {
+      s.send(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(new CodedError('NETWORK_ERROR', err.message)) : resolve()));
+    });
+  }
+
+  private dispose(announce: boolean): void {
+    const s = this.sock;
+    this.sock = undefined;
+    if (s === undefined) return;
+    try { s.close(); } catch { /* already closed */ }
+    if (announce) this.emit({ type: 'close' });
+  }
+
+  async close(): Promise<void> {
+    this.dispose(true);
+  }
+
+  onEvent(listener: (ev: TransportEvent) => void): void {
+    this.listeners.push(listener);
+  }
+}
+
+export function createDtlsTransport(opts: DtlsTransportOptions): DtlsTransport {
+  return new DtlsTransport(opts);
+}

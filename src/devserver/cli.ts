@@ -1,0 +1,119 @@
+// cli.ts: `lwm2m-meter dev-server`: runs the local LwM2M (and bootstrap) server, printing what clients do, until SIGINT.
+import { parseArgs } from 'node:util';
+import { CodedError } from '../errors.js';
+import { parsePath } from '../lwm2m/path.js';
+import type { Path } from '../lwm2m/types.js';
+import { log as rootLog } from '../runtime/log.js';
+import { formatBootstrap, formatRecords, formatRegistration, formatResult } from './format-lines.js';
+import { startDevServer, type DevServer, type DevServerOptions } from './server.js';
+
+export interface DevServerIo {
+  /** Where lines go (default stdout). */
+  out?: (line: string) => void;
+  /** Stops the server when aborted (default: SIGINT / SIGTERM). */
+  signal?: AbortSignal;
+  /** Called once the server listens. */
+  onReady?: (server: DevServer) => void;
+  /** Clock for line timestamps (default Date.now). */
+  now?: () => number;
+}
+
+export const USAGE = `lwm2m-meter dev-server [options]
+  --host ADDR             address to bind (default 0.0.0.0)
+  --port N                registration port (default 5683; 0 = any)
+  --bootstrap             serve the bootstrap interface (/bs) on the registration port
+  --bootstrap-port N      serve it on its own port instead
+  --server-uri URI        LwM2M server URI written by bootstrap (default coap://<host>:<port>)
+  --observe PATH,...      observe these paths when a client registers
+  --read PATH,...         read these paths when a client registers
+  --format N              content format asked for reads/observes (e.g. 112 SenML CBOR, 11542 TLV)
+  --timeout MS            time a request to a client may take (default 10000)
+  -h, --help              this text`;
+
+function paths(list: string | undefined, flag: string): Path[] {
+  if (list === undefined || list === '') return [];
+  return list.split(',').map((p) => {
+    try { return parsePath(p.trim()); } catch (err) { throw new CodedError('CLI_ARGS', `${flag}: ${(err as Error).message}`); }
+  });
+}
+
+function int(v: string | undefined, flag: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!/^\d+$/.test(v)) throw new CodedError('CLI_ARGS', `${flag} wants a number, got '${v}'`);
+  return Number(v);
+}
+
+/** Parses the dev-server arguments into server options and the auto read/observe lists. */
+export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' }, port: { type: 'string' }, bootstrap: { type: 'boolean' }, 'bootstrap-port': { type: 'string' },
+        'server-uri': { type: 'string' }, observe: { type: 'string' }, read: { type: 'string' }, format: { type: 'string' },
+        timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new CodedError('CLI_ARGS', (err as Error).message);
+  }
+  const v = parsed.values;
+  const options: DevServerOptions = { host: v.host ?? '0.0.0.0', port: int(v.port, '--port', 5683), requestTimeoutMs: int(v.timeout, '--timeout', 10_000) };
+  if (v['bootstrap-port'] !== undefined) options.bootstrap = { port: int(v['bootstrap-port'], '--bootstrap-port', 0) };
+  else if (v.bootstrap === true) options.bootstrap = {};
+  if (v['server-uri'] !== undefined) options.serverUri = v['server-uri'];
+  const out = { help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read') };
+  return v.format !== undefined ? { ...out, format: int(v.format, '--format', 0) } : out;
+}
+
+/** Runs the dev server until SIGINT (or io.signal), printing registrations, updates, reads and notifications. */
+export async function runDevServer(argv: string[], io: DevServerIo = {}): Promise<void> {
+  const out = io.out ?? ((line: string): void => { process.stdout.write(line + '\n'); });
+  const now = io.now ?? Date.now;
+  const log = rootLog.child({ mod: 'devserver-cli' });
+  const args = parseDevServerArgs(argv);
+  if (args.help) { out(USAGE); return; }
+  const s = await startDevServer(args.options);
+  const say = (what: string, text: string): void => out(`${new Date(now()).toISOString().slice(11, 23)} ${what.padEnd(10)} ${text}`);
+  const fmt = args.format !== undefined ? { format: args.format } : {};
+
+  say('listening', `coap://${s.address}:${s.port}${s.bootstrapPort !== undefined ? ` bootstrap on port ${s.bootstrapPort}` : ''}`);
+  s.on('register', (r) => {
+    say('register', formatRegistration(r));
+    for (const p of args.read) {
+      s.read(r.endpoint, p, fmt).then((res) => say('read', `${r.endpoint} ${p.length ? '/' + p.join('/') : '/'} ${formatResult(res)}`),
+        (err: unknown) => log.error({ err, ep: r.endpoint }, 'auto-read failed'));
+    }
+    for (const p of args.observe) {
+      s.observe(r.endpoint, p, fmt).then((obs) => {
+        say('observe', `${r.endpoint} /${p.join('/')} ${formatResult(obs.result)}`);
+      }, (err: unknown) => log.error({ err, ep: r.endpoint }, 'auto-observe failed'));
+    }
+  });
+  s.on('update', (r) => say('update', formatRegistration(r)));
+  s.on('deregister', (r) => say('deregister', `${r.endpoint} ${r.location}`));
+  s.on('expire', (r) => say('expired', `${r.endpoint} ${r.location} (no update within lt=${r.lifetime})`));
+  const sweeper = setInterval(() => s.sweepExpired(), 5000);
+  sweeper.unref();
+  s.on('notify', (n) => say('notify', `${n.endpoint} ${n.paths.map((p) => '/' + p.join('/')).join(',')} #${n.observe ?? '-'} ${formatResult(n.result)}`));
+  s.on('send', (e) => say('send', `${e.endpoint ?? '?'} ${formatRecords(e.records)}`));
+  s.on('bootstrap-request', (e) => say('bootstrap', `${e.endpoint} from ${e.peer.address}:${e.peer.port}`));
+  s.on('bootstrap-finish', (e) => say('bootstrap', formatBootstrap(e)));
+  io.onReady?.(s);
+
+  await new Promise<void>((resolve) => {
+    if (io.signal) {
+      if (io.signal.aborted) resolve();
+      else io.signal.addEventListener('abort', () => resolve(), { once: true });
+      return;
+    }
+    const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  clearInterval(sweeper);
+  await s.close();
+  say('stopped', '');
+}

@@ -1,0 +1,166 @@
+// block1-tap.ts: a Transport wrapper that takes Block1 writes to one path (/5/0/0) off the CoAP stream and hands each block on as it arrives (streamed to disk, never reassembled).
+import { generate, parse, type ParsedPacket } from 'coap-packet';
+import { randomInt } from 'node:crypto';
+import { decodeBlock, encodeBlock, getStrings, getUint } from '../coap/options.js';
+import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.js';
+import type { ActorContext, ActorMessage } from '../runtime/actor-api.js';
+import type { WriteBlock, WriteBlockReply } from './messages.js';
+
+/** One streamed block as the tap hands it on. */
+export interface TappedBlock {
+  path: string[];
+  num: number;
+  size: number;
+  more: boolean;
+  payload: Uint8Array;
+  total?: number;
+  contentFormat?: number;
+  from: PeerAddress;
+}
+
+/** Answers one block: '2.31' (continue), '2.04' (last block stored) or an error code ('4.08', '4.13' …). */
+export type BlockSink = (b: TappedBlock) => Promise<{ code: string }>;
+
+export interface TapOptions {
+  /** Uri-Path to stream (default ['5', '0', '0']). */
+  path?: readonly string[];
+  /** Responses remembered for duplicate detection (per message ID and peer). */
+  dedupSize?: number;
+  /** Called for every tapped request (e.g. to tell the client of server activity). */
+  onActivity?: (from: PeerAddress) => void;
+}
+
+const CODE_PUT = '0.03';
+const CODE_POST = '0.02';
+
+/**
+ * Wraps a transport: PUT/POST requests to `path` that carry a Block1 option are answered here, one block at a
+ * time, through `sink`; every other datagram goes to the endpoint above unchanged. Duplicates (same message ID
+ * from the same peer) get the cached answer and are not handed on twice. Tokens may change per block (libcoap)
+ * or stay (Leshan): blocks are matched by Block1 NUM only.
+ */
+export class Block1Tap implements Transport {
+  readonly kind: Transport['kind'];
+  private readonly listeners: ((ev: TransportEvent) => void)[] = [];
+  private readonly answered = new Map<string, Buffer | 'pending'>();
+  private queue: Promise<void> = Promise.resolve();
+  private mid = randomInt(0, 0x10000);
+  private readonly path: string;
+
+  constructor(private readonly inner: Transport, private readonly sink: BlockSink, private readonly o: TapOptions = {}) {
+    this.kind = inner.kind;
+    this.path = (o.path ?? ['5', '0', '0']).join('/');
+    inner.onEvent((ev) => {
+      if (ev.type === 'message' && this.tap(ev.data, ev.from)) return;
+      for (const l of this.listeners) l(ev);
+    });
+  }
+
+  get mtu(): number {
+    return this.inner.mtu;
+  }
+
+  open(): Promise<void> {
+    return this.inner.open();
+  }
+
+  /** The wrapped transport's local address, when it can tell (UDP's address()). */
+  address(): PeerAddress | undefined {
+    const inner = this.inner as Transport & { address?: () => PeerAddress };
+    return typeof inner.address === 'function' ? inner.address() : undefined;
+  }
+
+  send(data: Uint8Array, to: PeerAddress): Promise<void> {
+    return this.inner.send(data, to);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  onEvent(listener: (ev: TransportEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** True when the datagram was a block for the streamed path (and is handled here). */
+  private tap(data: Uint8Array, from: PeerAddress): boolean {
+    let pkt: ParsedPacket;
+    try {
+      pkt = parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    } catch {
+      return false; // the endpoint answers malformed packets
+    }
+    if ((pkt.code !== CODE_PUT && pkt.code !== CODE_POST) || pkt.ack || pkt.reset) return false;
+    const b1 = pkt.options.find((x) => x.name === 'Block1');
+    if (b1 === undefined) return false;
+    if (getStrings(pkt, 'Uri-Path').join('/') !== this.path) return false;
+    const key = `${from.address}|${from.port}|${pkt.messageId}`;
+    const seen = this.answered.get(key);
+    if (seen !== undefined) {
+      if (seen !== 'pending') void this.inner.send(seen, from).catch(() => undefined);
+      return true;
+    }
+    this.remember(key, 'pending');
+    this.o.onActivity?.(from);
+    this.queue = this.queue.then(() => this.handle(pkt, from, key)).catch(() => undefined);
+    return true;
+  }
+
+  private remember(key: string, v: Buffer | 'pending'): void {
+    this.answered.delete(key);
+    this.answered.set(key, v);
+    const max = this.o.dedupSize ?? 32;
+    while (this.answered.size > max) {
+      const oldest = this.answered.keys().next().value;
+      if (oldest === undefined) break;
+      this.answered.delete(oldest);
+    }
+  }
+
+  private async handle(pkt: ParsedPacket, from: PeerAddress, key: string): Promise<void> {
+    const blk = decodeBlock(pkt.options.find((x) => x.name === 'Block1')?.value);
+    let code: string;
+    let echo = blk;
+    if (blk === undefined) {
+      code = '4.00'; // reserved SZX 7
+    } else {
+      const total = getUint(pkt, 'Size1');
+      const cf = getUint(pkt, 'Content-Format');
+      try {
+        code = (await this.sink({
+          path: this.path.split('/'), num: blk.num, size: blk.size, more: blk.more, payload: new Uint8Array(pkt.payload),
+          ...(total !== undefined ? { total } : {}), ...(cf !== undefined ? { contentFormat: cf } : {}), from,
+        })).code;
+      } catch {
+        code = '5.03';
+      }
+      if (code === '2.31' && !blk.more) code = '2.04';
+      echo = { num: blk.num, more: code === '2.31', size: blk.size };
+    }
+    const options = echo !== undefined && (code === '2.31' || code === '2.04' || code === '4.08' || code === '4.13')
+      ? [{ name: 'Block1' as const, value: encodeBlock(echo) }] : [];
+    const res = pkt.confirmable
+      ? generate({ messageId: pkt.messageId, token: pkt.token, code, ack: true, options })
+      : generate({ messageId: (this.mid = (this.mid + 1) & 0xffff), token: pkt.token, code, confirmable: false, options });
+    this.remember(key, res);
+    await this.inner.send(res, from).catch(() => undefined);
+  }
+}
+
+/** Wraps `t` so Block1 writes to /5/0/0 stream to `sink`. */
+export function tapBlock1(t: Transport, sink: BlockSink, o?: TapOptions): Transport {
+  return new Block1Tap(t, sink, o);
+}
+
+/** The sink the socket actor uses: each block becomes an `object.write-block` request to object:5, and server activity goes to the client. */
+export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send'>, ssid: () => number): BlockSink {
+  return async (b) => {
+    ctx.send('client', { type: 'lwm2m.server-activity', ssid: ssid() });
+    const msg: WriteBlock = {
+      type: 'object.write-block', path: [5, 0, 0], num: b.num, size: b.size, more: b.more, payload: b.payload, serverId: ssid(),
+      ...(b.total !== undefined ? { total: b.total } : {}), ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),
+    };
+    const r = await ctx.request<WriteBlockReply | undefined>('object:5', msg as unknown as ActorMessage, { timeoutMs: 30_000 });
+    return { code: typeof r?.code === 'string' ? r.code : '5.00' };
+  };
+}

@@ -1,0 +1,28 @@
+// messages.ts: what the firmware update sends to the rest of the device ('client' reacts; 'object:3' shows the version), and the streamed Block1 chunk it receives.
+
+/** Sent to 'client' when the apply step starts (the device may restart during it). */
+export interface FirmwareUpdating { type: 'firmware.updating'; pkgName: string; pkgVersion: string }
+/** Sent to 'client' when an update ended (also after the restart that an apply caused). result: 1 success, 8 failure. */
+export interface FirmwareDone { type: 'firmware.done'; result: number; success: boolean; version: string }
+/** Sent to 'object:3' with the running firmware version (/3/0/3), at start and after an update. */
+export interface FirmwareVersion { type: 'firmware.version'; version: string }
+
+/**
+ * One Block1 chunk of a Write to a streamed resource (/5/0/0), sent by the socket actor to the object actor as a
+ * request as each block arrives (never reassembled). Reply: { code } — '2.31' Continue, '2.04' Changed after the
+ * last block, or an error ('4.08' out of order, '4.13' too large, '4.05' not now).
+ */
+export interface WriteBlock {
+  type: 'object.write-block';
+  path: readonly number[];
+  /** Block1 NUM, SZX-derived size, M flag; a Write without Block1 is num 0, more false. */
+  num: number;
+  size: number;
+  more: boolean;
+  payload: Uint8Array;
+  /** Size1, when the sender gave it. */
+  total?: number;
+  contentFormat?: number;
+  serverId?: number;
+}
+export interface WriteBlockReply { code: string }

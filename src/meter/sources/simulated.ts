@@ -1,0 +1,48 @@
+// simulated.ts: the simulated pulse source for `make run` and tests: a FlowProfile stepped on an injected clock.
+import { FlowProfile, type FlowProfileConfig } from './flow-profile.js';
+import type { PulseSink, PulseSource } from './source.js';
+
+/** The clock the source steps on: Date/setTimeout in production, XState's SimulatedClock in tests. */
+export interface SourceClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface SimulatedSourceConfig extends FlowProfileConfig {
+  tickMs: number;
+}
+
+export class SimulatedSource implements PulseSource {
+  readonly kind = 'simulated';
+  private readonly profile: FlowProfile;
+  private timer: unknown;
+  private last = 0;
+  private running = false;
+
+  constructor(private readonly cfg: SimulatedSourceConfig, pulseRatio: number, private readonly clock: SourceClock) {
+    this.profile = new FlowProfile(cfg, pulseRatio);
+  }
+
+  start(sink: PulseSink): Promise<void> {
+    this.running = true;
+    this.last = this.clock.now();
+    const step = (): void => {
+      if (!this.running) return;
+      const now = this.clock.now();
+      const n = this.profile.pulsesBetween(this.last, now);
+      this.last = now;
+      if (n > 0) sink.event({ kind: 'pulses', count: n, direction: 1 });
+      this.timer = this.clock.setTimeout(step, this.cfg.tickMs);
+    };
+    this.timer = this.clock.setTimeout(step, this.cfg.tickMs);
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    return Promise.resolve();
+  }
+}

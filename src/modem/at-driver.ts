@@ -1,0 +1,212 @@
+// at-driver.ts: the ModemDriver for a real AT modem: runs a profile's command tables over an AtChannel.
+import type { Timers } from '../coap/timers.js';
+import { CodedError } from '../errors.js';
+import { AtChannel, type AtResponse } from './at-channel.js';
+import type { ModemConfig } from './config-schema.js';
+import type { DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
+import type { ByteLink } from './link.js';
+import { parseCereg, parseCesq, parseCops, parseCsq, type Registration } from './parse.js';
+import { configuredProfile, detectProfile } from './profiles/index.js';
+import { genericProfile } from './profiles/generic.js';
+import type { AtStep, ModemProfile, SocketTimeouts } from './profiles/types.js';
+import { pulseReset } from './reset-gpio.js';
+
+export interface AtDriverLog {
+  debug(o: object, msg?: string): void;
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+}
+
+export interface AtDriverOptions {
+  link: ByteLink;
+  config: ModemConfig;
+  timers: Timers;
+  log: AtDriverLog;
+  /** Hardware reset (defaults to the configured GPIO line via gpioset). */
+  hardReset?: () => Promise<void>;
+}
+
+export class AtModemDriver implements ModemDriver {
+  readonly kind = 'serial' as const;
+  readonly channel: AtChannel;
+  profile: ModemProfile;
+  private readonly listeners: ((ev: DriverEvent) => void)[] = [];
+  private readonly cfg: ModemConfig;
+
+  constructor(private readonly o: AtDriverOptions) {
+    this.cfg = o.config;
+    this.profile = configuredProfile(o.config) ?? genericProfile;
+    this.channel = new AtChannel(o.link, {
+      timers: o.timers,
+      defaultTimeoutMs: o.config.timeouts.commandMs,
+      urcPrefixes: this.profile.urcPrefixes,
+      binaryRules: this.profile.binaryRules,
+      okFinals: this.profile.okFinals ?? [],
+      errorFinals: this.profile.errorFinals ?? [],
+      log: o.log,
+    });
+    this.channel.onUrc((line) => {
+      const reg = parseCereg(line, false);
+      if (reg) this.emit({ type: 'REG', reg });
+    });
+    o.link.onClose?.((reason) => this.emit({ type: 'LINK_CLOSED', reason }));
+  }
+
+  get canHardReset(): boolean {
+    return this.o.hardReset !== undefined || this.cfg.resetGpio.chip !== '';
+  }
+
+  get socketTimeouts(): SocketTimeouts {
+    return { commandMs: this.cfg.timeouts.commandMs, longCommandMs: this.cfg.timeouts.longCommandMs };
+  }
+
+  onEvent(listener: (ev: DriverEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private emit(ev: DriverEvent): void {
+    for (const l of this.listeners) l(ev);
+  }
+
+  private cmd(cmd: string, o: { expect?: string; long?: boolean; timeoutMs?: number } = {}): Promise<AtResponse> {
+    return this.channel.command(cmd, {
+      ...(o.expect !== undefined ? { expect: o.expect } : {}),
+      timeoutMs: o.timeoutMs ?? (o.long ? this.cfg.timeouts.longCommandMs : this.cfg.timeouts.commandMs),
+    });
+  }
+
+  private async run(steps: readonly AtStep[]): Promise<void> {
+    for (const s of steps) {
+      try {
+        await this.cmd(s.cmd, { ...(s.expect !== undefined ? { expect: s.expect } : {}), ...(s.long ? { long: true } : {}) });
+      } catch (err) {
+        if (!s.optional) throw err;
+        this.o.log.warn({ cmd: s.cmd, err: (err as Error).message }, 'optional AT command failed');
+      }
+    }
+  }
+
+  async powerOn(): Promise<PowerOnInfo> {
+    // V.250 "AT" probe: a few short tries (the modem may still be booting or autobauding).
+    let ok = false;
+    let last: unknown;
+    for (let i = 0; i < 3 && !ok; i++) {
+      try {
+        await this.cmd('AT', { timeoutMs: Math.min(1000, this.cfg.timeouts.commandMs) });
+        ok = true;
+      } catch (err) {
+        last = err;
+      }
+    }
+    if (!ok) throw new CodedError('MODEM_NOT_RESPONDING', `no answer to AT: ${(last as Error | undefined)?.message ?? ''}`);
+    await this.run([{ cmd: 'ATE0', optional: true }]);
+    // TS 27.007 §5.2 +CGMM model identification; V.250 ATI as the fallback.
+    let model: string;
+    try {
+      model = (await this.cmd('AT+CGMM')).lines.join(' ');
+    } catch {
+      model = (await this.cmd('ATI').catch(() => ({ lines: [] as string[] }))).lines.join(' ');
+    }
+    if (this.cfg.profile === 'auto') {
+      this.profile = detectProfile(model);
+      this.channel.setDialect({
+        urcPrefixes: this.profile.urcPrefixes,
+        binaryRules: this.profile.binaryRules,
+        okFinals: this.profile.okFinals ?? [],
+        errorFinals: this.profile.errorFinals ?? [],
+      });
+    }
+    this.o.log.info({ model, profile: this.profile.name }, 'modem identified');
+    // +COPS=3,2: numeric operator format for later +COPS? reads (TS 27.007 §7.3).
+    await this.run([...this.profile.init(this.cfg), { cmd: 'AT+COPS=3,2', optional: true }]);
+    return { model, profile: this.profile.name };
+  }
+
+  async simReady(): Promise<void> {
+    // TS 27.007 §8.3 +CPIN? → +CPIN: READY
+    const r = await this.cmd('AT+CPIN?', { expect: '+CPIN:' });
+    const line = r.lines.find((l) => l.startsWith('+CPIN:')) ?? '';
+    if (!/READY/.test(line)) throw new CodedError('SIM_NOT_READY', `SIM not ready: ${line || 'no +CPIN line'}`);
+  }
+
+  async configureRadio(): Promise<void> {
+    // TS 27.007 §8.2 +CFUN=0 (minimum functionality) while changing RAT / bands, then +CFUN=1.
+    await this.cmd('AT+CFUN=0', { long: true });
+    await this.run(this.profile.radio(this.cfg));
+    await this.run(this.profile.pdpDefine(this.cfg));
+    await this.cmd('AT+CFUN=1', { long: true });
+  }
+
+  async registration(): Promise<Registration> {
+    const r = await this.cmd('AT+CEREG?', { expect: '+CEREG:' });
+    for (const l of r.lines) {
+      const reg = parseCereg(l, true);
+      if (reg) return reg;
+    }
+    return { stat: 4 };
+  }
+
+  async activateData(): Promise<DataInfo> {
+    await this.run(this.profile.pdpActivate(this.cfg));
+    const q = this.profile.ipQuery;
+    const r = await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) });
+    const ips = q.parse(r.lines);
+    if (this.cfg.dataPath === 'modem-socket' && this.profile.socket?.setup) await this.run(this.profile.socket.setup);
+    return { ips, apn: this.cfg.apn };
+  }
+
+  async readRadio(): Promise<RadioSnapshot> {
+    const snap: RadioSnapshot = { mode: this.cfg.mode };
+    try {
+      // TS 27.007 §8.69 +CESQ (RSRP/RSRQ); §8.5 +CSQ when +CESQ is not supported.
+      const r = await this.cmd('AT+CESQ', { expect: '+CESQ:' });
+      Object.assign(snap, parseCesq(r.lines[0] ?? '') ?? {});
+    } catch {
+      const r = await this.cmd('AT+CSQ', { expect: '+CSQ:' }).catch(() => undefined);
+      if (r) Object.assign(snap, parseCsq(r.lines[0] ?? '') ?? {});
+    }
+    const cops = await this.cmd('AT+COPS?', { expect: '+COPS:' }).catch(() => undefined);
+    const op = cops ? parseCops(cops.lines[0] ?? '') : undefined;
+    if (op?.mcc !== undefined) snap.mcc = op.mcc;
+    if (op?.mnc !== undefined) snap.mnc = op.mnc;
+    if (op?.act === 9) snap.mode = 'nb-iot';
+    else if (op?.act === 7 || op?.act === 8) snap.mode = 'lte-m';
+    const cell = this.profile.cell;
+    if (cell) {
+      try {
+        let lines: string[];
+        if (cell.urc) {
+          const w = this.channel.waitUrc(cell.urc, this.cfg.timeouts.longCommandMs);
+          try {
+            await this.cmd(cell.cmd, { long: true });
+          } catch (err) {
+            w.cancel();
+            throw err;
+          }
+          lines = [await w.promise];
+        } else {
+          lines = (await this.cmd(cell.cmd, { ...(cell.expect !== undefined ? { expect: cell.expect } : {}) })).lines;
+        }
+        const info = cell.parse(lines);
+        for (const [k, v] of Object.entries(info)) if (v !== undefined) (snap as unknown as Record<string, unknown>)[k] = v;
+      } catch (err) {
+        this.o.log.debug({ err: (err as Error).message }, 'cell query failed');
+      }
+    }
+    return snap;
+  }
+
+  async recover(level: 'cfun' | 'reset'): Promise<void> {
+    if (level === 'reset' && this.canHardReset) {
+      await (this.o.hardReset ?? (() => pulseReset(this.cfg.resetGpio, this.o.timers)))();
+      return;
+    }
+    await this.cmd('AT+CFUN=0', { long: true });
+    await new Promise<void>((r) => this.o.timers.setTimeout(r, this.cfg.timeouts.cfunCycleMs));
+    await this.cmd('AT+CFUN=1', { long: true });
+  }
+
+  close(): void {
+    this.channel.close();
+  }
+}

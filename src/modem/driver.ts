@@ -1,0 +1,72 @@
+// driver.ts: ModemDriver, what the modem machine drives (an AT modem over serial, or the simulated modem), and connectivity values.
+import type { Registration } from './parse.js';
+import type { CellInfo } from './profiles/types.js';
+
+export type DriverEvent = { type: 'REG'; reg: Registration } | { type: 'LINK_CLOSED'; reason: string };
+
+export interface PowerOnInfo {
+  model: string;
+  profile: string;
+}
+
+export interface DataInfo {
+  ips: string[];
+  apn: string;
+}
+
+/** A snapshot of radio data for object 4. */
+export interface RadioSnapshot extends CellInfo {
+  /** Access technology in use. */
+  mode: 'lte-m' | 'nb-iot';
+}
+
+export interface ModemDriver {
+  readonly kind: 'serial' | 'simulated';
+  /** AT probe (and profile detection, init commands). */
+  powerOn(): Promise<PowerOnInfo>;
+  /** Resolves when the SIM is ready (+CPIN: READY); rejects with SIM_NOT_READY / AT_CME_ERROR. */
+  simReady(): Promise<void>;
+  /** Radio off, mode / bands / operator / PSM / eDRX / PDP definition, radio on. */
+  configureRadio(): Promise<void>;
+  /** Current registration (AT+CEREG?). */
+  registration(): Promise<Registration>;
+  /** PDP / IP context up; returns the addresses. */
+  activateData(): Promise<DataInfo>;
+  /** Signal and cell data. */
+  readRadio(): Promise<RadioSnapshot>;
+  /** Recovery: 'cfun' cycles CFUN=0/1; 'reset' pulses the reset GPIO (then the modem needs powerOn again). */
+  recover(level: 'cfun' | 'reset'): Promise<void>;
+  readonly canHardReset: boolean;
+  onEvent(listener: (ev: DriverEvent) => void): void;
+  close(): void;
+}
+
+/** LwM2M object 4 (Connectivity Monitoring) resource 0/1 bearer enumeration: 6 LTE-FDD (LTE-M), 7 NB-IoT. */
+export const BEARER = { 'lte-m': 6, 'nb-iot': 7 } as const;
+
+/** Link quality 0..100 from RSRP (-140 dBm → 0, -44 dBm → 100). */
+export function linkQuality(dbm: number | undefined): number | undefined {
+  if (dbm === undefined) return undefined;
+  return Math.max(0, Math.min(100, Math.round(((dbm + 140) / 96) * 100)));
+}
+
+/** Object 4 values (resource id → value) from radio and data snapshots. */
+export function connectivityValues(r: RadioSnapshot | undefined, d: DataInfo | undefined): Record<number, unknown> {
+  const v: Record<number, unknown> = {};
+  if (r) {
+    v[0] = BEARER[r.mode];
+    v[1] = [BEARER['lte-m'], BEARER['nb-iot']];
+    if (r.dbm !== undefined) v[2] = r.dbm;
+    const q = linkQuality(r.dbm);
+    if (q !== undefined) v[3] = q;
+    if (r.ci !== undefined) v[8] = r.ci;
+    if (r.mnc !== undefined) v[9] = r.mnc;
+    if (r.mcc !== undefined) v[10] = r.mcc;
+    if (r.lac !== undefined) v[12] = r.lac;
+  }
+  if (d) {
+    v[4] = d.ips;
+    v[7] = d.apn ? [d.apn] : [];
+  }
+  return v;
+}

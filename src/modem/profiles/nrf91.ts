@@ -1,0 +1,100 @@
+// nrf91.ts: Nordic nRF91 running the Serial LTE Modem (SLM) application: %XSYSTEMMODE, %NCELLMEAS, #XSOCKET / #XSENDTO / #XRECVFROM.
+// Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK SLM "Socket AT commands"
+// (applications/serial_lte_modem/doc/SOCKET_AT_commands.rst) and slm_at_socket.c (the `#XRECVFROM: %d,"%s",%d\r\n` + raw data reply).
+import type { PeerAddress } from '../../coap/transport.js';
+import { CodedError } from '../../errors.js';
+import { STANDARD_URCS } from '../at-channel.js';
+import { paramsOf, toHex } from '../parse.js';
+import { bandBits } from './bands.js';
+import { operatorStep, powerSavingSteps, standardInit } from './generic.js';
+import type { CellInfo, Datagram, ModemProfile, UdpSocketDialect } from './types.js';
+
+/**
+ * %NCELLMEAS URC: `%NCELLMEAS: <status>,<cell_id>,<plmn>,<tac>,<timing_advance>,<earfcn>,<phys_cell_id>,<rsrp>,<rsrq>,
+ * <measurement_time>[,<n_earfcn>,<n_phys_cell_id>,<n_rsrp>,<n_rsrq>,<time_diff>]...,<timing_advance_measurement_time>`.
+ * RSRP / RSRQ are the %CESQ indexes (RSRP dBm = index - 140, RSRQ dB = index/2 - 19.5).
+ */
+export function parseNcellmeas(lines: string[]): CellInfo {
+  const line = lines.find((l) => l.startsWith('%NCELLMEAS:'));
+  const p = line ? paramsOf(line, '%NCELLMEAS') : undefined;
+  if (!p || p[0] !== '0' || p.length < 10) return {};
+  const plmn = p[2] ?? '';
+  const info: CellInfo = {};
+  const ci = Number.parseInt(p[1] ?? '', 16);
+  if (!Number.isNaN(ci)) info.ci = ci;
+  if (/^\d{5,6}$/.test(plmn)) { info.mcc = Number(plmn.slice(0, 3)); info.mnc = Number(plmn.slice(3)); }
+  const tac = Number.parseInt(p[3] ?? '', 16);
+  if (!Number.isNaN(tac)) info.lac = tac;
+  const rsrp = Number.parseInt(p[7] ?? '', 10);
+  if (!Number.isNaN(rsrp) && rsrp !== 255) info.dbm = rsrp - 140;
+  const rsrq = Number.parseInt(p[8] ?? '', 10);
+  if (!Number.isNaN(rsrq) && rsrq !== 255) info.rsrqDb = rsrq / 2 - 19.5;
+  info.neighbours = Math.max(0, Math.floor((p.length - 11) / 5));
+  return info;
+}
+
+/** SLM UDP socket. #XSOCKET=1,2,0: op 1 open IPv4, type 2 SOCK_DGRAM, role 0 client → `#XSOCKET: <handle>,2,17`. */
+export const slmSocket: UdpSocketDialect = {
+  // #XAPOLL (asynchronous poll) URC `#XAPOLL: <handle>,<revents>`; POLLIN = 1.
+  rxNotice: /^#XAPOLL: (\d+),\d*[13579]$/,
+  // AT#XAPOLL=<op>[,<events>]: op 1 start, events 1 POLLIN (NCS 2.x SLM syntax).
+  setup: [{ cmd: 'AT#XAPOLL=1,1', optional: true }],
+  anyPeer: true,
+  mtu: 1024,
+  async open(ch, _to: PeerAddress, t) {
+    const r = await ch.command('AT#XSOCKET=1,2,0', { expect: '#XSOCKET:', timeoutMs: t.longCommandMs });
+    const p = paramsOf(r.lines.find((l) => l.startsWith('#XSOCKET:')) ?? '', '#XSOCKET');
+    const id = Number.parseInt(p?.[0] ?? '', 10);
+    if (Number.isNaN(id) || id < 0) throw new CodedError('MODEM_SOCKET_FAILED', `#XSOCKET open failed: ${r.lines.join(' | ')}`);
+    return id;
+  },
+  // AT#XSENDTO=<url>,<port>,<datatype>,<data>: datatype 0 = hexadecimal string (binary-safe) → `#XSENDTO: <size>`.
+  async sendTo(ch, _id, data, to, t) {
+    await ch.command(`AT#XSENDTO="${to.address}",${to.port},0,"${toHex(data)}"`, { expect: '#XSENDTO:', timeoutMs: t.longCommandMs });
+  },
+  // AT#XRECVFROM=<timeout>,<flags>: flags 64 = MSG_DONTWAIT. Reply `#XRECVFROM: <size>,"<ip>",<port>` CRLF <size raw bytes>, OK.
+  async recv(ch, _id, _peer, t) {
+    const out: Datagram[] = [];
+    for (let i = 0; i < 8; i++) {
+      let r;
+      try {
+        r = await ch.command('AT#XRECVFROM=1,64', { expect: '#XRECVFROM:', timeoutMs: t.commandMs });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'AT_ERROR') break; // EAGAIN: nothing waiting
+        throw err;
+      }
+      if (r.data.length === 0) break;
+      for (const d of r.data) {
+        const p = paramsOf(d.header, '#XRECVFROM') ?? [];
+        out.push({ data: d.data, from: { address: p[1] ?? '', port: Number(p[2] ?? 0) } });
+      }
+    }
+    return out;
+  },
+  async close(ch, id, t) {
+    await ch.command(`AT#XSOCKET=0`, { timeoutMs: t.commandMs }).catch(() => undefined);
+    void id;
+  },
+};
+
+export const nrf91Profile: ModemProfile = {
+  name: 'nrf91',
+  detect: /nRF91|Nordic/i,
+  urcPrefixes: [...STANDARD_URCS, '%NCELLMEAS:', '%CESQ:', '%XMODEMSLEEP:', '#XAPOLL:', '#XSOCKET:', 'Ready'],
+  binaryRules: [{ re: /^#XRECVFROM: (\d+)/, mode: 'after-line' }],
+  init: () => standardInit(),
+  // %XSYSTEMMODE=<LTE-M>,<NB-IoT>,<GNSS>,<preference>; %XBANDLOCK=2,"<bits>" (2 = run-time lock). Set in CFUN=0.
+  radio: (cfg) => [
+    { cmd: cfg.mode === 'nb-iot' ? 'AT%XSYSTEMMODE=0,1,0,0' : 'AT%XSYSTEMMODE=1,0,0,0' },
+    ...(cfg.bands.length > 0 ? [{ cmd: `AT%XBANDLOCK=2,"${bandBits(cfg.bands)}"`, optional: true }] : []),
+    operatorStep(cfg),
+    ...powerSavingSteps(cfg),
+  ],
+  // The nRF91 default bearer is CID 0 (nRF91 AT Commands Reference, +CGDCONT).
+  pdpDefine: (cfg) => (cfg.apn ? [{ cmd: `AT+CGDCONT=0,"IP","${cfg.apn}"` }] : []),
+  pdpActivate: () => [],
+  ipQuery: { cmd: 'AT+CGPADDR=0', expect: '+CGPADDR:', parse: (lines) => lines.flatMap((l) => paramsOf(l, '+CGPADDR')?.slice(1).filter(Boolean) ?? []) },
+  // AT%NCELLMEAS answers OK, then the measurement arrives as a %NCELLMEAS URC.
+  cell: { cmd: 'AT%NCELLMEAS', urc: /^%NCELLMEAS:/, parse: parseNcellmeas },
+  socket: slmSocket,
+};

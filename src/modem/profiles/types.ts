@@ -1,0 +1,78 @@
+// types.ts: what a modem profile is: AT command tables per step, URCs, binary reads, parsers and a UDP socket dialect.
+import type { PeerAddress } from '../../coap/transport.js';
+import type { AtChannel } from '../at-channel.js';
+import type { ModemConfig } from '../config-schema.js';
+import type { BinaryRule } from '../framer.js';
+
+export type ProfileName = 'generic' | 'nrf91' | 'bg95' | 'sim7080';
+
+/** One AT command of a step table. `long`: uses timeouts.longCommandMs. `optional`: an error is logged, not fatal. */
+export interface AtStep {
+  cmd: string;
+  expect?: string;
+  long?: boolean;
+  optional?: boolean;
+}
+
+/** Serving / neighbour cell data as a profile's cell query reports it. */
+export interface CellInfo {
+  ci?: number;
+  lac?: number;
+  mcc?: number;
+  mnc?: number;
+  dbm?: number;
+  rsrqDb?: number;
+  neighbours?: number;
+  band?: number;
+}
+
+export interface Datagram {
+  data: Uint8Array;
+  from: PeerAddress;
+}
+
+export interface SocketTimeouts {
+  commandMs: number;
+  longCommandMs: number;
+}
+
+/** The modem's own UDP socket over AT. */
+export interface UdpSocketDialect {
+  /** A URC that means "datagram waiting"; the capture group is the socket id. */
+  readonly rxNotice: RegExp;
+  /** Commands to run once before opening (e.g. enabling async poll URCs). */
+  readonly setup?: readonly AtStep[];
+  /** Opens a socket able to reach `to`; returns the socket id. */
+  open(ch: AtChannel, to: PeerAddress, t: SocketTimeouts): Promise<number>;
+  /** Whether a socket opened for one peer can send to another (false for SIM7080 CAOPEN). */
+  readonly anyPeer: boolean;
+  sendTo(ch: AtChannel, id: number, data: Uint8Array, to: PeerAddress, t: SocketTimeouts): Promise<void>;
+  /** Reads waiting datagrams (may return none). */
+  recv(ch: AtChannel, id: number, peer: PeerAddress, t: SocketTimeouts): Promise<Datagram[]>;
+  close(ch: AtChannel, id: number, t: SocketTimeouts): Promise<void>;
+  /** Largest datagram the dialect carries in one command. */
+  readonly mtu: number;
+}
+
+export interface ModemProfile {
+  readonly name: ProfileName;
+  /** Matched against the ATI / AT+CGMM text for `profile: auto`. */
+  readonly detect: RegExp;
+  readonly urcPrefixes: readonly string[];
+  readonly binaryRules: readonly BinaryRule[];
+  readonly okFinals?: readonly string[];
+  readonly errorFinals?: readonly string[];
+  /** Echo off, verbose errors, registration URCs … (after the AT probe). */
+  init(cfg: ModemConfig): AtStep[];
+  /** Radio access technology, bands, operator: run with the radio off (CFUN=0 or 4). */
+  radio(cfg: ModemConfig): AtStep[];
+  /** PDP context definition (before CFUN=1). */
+  pdpDefine(cfg: ModemConfig): AtStep[];
+  /** PDP / IP context activation after attach (may be empty: the default bearer comes with attach). */
+  pdpActivate(cfg: ModemConfig): AtStep[];
+  /** Reads the IP address(es). */
+  readonly ipQuery: AtStep & { parse(lines: string[]): string[] };
+  /** Serving / neighbour cell query; `urc`: the answer arrives as this URC after OK (nRF91 %NCELLMEAS). */
+  readonly cell?: AtStep & { urc?: RegExp; parse(lines: string[]): CellInfo };
+  readonly socket?: UdpSocketDialect;
+}

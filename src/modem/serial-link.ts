@@ -1,0 +1,51 @@
+// serial-link.ts: opens a serial port (serialport 13) and wraps it, or any byte Duplex, as a ByteLink.
+import type { Duplex } from 'node:stream';
+import { SerialPort } from 'serialport';
+import { CodedError } from '../errors.js';
+import type { ByteLink } from './link.js';
+
+/** Wraps an open stream (SerialPort, SerialPortMock, a socket) as a ByteLink. */
+export function streamLink(stream: Duplex): ByteLink {
+  let onData: (d: Uint8Array) => void = () => undefined;
+  const closeListeners: ((r: string) => void)[] = [];
+  let closed = false;
+  const fireClose = (reason: string): void => {
+    if (closed) return;
+    closed = true;
+    for (const l of closeListeners) l(reason);
+  };
+  stream.on('data', (d: Buffer) => onData(new Uint8Array(d.buffer, d.byteOffset, d.length)));
+  stream.on('close', () => fireClose('port closed'));
+  stream.on('error', (err: Error) => fireClose(`port error: ${err.message}`));
+  return {
+    write(data) {
+      if (!closed) stream.write(Buffer.from(data.buffer, data.byteOffset, data.length));
+    },
+    onData(l) { onData = l; },
+    onClose(l) { closeListeners.push(l); },
+    close() {
+      if (closed) return;
+      stream.destroy();
+      fireClose('closed by owner');
+    },
+  };
+}
+
+export interface SerialOpenOptions {
+  path: string;
+  baudRate: number;
+}
+
+/** Opens a real serial port (raw, 8N1, no flow control); rejects with SERIAL_OPEN_FAILED. */
+export async function openSerialPort(o: SerialOpenOptions): Promise<SerialPort> {
+  const port = new SerialPort({ path: o.path, baudRate: o.baudRate, autoOpen: false });
+  await new Promise<void>((resolve, reject) => {
+    port.open((err) => (err ? reject(new CodedError('SERIAL_OPEN_FAILED', `cannot open ${o.path}: ${err.message}`, { path: o.path })) : resolve()));
+  });
+  return port;
+}
+
+/** Opens `path` and returns it as a ByteLink (used on the main thread and in tests). */
+export async function openSerialLink(o: SerialOpenOptions): Promise<ByteLink> {
+  return streamLink(await openSerialPort(o));
+}

@@ -1,0 +1,100 @@
+// simulated.ts: the simulated modem for `make run` without hardware: attaches after a delay, drifting signal, scripted outages; host IP stack as data path.
+import type { Timers } from '../coap/timers.js';
+import type { ModemConfig } from './config-schema.js';
+import type { DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
+import type { Registration } from './parse.js';
+
+/** mulberry32: a small deterministic PRNG, so drift is reproducible from the configured seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class SimulatedModem implements ModemDriver {
+  readonly kind = 'simulated' as const;
+  readonly canHardReset = false;
+  private readonly listeners: ((ev: DriverEvent) => void)[] = [];
+  private stat = 0;
+  private rsrp: number;
+  private readonly rand: () => number;
+  private readonly handles = new Set<unknown>();
+  private started = false;
+
+  constructor(private readonly cfg: ModemConfig, private readonly timers: Timers) {
+    this.rsrp = cfg.simulated.rsrpDbm;
+    this.rand = prng(cfg.simulated.seed);
+  }
+
+  onEvent(listener: (ev: DriverEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private setStat(stat: number): void {
+    this.stat = stat;
+    const reg: Registration = stat === 1 ? { stat, tac: '1A2D', ci: '01A2D001', act: this.cfg.mode === 'nb-iot' ? 9 : 7 } : { stat };
+    for (const l of this.listeners) l({ type: 'REG', reg });
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const h = this.timers.setTimeout(() => {
+      this.handles.delete(h);
+      fn();
+    }, ms);
+    this.handles.add(h);
+  }
+
+  powerOn(): Promise<PowerOnInfo> {
+    return Promise.resolve({ model: 'simulated', profile: 'simulated' });
+  }
+
+  simReady(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  configureRadio(): Promise<void> {
+    this.setStat(2);
+    this.later(this.cfg.simulated.attachDelayMs, () => this.setStat(1));
+    if (!this.started) {
+      this.started = true;
+      for (const o of this.cfg.simulated.outages) {
+        this.later(o.atMs, () => this.setStat(2));
+        this.later(o.atMs + o.durationMs, () => this.setStat(1));
+      }
+    }
+    return Promise.resolve();
+  }
+
+  registration(): Promise<Registration> {
+    return Promise.resolve({ stat: this.stat });
+  }
+
+  activateData(): Promise<DataInfo> {
+    return Promise.resolve({ ips: ['127.0.0.1'], apn: this.cfg.apn || 'simulated' });
+  }
+
+  readRadio(): Promise<RadioSnapshot> {
+    // Random walk of ±3 dB, kept within -120 … -70 dBm.
+    this.rsrp = Math.max(-120, Math.min(-70, Math.round(this.rsrp + (this.rand() * 6 - 3))));
+    return Promise.resolve({ mode: this.cfg.mode, dbm: this.rsrp, rsrqDb: -10, ci: 0x01a2d001, lac: 0x1a2d, mcc: 1, mnc: 1, neighbours: 2 });
+  }
+
+  recover(): Promise<void> {
+    this.setStat(0);
+    this.later(Math.max(1, this.cfg.timeouts.cfunCycleMs), () => {
+      this.setStat(2);
+      this.later(this.cfg.simulated.attachDelayMs, () => this.setStat(1));
+    });
+    return Promise.resolve();
+  }
+
+  close(): void {
+    for (const h of this.handles) this.timers.clearTimeout(h);
+    this.handles.clear();
+  }
+}

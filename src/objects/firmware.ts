@@ -1,0 +1,150 @@
+// firmware.ts: object 5 Firmware Update: pull (coap, coaps, http, https) and push (streamed Block1) delivery, hosted by its object actor.
+import { status, type ObjectDef, type ObjectRuntime, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
+import { parseFirmwareConfig } from '../firmware/config-schema.js';
+import { FwProtocol, FwState, UpdateResult } from '../firmware/results.js';
+import { FirmwareUpdater, type FwValues, type PushAnswer, type Scheme, type UpdaterDeps } from '../firmware/updater.js';
+import { httpPuller, type FetchFn } from '../firmware/pull-http.js';
+import { coapPuller, dtlsPullTransport, udpPullTransport, type TransportFactory } from '../firmware/pull-coap.js';
+import type { Puller } from '../firmware/puller.js';
+import type { WriteBlock, WriteBlockReply } from '../firmware/messages.js';
+
+export const firmwareDefinition: ObjectDef = {
+  id: 5,
+  name: 'Firmware Update',
+  version: '1.2',
+  lwm2mVersion: '1.1',
+  multiple: false,
+  mandatory: false,
+  urn: 'urn:oma:lwm2m:oma:5:1.2',
+  resources: [
+    { id: 0, name: 'Package', type: 'opaque', operations: 'W', mandatory: true },
+    { id: 1, name: 'Package URI', type: 'string', operations: 'RW', mandatory: true, range: { min: 0, max: 255 } },
+    { id: 2, name: 'Update', type: 'none', operations: 'E', mandatory: true },
+    { id: 3, name: 'State', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 3 } },
+    { id: 5, name: 'Update Result', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 11 } },
+    { id: 6, name: 'PkgName', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
+    { id: 7, name: 'PkgVersion', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
+    { id: 8, name: 'Firmware Update Protocol Support', type: 'integer', operations: 'R', multiple: true, range: { min: 0, max: 5 } },
+    { id: 9, name: 'Firmware Update Delivery Method', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 2 } },
+    { id: 10, name: 'Cancel', type: 'none', operations: 'E' },
+    { id: 12, name: 'Last State Change Time', type: 'time', operations: 'R' },
+  ],
+};
+
+/** What the host can inject (tests, or a runtime with its own transports). */
+export interface FirmwareObjectOptions {
+  /** Opens UDP transports for coap:// pulls (default: the coap area's UDP transport; null: coap not offered). */
+  transport?: TransportFactory | null;
+  /** Opens DTLS transports for coaps:// pulls (when different from `transport`). */
+  secureTransport?: TransportFactory;
+  fetch?: FetchFn;
+  /** Free-disk probe (defaults to statfs). */
+  freeBytes?: (dir: string) => Promise<number>;
+  /** XState inspection (the object actor's inspector) and registration of the machine with the host. */
+  inspect?: UpdaterDeps['inspect'];
+  register?: UpdaterDeps['register'];
+  /** Called once the updater runs (tests use it to drive and observe it). */
+  onStart?: (u: FirmwareUpdater) => void;
+}
+
+function resultMap(v: FwValues): Map<number, ResourceValue> {
+  return new Map<number, ResourceValue>([
+    [1, v.uri], [3, v.state], [5, v.result], [6, v.pkgName], [7, v.pkgVersion], [12, v.changedAt],
+  ]);
+}
+
+/** Resolves the firmware dir: `firmware.dir`, else `<stateDir>/firmware`. */
+function sectionOf(raw: Readonly<Record<string, unknown>>): { section: unknown; stateDir: string | undefined } {
+  // The object's config is either the firmware section itself or the whole config with a `firmware` key.
+  const nested = raw.firmware;
+  const stateDir = typeof raw.stateDir === 'string' ? raw.stateDir : undefined;
+  return { section: typeof nested === 'object' && nested !== null ? nested : raw, stateDir };
+}
+
+export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSpec {
+  let updater: FirmwareUpdater | undefined;
+
+  const answer = (a: PushAnswer): WriteBlockReply => ({ code: a });
+
+  return {
+    definition: firmwareDefinition,
+    instances: {
+      0: { 1: '', 3: FwState.IDLE, 5: UpdateResult.INITIAL, 6: '', 7: '', 9: 2, 12: 0 },
+    },
+
+    async start(rt: ObjectRuntime): Promise<void> {
+      const { section, stateDir } = sectionOf(rt.config);
+      const config = parseFirmwareConfig(section, stateDir);
+      // Built per start: an object actor restarted in the same worker starts the same spec again.
+      const pullers: Partial<Record<Scheme, Puller>> = { 'http:': httpPuller(opts.fetch), 'https:': httpPuller(opts.fetch) };
+      const protocols: number[] = [FwProtocol.HTTP, FwProtocol.HTTPS];
+      const udp = opts.transport === undefined ? udpPullTransport : opts.transport;
+      if (udp !== null) {
+        pullers['coap:'] = coapPuller({ transport: udp, blockSize: config.coapBlockSize });
+        protocols.unshift(FwProtocol.COAP);
+      }
+      const secure = opts.secureTransport
+        ?? (config.coapsPskIdentity !== undefined && config.coapsPskKey !== undefined ? dtlsPullTransport(config.coapsPskIdentity, config.coapsPskKey) : undefined);
+      if (secure !== undefined) {
+        pullers['coaps:'] = coapPuller({ transport: secure, blockSize: config.coapBlockSize });
+        protocols.splice(protocols.indexOf(FwProtocol.HTTP), 0, FwProtocol.COAPS);
+      }
+      rt.set(0, 8, new Map(protocols.map((p, i) => [i, p])));
+      updater = await FirmwareUpdater.start({
+        config, log: rt.log, pullers,
+        ...(opts.freeBytes ? { freeBytes: opts.freeBytes } : {}),
+        ...(opts.inspect ? { inspect: opts.inspect } : {}),
+        ...(opts.register ? { register: opts.register } : {}),
+        onChange: (v) => {
+          for (const [id, value] of resultMap(v)) rt.set(0, id, value);
+        },
+        emit: (to, msg) => rt.emit(to, { ...msg }),
+      });
+      for (const [id, value] of resultMap(updater.values())) rt.set(0, id, value);
+      opts.onStart?.(updater);
+    },
+
+    async stop(): Promise<void> {
+      const u = updater;
+      updater = undefined;
+      await u?.stop();
+    },
+
+    async write(t, value) {
+      if (updater === undefined) return status('5.03', 'firmware update not started');
+      if (t.resourceId === 1) {
+        if (typeof value !== 'string') return status('4.00');
+        return updater.writeUri(value) ? undefined : status('4.05', 'a download or update is in progress');
+      }
+      if (t.resourceId === 0) {
+        // A whole package in one Write (the endpoint reassembled it): handled like a one-block push.
+        if (!(value instanceof Uint8Array)) return status('4.00');
+        const a = await updater.push({ num: 0, size: value.byteLength, more: false, payload: value });
+        // 2.04 as a Status so the runtime does not keep the package in memory.
+        return a === '2.04' ? status('2.04') : status(a === '2.31' ? '2.04' : a);
+      }
+      return status('4.05');
+    },
+
+    execute(t) {
+      if (updater === undefined) return status('5.03', 'firmware update not started');
+      if (t.resourceId === 2) return updater.update() ? undefined : status('4.05', 'no package downloaded');
+      if (t.resourceId === 10) return updater.cancel() ? undefined : status('4.05', 'nothing to cancel');
+      return status('4.05');
+    },
+
+    async receive(msg) {
+      if (msg.type !== 'object.write-block') return undefined;
+      const m = msg as unknown as WriteBlock;
+      if (updater === undefined) return { code: '5.03' };
+      if (m.path.length !== 3 || m.path[0] !== 5 || m.path[1] !== 0 || m.path[2] !== 0) return { code: '4.05' };
+      return answer(await updater.push({
+        num: m.num, size: m.size, more: m.more, payload: m.payload,
+        ...(m.total !== undefined ? { total: m.total } : {}),
+      }));
+    },
+  };
+}
+
+/** The built-in object 5 as the object actor loads it (pulls over coap and http(s); coaps when firmware.coapsPsk* are set). */
+export default createFirmwareObject();

@@ -1,0 +1,57 @@
+// actor-set.ts: the table of actors `run` starts (name, module relative to dist/src, options), built from config; start order = table order.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.js';
+import type { ActorSpec } from './runtime.js';
+
+export interface ActorSetEntry {
+  name: string;
+  /** Module path relative to dist/src (compiled .js), e.g. 'actors/socket.actor.js'. */
+  module: string;
+  options: Record<string, unknown>;
+}
+
+/** Built-in LwM2M objects hosted by object actors: object ID → spec module (relative to dist/src). */
+export const BUILTIN_OBJECTS: readonly { id: number; spec: string }[] = [
+  { id: 0, spec: 'objects/security.js' },
+  { id: 1, spec: 'objects/server.js' },
+  { id: 3, spec: 'objects/device.js' },
+  { id: 4, spec: 'objects/connectivity.js' },
+  { id: 5, spec: 'objects/firmware.js' },
+  { id: 3424, spec: 'objects/water-meter.js' },
+];
+
+/** Pairs that talk often and get a direct MessageChannel (hot paths skip the main thread). */
+export const DEFAULT_DIRECT_PAIRS: [string, string][] = [
+  ['socket', 'object:*'],
+  ['client', 'socket'],
+];
+
+/** The dist/src directory as a URL (this file lives in dist/src/runtime/). */
+export const DIST_SRC = new URL('../', import.meta.url);
+
+/** The actor table for a config. Order matters: started in this order, stopped in reverse (client first: deregisters while the socket is up). */
+export function buildActorSet(config: Config, srcRoot: URL = DIST_SRC): ActorSetEntry[] {
+  const objects = BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot))));
+  return [
+    { name: 'modem', module: 'actors/modem.actor.js', options: { ...config.modem } },
+    { name: 'socket', module: 'actors/socket.actor.js', options: { objects: objects.map((o) => o.id) } },
+    ...objects.map((o) => ({ name: `object:${o.id}`, module: 'actors/object.actor.js', options: { spec: o.spec } })),
+    { name: 'meter', module: 'actors/meter.actor.js', options: { ...config.meter } },
+    { name: 'firmware', module: 'actors/firmware.actor.js', options: { ...config.firmware } },
+    { name: 'client', module: 'actors/client.actor.js', options: { ...config.client } },
+  ];
+}
+
+/** Splits the table into what can start (module file present) and what is missing. */
+export function resolveActorSet(entries: ActorSetEntry[], srcRoot: URL = DIST_SRC): { present: ActorSpec[]; missing: { name: string; file: string }[] } {
+  const present: ActorSpec[] = [];
+  const missing: { name: string; file: string }[] = [];
+  for (const e of entries) {
+    const url = new URL(e.module, srcRoot);
+    const file = fileURLToPath(url);
+    if (existsSync(file)) present.push({ name: e.name, moduleUrl: url.href, options: e.options });
+    else missing.push({ name: e.name, file });
+  }
+  return { present, missing };
+}

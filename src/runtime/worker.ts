@@ -1,0 +1,246 @@
+// worker.ts: the piscina task that hosts one actor in a worker thread: loads its module, wires its context to the port, runs until stopped.
+import type { MessagePort } from 'node:worker_threads';
+import type { AnyActorRef } from 'xstate';
+import { join } from 'node:path';
+import { CodedError, fromWireError, toWireError, type WireError } from '../errors.js';
+import { log, setLogLevel } from './log.js';
+import { FileStore } from './store.js';
+import { registerInspector } from './inspect.js';
+import { transferables, type FromWorker, type PeerWire, type StartTask, type ToWorker } from './wire.js';
+import type { ActorContext, ActorInstance, ActorMessage, ActorModule } from './actor-api.js';
+
+type InspectedSnapshot = { status?: 'active' | 'done' | 'error' | 'stopped'; context?: unknown; value?: unknown };
+
+/** Systems already wired to an inspector (startMachine wires at creation, ctx.inspect afterwards). */
+const inspected = new WeakSet<object>();
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  timer: NodeJS.Timeout;
+  via: string | undefined;
+}
+
+/** File name under the state directory for an actor's own store ('object:3' → 'object_3'). */
+export function actorStoreDir(stateDir: string, name: string): string {
+  return join(stateDir, 'actors', name.replace(/[^A-Za-z0-9._-]/g, '_'));
+}
+
+class ActorHost {
+  private readonly port: MessagePort;
+  private readonly peers = new Map<string, MessagePort>();
+  private readonly pending = new Map<string, Pending>();
+  private seq = 0;
+  private instance: ActorInstance | undefined;
+  private readonly store: FileStore;
+  private readonly ctx: ActorContext;
+  private settle!: { resolve(v: string): void; reject(e: unknown): void };
+  private done = false;
+
+  constructor(private readonly task: StartTask) {
+    this.port = task.port;
+    this.store = new FileStore(actorStoreDir(task.stateDir, task.name));
+    this.ctx = {
+      name: task.name,
+      config: Object.freeze({ ...task.config }),
+      fullConfig: Object.freeze({ ...task.fullConfig }),
+      log: log.child({ actor: task.name }),
+      store: this.store,
+      send: (to, msg) => this.sendTo(to, msg),
+      request: <R>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R> =>
+        this.requestTo(to, msg, opts?.timeoutMs) as Promise<R>,
+      publish: (msg) => this.post({ t: 'publish', msg }),
+    };
+  }
+
+  private post(m: FromWorker): void {
+    if (this.done) return;
+    this.port.postMessage(m, transferables(m));
+  }
+
+  private sendTo(to: string, msg: ActorMessage): void {
+    const peer = this.peers.get(to);
+    if (peer) {
+      const w: PeerWire = { t: 'message', from: this.task.name, msg };
+      peer.postMessage(w, transferables(w));
+    } else {
+      this.post({ t: 'send', to, msg });
+    }
+  }
+
+  private requestTo(to: string, msg: ActorMessage, timeoutMs = this.task.requestTimeoutMs): Promise<unknown> {
+    const id = `${this.task.name}#${this.task.generation}#${++this.seq}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new CodedError('ACTOR_TIMEOUT', `request ${msg.type} to ${to} timed out after ${timeoutMs} ms`));
+      }, timeoutMs);
+      const peer = this.peers.get(to);
+      this.pending.set(id, { resolve, reject, timer, via: peer ? to : undefined });
+      if (peer) {
+        const w: PeerWire = { t: 'request', id, from: this.task.name, msg };
+        peer.postMessage(w, transferables(w));
+      } else {
+        this.post({ t: 'request', id, to, msg });
+      }
+    });
+  }
+
+  private settleReply(id: string, ok: boolean, value: unknown, error: WireError | undefined): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
+    clearTimeout(p.timer);
+    if (ok) p.resolve(value);
+    else p.reject(fromWireError(error ?? { code: 'INTERNAL', message: 'request failed' }));
+  }
+
+  /** Runs a message or request through the actor; `answer` sends a reply on the channel it came from. */
+  private handle(m: PeerWire, answer: (r: PeerWire) => void): void {
+    if (m.t === 'reply') {
+      this.settleReply(m.id, m.ok, m.value, m.error);
+      return;
+    }
+    const inst = this.instance;
+    if (!inst) return;
+    if (m.t === 'message') {
+      try {
+        const r = inst.receive(m.msg);
+        if (r instanceof Promise) r.catch((e: unknown) => this.fail(e));
+      } catch (e) {
+        this.fail(e);
+      }
+      return;
+    }
+    // request: the returned value (or rejection) is the reply
+    Promise.resolve()
+      .then(() => inst.receive(m.msg))
+      .then(
+        (value) => answer({ t: 'reply', id: m.id, ok: true, value }),
+        (e: unknown) => answer({ t: 'reply', id: m.id, ok: false, error: toWireError(e) }),
+      )
+      .catch((e: unknown) => this.fail(e));
+  }
+
+  private onMain(m: ToWorker): void {
+    switch (m.t) {
+      case 'peer': {
+        this.peers.get(m.name)?.close();
+        const port = m.port;
+        this.peers.set(m.name, port);
+        port.on('message', (pm: PeerWire) => this.handle(pm, (r) => port.postMessage(r, transferables(r))));
+        port.on('close', () => this.dropPeer(m.name, port));
+        break;
+      }
+      case 'unpeer': {
+        const port = this.peers.get(m.name);
+        if (port) {
+          this.dropPeer(m.name, port);
+          port.close();
+        }
+        break;
+      }
+      case 'stop':
+        void this.stop();
+        break;
+      default:
+        this.handle(m, (r) => this.post(r as FromWorker));
+    }
+  }
+
+  private dropPeer(name: string, port: MessagePort): void {
+    if (this.peers.get(name) !== port) return;
+    this.peers.delete(name);
+    for (const [id, p] of this.pending) {
+      if (p.via === name) this.settleReply(id, false, undefined, { code: 'ACTOR_UNAVAILABLE', message: `actor ${name} went away during the request` });
+    }
+  }
+
+  async run(): Promise<string> {
+    const finished = new Promise<string>((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    this.port.on('message', (m: ToWorker) => this.onMain(m));
+    try {
+      if (this.task.inspect) await this.setupInspection();
+      const loaded = (await import(this.task.moduleUrl)) as { default?: ActorModule };
+      const mod = loaded.default;
+      if (!mod || typeof mod.create !== 'function') {
+        throw new CodedError('ACTOR_BAD_MODULE', `${this.task.moduleUrl} has no default ActorModule export`);
+      }
+      this.instance = await mod.create(this.ctx);
+      this.post({ t: 'ready', subscribes: [...(mod.subscribes ?? [])] });
+    } catch (e) {
+      this.fail(e);
+    }
+    return finished;
+  }
+
+  private async setupInspection(): Promise<void> {
+    const { createInspector } = await import('@statelyai/inspect');
+    const inspector = createInspector({
+      send: (event) => {
+        let json: string;
+        try {
+          json = JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v));
+        } catch {
+          return;
+        }
+        this.post({ t: 'inspection', json });
+      },
+    });
+    registerInspector(this.ctx, inspector.inspect);
+    // Actors created without startMachine can still be inspected: ctx.inspect(ref) attaches to the ref's system.
+    (this.ctx as { inspect?: (ref: AnyActorRef) => void }).inspect = (ref: AnyActorRef): void => {
+      if (inspected.has(ref.system)) return;
+      inspected.add(ref.system);
+      inspector.actor(ref, ref.getSnapshot() as InspectedSnapshot);
+      ref.system.inspect(inspector.inspect);
+    };
+  }
+
+  private fail(e: unknown): void {
+    if (this.done) return;
+    const error = toWireError(e);
+    this.ctx.log.error({ err: error }, `actor ${this.task.name} failed: ${error.message}`);
+    this.post({ t: 'error', error });
+    this.cleanup();
+    const inst = this.instance;
+    this.instance = undefined;
+    // Best effort: a failed actor in a shared worker must not keep timers or sockets alive.
+    if (inst) void Promise.resolve().then(() => inst.stop()).catch(() => undefined);
+    this.settle.reject(fromWireError(error));
+  }
+
+  private async stop(): Promise<void> {
+    if (this.done) return;
+    try {
+      await this.instance?.stop();
+      await this.store.flush();
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.post({ t: 'stopped' });
+    this.cleanup();
+    this.settle.resolve('stopped');
+  }
+
+  private cleanup(): void {
+    this.done = true;
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      p.reject(new CodedError('ACTOR_STOPPED', `actor ${this.task.name} stopped before ${id} was answered`));
+    }
+    this.pending.clear();
+    for (const p of this.peers.values()) p.close();
+    this.peers.clear();
+    this.port.close();
+  }
+}
+
+/** piscina task entry: runs one actor until it is told to stop (resolves) or fails (rejects). */
+export default async function runActorTask(task: StartTask): Promise<string> {
+  setLogLevel(task.logLevel);
+  return new ActorHost(task).run();
+}

@@ -1,0 +1,55 @@
+// update-on-objects-changed-and-trigger.test.ts: objects-changed → Update with new links; /1/x/8 trigger → Update; /1/x/9 → bootstrap; /1/x/4 → disable.
+import test from 'ava';
+import { bootstrapAccount, nosecAccount, registeredHarness } from '../support/client-fakes.js';
+
+const records = [...nosecAccount(0, 'coap://10.0.0.1:5683', 1), ...bootstrapAccount(1, 'coap://10.0.0.9:5683')];
+
+test('objects changed → Update carrying the link payload; trigger → Update without', async (t) => {
+  const h = await registeredHarness({ records });
+  await h.deliver({ type: 'lwm2m.objects-changed' });
+  await h.flush();
+  const up = h.requests.at(-1)?.req;
+  t.is(h.count('update'), 1);
+  t.is(up?.contentFormat, 40);
+  t.true(Buffer.from(up?.payload ?? []).toString().includes('</3/0>'));
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 1 });
+  t.is(h.count('update'), 2);
+  t.is(h.requests.at(-1)?.req.payload, undefined);
+  t.true(h.isRegistered());
+  await h.client.stop();
+});
+
+test('Bootstrap-Request Trigger → client-initiated bootstrap', async (t) => {
+  const h = await registeredHarness({ records });
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'bootstrap', ssid: 1 });
+  await h.advance(1000);
+  t.is(h.count('bootstrap'), 1);
+  t.true(h.state().includes('bootstrapping'), h.state());
+  await h.client.stop();
+});
+
+test('Disable → De-register, silent for the disable timeout, then Register', async (t) => {
+  const h = await registeredHarness({ records });
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'disable', ssid: 1, disableTimeout: 120 });
+  t.deepEqual(h.kinds(), ['register', 'deregister']);
+  await h.advance(119_000);
+  t.is(h.requests.length, 2);
+  await h.advance(2000);
+  t.deepEqual(h.kinds(), ['register', 'deregister', 'register']);
+  t.true(h.isRegistered());
+  await h.client.stop();
+});
+
+test('the server wrote a new lifetime (/1/x/1): the next Update carries lt= and the timer follows it', async (t) => {
+  const h = await registeredHarness({ records: nosecAccount(0, 'coap://10.0.0.1:5683', 1, { lifetime: 300 }) });
+  h.records = nosecAccount(0, 'coap://10.0.0.1:5683', 1, { lifetime: 1000 });
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 1 });
+  t.deepEqual(h.requests.at(-1)?.req.query, ['lt=1000']);
+  t.like(h.store.get('registration'), { lifetime: 1000 });
+  await h.advance(800_000, 10_000);
+  t.is(h.count('update'), 1, 'no Update before 90 % of the new lifetime');
+  await h.advance(110_000, 10_000);
+  t.is(h.count('update'), 2);
+  t.is(h.requests.at(-1)?.req.query, undefined, 'nothing changed since: no query');
+  await h.client.stop();
+});

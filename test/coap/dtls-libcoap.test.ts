@@ -1,0 +1,67 @@
+// dtls-libcoap.test.ts: our endpoint as DTLS-PSK client (AES_128_CCM_8) GETs from libcoap's GnuTLS and OpenSSL servers; a wrong key fails the handshake with a code.
+import test from 'ava';
+import { createEndpoint } from '../../src/coap/endpoint.js';
+import { createDtlsTransport, DtlsTransport } from '../../src/coap/transports/dtls.js';
+import type { TransportEvent } from '../../src/coap/transport.js';
+import { freeUdpPortPair, startServer, stopServer } from './support/libcoap.js';
+import { str } from './support/pair.js';
+
+const KEY = 'secretPSK';
+
+async function openWithRetry(make: () => DtlsTransport, tries = 20): Promise<DtlsTransport> {
+  for (let i = 0; ; i++) {
+    const tr = make();
+    try {
+      await tr.open();
+      return tr;
+    } catch (err) {
+      if (i >= tries) throw err;
+      await new Promise((r) => setTimeout(r, 150)); // the server may still be starting
+    }
+  }
+}
+
+for (const bin of ['coap-server-gnutls', 'coap-server-openssl']) {
+  test(`PSK CCM_8 handshake and GET against ${bin}`, async (t) => {
+    const port = await freeUdpPortPair();
+    const srv = startServer(bin, ['-A', '127.0.0.1', '-p', String(port), '-k', KEY, '-h', 'CoAP']);
+    try {
+      const tr = await openWithRetry(() => createDtlsTransport({
+        host: '127.0.0.1', port: port + 1, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
+      }));
+      const ep = createEndpoint(tr);
+      const res = await ep.request(tr.server, { method: 'GET', path: [] });
+      t.is(res.code, '2.05');
+      t.regex(str(res.payload), /libcoap/i);
+      const time = await ep.request(tr.server, { method: 'GET', path: ['time'] });
+      t.is(time.code, '2.05');
+      t.true(await ep.ping(tr.server));
+      // Re-handshake on demand, then the session works again.
+      await tr.rehandshake();
+      const again = await ep.request(tr.server, { method: 'GET', path: [] });
+      t.is(again.code, '2.05');
+      await ep.close();
+      await tr.close();
+    } finally {
+      await stopServer(srv);
+    }
+  });
+}
+
+test('a wrong key fails with DTLS_HANDSHAKE_FAILED (rejection and transport event)', async (t) => {
+  const port = await freeUdpPortPair();
+  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  try {
+    // Wait for the server with the right key first, so the failure below is the key's fault.
+    const ok = await openWithRetry(() => createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'x', pskKey: Buffer.from(KEY), handshakeTimeoutMs: 3000 }));
+    await ok.close();
+    const tr = createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'x', pskKey: Buffer.from([1, 2, 3, 0xff, 0]), handshakeTimeoutMs: 2000 });
+    const events: TransportEvent[] = [];
+    tr.onEvent((e) => events.push(e));
+    const err = await t.throwsAsync(tr.open());
+    t.is((err as Error & { code?: string }).code, 'DTLS_HANDSHAKE_FAILED');
+    t.true(events.some((e) => e.type === 'error' && e.code === 'DTLS_HANDSHAKE_FAILED'));
+  } finally {
+    await stopServer(srv);
+  }
+});

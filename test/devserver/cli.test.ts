@@ -1,0 +1,68 @@
+// cli.test.ts: the dev-server command prints registrations, auto-reads and auto-observes, and stops on its signal.
+import test from 'ava';
+import { encode } from '../../src/lwm2m/formats/index.js';
+import { ContentFormat } from '../../src/lwm2m/types.js';
+import { parseDevServerArgs, runDevServer } from '../../src/devserver/cli.js';
+import type { DevServer } from '../../src/devserver/server.js';
+import { TypeRegistry } from '../../src/devserver/model.js';
+import { FakeClient } from './support/fake-client.js';
+
+const types = new TypeRegistry();
+
+test('arguments: defaults, bootstrap port, paths; bad values are CLI_ARGS errors', (t) => {
+  const d = parseDevServerArgs([]);
+  t.is(d.options.port, 5683);
+  t.is(d.options.host, '0.0.0.0');
+  t.is(d.options.bootstrap, undefined);
+  const a = parseDevServerArgs(['--port', '0', '--bootstrap-port', '5783', '--observe', '/3/0/9,/3424/0', '--read', '/3/0', '--format', '112']);
+  t.deepEqual(a.options.bootstrap, { port: 5783 });
+  t.deepEqual(a.observe, [[3, 0, 9], [3424, 0]]);
+  t.deepEqual(a.read, [[3, 0]]);
+  t.is(a.format, 112);
+  t.deepEqual(parseDevServerArgs(['--bootstrap']).options.bootstrap, {});
+  t.throws(() => parseDevServerArgs(['--port', 'x']), { message: /--port/ });
+  t.throws(() => parseDevServerArgs(['--observe', '/a/b']), { message: /--observe/ });
+  t.throws(() => parseDevServerArgs(['--bogus']), { message: /bogus/ });
+});
+
+test('runs, prints a registration, an auto-read and an auto-observe with its notification, then stops', async (t) => {
+  const lines: string[] = [];
+  const ac = new AbortController();
+  let server: DevServer | undefined;
+  const ready = new Promise<void>((resolve) => {
+    void runDevServer(['--host', '127.0.0.1', '--port', '0', '--read', '/3/0/0', '--observe', '/3/0/9', '--bootstrap'],
+      { out: (l) => lines.push(l), signal: ac.signal, onReady: (s) => { server = s; resolve(); } }).then(() => lines.push('DONE'));
+  });
+  await ready;
+  const c = await FakeClient.start();
+  t.teardown(() => c.close());
+  let push: ((v: number) => void) | undefined;
+  c.handler = (req, res) => {
+    res.setOption('Content-Format', ContentFormat.SENML_CBOR);
+    if (req.url === '/3/0/0') { res.end(Buffer.from(encode(ContentFormat.SENML_CBOR, [{ path: [3, 0, 0], value: 'Acme' }], types.context([])))); return true; }
+    if (req.url === '/3/0/9') {
+      push = (v) => res.write(Buffer.from(encode(ContentFormat.SENML_CBOR, [{ path: [3, 0, 9], value: v }], types.context([]))));
+      push(90);
+      return true;
+    }
+    return false;
+  };
+  const observed = server!.waitFor('register');
+  await c.register(server!.port, 'cli-1');
+  await observed;
+  const until = async (re: RegExp): Promise<void> => {
+    for (let i = 0; i < 100 && !lines.some((l) => re.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  await until(/observe .*cli-1/);
+  push!(89);
+  await until(/notify .*cli-1/);
+  ac.abort();
+  await until(/DONE/);
+  const text = lines.join('\n');
+  t.regex(text, /listening .*coap:\/\/127\.0\.0\.1:\d+ bootstrap on port \d+/);
+  t.regex(text, /register .*cli-1 \/rd\/\w+ lt=60 lwm2m=1\.1 b=U from 127\.0\.0\.1:\d+ <\/1\/0>,<\/3\/0>/);
+  t.regex(text, /read .*cli-1 \/3\/0\/0 2\.05 \/3\/0\/0="Acme"/);
+  t.regex(text, /observe .*cli-1 \/3\/0\/9 2\.05 \/3\/0\/9=90/);
+  t.regex(text, /notify .*cli-1 \/3\/0\/9 #\d+ 2\.05 \/3\/0\/9=89/);
+  t.regex(text, /stopped/);
+});

@@ -1,0 +1,34 @@
+// diagram.test.ts: the firmware statechart is drawable by the diagram function (Mermaid, DOT) with every object 5 transition.
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import firmwareActor from '../../src/actors/firmware.actor.js';
+import { renderDiagram } from '../../src/runtime/diagram.js';
+
+test('the firmware actor exposes its machine and the Mermaid diagram shows the object 5 transitions', async (t) => {
+  const m = firmwareActor.machine;
+  if (m === undefined) {
+    t.fail('no machine');
+    return;
+  }
+  const mermaid = await renderDiagram(m, 'mermaid');
+  for (const edge of [
+    'idle --> pull : fw.uri [nonEmptyUri]',
+    'idle --> push : fw.push',
+    'pull --> downloaded : done download',
+    'pull --> idle : error download',
+    'push --> downloaded : fw.push-done',
+    'downloaded --> updating : fw.update',
+    'updating --> idle : done apply',
+    'updating --> downloaded : error apply',
+    'boot --> pull : fw.restore [restorePull]',
+    'downloading --> idle : fw.cancel',
+  ]) t.true(mermaid.includes(edge), edge);
+  const dot = await renderDiagram(m, 'dot');
+  t.regex(dot, /digraph/);
+});
+
+test('`lwm2m-meter diagram <firmware actor module>` prints the chart', async (t) => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/cli/main.js', 'diagram', 'dist/src/actors/firmware.actor.js', '--format', 'mermaid']);
+  t.regex(stdout, /downloaded --> updating : fw\.update/);
+});

@@ -1,0 +1,53 @@
+// actor-module.test.ts: the meter ActorModule as the runtime hosts it: config, state dir, status, a persisted pulse ratio.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import test from 'ava';
+import meterActor from '../../src/actors/meter.actor.js';
+import { CodedError } from '../../src/errors.js';
+import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
+import { log } from '../../src/runtime/log.js';
+
+function fakeContext(config: Record<string, unknown>, stateDir: string, store: Map<string, unknown>, sent: ActorMessage[]): ActorContext {
+  return {
+    name: 'meter',
+    config,
+    fullConfig: { stateDir },
+    log: log.child({ test: 'meter' }),
+    store: {
+      read: <T>(k: string) => Promise.resolve(store.get(k) as T | undefined),
+      write: (k: string, v: unknown) => Promise.resolve(void store.set(k, v)),
+      remove: (k: string) => Promise.resolve(void store.delete(k)),
+    },
+    send: (_to, msg) => sent.push(msg),
+    request: () => Promise.reject(new CodedError('NOT_REGISTERED', 'offline')),
+    publish: () => undefined,
+  };
+}
+
+test('create: journal under <stateDir>/meter, status reply, server-written pulse ratio survives a restart', async (t) => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-module-'));
+  const store = new Map<string, unknown>();
+  const sent: ActorMessage[] = [];
+  t.deepEqual(meterActor.subscribes, ['network.up', 'lwm2m.registered']);
+  t.truthy(meterActor.machine);
+  const a = await meterActor.create(fakeContext({ source: { kind: 'simulated' } }, stateDir, store, sent));
+  t.true(fs.readdirSync(path.join(stateDir, 'meter')).some((f) => f.endsWith('.journal')));
+  const st = a.receive({ type: 'meter.status' }) as { snapshot: { pulseRatio: number }; queued: number };
+  t.is(st.snapshot.pulseRatio, 1000);
+  t.is(st.queued, 0);
+  t.is(sent[0]?.type, 'meter.reading');
+  a.receive({ type: 'meter.pulse-ratio', value: 250 });
+  t.throws(() => a.receive({ type: 'meter.pulse-ratio', value: 0 }), { message: /positive integer/ });
+  await new Promise((r) => setImmediate(r));
+  t.is(store.get('pulseRatio'), 250);
+  await a.stop();
+  const b = await meterActor.create(fakeContext({ source: { kind: 'simulated' } }, stateDir, store, sent));
+  t.is((b.receive({ type: 'meter.status' }) as { snapshot: { pulseRatio: number } }).snapshot.pulseRatio, 250);
+  await b.stop();
+});
+
+test('create: a bad config is CONFIG_INVALID naming the key', async (t) => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-module-'));
+  await t.throwsAsync(Promise.resolve(meterActor.create(fakeContext({ readingIntervalS: -5 }, stateDir, new Map(), []))), { message: /readingIntervalS/ });
+});

@@ -1,0 +1,34 @@
+// modem-actor.test.ts: the actor module as the runtime hosts it (fake context): simulated modem publishes network.up, feeds object:4, answers modem.status.
+import test from 'ava';
+import modemActor from '../../src/actors/modem.actor.js';
+import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
+import { log } from '../../src/runtime/log.js';
+
+test('simulated modem actor: network.up published, connectivity.update to object:4, status and bad messages', async (t) => {
+  const published: ActorMessage[] = [];
+  const sent: { to: string; msg: ActorMessage }[] = [];
+  const ctx: ActorContext = {
+    name: 'modem',
+    config: { kind: 'simulated', simulated: { attachDelayMs: 30 }, timeouts: { cfunCycleMs: 10 } },
+    fullConfig: {},
+    log,
+    store: { read: () => Promise.resolve(undefined), write: () => Promise.resolve(), remove: () => Promise.resolve() },
+    send: (to, msg) => sent.push({ to, msg }),
+    request: () => Promise.reject(new Error('no')),
+    publish: (msg) => published.push(msg),
+  };
+  const inst = await modemActor.create(ctx);
+  try {
+    await new Promise((r) => setTimeout(r, 150));
+    t.deepEqual(published.filter((m) => m.type === 'network.up'), [{ type: 'network.up', bearer: 'lte-m', ip: '127.0.0.1' }]);
+    const upd = sent.find((s) => s.to === 'object:4');
+    t.is(upd?.msg.type, 'connectivity.update');
+    t.like(inst.receive({ type: 'modem.status' }), { up: true, bearer: 'lte-m', kind: 'simulated' });
+    t.throws(() => inst.receive({ type: 'modem.bogus' }), { message: /unknown message/ });
+    t.throws(() => inst.receive({ type: 'modem.socket.send' }), { message: /modem-socket/ });
+    const reply = inst.receive({ type: 'modem.reconnect' });
+    t.deepEqual(await reply, { ok: true });
+  } finally {
+    await inst.stop();
+  }
+});

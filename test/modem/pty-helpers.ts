@@ -1,0 +1,59 @@
+// pty-helpers.ts: shared setup for the pty tests: socat pair, emulator on one end, the real serialport stack and modem service on the other.
+import { createActor } from 'xstate';
+import type { ActorMessage } from '../../src/runtime/actor-api.js';
+import { realTimers } from '../../src/coap/timers.js';
+import { startModemService, type ModemService } from '../../src/actors/modem.actor.js';
+import { parseModemConfig, type ModemConfig } from '../../src/modem/config-schema.js';
+import { modemMachine, type ModemOutput } from '../../src/modem/machine.js';
+import { openSerialLink } from '../../src/modem/serial-link.js';
+import { ModemEmulator, type EmulatedProfile } from '../support/modem-emulator.js';
+import { ptyPair, type PtyPair } from '../support/modem-emulator-pty.js';
+
+export const quietLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+
+export interface Rig {
+  pty: PtyPair;
+  emu: ModemEmulator;
+  svc: ModemService;
+  out: ModemOutput[];
+  /** Messages the service delivered to the socket actor (modem.socket.rx / .error). */
+  delivered: ActorMessage[];
+  cfg: ModemConfig;
+  close(): Promise<void>;
+}
+
+export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unknown> = {}, prepare?: (emu: ModemEmulator) => void, hardReset?: (emu: ModemEmulator) => Promise<void>): Promise<Rig> {
+  const pty = await ptyPair();
+  const emu = await ModemEmulator.start(pty.a, profile);
+  prepare?.(emu);
+  const { timeouts, ...rest } = cfgRaw;
+  const cfg = parseModemConfig({
+    kind: 'serial', port: pty.b, apn: 'iot.test',
+    ...rest,
+    timeouts: { commandMs: 1000, longCommandMs: 2000, attachMs: 3000, retryMs: 200, cfunCycleMs: 20, signalIntervalMs: 60_000, lossGraceMs: 300, ...(timeouts as object | undefined) },
+  });
+  const link = await openSerialLink({ path: pty.b, baudRate: 115200 });
+  const out: ModemOutput[] = [];
+  const delivered: ActorMessage[] = [];
+  const svc = startModemService({
+    config: cfg, timers: realTimers, link, log: quietLog, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
+    ...(hardReset ? { hardReset: () => hardReset(emu) } : {}),
+    startActor: (input) => createActor(modemMachine, { input }).start(),
+  });
+  return {
+    pty, emu, svc, out, delivered, cfg,
+    async close() {
+      await svc.stop();
+      await emu.close();
+      pty.close();
+    },
+  };
+}
+
+export async function until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

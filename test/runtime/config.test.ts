@@ -1,0 +1,75 @@
+// config.test.ts: config files: the embedded default, and one clear line naming the key for each kind of mistake.
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig, loadConfig, parseHostPort } from '../../src/runtime/config.js';
+
+function file(text: string): string {
+  const p = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'c.yaml');
+  writeFileSync(p, text);
+  return p;
+}
+
+function errorOf(text: string): string {
+  try {
+    loadConfig(file(text));
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
+test('no file: the demo default', (t) => {
+  const c = defaultConfig();
+  t.is(c.server, 'coap://127.0.0.1:5683');
+  t.is(c.placement, 'shared');
+  t.is(c.shutdownTimeoutMs, 2000);
+  t.is(c.inspect.host, '127.0.0.1');
+  t.deepEqual(loadConfig(file('')), c);
+});
+
+test('a valid file overrides defaults', (t) => {
+  const c = loadConfig(file('endpoint: meter-42\nserver: coaps://lwm2m.example.net:5684\nplacement:\n  groups: [[socket, "object:*"]]\nsupervisor:\n  maxRestarts: 3\n'));
+  t.is(c.endpoint, 'meter-42');
+  t.deepEqual(c.placement, { groups: [['socket', 'object:*']] });
+  t.is(c.supervisor.maxRestarts, 3);
+  t.is(c.supervisor.windowMs, 60_000);
+});
+
+const bad: [string, string, RegExp][] = [
+  ['unknown key', 'endpoint: x\nfoo: 1\n', /^config: foo: unknown key$/],
+  ['unknown nested key', 'supervisor:\n  maxRestart: 3\n', /^config: supervisor\.maxRestart: unknown key$/],
+  ['wrong type', 'shutdownTimeoutMs: soon\n', /^config: shutdownTimeoutMs: must be a number \(got "soon"\)$/],
+  ['out of range', 'shutdownTimeoutMs: 5\n', /^config: shutdownTimeoutMs: must be >= 100 \(got 5\)$/],
+  ['bad URI', 'server: http://example.com\n', /^config: server: must be a coap:\/\/ or coaps:\/\/ URI with a host \(got "http:\/\/example.com"\)$/],
+  ['bad URI (no host)', 'server: "coap://"\n', /^config: server: must be a coap/],
+  ['bad enum', 'log:\n  level: loud\n', /^config: log\.level: must be one of .*"info".* \(got "loud"\)$/],
+  ['bad placement', 'placement: everywhere\n', /^config: placement: must be "per-actor", "shared" or/],
+  ['other area key', 'firmware:\n  retries: many\n', /^config: firmware\.retries: must be a number/],
+  ['YAML syntax', 'a: [1, 2\n', /^config: .*c\.yaml.*YAML error/],
+];
+
+for (const [what, text, re] of bad) {
+  test(`bad config (${what}) gives one line naming the key`, (t) => {
+    const msg = errorOf(text);
+    t.is(msg.split('\n').length, 1, msg);
+    t.regex(msg, re);
+  });
+}
+
+test('several problems: one line each', (t) => {
+  const msg = errorOf('foo: 1\nshutdownTimeoutMs: 5\n');
+  t.deepEqual(msg.split('\n').sort(), ['config: foo: unknown key', 'config: shutdownTimeoutMs: must be >= 100 (got 5)']);
+});
+
+test('missing file is a clear error', (t) => {
+  t.throws(() => loadConfig('/nonexistent/x.yaml'), { code: 'CONFIG_INVALID', message: /config \/nonexistent\/x\.yaml: cannot read/ } as never);
+});
+
+test('HOST:PORT parsing for --inspect', (t) => {
+  t.deepEqual(parseHostPort('9339'), { host: '127.0.0.1', port: 9339 });
+  t.deepEqual(parseHostPort('0.0.0.0:80'), { host: '0.0.0.0', port: 80 });
+  t.deepEqual(parseHostPort('[::1]:9000'), { host: '::1', port: 9000 });
+  t.is(parseHostPort('x:99999'), undefined);
+});

@@ -1,0 +1,250 @@
+// modem-emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 SLM, Quectel BG95 or SIMCom SIM7080 dialect,
+// relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (see src/modem/profiles/*.ts for sources).
+import { createSocket, type Socket } from 'node:dgram';
+import { SerialPort } from 'serialport';
+
+export type EmulatedProfile = 'generic' | 'nrf91' | 'bg95' | 'sim7080';
+
+const MODELS: Record<EmulatedProfile, string> = {
+  generic: 'LTE-MODULE-X',
+  nrf91: 'nRF9160-SICA',
+  bg95: 'BG95-M3',
+  sim7080: 'SIMCOM_SIM7080G',
+};
+
+interface Rx { data: Buffer; address: string; port: number }
+
+export class ModemEmulator {
+  /** Every command line received, in order. */
+  readonly received: string[] = [];
+  /** Registration stat reported by AT+CEREG? and the URCs. */
+  stat = 0;
+  /** Attach after AT+CFUN=1 (URC +CEREG: 2 then 1) after this many ms; undefined: stay searching. */
+  attachAfterMs: number | undefined = 30;
+  /** Commands (exact or prefix ending in '*') answered with this line instead of the normal answer. */
+  readonly answers = new Map<string, string>();
+  /** Commands that are never answered (to exercise timeouts). */
+  readonly silent = new Set<string>();
+  /** A URC written in the middle of this command's response (between the information line and OK). */
+  interject: { cmd: string; line: string } | undefined;
+  /** Write responses one byte at a time (lines split across reads). */
+  trickle = false;
+
+  private buf = Buffer.alloc(0);
+  private payload: { left: number; parts: Buffer[]; done(data: Buffer): void } | undefined;
+  private udp: Socket | undefined;
+  private readonly rxq: Rx[] = [];
+  private peer: { address: string; port: number } | undefined;
+  private writes: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly port: SerialPort, readonly profile: EmulatedProfile) {
+    port.on('data', (d: Buffer) => this.onData(d));
+  }
+
+  static async start(path: string, profile: EmulatedProfile): Promise<ModemEmulator> {
+    const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((res, rej) => port.open((e) => (e ? rej(e) : res())));
+    return new ModemEmulator(port, profile);
+  }
+
+  async close(): Promise<void> {
+    this.udp?.close();
+    await new Promise<void>((r) => (this.port.isOpen ? this.port.close(() => r()) : r()));
+  }
+
+  /** Raw bytes (garbage, fragments). */
+  raw(data: Buffer | string): void {
+    this.enqueue(Buffer.isBuffer(data) ? data : Buffer.from(data, 'latin1'));
+  }
+
+  urc(line: string): void {
+    this.raw(`\r\n${line}\r\n`);
+  }
+
+  setStat(stat: number): void {
+    this.stat = stat;
+    this.urc(stat === 1 || stat === 5 ? `+CEREG: ${stat},"1A2D","01A2D001",7` : `+CEREG: ${stat}`);
+  }
+
+  private enqueue(b: Buffer): void {
+    this.writes = this.writes.then(async () => {
+      if (!this.trickle) {
+        await new Promise<void>((r) => this.port.write(b, () => r()));
+        return;
+      }
+      for (const byte of b) {
+        await new Promise<void>((r) => this.port.write(Buffer.of(byte), () => this.port.drain(() => r())));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    });
+  }
+
+  private onData(d: Buffer): void {
+    this.buf = Buffer.concat([this.buf, d]);
+    for (;;) {
+      if (this.payload) {
+        const take = Math.min(this.payload.left, this.buf.length);
+        this.payload.parts.push(this.buf.subarray(0, take));
+        this.payload.left -= take;
+        this.buf = this.buf.subarray(take);
+        if (this.payload.left > 0) return;
+        const p = this.payload;
+        this.payload = undefined;
+        p.done(Buffer.concat(p.parts));
+        continue;
+      }
+      const i = this.buf.indexOf(0x0d);
+      if (i < 0) return;
+      const line = this.buf.subarray(0, i).toString('latin1').replace(/^\n+/, '').trim();
+      this.buf = this.buf.subarray(i + 1);
+      if (line) this.command(line);
+    }
+  }
+
+  private reply(...lines: string[]): void {
+    this.raw(lines.map((l) => `\r\n${l}\r\n`).join(''));
+  }
+
+  private info(line: string | string[], cmd: string): void {
+    const lines = Array.isArray(line) ? line : [line];
+    const out = lines.map((l) => `\r\n${l}\r\n`);
+    if (this.interject?.cmd === cmd) out.push(`\r\n${this.interject.line}\r\n`);
+    out.push('\r\nOK\r\n');
+    this.raw(out.join(''));
+  }
+
+  private async ensureUdp(): Promise<Socket> {
+    if (this.udp) return this.udp;
+    const s = createSocket('udp4');
+    s.on('message', (data, rinfo) => {
+      this.rxq.push({ data, address: rinfo.address, port: rinfo.port });
+      // Vendor "data waiting" URCs.
+      if (this.profile === 'nrf91') this.urc('#XAPOLL: 0,1');
+      else if (this.profile === 'bg95') this.urc('+QIURC: "recv",0');
+      else if (this.profile === 'sim7080') this.urc('+CADATAIND: 0');
+    });
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    this.udp = s;
+    return s;
+  }
+
+  private sendUdp(data: Buffer, address: string, port: number): void {
+    void this.ensureUdp().then((s) => s.send(data, port, address));
+  }
+
+  private lookupAnswer(cmd: string): string | undefined {
+    for (const [k, v] of this.answers) if (k === cmd || (k.endsWith('*') && cmd.startsWith(k.slice(0, -1)))) return v;
+    return undefined;
+  }
+
+  private command(cmd: string): void {
+    this.received.push(cmd);
+    for (const s of this.silent) if (s === cmd || (s.endsWith('*') && cmd.startsWith(s.slice(0, -1)))) return;
+    const forced = this.lookupAnswer(cmd);
+    if (forced !== undefined) {
+      this.reply(forced);
+      return;
+    }
+    // ---- 3GPP TS 27.007 core ----
+    if (cmd === 'AT' || cmd === 'ATE0' || /^AT\+(CMEE|CEREG|CSCON|CPSMS|CEDRXS|CGDCONT|CGACT)=/.test(cmd) || /^AT\+COPS=/.test(cmd)) return this.reply('OK');
+    if (cmd === 'AT+CGMM') return this.info(MODELS[this.profile], cmd);
+    if (cmd === 'ATI') return this.info(MODELS[this.profile], cmd);
+    if (cmd === 'AT+CPIN?') return this.info('+CPIN: READY', cmd);
+    if (cmd === 'AT+CFUN=0') {
+      this.reply('OK');
+      if (this.stat !== 0) this.setStat(0);
+      return;
+    }
+    if (cmd === 'AT+CFUN=1') {
+      this.reply('OK');
+      const after = this.attachAfterMs;
+      setTimeout(() => {
+        this.setStat(2);
+        if (after !== undefined) setTimeout(() => this.setStat(1), after);
+      }, 5);
+      return;
+    }
+    if (cmd === 'AT+CEREG?') return this.info(this.stat === 1 || this.stat === 5 ? `+CEREG: 2,${this.stat},"1A2D","01A2D001",7` : `+CEREG: 2,${this.stat}`, cmd);
+    if (cmd === 'AT+CESQ') return this.info('+CESQ: 99,99,255,255,20,45', cmd);
+    if (cmd === 'AT+CSQ') return this.info('+CSQ: 20,99', cmd);
+    if (cmd === 'AT+COPS?') return this.info('+COPS: 0,2,"26201",7', cmd);
+    if (/^AT\+CGPADDR=\d$/.test(cmd)) return this.info(`+CGPADDR: ${cmd.slice(-1)},"10.0.0.5"`, cmd);
+    return this.vendor(cmd) ? undefined : this.reply('ERROR');
+  }
+
+  /** Vendor dialects; returns false for an unknown command. */
+  private vendor(cmd: string): boolean {
+    let m: RegExpExecArray | null;
+    if (this.profile === 'nrf91') {
+      // nRF91 AT Commands Reference; NCS Serial LTE Modem socket commands.
+      if (/^AT%XSYSTEMMODE=|^AT%XBANDLOCK=|^AT#XAPOLL=/.test(cmd)) { this.reply('OK'); return true; }
+      if (cmd === 'AT%NCELLMEAS') {
+        this.reply('OK');
+        setTimeout(() => this.urc('%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,0,12400'), 5);
+        return true;
+      }
+      if (cmd === 'AT#XSOCKET=1,2,0') { this.info('#XSOCKET: 0,2,17', cmd); return true; }
+      if (cmd === 'AT#XSOCKET=0') { this.info('#XSOCKET: 0,"closed"', cmd); return true; }
+      if ((m = /^AT#XSENDTO="([^"]+)",(\d+),0,"([0-9A-Fa-f]*)"$/.exec(cmd))) {
+        const data = Buffer.from(m[3] ?? '', 'hex');
+        this.sendUdp(data, m[1] ?? '', Number(m[2]));
+        this.info(`#XSENDTO: ${data.length}`, cmd);
+        return true;
+      }
+      if (/^AT#XRECVFROM=\d+(,\d+)?$/.test(cmd)) {
+        const rx = this.rxq.shift();
+        if (!rx) { this.reply('ERROR'); return true; }
+        this.raw(Buffer.concat([Buffer.from(`\r\n#XRECVFROM: ${rx.data.length},"${rx.address}",${rx.port}\r\n`), rx.data, Buffer.from('\r\nOK\r\n')]));
+        return true;
+      }
+    }
+    if (this.profile === 'bg95') {
+      // Quectel BG95 AT Commands Manual / TCP/IP Application Note.
+      if (/^AT\+QCFG=|^AT\+QICSGP=|^AT\+QIACT=1$|^AT\+QICLOSE=/.test(cmd)) { this.reply('OK'); return true; }
+      if (cmd === 'AT+QIACT?') { this.info('+QIACT: 1,1,1,"10.0.0.6"', cmd); return true; }
+      if (cmd === 'AT+QENG="servingcell"') { this.info('+QENG: "servingcell","NOCONN","eMTC","FDD",262,01,1A2D001,331,6300,20,3,3,1A2D,-95,-10,-68,15,40', cmd); return true; }
+      if ((m = /^AT\+QIOPEN=1,(\d),"UDP SERVICE","127.0.0.1",0,0,0$/.exec(cmd))) {
+        this.reply('OK');
+        void this.ensureUdp().then(() => this.urc(`+QIOPEN: ${m?.[1] ?? '0'},0`));
+        return true;
+      }
+      if ((m = /^AT\+QISEND=(\d),(\d+),"([^"]+)",(\d+)$/.exec(cmd))) {
+        const addr = m[3] ?? ''; const port = Number(m[4]);
+        this.raw('\r\n> ');
+        this.payload = { left: Number(m[2]), parts: [], done: (data) => { this.sendUdp(data, addr, port); this.reply('SEND OK'); } };
+        return true;
+      }
+      if (/^AT\+QIRD=\d$/.test(cmd)) {
+        const rx = this.rxq.shift();
+        if (!rx) { this.info('+QIRD: 0', cmd); return true; }
+        this.raw(Buffer.concat([Buffer.from(`\r\n+QIRD: ${rx.data.length},"${rx.address}",${rx.port}\r\n`), rx.data, Buffer.from('\r\n\r\nOK\r\n')]));
+        return true;
+      }
+    }
+    if (this.profile === 'sim7080') {
+      // SIM7070/SIM7080/SIM7090 AT Command Manual; TCP/IP application note.
+      if (/^AT\+CNMP=|^AT\+CMNB=|^AT\+CBANDCFG=|^AT\+CNCFG=|^AT\+CACLOSE=/.test(cmd)) { this.reply('OK'); return true; }
+      if (cmd === 'AT+CNACT=0,1') { this.reply('OK'); this.urc('+APP PDP: 0,ACTIVE'); return true; }
+      if (cmd === 'AT+CNACT?') { this.info(['+CNACT: 0,1,"10.0.0.7"', '+CNACT: 1,0,"0.0.0.0"'], cmd); return true; }
+      if (cmd === 'AT+CPSI?') { this.info('+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15', cmd); return true; }
+      if ((m = /^AT\+CAOPEN=0,(\d),"UDP","([^"]+)",(\d+)$/.exec(cmd))) {
+        this.peer = { address: m[2] ?? '', port: Number(m[3]) };
+        const id = m[1] ?? '0';
+        void this.ensureUdp().then(() => this.info(`+CAOPEN: ${id},0`, cmd));
+        return true;
+      }
+      if ((m = /^AT\+CASEND=(\d),(\d+)$/.exec(cmd))) {
+        this.raw('\r\n>');
+        this.payload = { left: Number(m[2]), parts: [], done: (data) => { if (this.peer) this.sendUdp(data, this.peer.address, this.peer.port); this.reply('OK'); } };
+        return true;
+      }
+      if (/^AT\+CARECV=\d,\d+$/.test(cmd)) {
+        const rx = this.rxq.shift();
+        if (!rx) { this.info('+CARECV: 0', cmd); return true; }
+        this.raw(Buffer.concat([Buffer.from(`\r\n+CARECV: ${rx.data.length},`), rx.data, Buffer.from('\r\n\r\nOK\r\n')]));
+        return true;
+      }
+    }
+    return false;
+  }
+}
