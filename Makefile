@@ -23,8 +23,9 @@ system: $(SYS_STAMP)
 build: deps
 	npx tsc -p tsconfig.json
 
+# The demo: local dev server + the device on its embedded default (simulated modem and meter). NO_DEVSERVER=1 runs the device alone.
 run: build
-	node dist/src/cli/main.js run $(ARGS)
+	bash scripts/run-demo.sh $(ARGS)
 
 dev-server: build
 	node dist/src/cli/main.js dev-server $(ARGS)

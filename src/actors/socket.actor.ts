@@ -11,6 +11,9 @@ import { createEndpoint } from '../coap/endpoint.js';
 import { createUdpTransport } from '../coap/transports/udp.js';
 import { createDtlsTransport } from '../coap/transports/dtls.js';
 import type { CoapParams } from '../coap/params.js';
+import { coapConfigSchema, paramsFromConfig } from '../coap/config-schema.js';
+import { AtSocketTransport, remoteModemBackend, type ModemSocketError, type ModemSocketRx } from '../modem/at-socket-transport.js';
+import { ActorNames } from './messages.js';
 import { firmwareBlockSink, tapBlock1 } from '../firmware/block1-tap.js';
 
 /** Creates the transport for a server target (UDP for nosec, DTLS for psk). */
@@ -38,12 +41,26 @@ export const socketMachine = setup({
   },
 });
 
-function defaultTransport(server: ServerTarget): Transport {
+/** The host's own IP stack: UDP for NoSec, DTLS-PSK for psk. */
+function hostTransport(server: ServerTarget, handshakeTimeoutMs: number): Transport {
   if (server.security === 'psk') {
     if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
-    return createDtlsTransport({ host: server.host, port: server.port, pskIdentity: server.pskIdentity, pskKey: server.pskKey });
+    return createDtlsTransport({ host: server.host, port: server.port, pskIdentity: server.pskIdentity, pskKey: server.pskKey, handshakeTimeoutMs });
   }
   return createUdpTransport({ host: server.host.includes(':') ? '::' : '0.0.0.0', port: 0 });
+}
+
+/** The transport the config asks for: the host's stack, or the modem's own UDP socket over AT commands (modem.dataPath: modem-socket). */
+function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof remoteModemBackend>) => void, handshakeTimeoutMs: number): TransportFactory {
+  const modem = ctx.fullConfig.modem as { dataPath?: unknown } | undefined;
+  if (modem?.dataPath !== 'modem-socket') return (server) => hostTransport(server, handshakeTimeoutMs);
+  return (server) => {
+    // node-dtls-client runs on node:dgram only; DTLS over the modem's socket would need the modem's own DTLS (AT%CMNG, AT+QSSLCFG).
+    if (server.security === 'psk') throw new CodedError('TRANSPORT_UNSUPPORTED', 'DTLS-PSK is not available over modem.dataPath: modem-socket; use dataPath: host (PPP / ECM)');
+    const backend = remoteModemBackend((m) => ctx.request(ActorNames.modem, m));
+    deliverTo(backend);
+    return new AtSocketTransport(backend);
+  };
 }
 
 function defaultEndpoint(transport: Transport, params: Partial<CoapParams> | undefined): CoapEndpoint {
@@ -51,8 +68,11 @@ function defaultEndpoint(transport: Transport, params: Partial<CoapParams> | und
 }
 
 export async function createSocketActor(ctx: ActorContext, opts: SocketActorOptions = {}): Promise<ActorInstance> {
-  const makeTransport = opts.transport ?? defaultTransport;
-  const coapParams = ctx.fullConfig.coap as Partial<CoapParams> | undefined;
+  const coapConfig = coapConfigSchema.parse(ctx.fullConfig.coap ?? {});
+  const coapParams = paramsFromConfig(coapConfig);
+  /** The modem-socket backend currently in use: 'modem.socket.rx' / '.error' messages from the modem actor go to it. */
+  let modemBackend: ReturnType<typeof remoteModemBackend> | undefined;
+  const makeTransport = opts.transport ?? configuredTransport(ctx, (b) => { modemBackend = b; }, coapConfig.dtlsHandshakeTimeoutMs);
   const makeEndpoint = opts.endpoint ?? ((t: Transport) => defaultEndpoint(t, coapParams));
   const log = ctx.log.child({ mod: 'socket' });
   const life = createActor(socketMachine);
@@ -162,6 +182,10 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
           return endpoint.ping(peer);
         case 'object.notify':
           router.notify(msg as unknown as ObjectNotify);
+          return undefined;
+        case 'modem.socket.rx':
+        case 'modem.socket.error':
+          modemBackend?.deliver(msg as unknown as ModemSocketRx | ModemSocketError);
           return undefined;
         default:
           return undefined;

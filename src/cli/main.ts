@@ -59,8 +59,12 @@ function cmdCheckConfig(argv: string[]): void {
   out(`config ${file}: ok`);
 }
 
+/** Other names for actors whose statechart people look for by what it does (object 5 runs the firmware update). */
+const DIAGRAM_ALIASES: Readonly<Record<string, string>> = { firmware: 'object:5', fw: 'object:5' };
+
 /** Finds an actor's module: a name from the actor table, or a path to a compiled module. */
-async function loadActorModule(actor: string, config: Config): Promise<ActorModule> {
+async function loadActorModule(name: string, config: Config): Promise<ActorModule> {
+  const actor = DIAGRAM_ALIASES[name] ?? name;
   const entry = buildActorSet(config).find((e) => e.name === actor || e.name.replace(/:.*/, '') === actor);
   let url: string;
   if (entry) {

@@ -1,9 +1,11 @@
 // run.ts: `lwm2m-meter run`: starts the actor set from config, relays inspection, shuts down cleanly on SIGINT/SIGTERM.
 import { log, setLogLevel } from '../runtime/log.js';
-import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS } from '../runtime/actor-set.js';
+import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
+import { loadPluginActorSet } from '../plugins/index.js';
 import { Runtime, type ActorSpec } from '../runtime/runtime.js';
 import type { InspectServer } from '../runtime/inspect-server.js';
 import type { Config } from '../runtime/config.js';
+import { attachModemSerial, type ModemSerialAttachment } from './modem-serial.js';
 
 const clog = log.child({ mod: 'run' });
 
@@ -19,8 +21,11 @@ export interface RunIo {
 export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   setLogLevel(config.log.level);
   let actors = io.actors;
+  let optionalActors: string[] = [];
   if (!actors) {
-    const { present, missing } = resolveActorSet(buildActorSet(config));
+    const plugins = await loadPluginActorSet(config);
+    optionalActors = plugins.optional;
+    const { present, missing } = resolveActorSet(buildActorSet(config, DIST_SRC, plugins));
     for (const m of missing) clog.warn({ actor: m.name, file: m.file }, `actor ${m.name} not started: ${m.file} does not exist`);
     actors = present;
   }
@@ -43,7 +48,11 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     inspect: config.inspect.enabled,
     directPairs: DEFAULT_DIRECT_PAIRS,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    optionalActors,
   });
+  const serial: ModemSerialAttachment | undefined = config.modem.kind === 'serial' && actors.some((a) => a.name === 'modem')
+    ? attachModemSerial(rt, { path: config.modem.port, baudRate: config.modem.baudRate })
+    : undefined;
   if (inspectServer) {
     const s = inspectServer;
     rt.on('inspection', (ev: unknown) => s.publish(ev));
@@ -60,7 +69,10 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
       void rt
         .stop()
         .catch((e: unknown) => clog.error({ err: e }, 'error during shutdown'))
-        .then(() => inspectServer?.close())
+        .then(() => {
+          serial?.close();
+          return inspectServer?.close();
+        })
         .then(() => {
           clearTimeout(guard);
           process.off('SIGINT', onInt);

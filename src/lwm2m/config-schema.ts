@@ -1,5 +1,6 @@
 // config-schema.ts: LwM2M client settings: endpoint, servers (seeds for objects 0 and 1), lifetime, binding, version, queue mode.
 import { z } from 'zod';
+import { clientLifecycleConfigSchema } from './client/config-schema.js';
 
 const uri = z.string().regex(/^coaps?:\/\/[^/]+/, 'must be a coap:// or coaps:// URI');
 
@@ -27,23 +28,17 @@ export const serverSeedSchema = z.object({
 }).strict().refine((s) => s.security !== 'psk' || (s.pskIdentity !== undefined && s.pskKey !== undefined), { message: 'psk needs pskIdentity and pskKey' });
 export type ServerSeed = z.infer<typeof serverSeedSchema>;
 
-/** Owned by the lwm2m area; every key has a documented default. */
+/**
+ * The whole `client` section: the lifecycle's keys (timers, retries, backoff, queue mode; lwm2m/client/config-schema.ts)
+ * plus the server seeds. Owned by the lwm2m area; every key has a documented default.
+ */
 export const clientConfigSchema = z.object({
-  /** Endpoint client name; defaults to the top-level `endpoint`. */
-  endpoint: z.string().min(1).max(255).optional(),
-  /** Registration lifetime in seconds (/1/x/1). */
-  lifetime: z.number().int().min(1).default(300),
-  /** Binding (/1/x/7): U (UDP), N (non-IP), T (TCP), S (SMS). */
-  binding: z.string().regex(/^[UTSN]+$/, 'must be letters of U, T, S, N').default('U'),
-  /** LwM2M version offered in Register; 1.2 falls back to 1.1 when refused. */
-  lwm2mVersion: z.enum(['1.1', '1.2']).default('1.2'),
-  /** Queue mode ('Q' in Register). */
-  queueMode: z.boolean().default(false),
+  ...clientLifecycleConfigSchema.unwrap().shape,
   /** Content-Format the client prefers for multi-value payloads (ct in Register). */
   preferredFormat: z.union([z.literal(110), z.literal(112), z.literal(11542), z.literal(11544)]).default(110),
   /** Servers seeding objects 0 and 1; empty = the top-level `server` as ssid 101, NoSec. */
   servers: z.array(serverSeedSchema).default([]),
-}).strict().default({ lifetime: 300, binding: 'U', lwm2mVersion: '1.2', queueMode: false, preferredFormat: 110, servers: [] });
+}).strict().prefault({});
 export type ClientConfig = z.infer<typeof clientConfigSchema>;
 
 /** The server seeds to use: client.servers, or the top-level server URI as a NoSec server 101. */

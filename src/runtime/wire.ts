@@ -1,5 +1,5 @@
 // wire.ts: the typed messages between the main thread and actor tasks (and between actors over direct channels).
-import type { MessagePort } from 'node:worker_threads';
+import { MessagePort } from 'node:worker_threads';
 import type { WireError } from '../errors.js';
 import type { ActorMessage } from './actor-api.js';
 
@@ -47,10 +47,15 @@ export interface Stopped { t: 'stopped' }
 
 export type FromWorker = Ready | SendOut | RequestOut | Reply | PublishOut | LogOut | InspectionOut | ErrorOut | Stopped;
 
-/** Collects the ArrayBuffers of Uint8Array fields that can be transferred without harming others:
- *  views that span their whole (non-shared) buffer. Pooled Node Buffers (slices of a larger pool) are copied instead. */
-export function transferables(msg: unknown, depth = 0, out: ArrayBuffer[] = []): ArrayBuffer[] {
+/** Collects what a message must transfer: MessagePorts it carries (they can only move, e.g. the modem's serial bridge),
+ *  and the ArrayBuffers of Uint8Array fields that can be transferred without harming others: views that span their
+ *  whole (non-shared) buffer. Pooled Node Buffers (slices of a larger pool) are copied instead. */
+export function transferables(msg: unknown, depth = 0, out: (ArrayBuffer | MessagePort)[] = []): (ArrayBuffer | MessagePort)[] {
   if (depth > 3 || msg === null || typeof msg !== 'object') return out;
+  if (msg instanceof MessagePort) {
+    if (!out.includes(msg)) out.push(msg);
+    return out;
+  }
   if (msg instanceof Uint8Array) {
     const buf = msg.buffer;
     if (buf instanceof ArrayBuffer && msg.byteOffset === 0 && msg.byteLength === buf.byteLength && buf.byteLength > 0 && !out.includes(buf)) {

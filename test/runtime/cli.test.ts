@@ -42,6 +42,20 @@ test('diagram of an actor module in mermaid and dot', (t) => {
   t.is(bad.status, 2);
 });
 
+test('diagram of the built-in statecharts by actor name, with the firmware alias', (t) => {
+  const expected: Record<string, RegExp> = { client: /^stateDiagram-v2/m, modem: /^stateDiagram-v2/m, meter: /^stateDiagram-v2/m, firmware: /^stateDiagram-v2/m };
+  for (const [actor, re] of Object.entries(expected)) {
+    const r = spawnSync(process.execPath, [cli, 'diagram', actor, '--format', 'mermaid'], { encoding: 'utf8' });
+    t.is(r.status, 0, `${actor}: ${r.stderr}`);
+    t.regex(r.stdout, re, actor);
+  }
+  const fw = spawnSync(process.execPath, [cli, 'diagram', 'fw', '--format', 'dot'], { encoding: 'utf8' });
+  t.regex(fw.stdout, /^digraph "firmware"/);
+  const unknown = spawnSync(process.execPath, [cli, 'diagram', 'nosuchactor'], { encoding: 'utf8' });
+  t.not(unknown.status, 0);
+  t.regex(unknown.stderr, /no actor named nosuchactor/);
+});
+
 test('run overrides: --server checked, --inspect with and without HOST:PORT', (t) => {
   t.deepEqual(normaliseInspectFlag(['--inspect', '--endpoint', 'x']), ['--inspect=', '--endpoint', 'x']);
   t.deepEqual(normaliseInspectFlag(['--inspect', '0.0.0.0:9000']), ['--inspect=0.0.0.0:9000']);
