@@ -8,6 +8,7 @@ test('offline for a day → 96 readings arrive in order after network.up, none l
   const rig = startRig({
     source: { kind: 'simulated', seed: 7, dailyM3: 0.4, tickMs: 60_000 },
     fsyncIntervalS: 60,
+    sendBatchS: 3600,
   });
   await advance(rig.clock, DAY, 60_000);
   t.is(rig.client.sends.length, 0);
@@ -33,10 +34,18 @@ test('offline for a day → 96 readings arrive in order after network.up, none l
 });
 
 test('online: readings go out hourly in batches of four', async (t) => {
-  const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 60_000 }, fsyncIntervalS: 60 });
+  const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 60_000 }, fsyncIntervalS: 60, sendBatchS: 3600 });
   rig.client.online = true;
   await advance(rig.clock, 3 * 3_600_000 + 60_000, 60_000);
   t.deepEqual(rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length), [4, 4, 4]);
+  rig.service.stop();
+});
+
+test('online with the default batch: one Send of sixteen readings every four hours', async (t) => {
+  const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 60_000 }, fsyncIntervalS: 60 });
+  rig.client.online = true;
+  await advance(rig.clock, 8 * 3_600_000 + 60_000, 60_000);
+  t.deepEqual(rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length), [16, 16]);
   rig.service.stop();
 });
 
