@@ -77,8 +77,33 @@ async function main(): Promise<void> {
   await actors.stopAll();
 }
 
-/** The same reads with socket and object:3 in worker threads (per-actor placement, direct socket ↔ object channel). */
-async function workers(): Promise<void> {
+/** CPU per 1,000 round trips of the load generator alone, against a bare UDP echo socket (subtracted below to estimate the device's share). */
+async function clientBaseline(): Promise<number> {
+  const echo = createSocket('udp4');
+  await new Promise<void>((r) => echo.bind(0, '127.0.0.1', () => r()));
+  echo.on('message', (b, r) => echo.send(b, r.port, r.address));
+  const sock = createSocket('udp4');
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  let waiting: ((b: Buffer) => void) | undefined;
+  sock.on('message', (b) => { const w = waiting; waiting = undefined; w?.(b); });
+  const path = ['3', '0', '0'].map((x) => ({ name: 'Uri-Path', value: Buffer.from(x) }));
+  let mid = 1;
+  const once = (): Promise<Buffer> => new Promise((resolve) => {
+    waiting = resolve;
+    mid = (mid + 1) & 0xffff;
+    sock.send(generate({ messageId: mid, token: Buffer.from([mid >> 8, mid & 0xff]), code: 'GET', confirmable: true, options: path }), echo.address().port, '127.0.0.1');
+  });
+  for (let i = 0; i < WARMUP; i++) await once();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) parse(await once());
+  const cpu = process.cpuUsage(cpu0);
+  sock.close();
+  echo.close();
+  return (cpu.user + cpu.system) / 1000 / (N / 1000);
+}
+
+/** The same reads with socket and object:3 in worker threads: the default placement (one shared worker) and per-actor (direct socket ↔ object channel). */
+async function workers(placement: 'shared' | 'per-actor', baselineMs: number): Promise<void> {
   const cfg = defaultConfig();
   const mod = (p: string): string => new URL(`../src/${p}`, import.meta.url).href;
   const rt = new Runtime({
@@ -88,7 +113,7 @@ async function workers(): Promise<void> {
       // a stand-in 'client' that takes the socket's lwm2m.server-activity messages (as the real client would)
       { name: 'client', moduleUrl: new URL('../test/runtime/fixtures/echo.actor.js', import.meta.url).href },
     ],
-    placement: 'per-actor', supervisor: cfg.supervisor, stateDir: mkdtempSync(join(tmpdir(), 'read-bench-')), fullConfig: cfg,
+    placement, supervisor: cfg.supervisor, stateDir: mkdtempSync(join(tmpdir(), 'read-bench-')), fullConfig: cfg,
     logLevel: 'silent', directPairs: [['socket', 'object:*'], ['client', 'socket']],
   });
   await rt.start();
@@ -121,11 +146,14 @@ async function workers(): Promise<void> {
   lat.sort((a, b) => a - b);
   const q = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
   process.stdout.write([
-    `read /3/0/0 across workers (client on main thread, socket and object:3 in their own workers, direct channel), ${N} reads`,
+    placement === 'shared'
+      ? `read /3/0/0 with the default placement (client on main thread, socket and object:3 sharing one worker), ${N} reads`
+      : `read /3/0/0 per-actor placement (client on main thread, socket and object:3 in their own workers, direct channel), ${N} reads`,
     `reads/s        ${(N / wall).toFixed(0)}`,
     `p50 latency    ${q(0.5).toFixed(1)} µs`,
     `p99 latency    ${q(0.99).toFixed(1)} µs`,
     `CPU/1000 reads ${((cpu.user + cpu.system) / 1000 / (N / 1000)).toFixed(1)} ms (process incl. workers and client)`,
+    `CPU/1000 reads ${((cpu.user + cpu.system) / 1000 / (N / 1000) - baselineMs).toFixed(1)} ms device share (minus the load generator's ${baselineMs.toFixed(1)} ms against a bare UDP echo)`,
     `reads > 1 ms   ${lat.filter((x) => x > 1000).length}`,
     '',
   ].join('\n'));
@@ -134,4 +162,6 @@ async function workers(): Promise<void> {
 }
 
 await main();
-await workers();
+const baseline = await clientBaseline();
+await workers('shared', baseline);
+await workers('per-actor', baseline);

@@ -17,6 +17,10 @@ export interface RouterOptions {
   /** Server default pmin/pmax (from object 1) for observations. */
   defaults?: () => { pmin?: number; pmax?: number } | undefined;
   requestTimeoutMs?: number;
+  /** Clock for throttling activity reports (default Date.now). */
+  now?: () => number;
+  /** At most one lwm2m.server-activity per server this often (ms, default 1000): the client only re-arms its queue-mode awake timer (93 s), and one message per request cost a thread hop per Read. */
+  activityEveryMs?: number;
 }
 
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -36,9 +40,19 @@ export class SocketRouter {
   private readonly relations = new Map<string, { relation: ObserveRelation; objectId: number; path: string }>();
   private readonly composites = new Map<string, { relation: ObserveRelation; parts: Map<string, LwRecord[]>; owners: Map<string, number>; accept: number }>();
 
+  private lastActivity: { ssid: number; at: number } | undefined;
+
   constructor(ctx: ActorContext, opts: RouterOptions) {
     this.ctx = ctx;
     this.opts = opts;
+  }
+
+  private reportActivity(ssid: number): void {
+    const now = (this.opts.now ?? Date.now)();
+    const last = this.lastActivity;
+    if (last && last.ssid === ssid && now - last.at < (this.opts.activityEveryMs ?? 1000)) return;
+    this.lastActivity = { ssid, at: now };
+    this.ctx.send(ActorNames.client, { type: 'lwm2m.server-activity', ssid });
   }
 
   private ask(objectId: number, req: OpRequest): Promise<OpResult> {
@@ -48,7 +62,7 @@ export class SocketRouter {
   /** The CoAP request handler. */
   async handle(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
     const ssid = this.opts.ssid();
-    this.ctx.send(ActorNames.client, { type: 'lwm2m.server-activity', ssid });
+    this.reportActivity(ssid);
     try {
       if (req.path.length === 1 && req.path[0] === 'bs' && req.method === 'POST') {
         const r = await this.ctx.request<{ code?: string }>(ActorNames.client, { type: 'lwm2m.bootstrap-finish' });

@@ -9,7 +9,6 @@ import type { ObjectNotify } from './object-messages.js';
 import { SocketRouter } from './socket-router.js';
 import { createEndpoint } from '../coap/endpoint.js';
 import { createUdpTransport } from '../coap/transports/udp.js';
-import { createDtlsTransport } from '../coap/transports/dtls.js';
 import type { CoapParams } from '../coap/params.js';
 import { coapConfigSchema, paramsFromConfig } from '../coap/config-schema.js';
 import { AtSocketTransport, remoteModemBackend, type ModemSocketError, type ModemSocketRx } from '../modem/at-socket-transport.js';
@@ -41,10 +40,11 @@ export const socketMachine = setup({
   },
 });
 
-/** The host's own IP stack: UDP for NoSec, DTLS-PSK for psk. */
-function hostTransport(server: ServerTarget, handshakeTimeoutMs: number): Transport {
+/** The host's own IP stack: UDP for NoSec, DTLS-PSK for psk (node-dtls-client, ~13 MiB RSS, is loaded only when a psk server is used). */
+async function hostTransport(server: ServerTarget, handshakeTimeoutMs: number): Promise<Transport> {
   if (server.security === 'psk') {
     if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
+    const { createDtlsTransport } = await import('../coap/transports/dtls.js');
     return createDtlsTransport({ host: server.host, port: server.port, pskIdentity: server.pskIdentity, pskKey: server.pskKey, handshakeTimeoutMs });
   }
   return createUdpTransport({ host: server.host.includes(':') ? '::' : '0.0.0.0', port: 0 });

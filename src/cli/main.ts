@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // main.ts: the lwm2m-meter command line: run, check-config, diagram, objects, dev-server.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -5,13 +5,12 @@ import { createEndpoint } from '../coap/endpoint.js';
 import type { CoapParams } from '../coap/params.js';
 import type { Timers } from '../coap/timers.js';
 import { createUdpTransport } from '../coap/transports/udp.js';
-import { createDtlsTransport } from '../coap/transports/dtls.js';
 import type { PeerAddress, Transport } from '../coap/transport.js';
 import { FirmwareError, UpdateResult } from './results.js';
 import type { Puller } from './puller.js';
 
 /** Opens a transport for a package URI (UDP for coap://, DTLS-PSK for coaps://). */
-export type TransportFactory = (uri: URL, peer: PeerAddress) => Transport;
+export type TransportFactory = (uri: URL, peer: PeerAddress) => Transport | Promise<Transport>;
 
 export interface CoapPullOptions {
   transport: TransportFactory;
@@ -52,8 +51,9 @@ function failFor(code: string, uri: URL): FirmwareError {
 export function coapPuller(o: CoapPullOptions): Puller {
   return async (uri, sink, ctx) => {
     const peer = await resolvePeer(uri);
-    const t = o.transport(uri, peer);
+    let t: Transport;
     try {
+      t = await o.transport(uri, peer);
       await t.open();
     } catch (err) {
       throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_COAP_OPEN', `cannot open ${uri.protocol} transport: ${(err as Error).message}`, { cause: err });
@@ -96,7 +96,11 @@ export function coapPuller(o: CoapPullOptions): Puller {
 /** The default transport for coap:// pulls: the coap area's UDP transport on an ephemeral port. */
 export const udpPullTransport: TransportFactory = (_uri, peer) => createUdpTransport({ host: isIP(peer.address) === 6 ? '::' : '0.0.0.0', port: 0 });
 
-/** Transport for coaps:// pulls: the coap area's DTLS-PSK transport with the firmware section's own credentials. */
+/** Transport for coaps:// pulls: the coap area's DTLS-PSK transport with the firmware section's own credentials.
+ *  Loaded on first use: node-dtls-client costs ~13 MiB RSS, and most devices never pull over coaps. */
 export function dtlsPullTransport(pskIdentity: string, pskKey: string): TransportFactory {
-  return (_uri, peer) => createDtlsTransport({ host: peer.address, port: peer.port, pskIdentity, pskKey });
+  return async (_uri, peer) => {
+    const { createDtlsTransport } = await import('../coap/transports/dtls.js');
+    return createDtlsTransport({ host: peer.address, port: peer.port, pskIdentity, pskKey });
+  };
 }

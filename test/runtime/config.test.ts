@@ -73,3 +73,14 @@ test('HOST:PORT parsing for --inspect', (t) => {
   t.deepEqual(parseHostPort('[::1]:9000'), { host: '::1', port: 9000 });
   t.is(parseHostPort('x:99999'), undefined);
 });
+
+test('the shipped configuration files validate: the board example and the documented defaults', (t) => {
+  const root = new URL('../../../', import.meta.url);
+  const board = loadConfig(new URL('deploy/config.board.yaml', root).pathname);
+  t.is(board.modem.kind, 'serial');
+  t.is(board.meter.source.kind, 'gpio');
+  t.is(board.client.servers[0]?.security, 'psk');
+  t.is(board.meter.sendBatchS, 14_400);
+  const example = loadConfig(new URL('docs/config.example.yaml', root).pathname);
+  t.is(example.placement, 'shared');
+});

@@ -134,3 +134,31 @@ test('a request nobody answers rejects with ACTOR_TIMEOUT (worker side and main 
     await rt.stop();
   }
 });
+
+test('shared placement: requests and messages between actors of one worker are delivered in-thread, and a request to a neighbour that dies fails at once', async (t) => {
+  const rt = new Runtime({
+    actors: [
+      { name: 'echo', moduleUrl: fixture('echo.actor') },
+      { name: 'pinger', moduleUrl: fixture('pinger.actor'), options: { target: 'nobody' } },
+      { name: 'hang', moduleUrl: fixture('hang.actor') },
+    ],
+    placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
+  });
+  try {
+    await rt.start();
+    t.deepEqual(await rt.request('pinger', { type: 'pinger.once', to: 'echo', msgType: 'hi' }), { echo: { type: 'hi' } });
+    const before = (await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages;
+    await rt.request('pinger', { type: 'pinger.send', to: 'echo' });
+    await new Promise((r) => setTimeout(r, 20));
+    t.is((await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages, before + 1);
+    const started = Date.now();
+    const pending = rt.request('pinger', { type: 'pinger.once', to: 'hang', msgType: 'never', timeoutMs: 8000 }, 9000);
+    await new Promise((r) => setTimeout(r, 20));
+    rt.send('hang', { type: 'hang.die' });
+    const err = await t.throwsAsync(pending);
+    t.is((err as { code?: string }).code, 'ACTOR_UNAVAILABLE');
+    t.true(Date.now() - started < 5000, 'rejected when the neighbour died, not at the timeout');
+  } finally {
+    await rt.stop();
+  }
+});
