@@ -169,6 +169,9 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
           return teardown().then(() => ({ ok: true }));
         case 'socket.resume':
           if (!server) return Promise.reject(new CodedError('SOCKET_CLOSED', 'nothing to resume'));
+          // Already open (the client resumes before every Update, paused or not): re-opening would drop the endpoint
+          // under the request that follows.
+          if (life.getSnapshot().value === 'open') return Promise.resolve({ ok: true });
           return open(server);
         case 'socket.state': return { state: life.getSnapshot().value };
         case 'socket.address': {

@@ -43,6 +43,16 @@ test('socket actor on the real endpoint: coap.send to the server, serves its rea
   t.deepEqual(reg.locationPath, ['rd', 'abc']);
   t.is(seen[0], 'POST /rd?ep=x&lt=300');
 
+  // The client resumes before every Update, open or not: an open socket stays as it is and the Update goes through.
+  const sameTransport = transport;
+  const [resumed, update] = await Promise.all([
+    socket.receive({ type: 'socket.resume' }),
+    socket.receive({ type: 'coap.send', req: { method: 'POST', path: ['rd', 'abc'] } }),
+  ]);
+  t.deepEqual(resumed, { ok: true });
+  t.is((update as CoapIncomingResponse).code, '2.01');
+  t.is(transport, sameTransport, 'no new transport');
+
   // the server reads /3/0/0 from the client's socket
   const devicePort = transport!.address().port;
   const agent = new Agent({ type: 'udp4' });
