@@ -96,8 +96,18 @@ export function startModemService(o: ModemServiceOptions): ModemService {
           if (!actor) throw new CodedError('MODEM_NOT_READY', 'modem has no serial link yet');
           actor.send({ type: 'RECONNECT' });
           return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
-        case 'modem.status':
-          return { up, ...(lastUp?.type === 'network.up' ? { bearer: lastUp.bearer, ip: lastUp.ip } : {}), state: actor?.getSnapshot().value ?? 'no-link', kind: driver?.kind };
+        case 'modem.status': {
+          const radio = actor?.getSnapshot().context.radio;
+          // `cell`: the serving cell of the last signal poll (no AT traffic), so watchers can spot a cell change cheaply.
+          const cell = radio ? { ci: radio.ci, lac: radio.lac, mcc: radio.mcc, mnc: radio.mnc, pci: radio.pci, earfcn: radio.earfcn } : undefined;
+          return { up, ...(lastUp?.type === 'network.up' ? { bearer: lastUp.bearer, ip: lastUp.ip } : {}), state: actor?.getSnapshot().value ?? 'no-link', kind: driver?.kind, ...(cell ? { cell } : {}) };
+        }
+        case 'modem.cell-measurements':
+          // Serving + neighbour cells (location assistance). Reply { serving: RadioSnapshot, neighbours: NeighbourCell[] }.
+          if (!driver) throw new CodedError('MODEM_NOT_READY', 'modem has no serial link yet');
+          if (!up) throw new CodedError('MODEM_NOT_ATTACHED', 'no cell measurements while not attached');
+          if (!driver.cellMeasurements) throw new CodedError('MODEM_NO_CELL_MEASUREMENTS', 'this modem driver cannot measure cells');
+          return driver.cellMeasurements();
         case 'modem.socket.open':
         case 'modem.socket.send':
         case 'modem.socket.close':

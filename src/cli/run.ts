@@ -2,6 +2,7 @@
 import { log, setLogLevel } from '../runtime/log.js';
 import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
 import { loadPluginActorSet } from '../plugins/index.js';
+import { isRebootRequest, REBOOT_DELAY_MS, RESTART_EXIT_CODE, runRebootCommand } from './reboot.js';
 import { Runtime, type ActorSpec } from '../runtime/runtime.js';
 import type { InspectServer } from '../runtime/inspect-server.js';
 import type { Config } from '../runtime/config.js';
@@ -77,6 +78,11 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
           clearTimeout(guard);
           process.off('SIGINT', onInt);
           process.off('SIGTERM', onTerm);
+          if (code === RESTART_EXIT_CODE && config.device.rebootCommand) {
+            runRebootCommand(config.device.rebootCommand);
+            resolve(0);
+            return;
+          }
           resolve(code);
         });
     };
@@ -84,6 +90,9 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     const onTerm = (): void => shutdown(0, 'SIGTERM');
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
+    rt.on('control', (msg: unknown) => {
+      if (isRebootRequest(msg)) setTimeout(() => shutdown(RESTART_EXIT_CODE, 'reboot requested (Execute /3/0/4)'), REBOOT_DELAY_MS).unref();
+    });
     rt.on('gave-up', (name: string, err: Error) => {
       io.print(`fatal: ${err.message}`);
       shutdown(1, `actor ${name} gave up`);

@@ -6,6 +6,7 @@ import type { Path } from '../lwm2m/types.js';
 import { log as rootLog } from '../runtime/log.js';
 import { formatBootstrap, formatRecords, formatRegistration, formatResult } from './format-lines.js';
 import { startDevServer, type DevServer, type DevServerOptions } from './server.js';
+import { attachLocationService } from './location-service.js';
 
 export interface DevServerIo {
   /** Where lines go (default stdout). */
@@ -28,6 +29,7 @@ export const USAGE = `lwm2m-meter dev-server [options]
   --read PATH,...         read these paths when a client registers
   --format N              content format asked for reads/observes (e.g. 112 SenML CBOR, 11542 TLV)
   --timeout MS            time a request to a client may take (default 10000)
+  --location-service on|off  answer ground fix Sends (/33626) with a location written back (default on)
   -h, --help              this text`;
 
 function paths(list: string | undefined, flag: string): Path[] {
@@ -44,7 +46,7 @@ function int(v: string | undefined, flag: string, dflt: number): number {
 }
 
 /** Parses the dev-server arguments into server options and the auto read/observe lists. */
-export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number } {
+export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number; locationService?: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -53,7 +55,7 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
       options: {
         host: { type: 'string' }, port: { type: 'string' }, bootstrap: { type: 'boolean' }, 'bootstrap-port': { type: 'string' },
         'server-uri': { type: 'string' }, observe: { type: 'string' }, read: { type: 'string' }, format: { type: 'string' },
-        timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'location-service': { type: 'string' },
       },
     });
   } catch (err) {
@@ -64,7 +66,9 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
   if (v['bootstrap-port'] !== undefined) options.bootstrap = { port: int(v['bootstrap-port'], '--bootstrap-port', 0) };
   else if (v.bootstrap === true) options.bootstrap = {};
   if (v['server-uri'] !== undefined) options.serverUri = v['server-uri'];
-  const out = { help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read') };
+  const ls = v['location-service'];
+  if (ls !== undefined && ls !== 'on' && ls !== 'off') throw new CodedError('CLI_ARGS', `--location-service wants on or off, got '${ls}'`);
+  const out = { help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read'), ...(ls === 'off' ? { locationService: false } : {}) };
   return v.format !== undefined ? { ...out, format: int(v.format, '--format', 0) } : out;
 }
 
@@ -99,6 +103,11 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
   sweeper.unref();
   s.on('notify', (n) => say('notify', `${n.endpoint} ${n.paths.map((p) => '/' + p.join('/')).join(',')} #${n.observe ?? '-'} ${formatResult(n.result)}`));
   s.on('send', (e) => say('send', `${e.endpoint ?? '?'} ${formatRecords(e.records)}`));
+  if (args.locationService !== false) {
+    const ls = attachLocationService(s);
+    ls.on('answer', (a) => say('location', `${a.endpoint} result=${a.resultCode}${a.location ? ` ${a.location.lat},${a.location.lon} ±${a.location.accuracy} m` : ''} write ${a.writeCode}`));
+    ls.on('gnss', (a) => say('gnss', `${a.endpoint} ${a.request.kind} result=${a.resultCode} ${a.bytes} bytes write ${a.writeCode}`));
+  }
   s.on('bootstrap-request', (e) => say('bootstrap', `${e.endpoint} from ${e.peer.address}:${e.peer.port}`));
   s.on('bootstrap-finish', (e) => say('bootstrap', formatBootstrap(e)));
   io.onReady?.(s);

@@ -3,7 +3,7 @@ import type { Timers } from '../coap/timers.js';
 import { CodedError } from '../errors.js';
 import { AtChannel, type AtResponse } from './at-channel.js';
 import type { ModemConfig } from './config-schema.js';
-import type { DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
+import type { CellMeasurements, DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
 import type { ByteLink } from './link.js';
 import { parseCereg, parseCesq, parseCops, parseCsq, type Registration } from './parse.js';
 import { configuredProfile, detectProfile } from './profiles/index.js';
@@ -194,6 +194,23 @@ export class AtModemDriver implements ModemDriver {
       }
     }
     return snap;
+  }
+
+  /** Serving cell (readRadio) plus neighbours: from the cell query itself (nRF91 %NCELLMEAS) or the profile's `ncell` query. */
+  async cellMeasurements(): Promise<CellMeasurements> {
+    const serving = await this.readRadio();
+    let neighbours = serving.neighbourCells ?? [];
+    const q = this.profile.ncell;
+    if (q) {
+      try {
+        neighbours = q.parse((await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) })).lines);
+      } catch (err) {
+        this.o.log.debug({ err: (err as Error).message }, 'neighbour cell query failed');
+      }
+    }
+    const { neighbourCells: _n, ...rest } = serving;
+    void _n;
+    return { serving: rest, neighbours };
   }
 
   async recover(level: 'cfun' | 'reset'): Promise<void> {

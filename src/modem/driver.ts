@@ -1,6 +1,6 @@
 // driver.ts: ModemDriver, what the modem machine drives (an AT modem over serial, or the simulated modem), and connectivity values.
 import type { Registration } from './parse.js';
-import type { CellInfo } from './profiles/types.js';
+import type { CellInfo, NeighbourCell } from './profiles/types.js';
 
 export type DriverEvent = { type: 'REG'; reg: Registration } | { type: 'LINK_CLOSED'; reason: string };
 
@@ -20,6 +20,12 @@ export interface RadioSnapshot extends CellInfo {
   mode: 'lte-m' | 'nb-iot';
 }
 
+/** Serving cell plus neighbour cells, for location assistance ('modem.cell-measurements'). */
+export interface CellMeasurements {
+  serving: RadioSnapshot;
+  neighbours: NeighbourCell[];
+}
+
 export interface ModemDriver {
   readonly kind: 'serial' | 'simulated';
   /** AT probe (and profile detection, init commands). */
@@ -34,6 +40,8 @@ export interface ModemDriver {
   activateData(): Promise<DataInfo>;
   /** Signal and cell data. */
   readRadio(): Promise<RadioSnapshot>;
+  /** Serving + neighbour cell measurements (optional: drivers without it answer MODEM_NO_CELL_MEASUREMENTS). */
+  cellMeasurements?(): Promise<CellMeasurements>;
   /** Recovery: 'cfun' cycles CFUN=0/1; 'reset' pulses the reset GPIO (then the modem needs powerOn again). */
   recover(level: 'cfun' | 'reset'): Promise<void>;
   readonly canHardReset: boolean;

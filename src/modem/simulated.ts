@@ -1,7 +1,15 @@
 // simulated.ts: the simulated modem for `make run` without hardware: attaches after a delay, drifting signal, scripted outages; host IP stack as data path.
 import type { Timers } from '../coap/timers.js';
 import type { ModemConfig } from './config-schema.js';
-import type { DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
+import type { CellMeasurements, DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
+import type { NeighbourCell } from './profiles/types.js';
+
+/** The simulated modem's neighbour cells: a fixed, plausible set (same EARFCN as the serving cell, and one inter-frequency). */
+export const SIMULATED_NEIGHBOURS: readonly NeighbourCell[] = [
+  { pci: 332, earfcn: 6300, rsrpDbm: -101, rsrqDb: -12, timeDiff: 0 },
+  { pci: 97, earfcn: 6300, rsrpDbm: -108, rsrqDb: -15, timeDiff: 0 },
+  { pci: 412, earfcn: 1350, rsrpDbm: -112, rsrqDb: -17, timeDiff: 0 },
+];
 import type { Registration } from './parse.js';
 
 /** mulberry32: a small deterministic PRNG, so drift is reproducible from the configured seed. */
@@ -81,7 +89,11 @@ export class SimulatedModem implements ModemDriver {
   readRadio(): Promise<RadioSnapshot> {
     // Random walk of ±3 dB, kept within -120 … -70 dBm.
     this.rsrp = Math.max(-120, Math.min(-70, Math.round(this.rsrp + (this.rand() * 6 - 3))));
-    return Promise.resolve({ mode: this.cfg.mode, dbm: this.rsrp, rsrqDb: -10, ci: 0x01a2d001, lac: 0x1a2d, mcc: 1, mnc: 1, neighbours: 2 });
+    return Promise.resolve({ mode: this.cfg.mode, dbm: this.rsrp, rsrqDb: -10, ci: 0x01a2d001, lac: 0x1a2d, mcc: 1, mnc: 1, neighbours: SIMULATED_NEIGHBOURS.length, pci: 331, earfcn: 6300 });
+  }
+
+  async cellMeasurements(): Promise<CellMeasurements> {
+    return { serving: await this.readRadio(), neighbours: SIMULATED_NEIGHBOURS.map((c) => ({ ...c })) };
   }
 
   recover(): Promise<void> {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { ActorSpec } from './runtime.js';
+import { NO_PLUGINS, type PluginActorSet } from '../plugins/actor-entries.js';
 
 export interface ActorSetEntry {
   name: string;
@@ -11,15 +12,23 @@ export interface ActorSetEntry {
   options: Record<string, unknown>;
 }
 
-/** Built-in LwM2M objects hosted by object actors: object ID → spec module (relative to dist/src). */
-export const BUILTIN_OBJECTS: readonly { id: number; spec: string }[] = [
+/**
+ * Built-in LwM2M objects hosted by object actors: object ID → spec module (relative to dist/src), and the actor
+ * module when it is not the generic object actor (object 5's actor also runs the firmware update statechart).
+ */
+export const BUILTIN_OBJECTS: readonly { id: number; spec: string; module?: string }[] = [
   { id: 0, spec: 'objects/security.js' },
   { id: 1, spec: 'objects/server.js' },
   { id: 3, spec: 'objects/device.js' },
   { id: 4, spec: 'objects/connectivity.js' },
-  { id: 5, spec: 'objects/firmware.js' },
+  { id: 5, spec: 'objects/firmware.js', module: 'actors/firmware.actor.js' },
   { id: 3424, spec: 'objects/water-meter.js' },
 ];
+
+/** Objects announced in the registration links: the Security object (0) never is (LwM2M 1.1 §6.2.1). */
+export function registeredObjects(ids: readonly number[]): number[] {
+  return ids.filter((id) => id !== 0);
+}
 
 /** Pairs that talk often and get a direct MessageChannel (hot paths skip the main thread). */
 export const DEFAULT_DIRECT_PAIRS: [string, string][] = [
@@ -31,15 +40,17 @@ export const DEFAULT_DIRECT_PAIRS: [string, string][] = [
 export const DIST_SRC = new URL('../', import.meta.url);
 
 /** The actor table for a config. Order matters: started in this order, stopped in reverse (client first: deregisters while the socket is up). */
-export function buildActorSet(config: Config, srcRoot: URL = DIST_SRC): ActorSetEntry[] {
+export function buildActorSet(config: Config, srcRoot: URL = DIST_SRC, plugins: PluginActorSet = NO_PLUGINS): ActorSetEntry[] {
   const objects = BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot))));
+  // Plugin objects (src/plugins/loader.ts) are hosted, routed and registered like built-ins; their entries' modules are absolute URLs.
+  const hosted = [...objects.map((o) => o.id), ...plugins.objectIds];
   return [
     { name: 'modem', module: 'actors/modem.actor.js', options: { ...config.modem } },
-    { name: 'socket', module: 'actors/socket.actor.js', options: { objects: objects.map((o) => o.id) } },
-    ...objects.map((o) => ({ name: `object:${o.id}`, module: 'actors/object.actor.js', options: { spec: o.spec } })),
+    { name: 'socket', module: 'actors/socket.actor.js', options: { objects: hosted } },
+    ...objects.map((o) => ({ name: `object:${o.id}`, module: o.module ?? 'actors/object.actor.js', options: { spec: o.spec } })),
     { name: 'meter', module: 'actors/meter.actor.js', options: { ...config.meter } },
-    { name: 'firmware', module: 'actors/firmware.actor.js', options: { ...config.firmware } },
-    { name: 'client', module: 'actors/client.actor.js', options: { ...config.client } },
+    ...plugins.entries,
+    { name: 'client', module: 'actors/client.actor.js', options: { ...config.client, objects: registeredObjects(hosted) } },
   ];
 }
 

@@ -8,6 +8,7 @@ import { modemConfigSchema } from '../modem/config-schema.js';
 import { meterConfigSchema } from '../meter/config-schema.js';
 import { clientConfigSchema } from '../lwm2m/config-schema.js';
 import { firmwareConfigSchema } from '../firmware/config-schema.js';
+import { pluginsConfigSchema } from '../plugins/config-schema.js';
 
 /** True for coap://, coaps://, coap+tcp:// style URIs with a host and a valid port. */
 export function isLwm2mServerUri(s: string): boolean {
@@ -73,6 +74,8 @@ export const deviceSchema = z.object({
   manufacturer: z.string().default('lwm2m-meter'),
   model: z.string().default('demo-water-meter'),
   serial: z.string().default('0001'),
+  /** Execute /3/0/4 runs this after a clean stop (e.g. ["systemctl", "reboot"]); absent: `run` exits 75 for systemd to restart it. */
+  rebootCommand: z.array(z.string().min(1)).min(1).optional(),
 }).strict();
 
 export const logSchema = z.object({
@@ -101,6 +104,7 @@ export const configSchema = z.object({
   meter: meterConfigSchema,
   client: clientConfigSchema,
   firmware: firmwareConfigSchema,
+  plugins: pluginsConfigSchema,
 }).strict();
 
 export type Config = z.output<typeof configSchema>;

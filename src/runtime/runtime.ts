@@ -11,6 +11,9 @@ import type { Placement, SupervisorConfig } from './config.js';
 
 const rlog = log.child({ mod: 'runtime' });
 
+/** The name actors send to for the main thread itself ('control' event; fire-and-forget messages only). */
+export const RUNTIME_ADDRESS = 'runtime';
+
 /** One actor to run: a unique name, its module (file:// URL), and its own options (ctx.config). */
 export interface ActorSpec {
   name: string;
@@ -45,6 +48,11 @@ export interface RuntimeOptions {
   clock?: RuntimeClock;
   /** Worker entry (defaults to the compiled worker.js next to this file). */
   workerUrl?: string;
+  /**
+   * Actors whose give-up is not fatal (plugins): logged, 'gave-up-optional' emitted instead of 'gave-up', and `start()`
+   * does not fail because of them; the rest keeps running.
+   */
+  optionalActors?: readonly string[];
 }
 
 type SlotState = 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'gave-up';
@@ -64,7 +72,7 @@ interface Slot {
   lastError: WireError | undefined;
 }
 
-/** Events: 'ready' (name), 'crash' (name, WireError), 'restart' (name, generation), 'gave-up' (name, CodedError), 'inspection' (event object). */
+/** Events: 'ready' (name), 'crash' (name, WireError), 'restart' (name, generation), 'gave-up' (name, CodedError), 'gave-up-optional' (name, CodedError), 'control' (msg, from: a message sent to 'runtime'), 'inspection' (event object). */
 export class Runtime extends EventEmitter {
   private readonly slots = new Map<string, Slot>();
   private readonly order: string[] = [];
@@ -244,6 +252,11 @@ export class Runtime extends EventEmitter {
 
   /** Routes a message or request to an actor by name: posted, buffered while it (re)starts, or rejected. */
   private deliver(to: string, w: ToWorker, _from: string): void {
+    if (to === RUNTIME_ADDRESS && w.t === 'message') {
+      // Control messages for the main thread itself (e.g. 'device.reboot' from object 3): see `run`.
+      this.emit('control', w.msg, w.from);
+      return;
+    }
     const slot = this.slots.get(to);
     if (!slot) {
       this.rejectRequest(w, 'ACTOR_UNKNOWN', `no actor named ${to}`);
@@ -305,6 +318,11 @@ export class Runtime extends EventEmitter {
       const e = new CodedError('ACTOR_GAVE_UP', `actor ${name} gave up after ${decision.crashesInWindow} crashes within ${this.opts.supervisor.windowMs} ms (last: ${error.code}: ${error.message})`, { actor: name, last: error });
       for (const w of slot.buffer.splice(0)) this.rejectRequest(w, 'ACTOR_UNAVAILABLE', e.message);
       rlog.error({ actor: name, code: e.code }, e.message);
+      if (this.opts.optionalActors?.includes(name)) {
+        slot.ready?.resolve();
+        this.emit('gave-up-optional', name, e);
+        return;
+      }
       slot.ready?.reject(e);
       this.emit('gave-up', name, e);
       return;

@@ -70,7 +70,7 @@ test('read /3/0 and /3/0/0, write, execute, create/delete, discover over UDP', a
 
   t.is((await call('POST', '/3/0/4')).code, '2.04');
   await new Promise((r) => setTimeout(r, 20));
-  t.true(actors.captured.some((c) => c.to === 'client' && c.msg.type === 'device.reboot'));
+  t.true(actors.captured.some((c) => c.to === 'runtime' && c.msg.type === 'device.reboot'));
   t.true(actors.captured.some((c) => c.to === 'client' && c.msg.type === 'lwm2m.server-activity' && c.msg.ssid === 101));
   t.is((await call('POST', '/3442/0/5', { payload: 'bad args' })).code, '4.00');
 

@@ -49,6 +49,9 @@ test('diagram of the built-in statecharts by actor name, with the firmware alias
     t.is(r.status, 0, `${actor}: ${r.stderr}`);
     t.regex(r.stdout, re, actor);
   }
+  const svg = spawnSync(process.execPath, [cli, 'diagram', 'client', '--format', 'svg'], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  t.is(svg.status, 0, svg.stderr);
+  t.regex(svg.stdout, /<svg[\s\S]*>registered<[\s\S]*<\/svg>/);
   const fw = spawnSync(process.execPath, [cli, 'diagram', 'fw', '--format', 'dot'], { encoding: 'utf8' });
   t.regex(fw.stdout, /^digraph "firmware"/);
   const unknown = spawnSync(process.execPath, [cli, 'diagram', 'nosuchactor'], { encoding: 'utf8' });

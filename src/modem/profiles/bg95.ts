@@ -6,7 +6,30 @@ import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf } from '../parse.js';
 import { bandHex } from './bands.js';
 import { operatorStep, powerSavingSteps, standardInit } from './generic.js';
-import type { CellInfo, Datagram, ModemProfile, UdpSocketDialect } from './types.js';
+import type { CellInfo, Datagram, ModemProfile, NeighbourCell, UdpSocketDialect } from './types.js';
+
+/**
+ * AT+QENG="neighbourcell" (Quectel BG95 AT Commands Manual, AT+QENG): one line per cell,
+ * `+QENG: "neighbourcell intra"|"neighbourcell inter",<RAT>,<earfcn>,<PCID>,<RSRQ>,<RSRP>,<RSSI>,<SINR>,…` with `-` for
+ * values not measured. LTE rows only (RAT "LTE", "eMTC", "CAT-M", "NBIoT"); rows without a PCID are skipped.
+ */
+export function parseQengNeighbours(lines: string[]): NeighbourCell[] {
+  const out: NeighbourCell[] = [];
+  for (const l of lines) {
+    if (!l.startsWith('+QENG: "neighbourcell')) continue;
+    const p = paramsOf(l, '+QENG');
+    if (!p || p.length < 6 || !/^(LTE|eMTC|CAT-?M1?|NBIoT)$/i.test(p[1] ?? '')) continue;
+    const int = (s: string | undefined): number | undefined => (s !== undefined && /^-?\d+$/.test(s) ? Number(s) : undefined);
+    const earfcn = int(p[2]); const pci = int(p[3]);
+    if (earfcn === undefined || pci === undefined) continue;
+    const c: NeighbourCell = { pci, earfcn };
+    const rsrq = int(p[4]); const rsrp = int(p[5]);
+    if (rsrp !== undefined) c.rsrpDbm = rsrp;
+    if (rsrq !== undefined) c.rsrqDb = rsrq;
+    out.push(c);
+  }
+  return out;
+}
 
 /**
  * AT+QENG="servingcell" in LTE (eMTC / NB-IoT):
@@ -26,6 +49,9 @@ export function parseQeng(lines: string[]): CellInfo {
   const mcc = num(p[4]); const mnc = num(p[5]); const ci = num(p[6], 16); const band = num(p[9]);
   const rest = nb ? 10 : 12;
   const tac = num(p[rest], 16); const rsrp = num(p[rest + 1]); const rsrq = num(p[rest + 2]);
+  const pci = num(p[7]); const earfcn = num(p[8]);
+  if (pci !== undefined) info.pci = pci;
+  if (earfcn !== undefined) info.earfcn = earfcn;
   if (mcc !== undefined) info.mcc = mcc;
   if (mnc !== undefined) info.mnc = mnc;
   if (ci !== undefined) info.ci = ci;
@@ -107,5 +133,6 @@ export const bg95Profile: ModemProfile = {
   // AT+QIACT? → +QIACT: <contextID>,<context_state>,<context_type>,"<IP_address>"
   ipQuery: { cmd: 'AT+QIACT?', expect: '+QIACT:', parse: (lines) => lines.flatMap((l) => { const p = paramsOf(l, '+QIACT'); return p?.[3] ? [p[3]] : []; }) },
   cell: { cmd: 'AT+QENG="servingcell"', expect: '+QENG:', parse: parseQeng },
+  ncell: { cmd: 'AT+QENG="neighbourcell"', expect: '+QENG:', parse: parseQengNeighbours },
   socket: quectelSocket,
 };

@@ -7,7 +7,36 @@ import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf, toHex } from '../parse.js';
 import { bandBits } from './bands.js';
 import { operatorStep, powerSavingSteps, standardInit } from './generic.js';
-import type { CellInfo, Datagram, ModemProfile, UdpSocketDialect } from './types.js';
+import type { CellInfo, Datagram, ModemProfile, NeighbourCell, UdpSocketDialect } from './types.js';
+
+/**
+ * Neighbour RSRP / RSRQ indexes → dBm / dB, as the nRF Connect SDK converts them for object 10256
+ * (subsys/net/lib/lwm2m_client_utils/lwm2m/neighbour_cell_info.c, RSRP_ADJ / RSRQ_ADJ): index 255 = not known.
+ */
+export function ncellRsrpDbm(idx: number): number | undefined {
+  return Number.isNaN(idx) || idx === 255 ? undefined : idx - (idx <= 0 ? 140 : 141);
+}
+export function ncellRsrqDb(idx: number): number | undefined {
+  return Number.isNaN(idx) || idx === 255 ? undefined : Math.round(idx * 0.5 - 19.5);
+}
+
+/** The neighbour groups of a %NCELLMEAS answer: from parameter 10 on, 5 per cell (earfcn, pci, rsrp, rsrq, time_diff). */
+export function ncellmeasNeighbours(p: readonly string[]): NeighbourCell[] {
+  const out: NeighbourCell[] = [];
+  const groups = Math.floor((p.length - 10) / 5);
+  for (let g = 0; g < groups; g++) {
+    const [earfcn, pci, rsrp, rsrq, td] = p.slice(10 + g * 5, 15 + g * 5).map((x) => Number.parseInt(x, 10));
+    if (earfcn === undefined || pci === undefined || Number.isNaN(earfcn) || Number.isNaN(pci)) continue;
+    const c: NeighbourCell = { pci, earfcn };
+    const dbm = ncellRsrpDbm(rsrp ?? Number.NaN);
+    if (dbm !== undefined) c.rsrpDbm = dbm;
+    const db = ncellRsrqDb(rsrq ?? Number.NaN);
+    if (db !== undefined) c.rsrqDb = db;
+    if (td !== undefined && !Number.isNaN(td)) c.timeDiff = td;
+    out.push(c);
+  }
+  return out;
+}
 
 /**
  * %NCELLMEAS URC: `%NCELLMEAS: <status>,<cell_id>,<plmn>,<tac>,<timing_advance>,<earfcn>,<phys_cell_id>,<rsrp>,<rsrq>,
@@ -30,6 +59,11 @@ export function parseNcellmeas(lines: string[]): CellInfo {
   const rsrq = Number.parseInt(p[8] ?? '', 10);
   if (!Number.isNaN(rsrq) && rsrq !== 255) info.rsrqDb = rsrq / 2 - 19.5;
   info.neighbours = Math.max(0, Math.floor((p.length - 11) / 5));
+  const earfcn = Number.parseInt(p[5] ?? '', 10);
+  if (!Number.isNaN(earfcn)) info.earfcn = earfcn;
+  const pci = Number.parseInt(p[6] ?? '', 10);
+  if (!Number.isNaN(pci)) info.pci = pci;
+  info.neighbourCells = ncellmeasNeighbours(p);
   return info;
 }
 

@@ -24,6 +24,23 @@ export interface CellInfo {
   rsrqDb?: number;
   neighbours?: number;
   band?: number;
+  /** Serving cell physical cell id and E-UTRA ARFCN, when the query reports them. */
+  pci?: number;
+  earfcn?: number;
+  /** Neighbour cell measurements, when the cell query carries them (nRF91 %NCELLMEAS). */
+  neighbourCells?: NeighbourCell[];
+}
+
+/** One measured E-UTRA neighbour cell (what LwM2M object 10256 ECID-Signal Measurement Information carries). */
+export interface NeighbourCell {
+  /** Physical cell id (0..503). */
+  pci: number;
+  /** E-UTRA ARFCN. */
+  earfcn: number;
+  rsrpDbm?: number;
+  rsrqDb?: number;
+  /** UE Rx-Tx time difference / measurement time difference as the modem reports it. */
+  timeDiff?: number;
 }
 
 export interface Datagram {
@@ -74,5 +91,7 @@ export interface ModemProfile {
   readonly ipQuery: AtStep & { parse(lines: string[]): string[] };
   /** Serving / neighbour cell query; `urc`: the answer arrives as this URC after OK (nRF91 %NCELLMEAS). */
   readonly cell?: AtStep & { urc?: RegExp; parse(lines: string[]): CellInfo };
+  /** Separate neighbour cell query (BG95 AT+QENG="neighbourcell"); absent when `cell` already carries neighbours. */
+  readonly ncell?: AtStep & { parse(lines: string[]): NeighbourCell[] };
   readonly socket?: UdpSocketDialect;
 }

@@ -1,0 +1,21 @@
+// controller.actor.js: the plugin's actor (`plugin:location-assistance:controller`): hosts the ground fix controller; hears 'lwm2m.registered'.
+// @ts-check
+import { createController } from './controller.js';
+
+/** @typedef {import('lwm2m-meter/plugin').ActorModule} ActorModule */
+/** @typedef {import('./controller.js').Timers} Timers */
+
+/**
+ * @param {{ timers?: Timers }} [opts] injectable timers (tests)
+ * @returns {ActorModule}
+ */
+export function controllerActorModule(opts = {}) {
+  return {
+    subscribes: ['lwm2m.registered'],
+    create(ctx) {
+      return createController({ request: ctx.request.bind(ctx), log: ctx.log.child({ mod: 'location-assistance' }), config: ctx.config }, opts);
+    },
+  };
+}
+
+export default controllerActorModule();

@@ -1,0 +1,11 @@
+// plugin-api.ts: the public plugin API ('lwm2m-meter/plugin'): everything a plugin imports — object API, actor API, GPIO lines.
+export { defineObject, status, isStatus, Status } from './lwm2m/object-api.js';
+export type {
+  ObjectSpec, ObjectDef, ResourceDef, ObjectRuntime, HookTarget, Operations, ResourceValue, StatusCode,
+} from './lwm2m/object-api.js';
+export type { LwValue, LwRecord, Path, ResourceType, ObjLnk } from './lwm2m/types.js';
+export { defineActor } from './runtime/actor-api.js';
+export type { ActorModule, ActorContext, ActorInstance, ActorMessage, ActorStore } from './runtime/actor-api.js';
+export { CodedError } from './errors.js';
+export { openGpioOutput, openGpioInput, SimulatedGpioChip, simulatedChip } from './plugins/gpio/index.js';
+export type { GpioOutput, GpioInput, GpioLineOptions } from './plugins/gpio/index.js';

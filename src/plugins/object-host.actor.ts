@@ -1,0 +1,11 @@
+// object-host.actor.ts: the actor module for a plugin object: makes the plugin API resolvable in this worker, then hosts the spec like a built-in object.
+import { createObjectActor } from '../actors/object.actor.js';
+import { defineActor } from '../runtime/actor-api.js';
+import { ensurePluginApiResolution } from './api-resolution.js';
+
+export default defineActor({
+  create(ctx) {
+    if (ctx.config.resolveHook === true) ensurePluginApiResolution();
+    return createObjectActor(ctx);
+  },
+});

@@ -1,0 +1,65 @@
+// location-assistance-runtime.test.ts: the shipped plugin loaded by the real runtime (child process, simulated modem) against the dev server playing the location service.
+import test from 'ava';
+import { startDevServer } from '../../src/devserver/index.js';
+import { attachLocationService, type GnssAnswer, type LocationAnswer } from '../../src/devserver/location-service.js';
+import { RuntimeChild } from './support/child.js';
+
+test('runtime + plugins.enabled [location-assistance]: ground fix Send from the simulated modem\'s cells, answer written back, /6/0 readable', async (t) => {
+  const s = await startDevServer({ port: 0 });
+  const svc = attachLocationService(s);
+  const ep = 'loc-rt';
+  const answered = new Promise<LocationAnswer>((resolve) => svc.once('answer', resolve));
+  const rt = new RuntimeChild({
+    endpoint: ep,
+    server: `coap://127.0.0.1:${s.port}`,
+    modem: { kind: 'simulated', simulated: { attachDelayMs: 50 } },
+    plugins: { enabled: ['location-assistance'], config: { 'location-assistance': { intervalS: 0 } } },
+  });
+  t.teardown(async () => {
+    await rt.stop();
+    svc.detach();
+    await s.close();
+  });
+  const reg = await s.waitFor('register', (r) => r.endpoint === ep, 30_000);
+  const targets = reg.links.map((l) => l.target);
+  for (const p of ['/6/0', '/10256/0', '/33626/0']) t.true(targets.includes(p), targets.join(','));
+
+  const ev = await s.waitFor('send', (e) => e.endpoint === ep && e.records.some((r) => r.path.join('/') === '33626/0/0'), 30_000);
+  const v = new Map(ev.records.map((r) => [r.path.join('/'), r.value]));
+  t.is(v.get('4/0/8'), 0x01a2d001);
+  t.is(v.get('4/0/12'), 0x1a2d);
+  t.is(v.get('10256/0/0'), 332);
+  t.is(v.get('10256/2/2'), 1350);
+
+  const a = await answered;
+  t.is(a.writeCode, '2.04');
+  t.is(a.cells.neighbours.length, 3);
+  let lat: unknown;
+  for (let i = 0; i < 100 && lat !== 63.4215; i++) {
+    lat = (await s.read(ep, '/6/0/0', { format: 112 })).records?.[0]?.value;
+    if (lat !== 63.4215) await new Promise((r) => setTimeout(r, 20));
+  }
+  t.is(lat, 63.4215);
+  const loc = await s.read(ep, '/6/0', { format: 112 });
+  const lv = new Map((loc.records ?? []).map((r) => [r.path.join('/'), r.value]));
+  t.is(lv.get('6/0/1'), 10.4381);
+  t.is(lv.get('6/0/3'), 400);
+  t.true(typeof lv.get('6/0/5') === 'number' && (lv.get('6/0/5') as number) > 1_700_000_000);
+  const st = await rt.request<{ requests: number; results: number[] }>('plugin:location-assistance:controller', { type: 'location.status' });
+  t.like(st, { requests: 1, results: [0] });
+  t.true(rt.logs().some((l) => l.msg === 'ground fix request sent'));
+
+  // GNSS assistance on demand: A-GPS request Send, (stand-in) assistance data written back block-wise into /33625/0/6.
+  const gnss = new Promise<GnssAnswer>((resolve) => svc.once('gnss', resolve));
+  t.like(await rt.request('plugin:location-assistance:controller', { type: 'location.agps-request', mask: 0x3f }), { sent: true, code: '2.04' });
+  const g = await gnss;
+  t.like(g, { request: { kind: 'agps', mask: 0x3f }, resultCode: 0, bytes: 1500, writeCode: '2.04' });
+  type Status = { gnss: { results: number[]; dataBytes: number } };
+  let gs: Status | undefined;
+  for (let i = 0; i < 100 && (gs?.gnss.results.length ?? 0) === 0; i++) {
+    const cur = await rt.request<Status>('plugin:location-assistance:controller', { type: 'location.status' });
+    gs = cur;
+    if (cur.gnss.results.length === 0) await new Promise((r) => setTimeout(r, 20));
+  }
+  t.like(gs, { gnss: { results: [0], dataBytes: 1500 } });
+});

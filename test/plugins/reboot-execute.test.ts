@@ -1,0 +1,43 @@
+// reboot-execute.test.ts: Execute /3/0/4 answers 2.04, then the runtime de-registers, stops every actor and exits 75 (systemd restarts it) — or runs device.rebootCommand.
+import test from 'ava';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevServer } from '../../src/devserver/index.js';
+import { RESTART_EXIT_CODE } from '../../src/cli/reboot.js';
+import { RuntimeChild } from './support/child.js';
+
+test('Execute /3/0/4: 2.04, de-register, clean stop, exit 75', async (t) => {
+  const s = await startDevServer({ port: 0 });
+  const rt = new RuntimeChild({ endpoint: 'reboot-1', server: `coap://127.0.0.1:${s.port}`, plugins: { enabled: [] } });
+  t.teardown(async () => {
+    await rt.stop();
+    await s.close();
+  });
+  await rt.explain(s.waitFor('register', (r) => r.endpoint === 'reboot-1', 30_000));
+  const gone = s.waitFor('deregister', (r) => r.endpoint === 'reboot-1', 10_000);
+  t.is((await s.execute('reboot-1', '/3/0/4')).code, '2.04');
+  t.is((await gone).endpoint, 'reboot-1');
+  t.is(await rt.exited, RESTART_EXIT_CODE);
+  t.true(rt.logs().some((l) => l.why === 'reboot requested (Execute /3/0/4)'));
+});
+
+test('Execute /3/0/4 with device.rebootCommand: clean stop, then the command runs, exit 0', async (t) => {
+  const s = await startDevServer({ port: 0 });
+  const marker = join(mkdtempSync(join(tmpdir(), 'reboot-')), 'rebooted');
+  const rt = new RuntimeChild({
+    endpoint: 'reboot-2', server: `coap://127.0.0.1:${s.port}`, plugins: { enabled: [] },
+    device: { rebootCommand: ['sh', '-c', `echo yes > '${marker}'`] },
+  });
+  t.teardown(async () => {
+    await rt.stop();
+    await s.close();
+  });
+  await rt.explain(s.waitFor('register', (r) => r.endpoint === 'reboot-2', 30_000));
+  const gone = s.waitFor('deregister', (r) => r.endpoint === 'reboot-2', 10_000);
+  t.is((await s.execute('reboot-2', '/3/0/4')).code, '2.04');
+  await gone;
+  t.is(await rt.exited, 0);
+  for (let i = 0; i < 50 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+  t.is(readFileSync(marker, 'utf8').trim(), 'yes');
+});

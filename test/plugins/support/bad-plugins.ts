@@ -1,0 +1,75 @@
+// bad-plugins.ts: writes plugin folders for the tests: good ones, and one per way a plugin can be broken.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function writePlugin(root: string, folder: string, files: Record<string, string>): string {
+  const dir = join(root, folder);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+export function manifest(name: string, objects: { id: number; module: string }[], extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ name, version: '1.0.0', objects, ...extra }, null, 2);
+}
+
+/** A minimal valid object module for `id` (a readable and a writable resource). */
+export function objectModule(id: number, body = ''): string {
+  return `import { defineObject } from 'lwm2m-meter/plugin';
+${body}
+export default defineObject({
+  definition: { id: ${id}, name: 'Test ${id}', multiple: false, resources: [
+    { id: 0, name: 'Value', type: 'integer', operations: 'RW' },
+    { id: 1, name: 'Name', type: 'string', operations: 'R' },
+  ] },
+  instances: { 0: { 0: 1, 1: 'plugin ${id}' } },
+});
+`;
+}
+
+/** Each bad case: folder name → files, and the refusal code the loader must give. */
+export const BAD_PLUGINS: { folder: string; code: string; reason: RegExp; files: Record<string, string> }[] = [
+  { folder: 'bad-json', code: 'PLUGIN_MANIFEST_INVALID', reason: /plugin\.json is not valid JSON/, files: { 'plugin.json': '{ "name": "bad-json", ' } },
+  {
+    folder: 'bad-schema', code: 'PLUGIN_MANIFEST_INVALID', reason: /plugin\.json: objects\.0\.id/,
+    files: { 'plugin.json': JSON.stringify({ name: 'bad-schema', version: '1.0.0', objects: [{ id: 'seven', module: './o.js' }] }) },
+  },
+  {
+    folder: 'bad-syntax', code: 'PLUGIN_LOAD_FAILED', reason: /\.\/o\.js: SyntaxError/,
+    files: { 'plugin.json': manifest('bad-syntax', [{ id: 33001, module: './o.js' }]), 'o.js': 'export default { definition: { id: 33001, ' },
+  },
+  {
+    folder: 'bad-definition', code: 'PLUGIN_OBJECT_INVALID', reason: /definition\.resources\.0\.type/,
+    files: {
+      'plugin.json': manifest('bad-definition', [{ id: 33002, module: './o.js' }]),
+      'o.js': "export default { definition: { id: 33002, name: 'x', multiple: false, resources: [{ id: 0, name: 'v', type: 'number', operations: 'R' }] } };\n",
+    },
+  },
+  {
+    folder: 'clash-builtin', code: 'PLUGIN_ID_CLASH', reason: /object 3 is already provided by a built-in object/,
+    files: { 'plugin.json': manifest('clash-builtin', [{ id: 3, module: './o.js' }]), 'o.js': objectModule(3) },
+  },
+  {
+    // sorted after 'aa-first' which takes 33010 first
+    folder: 'clash-plugin', code: 'PLUGIN_ID_CLASH', reason: /object 33010 is already provided by plugin aa-first/,
+    files: { 'plugin.json': manifest('clash-plugin', [{ id: 33010, module: './o.js' }]), 'o.js': objectModule(33010) },
+  },
+  {
+    folder: 'throws-import', code: 'PLUGIN_LOAD_FAILED', reason: /\.\/o\.js: boom at import/,
+    files: { 'plugin.json': manifest('throws-import', [{ id: 33003, module: './o.js' }]), 'o.js': "throw new Error('boom at import');\n" },
+  },
+  {
+    folder: 'missing-module', code: 'PLUGIN_MODULE_MISSING', reason: /\.\/nope\.js does not exist/,
+    files: { 'plugin.json': manifest('missing-module', [{ id: 33004, module: './nope.js' }]) },
+  },
+];
+
+/** The good plugin that takes 33010 first, and one whose object throws in start (refused by the supervisor, not the loader). */
+export const GOOD_FIRST = { folder: 'aa-first', files: { 'plugin.json': manifest('aa-first', [{ id: 33010, module: './o.js' }]), 'o.js': objectModule(33010) } };
+export const THROWS_AT_START = {
+  folder: 'throws-start',
+  files: {
+    'plugin.json': manifest('throws-start', [{ id: 33005, module: './o.js' }]),
+    'o.js': objectModule(33005).replace("instances: { 0: { 0: 1, 1: 'plugin 33005' } },", "instances: { 0: { 0: 1, 1: 'plugin 33005' } },\n  start() { throw new Error('boom at start'); },"),
+  },
+};
