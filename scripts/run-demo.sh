@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 port="${DEVSERVER_PORT:-5683}"
 cli=dist/src/cli/main.js
-if [ "${NO_DEVSERVER:-0}" = "1" ]; then exec node --max-semi-space-size=1 "$cli" run "$@"; fi
+if [ "${NO_DEVSERVER:-0}" = "1" ]; then MALLOC_ARENA_MAX=1 exec node --max-semi-space-size=1 "$cli" run "$@"; fi
 log=$(mktemp)
 setsid node "$cli" dev-server --host 127.0.0.1 --port "$port" --bootstrap --read /3/0 --observe /3424/0/1 >"$log" 2>&1 &
 srv=$!
@@ -19,6 +19,6 @@ for _ in $(seq 1 100); do
 done
 # Show the server's side of the conversation next to the device's log.
 tail -n +1 -f "$log" --pid "$srv" | sed -u 's/^/[dev-server] /' &
-node --max-semi-space-size=1 "$cli" run --server "coap://127.0.0.1:$port" "$@"
+MALLOC_ARENA_MAX=1 node --max-semi-space-size=1 "$cli" run --server "coap://127.0.0.1:$port" "$@"
 rc=$?
 exit $rc

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=1
 // main.ts: the lwm2m-meter command line: run, check-config, diagram, objects, dev-server.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
