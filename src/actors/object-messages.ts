@@ -33,3 +33,12 @@ export interface ObjectNotify {
   payload?: Uint8Array;
   records?: OpResult['records'];
 }
+
+/**
+ * socket → object:N: the server `serverId` accepted a new Register (not an Update): its Write-Attributes and
+ * observations belong to the old registration and are dropped (also from the store). Reply: { ok: true }.
+ */
+export interface ObjectRegistrationNew { type: 'object.registration-new'; serverId: number }
+
+/** object:N → socket, on every start: after a supervisor restart the socket has the object observe its live relations again. */
+export interface ObjectStarted { type: 'object.started'; objectId: number }

@@ -9,7 +9,8 @@ import { isPrefix } from '../lwm2m/path.js';
 import { isStatus } from '../lwm2m/object-api.js';
 import { realTimers, type Timers } from '../coap/timers.js';
 import { CodedError } from '../errors.js';
-import type { ObjectCancelObserve, ObjectNotify, ObjectObserve, ObjectRequest } from './object-messages.js';
+import type { ObjectCancelObserve, ObjectNotify, ObjectObserve, ObjectRegistrationNew, ObjectRequest, ObjectStarted } from './object-messages.js';
+import { attributeStore } from './object-attr-store.js';
 import type { OpResult } from '../lwm2m/operations/types.js';
 import { restoreInstances, snapshotInstances, type InstanceSnapshot } from '../lwm2m/instance-snapshot.js';
 
@@ -192,8 +193,8 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     return { ok: true };
   };
 
-  // Objects 0 and 1 (or any with config.persist) keep server-written instances in the store across restarts.
-  const persist = ctx.config.persist === true || (ctx.config.persist !== false && (spec.definition.id === 0 || spec.definition.id === 1));
+  // Objects 0, 1 and 2 (or any with config.persist) keep server-written instances in the store across restarts.
+  const persist = ctx.config.persist === true || (ctx.config.persist !== false && (spec.definition.id === 0 || spec.definition.id === 1 || spec.definition.id === 2));
   if (persist) {
     try {
       const snap = await ctx.store.read<InstanceSnapshot>('instances');
@@ -208,8 +209,19 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     const snap = snapshotInstances(host.allInstances());
     saving = saving.then(() => ctx.store.write('instances', snap)).catch((err: unknown) => log.error({ err: (err as Error).message }, 'cannot store instances'));
   };
+  // Write-Attributes (per server) survive a restart of the actor or the process; a new Register drops them.
+  const attrStore = attributeStore(ctx.store, host, log);
+  await attrStore.load();
+  const registrationNew = (m: ObjectRegistrationNew): { ok: true } => {
+    cancel({ type: 'object.cancel-observe', serverId: m.serverId });
+    if (host.clearAttributes(m.serverId)) attrStore.save();
+    return { ok: true };
+  };
   if (spec.start) await spec.start(host.runtime);
   started = true;
+  // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
+  const hello: ObjectStarted = { type: 'object.started', objectId: spec.definition.id };
+  ctx.send('socket', hello as unknown as ActorMessage);
 
   return {
     receive(msg: ActorMessage): unknown {
@@ -220,9 +232,14 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
           const r = mutating && persist
             ? host.handle(m).then((res) => { if (res.code.startsWith('2.')) save(); return res; })
             : host.handle(m);
+          if (m.op === 'delete') {
+            // a deleted instance takes its attributes with it
+            return r.then((res) => { if (res.code === '2.02') attrStore.save(); return res; });
+          }
           if (m.op === 'write-attributes') {
-            // attributes changed: refresh the attributes of observations under the path
+            // attributes changed: store them, refresh the attributes of observations under the path
             return r.then((res) => {
+              if (res.code === '2.04') attrStore.save();
               if (res.code === '2.04') for (const o of observations.values()) {
                 if (isPrefix(m.path, o.path) || isPrefix(o.path, m.path)) {
                   o.attrs = host.effectiveAttributes(o.path, o.serverId, o.defaults);
@@ -237,6 +254,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
         case 'object.observe': return observe(msg as unknown as ObjectObserve);
         case 'object.cancel-observe': return cancel(msg as unknown as ObjectCancelObserve);
         case 'object.observations': return { ids: [...observations.keys()] };
+        case 'object.registration-new': return registrationNew(msg as unknown as ObjectRegistrationNew);
         default:
           if (spec.receive) return spec.receive(msg, host.runtime);
           return undefined;
@@ -245,6 +263,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     async stop(): Promise<void> {
       for (const o of [...observations.values()]) end(o);
       await saving;
+      await attrStore.flushed();
       if (spec.stop) await spec.stop();
     },
   };

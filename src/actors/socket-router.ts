@@ -8,6 +8,8 @@ import { formatLinks, parseLinks, type Link } from '../lwm2m/formats/link.js';
 import { pathFromSegments } from '../lwm2m/path.js';
 import { ActorNames } from './messages.js';
 import type { ObjectNotify, ObjectObserve } from './object-messages.js';
+import { AclGuard, requiredRight } from './socket-acl.js';
+import { AclRight, type AclTable } from '../lwm2m/acl.js';
 
 export interface RouterOptions {
   /** Object ids that have an actor (object:N). */
@@ -21,9 +23,29 @@ export interface RouterOptions {
   now?: () => number;
   /** At most one lwm2m.server-activity per server this often (ms, default 1000): the client only re-arms its queue-mode awake timer (93 s), and one message per request cost a thread hop per Read. */
   activityEveryMs?: number;
+  /** Observation persistence (the socket actor's journal): told when single-object observations start, notify and end. */
+  journal?: RouterJournal;
+}
+
+/** What the router tells the observation journal (see observe-journal.ts). */
+export interface RouterJournal {
+  started(o: { relation: ObserveRelation; objectId: number; path: Path; uriPath: string[]; accept?: number }): void;
+  notified(id: string, seq: number): void;
+  ended(id: string): void;
 }
 
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+/** The OpRequest fields every routed request shares. */
+function base0(path: Path, ssid: number, req: CoapIncomingRequest, bootstrap = false): OpRequest {
+  const base: OpRequest = { op: 'read', path, serverId: ssid, remote: true };
+  if (bootstrap) base.bootstrap = true;
+  if (req.contentFormat !== undefined) base.format = req.contentFormat;
+  if (req.accept !== undefined) base.accept = req.accept;
+  if (req.payload.length > 0) base.payload = req.payload;
+  if (req.query.length > 0) base.query = req.query;
+  return base;
+}
+
 const toCoap = (r: OpResult): CoapResponse => {
   const out: CoapResponse = { code: r.code };
   if (r.contentFormat !== undefined) out.contentFormat = r.contentFormat;
@@ -41,10 +63,13 @@ export class SocketRouter {
   private readonly composites = new Map<string, { relation: ObserveRelation; parts: Map<string, LwRecord[]>; owners: Map<string, number>; accept: number }>();
 
   private lastActivity: { ssid: number; at: number } | undefined;
+  /** Access Control (object 2) with several servers: the cached table and the checks. */
+  readonly acl: AclGuard;
 
   constructor(ctx: ActorContext, opts: RouterOptions) {
     this.ctx = ctx;
     this.opts = opts;
+    this.acl = new AclGuard((oid, req) => this.ask(oid, req), opts.objects, ctx.log);
   }
 
   private reportActivity(ssid: number): void {
@@ -66,6 +91,7 @@ export class SocketRouter {
     try {
       if (req.path.length === 1 && req.path[0] === 'bs' && req.method === 'POST') {
         const r = await this.ctx.request<{ code?: string }>(ActorNames.client, { type: 'lwm2m.bootstrap-finish' });
+        this.acl.invalidate();
         return { code: r?.code ?? '2.04' };
       }
       let path: Path;
@@ -75,37 +101,77 @@ export class SocketRouter {
         return { code: '4.04', payload: text('not an LwM2M path') };
       }
       const bootstrap = ssid === 0;
-      if (path.length === 0) return await this.root(req, ctx, bootstrap);
+      if (path.length === 0) {
+        const res = await this.root(req, ctx, bootstrap);
+        this.acl.touched(undefined, req.method, bootstrap);
+        return res;
+      }
       const oid = path[0];
       if (!this.opts.objects().includes(oid)) return { code: '4.04' };
-      const base: OpRequest = { op: 'read', path, serverId: ssid, remote: true };
-      if (bootstrap) base.bootstrap = true;
-      if (req.contentFormat !== undefined) base.format = req.contentFormat;
-      if (req.accept !== undefined) base.accept = req.accept;
-      if (req.payload.length > 0) base.payload = req.payload;
-      if (req.query.length > 0) base.query = req.query;
-      switch (req.method) {
-        case 'GET':
-          if (req.accept === ContentFormat.LINK) return toCoap(await this.ask(oid, { ...base, op: 'discover' }));
-          if (req.observe === 0 && !bootstrap) return await this.observe(oid, path, req, ctx);
-          if (req.observe === 1) this.deregister(req);
-          return toCoap(await this.ask(oid, base));
-        case 'PUT':
-          if (req.contentFormat === undefined && req.payload.length === 0) return toCoap(await this.ask(oid, { ...base, op: 'write-attributes' }));
-          return toCoap(await this.ask(oid, { ...base, op: 'write' }));
-        case 'POST':
-          if (path.length === 1) return toCoap(await this.ask(oid, { ...base, op: 'create' }));
-          if (path.length === 3) return toCoap(await this.ask(oid, { ...base, op: 'execute' }));
-          return toCoap(await this.ask(oid, { ...base, op: 'write-update' }));
-        case 'DELETE':
-          return toCoap(await this.ask(oid, { ...base, op: 'delete' }));
-        default:
-          return { code: '4.05' };
-      }
+      // The bootstrap server is never checked; with one server account the table is "not enforced". Once cached, no round trip.
+      const cached = bootstrap ? undefined : this.acl.current();
+      const table = cached instanceof Promise ? await cached : cached;
+      const base = base0(path, ssid, req, bootstrap);
+      const res = table?.enforced ? await this.guarded(req, ctx, path, base, table) : await this.route(req, ctx, path, base);
+      this.acl.touched(oid, req.method, bootstrap);
+      return res;
     } catch (err) {
       const code = (err as { code?: string }).code;
       this.ctx.log.warn({ err: (err as Error).message, code, path: req.path.join('/') }, 'request failed');
       return { code: code === 'ACTOR_TIMEOUT' || code === 'ACTOR_UNAVAILABLE' ? '5.03' : '5.00' };
+    }
+  }
+
+  /** A request from a server when several servers exist: ACL checks, then routing, then ACL bookkeeping (Create / Delete). */
+  private async guarded(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, path: Path, base: OpRequest, table: AclTable): Promise<CoapResponse> {
+    const ssid = base.serverId ?? 0;
+    const oid = path[0];
+    const right = requiredRight(req, path);
+    if (right !== undefined) {
+      const refusal = table.check(ssid, path, right);
+      if (refusal) return { code: refusal };
+    }
+    if (path.length === 1 && req.method === 'GET') {
+      const hide = table.unreadable(ssid, oid);
+      if (hide.length > 0) {
+        if (req.method === 'GET' && req.accept === ContentFormat.LINK) {
+          const r = await this.ask(oid, { ...base, op: 'discover' });
+          if (r.code !== '2.05' || !r.payload) return toCoap(r);
+          const links = AclGuard.filterLinks(table, ssid, parseLinks(Buffer.from(r.payload).toString('utf8')));
+          return { code: '2.05', contentFormat: ContentFormat.LINK, payload: text(formatLinks(links)) };
+        }
+        // Observe of an object path is not filtered per notification: refused when some instance is hidden from this server.
+        if (req.observe === 0) return { code: '4.01' };
+        if (req.observe !== 1) return toCoap(await this.ask(oid, { ...base, hideInstances: hide }));
+      }
+    }
+    const res = await this.route(req, ctx, path, base);
+    if (req.method === 'POST' && path.length === 1 && res.code === '2.01') await this.acl.created(table, ssid, res.locationPath);
+    if (req.method === 'DELETE' && path.length === 2 && res.code === '2.02') await this.acl.deleted(table, path);
+    return res;
+  }
+
+  /** Maps a request on an object / instance / resource path to the object actor. */
+  private async route(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, path: Path, base: OpRequest): Promise<CoapResponse> {
+    const oid = path[0];
+    const bootstrap = base.bootstrap === true;
+    switch (req.method) {
+      case 'GET':
+        if (req.accept === ContentFormat.LINK) return toCoap(await this.ask(oid, { ...base, op: 'discover' }));
+        if (req.observe === 0 && !bootstrap) return await this.observe(oid, path, req, ctx);
+        if (req.observe === 1) this.deregister(req);
+        return toCoap(await this.ask(oid, base));
+      case 'PUT':
+        if (req.contentFormat === undefined && req.payload.length === 0) return toCoap(await this.ask(oid, { ...base, op: 'write-attributes' }));
+        return toCoap(await this.ask(oid, { ...base, op: 'write' }));
+      case 'POST':
+        if (path.length === 1) return toCoap(await this.ask(oid, { ...base, op: 'create' }));
+        if (path.length === 3) return toCoap(await this.ask(oid, { ...base, op: 'execute' }));
+        return toCoap(await this.ask(oid, { ...base, op: 'write-update' }));
+      case 'DELETE':
+        return toCoap(await this.ask(oid, { ...base, op: 'delete' }));
+      default:
+        return { code: '4.05' };
     }
   }
 
@@ -121,6 +187,7 @@ export class SocketRouter {
       return toCoap(r);
     }
     this.relations.set(relation.id, { relation, objectId: oid, path: req.path.join('/') });
+    this.journalStart(relation, oid, path, req.path, req.accept);
     relation.onCancel(() => {
       this.relations.delete(relation.id);
       this.ctx.send(ActorNames.object(oid), { type: 'object.cancel-observe', observationId: relation.id });
@@ -150,6 +217,7 @@ export class SocketRouter {
     for (const [id, r] of this.relations) {
       if (r.path !== key || r.relation.peer.address !== req.from.address || r.relation.peer.port !== req.from.port) continue;
       this.relations.delete(id);
+      this.opts.journal?.ended(id);
       this.ctx.send(ActorNames.object(r.objectId), { type: 'object.cancel-observe', observationId: id });
       r.relation.cancel();
     }
@@ -166,10 +234,82 @@ export class SocketRouter {
     if (m.payload) res.payload = m.payload;
     if (m.code !== '2.05') {
       this.relations.delete(m.observationId);
+      this.opts.journal?.ended(m.observationId);
       rel.relation.cancel(res);
       return;
     }
     rel.relation.notify(res).catch((err: unknown) => this.ctx.log.debug({ err: (err as Error).message }, 'notification not delivered'));
+    this.journalSeq(rel.relation);
+  }
+
+  // ---- observation persistence (journal): record, follow sequence numbers, resume after a restart ----
+  private journalStart(relation: ObserveRelation, objectId: number, path: Path, uriPath: string[], accept: number | undefined): void {
+    const j = this.opts.journal;
+    if (!j) return;
+    j.started({ relation, objectId, path, uriPath: [...uriPath], ...(accept !== undefined ? { accept } : {}) });
+    relation.onCancel(() => j.ended(relation.id));
+  }
+
+  private journalSeq(relation: ObserveRelation): void {
+    const seq = relation.currentSeq?.();
+    if (seq !== undefined) this.opts.journal?.notified(relation.id, seq);
+  }
+
+  /**
+   * The object actor restarted (supervisor) and lost its observations: the live relations on it are observed again
+   * under the same ids (no notification: its values may not be back yet). A path gone ends its relation.
+   */
+  async reobserve(objectId: number, entries: readonly { id: string; path: Path; accept?: number }[]): Promise<void> {
+    const d = entries.length > 0 ? this.opts.defaults?.() ?? (await this.serverDefaults()) : undefined;
+    for (const e of entries) {
+      const rel = this.relations.get(e.id);
+      if (!rel || rel.objectId !== objectId) continue;
+      const msg: ObjectObserve = { type: 'object.observe', observationId: e.id, path: e.path, serverId: this.opts.ssid(), notifyTo: this.ctx.name };
+      if (e.accept !== undefined) msg.accept = e.accept;
+      if (d) msg.defaults = d;
+      const r = await this.ctx.request<OpResult>(ActorNames.object(objectId), msg as never).catch((): OpResult => ({ code: '5.03' }));
+      if (r.code === '2.05' || !this.relations.has(e.id)) continue;
+      this.relations.delete(e.id);
+      this.opts.journal?.ended(e.id);
+      rel.relation.cancel(toCoap(r));
+    }
+  }
+
+  /** True while a single-object observation with this id is live. */
+  hasObservation(id: string): boolean {
+    return this.relations.has(id);
+  }
+
+  /**
+   * Re-attaches a relation that the endpoint restored after a restart (the registration resumed with an Update):
+   * the object actor observes the path again under the relation's id. False (and the relation ended with the
+   * object's error code) when the path cannot be observed any more.
+   */
+  async resumeObservation(relation: ObserveRelation, objectId: number, path: Path, uriPath: string[], accept: number | undefined): Promise<boolean> {
+    if (!this.opts.objects().includes(objectId)) { relation.cancel({ code: '4.04' }); return false; }
+    const msg: ObjectObserve = { type: 'object.observe', observationId: relation.id, path, serverId: this.opts.ssid(), notifyTo: this.ctx.name };
+    if (accept !== undefined) msg.accept = accept;
+    const d = this.opts.defaults?.() ?? (await this.serverDefaults());
+    if (d) msg.defaults = d;
+    let r: OpResult;
+    try {
+      r = await this.ctx.request<OpResult>(ActorNames.object(objectId), msg as never);
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message, path: uriPath.join('/') }, 'observation not resumed');
+      relation.cancel();
+      return false;
+    }
+    if (r.code !== '2.05') { relation.cancel(toCoap(r)); return false; }
+    this.relations.set(relation.id, { relation, objectId, path: uriPath.join('/') });
+    this.journalStart(relation, objectId, path, uriPath, accept);
+    relation.onCancel(() => {
+      this.relations.delete(relation.id);
+      this.ctx.send(ActorNames.object(objectId), { type: 'object.cancel-observe', observationId: relation.id });
+    });
+    // What changed while we were away is not lost: the current value goes out now (the object's pmin counts from here).
+    relation.notify(toCoap(r)).catch((err: unknown) => this.ctx.log.debug({ err: (err as Error).message }, 'notification not delivered'));
+    this.journalSeq(relation);
+    return true;
   }
 
   /** Ends every observation (transport closed or server changed). */
@@ -183,12 +323,16 @@ export class SocketRouter {
   // ---- root operations: Discover, Read-/Write-/Observe-Composite, Bootstrap-Delete ----
   private async root(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, bootstrap: boolean): Promise<CoapResponse> {
     const ssid = this.opts.ssid();
+    const acl = bootstrap ? undefined : await this.acl.current();
+    const table = acl?.enforced ? acl : undefined;
     if (req.method === 'GET' && (req.accept === ContentFormat.LINK || req.accept === undefined)) {
       const all: Link[] = bootstrap ? [{ target: '/', params: { lwm2m: '1.2' } }] : [];
       for (const oid of [...this.opts.objects()].sort((a, b) => a - b)) {
         if (!bootstrap && oid === 0) continue;
         const r = await this.ask(oid, { op: 'discover', path: [oid], serverId: ssid, bootstrap, query: ['depth=1'] });
-        if (r.code === '2.05' && r.payload) all.push(...parseLinks(Buffer.from(r.payload).toString('utf8')));
+        if (r.code !== '2.05' || !r.payload) continue;
+        const links = parseLinks(Buffer.from(r.payload).toString('utf8'));
+        all.push(...(table ? AclGuard.filterLinks(table, ssid, links) : links));
       }
       return { code: '2.05', contentFormat: ContentFormat.LINK, payload: text(formatLinks(all)) };
     }
@@ -201,8 +345,13 @@ export class SocketRouter {
       const paths = decodePaths(fmt, req.payload);
       const accept = req.accept ?? fmt;
       if (accept !== ContentFormat.SENML_JSON && accept !== ContentFormat.SENML_CBOR && accept !== ContentFormat.LWM2M_CBOR) return { code: '4.06' };
+      if (table) {
+        const refusal = AclGuard.checkPaths(table, ssid, paths, AclRight.READ);
+        if (refusal) return { code: refusal };
+        if (req.observe === 0 && paths.some((p) => p.length === 1 && table.unreadable(ssid, p[0]).length > 0)) return { code: '4.01' };
+      }
       if (req.observe === 0) return await this.observeComposite(paths, accept, ctx);
-      const recs = await this.readComposite(paths);
+      const recs = await this.readComposite(paths, table);
       if (!Array.isArray(recs)) return toCoap(recs);
       return { code: '2.05', contentFormat: accept, payload: encode(accept, recs, untypedContext([])) };
     }
@@ -220,6 +369,8 @@ export class SocketRouter {
         if (!this.opts.objects().includes(r.path[0])) return { code: '4.04' };
         byObj.set(r.path[0], [...(byObj.get(r.path[0]) ?? []), r]);
       }
+      const refusal = table ? AclGuard.checkPaths(table, ssid, recs.map((r) => r.path), AclRight.WRITE) : undefined;
+      if (refusal) return { code: refusal };
       for (const [oid, part] of byObj) {
         const r = await this.ask(oid, { op: 'write-records', path: [oid], records: part, serverId: ssid });
         if (r.code !== '2.04') return toCoap(r);
@@ -229,7 +380,7 @@ export class SocketRouter {
     return { code: '4.05' };
   }
 
-  private async readComposite(paths: readonly Path[]): Promise<LwRecord[] | OpResult> {
+  private async readComposite(paths: readonly Path[], table?: AclTable): Promise<LwRecord[] | OpResult> {
     const out: LwRecord[] = [];
     const byObj = new Map<number, Path[]>();
     for (const p of paths) {
@@ -238,7 +389,10 @@ export class SocketRouter {
       byObj.set(p[0], [...(byObj.get(p[0]) ?? []), p]);
     }
     for (const [oid, ps] of byObj) {
-      const r = await this.ask(oid, { op: 'read-records', path: [oid], paths: ps, serverId: this.opts.ssid(), remote: true });
+      const q: OpRequest = { op: 'read-records', path: [oid], paths: ps, serverId: this.opts.ssid(), remote: true };
+      const hide = table?.unreadable(this.opts.ssid(), oid) ?? [];
+      if (hide.length > 0) q.hideInstances = hide;
+      const r = await this.ask(oid, q);
       if (r.code !== '2.05') return r;
       out.push(...(r.records ?? []));
     }

@@ -5,8 +5,9 @@ import type { CoapEndpoint } from '../coap/api.js';
 import type { PeerAddress, Transport } from '../coap/transport.js';
 import { CodedError, toWireError } from '../errors.js';
 import type { CoapSend, ServerTarget, SocketOpen } from './messages.js';
-import type { ObjectNotify } from './object-messages.js';
+import type { ObjectNotify, ObjectStarted } from './object-messages.js';
 import { SocketRouter } from './socket-router.js';
+import { socketPersistence } from './socket-persistence.js';
 import { createEndpoint } from '../coap/endpoint.js';
 import { createUdpTransport } from '../coap/transports/udp.js';
 import type { CoapParams } from '../coap/params.js';
@@ -90,7 +91,10 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     const c = ctx.config.objects;
     return Array.isArray(c) ? c.filter((x): x is number => typeof x === 'number') : [0, 1, 3];
   };
-  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0 });
+  // Observe relations are journalled in the store: an Update after a restart resumes them, a new Register drops them.
+  const persistence = socketPersistence(ctx, { server: () => server, endpoint: () => endpoint, router: () => router, objects: objectIds });
+  await persistence.load();
+  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, journal: persistence.journal });
 
   const teardown = async (): Promise<void> => {
     generation++;
@@ -106,6 +110,8 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   const open = async (target: ServerTarget): Promise<{ ok: true }> => {
     await teardown();
     server = target;
+    // Objects 1/2 may have changed while the socket was elsewhere (bootstrap server, another server): read the ACL table again.
+    router.acl.invalidate();
     peer = { address: target.host, port: target.port };
     life.send({ type: 'OPEN' });
     const gen = generation;
@@ -145,7 +151,9 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     if (!endpoint || !peer || life.getSnapshot().value !== 'open') throw new CodedError('SOCKET_CLOSED', 'socket is not open');
     const gen = generation;
     try {
-      return await endpoint.request(peer, m.req);
+      const res = await endpoint.request(peer, m.req);
+      if (gen === generation) await persistence.afterExchange(m.req, res.code);
+      return res;
     } catch (err) {
       const w = toWireError(err);
       if (gen === generation && w.code === 'NETWORK_ERROR') {
@@ -183,9 +191,15 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
         case 'coap.ping':
           if (!endpoint || !peer) return Promise.reject(new CodedError('SOCKET_CLOSED', 'socket is not open'));
           return endpoint.ping(peer);
+        case 'acl.invalidate':
+          // objects 1 or 2 changed on the device side: the next request reads the Access Control table again
+          router.acl.invalidate();
+          return { ok: true };
         case 'object.notify':
           router.notify(msg as unknown as ObjectNotify);
           return undefined;
+        case 'object.started':
+          return persistence.reattach((msg as unknown as ObjectStarted).objectId).then(() => ({ ok: true }));
         case 'modem.socket.rx':
         case 'modem.socket.error':
           modemBackend?.deliver(msg as unknown as ModemSocketRx | ModemSocketError);
@@ -196,6 +210,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     },
     async stop(): Promise<void> {
       await teardown();
+      await persistence.flushed();
       life.stop();
     },
   };

@@ -67,6 +67,19 @@ export interface ObserveRelation {
   cancel(final?: CoapResponse): void;
   /** Called when the peer cancels (GET Observe=1, RST to a notification, or CON notification timeout). */
   onCancel(listener: (reason: 'deregister' | 'reset' | 'timeout' | 'replaced') => void): void;
+  /** The Observe sequence number last used (registration response or notification), for persisting a relation. */
+  currentSeq?(): number;
+}
+
+/** A relation to re-create after a restart (RFC 7641 keeps it valid while the observer keeps its token). */
+export interface RestoredObserve {
+  token: Uint8Array;
+  peer: PeerAddress;
+  /** Uri-Path of the observed resource (its Block2 follow-ups use it). */
+  path: string[];
+  accept?: number;
+  /** The sequence number last sent: notifications continue above it, so the observer takes them as fresh. */
+  lastSeq: number;
 }
 
 /** Server-side handler. Return a response; to accept an Observe registration call ctx.acceptObserve(). */
@@ -81,6 +94,8 @@ export interface CoapEndpoint {
   request(to: PeerAddress, req: CoapOutgoingRequest): Promise<CoapIncomingResponse>;
   /** Installs the server-side handler. */
   handle(handler: CoapRequestHandler): void;
+  /** Re-creates an Observe relation of an earlier endpoint (same token and peer) — optional: endpoints without it cannot resume observations. */
+  restoreObserve?(o: RestoredObserve): ObserveRelation;
   /** CoAP ping (empty CON); resolves true on RST. */
   ping(to: PeerAddress): Promise<boolean>;
   close(): Promise<void>;

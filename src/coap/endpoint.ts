@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { CodedError } from '../errors.js';
 import { log as rootLog, type Logger } from '../runtime/log.js';
-import type { CoapEndpoint, CoapIncomingResponse, CoapOutgoingRequest, CoapRequestHandler } from './api.js';
+import type { CoapEndpoint, CoapIncomingResponse, CoapOutgoingRequest, CoapRequestHandler, ObserveRelation, RestoredObserve } from './api.js';
 import { continueDownload, uploadRequest, type BlockInfo, type ExchangeFn } from './client-block.js';
 import { build, emptyMessage, hex, isEmpty, isRequestCode, methodCode, MsgType, peekHeader, peerKey, tryParse, typeOf, type ParsedPacket } from './message.js';
 import { encodeBlock, type Option } from './options.js';
@@ -309,6 +309,10 @@ class Endpoint implements CoapEndpointExt {
 
   handle(handler: CoapRequestHandler): void {
     this.server.handle(handler);
+  }
+
+  restoreObserve(o: RestoredObserve): ObserveRelation {
+    return this.server.restore(o);
   }
 
   stats(): { pendingExchanges: number; pendingCon: number; relations: number } {

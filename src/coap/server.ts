@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../runtime/log.js';
 import { CodedError } from '../errors.js';
-import type { CoapRequestHandler, CoapResponse } from './api.js';
+import type { CoapRequestHandler, CoapResponse, RestoredObserve } from './api.js';
 import { Block1Assembler, Block2Cache, sliceBlock } from './block-server.js';
 import { ExpiringMap } from './expiring-map.js';
 import { build, codeMethod, emptyMessage, hex, MsgType, peerKey, type ParsedPacket } from './message.js';
@@ -70,6 +70,17 @@ export class ServerSide {
     if (rel === undefined) return;
     this.nonNotifications.delete(k);
     rel.cancelledBy('reset');
+  }
+
+  /** Re-creates a relation after a restart: same token and peer, numbering continues after `lastSeq`. */
+  restore(o: RestoredObserve): Relation {
+    const resKey = `${peerKey(o.peer)}|0.01|${o.path.join('/')}?|${o.accept ?? ''}`;
+    const rel = new Relation(randomUUID(), new Uint8Array(o.token), { ...o.peer }, resKey, this.relationHost, o.lastSeq);
+    const k = relKey(o.peer, o.token);
+    const old = this.relations.get(k);
+    if (old !== undefined && old !== rel) old.cancelledBy('replaced');
+    this.relations.set(k, rel);
+    return rel;
   }
 
   get relationCount(): number {

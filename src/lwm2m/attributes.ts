@@ -92,3 +92,25 @@ export function attributeParams(a: Attributes | undefined): Record<string, numbe
   for (const k of ATTRIBUTE_NAMES) if (a[k] !== undefined) out[k] = a[k];
   return out;
 }
+
+/** Stored form of one object's Write-Attributes: server id → path ('/3/0/1') → attributes. */
+export type AttributeSnapshot = Record<string, Record<string, Attributes>>;
+
+/** Reads a stored snapshot back, keeping only well-formed entries (unknown names, non-numbers and bad keys are dropped). */
+export function sanitizeAttributeSnapshot(raw: unknown): AttributeSnapshot {
+  const out: AttributeSnapshot = {};
+  if (raw === null || typeof raw !== 'object') return out;
+  for (const [sid, paths] of Object.entries(raw as Record<string, unknown>)) {
+    if (!/^\d+$/.test(sid) || paths === null || typeof paths !== 'object') continue;
+    for (const [path, attrs] of Object.entries(paths as Record<string, unknown>)) {
+      if (!/^(\/\d+){1,4}$/.test(path) || attrs === null || typeof attrs !== 'object') continue;
+      const a: Attributes = {};
+      for (const k of ATTRIBUTE_NAMES) {
+        const v = (attrs as Record<string, unknown>)[k];
+        if (typeof v === 'number' && Number.isFinite(v)) a[k] = v;
+      }
+      if (Object.keys(a).length > 0) (out[sid] ??= {})[path] = a;
+    }
+  }
+  return out;
+}

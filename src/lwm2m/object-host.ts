@@ -4,7 +4,7 @@ import { ContentFormat, type LwRecord, type LwValue, type Path } from './types.j
 import { decode, encode, SUPPORTED_FORMATS, type CodecContext } from './formats/index.js';
 import { formatLinks, type Link } from './formats/link.js';
 import { formatPath } from './path.js';
-import { applyChange, attributeParams, mergeAttributes, parseAttributeQuery, validateAttributes, type Attributes } from './attributes.js';
+import { applyChange, attributeParams, mergeAttributes, parseAttributeQuery, validateAttributes, type AttributeSnapshot, type Attributes } from './attributes.js';
 import { fail, type OpRequest, type OpResult } from './operations/types.js';
 import { parseExecArgs } from './operations/exec-args.js';
 import { checkValue } from './operations/validate.js';
@@ -176,11 +176,11 @@ export class ObjectHost {
   }
 
   /** Records at a path (object, instance, resource, resource instance), or a Status. */
-  async readRecords(path: Path, serverId = 0, bootstrap = false, remote = false): Promise<LwRecord[] | Status> {
+  async readRecords(path: Path, serverId = 0, bootstrap = false, remote = false, hide?: readonly number[]): Promise<LwRecord[] | Status> {
     const oid = this.def.id;
     const out: LwRecord[] = [];
     let denied: Status | undefined;
-    const iids = path.length >= 2 ? [path[1]] : this.instanceIds();
+    const iids = path.length >= 2 ? [path[1]] : hide?.length ? this.instanceIds().filter((i) => !hide.includes(i)) : this.instanceIds();
     if (path.length >= 2 && !this.store.has(path[1])) return statusOf('4.04', 'no such instance');
     for (const iid of iids) {
       if (path.length >= 3) {
@@ -239,7 +239,7 @@ export class ObjectHost {
   private async read(req: OpRequest): Promise<OpResult> {
     if (req.path.length === 0) return fail('4.05', 'read of root');
     if (req.accept !== undefined && !SUPPORTED_FORMATS.includes(req.accept)) return fail('4.06', `accept ${req.accept} not supported`);
-    const recs = await this.readRecords(req.path, req.serverId ?? 0, req.bootstrap === true, req.remote === true);
+    const recs = await this.readRecords(req.path, req.serverId ?? 0, req.bootstrap === true, req.remote === true, req.hideInstances);
     if (isStatus(recs)) return fail(recs.code, recs.message);
     return this.encodeRead(req.path, recs, req.accept);
   }
@@ -247,7 +247,7 @@ export class ObjectHost {
   private async readRecordsOp(req: OpRequest): Promise<OpResult> {
     const out: LwRecord[] = [];
     for (const p of req.paths ?? [req.path]) {
-      const r = await this.readRecords(p, req.serverId ?? 0, req.bootstrap === true, req.remote === true);
+      const r = await this.readRecords(p, req.serverId ?? 0, req.bootstrap === true, req.remote === true, req.hideInstances);
       if (isStatus(r)) {
         if (r.code === '4.04') continue; // Read-Composite skips missing paths
         return fail(r.code, r.message);
@@ -444,6 +444,35 @@ export class ObjectHost {
   }
 
   // ---- attributes and Discover ----
+  /** Every server's Write-Attributes, for the actor's store. */
+  attributeSnapshot(): AttributeSnapshot {
+    const out: AttributeSnapshot = {};
+    for (const [sid, m] of this.attrs) {
+      if (m.size === 0) continue;
+      const paths: Record<string, Attributes> = {};
+      for (const [k, a] of m) paths[k] = { ...a };
+      out[String(sid)] = paths;
+    }
+    return out;
+  }
+
+  /** Replaces the attributes with a stored snapshot (only paths of this object; instances may appear later). */
+  restoreAttributes(snap: AttributeSnapshot): void {
+    this.attrs.clear();
+    const prefix = `/${this.def.id}`;
+    for (const [sid, paths] of Object.entries(snap)) {
+      const m = this.attrMap(Number(sid));
+      for (const [k, a] of Object.entries(paths)) if (k === prefix || k.startsWith(prefix + '/')) m.set(k, { ...a });
+    }
+  }
+
+  /** Drops one server's attributes (a new registration); true when there were any. */
+  clearAttributes(serverId: number): boolean {
+    const had = (this.attrs.get(serverId)?.size ?? 0) > 0;
+    this.attrs.delete(serverId);
+    return had;
+  }
+
   private attrMap(serverId: number): Map<string, Attributes> {
     let m = this.attrs.get(serverId);
     if (!m) this.attrs.set(serverId, (m = new Map()));

@@ -1,4 +1,4 @@
-// access-control.ts: object 2 LwM2M Access Control: definition and a basic ACL check (not enforced by the socket yet).
+// access-control.ts: object 2 LwM2M Access Control: definition and a basic ACL check (the socket router enforces the table: lwm2m/acl.ts, actors/socket-acl.ts).
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 
 export const accessControlDefinition: ObjectDef = {

@@ -19,6 +19,7 @@ export interface ActorSetEntry {
 export const BUILTIN_OBJECTS: readonly { id: number; spec: string; module?: string }[] = [
   { id: 0, spec: 'objects/security.js' },
   { id: 1, spec: 'objects/server.js' },
+  { id: 2, spec: 'objects/access-control.js' },
   { id: 3, spec: 'objects/device.js' },
   { id: 4, spec: 'objects/connectivity.js' },
   { id: 5, spec: 'objects/firmware.js', module: 'actors/firmware.actor.js' },

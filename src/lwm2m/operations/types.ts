@@ -27,6 +27,8 @@ export interface OpRequest {
   bootstrap?: boolean;
   /** Set by the socket router: the request came from a server (hooks see HookTarget.remote). */
   remote?: boolean;
+  /** Object-level Read / read-records: leave these instances out (set by the socket router from the Access Control table). */
+  hideInstances?: number[];
 }
 
 /** An operation's answer; `code` is the CoAP response code. Never thrown: bad input is a 4.xx result. */
