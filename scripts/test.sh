@@ -5,6 +5,8 @@ log=$(mktemp)
 npx ava "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 passed=$(grep -Eo '^ *[0-9]+ tests? passed' "$log" | grep -Eo '[0-9]+' | tail -1)
+# ava prints no 'passed' total when something failed: count the ticks then.
+[ -n "$passed" ] || passed=$(grep -c '✔' "$log")
 failed=$(grep -Eo '^ *[0-9]+ tests? failed' "$log" | grep -Eo '[0-9]+' | tail -1)
 skipped=$(grep -Eo '^ *[0-9]+ tests? skipped' "$log" | grep -Eo '[0-9]+' | tail -1)
 rm -f "$log"

@@ -61,7 +61,8 @@ export class GpioSource implements PulseSource {
       child.once('spawn', () => resolve());
       child.once('error', (err) => reject(new CodedError('METER_SOURCE_UNAVAILABLE', `gpiomon: ${err.message}`)));
     });
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': it fires after stdout and stderr are drained, so the last edges and the error text are in.
+    child.once('close', (code, signal) => {
       if (this.stopping) return;
       sink.error(new CodedError('METER_SOURCE_FAILED', `gpiomon exited (${signal ?? code}): ${stderr.trim() || 'no message'}`, {
         chip: this.cfg.chip, line: this.cfg.line,

@@ -88,7 +88,7 @@ function holdingOutput(o: GpioLineOptions, cmd: string): GpioOutput {
       const early = await new Promise<number | string | null | undefined>((resolve) => {
         const t = setTimeout(() => resolve(undefined), 150);
         c.once('error', (e) => { clearTimeout(t); resolve(e.message); });
-        c.once('exit', (code, sig) => { clearTimeout(t); resolve(code ?? sig); });
+        c.once('close', (code, sig) => { clearTimeout(t); resolve(code ?? sig); }); // after stderr is drained
       });
       if (early !== undefined) {
         child = undefined;
