@@ -2,7 +2,7 @@
 import { log, setLogLevel } from '../runtime/log.js';
 import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
 import { loadPluginActorSet } from '../plugins/index.js';
-import { isRebootRequest, REBOOT_DELAY_MS, RESTART_EXIT_CODE, runRebootCommand } from './reboot.js';
+import { isFactoryResetRequest, isRebootRequest, REBOOT_DELAY_MS, RESTART_EXIT_CODE, runRebootCommand, wipeForFactoryReset } from './reboot.js';
 import { Runtime, type ActorSpec } from '../runtime/runtime.js';
 import type { InspectServer } from '../runtime/inspect-server.js';
 import type { Config } from '../runtime/config.js';
@@ -60,6 +60,7 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   }
   return new Promise<number>((resolve) => {
     let stopping = false;
+    let factoryReset = false;
     const shutdown = (code: number, why: string): void => {
       if (stopping) return;
       stopping = true;
@@ -78,6 +79,13 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
           clearTimeout(guard);
           process.off('SIGINT', onInt);
           process.off('SIGTERM', onTerm);
+          if (factoryReset) {
+            try {
+              wipeForFactoryReset(config.stateDir);
+            } catch (e) {
+              clog.error({ code: 'FACTORY_RESET_FAILED', err: (e as Error).message }, `factory reset could not remove the state: ${(e as Error).message}`);
+            }
+          }
           if (code === RESTART_EXIT_CODE && config.device.rebootCommand) {
             runRebootCommand(config.device.rebootCommand);
             resolve(0);
@@ -92,6 +100,10 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     process.on('SIGTERM', onTerm);
     rt.on('control', (msg: unknown) => {
       if (isRebootRequest(msg)) setTimeout(() => shutdown(RESTART_EXIT_CODE, 'reboot requested (Execute /3/0/4)'), REBOOT_DELAY_MS).unref();
+      if (isFactoryResetRequest(msg) && !stopping) {
+        factoryReset = true;
+        setTimeout(() => shutdown(RESTART_EXIT_CODE, 'factory reset requested (Execute /3/0/5)'), REBOOT_DELAY_MS).unref();
+      }
     });
     rt.on('gave-up', (name: string, err: Error) => {
       io.print(`fatal: ${err.message}`);

@@ -1,4 +1,4 @@
-// device.ts: object 3 Device: identity from config, firmware version = package version, memory from `os`, time, error codes, reboot → 'runtime' (main thread: clean restart), factory reset → 'client'.
+// device.ts: object 3 Device: identity from config, firmware version = package version, memory from `os`, time, error codes, reboot and factory reset → 'runtime' (main thread: clean restart, factory reset wipes the LwM2M state first).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { defineObject, status, type ObjectDef, type ObjectSpec } from '../lwm2m/object-api.js';
@@ -98,7 +98,7 @@ export function createDeviceObject(opts: DeviceObjectOptions = {}): ObjectSpec {
     execute(t, _args, rt) {
       switch (t.resourceId) {
         case 4: rt.emit('runtime', { type: 'device.reboot' }); return undefined; // main thread: 2.04 first, then a clean stop (cli/reboot.ts)
-        case 5: rt.emit('client', { type: 'device.factory-reset' }); return undefined;
+        case 5: rt.emit('runtime', { type: 'device.factory-reset' }); return undefined; // main thread: 2.04 first, then wipe and restart (cli/reboot.ts)
         case 12: rt.set(0, 11, new Map([[0, 0]])); return undefined;
         default: return status('4.05');
       }

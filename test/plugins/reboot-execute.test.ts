@@ -41,3 +41,24 @@ test('Execute /3/0/4 with device.rebootCommand: clean stop, then the command run
   for (let i = 0; i < 50 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
   t.is(readFileSync(marker, 'utf8').trim(), 'yes');
 });
+
+test('Execute /3/0/5 (Factory Reset): 2.04, de-register, LwM2M state wiped, meter state kept, exit 75', async (t) => {
+  const s = await startDevServer({ port: 0 });
+  const rt = new RuntimeChild({ endpoint: 'reset-1', server: `coap://127.0.0.1:${s.port}`, plugins: { enabled: [] } });
+  t.teardown(async () => {
+    await rt.stop();
+    await s.close();
+  });
+  await rt.explain(s.waitFor('register', (r) => r.endpoint === 'reset-1', 30_000));
+  const stateDir = rt.stateDir;
+  // The client persisted its registration; the meter keeps its journal.
+  for (let i = 0; i < 100 && !existsSync(join(stateDir, 'actors', 'client')); i++) await new Promise((r) => setTimeout(r, 50));
+  t.true(existsSync(join(stateDir, 'actors', 'client')), 'registration persisted before the reset');
+  const gone = s.waitFor('deregister', (r) => r.endpoint === 'reset-1', 10_000);
+  t.is((await s.execute('reset-1', '/3/0/5')).code, '2.04');
+  await gone;
+  t.is(await rt.exited, RESTART_EXIT_CODE);
+  t.false(existsSync(join(stateDir, 'actors')), 'actor stores removed');
+  t.true(existsSync(join(stateDir, 'meter')), 'meter journal kept');
+  t.true(rt.logs().some((l) => l.why === 'factory reset requested (Execute /3/0/5)'));
+});

@@ -16,10 +16,13 @@ export class RuntimeChild {
   private readonly waiters = new Set<() => void>();
   private seq = 0;
   readonly exited: Promise<number | null>;
+  /** The runtime's state directory (unless the config names one). */
+  readonly stateDir: string;
 
   constructor(config: Record<string, unknown>) {
     const dir = mkdtempSync(join(tmpdir(), 'plugin-rt-'));
     const file = join(dir, 'config.json');
+    this.stateDir = typeof config.stateDir === 'string' ? config.stateDir : join(dir, 'var');
     writeFileSync(file, JSON.stringify({ stateDir: join(dir, 'var'), log: { level: 'info' }, ...config }));
     this.proc = spawn(process.execPath, [entry, file], { stdio: ['pipe', 'pipe', 'pipe'] });
     const onLine = (l: string): void => {
