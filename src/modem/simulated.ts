@@ -3,6 +3,8 @@ import type { Timers } from '../coap/timers.js';
 import type { ModemConfig } from './config-schema.js';
 import type { CellMeasurements, DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
 import type { NeighbourCell } from './profiles/types.js';
+import type { Registration } from './parse.js';
+import { mulberry32 as prng } from '../prng.js';
 
 /** The simulated modem's neighbour cells: a fixed, plausible set (same EARFCN as the serving cell, and one inter-frequency). */
 export const SIMULATED_NEIGHBOURS: readonly NeighbourCell[] = [
@@ -10,19 +12,6 @@ export const SIMULATED_NEIGHBOURS: readonly NeighbourCell[] = [
   { pci: 97, earfcn: 6300, rsrpDbm: -108, rsrqDb: -15, timeDiff: 0 },
   { pci: 412, earfcn: 1350, rsrpDbm: -112, rsrqDb: -17, timeDiff: 0 },
 ];
-import type { Registration } from './parse.js';
-
-/** mulberry32: a small deterministic PRNG, so drift is reproducible from the configured seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class SimulatedModem implements ModemDriver {
   readonly kind = 'simulated' as const;

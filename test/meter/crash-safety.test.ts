@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { meterConfigSchema } from '../../src/meter/config-schema.js';
 import { MeterCore } from '../../src/meter/meter-core.js';
-import { mulberry32 } from '../../src/meter/sources/flow-profile.js';
+import { mulberry32 } from '../../src/prng.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.js', import.meta.url));
 const ROUNDS = 60;

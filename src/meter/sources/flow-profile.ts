@@ -1,4 +1,5 @@
 // flow-profile.ts: a simulated household's water use: hourly daily pattern, optional constant leak, seeded random; pure.
+import { mulberry32 } from '../../prng.js';
 
 /** Relative use per local hour (morning and evening peaks, quiet nights). */
 export const HOURLY_WEIGHTS: readonly number[] = [
@@ -14,17 +15,6 @@ export interface FlowProfileConfig {
   utcOffsetH: number;
 }
 
-/** mulberry32: small, fast, seeded PRNG in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Poisson sample (Knuth below λ = 30, normal approximation above). */
 function poisson(lambda: number, rnd: () => number): number {

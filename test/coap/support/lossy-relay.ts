@@ -1,20 +1,12 @@
 // lossy-relay.ts: a loopback UDP relay between two peers that drops, duplicates and reorders datagrams (seeded random).
 import { createSocket, type Socket } from 'node:dgram';
 import type { PeerAddress } from '../../../src/coap/transport.js';
+import { mulberry32 } from '../../../src/prng.js';
+
+/** The seeded PRNG the relay draws its losses from. */
+export const seeded = mulberry32;
 
 export interface LossOptions { drop: number; duplicate: number; reorder: number; seed: number; maxDelayMs?: number }
-
-/** Mulberry32: a small seeded PRNG. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Peer A talks to `forA` (it stands for B), peer B talks to `forB` (it stands for A).
