@@ -3,7 +3,7 @@ import { assign, emit, fromPromise, setup } from 'xstate';
 import { CodedError } from '../errors.js';
 import type { Lwm2mVersion } from '../lwm2m/registration.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
-import { selectBootstrapAccount, selectServerAccount, type ServerAccount } from '../lwm2m/client/accounts.js';
+import { accountProblem, selectBootstrapAccount, selectServerAccount, type ServerAccount } from '../lwm2m/client/accounts.js';
 import { backoffMs } from '../lwm2m/client/backoff.js';
 import type { ResolvedClientConfig } from '../lwm2m/client/config-schema.js';
 import { classifyFailure, describeFailure } from '../lwm2m/client/failure.js';
@@ -13,6 +13,8 @@ import type { RegisterResult, SendItem, UpdateResult } from '../lwm2m/client/ser
 
 export interface ClientContext {
   cfg: ResolvedClientConfig;
+  /** Pinned to this short server ID (a further LwM2M server's client: never bootstraps); undefined: the first usable account. */
+  pinned?: number;
   accounts: ServerAccount[];
   /** The LwM2M server in use (from objects 0/1). */
   account?: ServerAccount;
@@ -77,7 +79,16 @@ export interface SendOutcome {
 const notProvided = (name: string) => (): Promise<never> =>
   Promise.reject(new CodedError('NOT_PROVIDED', `client service ${name} is not provided`));
 
-const bsAccount = (c: ClientContext): ServerAccount | undefined => selectBootstrapAccount(c.accounts);
+/** The bootstrap account; a pinned client has none (bootstrap is the primary client's job). */
+const bsAccount = (c: ClientContext): ServerAccount | undefined => (c.pinned === undefined ? selectBootstrapAccount(c.accounts) : undefined);
+/** The LwM2M server account to use: the first usable one, or the pinned ssid's. */
+const serverAccount = (c: ClientContext): ServerAccount | undefined =>
+  selectServerAccount(c.pinned === undefined ? c.accounts : c.accounts.filter((a) => !a.bootstrap && a.ssid === c.pinned));
+/** Why the pinned account cannot be used. */
+const pinnedProblem = (c: ClientContext): string => {
+  const a = c.accounts.find((x) => !x.bootstrap && x.ssid === c.pinned);
+  return `account ${c.pinned}: ${a ? accountProblem(a) ?? 'unusable' : 'no Security instance with this short server ID'}`;
+};
 const sameServer = (r: PersistedRegistration, a: ServerAccount | undefined): boolean => a !== undefined && r.ssid === a.ssid && r.serverUri === a.uri;
 const queueMode = (c: ClientContext): boolean => (c.registration?.binding ?? '').includes('Q');
 const sentIdsOf = (err: unknown): number[] => {
@@ -89,7 +100,7 @@ export const clientMachine = setup({
   types: {
     context: {} as ClientContext,
     events: {} as ClientEvent,
-    input: {} as { cfg: ResolvedClientConfig },
+    input: {} as { cfg: ResolvedClientConfig; account?: number },
     emitted: {} as ClientEmitted,
   },
   actors: {
@@ -103,7 +114,8 @@ export const clientMachine = setup({
     sendItems: fromPromise<SendOutcome, { items: Queued<SendItem>[] }>(notProvided('sendItems')),
   },
   guards: {
-    mustBootstrap: ({ context: c }) => c.forceBootstrap || selectServerAccount(c.accounts) === undefined,
+    mustBootstrap: ({ context: c }) => c.forceBootstrap || serverAccount(c) === undefined,
+    pinnedUnusable: ({ context: c }) => c.pinned !== undefined && serverAccount(c) === undefined,
     hasBootstrapServer: ({ context: c }) => bsAccount(c) !== undefined,
     canResume: ({ context: c }) => c.registration !== undefined,
     hasBuffered: ({ context: c }) => c.buffer.length > 0,
@@ -134,7 +146,7 @@ export const clientMachine = setup({
   },
   actions: {
     noteError: assign({ lastError: ({ event }) => describeFailure((event as { error?: unknown }).error) }),
-    pickAccount: assign({ account: ({ context: c }) => selectServerAccount(c.accounts) }),
+    pickAccount: assign({ account: ({ context: c }) => serverAccount(c) }),
     enqueueSend: assign(({ context: c, event }) => {
       if (event.type !== 'lwm2m.send') return {};
       const item: SendItem = {};
@@ -155,7 +167,7 @@ export const clientMachine = setup({
 }).createMachine({
   id: 'client',
   context: ({ input }) => ({
-    cfg: input.cfg, accounts: [], version: input.cfg.lwm2mVersion, versionFellBack: false,
+    cfg: input.cfg, ...(input.account !== undefined ? { pinned: input.account } : {}), accounts: [], version: input.cfg.lwm2mVersion, versionFellBack: false,
     networkFailures: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
     buffer: [], updatePending: false, updateWithLinks: false, sessionActive: false, lastDropped: [], networkUp: false,
   }),
@@ -192,6 +204,8 @@ export const clientMachine = setup({
         registration: c.registration && !c.forceBootstrap && sameServer(c.registration, c.account) ? c.registration : undefined,
       }))],
       always: [
+        // a pinned client never bootstraps: it waits (backoff) and reads its account again
+        { guard: 'pinnedUnusable', target: 'noAccount', actions: assign({ lastError: ({ context: c }) => pinnedProblem(c) }) },
         { guard: 'mustBootstrap', target: 'online.bootstrapping' },
         { target: 'online.connecting' },
       ],
@@ -373,7 +387,11 @@ export const clientMachine = setup({
           { target: 'online.lwm2mReconnect', actions: ['noteError', 'clearRegistration', 'persist'] },
         ],
       },
-      on: { 'network.down': { target: 'lteDown', actions: 'netDown' }, 'network.error': 'networkError', 'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) } },
+      on: {
+        'network.down': { target: 'lteDown', actions: 'netDown' }, 'network.error': 'networkError', 'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
+        // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
+        'lwm2m.trigger': { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
+      },
     },
     /** LTE lost: the CoAP engine is paused (no retransmissions into a dead radio) until network.up. */
     lteDown: {

@@ -39,9 +39,12 @@ export const CLIENT_SUBSCRIBES = ['network.*', 'firmware.updating', 'firmware.do
 export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = {}): ClientActorInstance {
   const cfg = resolveClientConfig({ ...ctx.config, ...(opts.config ?? {}) }, ctx.fullConfig.endpoint);
   const now = opts.now ?? ((): number => Date.now());
-  const log = ctx.log.child({ mod: 'client' });
+  // Several LwM2M servers: a further server's client is pinned to its ssid (option `account`) and has its own socket (option `socket`).
+  const socket = typeof ctx.config.socket === 'string' && ctx.config.socket !== '' ? ctx.config.socket : 'socket';
+  const pinned = typeof ctx.config.account === 'number' ? ctx.config.account : undefined;
+  const log = pinned === undefined ? ctx.log.child({ mod: 'client' }) : ctx.log.child({ mod: 'client', account: pinned });
   const io: ClientIo = { request: (to, msg, o) => ctx.request(to, msg, o), send: (to, msg) => ctx.send(to, msg), store: ctx.store, now };
-  const svc = makeClientServices(io, cfg);
+  const svc = makeClientServices(io, cfg, socket);
   const pending = new Map<number, Pending>();
   let nextId = 1;
 
@@ -107,13 +110,13 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     },
   });
 
-  const actor = startMachine(ctx, machine, { input: { cfg }, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const actor = startMachine(ctx, machine, { input: pinned === undefined ? { cfg } : { cfg, account: pinned }, ...(opts.clock ? { clock: opts.clock } : {}) });
 
   actor.on('*', (ev) => {
     switch (ev.type) {
-      case 'socket.pause': ctx.send('socket', { type: 'socket.pause', reason: ev.reason }); break;
-      case 'socket.resume': ctx.send('socket', { type: 'socket.resume' }); break;
-      case 'socket.close': ctx.send('socket', { type: 'socket.close' }); break;
+      case 'socket.pause': ctx.send(socket, { type: 'socket.pause', reason: ev.reason }); break;
+      case 'socket.resume': ctx.send(socket, { type: 'socket.resume' }); break;
+      case 'socket.close': ctx.send(socket, { type: 'socket.close' }); break;
       case 'persist':
         svc.saveRegistration(ev.registration).catch((err: unknown) => log.warn({ err: toWireError(err) }, 'registration not persisted'));
         break;
@@ -173,8 +176,17 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
           const snap = actor.getSnapshot();
           return { state: snap.value, registered: snap.matches('registered'), networkFailures: snap.context.networkFailures, lastError: snap.context.lastError ?? null };
         }
-        case 'network.up': case 'network.down': case 'network.error': case 'lwm2m.server-activity': case 'lwm2m.objects-changed':
-        case 'lwm2m.trigger': case 'firmware.updating': case 'firmware.done':
+        case 'network.error':
+          // another server's socket failing is that server's client's business (modem errors carry no socket: everyone's)
+          if (typeof msg.socket === 'string' && msg.socket !== socket) return { ok: true, ignored: true };
+          actor.send(msg as never);
+          return { ok: true };
+        case 'lwm2m.trigger':
+          if (pinned !== undefined && typeof msg.ssid === 'number' && msg.ssid !== pinned) return { ok: true, ignored: true };
+          actor.send(msg as never);
+          return { ok: true };
+        case 'network.up': case 'network.down': case 'lwm2m.server-activity': case 'lwm2m.objects-changed':
+        case 'firmware.updating': case 'firmware.done':
           actor.send(msg as never);
           return { ok: true };
         default:

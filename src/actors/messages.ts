@@ -42,7 +42,11 @@ export type CoapSendReply = CoapIncomingResponse;
 
 // ---- socket → client ----
 /** Published by the socket actor when the transport fails (the client decides: LwM2M reconnect or LTE reconnect). */
-export interface NetworkErrorEvent { type: 'network.error'; code: string; message: string; source: 'socket' | 'modem' }
+export interface NetworkErrorEvent {
+  type: 'network.error'; code: string; message: string; source: 'socket' | 'modem';
+  /** The socket actor's name ('socket', 'socket:<ssid>'): each client follows its own socket's errors only. */
+  socket?: string;
+}
 /** Sent to the client on every request from the server (queue-mode timer restarts). */
 export interface ServerActivity { type: 'lwm2m.server-activity'; ssid: number }
 /** Bootstrap-Finish (POST /bs) from the bootstrap server, forwarded to the client as a request. Reply: { code: '2.04' | '4.06' … }. */

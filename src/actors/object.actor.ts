@@ -47,6 +47,11 @@ export async function loadSpec(ref: string): Promise<ObjectSpec> {
   return spec;
 }
 
+/** Actor names from an option (extraSockets / extraClients: the pairs of further LwM2M servers, set by the actor table). */
+function names(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 function singleNumber(recs: readonly LwRecord[]): number | undefined {
   return recs.length === 1 ? numericValue(recs[0].value) : undefined;
 }
@@ -161,7 +166,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     }
   });
   host.onInstancesChanged(() => {
-    if (started) ctx.send('client', { type: 'lwm2m.objects-changed' });
+    if (started) for (const c of ['client', ...names(ctx.config.extraClients)]) ctx.send(c, { type: 'lwm2m.objects-changed' });
     // observations of deleted instances end with 4.04
     for (const o of [...observations.values()]) {
       if (o.path.length >= 2 && !host.instanceIds().includes(o.path[1])) void notify(o);
@@ -221,7 +226,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   started = true;
   // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
   const hello: ObjectStarted = { type: 'object.started', objectId: spec.definition.id };
-  ctx.send('socket', hello as unknown as ActorMessage);
+  for (const s of ['socket', ...names(ctx.config.extraSockets)]) ctx.send(s, hello as unknown as ActorMessage);
 
   return {
     receive(msg: ActorMessage): unknown {

@@ -23,6 +23,8 @@ export interface RouterOptions {
   now?: () => number;
   /** At most one lwm2m.server-activity per server this often (ms, default 1000): the client only re-arms its queue-mode awake timer (93 s), and one message per request cost a thread hop per Read. */
   activityEveryMs?: number;
+  /** The client actor to tell about server activity and Bootstrap-Finish (default 'client'). */
+  client?: string;
   /** Observation persistence (the socket actor's journal): told when single-object observations start, notify and end. */
   journal?: RouterJournal;
 }
@@ -77,7 +79,7 @@ export class SocketRouter {
     const last = this.lastActivity;
     if (last && last.ssid === ssid && now - last.at < (this.opts.activityEveryMs ?? 1000)) return;
     this.lastActivity = { ssid, at: now };
-    this.ctx.send(ActorNames.client, { type: 'lwm2m.server-activity', ssid });
+    this.ctx.send(this.opts.client ?? ActorNames.client, { type: 'lwm2m.server-activity', ssid });
   }
 
   private ask(objectId: number, req: OpRequest): Promise<OpResult> {
@@ -90,7 +92,7 @@ export class SocketRouter {
     this.reportActivity(ssid);
     try {
       if (req.path.length === 1 && req.path[0] === 'bs' && req.method === 'POST') {
-        const r = await this.ctx.request<{ code?: string }>(ActorNames.client, { type: 'lwm2m.bootstrap-finish' });
+        const r = await this.ctx.request<{ code?: string }>(this.opts.client ?? ActorNames.client, { type: 'lwm2m.bootstrap-finish' });
         this.acl.invalidate();
         return { code: r?.code ?? '2.04' };
       }

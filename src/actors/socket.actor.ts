@@ -76,6 +76,8 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   const makeTransport = opts.transport ?? configuredTransport(ctx, (b) => { modemBackend = b; }, coapConfig.dtlsHandshakeTimeoutMs);
   const makeEndpoint = opts.endpoint ?? ((t: Transport) => defaultEndpoint(t, coapParams));
   const log = ctx.log.child({ mod: 'socket' });
+  /** The client actor this socket serves (option `client`; 'client:<ssid>' for a further LwM2M server). */
+  const clientName = typeof ctx.config.client === 'string' && ctx.config.client !== '' ? ctx.config.client : ActorNames.client;
   const life = createActor(socketMachine);
   ctx.inspect?.(life);
   life.start();
@@ -94,7 +96,13 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   // Observe relations are journalled in the store: an Update after a restart resumes them, a new Register drops them.
   const persistence = socketPersistence(ctx, { server: () => server, endpoint: () => endpoint, router: () => router, objects: objectIds });
   await persistence.load();
-  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, journal: persistence.journal });
+  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, journal: persistence.journal, client: clientName });
+
+  // The block sink reports server activity to 'client': this socket's own client instead.
+  const blockCtx: Pick<ActorContext, 'request' | 'send'> = {
+    request: (to, m, o) => ctx.request(to, m, o),
+    send: (to, m) => ctx.send(to === ActorNames.client ? clientName : to, m),
+  };
 
   const teardown = async (): Promise<void> => {
     generation++;
@@ -119,7 +127,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       // Firmware push: Block1 writes to /5/0/0 go block by block to object:5 (streamed to disk, never reassembled).
       const raw = await makeTransport(target);
       rawTransport = raw;
-      const tr = objectIds().includes(5) ? tapBlock1(raw, firmwareBlockSink(ctx, () => server?.ssid ?? 0)) : raw;
+      const tr = objectIds().includes(5) ? tapBlock1(raw, firmwareBlockSink(blockCtx, () => server?.ssid ?? 0)) : raw;
       tr.onEvent((ev) => {
         if (gen !== generation) return;
         if (ev.type === 'error' || ev.type === 'close') {
@@ -127,7 +135,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
           const message = ev.type === 'error' ? ev.message : 'transport closed';
           log.warn({ code }, message);
           life.send({ type: 'FAIL' });
-          ctx.publish({ type: 'network.error', code, message, source: 'socket' });
+          ctx.publish({ type: 'network.error', code, message, source: 'socket', socket: ctx.name });
         }
       });
       await tr.open();
@@ -142,7 +150,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     } catch (err) {
       life.send({ type: 'FAIL' });
       const w = toWireError(err);
-      ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket' });
+      ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket', socket: ctx.name });
       throw err instanceof CodedError ? err : new CodedError(w.code === 'INTERNAL' ? 'NETWORK_ERROR' : w.code, w.message);
     }
   };
@@ -158,7 +166,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       const w = toWireError(err);
       if (gen === generation && w.code === 'NETWORK_ERROR') {
         life.send({ type: 'FAIL' });
-        ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket' });
+        ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket', socket: ctx.name });
       }
       throw err;
     }

@@ -33,6 +33,12 @@ export function createServerObject(): ObjectSpec {
     const v = rt.get(iid, 0);
     return typeof v === 'number' ? v : 0;
   };
+  /** The client actor of a server: `client:<ssid>` when the actor table made one (several servers), else the primary 'client'. */
+  const clientOf = (rt: { config: Readonly<Record<string, unknown>> }, ssid: number): string => {
+    const extra = rt.config.extraClients;
+    const name = `client:${ssid}`;
+    return Array.isArray(extra) && extra.includes(name) ? name : 'client';
+  };
   return defineObject({
     definition: serverDefinition,
     start(rt) {
@@ -49,17 +55,19 @@ export function createServerObject(): ObjectSpec {
     write(t, value, rt) {
       // A new lifetime or binding is announced with an Update.
       if ((t.resourceId === 1 || t.resourceId === 7) && rt.get(t.instanceId, t.resourceId) !== value) {
-        queueMicrotask(() => rt.emit('client', { type: 'lwm2m.trigger', trigger: 'update', ssid: ssidOf(rt, t.instanceId) }));
+        const ssid = ssidOf(rt, t.instanceId);
+        queueMicrotask(() => rt.emit(clientOf(rt, ssid), { type: 'lwm2m.trigger', trigger: 'update', ssid }));
       }
       return undefined;
     },
     execute(t, _args, rt) {
       const ssid = ssidOf(rt, t.instanceId);
-      if (t.resourceId === 8) rt.emit('client', { type: 'lwm2m.trigger', trigger: 'update', ssid });
+      if (t.resourceId === 8) rt.emit(clientOf(rt, ssid), { type: 'lwm2m.trigger', trigger: 'update', ssid });
+      // Bootstrap is the primary client's job, whichever server asks for it.
       if (t.resourceId === 9) rt.emit('client', { type: 'lwm2m.trigger', trigger: 'bootstrap', ssid });
       if (t.resourceId === 4) {
         const to = rt.get(t.instanceId, 5);
-        rt.emit('client', { type: 'lwm2m.trigger', trigger: 'disable', ssid, disableTimeout: typeof to === 'number' ? to : 86_400 });
+        rt.emit(clientOf(rt, ssid), { type: 'lwm2m.trigger', trigger: 'disable', ssid, disableTimeout: typeof to === 'number' ? to : 86_400 });
       }
       return undefined;
     },

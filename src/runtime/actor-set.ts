@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { ActorSpec } from './runtime.js';
 import { NO_PLUGINS, type PluginActorSet } from '../plugins/actor-entries.js';
+import { serverSeeds } from '../lwm2m/config-schema.js';
 
 export interface ActorSetEntry {
   name: string;
@@ -35,7 +36,19 @@ export function registeredObjects(ids: readonly number[]): number[] {
 export const DEFAULT_DIRECT_PAIRS: [string, string][] = [
   ['socket', 'object:*'],
   ['client', 'socket'],
+  // further LwM2M servers (one client:<ssid> + socket:<ssid> pair each, see extraServerSsids)
+  ['socket:*', 'object:*'],
+  ['client:*', 'socket:*'],
 ];
+
+/**
+ * Short server IDs of the LwM2M servers (non-bootstrap seeds in `client.servers`) after the first one: each gets its
+ * own `client:<ssid>` / `socket:<ssid>` pair. The first account stays with the primary `client` / `socket` (bootstrap, Send).
+ */
+export function extraServerSsids(config: Config): number[] {
+  const ssids = serverSeeds(config as unknown as Record<string, unknown>).filter((s) => !s.bootstrap).map((s) => s.ssid);
+  return [...new Set(ssids)].slice(1);
+}
 
 /** The dist/src directory as a URL (this file lives in dist/src/runtime/). */
 export const DIST_SRC = new URL('../', import.meta.url);
@@ -45,13 +58,21 @@ export function buildActorSet(config: Config, srcRoot: URL = DIST_SRC, plugins: 
   const objects = BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot))));
   // Plugin objects (src/plugins/loader.ts) are hosted, routed and registered like built-ins; their entries' modules are absolute URLs.
   const hosted = [...objects.map((o) => o.id), ...plugins.objectIds];
+  const extra = extraServerSsids(config);
+  // Object actors tell every socket when they (re)start, and object 1 routes a server's triggers to that server's client.
+  const peers: Record<string, unknown> = extra.length === 0 ? {} : { extraSockets: extra.map((s) => `socket:${s}`), extraClients: extra.map((s) => `client:${s}`) };
+  const withPeers = (e: ActorSetEntry): ActorSetEntry => (extra.length > 0 && e.name.startsWith('object:') ? { ...e, options: { ...e.options, ...peers } } : e);
   return [
     { name: 'modem', module: 'actors/modem.actor.js', options: { ...config.modem } },
     { name: 'socket', module: 'actors/socket.actor.js', options: { objects: hosted } },
-    ...objects.map((o) => ({ name: `object:${o.id}`, module: o.module ?? 'actors/object.actor.js', options: { spec: o.spec } })),
+    ...extra.map((s) => ({ name: `socket:${s}`, module: 'actors/socket.actor.js', options: { objects: hosted, client: `client:${s}` } })),
+    ...objects.map((o) => withPeers({ name: `object:${o.id}`, module: o.module ?? 'actors/object.actor.js', options: { spec: o.spec } })),
     { name: 'meter', module: 'actors/meter.actor.js', options: { ...config.meter } },
-    ...plugins.entries,
+    ...plugins.entries.map(withPeers),
     { name: 'client', module: 'actors/client.actor.js', options: { ...config.client, objects: registeredObjects(hosted) } },
+    ...extra.map((s) => ({
+      name: `client:${s}`, module: 'actors/client.actor.js', options: { ...config.client, account: s, socket: `socket:${s}`, objects: registeredObjects(hosted) },
+    })),
   ];
 }
 

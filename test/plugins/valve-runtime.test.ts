@@ -1,18 +1,10 @@
 // valve-runtime.test.ts: the valve plugin in the real runtime: the server's On/Off write moves the simulated relay line; with no server reachable, a leak from the (simulated) meter closes the valve.
 import test from 'ava';
+import { pollUntil } from '../support/poll.js';
 import { startDevServer } from '../../src/devserver/index.js';
 import { RuntimeChild } from './support/child.js';
 
 interface ValveStatus { open: boolean; relay: boolean | undefined; feedback: boolean | undefined; faults: number; leakActive: boolean; leakClosures: number; pendingReports: number }
-
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test('server writes /3306/0/5850 → the simulated relay line follows; a stuck valve is reported in /3/0/11', async (t) => {
   const s = await startDevServer({ port: 0, types: { 3306: { 5850: ['boolean', false], 5852: ['integer', false], 5750: ['string', false] } } });
@@ -67,7 +59,7 @@ test('leak rule with the network down: the simulated meter detects a leak, the v
   // a local write (not from a server) opens the valve, as a button or schedule would
   const opened = await rt.request<{ code: string }>('object:3306', { type: 'object.request', op: 'write-records', path: [3306, 0, 5850], records: [{ path: [3306, 0, 5850], value: true }] });
   t.is(opened.code, '2.04');
-  const st = await until(() => rt.request<ValveStatus>('object:3306', { type: 'valve.status' }), (v) => v.leakClosures > 0, 30_000);
+  const st = await pollUntil(() => rt.request<ValveStatus>('object:3306', { type: 'valve.status' }), (v) => v.leakClosures > 0, 30_000);
   t.like(st, { open: false, relay: false, leakActive: true, leakClosures: 1 });
   t.true(st.pendingReports > 0, 'the report waits for a registration');
   await rt.waitFor((l) => l.includes('VALVE_LEAK_CLOSED'));

@@ -62,9 +62,10 @@ export function lifetimeOf(account: ServerAccount, cfg: ResolvedClientConfig): n
   return account.lifetime !== undefined && account.lifetime > 0 ? account.lifetime : cfg.lifetime;
 }
 
-export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig) {
+/** `socket`: the socket actor this client talks through ('socket', or 'socket:<ssid>' for a further LwM2M server). */
+export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, socket = 'socket') {
   const coap = (req: CoapOutgoingRequest): Promise<CoapIncomingResponse> =>
-    io.request<CoapIncomingResponse>('socket', { type: 'coap.send', req }, { timeoutMs: COAP_TIMEOUT_MS });
+    io.request<CoapIncomingResponse>(socket, { type: 'coap.send', req }, { timeoutMs: COAP_TIMEOUT_MS });
 
   /** Reads objects 0 and 1 from their actors (Bootstrap semantics: object 0 is not readable by servers). */
   async function loadAccounts(): Promise<ServerAccount[]> {
@@ -122,7 +123,7 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig) {
   }
 
   async function openSocket(account: ServerAccount): Promise<void> {
-    await io.request('socket', { type: 'socket.open', server: targetOf(account) }, { timeoutMs: COAP_TIMEOUT_MS });
+    await io.request(socket, { type: 'socket.open', server: targetOf(account) }, { timeoutMs: COAP_TIMEOUT_MS });
   }
 
   async function register(account: ServerAccount, version: Lwm2mVersion): Promise<RegisterResult> {
