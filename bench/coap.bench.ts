@@ -1,7 +1,8 @@
-// coap.bench.ts: CoAP endpoint figures on loopback: requests/s and p50/p99 round trip over UDP (our server, libcoap's) and DTLS-PSK (libcoap GnuTLS), and coap-packet parse+generate rate.
+// coap.bench.ts: CoAP endpoint figures on loopback: requests/s and p50/p99 round trip over UDP (our server, libcoap's) and DTLS-PSK (libcoap GnuTLS), and the codec rates (coap-packet parse / generate, our encodeMessage).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { generate, parse } from 'coap-packet';
+import { encodeMessage } from '../src/coap/encode.js';
 import { createEndpoint, type CoapEndpointExt } from '../src/coap/endpoint.js';
 import { uintBuf } from '../src/coap/options.js';
 import type { PeerAddress, Transport } from '../src/coap/transport.js';
@@ -102,8 +103,12 @@ async function main(): Promise<void> {
   t0 = process.hrtime.bigint();
   for (let i = 0; i < M; i++) generate(pkt);
   const genRate = M / (Number(process.hrtime.bigint() - t0) / 1e9);
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < M; i++) encodeMessage(pkt);
+  const encRate = M / (Number(process.hrtime.bigint() - t0) / 1e9);
   console.log(`${'coap-packet parse (2 options, 64 B payload)'.padEnd(46)} ${Math.round(parseRate)} /s`);
   console.log(`${'coap-packet generate (same packet)'.padEnd(46)} ${Math.round(genRate)} /s`);
+  console.log(`${'our encodeMessage (same packet, what we send)'.padEnd(46)} ${Math.round(encRate)} /s`);
 
   for (const n of [server, client, client4]) {
     await n.ep.close();

@@ -1,5 +1,4 @@
-// read.bench.ts: end-to-end Read of /3/0/0 over UDP loopback: reads/s, p50/p99 latency, CPU per 1,000 reads — in one thread, with the default placement, and per-actor.
-import { createSocket } from 'node:dgram';
+// read.bench.ts: end-to-end Read of /3/0/0 over UDP loopback: reads/s, p50/p99 latency — in one thread, with the default placement, and per-actor (device CPU alone: read-process.bench.ts).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,20 +46,8 @@ async function inThread(): Promise<void> {
   await actors.stopAll();
 }
 
-/** CPU per 1,000 round trips of the load generator alone, against a bare UDP echo socket (subtracted below to estimate the device's share). */
-async function clientBaseline(): Promise<number> {
-  const echo = createSocket('udp4');
-  await new Promise<void>((r) => echo.bind(0, '127.0.0.1', () => r()));
-  echo.on('message', (b, r) => echo.send(b, r.port, r.address));
-  const reader = await openReader(echo.address().port);
-  const f = await timeReads(reader, N, WARMUP, (code) => code === 'GET' || code === '0.01');
-  reader.close();
-  echo.close();
-  return f.cpuMsPer1000;
-}
-
 /** The same reads with socket and object:3 in worker threads: the default placement (one shared worker) and per-actor (direct socket ↔ object channel). */
-async function workers(placement: 'shared' | 'per-actor', baselineMs: number): Promise<void> {
+async function workers(placement: 'shared' | 'per-actor'): Promise<void> {
   const cfg = defaultConfig();
   const mod = (p: string): string => new URL(`../src/${p}`, import.meta.url).href;
   const rt = new Runtime({
@@ -82,8 +69,7 @@ async function workers(placement: 'shared' | 'per-actor', baselineMs: number): P
     placement === 'shared'
       ? `read /3/0/0 with the default placement (client on main thread, socket and object:3 sharing one worker), ${N} reads`
       : `read /3/0/0 per-actor placement (client on main thread, socket and object:3 in their own workers, direct channel), ${N} reads`,
-    ...figureLines(f, 'process incl. workers and client'),
-    `CPU/1000 reads ${(f.cpuMsPer1000 - baselineMs).toFixed(1)} ms device share (minus the load generator's ${baselineMs.toFixed(1)} ms against a bare UDP echo)`,
+    ...figureLines(f, 'process incl. workers and the load generator; the device alone: read-process.bench'),
     `reads > 1 ms   ${f.slow}`,
     '',
   ].join('\n'));
@@ -92,6 +78,5 @@ async function workers(placement: 'shared' | 'per-actor', baselineMs: number): P
 }
 
 await inThread();
-const baseline = await clientBaseline();
-await workers('shared', baseline);
-await workers('per-actor', baseline);
+await workers('shared');
+await workers('per-actor');

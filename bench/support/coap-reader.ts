@@ -28,12 +28,15 @@ export async function openReader(port: number, path: readonly string[] = ['3', '
 
 export interface RunFigures { readsPerS: number; p50: number; p99: number; cpuMsPer1000: number; slow: number }
 
-/** Warms up, checks the first answer, then times `n` sequential reads (latency in µs; CPU of the whole process). */
-export async function timeReads(reader: Reader, n: number, warmup: number, check: (code: string, payload: Buffer) => boolean = (c) => c === '2.05'): Promise<RunFigures> {
+/** Warms up, checks the first answer, calls `onStart`, then times `n` sequential reads (latency in µs; CPU of the whole process). */
+export async function timeReads(
+  reader: Reader, n: number, warmup: number, check: (code: string, payload: Buffer) => boolean = (c) => c === '2.05', onStart?: () => void,
+): Promise<RunFigures> {
   for (let i = 0; i < warmup; i++) await reader.readOnce();
   const first = parse(await reader.readOnce());
   if (!check(first.code, first.payload)) throw new Error(`unexpected answer ${first.code}`);
   const lat: number[] = [];
+  onStart?.();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {

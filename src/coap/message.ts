@@ -1,5 +1,6 @@
-// message.ts: CoAP datagram parsing and building on coap-packet, plus small helpers (peer keys, codes, header peeking).
-import { generate, parse, type ParsedPacket, type Packet } from 'coap-packet';
+// message.ts: CoAP datagram parsing (coap-packet) and building (encode.ts), plus small helpers (peer keys, codes, header peeking).
+import { parse, type ParsedPacket, type Packet } from 'coap-packet';
+import { encodeMessage, type OutgoingPacket } from './encode.js';
 import type { PeerAddress } from './transport.js';
 import type { CoapMethod } from './api.js';
 
@@ -63,13 +64,13 @@ export function isEmpty(p: ParsedPacket): boolean {
   return p.code === '0.00';
 }
 
-/** Builds a datagram (empty ACK/RST/CON have no token, options or payload). */
-export function build(p: Packet): Buffer {
-  return generate(p);
+/** Builds a datagram (empty ACK/RST/CON have no token, options or payload); encode.ts says why this is not coap-packet's generate. */
+export function build(p: OutgoingPacket): Buffer {
+  return encodeMessage(p);
 }
 
 export function emptyMessage(type: 'ack' | 'rst' | 'con', messageId: number): Buffer {
-  return generate({ code: '0.00', messageId, ack: type === 'ack', reset: type === 'rst', confirmable: type === 'con', token: Buffer.alloc(0), options: [], payload: Buffer.alloc(0) });
+  return encodeMessage({ code: '0.00', messageId, ack: type === 'ack', reset: type === 'rst', confirmable: type === 'con' });
 }
 
 /** A stable key for a peer ('::ffff:127.0.0.1' and '127.0.0.1' are the same peer). */

@@ -1,5 +1,6 @@
 // block1-tap.ts: a Transport wrapper that takes Block1 writes to one path (/5/0/0) off the CoAP stream and hands each block on as it arrives (streamed to disk, never reassembled).
-import { generate, parse, type ParsedPacket } from 'coap-packet';
+import { parse, type ParsedPacket } from 'coap-packet';
+import { encodeMessage } from '../coap/encode.js';
 import { randomInt } from 'node:crypto';
 import { decodeBlock, encodeBlock, getStrings, getUint } from '../coap/options.js';
 import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.js';
@@ -140,8 +141,8 @@ export class Block1Tap implements Transport {
     const options = echo !== undefined && (code === '2.31' || code === '2.04' || code === '4.08' || code === '4.13')
       ? [{ name: 'Block1' as const, value: encodeBlock(echo) }] : [];
     const res = pkt.confirmable
-      ? generate({ messageId: pkt.messageId, token: pkt.token, code, ack: true, options })
-      : generate({ messageId: (this.mid = (this.mid + 1) & 0xffff), token: pkt.token, code, confirmable: false, options });
+      ? encodeMessage({ messageId: pkt.messageId, token: pkt.token, code, ack: true, options })
+      : encodeMessage({ messageId: (this.mid = (this.mid + 1) & 0xffff), token: pkt.token, code, confirmable: false, options });
     this.remember(key, res);
     await this.inner.send(res, from).catch(() => undefined);
   }

@@ -7,6 +7,7 @@ import { log, setLogLevel } from './log.js';
 import { FileStore } from './store.js';
 import { registerInspector } from './inspect.js';
 import { transferables, type FromWorker, type PeerWire, type StartTask, type ToWorker } from './wire.js';
+import { cloneMessage } from './clone.js';
 import type { ActorContext, ActorInstance, ActorMessage, ActorModule } from './actor-api.js';
 
 type InspectedSnapshot = { status?: 'active' | 'done' | 'error' | 'stopped'; context?: unknown; value?: unknown };
@@ -85,7 +86,7 @@ class ActorHost {
   private sendTo(to: string, msg: ActorMessage): void {
     const local = this.local(to);
     if (local) {
-      local.deliverLocal({ t: 'message', from: this.task.name, msg: structuredClone(msg) }, () => undefined);
+      local.deliverLocal({ t: 'message', from: this.task.name, msg: cloneMessage(msg) }, () => undefined);
       return;
     }
     const peer = this.peers.get(to);
@@ -107,8 +108,8 @@ class ActorHost {
       const local = this.local(to);
       if (local) {
         this.pending.set(id, { resolve, reject, timer, via: `local:${to}` });
-        local.deliverLocal({ t: 'request', id, from: this.task.name, msg: structuredClone(msg) }, (r) => {
-          const reply = structuredClone(r);
+        local.deliverLocal({ t: 'request', id, from: this.task.name, msg: cloneMessage(msg) }, (r) => {
+          const reply = cloneMessage(r);
           queueMicrotask(() => this.handle(reply, () => undefined));
         });
         return;
