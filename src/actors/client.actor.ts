@@ -136,18 +136,31 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     }
   });
 
-  const onSend = (msg: ActorMessage): Promise<{ code: string }> => {
-    const snap = actor.getSnapshot();
-    if (!snap.context.sessionActive || snap.status !== 'active') {
-      return Promise.reject(new CodedError('NOT_REGISTERED', 'the client is not registered'));
+  /** Mute Send (/1/x/23) of the server in use, read live from object 1 (a server may write it at any time); no answer → not muted. */
+  const sendMuted = async (ssid: number | undefined): Promise<boolean> => {
+    if (ssid === undefined) return false;
+    try {
+      const r = await ctx.request<{ servers?: { ssid: number; muteSend?: boolean }[] }>('object:1', { type: 'server.settings' }, { timeoutMs: 2000 });
+      return r.servers?.find((x) => x.ssid === ssid)?.muteSend === true;
+    } catch {
+      return false;
     }
+  };
+
+  const onSend = async (msg: ActorMessage): Promise<{ code: string }> => {
+    const before = actor.getSnapshot();
+    if (!before.context.sessionActive || before.status !== 'active') throw new CodedError('NOT_REGISTERED', 'the client is not registered');
+    // Muted: refused, so the caller keeps its data (the meter's queue is on disk) until the server unmutes.
+    if (await sendMuted(before.context.account?.ssid)) throw new CodedError('SEND_MUTED', `Send is muted by server ${before.context.account?.ssid} (/1/x/23)`);
+    const snap = actor.getSnapshot();
+    if (!snap.context.sessionActive || snap.status !== 'active') throw new CodedError('NOT_REGISTERED', 'the client is not registered');
     const id = nextId++;
     const p = new Promise<{ code: string }>((resolve, reject) => pending.set(id, { resolve, reject }));
     const ev: { type: 'lwm2m.send'; id: number; records?: LwRecord[]; paths?: Path[] } = { type: 'lwm2m.send', id };
     if (Array.isArray(msg.records)) ev.records = msg.records as LwRecord[];
     if (Array.isArray(msg.paths)) ev.paths = msg.paths as Path[];
     actor.send(ev);
-    return p;
+    return await p;
   };
 
   /** Bootstrap-Finish: objects 0/1 must hold a usable server account (else 4.06 and the bootstrap goes on). */

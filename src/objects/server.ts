@@ -21,7 +21,7 @@ export const serverDefinition: ObjectDef = {
     { id: 7, name: 'Binding', type: 'string', operations: 'RW', mandatory: true },
     { id: 8, name: 'Registration Update Trigger', type: 'none', operations: 'E', mandatory: true },
     { id: 9, name: 'Bootstrap-Request Trigger', type: 'none', operations: 'E' },
-    { id: 16, name: 'Mute Send', type: 'boolean', operations: 'RW' },
+    { id: 23, name: 'Mute Send', type: 'boolean', operations: 'RW' },
   ],
 };
 
@@ -48,7 +48,7 @@ export function createServerObject(): ObjectSpec {
       serverSeeds(rt.config).filter((s) => !s.bootstrap).forEach((s, i) => {
         rt.createInstance(i, new Map<number, ResourceValue>([
           [0, s.ssid], [1, s.lifetime ?? dflt?.lifetime ?? 300], [2, s.pmin], [3, s.pmax], [5, s.disableTimeoutS],
-          [6, s.notificationStoring], [7, dflt?.binding ?? 'U'], [16, false],
+          [6, s.notificationStoring], [7, dflt?.binding ?? 'U'], [23, false],
         ]));
       });
     },
@@ -76,7 +76,7 @@ export function createServerObject(): ObjectSpec {
       const num = (i: number, r: number, d: number): number => { const v = rt.get(i, r); return typeof v === 'number' ? v : d; };
       const settings: ServerSettings[] = rt.instances().map((i) => ({
         ssid: num(i, 0, 0), lifetime: num(i, 1, 300), pmin: num(i, 2, 0), pmax: num(i, 3, 0),
-        binding: typeof rt.get(i, 7) === 'string' ? (rt.get(i, 7) as string) : 'U', storing: rt.get(i, 6) !== false, disableTimeout: num(i, 5, 86_400), muteSend: rt.get(i, 16) === true,
+        binding: typeof rt.get(i, 7) === 'string' ? (rt.get(i, 7) as string) : 'U', storing: rt.get(i, 6) !== false, disableTimeout: num(i, 5, 86_400), muteSend: rt.get(i, 23) === true,
       }));
       return { servers: settings };
     },
