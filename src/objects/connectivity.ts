@@ -17,7 +17,7 @@ export const connectivityDefinition: ObjectDef = {
     { id: 3, name: 'Link Quality', type: 'integer', operations: 'R' },
     { id: 4, name: 'IP Addresses', type: 'string', operations: 'R', multiple: true, mandatory: true },
     { id: 5, name: 'Router IP Addresses', type: 'string', operations: 'R', multiple: true },
-    { id: 6, name: 'Link Utilization', type: 'unsigned', operations: 'R', units: '%', range: { min: 0, max: 100 } },
+    { id: 6, name: 'Link Utilization', type: 'integer', operations: 'R', units: '%', range: { min: 0, max: 100 } },
     { id: 7, name: 'APN', type: 'string', operations: 'R', multiple: true },
     { id: 8, name: 'Cell ID', type: 'integer', operations: 'R' },
     { id: 9, name: 'SMNC', type: 'integer', operations: 'R' },
