@@ -7,6 +7,8 @@ import { log as rootLog } from '../runtime/log.js';
 import { formatBootstrap, formatRecords, formatRegistration, formatResult } from './format-lines.js';
 import { startDevServer, type DevServer, type DevServerOptions } from './server.js';
 import { attachLocationService } from './location-service.js';
+import { loadDdfFolder } from '../lwm2m/ddf.js';
+import { CORE_TYPES, typesFromDefs } from './model.js';
 
 export interface DevServerIo {
   /** Where lines go (default stdout). */
@@ -30,6 +32,8 @@ export const USAGE = `lwm2m-meter dev-server [options]
   --format N              content format asked for reads/observes (e.g. 112 SenML CBOR, 11542 TLV)
   --timeout MS            time a request to a client may take (default 10000)
   --location-service on|off  answer ground fix Sends (/33626) with a location written back (default on)
+  --ddf DIR               decode with the object definitions of the OMA DDF XML files in DIR (TLV values of objects
+                          it does not know otherwise come out as opaque)
   -h, --help              this text`;
 
 function paths(list: string | undefined, flag: string): Path[] {
@@ -55,7 +59,7 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
       options: {
         host: { type: 'string' }, port: { type: 'string' }, bootstrap: { type: 'boolean' }, 'bootstrap-port': { type: 'string' },
         'server-uri': { type: 'string' }, observe: { type: 'string' }, read: { type: 'string' }, format: { type: 'string' },
-        timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'location-service': { type: 'string' },
+        timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'location-service': { type: 'string' }, ddf: { type: 'string' },
       },
     });
   } catch (err) {
@@ -66,6 +70,8 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
   if (v['bootstrap-port'] !== undefined) options.bootstrap = { port: int(v['bootstrap-port'], '--bootstrap-port', 0) };
   else if (v.bootstrap === true) options.bootstrap = {};
   if (v['server-uri'] !== undefined) options.serverUri = v['server-uri'];
+  // the built-in table keeps the objects it has (0–5, 3424): the folder adds the others
+  if (v.ddf !== undefined) options.types = typesFromDefs(loadDdfFolder(v.ddf).filter((d) => CORE_TYPES[d.id] === undefined));
   const ls = v['location-service'];
   if (ls !== undefined && ls !== 'on' && ls !== 'off') throw new CodedError('CLI_ARGS', `--location-service wants on or off, got '${ls}'`);
   const out = { help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read'), ...(ls === 'off' ? { locationService: false } : {}) };

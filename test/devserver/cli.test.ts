@@ -1,5 +1,6 @@
 // cli.test.ts: the dev-server command prints registrations, auto-reads and auto-observes, and stops on its signal.
 import test from 'ava';
+import { fileURLToPath } from 'node:url';
 import { encode } from '../../src/lwm2m/formats/index.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { parseDevServerArgs, runDevServer } from '../../src/devserver/cli.js';
@@ -23,6 +24,15 @@ test('arguments: defaults, bootstrap port, paths; bad values are CLI_ARGS errors
   t.throws(() => parseDevServerArgs(['--port', 'x']), { message: /--port/ });
   t.throws(() => parseDevServerArgs(['--observe', '/a/b']), { message: /--observe/ });
   t.throws(() => parseDevServerArgs(['--bogus']), { message: /bogus/ });
+});
+
+test('--ddf DIR: types of the objects the built-in table lacks come from the DDF files; a bad folder is named', (t) => {
+  const dir = fileURLToPath(new URL('../../../test/fixtures/ddf', import.meta.url));
+  const types = parseDevServerArgs(['--ddf', dir]).options.types ?? {};
+  t.deepEqual(types[3306]?.[5850], ['boolean', false], 'Actuation On/Off from 3306.xml');
+  t.deepEqual(types[10256]?.[0], ['integer', false], 'ECID physCellId from 10256.xml');
+  t.false(3 in types, 'object 3 stays with the built-in table');
+  t.throws(() => parseDevServerArgs(['--ddf', '/nonexistent-ddf']), { message: /nonexistent-ddf/ });
 });
 
 test('runs, prints a registration, an auto-read and an auto-observe with its notification, then stops', async (t) => {
