@@ -194,10 +194,13 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
           if (typeof msg.socket === 'string' && msg.socket !== socket) return { ok: true, ignored: true };
           actor.send(msg as never);
           return { ok: true };
-        case 'lwm2m.trigger':
-          if (pinned !== undefined && typeof msg.ssid === 'number' && msg.ssid !== pinned) return { ok: true, ignored: true };
+        case 'lwm2m.trigger': {
+          // Update / Disable of another server's /1 instance are that server's business (bootstrap is always ours).
+          const own = pinned ?? actor.getSnapshot().context.account?.ssid;
+          if (msg.trigger !== 'bootstrap' && own !== undefined && typeof msg.ssid === 'number' && msg.ssid !== own) return { ok: true, ignored: true };
           actor.send(msg as never);
           return { ok: true };
+        }
         case 'network.up': case 'network.down': case 'lwm2m.server-activity': case 'lwm2m.objects-changed':
         case 'firmware.updating': case 'firmware.done':
           actor.send(msg as never);

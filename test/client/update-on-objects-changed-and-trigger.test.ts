@@ -53,3 +53,14 @@ test('the server wrote a new lifetime (/1/x/1): the next Update carries lt= and 
   t.is(h.requests.at(-1)?.req.query, undefined, 'nothing changed since: no query');
   await h.client.stop();
 });
+
+test('triggers for another server\'s /1 instance (ssid 2) are ignored: no Update, no Disable', async (t) => {
+  const h = await registeredHarness({ records: [...records, ...nosecAccount(2, 'coap://10.0.0.2:5683', 2)] });
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 2 });
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'disable', ssid: 2, disableTimeout: 120 });
+  t.deepEqual(h.kinds(), ['register']);
+  t.true(h.isRegistered());
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 1 });
+  t.deepEqual(h.kinds(), ['register', 'update']);
+  await h.client.stop();
+});
