@@ -55,12 +55,16 @@ async function hostTransport(server: ServerTarget, handshakeTimeoutMs: number): 
 function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof remoteModemBackend>) => void, handshakeTimeoutMs: number): TransportFactory {
   const modem = ctx.fullConfig.modem as { dataPath?: unknown } | undefined;
   if (modem?.dataPath !== 'modem-socket') return (server) => hostTransport(server, handshakeTimeoutMs);
-  return (server) => {
-    // node-dtls-client runs on node:dgram only; DTLS over the modem's socket would need the modem's own DTLS (AT%CMNG, AT+QSSLCFG).
-    if (server.security === 'psk') throw new CodedError('TRANSPORT_UNSUPPORTED', 'DTLS-PSK is not available over modem.dataPath: modem-socket; use dataPath: host (PPP / ECM)');
+  return async (server) => {
     const backend = remoteModemBackend((m) => ctx.request(ActorNames.modem, m));
     deliverTo(backend);
-    return new AtSocketTransport(backend);
+    if (server.security !== 'psk') return new AtSocketTransport(backend);
+    if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
+    // node-dtls-client speaks node:dgram only: it talks to a loopback relay that carries its records through the modem socket.
+    const { ModemDtlsTransport } = await import('../modem/modem-dtls-transport.js');
+    return new ModemDtlsTransport(backend, {
+      server: { address: server.host, port: server.port }, pskIdentity: server.pskIdentity, pskKey: server.pskKey, handshakeTimeoutMs,
+    });
   };
 }
 

@@ -1,0 +1,81 @@
+// socket-modem-dtls.test.ts: modem.dataPath modem-socket with a coaps:// server: the DTLS-PSK (CCM_8) session with libcoap's GnuTLS server runs through modem.socket.send / .rx messages, and only ciphertext crosses the modem.
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { InProcessActors } from '../support/in-process-actors.js';
+import { socketActorModule } from '../../src/actors/socket.actor.js';
+import type { CoapIncomingResponse } from '../../src/coap/api.js';
+import { freeUdpPortPair, startServer, stopServer } from '../coap/support/libcoap.js';
+
+const KEY = 'modemPSKsecret';
+
+async function modemRig(t: { teardown(f: () => void): void }): Promise<{ actors: InProcessActors; sent: Buffer[]; received: Buffer[] }> {
+  const actors = new InProcessActors({ modem: { dataPath: 'modem-socket' }, coap: { dtlsHandshakeTimeoutMs: 3000 } });
+  // The modem's own UDP socket: what the module's IP stack does, here a loopback dgram socket.
+  const modemUdp = createSocket('udp4');
+  await new Promise<void>((r) => modemUdp.bind(0, '127.0.0.1', () => r()));
+  const received: Buffer[] = [];
+  modemUdp.on('message', (data, rinfo) => {
+    received.push(Buffer.from(data));
+    void actors.get('socket')?.receive({ type: 'modem.socket.rx', data: new Uint8Array(data), from: { address: rinfo.address, port: rinfo.port } });
+  });
+  const sent: Buffer[] = [];
+  actors.stub('modem', (m) => {
+    if (m.type !== 'modem.socket.send') return undefined;
+    const { data, to } = m as unknown as { data: Uint8Array; to: { address: string; port: number } };
+    sent.push(Buffer.from(data));
+    return new Promise<void>((resolve, reject) => modemUdp.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve())));
+  });
+  t.teardown(() => modemUdp.close());
+  await actors.start('socket', socketActorModule(), { objects: [] });
+  return { actors, sent, received };
+}
+
+const target = (port: number, key: string) => ({
+  ssid: 101, uri: `coaps://127.0.0.1:${port}`, host: '127.0.0.1', port, security: 'psk', pskIdentity: 'meter-1', pskKey: Buffer.from(key).toString('base64'),
+});
+
+test('coaps:// over the modem socket: handshake and GET through modem messages, nothing in clear on the modem', async (t) => {
+  const port = await freeUdpPortPair();
+  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  t.teardown(() => stopServer(srv));
+  const { actors, sent, received } = await modemRig(t);
+  const socket = actors.get('socket')!;
+  // the server may still be starting: retry the open a few times
+  let opened: unknown;
+  for (let i = 0; i < 20 && opened === undefined; i++) {
+    opened = await (socket.receive({ type: 'socket.open', server: target(port + 1, KEY) }) as Promise<unknown>).catch(() => undefined);
+    if (opened === undefined) await new Promise((r) => setTimeout(r, 150));
+  }
+  t.deepEqual(opened, { ok: true });
+  const handshakeDatagrams = sent.length;
+  t.true(handshakeDatagrams >= 3, `handshake flights went through the modem (${handshakeDatagrams})`);
+  t.is(sent[0][0], 22, 'first datagram is a DTLS handshake record (content type 22)');
+
+  const res = (await socket.receive({ type: 'coap.send', req: { method: 'GET', path: [] } })) as CoapIncomingResponse;
+  t.is(res.code, '2.05');
+  t.regex(Buffer.from(res.payload).toString(), /libcoap/i, "libcoap's banner, decrypted");
+  t.true(sent.length > handshakeDatagrams, 'the request crossed the modem too');
+  t.is(sent.at(-1)?.[0], 23, 'as a DTLS application-data record (content type 23)');
+  t.true(received.length > 0);
+  t.false(received.some((b) => b.includes(Buffer.from('libcoap'))), 'the banner crossed the modem encrypted');
+  await actors.stopAll();
+});
+
+test('a wrong key over the modem socket: DTLS_HANDSHAKE_FAILED naming the server and the modem socket', async (t) => {
+  const port = await freeUdpPortPair();
+  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  t.teardown(() => stopServer(srv));
+  const { actors } = await modemRig(t);
+  const socket = actors.get('socket')!;
+  // wait until the server answers with the right key, so the failure below is the key's fault
+  for (let i = 0; i < 20; i++) {
+    const ok = await (socket.receive({ type: 'socket.open', server: target(port + 1, KEY) }) as Promise<unknown>).catch(() => undefined);
+    if (ok !== undefined) break;
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await socket.receive({ type: 'socket.close' });
+  const err = await t.throwsAsync(socket.receive({ type: 'socket.open', server: { ...target(port + 1, 'not-the-key'), } }) as Promise<unknown>);
+  t.is((err as { code?: string } | undefined)?.code, 'DTLS_HANDSHAKE_FAILED');
+  t.regex(err?.message ?? '', new RegExp(`127\\.0\\.0\\.1:${port + 1} \\(modem socket\\)`));
+  await actors.stopAll();
+});
