@@ -124,6 +124,8 @@ export function createValveObject(opts = {}) {
         { id: APP_TYPE, name: 'Application Type', type: 'string', operations: 'RW' },
       ],
     },
+    // The valve is hardware: neither a server nor a Bootstrap-Delete removes its instance.
+    delete: () => status('4.05', 'the valve instance belongs to the device'),
     async start(rt) {
       cfg = valveConfig(rt.config);
       stopped = false;

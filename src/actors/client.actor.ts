@@ -1,9 +1,10 @@
 // client.actor.ts: the LwM2M client actor: runs the lifecycle statechart, turns its services and side effects into messages.
 import { fromPromise, waitFor, type Actor, type ActorOptions } from 'xstate';
 import { CodedError, toWireError } from '../errors.js';
-import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { defineActor, RUNTIME_ADDRESS, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
 import { startMachine } from '../runtime/inspect.js';
-import { bootstrapConsistency, describeAccount } from '../lwm2m/client/accounts.js';
+import { bootstrapConsistency, describeAccount, serverSsids } from '../lwm2m/client/accounts.js';
+import type { ServerAccountsReport } from './messages.js';
 import { resolveClientConfig, type ClientLifecycleConfig } from '../lwm2m/client/config-schema.js';
 import { classifyFailure } from '../lwm2m/client/failure.js';
 import { isResumable } from '../lwm2m/client/persisted.js';
@@ -34,7 +35,8 @@ interface Pending {
 }
 
 /** Message types the client takes from publish. */
-export const CLIENT_SUBSCRIBES = ['network.*', 'firmware.updating', 'firmware.done'] as const;
+/** lwm2m.trigger (Update / Disable, from object 1) and lwm2m.objects-changed (from any object) are published: every server's client hears them. */
+export const CLIENT_SUBSCRIBES = ['network.*', 'firmware.updating', 'firmware.done', 'lwm2m.trigger', 'lwm2m.objects-changed'] as const;
 
 export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = {}): ClientActorInstance {
   const cfg = resolveClientConfig({ ...ctx.config, ...(opts.config ?? {}) }, ctx.fullConfig.endpoint);
@@ -128,11 +130,23 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
   });
 
   let lastState = '';
+  let lastAccounts = '';
   actor.subscribe((snap) => {
     const s = JSON.stringify(snap.value);
     if (s !== lastState) {
       lastState = s;
       log.info({ state: snap.value, networkFailures: snap.context.networkFailures, lastError: snap.context.lastError }, 'client state');
+    }
+    // The primary tells the main thread which LwM2M servers it has accounts for: it starts a client/socket pair for
+    // each further one (servers a bootstrap server added; see cli/server-pairs.ts).
+    const primary = snap.context.account?.ssid;
+    if (pinned === undefined && primary !== undefined) {
+      const report: ServerAccountsReport = { type: 'lwm2m.server-accounts', primary, ssids: serverSsids(snap.context.accounts) };
+      const key = JSON.stringify(report);
+      if (key !== lastAccounts) {
+        lastAccounts = key;
+        ctx.send(RUNTIME_ADDRESS, report as unknown as ActorMessage);
+      }
     }
   });
 
@@ -196,6 +210,8 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
           return { ok: true };
         case 'lwm2m.trigger': {
           // Update / Disable of another server's /1 instance are that server's business (bootstrap is always ours).
+          // Bootstrap is the primary client's job, whichever server asks.
+          if (msg.trigger === 'bootstrap' && pinned !== undefined) return { ok: true, ignored: true };
           const own = pinned ?? actor.getSnapshot().context.account?.ssid;
           if (msg.trigger !== 'bootstrap' && own !== undefined && typeof msg.ssid === 'number' && msg.ssid !== own) return { ok: true, ignored: true };
           actor.send(msg as never);

@@ -74,3 +74,13 @@ export interface ConnectivityUpdate { type: 'connectivity.update'; values: Recor
 
 export type ClientInbound = NetworkErrorEvent | ServerActivity | BootstrapFinish | SendRequest | ObjectsChanged | ServerTrigger | NetworkUp | NetworkDown;
 export type SocketInbound = SocketOpen | SocketClose | SocketPause | SocketResume | CoapSend;
+
+// ---- client → main thread ----
+/** The primary client's LwM2M server accounts (sent to RUNTIME_ADDRESS whenever they change): the main thread starts a client/socket pair for each further one. */
+export interface ServerAccountsReport { type: 'lwm2m.server-accounts'; primary: number; ssids: number[] }
+
+export function isServerAccountsReport(m: unknown): m is ServerAccountsReport {
+  const r = m as Partial<ServerAccountsReport> | null;
+  return r !== null && typeof r === 'object' && r.type === 'lwm2m.server-accounts' && typeof r.primary === 'number'
+    && Array.isArray(r.ssids) && r.ssids.every((x) => Number.isInteger(x) && x > 0 && x < 65535);
+}

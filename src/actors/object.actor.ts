@@ -47,11 +47,6 @@ export async function loadSpec(ref: string): Promise<ObjectSpec> {
   return spec;
 }
 
-/** Actor names from an option (extraSockets / extraClients: the pairs of further LwM2M servers, set by the actor table). */
-function names(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 function singleNumber(recs: readonly LwRecord[]): number | undefined {
   return recs.length === 1 ? numericValue(recs[0].value) : undefined;
 }
@@ -67,6 +62,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   const log = ctx.log.child({ mod: 'object', object: spec.definition.id });
   const host = new ObjectHost(spec, {
     emit: (to, msg) => ctx.send(to, msg),
+    publish: (msg) => ctx.publish(msg),
     send: (paths) => ctx.send('client', { type: 'lwm2m.send', paths: paths.map((p) => [...p]) }),
     request: (to, msg, o) => ctx.request(to, msg, o),
     log: {
@@ -166,7 +162,8 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     }
   });
   host.onInstancesChanged(() => {
-    if (started) for (const c of ['client', ...names(ctx.config.extraClients)]) ctx.send(c, { type: 'lwm2m.objects-changed' });
+    // published: every LwM2M server's client announces the change with an Update
+    if (started) ctx.publish({ type: 'lwm2m.objects-changed' });
     // observations of deleted instances end with 4.04
     for (const o of [...observations.values()]) {
       if (o.path.length >= 2 && !host.instanceIds().includes(o.path[1])) void notify(o);
@@ -226,7 +223,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   started = true;
   // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
   const hello: ObjectStarted = { type: 'object.started', objectId: spec.definition.id };
-  for (const s of ['socket', ...names(ctx.config.extraSockets)]) ctx.send(s, hello as unknown as ActorMessage);
+  ctx.publish(hello as unknown as ActorMessage);
 
   return {
     receive(msg: ActorMessage): unknown {

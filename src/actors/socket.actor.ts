@@ -229,7 +229,8 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
 }
 
 export function socketActorModule(opts: SocketActorOptions = {}): ActorModule {
-  return defineActor({ machine: socketMachine, create: (ctx) => createSocketActor(ctx, opts) });
+  // object.started is published by object actors: every socket (one per LwM2M server) re-attaches its live relations.
+  return defineActor({ machine: socketMachine, subscribes: ['object.started'], create: (ctx) => createSocketActor(ctx, opts) });
 }
 
 export default socketActorModule();

@@ -7,6 +7,7 @@ import { Runtime, type ActorSpec } from '../runtime/runtime.js';
 import type { InspectServer } from '../runtime/inspect-server.js';
 import type { Config } from '../runtime/config.js';
 import { attachModemSerial, type ModemSerialAttachment } from './modem-serial.js';
+import { attachServerPairs } from './server-pairs.js';
 
 const clog = log.child({ mod: 'run' });
 
@@ -54,6 +55,9 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   const serial: ModemSerialAttachment | undefined = config.modem.kind === 'serial' && actors.some((a) => a.name === 'modem')
     ? attachModemSerial(rt, { path: config.modem.port, baudRate: config.modem.baudRate })
     : undefined;
+  // Servers a bootstrap server adds get their own client/socket pair (the hosted objects are the socket's).
+  const hosted = actors.find((a) => a.name === 'socket')?.options?.objects;
+  if (Array.isArray(hosted)) attachServerPairs(rt, config, hosted.filter((x): x is number => typeof x === 'number'));
   if (inspectServer) {
     const s = inspectServer;
     rt.on('inspection', (ev: unknown) => s.publish(ev));

@@ -86,6 +86,8 @@ export interface ObjectRuntime {
   instances(): number[];
   /** Sends a message to another actor (by name) — the only way objects reach the rest of the device. */
   emit(to: string, message: { type: string; [k: string]: unknown }): void;
+  /** Publishes a message to every actor that subscribes to its type (e.g. 'lwm2m.trigger' to each server's client). */
+  publish(message: { type: string; [k: string]: unknown }): void;
   /** Asks for an LwM2M Send (POST /dp) of these paths' current values (fire-and-forget). */
   send(paths: readonly Path[]): void;
   /** Request/response to another actor by name (e.g. `request('client', { type: 'lwm2m.send', records })`). */

@@ -15,6 +15,7 @@ export type { OpRequest, OpResult } from './operations/types.js';
 /** What the host environment (the object actor, or a test) gives the host. */
 export interface ObjectHostEnv {
   emit?: ObjectRuntime['emit'];
+  publish?: ObjectRuntime['publish'];
   send?: ObjectRuntime['send'];
   request?: ObjectRuntime['request'];
   log?: ObjectRuntime['log'];
@@ -74,6 +75,7 @@ export class ObjectHost {
       },
       instances: () => this.instanceIds(),
       emit: env.emit ?? (() => undefined),
+      publish: env.publish ?? (() => undefined),
       send: env.send ?? (() => undefined),
       request: env.request ?? noRequest,
       log: env.log ?? quietLog,
@@ -408,6 +410,10 @@ export class ObjectHost {
   private async delete(req: OpRequest): Promise<OpResult> {
     const p = req.path;
     if (req.bootstrap && p.length === 1) {
+      // A single-instance object keeps its instance: the Device object's, as the spec asks, and the others alike (the
+      // device fills them: Connectivity Monitoring, Firmware Update, Location …). Device-owned instances of
+      // multiple-instance objects (the water meter's) refuse in their delete hook.
+      if (!this.def.multiple) return { code: '2.02' };
       for (const iid of this.instanceIds()) {
         const a = this.spec.delete ? await this.spec.delete(iid, this.runtime) : undefined;
         if (!isStatus(a)) this.store.delete(iid);
@@ -417,6 +423,7 @@ export class ObjectHost {
     }
     if (p.length !== 2) return fail('4.05', 'delete is on an instance path');
     if (!this.store.has(p[1])) return fail('4.04', 'no such instance');
+    if (!this.def.multiple) return fail('4.05', 'the instance of a single-instance object cannot be deleted');
     if (this.spec.delete) {
       const a = await this.spec.delete(p[1], this.runtime);
       if (isStatus(a)) return fail(a.code, a.message);

@@ -1,4 +1,4 @@
-// server.ts: object 1 LwM2M Server: lifetime, default pmin/pmax, disable, notification storing, binding, update/bootstrap triggers → 'client'.
+// server.ts: object 1 LwM2M Server: lifetime, default pmin/pmax, disable, notification storing, binding; update/disable triggers published to the servers' clients, bootstrap trigger → 'client'.
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 import { clientConfigSchema, serverSeeds } from '../lwm2m/config-schema.js';
 
@@ -33,12 +33,6 @@ export function createServerObject(): ObjectSpec {
     const v = rt.get(iid, 0);
     return typeof v === 'number' ? v : 0;
   };
-  /** The client actor of a server: `client:<ssid>` when the actor table made one (several servers), else the primary 'client'. */
-  const clientOf = (rt: { config: Readonly<Record<string, unknown>> }, ssid: number): string => {
-    const extra = rt.config.extraClients;
-    const name = `client:${ssid}`;
-    return Array.isArray(extra) && extra.includes(name) ? name : 'client';
-  };
   return defineObject({
     definition: serverDefinition,
     start(rt) {
@@ -56,18 +50,19 @@ export function createServerObject(): ObjectSpec {
       // A new lifetime or binding is announced with an Update.
       if ((t.resourceId === 1 || t.resourceId === 7) && rt.get(t.instanceId, t.resourceId) !== value) {
         const ssid = ssidOf(rt, t.instanceId);
-        queueMicrotask(() => rt.emit(clientOf(rt, ssid), { type: 'lwm2m.trigger', trigger: 'update', ssid }));
+        queueMicrotask(() => rt.publish({ type: 'lwm2m.trigger', trigger: 'update', ssid }));
       }
       return undefined;
     },
     execute(t, _args, rt) {
       const ssid = ssidOf(rt, t.instanceId);
-      if (t.resourceId === 8) rt.emit(clientOf(rt, ssid), { type: 'lwm2m.trigger', trigger: 'update', ssid });
+      // Update and Disable are published: the client of that server (each client follows its own ssid) acts on them.
+      if (t.resourceId === 8) rt.publish({ type: 'lwm2m.trigger', trigger: 'update', ssid });
       // Bootstrap is the primary client's job, whichever server asks for it.
       if (t.resourceId === 9) rt.emit('client', { type: 'lwm2m.trigger', trigger: 'bootstrap', ssid });
       if (t.resourceId === 4) {
         const to = rt.get(t.instanceId, 5);
-        rt.emit(clientOf(rt, ssid), { type: 'lwm2m.trigger', trigger: 'disable', ssid, disableTimeout: typeof to === 'number' ? to : 86_400 });
+        rt.publish({ type: 'lwm2m.trigger', trigger: 'disable', ssid, disableTimeout: typeof to === 'number' ? to : 86_400 });
       }
       return undefined;
     },

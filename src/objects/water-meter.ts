@@ -68,6 +68,8 @@ export const waterMeterObject = defineObject({
       1: 0, 3: 'cold water', 4: 0, 6: 1000, 7: 0, 8: 0, 9: false, 10: false, 11: false, 12: false, 13: false, 5518: 0,
     },
   },
+  // The meter's register is the device's: neither a server nor a Bootstrap-Delete removes it.
+  delete: () => status('4.05', 'the water meter instance belongs to the device'),
   receive(msg, rt) {
     if (msg.type !== MeterMessageTypes.reading) return undefined;
     if (!isSnapshot(msg.snapshot)) {

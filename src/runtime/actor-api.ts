@@ -2,6 +2,9 @@
 import type { AnyStateMachine, AnyActorRef } from 'xstate';
 import type { Logger } from './log.js';
 
+/** The main thread's address: a message sent to it is emitted by the Runtime as 'control' (reboot, server accounts …). */
+export const RUNTIME_ADDRESS = 'runtime';
+
 /** A message between actors: plain data with a dotted domain type ('modem.attached', 'coap.request' …). */
 export interface ActorMessage {
   type: string;

@@ -53,26 +53,37 @@ export function extraServerSsids(config: Config): number[] {
 /** The dist/src directory as a URL (this file lives in dist/src/runtime/). */
 export const DIST_SRC = new URL('../', import.meta.url);
 
+/** The socket and client actors of a further LwM2M server (`ssid`): at start for `client.servers` seeds, later for servers a bootstrap server adds. */
+export function serverPairEntries(ssid: number, config: Config, hosted: readonly number[]): { socket: ActorSetEntry; client: ActorSetEntry } {
+  return {
+    socket: { name: `socket:${ssid}`, module: 'actors/socket.actor.js', options: { objects: [...hosted], client: `client:${ssid}` } },
+    client: {
+      name: `client:${ssid}`, module: 'actors/client.actor.js',
+      options: { ...config.client, account: ssid, socket: `socket:${ssid}`, objects: registeredObjects(hosted) },
+    },
+  };
+}
+
+/** Hosted object IDs: the built-ins whose module exists, then the plugins'. */
+export function hostedObjects(srcRoot: URL = DIST_SRC, plugins: PluginActorSet = NO_PLUGINS): number[] {
+  return [...BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot)))).map((o) => o.id), ...plugins.objectIds];
+}
+
 /** The actor table for a config. Order matters: started in this order, stopped in reverse (client first: deregisters while the socket is up). */
 export function buildActorSet(config: Config, srcRoot: URL = DIST_SRC, plugins: PluginActorSet = NO_PLUGINS): ActorSetEntry[] {
   const objects = BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot))));
   // Plugin objects (src/plugins/loader.ts) are hosted, routed and registered like built-ins; their entries' modules are absolute URLs.
-  const hosted = [...objects.map((o) => o.id), ...plugins.objectIds];
-  const extra = extraServerSsids(config);
-  // Object actors tell every socket when they (re)start, and object 1 routes a server's triggers to that server's client.
-  const peers: Record<string, unknown> = extra.length === 0 ? {} : { extraSockets: extra.map((s) => `socket:${s}`), extraClients: extra.map((s) => `client:${s}`) };
-  const withPeers = (e: ActorSetEntry): ActorSetEntry => (extra.length > 0 && e.name.startsWith('object:') ? { ...e, options: { ...e.options, ...peers } } : e);
+  const hosted = hostedObjects(srcRoot, plugins);
+  const pairs = extraServerSsids(config).map((s) => serverPairEntries(s, config, hosted));
   return [
     { name: 'modem', module: 'actors/modem.actor.js', options: { ...config.modem } },
     { name: 'socket', module: 'actors/socket.actor.js', options: { objects: hosted } },
-    ...extra.map((s) => ({ name: `socket:${s}`, module: 'actors/socket.actor.js', options: { objects: hosted, client: `client:${s}` } })),
-    ...objects.map((o) => withPeers({ name: `object:${o.id}`, module: o.module ?? 'actors/object.actor.js', options: { spec: o.spec } })),
+    ...pairs.map((p) => p.socket),
+    ...objects.map((o) => ({ name: `object:${o.id}`, module: o.module ?? 'actors/object.actor.js', options: { spec: o.spec } })),
     { name: 'meter', module: 'actors/meter.actor.js', options: { ...config.meter } },
-    ...plugins.entries.map(withPeers),
+    ...plugins.entries,
     { name: 'client', module: 'actors/client.actor.js', options: { ...config.client, objects: registeredObjects(hosted) } },
-    ...extra.map((s) => ({
-      name: `client:${s}`, module: 'actors/client.actor.js', options: { ...config.client, account: s, socket: `socket:${s}`, objects: registeredObjects(hosted) },
-    })),
+    ...pairs.map((p) => p.client),
   ];
 }
 

@@ -8,11 +8,15 @@ import { CrashPolicy } from './supervisor.js';
 import { prefixInspectionEvent } from './inspect-relay.js';
 import { matchesName, matchesSubscription, transferables, type FromWorker, type StartTask, type ToWorker } from './wire.js';
 import type { Placement, SupervisorConfig } from './config.js';
+import { RUNTIME_ADDRESS } from './actor-api.js';
 
 const rlog = log.child({ mod: 'runtime' });
 
 /** The name actors send to for the main thread itself ('control' event; fire-and-forget messages only). */
-export const RUNTIME_ADDRESS = 'runtime';
+export { RUNTIME_ADDRESS };
+
+/** Room a shared worker keeps for actors added after start (two further LwM2M servers' client/socket pairs). */
+const SPARE_TASKS = 4;
 
 /** One actor to run: a unique name, its module (file:// URL), and its own options (ctx.config). */
 export interface ActorSpec {
@@ -77,6 +81,10 @@ export class Runtime extends EventEmitter {
   private readonly slots = new Map<string, Slot>();
   private readonly order: string[] = [];
   private readonly pools: Piscina[] = [];
+  /** Room left per pool for actors added after start. */
+  private readonly spare: number[] = [];
+  /** Actors added after start(), in order. */
+  private readonly added: string[] = [];
   /** Relayed requests in flight: id → requester and target. */
   private readonly relayed = new Map<string, { from: string; to: string }>();
   private readonly clock: RuntimeClock;
@@ -92,41 +100,76 @@ export class Runtime extends EventEmitter {
     this.opts = opts;
     this.clock = opts.clock ?? realClock;
     const groups = groupActors(opts.actors.map((a) => a.name), opts.placement);
-    const workerUrl = opts.workerUrl ?? new URL('./worker.js', import.meta.url).href;
-    groups.forEach((names, gi) => {
-      const pool = new Piscina({
-        filename: workerUrl,
-        minThreads: 1,
-        maxThreads: 1,
-        concurrentTasksPerWorker: Math.max(1, names.length),
-        atomics: 'disabled',
-        idleTimeout: 2 ** 31 - 1,
-        resourceLimits: {
-          maxOldGenerationSizeMb: opts.supervisor.maxOldGenerationSizeMb,
-          ...(opts.supervisor.maxYoungGenerationSizeMb ? { maxYoungGenerationSizeMb: opts.supervisor.maxYoungGenerationSizeMb } : {}),
-        },
-      });
-      pool.on('message', (m: unknown) => {
-        const e = m as Partial<LogEntryMessage>;
-        if (e && e.type === 'log' && typeof e.line === 'string') writeWorkerLogLine(e.line);
-      });
-      pool.on('error', (e: unknown) => rlog.warn({ err: toWireError(e), group: gi }, 'worker error'));
-      this.pools.push(pool);
+    groups.forEach((names) => {
+      // a shared or configured group keeps room for actors added later (see add); a worker of one actor does not
+      const gi = this.newPool(names.length === 1 && opts.placement !== 'shared' ? 1 : names.length + SPARE_TASKS);
       for (const name of names) {
         const spec = opts.actors.find((a) => a.name === name);
-        if (!spec) continue;
-        this.slots.set(name, {
-          spec, group: gi, state: 'stopped', port: undefined, generation: -1, subscribes: [], buffer: [],
-          policy: new CrashPolicy(opts.supervisor), task: undefined, ready: undefined,
-          restartTimer: undefined, lastError: undefined,
-        });
+        if (spec) this.slots.set(name, this.newSlot(spec, gi));
       }
+      this.spare[gi] = names.length === 1 && opts.placement !== 'shared' ? 0 : SPARE_TASKS;
     });
   }
 
-  /** Names of the actors in start order. */
+  /** A piscina pool of one worker running up to `tasks` long-lived actor tasks; returns its index. */
+  private newPool(tasks: number): number {
+    const gi = this.pools.length;
+    const pool = new Piscina({
+      filename: this.opts.workerUrl ?? new URL('./worker.js', import.meta.url).href,
+      minThreads: 1,
+      maxThreads: 1,
+      concurrentTasksPerWorker: Math.max(1, tasks),
+      atomics: 'disabled',
+      idleTimeout: 2 ** 31 - 1,
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.opts.supervisor.maxOldGenerationSizeMb,
+        ...(this.opts.supervisor.maxYoungGenerationSizeMb ? { maxYoungGenerationSizeMb: this.opts.supervisor.maxYoungGenerationSizeMb } : {}),
+      },
+    });
+    pool.on('message', (m: unknown) => {
+      const e = m as Partial<LogEntryMessage>;
+      if (e && e.type === 'log' && typeof e.line === 'string') writeWorkerLogLine(e.line);
+    });
+    pool.on('error', (e: unknown) => rlog.warn({ err: toWireError(e), group: gi }, 'worker error'));
+    this.pools.push(pool);
+    this.spare.push(0);
+    return gi;
+  }
+
+  private newSlot(spec: ActorSpec, group: number): Slot {
+    return {
+      spec, group, state: 'stopped', port: undefined, generation: -1, subscribes: [], buffer: [],
+      policy: new CrashPolicy(this.opts.supervisor), task: undefined, ready: undefined,
+      restartTimer: undefined, lastError: undefined,
+    };
+  }
+
+  /**
+   * Starts one more actor after start() (e.g. the client/socket pair of an LwM2M server a bootstrap server added).
+   * It shares the worker of `near` when the placement groups actors and that worker has room (SPARE_TASKS), else it
+   * gets a worker of its own; it is stopped first on shutdown. Resolves when it is ready.
+   */
+  add(spec: ActorSpec, near?: string): Promise<void> {
+    if (this.stopping) return Promise.reject(new CodedError('RUNTIME_STOPPING', `cannot add ${spec.name}: the runtime is stopping`));
+    if (this.slots.has(spec.name)) return Promise.reject(new CodedError('ACTOR_EXISTS', `an actor named ${spec.name} is already running`));
+    const host = near !== undefined && this.opts.placement !== 'per-actor' ? this.slots.get(near) : undefined;
+    let group: number;
+    if (host !== undefined && this.spare[host.group] > 0) {
+      group = host.group;
+      this.spare[group]--;
+    } else {
+      group = this.newPool(1);
+    }
+    const slot = this.newSlot(spec, group);
+    this.slots.set(spec.name, slot);
+    this.added.push(spec.name);
+    this.order.push(spec.name);
+    return this.launch(slot);
+  }
+
+  /** Names of the actors in start order (those added later at the end). */
   get names(): string[] {
-    return this.opts.actors.map((a) => a.name);
+    return [...this.opts.actors.map((a) => a.name), ...this.added];
   }
 
   /** Number of worker threads the placement uses. */

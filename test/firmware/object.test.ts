@@ -19,6 +19,7 @@ function fakeRuntime(config: Record<string, unknown>): ObjectRuntime & { values:
     deleteInstance: () => undefined,
     instances: () => [0],
     emit: (to, m) => { emitted.push({ to, type: m.type }); },
+    publish: (m) => { emitted.push({ to: '*', type: m.type }); },
     send: () => undefined,
     request: () => Promise.reject(new Error('no')),
     log: recordingLog(),

@@ -1,4 +1,4 @@
-// builtin-objects.test.ts: objects 0, 1, 3, 4 on an ObjectHost: config seeds, secret key never readable, triggers and messages to 'client'.
+// builtin-objects.test.ts: objects 0, 1, 3, 4 on an ObjectHost: config seeds, secret key never readable, triggers (published or to 'client') and messages.
 import test from 'ava';
 import { ObjectHost } from '../../src/lwm2m/object-host.js';
 import type { ObjectSpec } from '../../src/lwm2m/object-api.js';
@@ -8,12 +8,13 @@ import { createDeviceObject } from '../../src/objects/device.js';
 import { createConnectivityObject } from '../../src/objects/connectivity.js';
 import { aclAllows, Acl } from '../../src/objects/access-control.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';
+import { waterMeterObject } from '../../src/objects/water-meter.js';
 
 const str = (u: Uint8Array | undefined): string => Buffer.from(u ?? []).toString('utf8');
 
 async function started(spec: ObjectSpec, config: Record<string, unknown> = {}) {
   const emitted: { to: string; msg: { type: string; [k: string]: unknown } }[] = [];
-  const h = new ObjectHost(spec, { config, emit: (to, msg) => emitted.push({ to, msg }) });
+  const h = new ObjectHost(spec, { config, emit: (to, msg) => emitted.push({ to, msg }), publish: (msg) => emitted.push({ to: '*', msg }) });
   await spec.start?.(h.runtime);
   return { h, emitted };
 }
@@ -45,7 +46,7 @@ test('security: seeded from config; secret key never readable; only the bootstra
   t.deepEqual(h.instanceIds(), [1]);
 });
 
-test('server: seeded, lifetime write and triggers message the client', async (t) => {
+test('server: seeded, lifetime write and triggers: Update / Disable published (each server\'s client), Bootstrap-Request to the primary client', async (t) => {
   const { h, emitted } = await started(createServerObject(), config);
   t.deepEqual(h.instanceIds(), [0]);
   t.is(str((await h.handle({ op: 'read', path: [1, 0, 1] })).payload), '600');
@@ -55,7 +56,7 @@ test('server: seeded, lifetime write and triggers message the client', async (t)
   t.is((await h.handle({ op: 'execute', path: [1, 0, 4] })).code, '2.04');
   t.is((await h.handle({ op: 'write', path: [1, 0, 1], format: ContentFormat.TEXT, payload: new Uint8Array(Buffer.from('900')) })).code, '2.04');
   await Promise.resolve();
-  t.deepEqual(emitted.map((e) => [e.to, e.msg.trigger, e.msg.ssid]), [['client', 'update', 7], ['client', 'bootstrap', 7], ['client', 'disable', 7], ['client', 'update', 7]]);
+  t.deepEqual(emitted.map((e) => [e.to, e.msg.trigger, e.msg.ssid]), [['*', 'update', 7], ['client', 'bootstrap', 7], ['*', 'disable', 7], ['*', 'update', 7]]);
   t.is(emitted[2].msg.disableTimeout, 86_400);
   t.is((await h.handle({ op: 'write', path: [1, 0, 0], format: ContentFormat.TEXT, payload: new Uint8Array(Buffer.from('9')) })).code, '4.05');
 });
@@ -93,4 +94,19 @@ test('access control: owner and ACL bits', (t) => {
   t.false(aclAllows(ac, 3, 0, 101, Acl.WRITE));
   t.true(aclAllows(ac, 3, 0, 1, Acl.WRITE));
   t.true(aclAllows(ac, 4, 0, 101, Acl.WRITE));
+});
+
+test('Bootstrap-Delete keeps device-owned instances (single-instance objects, the water meter); servers cannot delete them either', async (t) => {
+  const dev = await started(createDeviceObject({ version: '1.0.0' }), {});
+  t.is((await dev.h.handle({ op: 'delete', path: [3], bootstrap: true })).code, '2.02');
+  t.deepEqual(dev.h.instanceIds(), [0], '/3/0 stays, as the spec asks');
+  t.is((await dev.h.handle({ op: 'delete', path: [3, 0], serverId: 7 })).code, '4.05');
+  const meter = await started(waterMeterObject, {});
+  t.is((await meter.h.handle({ op: 'delete', path: [3424], bootstrap: true })).code, '2.02');
+  t.deepEqual(meter.h.instanceIds(), [0], '/3424/0 stays');
+  t.is((await meter.h.handle({ op: 'delete', path: [3424, 0], serverId: 7 })).code, '4.05');
+  // the accounts do go (that is what bootstrap is for)
+  const srv = await started(createServerObject(), config);
+  t.is((await srv.h.handle({ op: 'delete', path: [1], bootstrap: true })).code, '2.02');
+  t.deepEqual(srv.h.instanceIds(), []);
 });

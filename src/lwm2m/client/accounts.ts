@@ -43,6 +43,11 @@ const bytes = (v: LwValue | undefined): Uint8Array | undefined =>
   v instanceof Uint8Array ? v : typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
 const bool = (v: LwValue | undefined): boolean => v === true || v === 1 || v === 'true' || v === '1';
 
+/** Short server IDs of the LwM2M (non-bootstrap) accounts that have a Server instance, in Security instance order. */
+export function serverSsids(accounts: readonly ServerAccount[]): number[] {
+  return [...new Set(accounts.filter((a) => !a.bootstrap && a.ssid > 0 && a.serverInstance !== undefined).map((a) => a.ssid))];
+}
+
 /** Every Security instance, joined with the matching Server instance (bootstrap accounts have none). */
 export function accountsFromRecords(records: readonly LwRecord[]): ServerAccount[] {
   const sec = byInstance(records, 0);
