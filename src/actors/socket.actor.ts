@@ -42,19 +42,22 @@ export const socketMachine = setup({
 });
 
 /** The host's own IP stack: UDP for NoSec, DTLS-PSK for psk (node-dtls-client, ~13 MiB RSS, is loaded only when a psk server is used). */
-async function hostTransport(server: ServerTarget, handshakeTimeoutMs: number): Promise<Transport> {
+/** DTLS settings from the coap config section. */
+interface DtlsSettings { handshakeTimeoutMs: number; idleRehandshakeMs: number }
+
+async function hostTransport(server: ServerTarget, dtls: DtlsSettings): Promise<Transport> {
   if (server.security === 'psk') {
     if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
     const { createDtlsTransport } = await import('../coap/transports/dtls.js');
-    return createDtlsTransport({ host: server.host, port: server.port, pskIdentity: server.pskIdentity, pskKey: server.pskKey, handshakeTimeoutMs });
+    return createDtlsTransport({ host: server.host, port: server.port, pskIdentity: server.pskIdentity, pskKey: server.pskKey, ...dtls });
   }
   return createUdpTransport({ host: server.host.includes(':') ? '::' : '0.0.0.0', port: 0 });
 }
 
 /** The transport the config asks for: the host's stack, or the modem's own UDP socket over AT commands (modem.dataPath: modem-socket). */
-function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof remoteModemBackend>) => void, handshakeTimeoutMs: number): TransportFactory {
+function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof remoteModemBackend>) => void, dtls: DtlsSettings): TransportFactory {
   const modem = ctx.fullConfig.modem as { dataPath?: unknown } | undefined;
-  if (modem?.dataPath !== 'modem-socket') return (server) => hostTransport(server, handshakeTimeoutMs);
+  if (modem?.dataPath !== 'modem-socket') return (server) => hostTransport(server, dtls);
   return async (server) => {
     const backend = remoteModemBackend((m) => ctx.request(ActorNames.modem, m));
     deliverTo(backend);
@@ -63,7 +66,7 @@ function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof
     // node-dtls-client speaks node:dgram only: it talks to a loopback relay that carries its records through the modem socket.
     const { ModemDtlsTransport } = await import('../modem/modem-dtls-transport.js');
     return new ModemDtlsTransport(backend, {
-      server: { address: server.host, port: server.port }, pskIdentity: server.pskIdentity, pskKey: server.pskKey, handshakeTimeoutMs,
+      server: { address: server.host, port: server.port }, pskIdentity: server.pskIdentity, pskKey: server.pskKey, ...dtls,
     });
   };
 }
@@ -77,7 +80,9 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   const coapParams = paramsFromConfig(coapConfig);
   /** The modem-socket backend currently in use: 'modem.socket.rx' / '.error' messages from the modem actor go to it. */
   let modemBackend: ReturnType<typeof remoteModemBackend> | undefined;
-  const makeTransport = opts.transport ?? configuredTransport(ctx, (b) => { modemBackend = b; }, coapConfig.dtlsHandshakeTimeoutMs);
+  const makeTransport = opts.transport ?? configuredTransport(ctx, (b) => { modemBackend = b; }, {
+    handshakeTimeoutMs: coapConfig.dtlsHandshakeTimeoutMs, idleRehandshakeMs: coapConfig.dtlsIdleRehandshakeS * 1000,
+  });
   const makeEndpoint = opts.endpoint ?? ((t: Transport) => defaultEndpoint(t, coapParams));
   const log = ctx.log.child({ mod: 'socket' });
   /** The client actor this socket serves (option `client`; 'client:<ssid>' for a further LwM2M server). */

@@ -30,16 +30,18 @@ export const coapConfigSchema = z.object({
   tokenLength: z.number().int().min(1).max(8).default(d.tokenLength),
   /** DTLS handshake timeout. */
   dtlsHandshakeTimeoutMs: z.number().int().min(1000).default(30_000),
+  /** Handshake again before sending after this long without a datagram from the server (0 = never; see docs/coap.md). */
+  dtlsIdleRehandshakeS: z.number().int().min(0).default(240),
 }).strict().default({
   ackTimeoutMs: d.ackTimeoutMs, ackRandomFactor: d.ackRandomFactor, maxRetransmit: d.maxRetransmit, nstart: d.nstart,
   exchangeLifetimeMs: d.exchangeLifetimeMs, separateResponseAfterMs: d.separateResponseAfterMs, blockSize: 1024,
   notifyConEvery: d.notifyConEvery, notifyConMaxIntervalMs: d.notifyConMaxIntervalMs, maxBodyBytes: d.maxBodyBytes,
-  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000,
+  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000, dtlsIdleRehandshakeS: 240,
 });
 export type CoapConfig = z.infer<typeof coapConfigSchema>;
 
 /** The endpoint parameters of a validated config. */
 export function paramsFromConfig(c: CoapConfig): CoapParams {
-  const { dtlsHandshakeTimeoutMs: _h, ...p } = c;
+  const { dtlsHandshakeTimeoutMs: _h, dtlsIdleRehandshakeS: _i, ...p } = c;
   return p;
 }

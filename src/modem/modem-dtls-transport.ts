@@ -12,14 +12,18 @@ export interface ModemDtlsOptions {
   /** Base64 of the key bytes, as in the Security object. */
   pskKey: string;
   handshakeTimeoutMs?: number;
+  /** See DtlsTransportOptions.idleRehandshakeMs. */
+  idleRehandshakeMs?: number;
+  /** Clock for the idle check (tests). */
+  now?: () => number;
 }
 
 /** DTLS record overhead with TLS_PSK_WITH_AES_128_CCM_8: 13 header + 8 explicit nonce + 8 tag. */
 const DTLS_OVERHEAD = 29;
 
 /**
- * The relay binds 127.0.0.1 on an ephemeral port and forwards only between the one local DTLS socket that spoke first
- * and the server through the modem: other local senders are dropped, and what crosses the modem is DTLS records.
+ * The relay binds 127.0.0.1 on an ephemeral port and forwards between the local DTLS socket (the latest local sender:
+ * a re-handshake opens a new one) and the server through the modem. What crosses it either way is DTLS records only.
  */
 export class ModemDtlsTransport implements Transport {
   readonly kind = 'dtls' as const;
@@ -28,6 +32,10 @@ export class ModemDtlsTransport implements Transport {
   private client: PeerAddress | undefined;
   private relayPeer: PeerAddress | undefined;
   private readonly listeners: ((ev: TransportEvent) => void)[] = [];
+  private lastHeard = 0;
+  /** Bumped per session: events of a session being replaced are not the endpoint's business. */
+  private session = 0;
+  private renewing: Promise<void> | undefined;
 
   constructor(private readonly backend: DatagramBackend, private readonly opts: ModemDtlsOptions) {
     backend.onDatagram((d) => {
@@ -57,9 +65,7 @@ export class ModemDtlsTransport implements Transport {
     });
     relay.on('error', (err) => this.emit({ type: 'error', code: 'NETWORK_ERROR', message: `modem DTLS relay: ${err.message}` }));
     relay.on('message', (data, rinfo) => {
-      const from = { address: rinfo.address, port: rinfo.port };
-      this.client ??= from;
-      if (from.port !== this.client.port || from.address !== this.client.address) return;
+      this.client = { address: rinfo.address, port: rinfo.port };
       this.backend.send(new Uint8Array(data), this.opts.server).catch((err: unknown) => {
         const e = err instanceof CodedError ? err : new CodedError('NETWORK_ERROR', String(err));
         this.emit({ type: 'error', code: e.code, message: e.message });
@@ -72,7 +78,12 @@ export class ModemDtlsTransport implements Transport {
       ...(this.opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: this.opts.handshakeTimeoutMs } : {}),
     });
     // Messages come from the server as the endpoint knows it, not from the relay.
-    dtls.onEvent((ev) => this.emit(ev.type === 'message' ? { ...ev, from: { ...this.opts.server } } : ev));
+    const session = ++this.session;
+    dtls.onEvent((ev) => {
+      if (session !== this.session) return;
+      if (ev.type === 'message') this.lastHeard = this.now();
+      this.emit(ev.type === 'message' ? { ...ev, from: { ...this.opts.server } } : ev);
+    });
     try {
       await dtls.open();
     } catch (err) {
@@ -81,15 +92,40 @@ export class ModemDtlsTransport implements Transport {
       throw new CodedError(e.code, e.message.replace(`127.0.0.1:${this.relayPeer.port}`, `${this.opts.server.address}:${this.opts.server.port} (modem socket)`));
     }
     this.dtls = dtls;
+    this.lastHeard = this.now();
   }
 
-  send(data: Uint8Array, to: PeerAddress): Promise<void> {
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  /**
+   * A fresh session on a fresh modem socket: the modem socket is closed first so the new handshake comes from a new
+   * local port (a server that still holds the old session for the old address would ignore a ClientHello from it).
+   */
+  private async renew(): Promise<void> {
+    const d = this.dtls;
+    this.dtls = undefined;
+    this.session++;
+    if (d !== undefined) await d.close().catch(() => undefined);
+    this.closeRelay();
+    await this.backend.close().catch(() => undefined);
+    await this.open();
+  }
+
+  async send(data: Uint8Array, to: PeerAddress): Promise<void> {
+    if (this.dtls === undefined && this.renewing === undefined) throw new CodedError('SOCKET_CLOSED', 'modem DTLS session not open');
+    if (to.port !== this.opts.server.port || to.address !== this.opts.server.address) {
+      throw new CodedError('NETWORK_ERROR', `DTLS session is with ${this.opts.server.address}:${this.opts.server.port}, not ${to.address}:${to.port}`);
+    }
+    const idle = this.opts.idleRehandshakeMs ?? 0;
+    if (idle > 0 && this.dtls !== undefined && this.now() - this.lastHeard > idle) {
+      this.renewing ??= this.renew().finally(() => { this.renewing = undefined; });
+    }
+    if (this.renewing !== undefined) await this.renewing;
     const d = this.dtls;
     const rp = this.relayPeer;
-    if (d === undefined || rp === undefined) return Promise.reject(new CodedError('SOCKET_CLOSED', 'modem DTLS session not open'));
-    if (to.port !== this.opts.server.port || to.address !== this.opts.server.address) {
-      return Promise.reject(new CodedError('NETWORK_ERROR', `DTLS session is with ${this.opts.server.address}:${this.opts.server.port}, not ${to.address}:${to.port}`));
-    }
+    if (d === undefined || rp === undefined) throw new CodedError('SOCKET_CLOSED', 'modem DTLS session not open');
     return d.send(data, rp);
   }
 

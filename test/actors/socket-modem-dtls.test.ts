@@ -1,10 +1,12 @@
-// socket-modem-dtls.test.ts: modem.dataPath modem-socket with a coaps:// server: the DTLS-PSK (CCM_8) session with libcoap's GnuTLS server runs through modem.socket.send / .rx messages, and only ciphertext crosses the modem.
+// socket-modem-dtls.test.ts: modem.dataPath modem-socket with a coaps:// server: the DTLS-PSK (CCM_8) session with libcoap's GnuTLS server runs through modem.socket.send / .rx messages, only ciphertext crosses the modem, and an idle re-handshake goes the same way.
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
 import type { CoapIncomingResponse } from '../../src/coap/api.js';
 import { freeUdpPortPair, startServer, stopServer } from '../coap/support/libcoap.js';
+import { createEndpoint } from '../../src/coap/endpoint.js';
+import { ModemDtlsTransport } from '../../src/modem/modem-dtls-transport.js';
 
 const KEY = 'modemPSKsecret';
 
@@ -78,4 +80,59 @@ test('a wrong key over the modem socket: DTLS_HANDSHAKE_FAILED naming the server
   t.is((err as { code?: string } | undefined)?.code, 'DTLS_HANDSHAKE_FAILED');
   t.regex(err?.message ?? '', new RegExp(`127\\.0\\.0\\.1:${port + 1} \\(modem socket\\)`));
   await actors.stopAll();
+});
+
+test('modem DTLS after a long silence: the idle re-handshake goes through a new modem socket', async (t) => {
+  const port = await freeUdpPortPair();
+  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  t.teardown(() => stopServer(srv));
+  // the modem's socket: closing it and sending again opens a new one on a new local port, as an AT socket does
+  const up: Buffer[] = [];
+  const localPorts = new Set<number>();
+  const listeners: ((d: { data: Uint8Array; from: { address: string; port: number } }) => void)[] = [];
+  let udp: ReturnType<typeof createSocket> | undefined;
+  const socketNow = async (): Promise<ReturnType<typeof createSocket>> => {
+    if (udp !== undefined) return udp;
+    const s = createSocket('udp4');
+    await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    localPorts.add(s.address().port);
+    s.on('message', (data, rinfo) => { for (const l of listeners) l({ data: new Uint8Array(data), from: { address: rinfo.address, port: rinfo.port } }); });
+    udp = s;
+    return s;
+  };
+  t.teardown(() => udp?.close());
+  const backend = {
+    mtu: 1280,
+    send: async (data: Uint8Array, to: { address: string; port: number }) => {
+      const s = await socketNow();
+      up.push(Buffer.from(data));
+      await new Promise<void>((resolve, reject) => s.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve())));
+    },
+    close: () => {
+      const s = udp;
+      udp = undefined;
+      s?.close();
+      return Promise.resolve();
+    },
+    onDatagram: (l: (d: { data: Uint8Array; from: { address: string; port: number } }) => void) => { listeners.push(l); },
+    onError: () => undefined,
+  };
+  let now = 5_000_000;
+  const server = { address: '127.0.0.1', port: port + 1 };
+  let tr: ModemDtlsTransport | undefined;
+  for (let i = 0; i < 20 && tr === undefined; i++) {
+    const candidate = new ModemDtlsTransport(backend, { server, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 2000, idleRehandshakeMs: 240_000, now: () => now });
+    tr = await candidate.open().then(() => candidate, async () => { await new Promise((r) => setTimeout(r, 150)); return undefined; });
+  }
+  if (tr === undefined) { t.fail('no DTLS session with the server'); return; }
+  const clientHellos = (): number => up.filter((b) => b[0] === 22 && b[13] === 1).length;
+  const ep = createEndpoint(tr);
+  t.is((await ep.request(server, { method: 'GET', path: [] })).code, '2.05');
+  const hellos = clientHellos();
+  now += 300_000;
+  t.is((await ep.request(server, { method: 'GET', path: [] })).code, '2.05', 'answered after the new handshake');
+  t.true(clientHellos() > hellos, 'a new ClientHello crossed the modem');
+  t.is(localPorts.size, 2, 'from a new modem socket');
+  await ep.close();
+  await tr.close();
 });

@@ -65,3 +65,30 @@ test('a wrong key fails with DTLS_HANDSHAKE_FAILED (rejection and transport even
     await stopServer(srv);
   }
 });
+
+test('idle re-handshake: after idleRehandshakeMs without a datagram from the server, the next send handshakes first (simulated clock)', async (t) => {
+  const port = await freeUdpPortPair();
+  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  try {
+    let now = 1_000_000;
+    const tr = await openWithRetry(() => createDtlsTransport({
+      host: '127.0.0.1', port: port + 1, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
+      idleRehandshakeMs: 240_000, now: () => now,
+    }));
+    const ep = createEndpoint(tr);
+    t.is((await ep.request(tr.server, { method: 'GET', path: [] })).code, '2.05');
+    const first = tr.handshakes;
+    now += 200_000; // an answer came 200 s ago: still fresh
+    t.is((await ep.request(tr.server, { method: 'GET', path: [] })).code, '2.05');
+    t.is(tr.handshakes, first, 'no handshake within the idle time');
+    now += 241_000; // silence longer than the idle time: the NAT may have forgotten us
+    t.is((await ep.request(tr.server, { method: 'GET', path: [] })).code, '2.05');
+    t.is(tr.handshakes, first + 1, 'one new handshake before the request');
+    t.is((await ep.request(tr.server, { method: 'GET', path: [] })).code, '2.05');
+    t.is(tr.handshakes, first + 1);
+    await ep.close();
+    await tr.close();
+  } finally {
+    await stopServer(srv);
+  }
+});

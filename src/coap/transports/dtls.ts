@@ -21,6 +21,13 @@ export interface DtlsTransportOptions {
   ciphers?: CipherName[];
   /** Local port (default: any). */
   listenPort?: number;
+  /**
+   * Handshake again before sending when nothing came from the server for this long (0 = never): without a DTLS
+   * Connection ID a carrier NAT that expired in the meantime would make the server drop the old session's records.
+   */
+  idleRehandshakeMs?: number;
+  /** Clock for the idle check (tests). */
+  now?: () => number;
 }
 
 const log = rootLog.child({ mod: 'dtls' });
@@ -33,6 +40,10 @@ export class DtlsTransport implements Transport {
   private opening: Promise<void> | undefined;
   private readonly listeners: ((ev: TransportEvent) => void)[] = [];
   private readonly peer: PeerAddress;
+  private lastHeard = 0;
+  private renewing: Promise<void> | undefined;
+  /** Completed handshakes (diagnostics, tests). */
+  handshakes = 0;
 
   constructor(private readonly opts: DtlsTransportOptions) {
     this.peer = { address: opts.host, port: opts.port ?? 5684 };
@@ -97,6 +108,8 @@ export class DtlsTransport implements Transport {
         settled = true;
         clearTimeout(guard);
         this.sock = s;
+        this.handshakes++;
+        this.lastHeard = this.now();
         log.debug({ host: this.peer.address, port: this.peer.port }, 'DTLS session established');
         resolve();
       });
@@ -114,17 +127,31 @@ export class DtlsTransport implements Transport {
       });
       s.on('message', (msg: Buffer) => {
         if (this.sock !== s) return;
+        this.lastHeard = this.now();
         this.emit({ type: 'message', data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), from: { ...this.peer } });
       });
     });
   }
 
-  send(data: Uint8Array, to: PeerAddress): Promise<void> {
-    const s = this.sock;
-    if (s === undefined) return Promise.reject(new CodedError('SOCKET_CLOSED', 'DTLS session not open'));
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  async send(data: Uint8Array, to: PeerAddress): Promise<void> {
+    if (this.sock === undefined) throw new CodedError('SOCKET_CLOSED', 'DTLS session not open');
     if (to.port !== this.peer.port || to.address !== this.peer.address) {
-      return Promise.reject(new CodedError('NETWORK_ERROR', `DTLS session is with ${this.peer.address}:${this.peer.port}, not ${to.address}:${to.port}`));
+      throw new CodedError('NETWORK_ERROR', `DTLS session is with ${this.peer.address}:${this.peer.port}, not ${to.address}:${to.port}`);
     }
+    const idle = this.opts.idleRehandshakeMs ?? 0;
+    if (idle > 0 && this.now() - this.lastHeard > idle) {
+      this.renewing ??= (async () => {
+        log.info({ host: this.peer.address, port: this.peer.port, idleMs: this.now() - this.lastHeard }, 'DTLS: handshake again after idle (NAT may have expired)');
+        await this.rehandshake();
+      })().finally(() => { this.renewing = undefined; });
+    }
+    if (this.renewing !== undefined) await this.renewing;
+    const s = this.sock;
+    if (s === undefined) throw new CodedError('SOCKET_CLOSED', 'DTLS session not open');
     return new Promise((resolve, reject) => {
       s.send(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(new CodedError('NETWORK_ERROR', err.message)) : resolve()));
     });
