@@ -289,6 +289,12 @@ export class SocketRouter {
    */
   async resumeObservation(relation: ObserveRelation, objectId: number, path: Path, uriPath: string[], accept: number | undefined): Promise<boolean> {
     if (!this.opts.objects().includes(objectId)) { relation.cancel({ code: '4.04' }); return false; }
+    // Access Control may have changed while the device was down (a bootstrap, another server): checked as a new Observe would be.
+    const table = await this.acl.current();
+    if (table.enforced) {
+      const refusal = path.length === 1 ? (table.unreadable(this.opts.ssid(), objectId).length > 0 ? '4.01' : undefined) : table.check(this.opts.ssid(), path, AclRight.READ);
+      if (refusal) { relation.cancel({ code: refusal }); return false; }
+    }
     const msg: ObjectObserve = { type: 'object.observe', observationId: relation.id, path, serverId: this.opts.ssid(), notifyTo: this.ctx.name };
     if (accept !== undefined) msg.accept = accept;
     const d = this.opts.defaults?.() ?? (await this.serverDefaults());
