@@ -9,12 +9,25 @@ const plog = log.child({ mod: 'server-pairs' });
 
 /**
  * Starts `socket:<ssid>` then `client:<ssid>` (next to the primary pair's worker) for each reported server that has no
- * client yet. A pair whose account later disappears stays: its client waits in `noAccount` (see docs/client.md).
+ * client yet, and stops the pairs it started whose server is gone or became the primary's. Pairs from the config
+ * (`client.servers`) are the config's: they stay.
  */
 export function attachServerPairs(rt: Runtime, config: Config, hosted: readonly number[], srcRoot: URL = DIST_SRC): void {
   const started = new Set<number>();
   rt.on('control', (msg: unknown) => {
     if (!isServerAccountsReport(msg)) return;
+    // pairs this module started for servers that are gone (a new bootstrap) or now the primary's: stopped, their
+    // clients de-register first
+    for (const ssid of [...started]) {
+      if (msg.ssids.includes(ssid) && ssid !== msg.primary) continue;
+      started.delete(ssid);
+      rt.remove(`client:${ssid}`)
+        .then(() => rt.remove(`socket:${ssid}`))
+        .then(
+          () => plog.info({ ssid }, `LwM2M server ${ssid}: no longer a further server, its client and socket stopped`),
+          (err: unknown) => plog.warn({ ssid, err: (err as Error).message }, `LwM2M server ${ssid}: its client could not be stopped`),
+        );
+    }
     for (const ssid of msg.ssids) {
       if (ssid === msg.primary || started.has(ssid) || rt.stateOf(`client:${ssid}`) !== undefined) continue;
       started.add(ssid);

@@ -85,6 +85,9 @@ export class Runtime extends EventEmitter {
   private readonly spare: number[] = [];
   /** Actors added after start(), in order. */
   private readonly added: string[] = [];
+  /** Added actors that got a worker of their own. */
+  private readonly ownPool = new Set<string>();
+  private destroyedPools = 0;
   /** Relayed requests in flight: id → requester and target. */
   private readonly relayed = new Map<string, { from: string; to: string }>();
   private readonly clock: RuntimeClock;
@@ -159,12 +162,45 @@ export class Runtime extends EventEmitter {
       this.spare[group]--;
     } else {
       group = this.newPool(1);
+      this.ownPool.add(spec.name);
     }
     const slot = this.newSlot(spec, group);
     this.slots.set(spec.name, slot);
     this.added.push(spec.name);
     this.order.push(spec.name);
     return this.launch(slot);
+  }
+
+  /**
+   * Stops an actor added with `add` (e.g. the pair of an LwM2M server a bootstrap server removed) within `timeoutMs`
+   * and forgets it: its name is free again. Actors of the start-up set are not removable (`ACTOR_NOT_ADDED`).
+   */
+  async remove(name: string, timeoutMs = 2000): Promise<void> {
+    const slot = this.slots.get(name);
+    if (slot === undefined) throw new CodedError('ACTOR_UNKNOWN', `no actor named ${name}`);
+    if (!this.added.includes(name)) throw new CodedError('ACTOR_NOT_ADDED', `${name} was not added after start and cannot be removed`);
+    if (slot.restartTimer !== undefined) this.clock.clearTimeout(slot.restartTimer);
+    if (slot.state === 'running' || slot.state === 'starting' || slot.state === 'restarting') {
+      slot.state = 'stopping';
+      this.post(slot, { t: 'stop' });
+      await Promise.race([
+        (slot.task ?? Promise.resolve()).then(() => undefined, () => undefined),
+        new Promise<void>((r) => setTimeout(r, timeoutMs).unref()),
+      ]);
+    }
+    slot.state = 'stopped';
+    for (const w of slot.buffer.splice(0)) this.rejectRequest(w, 'ACTOR_UNAVAILABLE', `actor ${name} was removed`);
+    this.slots.delete(name);
+    this.added.splice(this.added.indexOf(name), 1);
+    this.order.splice(this.order.indexOf(name), 1);
+    // its own worker goes; a place in a shared one is free again
+    if (this.ownPool.has(name)) {
+      this.ownPool.delete(name);
+      this.destroyedPools++;
+      await this.pools[slot.group].destroy().catch(() => undefined);
+    } else {
+      this.spare[slot.group]++;
+    }
   }
 
   /** Names of the actors in start order (those added later at the end). */
@@ -174,7 +210,7 @@ export class Runtime extends EventEmitter {
 
   /** Number of worker threads the placement uses. */
   get workerCount(): number {
-    return this.pools.length;
+    return this.pools.length - this.destroyedPools;
   }
 
   stateOf(name: string): SlotState | undefined {
@@ -346,7 +382,8 @@ export class Runtime extends EventEmitter {
       if (r.to === name) this.rejectRequest({ t: 'request', id, from: r.from, msg: { type: '?' } }, 'ACTOR_UNAVAILABLE', `actor ${name} crashed while handling the request`);
       else if (r.from === name) this.relayed.delete(id);
     }
-    if (slot.state === 'stopping' || this.stopping) {
+    // stopping, or removed (see remove): no restart
+    if (slot.state === 'stopping' || this.stopping || this.slots.get(name) !== slot) {
       slot.state = 'stopped';
       return;
     }

@@ -53,3 +53,24 @@ for (const placement of ['shared', 'per-actor'] as const) {
     await t.throwsAsync(rt.add({ name: 'after', moduleUrl: fixture('echo.actor') }), { code: 'RUNTIME_STOPPING' } as never);
   });
 }
+
+test('remove: an added actor stops (its stop hook runs), its name is free again, requests to it fail; start-up actors are not removable', async (t) => {
+  const dir = tmpState();
+  const rt = make('shared', dir);
+  await rt.start();
+  await rt.add({ name: 'extra', moduleUrl: fixture('recorder.actor') }, 'first');
+  t.is(await rt.request('extra', { type: 'who' }), 'extra');
+  await rt.remove('extra');
+  t.is(rt.stateOf('extra'), undefined);
+  t.deepEqual(rt.names, ['first', 'pinger']);
+  t.deepEqual(readFileSync(join(dir, 'stop-order'), 'utf8').trim().split('\n'), ['extra'], 'its stop hook ran');
+  await t.throwsAsync(rt.request('extra', { type: 'who' }), { code: 'ACTOR_UNKNOWN' } as never);
+  await t.throwsAsync(rt.remove('first'), { code: 'ACTOR_NOT_ADDED' } as never);
+  await t.throwsAsync(rt.remove('nobody'), { code: 'ACTOR_UNKNOWN' } as never);
+  // the freed place in the shared worker takes a new actor of the same name
+  const workers = rt.workerCount;
+  await rt.add({ name: 'extra', moduleUrl: fixture('recorder.actor') }, 'first');
+  t.is(rt.workerCount, workers);
+  t.is(await rt.request('extra', { type: 'who' }), 'extra');
+  await rt.stop();
+});
