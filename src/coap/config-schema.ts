@@ -31,12 +31,12 @@ export const coapConfigSchema = z.object({
   /** DTLS handshake timeout. */
   dtlsHandshakeTimeoutMs: z.number().int().min(1000).default(30_000),
   /** Handshake again before sending after this long without a datagram from the server (0 = never; see docs/coap.md). */
-  dtlsIdleRehandshakeS: z.number().int().min(0).default(240),
+  dtlsIdleRehandshakeS: z.number().int().min(0).default(0),
 }).strict().default({
   ackTimeoutMs: d.ackTimeoutMs, ackRandomFactor: d.ackRandomFactor, maxRetransmit: d.maxRetransmit, nstart: d.nstart,
   exchangeLifetimeMs: d.exchangeLifetimeMs, separateResponseAfterMs: d.separateResponseAfterMs, blockSize: 1024,
   notifyConEvery: d.notifyConEvery, notifyConMaxIntervalMs: d.notifyConMaxIntervalMs, maxBodyBytes: d.maxBodyBytes,
-  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000, dtlsIdleRehandshakeS: 240,
+  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000, dtlsIdleRehandshakeS: 0,
 });
 export type CoapConfig = z.infer<typeof coapConfigSchema>;
 
