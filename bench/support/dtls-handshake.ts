@@ -1,24 +1,17 @@
 // dtls-handshake.ts: measures the bytes of one full DTLS 1.2 PSK (CCM_8) handshake of our client with libcoap's GnuTLS server, counted datagram by datagram at a relay.
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { freeUdpPortPair, startServer, stopServer } from '../../test/coap/support/libcoap.js';
 import type { Datagram } from '../../src/modem/profiles/types.js';
 import { ModemDtlsTransport } from '../../src/modem/modem-dtls-transport.js';
 import type { DatagramBackend } from '../../src/modem/at-udp-socket.js';
 
 export interface HandshakeBytes { datagrams: number; bytes: number; up: number; down: number }
 
-async function freePort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const p = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
-}
-
 /** One handshake, counted where the modem would carry it (UDP payload bytes; add IP/UDP headers per datagram yourself). Undefined when coap-server-gnutls is missing. */
 export async function measureHandshake(identity = 'lwm2m-meter-0001'): Promise<HandshakeBytes | undefined> {
-  const port = await freePort();
-  const child = spawn('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port - 1), '-k', 'benchkey'], { stdio: 'ignore' });
+  const base = await freeUdpPortPair();
+  const port = base + 1; // libcoap's servers take DTLS on -p port + 1
+  const child = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(base), '-k', 'benchkey']);
   const spawned = await new Promise<boolean>((r) => { child.once('error', () => r(false)); setTimeout(() => r(true), 300); });
   if (!spawned) return undefined;
   const udp = createSocket('udp4');
@@ -57,6 +50,6 @@ export async function measureHandshake(identity = 'lwm2m-meter-0001'): Promise<H
     return undefined;
   } finally {
     udp.close();
-    child.kill('SIGTERM');
+    await stopServer(child);
   }
 }

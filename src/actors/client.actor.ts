@@ -34,8 +34,7 @@ interface Pending {
   reject(e: CodedError): void;
 }
 
-/** Message types the client takes from publish. */
-/** lwm2m.trigger (Update / Disable, from object 1) and lwm2m.objects-changed (from any object) are published: every server's client hears them. */
+/** Message types the client takes from publish; lwm2m.trigger (Update / Disable, from object 1) and lwm2m.objects-changed (from any object) are published so every server's client hears them. */
 export const CLIENT_SUBSCRIBES = ['network.*', 'firmware.updating', 'firmware.done', 'lwm2m.trigger', 'lwm2m.objects-changed'] as const;
 
 export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = {}): ClientActorInstance {
@@ -131,6 +130,8 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
 
   let lastState = '';
   let lastAccounts = '';
+  let seenAccounts: unknown;
+  let seenAccount: unknown;
   actor.subscribe((snap) => {
     const s = JSON.stringify(snap.value);
     if (s !== lastState) {
@@ -140,7 +141,11 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     // The primary tells the main thread which LwM2M servers it has accounts for: it starts a client/socket pair for
     // each further one (servers a bootstrap server added; see cli/server-pairs.ts).
     const primary = snap.context.account?.ssid;
-    if (pinned === undefined && primary !== undefined) {
+    // (only when the machine assigned new accounts or a new server: not on every event)
+    const changed = snap.context.accounts !== seenAccounts || snap.context.account !== seenAccount;
+    seenAccounts = snap.context.accounts;
+    seenAccount = snap.context.account;
+    if (changed && pinned === undefined && primary !== undefined) {
       const report: ServerAccountsReport = { type: 'lwm2m.server-accounts', primary, ssids: serverSsids(snap.context.accounts) };
       const key = JSON.stringify(report);
       if (key !== lastAccounts) {
@@ -209,8 +214,8 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
           actor.send(msg as never);
           return { ok: true };
         case 'lwm2m.trigger': {
-          // Update / Disable of another server's /1 instance are that server's business (bootstrap is always ours).
-          // Bootstrap is the primary client's job, whichever server asks.
+          // Bootstrap is the primary client's job, whichever server asks; Update / Disable of another server's /1
+          // instance are that server's client's business.
           if (msg.trigger === 'bootstrap' && pinned !== undefined) return { ok: true, ignored: true };
           const own = pinned ?? actor.getSnapshot().context.account?.ssid;
           if (msg.trigger !== 'bootstrap' && own !== undefined && typeof msg.ssid === 'number' && msg.ssid !== own) return { ok: true, ignored: true };

@@ -41,15 +41,21 @@ export const socketMachine = setup({
   },
 });
 
-/** The host's own IP stack: UDP for NoSec, DTLS-PSK for psk (node-dtls-client, ~13 MiB RSS, is loaded only when a psk server is used). */
 /** DTLS settings from the coap config section. */
 interface DtlsSettings { handshakeTimeoutMs: number; idleRehandshakeMs: number }
 
+/** Identity and key of a PSK server (a target without them cannot handshake). */
+function pskOf(server: ServerTarget): { pskIdentity: string; pskKey: string } {
+  if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
+  return { pskIdentity: server.pskIdentity, pskKey: server.pskKey };
+}
+
+/** The host's own IP stack: UDP for NoSec, DTLS-PSK for psk (node-dtls-client, ~13 MiB RSS, is loaded only when a psk server is used). */
 async function hostTransport(server: ServerTarget, dtls: DtlsSettings): Promise<Transport> {
   if (server.security === 'psk') {
-    if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
+    const psk = pskOf(server);
     const { createDtlsTransport } = await import('../coap/transports/dtls.js');
-    return createDtlsTransport({ host: server.host, port: server.port, pskIdentity: server.pskIdentity, pskKey: server.pskKey, ...dtls });
+    return createDtlsTransport({ host: server.host, port: server.port, ...psk, ...dtls });
   }
   return createUdpTransport({ host: server.host.includes(':') ? '::' : '0.0.0.0', port: 0 });
 }
@@ -62,12 +68,10 @@ function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof
     const backend = remoteModemBackend((m) => ctx.request(ActorNames.modem, m));
     deliverTo(backend);
     if (server.security !== 'psk') return new AtSocketTransport(backend);
-    if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
+    const psk = pskOf(server);
     // node-dtls-client speaks node:dgram only: it talks to a loopback relay that carries its records through the modem socket.
     const { ModemDtlsTransport } = await import('../modem/modem-dtls-transport.js');
-    return new ModemDtlsTransport(backend, {
-      server: { address: server.host, port: server.port }, pskIdentity: server.pskIdentity, pskKey: server.pskKey, ...dtls,
-    });
+    return new ModemDtlsTransport(backend, { server: { address: server.host, port: server.port }, ...psk, ...dtls });
   };
 }
 
@@ -107,12 +111,6 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   await persistence.load();
   const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, journal: persistence.journal, client: clientName });
 
-  // The block sink reports server activity to 'client': this socket's own client instead.
-  const blockCtx: Pick<ActorContext, 'request' | 'send'> = {
-    request: (to, m, o) => ctx.request(to, m, o),
-    send: (to, m) => ctx.send(to === ActorNames.client ? clientName : to, m),
-  };
-
   const teardown = async (): Promise<void> => {
     generation++;
     router.cancelAll();
@@ -136,7 +134,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       // Firmware push: Block1 writes to /5/0/0 go block by block to object:5 (streamed to disk, never reassembled).
       const raw = await makeTransport(target);
       rawTransport = raw;
-      const tr = objectIds().includes(5) ? tapBlock1(raw, firmwareBlockSink(blockCtx, () => server?.ssid ?? 0)) : raw;
+      const tr = objectIds().includes(5) ? tapBlock1(raw, firmwareBlockSink(ctx, () => server?.ssid ?? 0, clientName)) : raw;
       tr.onEvent((ev) => {
         if (gen !== generation) return;
         if (ev.type === 'error' || ev.type === 'close') {

@@ -154,9 +154,9 @@ export function tapBlock1(t: Transport, sink: BlockSink, o?: TapOptions): Transp
 }
 
 /** The sink the socket actor uses: each block becomes an `object.write-block` request to object:5, and server activity goes to the client. */
-export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send'>, ssid: () => number): BlockSink {
+export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send'>, ssid: () => number, client = 'client'): BlockSink {
   return async (b) => {
-    ctx.send('client', { type: 'lwm2m.server-activity', ssid: ssid() });
+    ctx.send(client, { type: 'lwm2m.server-activity', ssid: ssid() });
     const msg: WriteBlock = {
       type: 'object.write-block', path: [5, 0, 0], num: b.num, size: b.size, more: b.more, payload: b.payload, serverId: ssid(),
       ...(b.total !== undefined ? { total: b.total } : {}), ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),

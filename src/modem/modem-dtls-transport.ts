@@ -32,10 +32,6 @@ export class ModemDtlsTransport implements Transport {
   private client: PeerAddress | undefined;
   private relayPeer: PeerAddress | undefined;
   private readonly listeners: ((ev: TransportEvent) => void)[] = [];
-  private lastHeard = 0;
-  /** Bumped per session: events of a session being replaced are not the endpoint's business. */
-  private session = 0;
-  private renewing: Promise<void> | undefined;
 
   constructor(private readonly backend: DatagramBackend, private readonly opts: ModemDtlsOptions) {
     backend.onDatagram((d) => {
@@ -73,17 +69,15 @@ export class ModemDtlsTransport implements Transport {
     });
     this.relay = relay;
     this.relayPeer = { address: '127.0.0.1', port: relay.address().port };
+    const { server: _s, ...dtlsOpts } = this.opts;
     const dtls = createDtlsTransport({
-      host: '127.0.0.1', port: this.relayPeer.port, pskIdentity: this.opts.pskIdentity, pskKey: this.opts.pskKey,
-      ...(this.opts.handshakeTimeoutMs !== undefined ? { handshakeTimeoutMs: this.opts.handshakeTimeoutMs } : {}),
+      ...dtlsOpts, host: '127.0.0.1', port: this.relayPeer.port,
+      // An idle re-handshake goes out on a new modem socket (new local port): a server that still holds the old
+      // session for the old address would ignore a ClientHello from it. The relay follows the new DTLS socket.
+      beforeRehandshake: () => this.backend.close().catch(() => undefined),
     });
     // Messages come from the server as the endpoint knows it, not from the relay.
-    const session = ++this.session;
-    dtls.onEvent((ev) => {
-      if (session !== this.session) return;
-      if (ev.type === 'message') this.lastHeard = this.now();
-      this.emit(ev.type === 'message' ? { ...ev, from: { ...this.opts.server } } : ev);
-    });
+    dtls.onEvent((ev) => this.emit(ev.type === 'message' ? { ...ev, from: { ...this.opts.server } } : ev));
     try {
       await dtls.open();
     } catch (err) {
@@ -92,40 +86,15 @@ export class ModemDtlsTransport implements Transport {
       throw new CodedError(e.code, e.message.replace(`127.0.0.1:${this.relayPeer.port}`, `${this.opts.server.address}:${this.opts.server.port} (modem socket)`));
     }
     this.dtls = dtls;
-    this.lastHeard = this.now();
   }
 
-  private now(): number {
-    return (this.opts.now ?? Date.now)();
-  }
-
-  /**
-   * A fresh session on a fresh modem socket: the modem socket is closed first so the new handshake comes from a new
-   * local port (a server that still holds the old session for the old address would ignore a ClientHello from it).
-   */
-  private async renew(): Promise<void> {
-    const d = this.dtls;
-    this.dtls = undefined;
-    this.session++;
-    if (d !== undefined) await d.close().catch(() => undefined);
-    this.closeRelay();
-    await this.backend.close().catch(() => undefined);
-    await this.open();
-  }
-
-  async send(data: Uint8Array, to: PeerAddress): Promise<void> {
-    if (this.dtls === undefined && this.renewing === undefined) throw new CodedError('SOCKET_CLOSED', 'modem DTLS session not open');
-    if (to.port !== this.opts.server.port || to.address !== this.opts.server.address) {
-      throw new CodedError('NETWORK_ERROR', `DTLS session is with ${this.opts.server.address}:${this.opts.server.port}, not ${to.address}:${to.port}`);
-    }
-    const idle = this.opts.idleRehandshakeMs ?? 0;
-    if (idle > 0 && this.dtls !== undefined && this.now() - this.lastHeard > idle) {
-      this.renewing ??= this.renew().finally(() => { this.renewing = undefined; });
-    }
-    if (this.renewing !== undefined) await this.renewing;
+  send(data: Uint8Array, to: PeerAddress): Promise<void> {
     const d = this.dtls;
     const rp = this.relayPeer;
-    if (d === undefined || rp === undefined) throw new CodedError('SOCKET_CLOSED', 'modem DTLS session not open');
+    if (d === undefined || rp === undefined) return Promise.reject(new CodedError('SOCKET_CLOSED', 'modem DTLS session not open'));
+    if (to.port !== this.opts.server.port || to.address !== this.opts.server.address) {
+      return Promise.reject(new CodedError('NETWORK_ERROR', `DTLS session is with ${this.opts.server.address}:${this.opts.server.port}, not ${to.address}:${to.port}`));
+    }
     return d.send(data, rp);
   }
 

@@ -64,16 +64,11 @@ export function serverPairEntries(ssid: number, config: Config, hosted: readonly
   };
 }
 
-/** Hosted object IDs: the built-ins whose module exists, then the plugins'. */
-export function hostedObjects(srcRoot: URL = DIST_SRC, plugins: PluginActorSet = NO_PLUGINS): number[] {
-  return [...BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot)))).map((o) => o.id), ...plugins.objectIds];
-}
-
 /** The actor table for a config. Order matters: started in this order, stopped in reverse (client first: deregisters while the socket is up). */
 export function buildActorSet(config: Config, srcRoot: URL = DIST_SRC, plugins: PluginActorSet = NO_PLUGINS): ActorSetEntry[] {
   const objects = BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot))));
   // Plugin objects (src/plugins/loader.ts) are hosted, routed and registered like built-ins; their entries' modules are absolute URLs.
-  const hosted = hostedObjects(srcRoot, plugins);
+  const hosted = [...objects.map((o) => o.id), ...plugins.objectIds];
   const pairs = extraServerSsids(config).map((s) => serverPairEntries(s, config, hosted));
   return [
     { name: 'modem', module: 'actors/modem.actor.js', options: { ...config.modem } },

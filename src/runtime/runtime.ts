@@ -85,9 +85,6 @@ export class Runtime extends EventEmitter {
   private readonly spare: number[] = [];
   /** Actors added after start(), in order. */
   private readonly added: string[] = [];
-  /** Added actors that got a worker of their own. */
-  private readonly ownPool = new Set<string>();
-  private destroyedPools = 0;
   /** Relayed requests in flight: id → requester and target. */
   private readonly relayed = new Map<string, { from: string; to: string }>();
   private readonly clock: RuntimeClock;
@@ -105,23 +102,22 @@ export class Runtime extends EventEmitter {
     const groups = groupActors(opts.actors.map((a) => a.name), opts.placement);
     groups.forEach((names) => {
       // a shared or configured group keeps room for actors added later (see add); a worker of one actor does not
-      const gi = this.newPool(names.length === 1 && opts.placement !== 'shared' ? 1 : names.length + SPARE_TASKS);
+      const gi = this.newPool(names.length, names.length === 1 && opts.placement !== 'shared' ? 0 : SPARE_TASKS);
       for (const name of names) {
         const spec = opts.actors.find((a) => a.name === name);
         if (spec) this.slots.set(name, this.newSlot(spec, gi));
       }
-      this.spare[gi] = names.length === 1 && opts.placement !== 'shared' ? 0 : SPARE_TASKS;
     });
   }
 
-  /** A piscina pool of one worker running up to `tasks` long-lived actor tasks; returns its index. */
-  private newPool(tasks: number): number {
+  /** A piscina pool of one worker for `size` long-lived actor tasks plus `spare` added later; returns its index. */
+  private newPool(size: number, spare: number): number {
     const gi = this.pools.length;
     const pool = new Piscina({
       filename: this.opts.workerUrl ?? new URL('./worker.js', import.meta.url).href,
       minThreads: 1,
       maxThreads: 1,
-      concurrentTasksPerWorker: Math.max(1, tasks),
+      concurrentTasksPerWorker: Math.max(1, size + spare),
       atomics: 'disabled',
       idleTimeout: 2 ** 31 - 1,
       resourceLimits: {
@@ -135,7 +131,7 @@ export class Runtime extends EventEmitter {
     });
     pool.on('error', (e: unknown) => rlog.warn({ err: toWireError(e), group: gi }, 'worker error'));
     this.pools.push(pool);
-    this.spare.push(0);
+    this.spare.push(spare);
     return gi;
   }
 
@@ -161,8 +157,7 @@ export class Runtime extends EventEmitter {
       group = host.group;
       this.spare[group]--;
     } else {
-      group = this.newPool(1);
-      this.ownPool.add(spec.name);
+      group = this.newPool(1, 0);
     }
     const slot = this.newSlot(spec, group);
     this.slots.set(spec.name, slot);
@@ -193,14 +188,9 @@ export class Runtime extends EventEmitter {
     this.slots.delete(name);
     this.added.splice(this.added.indexOf(name), 1);
     this.order.splice(this.order.indexOf(name), 1);
-    // its own worker goes; a place in a shared one is free again
-    if (this.ownPool.has(name)) {
-      this.ownPool.delete(name);
-      this.destroyedPools++;
-      await this.pools[slot.group].destroy().catch(() => undefined);
-    } else {
-      this.spare[slot.group]++;
-    }
+    // a worker of its own goes (a start-up actor always remains in a shared one); a place in a shared one is free again
+    if ([...this.slots.values()].some((s) => s.group === slot.group)) this.spare[slot.group]++;
+    else await this.pools[slot.group].destroy().catch(() => undefined);
   }
 
   /** Names of the actors in start order (those added later at the end). */
@@ -210,7 +200,7 @@ export class Runtime extends EventEmitter {
 
   /** Number of worker threads the placement uses. */
   get workerCount(): number {
-    return this.pools.length - this.destroyedPools;
+    return new Set([...this.slots.values()].map((s) => s.group)).size;
   }
 
   stateOf(name: string): SlotState | undefined {

@@ -28,6 +28,8 @@ export interface DtlsTransportOptions {
   idleRehandshakeMs?: number;
   /** Clock for the idle check (tests). */
   now?: () => number;
+  /** Runs between dropping the old session and the new handshake (the modem path opens a new modem socket there). */
+  beforeRehandshake?: () => Promise<void>;
 }
 
 const log = rootLog.child({ mod: 'dtls' });
@@ -67,6 +69,7 @@ export class DtlsTransport implements Transport {
   /** Drops the session and handshakes again (after a NAT rebinding or a server restart). */
   async rehandshake(): Promise<void> {
     this.dispose(false);
+    await this.opts.beforeRehandshake?.();
     await this.open();
   }
 
