@@ -1,6 +1,7 @@
 // serial-link.ts: opens a serial port (serialport 13) and wraps it, or any byte Duplex, as a ByteLink.
 import type { Duplex } from 'node:stream';
-import { SerialPort } from 'serialport';
+import { SerialPortStream } from '@serialport/stream';
+import { hangUpAwareBinding } from './serial-binding.js';
 import { CodedError } from '../errors.js';
 import type { ByteLink } from './link.js';
 
@@ -37,8 +38,8 @@ export interface SerialOpenOptions {
 }
 
 /** Opens a real serial port (raw, 8N1, no flow control); rejects with SERIAL_OPEN_FAILED. */
-export async function openSerialPort(o: SerialOpenOptions): Promise<SerialPort> {
-  const port = new SerialPort({ path: o.path, baudRate: o.baudRate, autoOpen: false });
+export async function openSerialPort(o: SerialOpenOptions): Promise<SerialPortStream> {
+  const port = new SerialPortStream({ binding: hangUpAwareBinding(), path: o.path, baudRate: o.baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => {
     port.open((err) => (err ? reject(new CodedError('SERIAL_OPEN_FAILED', `cannot open ${o.path}: ${err.message}`, { path: o.path })) : resolve()));
   });
