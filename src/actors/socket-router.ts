@@ -83,7 +83,9 @@ export class SocketRouter {
   }
 
   private ask(objectId: number, req: OpRequest): Promise<OpResult> {
-    return this.ctx.request<OpResult>(ActorNames.object(objectId), { type: 'object.request', ...req }, { timeoutMs: this.opts.requestTimeoutMs ?? 10_000 });
+    // Without its own timeout, ctx.request's (supervisor.requestTimeoutMs): an object whose hook never answers gets 5.03.
+    const o = this.opts.requestTimeoutMs !== undefined ? { timeoutMs: this.opts.requestTimeoutMs } : undefined;
+    return this.ctx.request<OpResult>(ActorNames.object(objectId), { type: 'object.request', ...req }, o);
   }
 
   /** The CoAP request handler. */

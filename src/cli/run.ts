@@ -109,6 +109,14 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
         setTimeout(() => shutdown(RESTART_EXIT_CODE, 'factory reset requested (Execute /3/0/5)'), REBOOT_DELAY_MS).unref();
       }
     });
+    rt.on('gave-up-optional', (name: string) => {
+      // A plugin's fault stays the plugin's: the device goes on without that actor, and each LwM2M server's client
+      // sends an Update whose links no longer list its object (a given-up object actor answers no Discover).
+      const fields = actors.find((a) => a.name === name)?.logFields ?? {};
+      const who = fields.plugin !== undefined ? `plugin ${fields.plugin} at ${fields.pluginPath}` : name;
+      clog.error({ code: 'PLUGIN_GAVE_UP', actor: name, ...fields }, `${who}: ${name} given up after repeated faults; the device goes on without it`);
+      if (name.startsWith('object:')) rt.publish({ type: 'lwm2m.objects-changed' });
+    });
     rt.on('gave-up', (name: string, err: Error) => {
       io.print(`fatal: ${err.message}`);
       shutdown(1, `actor ${name} gave up`);

@@ -11,6 +11,8 @@ export interface ActorSetEntry {
   /** Module path relative to dist/src (compiled .js), e.g. 'actors/socket.actor.js'. */
   module: string;
   options: Record<string, unknown>;
+  /** Fields added to the actor's log lines (a plugin's name and folder). */
+  logFields?: Record<string, string>;
 }
 
 /**
@@ -89,7 +91,7 @@ export function resolveActorSet(entries: ActorSetEntry[], srcRoot: URL = DIST_SR
   for (const e of entries) {
     const url = new URL(e.module, srcRoot);
     const file = fileURLToPath(url);
-    if (existsSync(file)) present.push({ name: e.name, moduleUrl: url.href, options: e.options });
+    if (existsSync(file)) present.push({ name: e.name, moduleUrl: url.href, options: e.options, ...(e.logFields ? { logFields: e.logFields } : {}) });
     else missing.push({ name: e.name, file });
   }
   return { present, missing };

@@ -23,6 +23,8 @@ export interface ActorSpec {
   name: string;
   moduleUrl: string;
   options?: Record<string, unknown>;
+  /** Fields added to every log line of and about this actor (a plugin's name and folder). */
+  logFields?: Record<string, string>;
 }
 
 /** The clock the supervisor uses for backoff and crash windows (inject a fake in tests). */
@@ -225,6 +227,7 @@ export class Runtime extends EventEmitter {
       t: 'start', port: port2, name: slot.spec.name, moduleUrl: slot.spec.moduleUrl, config: slot.spec.options ?? {},
       fullConfig: this.opts.fullConfig ?? {}, stateDir: this.opts.stateDir, logLevel: this.opts.logLevel ?? String(log.level),
       inspect: this.opts.inspect ?? false, generation: slot.generation, requestTimeoutMs: this.opts.supervisor.requestTimeoutMs,
+      ...(slot.spec.logFields ? { logFields: slot.spec.logFields } : {}),
     };
     const ready = new Promise<void>((resolve, reject) => {
       slot.ready = { resolve, reject };
@@ -278,11 +281,7 @@ export class Runtime extends EventEmitter {
       }
       case 'publish':
         this.stats.relayed++;
-        for (const s of this.slots.values()) {
-          if (s !== slot && s.subscribes.some((p) => matchesSubscription(p, m.msg.type))) {
-            this.deliver(s.spec.name, { t: 'message', from: slot.spec.name, msg: m.msg }, slot.spec.name);
-          }
-        }
+        this.publishFrom(slot.spec.name, m.msg);
         break;
       case 'log':
         writeWorkerLogLine(m.line);
@@ -297,6 +296,15 @@ export class Runtime extends EventEmitter {
         break;
       case 'stopped':
         break;
+    }
+  }
+
+  /** Delivers a published message to every other actor subscribed to its type. */
+  private publishFrom(from: string, msg: { type: string; [k: string]: unknown }): void {
+    for (const s of this.slots.values()) {
+      if (s.spec.name !== from && s.subscribes.some((p) => matchesSubscription(p, msg.type))) {
+        this.deliver(s.spec.name, { t: 'message', from, msg }, from);
+      }
     }
   }
 
@@ -381,13 +389,13 @@ export class Runtime extends EventEmitter {
     slot.lastError = undefined;
     const wasStarting = slot.state === 'starting' || slot.state === 'restarting';
     const decision = slot.policy.crashed(this.clock.now());
-    rlog.warn({ actor: name, err: error, crashes: decision.crashesInWindow }, `actor ${name} crashed: ${error.message}`);
+    rlog.warn({ actor: name, ...slot.spec.logFields, err: error, crashes: decision.crashesInWindow }, `actor ${name} crashed: ${error.message}`);
     this.emit('crash', name, error);
     if (decision.action === 'give-up') {
       slot.state = 'gave-up';
       const e = new CodedError('ACTOR_GAVE_UP', `actor ${name} gave up after ${decision.crashesInWindow} crashes within ${this.opts.supervisor.windowMs} ms (last: ${error.code}: ${error.message})`, { actor: name, last: error });
       for (const w of slot.buffer.splice(0)) this.rejectRequest(w, 'ACTOR_UNAVAILABLE', e.message);
-      rlog.error({ actor: name, code: e.code }, e.message);
+      rlog.error({ actor: name, ...slot.spec.logFields, code: e.code }, e.message);
       if (this.opts.optionalActors?.includes(name)) {
         slot.ready?.resolve();
         this.emit('gave-up-optional', name, e);
@@ -411,6 +419,11 @@ export class Runtime extends EventEmitter {
   /** Sends a message to an actor from the main thread (e.g. the CLI or a test). */
   send(to: string, msg: { type: string; [k: string]: unknown }): void {
     this.deliver(to, { t: 'message', from: 'main', msg }, 'main');
+  }
+
+  /** Publishes a message from the main thread to every actor that subscribes to its type (ctx.publish's twin). */
+  publish(msg: { type: string; [k: string]: unknown }): void {
+    this.publishFrom('main', msg);
   }
 
   /** Request/response to an actor from the main thread; rejects like ctx.request. */

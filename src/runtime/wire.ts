@@ -18,6 +18,8 @@ export interface StartTask {
   /** Restart count (0 for the first start); used to keep inspection IDs unique across restarts. */
   generation: number;
   requestTimeoutMs: number;
+  /** Fields added to every log line of this actor (a plugin's name and folder). */
+  logFields?: Record<string, string>;
 }
 
 // ---- main → worker, and peer ↔ peer over a direct channel ----

@@ -8,6 +8,7 @@ import { FileStore } from './store.js';
 import { registerInspector } from './inspect.js';
 import { transferables, type FromWorker, type PeerWire, type StartTask, type ToWorker } from './wire.js';
 import { cloneMessage } from './clone.js';
+import { installFaultBoundary, runAs, type FaultKind, type FaultOwner } from './fault-boundary.js';
 import type { ActorContext, ActorInstance, ActorMessage, ActorModule } from './actor-api.js';
 
 type InspectedSnapshot = { status?: 'active' | 'done' | 'error' | 'stopped'; context?: unknown; value?: unknown };
@@ -34,7 +35,10 @@ export function actorStoreDir(stateDir: string, name: string): string {
  */
 const localHosts = new Map<string, ActorHost>();
 
-class ActorHost {
+/** Every actor generation of this thread that has not finished yet (running or still starting). */
+const liveHosts = new Set<ActorHost>();
+
+class ActorHost implements FaultOwner {
   private readonly port: MessagePort;
   private readonly peers = new Map<string, MessagePort>();
   private readonly pending = new Map<string, Pending>();
@@ -52,13 +56,31 @@ class ActorHost {
       name: task.name,
       config: Object.freeze({ ...task.config }),
       fullConfig: Object.freeze({ ...task.fullConfig }),
-      log: log.child({ actor: task.name }),
+      log: log.child({ actor: task.name, ...task.logFields }),
       store: this.store,
       send: (to, msg) => this.sendTo(to, msg),
       request: <R>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R> =>
         this.requestTo(to, msg, opts?.timeoutMs) as Promise<R>,
       publish: (msg) => this.post({ t: 'publish', msg }),
     };
+  }
+
+  get name(): string {
+    return this.task.name;
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  get log(): ActorContext['log'] {
+    return this.ctx.log;
+  }
+
+  /** The fault boundary's verdict: an error this actor's code (or what it scheduled) left uncaught. */
+  fault(err: unknown, kind: FaultKind): void {
+    const e = toWireError(err);
+    this.fail(new CodedError('ACTOR_FAULT', `${kind} in ${this.task.name}: ${e.code === 'INTERNAL' ? '' : `${e.code}: `}${e.message}`, { kind, last: e }));
   }
 
   private post(m: FromWorker): void {
@@ -84,6 +106,7 @@ class ActorHost {
   }
 
   private sendTo(to: string, msg: ActorMessage): void {
+    if (this.done) return; // a timer or callback of a generation that already failed or stopped
     const local = this.local(to);
     if (local) {
       local.deliverLocal({ t: 'message', from: this.task.name, msg: cloneMessage(msg) }, () => undefined);
@@ -99,6 +122,7 @@ class ActorHost {
   }
 
   private requestTo(to: string, msg: ActorMessage, timeoutMs = this.task.requestTimeoutMs): Promise<unknown> {
+    if (this.done) return Promise.reject(new CodedError('ACTOR_STOPPED', `actor ${this.task.name} has stopped`));
     const id = `${this.task.name}#${this.task.generation}#${++this.seq}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -134,8 +158,12 @@ class ActorHost {
     else p.reject(fromWireError(error ?? { code: 'INTERNAL', message: 'request failed' }));
   }
 
-  /** Runs a message or request through the actor; `answer` sends a reply on the channel it came from. */
+  /** Runs a message or request through the actor, as its code (fault boundary); `answer` replies on the channel it came from. */
   private handle(m: PeerWire, answer: (r: PeerWire) => void): void {
+    runAs(this, () => this.handleAs(m, answer));
+  }
+
+  private handleAs(m: PeerWire, answer: (r: PeerWire) => void): void {
     if (m.t === 'reply') {
       this.settleReply(m.id, m.ok, m.value, m.error);
       return;
@@ -200,6 +228,12 @@ class ActorHost {
       this.settle = { resolve, reject };
     });
     this.port.on('message', (m: ToWorker) => this.onMain(m));
+    liveHosts.add(this);
+    await runAs(this, () => this.startAs());
+    return finished;
+  }
+
+  private async startAs(): Promise<void> {
     try {
       if (this.task.inspect) await this.setupInspection();
       const loaded = (await import(this.task.moduleUrl)) as { default?: ActorModule };
@@ -207,13 +241,18 @@ class ActorHost {
       if (!mod || typeof mod.create !== 'function') {
         throw new CodedError('ACTOR_BAD_MODULE', `${this.task.moduleUrl} has no default ActorModule export`);
       }
-      this.instance = await mod.create(this.ctx);
-      if (!this.done) localHosts.set(this.task.name, this);
+      const instance = await mod.create(this.ctx);
+      if (this.done) {
+        // failed while starting (an error its start scheduled): the instance it built is stopped, never used
+        void Promise.resolve().then(() => instance.stop()).catch(() => undefined);
+        return;
+      }
+      this.instance = instance;
+      localHosts.set(this.task.name, this);
       this.post({ t: 'ready', subscribes: [...(mod.subscribes ?? [])] });
     } catch (e) {
       this.fail(e);
     }
-    return finished;
   }
 
   private async setupInspection(): Promise<void> {
@@ -255,7 +294,7 @@ class ActorHost {
   private async stop(): Promise<void> {
     if (this.done) return;
     try {
-      await this.instance?.stop();
+      await runAs(this, () => this.instance?.stop());
       await this.store.flush();
     } catch (e) {
       this.fail(e);
@@ -268,6 +307,7 @@ class ActorHost {
 
   private cleanup(): void {
     this.done = true;
+    liveHosts.delete(this);
     if (localHosts.get(this.task.name) === this) {
       localHosts.delete(this.task.name);
       for (const h of localHosts.values()) h.localGone(this.task.name);
@@ -286,5 +326,6 @@ class ActorHost {
 /** piscina task entry: runs one actor until it is told to stop (resolves) or fails (rejects). */
 export default async function runActorTask(task: StartTask): Promise<string> {
   setLogLevel(task.logLevel);
+  installFaultBoundary(() => liveHosts, log.child({ mod: 'worker' }));
   return new ActorHost(task).run();
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import type { SupervisorConfig } from '../../src/runtime/config.js';
-import type { RuntimeClock } from '../../src/runtime/runtime.js';
+import type { Runtime, RuntimeClock } from '../../src/runtime/runtime.js';
 
 export function fixture(name: string): string {
   return new URL(`./fixtures/${name}.js`, import.meta.url).href;
@@ -49,4 +49,13 @@ export function once<T extends unknown[]>(em: EventEmitter, event: string, pred:
     };
     em.on(event, on);
   });
+}
+
+/** Waits until pinger has had n answers; returns how many requests it took (each reply counts as 1 relayed message). */
+export async function waitPings(rt: Runtime, n: number): Promise<number> {
+  for (let i = 1; i < 500; i++) {
+    if ((await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok >= n) return i;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('pings did not arrive');
 }

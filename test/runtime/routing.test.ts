@@ -2,7 +2,7 @@
 import test from 'ava';
 import { Runtime, groupActors } from '../../src/runtime/runtime.js';
 import { transferables, matchesSubscription } from '../../src/runtime/wire.js';
-import { fixture, immediateClock, once, supervisor, tmpState } from './helpers.js';
+import { fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
 
 function make(opts: Partial<ConstructorParameters<typeof Runtime>[0]> = {}): Runtime {
   return new Runtime({
@@ -12,15 +12,6 @@ function make(opts: Partial<ConstructorParameters<typeof Runtime>[0]> = {}): Run
     ],
     placement: 'per-actor', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent', ...opts,
   });
-}
-
-/** Waits until pinger has had n answers; returns how many requests it took (each reply counts as 1 relayed message). */
-async function waitPings(rt: Runtime, n: number): Promise<number> {
-  for (let i = 1; i < 500; i++) {
-    if ((await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok >= n) return i;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('pings did not arrive');
 }
 
 test('requests are relayed through the main thread by default', async (t) => {

@@ -73,3 +73,37 @@ export const THROWS_AT_START = {
     'o.js': objectModule(33005).replace("instances: { 0: { 0: 1, 1: 'plugin 33005' } },", "instances: { 0: { 0: 1, 1: 'plugin 33005' } },\n  start() { throw new Error('boom at start'); },"),
   },
 };
+
+/** A valid object module for `id` whose spec gets `hooks` (JS source of extra spec members) and `body` (module code). */
+function faultyObject(id: number, hooks: string, body = ''): string {
+  return objectModule(id, body).replace(`instances: { 0: { 0: 1, 1: 'plugin ${id}' } },`, `instances: { 0: { 0: 1, 1: 'plugin ${id}' } },\n  ${hooks}`);
+}
+
+/**
+ * Plugins that load fine and misbehave while running: one throws from an interval its start sets (every generation,
+ * so it is given up), one leaves an unhandled rejection once (restarted, then fine), one whose read hook of
+ * resource 1 never resolves.
+ */
+export const FAULTY_PLUGINS = {
+  timerThrow: {
+    folder: 'timer-throw', id: 33101,
+    files: {
+      'plugin.json': manifest('timer-throw', [{ id: 33101, module: './o.js' }]),
+      'o.js': faultyObject(33101, "start() { setInterval(() => { throw new Error('boom in a timer of 33101'); }, 700); },"),
+    },
+  },
+  rejects: {
+    folder: 'rejects', id: 33102,
+    files: {
+      'plugin.json': manifest('rejects', [{ id: 33102, module: './o.js' }]),
+      'o.js': faultyObject(33102, "start() { if (!rejected) { rejected = true; setTimeout(() => { Promise.reject(new Error('unhandled in 33102')); }, 300); } },", 'let rejected = false;'),
+    },
+  },
+  hangs: {
+    folder: 'hangs', id: 33103,
+    files: {
+      'plugin.json': manifest('hangs', [{ id: 33103, module: './o.js' }]),
+      'o.js': faultyObject(33103, 'read(t) { return t.resourceId === 1 ? new Promise(() => undefined) : undefined; },'),
+    },
+  },
+};

@@ -1,0 +1,42 @@
+// fault-boundary.test.ts: in a shared worker, an error an actor leaves uncaught (timer, interval, unhandled rejection) fails that actor alone; its neighbours run on.
+import test from 'ava';
+import { Runtime } from '../../src/runtime/runtime.js';
+import type { WireError } from '../../src/errors.js';
+import { fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
+
+for (const [kind, expected] of [
+  ['crash.timer', /uncaught exception in crasher: boom in a timer/],
+  ['crash.interval', /uncaught exception in crasher: boom in an interval/],
+  ['crash.reject', /unhandled rejection in crasher: rejected in a timer/],
+] as const) {
+  test(`shared worker: ${kind} fails only the actor that scheduled it`, async (t) => {
+    const rt = new Runtime({
+      actors: [
+        { name: 'echo', moduleUrl: fixture('echo.actor') },
+        { name: 'pinger', moduleUrl: fixture('pinger.actor') },
+        { name: 'crasher', moduleUrl: fixture('crasher.actor') },
+      ],
+      placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
+    });
+    const crashes: [string, WireError][] = [];
+    rt.on('crash', (name: string, err: WireError) => crashes.push([name, err]));
+    try {
+      await rt.start();
+      await waitPings(rt, 5);
+      const back = once(rt, 'ready', (n: string) => n === 'crasher');
+      rt.send('crasher', { type: kind });
+      await back;
+      t.is(await rt.request('crasher', { type: 'crasher.starts' }), 2);
+      // the neighbours were not restarted, and a repeating timer of the failed generation does not fail the new one
+      const before = (await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok;
+      await waitPings(rt, before + 10);
+      t.is(crashes.length, 1, JSON.stringify(crashes));
+      t.is(crashes[0][0], 'crasher');
+      t.is(crashes[0][1].code, 'ACTOR_FAULT');
+      t.regex(crashes[0][1].message, expected);
+      t.is(rt.stateOf('crasher'), 'running');
+    } finally {
+      await rt.stop();
+    }
+  });
+}
