@@ -18,6 +18,7 @@ const variants: Variant[] = [
   { name: 'as shipped (bin, make run, systemd unit): semi-space 1 + MALLOC_ARENA_MAX=1', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: '' },
   { name: 'semi-space 1 only', flags: ['--max-semi-space-size=1'], env: {}, config: '' },
   { name: 'plain node, no flags', flags: [], env: {}, config: '' },
+  { name: 'as shipped, plugins in a worker of their own (plugins.worker: own)', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: 'plugins:\n  worker: own\n' },
   { name: 'as shipped, no plugins', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: 'plugins:\n  enabled: []\n' },
   { name: 'as shipped, per-actor placement', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: 'placement: per-actor\n' },
 ];

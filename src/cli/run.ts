@@ -2,6 +2,7 @@
 import { log, setLogLevel } from '../runtime/log.js';
 import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
 import { loadPluginActorSet } from '../plugins/index.js';
+import { placementWithPlugins } from '../plugins/placement.js';
 import { isFactoryResetRequest, isRebootRequest, REBOOT_DELAY_MS, RESTART_EXIT_CODE, runRebootCommand, wipeForFactoryReset } from './reboot.js';
 import { Runtime, type ActorSpec } from '../runtime/runtime.js';
 import type { InspectServer } from '../runtime/inspect-server.js';
@@ -42,7 +43,7 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   }
   const rt = new Runtime({
     actors,
-    placement: config.placement,
+    placement: placementWithPlugins(config.placement, actors.map((a) => a.name), optionalActors, config.plugins.worker),
     supervisor: config.supervisor,
     stateDir: config.stateDir,
     fullConfig: config,

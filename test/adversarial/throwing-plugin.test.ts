@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HostileServer } from '../support/hostile-server.js';
 import { DeviceProcess, LEVEL } from '../support/device-process.js';
+import { pollUntil } from '../support/poll.js';
 import { FAULTY_PLUGINS, writePlugin } from '../plugins/support/bad-plugins.js';
 
-const { timerThrow, rejects, hangs } = FAULTY_PLUGINS;
+const { timerThrow, rejects, hangs, busy } = FAULTY_PLUGINS;
 const PLUGIN_ACTORS = new Set([timerThrow, rejects, hangs].map((p) => `object:${p.id}`));
 
 test('a throwing plugin is restarted and given up alone; the device stays registered and answers', async (t) => {
@@ -64,5 +65,32 @@ test('a throwing plugin is restarted and given up alone; the device stays regist
     const exit = await device.stop();
     await server.close();
     t.is(exit.code, 0, 'a clean exit: the given-up plugin is not fatal');
+  }
+});
+
+test('plugins.worker: own — a plugin that blocks its thread stalls only the plugins\' worker; the built-ins answer', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'busy-plugin-'));
+  writePlugin(root, busy.folder, busy.files);
+  const server = await HostileServer.start();
+  const device = new DeviceProcess({
+    server: server.uri,
+    config: {
+      plugins: { enabled: [busy.folder], dirs: [root], worker: 'own' },
+      supervisor: { requestTimeoutMs: 1500 },
+      shutdownTimeoutMs: 1000,
+    },
+  });
+  try {
+    await server.waitForRegister(30_000);
+    const workers = await pollUntil(async () => device.lines.find((l) => /^running \d+ actors on/.test(l)), (l) => l !== undefined);
+    t.regex(String(workers), / on 2 worker\(s\)/);
+    const spin = await server.request({ method: 'GET', path: `/${busy.id}/0/1`, accept: 0, timeoutMs: 8000 });
+    t.is(spin.code, '5.03');
+    const r0 = await server.request({ method: 'GET', path: '/3/0/0', accept: 0 });
+    t.is(r0.code, '2.05');
+    t.true(device.running);
+  } finally {
+    await device.stop();
+    await server.close();
   }
 });
