@@ -227,6 +227,7 @@ export class Runtime extends EventEmitter {
       t: 'start', port: port2, name: slot.spec.name, moduleUrl: slot.spec.moduleUrl, config: slot.spec.options ?? {},
       fullConfig: this.opts.fullConfig ?? {}, stateDir: this.opts.stateDir, logLevel: this.opts.logLevel ?? String(log.level),
       inspect: this.opts.inspect ?? false, generation: slot.generation, requestTimeoutMs: this.opts.supervisor.requestTimeoutMs,
+      startTimeoutMs: this.opts.supervisor.startTimeoutMs,
       ...(slot.spec.logFields ? { logFields: slot.spec.logFields } : {}),
     };
     const ready = new Promise<void>((resolve, reject) => {

@@ -241,7 +241,7 @@ class ActorHost implements FaultOwner {
       if (!mod || typeof mod.create !== 'function') {
         throw new CodedError('ACTOR_BAD_MODULE', `${this.task.moduleUrl} has no default ActorModule export`);
       }
-      const instance = await mod.create(this.ctx);
+      const instance = await this.created(mod);
       if (this.done) {
         // failed while starting (an error its start scheduled): the instance it built is stopped, never used
         void Promise.resolve().then(() => instance.stop()).catch(() => undefined);
@@ -253,6 +253,24 @@ class ActorHost implements FaultOwner {
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /** The actor's create, within startTimeoutMs: a create that never finishes fails the actor instead of holding it. */
+  private created(mod: ActorModule): Promise<ActorInstance> {
+    const limit = this.task.startTimeoutMs;
+    const creating = Promise.resolve(mod.create(this.ctx));
+    if (limit === undefined) return creating;
+    let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new CodedError('ACTOR_START_TIMEOUT', `actor ${this.task.name} did not start within ${limit} ms`));
+      }, limit);
+    });
+    // the instance of a create that finishes after the limit is stopped, never used
+    creating.then((inst) => { if (timedOut) void Promise.resolve().then(() => inst.stop()).catch(() => undefined); }, () => undefined);
+    return Promise.race([creating, late]).finally(() => clearTimeout(timer));
   }
 
   private async setupInspection(): Promise<void> {

@@ -1,4 +1,4 @@
-// throwing-plugin.test.ts: plugins that throw from a timer, leave an unhandled rejection or hang a hook, in the real device: the fault stays the plugin's.
+// throwing-plugin.test.ts: plugins that throw from a timer, leave an unhandled rejection, hang a hook or their start, or spin, in the real device: the fault stays the plugin's.
 import test from 'ava';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,31 +8,34 @@ import { DeviceProcess, LEVEL } from '../support/device-process.js';
 import { pollUntil } from '../support/poll.js';
 import { FAULTY_PLUGINS, writePlugin } from '../plugins/support/bad-plugins.js';
 
-const { timerThrow, rejects, hangs, busy } = FAULTY_PLUGINS;
-const PLUGIN_ACTORS = new Set([timerThrow, rejects, hangs].map((p) => `object:${p.id}`));
+const { timerThrow, rejects, hangs, startHangs, busy } = FAULTY_PLUGINS;
+const PLUGIN_ACTORS = new Set([timerThrow, rejects, hangs, startHangs].map((p) => `object:${p.id}`));
 
 test('a throwing plugin is restarted and given up alone; the device stays registered and answers', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'faulty-plugins-'));
-  for (const p of [timerThrow, rejects, hangs]) writePlugin(root, p.folder, p.files);
+  for (const p of [timerThrow, rejects, hangs, startHangs]) writePlugin(root, p.folder, p.files);
   const server = await HostileServer.start();
   const device = new DeviceProcess({
     server: server.uri,
     config: {
-      plugins: { enabled: [timerThrow.folder, rejects.folder, hangs.folder], dirs: [root] },
-      supervisor: { maxRestarts: 2, backoffInitialMs: 50, backoffMaxMs: 200, requestTimeoutMs: 2000 },
+      plugins: { enabled: [timerThrow.folder, rejects.folder, hangs.folder, startHangs.folder], dirs: [root] },
+      supervisor: { maxRestarts: 2, backoffInitialMs: 50, backoffMaxMs: 200, requestTimeoutMs: 2000, startTimeoutMs: 1000 },
     },
   });
   try {
     await server.waitForRegister(30_000);
     // the interval of 33101 throws in every generation: two restarts, then it is given up — and only it
-    const gaveUp = await device.waitForLog((l) => l.code === 'ACTOR_GAVE_UP', 20_000);
-    t.is(gaveUp.actor, `object:${timerThrow.id}`);
+    const gaveUp = await device.waitForLog((l) => l.code === 'ACTOR_GAVE_UP' && l.actor === `object:${timerThrow.id}`, 20_000);
     t.is(gaveUp.plugin, timerThrow.folder);
-    const named = await device.waitForLog((l) => l.code === 'PLUGIN_GAVE_UP');
+    const named = await device.waitForLog((l) => l.code === 'PLUGIN_GAVE_UP' && l.plugin === timerThrow.folder);
     t.is(named.pluginPath, join(root, timerThrow.folder));
+    // a start that never finishes: timed out each try, given up too
+    const stuck = await device.waitForLog((l) => l.code === 'ACTOR_GAVE_UP' && l.actor === `object:${startHangs.id}`, 20_000);
+    t.regex(String(stuck.msg), /ACTOR_START_TIMEOUT/);
     // the registration drops the given-up object (an Update with the links, or the Register if it came later)
     const links = await server.waitForRequest((r) => r.method === 'POST' && r.path.startsWith('/rd') && r.packet.payload.toString().includes('</3/0>')
-      && !r.packet.payload.toString().includes(`</${timerThrow.id}`) && r.at >= Date.now() - 60_000, 10_000, 'links without the given-up object');
+      && !r.packet.payload.toString().includes(`</${timerThrow.id}`), 10_000, 'links without the given-up object');
+    t.false(links.packet.payload.toString().includes(`</${startHangs.id}`));
     t.true(links.packet.payload.toString().includes(`</${rejects.id}/0>`), links.packet.payload.toString());
 
     // the device answers: a built-in, the plugin restarted after its unhandled rejection, and a hanging hook gets 5.03
@@ -59,7 +62,8 @@ test('a throwing plugin is restarted and given up alone; the device stays regist
     // every error line names the plugin it is about
     const errors = device.logsAtLeast(LEVEL.error);
     t.true(errors.length > 0);
-    for (const e of errors) t.true(e.plugin === timerThrow.folder || e.plugin === rejects.folder, JSON.stringify(e));
+    for (const e of errors) t.true([timerThrow.folder, rejects.folder, startHangs.folder].includes(String(e.plugin)), JSON.stringify(e));
+    t.deepEqual(logs.filter((l) => l.code === 'ACTOR_GAVE_UP').map((l) => l.actor).sort(), [`object:${timerThrow.id}`, `object:${startHangs.id}`]);
     t.true(errors.some((e) => /uncaught exception in object:33101: boom in a timer of 33101/.test(String(e.msg))));
   } finally {
     const exit = await device.stop();

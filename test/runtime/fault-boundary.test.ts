@@ -1,4 +1,4 @@
-// fault-boundary.test.ts: in a shared worker, an error an actor leaves uncaught (timer, interval, unhandled rejection) fails that actor alone; its neighbours run on.
+// fault-boundary.test.ts: in a shared worker, an error an actor leaves uncaught (timer, interval, unhandled rejection) or a create that never finishes fails that actor alone; its neighbours run on.
 import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
 import type { WireError } from '../../src/errors.js';
@@ -40,3 +40,27 @@ for (const [kind, expected] of [
     }
   });
 }
+
+test('a create that never finishes fails with ACTOR_START_TIMEOUT and is given up; its neighbours run', async (t) => {
+  const rt = new Runtime({
+    actors: [
+      { name: 'echo', moduleUrl: fixture('echo.actor') },
+      { name: 'pinger', moduleUrl: fixture('pinger.actor') },
+      { name: 'crasher', moduleUrl: fixture('crasher.actor'), options: { hangOnCreate: true } },
+    ],
+    placement: 'shared', supervisor: { ...supervisor, maxRestarts: 1, startTimeoutMs: 200 }, stateDir: tmpState(),
+    clock: immediateClock(), logLevel: 'silent', optionalActors: ['crasher'],
+  });
+  const crashes: [string, WireError][] = [];
+  rt.on('crash', (name: string, err: WireError) => crashes.push([name, err]));
+  try {
+    const gaveUp = once(rt, 'gave-up-optional');
+    await rt.start();
+    await gaveUp;
+    t.deepEqual(crashes.map(([n, e]) => [n, e.code]), [['crasher', 'ACTOR_START_TIMEOUT'], ['crasher', 'ACTOR_START_TIMEOUT']]);
+    t.is(rt.stateOf('crasher'), 'gave-up');
+    await waitPings(rt, 5);
+  } finally {
+    await rt.stop();
+  }
+});

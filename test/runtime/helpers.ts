@@ -16,7 +16,7 @@ export function tmpState(): string {
 
 export const supervisor: SupervisorConfig = {
   maxRestarts: 5, windowMs: 60_000, backoffInitialMs: 100, backoffMaxMs: 1000, bufferLimit: 16,
-  requestTimeoutMs: 3000, maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 0,
+  requestTimeoutMs: 3000, startTimeoutMs: 10_000, maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 0,
 };
 
 /** A clock whose timers fire on the next turn whatever the delay (records the delays asked for). */

@@ -82,7 +82,7 @@ function faultyObject(id: number, hooks: string, body = ''): string {
 /**
  * Plugins that load fine and misbehave while running: one throws from an interval its start sets (every generation,
  * so it is given up), one leaves an unhandled rejection once (restarted, then fine), one whose read hook of
- * resource 1 never resolves, one whose read hook of resource 1 spins forever.
+ * resource 1 never resolves, one whose start never resolves, one whose read hook of resource 1 spins forever.
  */
 export const FAULTY_PLUGINS = {
   timerThrow: {
@@ -104,6 +104,13 @@ export const FAULTY_PLUGINS = {
     files: {
       'plugin.json': manifest('hangs', [{ id: 33103, module: './o.js' }]),
       'o.js': faultyObject(33103, 'read(t) { return t.resourceId === 1 ? new Promise(() => undefined) : undefined; },'),
+    },
+  },
+  startHangs: {
+    folder: 'start-hangs', id: 33105,
+    files: {
+      'plugin.json': manifest('start-hangs', [{ id: 33105, module: './o.js' }]),
+      'o.js': faultyObject(33105, 'start() { return new Promise(() => undefined); },'),
     },
   },
   /** Its read hook of resource 1 never returns: the thread it runs on is blocked for good. */
