@@ -6,7 +6,7 @@ import { CodedError, toWireError, type WireError } from '../errors.js';
 import { log, writeWorkerLogLine, type LogEntryMessage } from './log.js';
 import { CrashPolicy } from './supervisor.js';
 import { prefixInspectionEvent } from './inspect-relay.js';
-import { matchesName, matchesSubscription, transferables, type FromWorker, type StartTask, type ToWorker } from './wire.js';
+import { matchesName, matchesSubscription, transferables, type FromWorker, type StartTask, type TaskEnd, type ToWorker } from './wire.js';
 import type { Placement, SupervisorConfig } from './config.js';
 import { RUNTIME_ADDRESS } from './actor-api.js';
 
@@ -240,8 +240,9 @@ export class Runtime extends EventEmitter {
     slot.task = run;
     run
       .then(
-        () => this.onTaskEnd(slot, gen, undefined),
-        (e: unknown) => this.onTaskEnd(slot, gen, e),
+        (end: TaskEnd) => this.onTaskEnd(slot, gen, typeof end === 'object' ? end.failed : undefined),
+        // the thread died (exit, out of memory): the actor's own last word, if it had one, else the thread's error
+        (e: unknown) => this.onTaskEnd(slot, gen, slot.lastError ?? toWireError(e)),
       )
       .catch((e: unknown) => rlog.error({ actor: slot.spec.name, err: toWireError(e) }, 'supervisor error'));
     return ready;
@@ -367,7 +368,8 @@ export class Runtime extends EventEmitter {
     }
   }
 
-  private onTaskEnd(slot: Slot, gen: number, err: unknown): void {
+  /** A task ended: `err` is its failure (the actor's own, or the thread's: exit, out of memory), none when it stopped. */
+  private onTaskEnd(slot: Slot, gen: number, err: WireError | undefined): void {
     if (gen !== slot.generation) return;
     const name = slot.spec.name;
     const port = slot.port;
@@ -386,7 +388,7 @@ export class Runtime extends EventEmitter {
       slot.state = 'stopped';
       return;
     }
-    const error = slot.lastError ?? toWireError(err ?? new CodedError('ACTOR_EXITED', `actor ${name} ended without being stopped`));
+    const error = err ?? { code: 'ACTOR_EXITED', message: `actor ${name} ended without being stopped` };
     slot.lastError = undefined;
     const wasStarting = slot.state === 'starting' || slot.state === 'restarting';
     const decision = slot.policy.crashed(this.clock.now());

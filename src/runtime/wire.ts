@@ -51,6 +51,12 @@ export interface Stopped { t: 'stopped' }
 
 export type FromWorker = Ready | SendOut | RequestOut | Reply | PublishOut | LogOut | InspectionOut | ErrorOut | Stopped;
 
+/**
+ * What an actor task resolves with: stopped when told to, or failed with the actor's error. A failure resolves rather
+ * than rejects: a rejection crosses the thread as a bare Error and would lose the code.
+ */
+export type TaskEnd = 'stopped' | { failed: WireError };
+
 /** Collects what a message must transfer: MessagePorts it carries (they can only move, e.g. the modem's serial bridge),
  *  and the ArrayBuffers of Uint8Array fields that can be transferred without harming others: views that span their
  *  whole (non-shared) buffer. Pooled Node Buffers (slices of a larger pool) are copied instead. */

@@ -6,7 +6,7 @@ import { CodedError, fromWireError, toWireError, type WireError } from '../error
 import { log, setLogLevel } from './log.js';
 import { FileStore } from './store.js';
 import { registerInspector } from './inspect.js';
-import { transferables, type FromWorker, type PeerWire, type StartTask, type ToWorker } from './wire.js';
+import { transferables, type FromWorker, type PeerWire, type StartTask, type TaskEnd, type ToWorker } from './wire.js';
 import { cloneMessage } from './clone.js';
 import { installFaultBoundary, runAs, type FaultKind, type FaultOwner } from './fault-boundary.js';
 import type { ActorContext, ActorInstance, ActorMessage, ActorModule } from './actor-api.js';
@@ -46,7 +46,7 @@ class ActorHost implements FaultOwner {
   private instance: ActorInstance | undefined;
   private readonly store: FileStore;
   private readonly ctx: ActorContext;
-  private settle!: { resolve(v: string): void; reject(e: unknown): void };
+  private settle!: (end: TaskEnd) => void;
   private done = false;
 
   constructor(private readonly task: StartTask) {
@@ -223,9 +223,9 @@ class ActorHost implements FaultOwner {
     }
   }
 
-  async run(): Promise<string> {
-    const finished = new Promise<string>((resolve, reject) => {
-      this.settle = { resolve, reject };
+  async run(): Promise<TaskEnd> {
+    const finished = new Promise<TaskEnd>((resolve) => {
+      this.settle = resolve;
     });
     this.port.on('message', (m: ToWorker) => this.onMain(m));
     liveHosts.add(this);
@@ -306,7 +306,7 @@ class ActorHost implements FaultOwner {
     this.instance = undefined;
     // Best effort: a failed actor in a shared worker must not keep timers or sockets alive.
     if (inst) void Promise.resolve().then(() => inst.stop()).catch(() => undefined);
-    this.settle.reject(fromWireError(error));
+    this.settle({ failed: error });
   }
 
   private async stop(): Promise<void> {
@@ -320,7 +320,7 @@ class ActorHost implements FaultOwner {
     }
     this.post({ t: 'stopped' });
     this.cleanup();
-    this.settle.resolve('stopped');
+    this.settle('stopped');
   }
 
   private cleanup(): void {
@@ -342,7 +342,7 @@ class ActorHost implements FaultOwner {
 }
 
 /** piscina task entry: runs one actor until it is told to stop (resolves) or fails (rejects). */
-export default async function runActorTask(task: StartTask): Promise<string> {
+export default async function runActorTask(task: StartTask): Promise<TaskEnd> {
   setLogLevel(task.logLevel);
   installFaultBoundary(() => liveHosts, log.child({ mod: 'worker' }));
   return new ActorHost(task).run();
