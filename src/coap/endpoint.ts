@@ -117,7 +117,11 @@ class Endpoint implements CoapEndpointExt {
   }
 
   sendRaw(buf: Buffer, to: PeerAddress): void {
-    this.send(buf, to).catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'send failed'));
+    void this.sendTracked(buf, to);
+  }
+
+  sendTracked(buf: Buffer, to: PeerAddress): Promise<void> {
+    return this.send(buf, to).catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'send failed'));
   }
 
   // ---- incoming ----
@@ -313,6 +317,10 @@ class Endpoint implements CoapEndpointExt {
 
   restoreObserve(o: RestoredObserve): ObserveRelation {
     return this.server.restore(o);
+  }
+
+  drain(maxMs: number): Promise<void> {
+    return this.closed ? Promise.resolve() : this.server.drain(maxMs);
   }
 
   stats(): { pendingExchanges: number; pendingCon: number; relations: number } {
