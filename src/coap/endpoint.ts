@@ -31,6 +31,8 @@ export interface EndpointOptions {
 export interface CoapEndpointExt extends CoapEndpoint {
   /** GET (or FETCH) a large resource block by block: onBlock gets each payload, the body is never held whole. Resolves with the last response (payload: last block). */
   download(to: PeerAddress, req: CoapOutgoingRequest, onBlock: (payload: Uint8Array, info: BlockInfo) => void | Promise<void>): Promise<CoapIncomingResponse>;
+  /** See CoapEndpoint.drain (always present here). */
+  drain(maxMs: number): Promise<void>;
   /** Numbers for tests and diagnostics. */
   stats(): { pendingExchanges: number; pendingCon: number; relations: number };
 }
