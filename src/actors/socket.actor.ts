@@ -4,7 +4,7 @@ import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, 
 import type { CoapEndpoint } from '../coap/api.js';
 import type { PeerAddress, Transport } from '../coap/transport.js';
 import { CodedError, toWireError } from '../errors.js';
-import type { CoapSend, ServerTarget, SocketOpen } from './messages.js';
+import type { CoapSend, ServerTarget, SocketOpen, SocketPause } from './messages.js';
 import type { ObjectNotify, ObjectStarted } from './object-messages.js';
 import { SocketRouter } from './socket-router.js';
 import { socketPersistence } from './socket-persistence.js';
@@ -111,19 +111,21 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   await persistence.load();
   const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, journal: persistence.journal, client: clientName });
 
-  const teardown = async (): Promise<void> => {
+  /** Closes endpoint and transport; `drain`: answers still being sent get coap.closeDrainMs to leave first (not when the link is down). */
+  const teardown = async (drain: boolean): Promise<void> => {
     generation++;
     router.cancelAll();
     const ep = endpoint;
     const tr = transport;
     endpoint = undefined;
     transport = undefined;
+    if (drain) await ep?.drain?.(coapConfig.closeDrainMs).catch(() => undefined);
     try { await ep?.close(); } catch { /* closing anyway */ }
     try { await tr?.close(); } catch { /* closing anyway */ }
   };
 
   const open = async (target: ServerTarget): Promise<{ ok: true }> => {
-    await teardown();
+    await teardown(true);
     server = target;
     // Objects 1/2 may have changed while the socket was elsewhere (bootstrap server, another server): read the ACL table again.
     router.acl.invalidate();
@@ -185,11 +187,11 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
         case 'socket.open': return open((msg as unknown as SocketOpen).server);
         case 'socket.close':
           life.send({ type: 'CLOSE' });
-          return teardown().then(() => ({ ok: true }));
+          return teardown(true).then(() => ({ ok: true }));
         case 'socket.pause':
-          // LTE is down: stop retransmissions by closing the endpoint; resume re-opens to the same server.
+          // LTE is down (or queue mode sleeps): stop retransmissions by closing the endpoint; resume re-opens to the same server.
           life.send({ type: 'PAUSE' });
-          return teardown().then(() => ({ ok: true }));
+          return teardown((msg as unknown as SocketPause).reason === 'queue-mode').then(() => ({ ok: true }));
         case 'socket.resume':
           if (!server) return Promise.reject(new CodedError('SOCKET_CLOSED', 'nothing to resume'));
           // Already open (the client resumes before every Update, paused or not): re-opening would drop the endpoint
@@ -224,7 +226,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       }
     },
     async stop(): Promise<void> {
-      await teardown();
+      await teardown(true);
       await persistence.flushed();
       life.stop();
     },

@@ -96,6 +96,12 @@ export interface CoapEndpoint {
   handle(handler: CoapRequestHandler): void;
   /** Re-creates an Observe relation of an earlier endpoint (same token and peer) — optional: endpoints without it cannot resume observations. */
   restoreObserve?(o: RestoredObserve): ObserveRelation;
+  /**
+   * Resolves once every request received so far is answered and its response sent (a separate CON response
+   * acknowledged or given up), or after maxMs — called before close() so the answer to the request that caused
+   * the close still leaves. Optional: endpoints without it close at once.
+   */
+  drain?(maxMs: number): Promise<void>;
   /** CoAP ping (empty CON); resolves true on RST. */
   ping(to: PeerAddress): Promise<boolean>;
   close(): Promise<void>;

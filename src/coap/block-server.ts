@@ -2,14 +2,15 @@
 import type { CoapResponse } from './api.js';
 import { ExpiringMap } from './expiring-map.js';
 import type { Block } from './options.js';
+import { fitBlock1, type Block1Progress } from './block1-sequence.js';
 import type { Timers } from './timers.js';
 
 export type Block1Result =
   | { kind: 'continue'; block: Block }
   | { kind: 'complete'; body: Buffer; block: Block }
-  | { kind: 'error'; code: '4.08' | '4.13'; size1?: number };
+  | { kind: 'error'; code: '4.00' | '4.08' | '4.13'; size1?: number };
 
-interface Transfer { chunks: Buffer[]; received: number }
+interface Transfer extends Block1Progress { chunks: Buffer[] }
 
 export class Block1Assembler {
   private readonly transfers: ExpiringMap<Transfer>;
@@ -24,29 +25,26 @@ export class Block1Assembler {
       this.transfers.delete(key);
       return { kind: 'error', code: '4.13', size1: this.maxBody };
     }
-    const offset = block.num * block.size;
     let t = this.transfers.get(key);
     if (block.num === 0) {
       t = { chunks: [], received: 0 };
-    } else if (t === undefined || offset > t.received) {
-      this.transfers.delete(key);
+    } else if (t === undefined) {
       return { kind: 'error', code: '4.08' };
     }
     const echo: Block = { num: block.num, more: block.more, size: Math.min(block.size, this.preferredSize) };
-    if (offset < t.received) {
-      // A repeat of a block we already have (a retransmission with a new message ID): acknowledge again.
-      if (block.more) return { kind: 'continue', block: echo };
-      if (offset + payload.length === t.received) {
-        this.transfers.delete(key);
-        return { kind: 'complete', body: Buffer.concat(t.chunks), block: echo };
-      }
-      return { kind: 'error', code: '4.08' };
+    const fit = fitBlock1(t, block, payload.length);
+    if (fit.kind === 'error') {
+      this.transfers.delete(key);
+      return fit.code === '4.13' ? { kind: 'error', code: '4.13', size1: this.maxBody } : { kind: 'error', code: fit.code };
     }
+    // The last block again (a retransmission with a new message ID): acknowledged again, stored once.
+    if (fit.kind === 'repeat') return { kind: 'continue', block: echo };
     if (t.received + payload.length > this.maxBody) {
       this.transfers.delete(key);
       return { kind: 'error', code: '4.13', size1: this.maxBody };
     }
     t.chunks.push(Buffer.from(payload));
+    t.last = { offset: fit.offset, length: payload.length, more: block.more };
     t.received += payload.length;
     if (block.more) {
       this.transfers.set(key, t);

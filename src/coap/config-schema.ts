@@ -32,16 +32,18 @@ export const coapConfigSchema = z.object({
   dtlsHandshakeTimeoutMs: z.number().int().min(1000).default(30_000),
   /** Handshake again before sending after this long without a datagram from the server (0 = never; see docs/coap.md). */
   dtlsIdleRehandshakeS: z.number().int().min(0).default(0),
+  /** Before the socket closes (or re-opens, or sleeps in queue mode), answers still being sent get this long to leave. */
+  closeDrainMs: z.number().int().min(0).max(60_000).default(5_000),
 }).strict().default({
   ackTimeoutMs: d.ackTimeoutMs, ackRandomFactor: d.ackRandomFactor, maxRetransmit: d.maxRetransmit, nstart: d.nstart,
   exchangeLifetimeMs: d.exchangeLifetimeMs, separateResponseAfterMs: d.separateResponseAfterMs, blockSize: 1024,
   notifyConEvery: d.notifyConEvery, notifyConMaxIntervalMs: d.notifyConMaxIntervalMs, maxBodyBytes: d.maxBodyBytes,
-  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000, dtlsIdleRehandshakeS: 0,
+  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000, dtlsIdleRehandshakeS: 0, closeDrainMs: 5_000,
 });
 export type CoapConfig = z.infer<typeof coapConfigSchema>;
 
 /** The endpoint parameters of a validated config. */
 export function paramsFromConfig(c: CoapConfig): CoapParams {
-  const { dtlsHandshakeTimeoutMs: _h, dtlsIdleRehandshakeS: _i, ...p } = c;
+  const { dtlsHandshakeTimeoutMs: _h, dtlsIdleRehandshakeS: _i, closeDrainMs: _c, ...p } = c;
   return p;
 }

@@ -31,6 +31,8 @@ export interface EndpointOptions {
 export interface CoapEndpointExt extends CoapEndpoint {
   /** GET (or FETCH) a large resource block by block: onBlock gets each payload, the body is never held whole. Resolves with the last response (payload: last block). */
   download(to: PeerAddress, req: CoapOutgoingRequest, onBlock: (payload: Uint8Array, info: BlockInfo) => void | Promise<void>): Promise<CoapIncomingResponse>;
+  /** See CoapEndpoint.drain (always present here). */
+  drain(maxMs: number): Promise<void>;
   /** Numbers for tests and diagnostics. */
   stats(): { pendingExchanges: number; pendingCon: number; relations: number };
 }
@@ -117,7 +119,11 @@ class Endpoint implements CoapEndpointExt {
   }
 
   sendRaw(buf: Buffer, to: PeerAddress): void {
-    this.send(buf, to).catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'send failed'));
+    void this.sendTracked(buf, to);
+  }
+
+  sendTracked(buf: Buffer, to: PeerAddress): Promise<void> {
+    return this.send(buf, to).catch((err: unknown) => this.log.debug({ err: (err as Error).message }, 'send failed'));
   }
 
   // ---- incoming ----
@@ -313,6 +319,10 @@ class Endpoint implements CoapEndpointExt {
 
   restoreObserve(o: RestoredObserve): ObserveRelation {
     return this.server.restore(o);
+  }
+
+  drain(maxMs: number): Promise<void> {
+    return this.closed ? Promise.resolve() : this.server.drain(maxMs);
   }
 
   stats(): { pendingExchanges: number; pendingCon: number; relations: number } {

@@ -22,6 +22,8 @@ export interface ServerCore {
   readonly blockSize: number;
   readonly rt: Retransmitter;
   sendRaw(buf: Buffer, to: PeerAddress): void;
+  /** Sends a datagram; settles once the transport took it (never rejects). */
+  sendTracked(buf: Buffer, to: PeerAddress): Promise<void>;
   nextMid(): number;
   isClosed(): boolean;
 }
@@ -40,6 +42,8 @@ export class ServerSide {
   private readonly relationHost: RelationHost;
   /** The CON notification in flight per relation (superseded ones resolve when replaced). */
   private readonly inflight = new Map<Relation, { mid: number; resolve: () => void }>();
+  /** Requests being answered: the handler runs, or the response is on its way (a separate CON response until its ACK or give-up). */
+  private readonly answering = new Set<Promise<void>>();
 
   constructor(private readonly core: ServerCore) {
     const { params, timers } = core;
@@ -93,8 +97,34 @@ export class ServerSide {
     this.inflight.clear();
   }
 
+  /**
+   * Resolves once every request received so far has been answered and its response has left (a separate CON
+   * response acknowledged or given up), or after maxMs: the owner closes the endpoint only then, so an answer to
+   * the request that caused the close (Execute Update, Reboot, Disable …) still reaches the server.
+   */
+  async drain(maxMs: number): Promise<void> {
+    const pending = [...this.answering];
+    if (pending.length === 0) return;
+    let timer: unknown;
+    await Promise.race([
+      Promise.all(pending),
+      new Promise<void>((resolve) => { timer = this.core.timers.setTimeout(resolve, maxMs); }),
+    ]);
+    this.core.timers.clearTimeout(timer);
+  }
+
   /** A request message (CON or NON). */
-  async request(p: ParsedPacket, type: MsgType, from: PeerAddress): Promise<void> {
+  request(p: ParsedPacket, type: MsgType, from: PeerAddress): Promise<void> {
+    const flights: Promise<void>[] = [];
+    const done = this.answer(p, type, from, flights).then(() => Promise.all(flights)).then(() => undefined);
+    const tracked = done.catch(() => undefined);
+    this.answering.add(tracked);
+    void tracked.then(() => this.answering.delete(tracked));
+    return done;
+  }
+
+  /** Handles one request; every response datagram it sends is pushed to `flights` (settled once it has left). */
+  private async answer(p: ParsedPacket, type: MsgType, from: PeerAddress, flights: Promise<void>[]): Promise<void> {
     const peer = peerKey(from);
     const seenKey = `${peer}#${p.messageId}`;
     const dup = this.seen.get(seenKey);
@@ -116,19 +146,22 @@ export class ServerSide {
       if (con && !separate) {
         const buf = build({ ...pkt, messageId: p.messageId, ack: true });
         seen.reply = buf;
-        this.core.sendRaw(buf, from);
+        flights.push(this.core.sendTracked(buf, from));
         return;
       }
       const mid = this.core.nextMid();
       const buf = build({ ...pkt, messageId: mid, confirmable: con });
       if (!con) {
         seen.reply = buf;
-        this.core.sendRaw(buf, from);
+        flights.push(this.core.sendTracked(buf, from));
         return;
       }
-      this.core.rt.send(buf, mid, from, (o) => {
-        if (o.kind !== 'ack') this.core.log.debug({ outcome: o.kind }, 'separate response not acknowledged');
-      });
+      flights.push(new Promise<void>((resolve) => {
+        this.core.rt.send(buf, mid, from, (o) => {
+          if (o.kind !== 'ack') this.core.log.debug({ outcome: o.kind }, 'separate response not acknowledged');
+          resolve();
+        });
+      }));
     };
 
     const method = codeMethod(p.code);

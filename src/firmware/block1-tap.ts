@@ -2,7 +2,7 @@
 import { parse, type ParsedPacket } from 'coap-packet';
 import { encodeMessage } from '../coap/encode.js';
 import { randomInt } from 'node:crypto';
-import { decodeBlock, encodeBlock, getStrings, getUint } from '../coap/options.js';
+import { decodeBlock, encodeBlock, getStrings, getUint, uintBuf } from '../coap/options.js';
 import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.js';
 import type { ActorContext, ActorMessage } from '../runtime/actor-api.js';
 import type { WriteBlock, WriteBlockReply } from './messages.js';
@@ -17,10 +17,14 @@ export interface TappedBlock {
   total?: number;
   contentFormat?: number;
   from: PeerAddress;
+  token: Uint8Array;
 }
 
-/** Answers one block: '2.31' (continue), '2.04' (last block stored) or an error code ('4.08', '4.13' …). */
-export type BlockSink = (b: TappedBlock) => Promise<{ code: string }>;
+/**
+ * Answers one block: '2.31' (continue), '2.04' (last block stored) or an error code ('4.00', '4.08', '4.13', '5.03' …);
+ * size1 goes out as Size1 with a 4.13, maxAge as Max-Age with a 5.03.
+ */
+export type BlockSink = (b: TappedBlock) => Promise<{ code: string; size1?: number; maxAge?: number }>;
 
 export interface TapOptions {
   /** Uri-Path to stream (default ['5', '0', '0']). */
@@ -38,7 +42,7 @@ const CODE_POST = '0.02';
  * Wraps a transport: PUT/POST requests to `path` that carry a Block1 option are answered here, one block at a
  * time, through `sink`; every other datagram goes to the endpoint above unchanged. Duplicates (same message ID
  * from the same peer) get the cached answer and are not handed on twice. Tokens may change per block (libcoap)
- * or stay (Leshan): blocks are matched by Block1 NUM only.
+ * or stay (Leshan): the sink tells transfers apart by peer, token and NUM continuity.
  */
 export class Block1Tap implements Transport {
   readonly kind: Transport['kind'];
@@ -122,24 +126,32 @@ export class Block1Tap implements Transport {
     const blk = decodeBlock(pkt.options.find((x) => x.name === 'Block1')?.value);
     let code: string;
     let echo = blk;
+    let size1: number | undefined;
+    let maxAge: number | undefined;
     if (blk === undefined) {
       code = '4.00'; // reserved SZX 7
     } else {
       const total = getUint(pkt, 'Size1');
       const cf = getUint(pkt, 'Content-Format');
       try {
-        code = (await this.sink({
+        const r = await this.sink({
           path: this.path.split('/'), num: blk.num, size: blk.size, more: blk.more, payload: new Uint8Array(pkt.payload),
-          ...(total !== undefined ? { total } : {}), ...(cf !== undefined ? { contentFormat: cf } : {}), from,
-        })).code;
+          ...(total !== undefined ? { total } : {}), ...(cf !== undefined ? { contentFormat: cf } : {}), from, token: new Uint8Array(pkt.token),
+        });
+        code = r.code;
+        size1 = code === '4.13' ? r.size1 : undefined;
+        maxAge = code === '5.03' ? r.maxAge : undefined;
       } catch {
         code = '5.03';
       }
       if (code === '2.31' && !blk.more) code = '2.04';
       echo = { num: blk.num, more: code === '2.31', size: blk.size };
     }
-    const options = echo !== undefined && (code === '2.31' || code === '2.04' || code === '4.08' || code === '4.13')
-      ? [{ name: 'Block1' as const, value: encodeBlock(echo) }] : [];
+    // Option order by number: Max-Age (14), Block1 (27), Size1 (60).
+    const options: { name: 'Max-Age' | 'Block1' | 'Size1'; value: Buffer }[] = [];
+    if (maxAge !== undefined) options.push({ name: 'Max-Age', value: uintBuf(maxAge) });
+    if (echo !== undefined && (code === '2.31' || code === '2.04' || code === '4.08' || code === '4.13')) options.push({ name: 'Block1', value: encodeBlock(echo) });
+    if (size1 !== undefined) options.push({ name: 'Size1', value: uintBuf(size1) });
     const res = pkt.confirmable
       ? encodeMessage({ messageId: pkt.messageId, token: pkt.token, code, ack: true, options })
       : encodeMessage({ messageId: (this.mid = (this.mid + 1) & 0xffff), token: pkt.token, code, confirmable: false, options });
@@ -153,15 +165,22 @@ export function tapBlock1(t: Transport, sink: BlockSink, o?: TapOptions): Transp
   return new Block1Tap(t, sink, o);
 }
 
-/** The sink the socket actor uses: each block becomes an `object.write-block` request to object:5, and server activity goes to the client. */
-export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send'>, ssid: () => number, client = 'client'): BlockSink {
+/**
+ * The sink the socket actor uses: each block becomes an `object.write-block` request to object:5 (its source is
+ * this socket actor and the peer's address, its token in hex), and server activity goes to the client.
+ */
+export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send' | 'name'>, ssid: () => number, client = 'client'): BlockSink {
   return async (b) => {
     ctx.send(client, { type: 'lwm2m.server-activity', ssid: ssid() });
     const msg: WriteBlock = {
       type: 'object.write-block', path: [5, 0, 0], num: b.num, size: b.size, more: b.more, payload: b.payload, serverId: ssid(),
+      source: `${ctx.name}|${b.from.address}|${b.from.port}`, token: Buffer.from(b.token).toString('hex'),
       ...(b.total !== undefined ? { total: b.total } : {}), ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),
     };
     const r = await ctx.request<WriteBlockReply | undefined>('object:5', msg as unknown as ActorMessage, { timeoutMs: 30_000 });
-    return { code: typeof r?.code === 'string' ? r.code : '5.00' };
+    return {
+      code: typeof r?.code === 'string' ? r.code : '5.00',
+      ...(typeof r?.size1 === 'number' ? { size1: r.size1 } : {}), ...(typeof r?.maxAge === 'number' ? { maxAge: r.maxAge } : {}),
+    };
   };
 }

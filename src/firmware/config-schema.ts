@@ -29,6 +29,8 @@ export const firmwareConfigSchema = z.object({
   currentVersion: z.string().optional(),
   /** A pull that makes no progress this long is cut and retried (resumed). */
   stallTimeoutMs: z.number().int().positive().default(60_000),
+  /** A push (Block1 to /5/0/0) with no block for this long ends as a failed download: Idle, Update Result 4, partial file removed. */
+  pushStallTimeoutMs: z.number().int().positive().default(120_000),
   /** Resume attempts after a lost connection before giving up with Update Result 4. */
   retries: z.number().int().nonnegative().default(5),
   /** Pause between resume attempts. */
@@ -43,7 +45,7 @@ export const firmwareConfigSchema = z.object({
 }).strict().default({
   maxPackageBytes: 64 * 1024 * 1024, reserveBytes: 1024 * 1024, requireManifest: false,
   acceptTypes: ['gzip', 'tar', 'zip', 'lwfw', 'other'], applyArgs: [], applyTimeoutMs: 300_000,
-  stallTimeoutMs: 60_000, retries: 5, retryDelayMs: 2_000, coapBlockSize: 1024, progressIntervalMs: 2_000,
+  stallTimeoutMs: 60_000, pushStallTimeoutMs: 120_000, retries: 5, retryDelayMs: 2_000, coapBlockSize: 1024, progressIntervalMs: 2_000,
 });
 /** The section as parsed (dir may be absent). */
 export type FirmwareSection = z.infer<typeof firmwareConfigSchema>;

@@ -10,7 +10,8 @@ export interface FirmwareVersion { type: 'firmware.version'; version: string }
 /**
  * One Block1 chunk of a Write to a streamed resource (/5/0/0), sent by the socket actor to the object actor as a
  * request as each block arrives (never reassembled). Reply: { code } — '2.31' Continue, '2.04' Changed after the
- * last block, or an error ('4.08' out of order, '4.13' too large, '4.05' not now).
+ * last block, or an error ('4.00' short non-final block, '4.08' out of sequence, '4.13' too large, '4.05' not now,
+ * '5.03' another transfer is in progress).
  */
 export interface WriteBlock {
   type: 'object.write-block';
@@ -24,5 +25,10 @@ export interface WriteBlock {
   total?: number;
   contentFormat?: number;
   serverId?: number;
+  /** Who sent it (socket actor and peer address): a block from another source never joins the transfer in progress. */
+  source?: string;
+  /** The request's token (hex): a sender that keeps one token per transfer (Leshan) is told apart by it. */
+  token?: string;
 }
-export interface WriteBlockReply { code: string }
+/** code, plus Size1 (the largest package accepted) with 4.13 and Max-Age (seconds to wait) with 5.03. */
+export interface WriteBlockReply { code: string; size1?: number; maxAge?: number }

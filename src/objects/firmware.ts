@@ -2,7 +2,7 @@
 import { status, type ObjectDef, type ObjectRuntime, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 import { parseFirmwareConfig } from '../firmware/config-schema.js';
 import { FwProtocol, FwState, UpdateResult } from '../firmware/results.js';
-import { FirmwareUpdater, type FwValues, type PushAnswer, type Scheme, type UpdaterDeps } from '../firmware/updater.js';
+import { FirmwareUpdater, type FwValues, type Scheme, type UpdaterDeps } from '../firmware/updater.js';
 import { httpPuller, type FetchFn } from '../firmware/pull-http.js';
 import { coapPuller, dtlsPullTransport, udpPullTransport, type TransportFactory } from '../firmware/pull-coap.js';
 import type { Puller } from '../firmware/puller.js';
@@ -63,8 +63,6 @@ function sectionOf(raw: Readonly<Record<string, unknown>>): { section: unknown; 
 
 export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSpec {
   let updater: FirmwareUpdater | undefined;
-
-  const answer = (a: PushAnswer): WriteBlockReply => ({ code: a });
 
   return {
     definition: firmwareDefinition,
@@ -138,10 +136,13 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
       const m = msg as unknown as WriteBlock;
       if (updater === undefined) return { code: '5.03' };
       if (m.path.length !== 3 || m.path[0] !== 5 || m.path[1] !== 0 || m.path[2] !== 0) return { code: '4.05' };
-      return answer(await updater.push({
+      const reply: WriteBlockReply = await updater.pushBlock({
         num: m.num, size: m.size, more: m.more, payload: m.payload,
         ...(m.total !== undefined ? { total: m.total } : {}),
-      }));
+        ...(m.source !== undefined ? { source: m.source } : {}),
+        ...(m.token !== undefined ? { token: m.token } : {}),
+      });
+      return reply;
     },
   };
 }

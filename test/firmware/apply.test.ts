@@ -16,7 +16,8 @@ async function script(dir: string, name: string, body: string): Promise<string> 
 
 async function download(u: FirmwareUpdater, version: string): Promise<void> {
   const pkg = buildLwfwPackage(bytes(1000), { name: 'meter', version });
-  await u.push({ num: 0, size: 1024, more: false, payload: pkg });
+  // The whole package in one Write (no Block1): its "block" is the package itself.
+  await u.push({ num: 0, size: pkg.length, more: false, payload: pkg });
   await u.waitFor((x) => x.state === FwState.DOWNLOADED);
 }
 

@@ -103,7 +103,7 @@ test('a block out of order is answered 4.08; an empty package resets to Idle', a
   const { u } = await makeUpdater(fwConfig(dir));
   t.is(await u.push({ num: 0, size: 64, more: true, payload: bytes(64) }), '2.31');
   t.is(await u.push({ num: 2, size: 64, more: true, payload: bytes(64) }), '4.08');
-  // A repeated block (retransmission with a new token) is fine.
+  // The 4.08 ended that push; a block 0 starts a new one.
   t.is(await u.push({ num: 0, size: 64, more: true, payload: bytes(64) }), '2.31');
   t.is(u.values().state, FwState.DOWNLOADING);
   t.is(await u.push({ num: 0, size: 64, more: false, payload: new Uint8Array(0) }), '2.04');
