@@ -10,12 +10,16 @@ import { ActorNames } from './messages.js';
 import type { ObjectNotify, ObjectObserve } from './object-messages.js';
 import { AclGuard, requiredRight } from './socket-acl.js';
 import { AclRight, type AclTable } from '../lwm2m/acl.js';
+import type { PeerAddress } from '../coap/transport.js';
+import { compositeRefusal, isBootstrapFinish, sessionRefusal, type Refusal, type Session } from './socket-session.js';
 
 export interface RouterOptions {
   /** Object ids that have an actor (object:N). */
   objects: () => readonly number[];
   /** Short server ID of the connected server (0 = bootstrap server). */
   ssid: () => number;
+  /** The connected server's address: the bootstrap interface is honoured from there only (absent: not checked). */
+  peer?: () => PeerAddress | undefined;
   /** Server default pmin/pmax (from object 1) for observations. */
   defaults?: () => { pmin?: number; pmax?: number } | undefined;
   requestTimeoutMs?: number;
@@ -46,6 +50,15 @@ function base0(path: Path, ssid: number, req: CoapIncomingRequest, bootstrap = f
   if (req.payload.length > 0) base.payload = req.payload;
   if (req.query.length > 0) base.query = req.query;
   return base;
+}
+
+const refuse = (r: Refusal): CoapResponse => ({ code: r.code, payload: text(r.message) });
+
+/** Errors a peer's bad request raises (payload that does not decode, a content format we do not speak): 4.xx, not 5.00. */
+function clientErrorCode(code: string | undefined): '4.00' | '4.15' | undefined {
+  if (code === 'FORMAT_DECODE' || code === 'PATH_INVALID') return '4.00';
+  if (code === 'FORMAT_UNSUPPORTED') return '4.15';
+  return undefined;
 }
 
 const toCoap = (r: OpResult): CoapResponse => {
@@ -92,21 +105,26 @@ export class SocketRouter {
   async handle(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
     const ssid = this.opts.ssid();
     this.reportActivity(ssid);
+    const bootstrap = ssid === 0;
+    const session: Session = { bootstrap, peer: this.opts.peer?.() };
     try {
-      if (req.path.length === 1 && req.path[0] === 'bs' && req.method === 'POST') {
+      let path: Path | undefined;
+      try {
+        path = pathFromSegments(req.path);
+      } catch {
+        path = undefined;
+      }
+      // Every request passes here: the session decides which interface it may use (see socket-session.ts).
+      const refusal = sessionRefusal(req, path, session);
+      if (refusal) return refuse(refusal);
+      if (isBootstrapFinish(req)) {
         const r = await this.ctx.request<{ code?: string }>(this.opts.client ?? ActorNames.client, { type: 'lwm2m.bootstrap-finish' });
         this.acl.invalidate();
         return { code: r?.code ?? '2.04' };
       }
-      let path: Path;
-      try {
-        path = pathFromSegments(req.path);
-      } catch {
-        return { code: '4.04', payload: text('not an LwM2M path') };
-      }
-      const bootstrap = ssid === 0;
+      if (path === undefined) return { code: '4.04', payload: text('not an LwM2M path') };
       if (path.length === 0) {
-        const res = await this.root(req, ctx, bootstrap);
+        const res = await this.root(req, ctx, session);
         this.acl.touched(undefined, req.method, bootstrap);
         return res;
       }
@@ -121,6 +139,12 @@ export class SocketRouter {
       return res;
     } catch (err) {
       const code = (err as { code?: string }).code;
+      const client = clientErrorCode(code);
+      if (client) {
+        // A peer's bad request is not the device's fault: debug only, so a flood of junk cannot flood the log.
+        this.ctx.log.debug({ err: (err as Error).message, code, path: req.path.join('/') }, 'bad request');
+        return { code: client, payload: text((err as Error).message) };
+      }
       this.ctx.log.warn({ err: (err as Error).message, code, path: req.path.join('/') }, 'request failed');
       return { code: code === 'ACTOR_TIMEOUT' || code === 'ACTOR_UNAVAILABLE' ? '5.03' : '5.00' };
     }
@@ -331,8 +355,9 @@ export class SocketRouter {
   }
 
   // ---- root operations: Discover, Read-/Write-/Observe-Composite, Bootstrap-Delete ----
-  private async root(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, bootstrap: boolean): Promise<CoapResponse> {
+  private async root(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, session: Session): Promise<CoapResponse> {
     const ssid = this.opts.ssid();
+    const bootstrap = session.bootstrap;
     const acl = bootstrap ? undefined : await this.acl.current();
     const table = acl?.enforced ? acl : undefined;
     if (req.method === 'GET' && (req.accept === ContentFormat.LINK || req.accept === undefined)) {
@@ -353,6 +378,8 @@ export class SocketRouter {
     if (req.method === 'FETCH') {
       const fmt = req.contentFormat ?? ContentFormat.SENML_CBOR;
       const paths = decodePaths(fmt, req.payload);
+      const denied = compositeRefusal(paths, session);
+      if (denied) return refuse(denied);
       const accept = req.accept ?? fmt;
       if (accept !== ContentFormat.SENML_JSON && accept !== ContentFormat.SENML_CBOR && accept !== ContentFormat.LWM2M_CBOR) return { code: '4.06' };
       if (table) {
@@ -367,12 +394,9 @@ export class SocketRouter {
     }
     if (req.method === 'iPATCH') {
       if (req.contentFormat === undefined) return { code: '4.00' };
-      let recs: LwRecord[];
-      try {
-        recs = decode(req.contentFormat, req.payload, untypedContext([]));
-      } catch (err) {
-        return { code: (err as { code?: string }).code === 'FORMAT_UNSUPPORTED' ? '4.15' : '4.00', payload: text((err as Error).message) };
-      }
+      const recs = decode(req.contentFormat, req.payload, untypedContext([]));
+      const denied = compositeRefusal(recs.map((r) => r.path), session);
+      if (denied) return refuse(denied);
       const byObj = new Map<number, LwRecord[]>();
       for (const r of recs) {
         if (r.path.length < 3) return { code: '4.00', payload: text('composite write needs resource paths') };

@@ -109,7 +109,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   // Observe relations are journalled in the store: an Update after a restart resumes them, a new Register drops them.
   const persistence = socketPersistence(ctx, { server: () => server, endpoint: () => endpoint, router: () => router, objects: objectIds });
   await persistence.load();
-  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, journal: persistence.journal, client: clientName });
+  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, peer: () => peer, journal: persistence.journal, client: clientName });
 
   /** Closes endpoint and transport; `drain`: answers still being sent get coap.closeDrainMs to leave first (not when the link is down). */
   const teardown = async (drain: boolean): Promise<void> => {

@@ -35,10 +35,14 @@ export async function aclRig(ssids: readonly number[]) {
   let transport: UdpTransport | undefined;
   // The project's own CoAP endpoint on a loopback UDP transport (port 0); node-coap is the server side's client.
   await actors.start('socket', socketActorModule({ transport: () => (transport = createUdpTransport({ host: '127.0.0.1', port: 0 })) }), { objects: [1, 2, 3, 3442] });
-  const agent = new Agent({ type: 'udp4' });
+  // The agent sends from the address the socket is opened to: the bootstrap interface is honoured from there only.
+  const agentSocket = createSocket('udp4');
+  await new Promise<void>((resolve) => agentSocket.bind(0, '127.0.0.1', resolve));
+  const agent = new Agent({ socket: agentSocket });
+  const serverPort = agentSocket.address().port;
 
   const as = async (ssid: number): Promise<Call> => {
-    await actors.get('socket')!.receive({ type: 'socket.open', server: { ssid, uri: 'coap://127.0.0.1:5683', host: '127.0.0.1', port: 5683, security: 'nosec' } });
+    await actors.get('socket')!.receive({ type: 'socket.open', server: { ssid, uri: `coap://127.0.0.1:${serverPort}`, host: '127.0.0.1', port: serverPort, security: 'nosec' } });
     const p = transport!.address().port;
     const observe = (path: string): Promise<string> => new Promise((resolve) => {
       const sock = createSocket('udp4');
@@ -69,7 +73,13 @@ export async function aclRig(ssids: readonly number[]) {
     return aclEntriesFromRecords(r.records ?? []);
   };
 
-  return { actors, as, aclEntries, close: async () => { await actors.get('socket')!.receive({ type: 'socket.close' }); await actors.stopAll(); } };
+  const close = async (): Promise<void> => {
+    await actors.get('socket')!.receive({ type: 'socket.close' });
+    await actors.stopAll();
+    agent.close();
+    try { agentSocket.close(); } catch { /* the agent closed it */ }
+  };
+  return { actors, as, aclEntries, close };
 }
 
 /** Instance ids present in a SenML JSON object-level read. */

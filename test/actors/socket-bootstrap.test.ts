@@ -1,5 +1,6 @@
 // socket-bootstrap.test.ts: bootstrap semantics through the socket actor: Bootstrap-Discover, Delete '/', Write to 0 and 1, Finish (POST /bs) to the client.
 import test from 'ava';
+import { createSocket } from 'node:dgram';
 import { Agent, request, type IncomingMessage, type OutgoingMessage } from 'coap';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { nodeCoapEndpoint, nullTransport } from '../support/node-coap-endpoint.js';
@@ -22,9 +23,12 @@ test('bootstrap server: discover, delete all, write security and server, finish'
   await actors.start('object:3', objectActorModule({ spec: createDeviceObject({ version: '1' }) }));
   const { endpoint, ready } = nodeCoapEndpoint();
   await actors.start('socket', socketActorModule({ transport: () => nullTransport(), endpoint: () => endpoint }), { objects: [0, 1, 3] });
-  await actors.get('socket')!.receive({ type: 'socket.open', server: { ssid: 0, uri: 'coap://bs.example:5683', host: '127.0.0.1', port: 5683, security: 'nosec' } });
+  // The bootstrap interface is honoured from the bootstrap server's address only: the client agent sends from there.
+  const bsSocket = createSocket('udp4');
+  await new Promise<void>((resolve) => bsSocket.bind(0, '127.0.0.1', resolve));
+  await actors.get('socket')!.receive({ type: 'socket.open', server: { ssid: 0, uri: 'coap://bs.example:5683', host: '127.0.0.1', port: bsSocket.address().port, security: 'nosec' } });
   const port = await ready;
-  const agent = new Agent({ type: 'udp4' });
+  const agent = new Agent({ socket: bsSocket });
   const call = (method: CoapMethod, path: string, o: { accept?: number; format?: number; payload?: Uint8Array } = {}): Promise<{ code: string; text: string }> =>
     new Promise((resolve, reject) => {
       const req: OutgoingMessage = request({ hostname: '127.0.0.1', port, method, pathname: path, agent });
@@ -57,4 +61,5 @@ test('bootstrap server: discover, delete all, write security and server, finish'
   t.is(finished, 1);
   await actors.stopAll();
   agent.close();
+  try { bsSocket.close(); } catch { /* the agent closed it */ }
 });
