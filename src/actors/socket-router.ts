@@ -52,6 +52,9 @@ function base0(path: Path, ssid: number, req: CoapIncomingRequest, bootstrap = f
   return base;
 }
 
+/** Formats that name their paths, so can carry a Write-Composite. */
+const COMPOSITE_FORMATS: ReadonlySet<number> = new Set([ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.LWM2M_CBOR]);
+
 const refuse = (r: Refusal): CoapResponse => ({ code: r.code, payload: text(r.message) });
 
 /** Errors a peer's bad request raises (payload that does not decode, a content format we do not speak): 4.xx, not 5.00. */
@@ -393,7 +396,8 @@ export class SocketRouter {
       return { code: '2.05', contentFormat: accept, payload: encode(accept, recs, untypedContext([])) };
     }
     if (req.method === 'iPATCH') {
-      if (req.contentFormat === undefined) return { code: '4.00' };
+      if (req.contentFormat === undefined) return { code: '4.00', payload: text('Content-Format missing') };
+      if (!COMPOSITE_FORMATS.has(req.contentFormat)) return { code: '4.15', payload: text(`content format ${req.contentFormat} cannot carry a composite write`) };
       const recs = decode(req.contentFormat, req.payload, untypedContext([]));
       const denied = compositeRefusal(recs.map((r) => r.path), session);
       if (denied) return refuse(denied);

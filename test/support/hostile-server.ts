@@ -172,13 +172,20 @@ export class HostileServer {
     for (const w of [...this.waiters]) w();
   }
 
-  /** Resolves with the first item of list() that matches, already there or arriving within timeoutMs. */
-  private waitIn<T>(list: () => T[], pred: (x: T) => boolean, timeoutMs: number, what: string): Promise<T> {
-    const hit = list().find(pred);
+  /** Resolves with the first item of list() from index `from` that matches, already there or arriving within timeoutMs. */
+  private waitIn<T>(list: () => T[], pred: (x: T) => boolean, timeoutMs: number, what: string, from = 0): Promise<T> {
+    // Scans only what arrived since the last look: thousands of requests in flight stay linear.
+    let seen = from;
+    const scan = (): T | undefined => {
+      const l = list();
+      for (; seen < l.length; seen++) if (pred(l[seen])) return l[seen];
+      return undefined;
+    };
+    const hit = scan();
     if (hit !== undefined) return Promise.resolve(hit);
     return new Promise((resolve, reject) => {
       const check = (): void => {
-        const h = list().find(pred);
+        const h = scan();
         if (h === undefined) return;
         clearTimeout(timer);
         this.waiters.delete(check);
@@ -198,11 +205,16 @@ export class HostileServer {
 
   /** The device's next Register from now on (or an earlier one when `since` is 0). */
   async waitForRegister(timeoutMs = 30_000, since = this.requests.length): Promise<DeviceRequest> {
-    return this.waitForRequest((r) => this.requests.indexOf(r) >= since && r.method === 'POST' && r.path === '/rd', timeoutMs, 'a Register');
+    return this.waitIn(() => this.requests, (r) => r.method === 'POST' && r.path === '/rd', timeoutMs, 'a Register', since);
   }
 
   waitForResponse(pred: (r: DeviceResponse) => boolean, timeoutMs = 10_000, what = 'a response'): Promise<DeviceResponse> {
     return this.waitIn(() => this.responses, pred, timeoutMs, what);
+  }
+
+  /** Like waitForResponse, looking only at responses from index `since` on. */
+  waitForResponseSince(since: number, pred: (r: DeviceResponse) => boolean, timeoutMs = 10_000, what = 'a response'): Promise<DeviceResponse> {
+    return this.waitIn(() => this.responses, pred, timeoutMs, what, since);
   }
 
   private target(): { address: string; port: number } {
@@ -239,10 +251,7 @@ export class HostileServer {
     const { data, token } = this.encode(req);
     const since = this.responses.length;
     this.sendRaw(data);
-    return this.waitForResponse(
-      (r) => this.responses.indexOf(r) >= since && r.token.equals(token) && r.code !== '0.00',
-      req.timeoutMs ?? 10_000, `the response to ${req.method} ${req.path}`,
-    );
+    return this.waitForResponseSince(since, (r) => r.token.equals(token) && r.code !== '0.00', req.timeoutMs ?? 10_000, `the response to ${req.method} ${req.path}`);
   }
 
   close(): Promise<void> {
