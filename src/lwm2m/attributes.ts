@@ -22,6 +22,11 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: strin
 
 const NUM = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
+/** Largest pmin / pmax / epmin / epmax (s): the longest timer Node arms (2^31 − 1 ms, ~24.8 days); longer ones fire at once. */
+export const MAX_PERIOD_S = Math.floor((2 ** 31 - 1) / 1000);
+/** Largest |gt|, |lt|, st: beyond 2^53 a number no longer tells neighbouring integers apart. */
+export const MAX_THRESHOLD = Number.MAX_SAFE_INTEGER;
+
 /** Parses Write-Attributes query items ('pmin=10', 'gt=3.5', 'pmax' …). Unknown names or bad numbers are refused. */
 export function parseAttributeQuery(query: readonly string[]): ParseResult<AttributeChange> {
   const out: AttributeChange = {};
@@ -37,7 +42,8 @@ export function parseAttributeQuery(query: readonly string[]): ParseResult<Attri
     const n = Number(raw);
     if (!Number.isFinite(n)) return { ok: false, reason: `attribute ${name}: '${raw}' is not finite` };
     const integer = key === 'pmin' || key === 'pmax' || key === 'epmin' || key === 'epmax';
-    if (integer && (!Number.isInteger(n) || n < 0)) return { ok: false, reason: `attribute ${name} must be an integer >= 0` };
+    if (integer && (!Number.isInteger(n) || n < 0 || n > MAX_PERIOD_S)) return { ok: false, reason: `attribute ${name} must be an integer 0..${MAX_PERIOD_S}` };
+    if (!integer && Math.abs(n) > MAX_THRESHOLD) return { ok: false, reason: `attribute ${name} must be within ±${MAX_THRESHOLD}` };
     out[key] = n;
   }
   return { ok: true, value: out };

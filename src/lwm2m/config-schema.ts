@@ -1,6 +1,7 @@
 // config-schema.ts: LwM2M client settings: endpoint, servers (seeds for objects 0 and 1), lifetime, binding, version, queue mode.
 import { z } from 'zod';
 import { clientLifecycleConfigSchema } from './client/config-schema.js';
+import { DEFAULT_MAX_VALUE_BYTES } from './operations/validate.js';
 
 const uri = z.string().regex(/^coaps?:\/\/[^/]+/, 'must be a coap:// or coaps:// URI');
 
@@ -36,6 +37,8 @@ export const clientConfigSchema = z.object({
   ...clientLifecycleConfigSchema.unwrap().shape,
   /** Content-Format the client prefers for multi-value payloads (ct in Register). */
   preferredFormat: z.union([z.literal(110), z.literal(112), z.literal(11542), z.literal(11544)]).default(110),
+  /** Largest string (UTF-8 bytes) or opaque value a server may write where the resource's definition gives no range.max; larger → 4.13. */
+  maxValueBytes: z.number().int().min(256).max(1024 * 1024).default(DEFAULT_MAX_VALUE_BYTES),
   /** Servers seeding objects 0 and 1; empty = the top-level `server` as ssid 101, NoSec. */
   servers: z.array(serverSeedSchema).default([]),
 }).strict().prefault({});

@@ -7,7 +7,7 @@ import { formatPath } from './path.js';
 import { applyChange, attributeParams, mergeAttributes, parseAttributeQuery, validateAttributes, type AttributeSnapshot, type Attributes } from './attributes.js';
 import { fail, type OpRequest, type OpResult } from './operations/types.js';
 import { parseExecArgs } from './operations/exec-args.js';
-import { checkValue } from './operations/validate.js';
+import { checkSize, checkValue, DEFAULT_MAX_VALUE_BYTES } from './operations/validate.js';
 import { CodedError } from '../errors.js';
 
 export type { OpRequest, OpResult } from './operations/types.js';
@@ -22,6 +22,8 @@ export interface ObjectHostEnv {
   config?: Readonly<Record<string, unknown>>;
   /** Format used for multi-value reads without Accept (default SenML CBOR). */
   preferredFormat?: number;
+  /** Largest string (UTF-8 bytes) / opaque value a write may carry where the definition gives no range.max (default DEFAULT_MAX_VALUE_BYTES). */
+  maxValueBytes?: number;
 }
 
 /** Listener for value changes (observe) and for instance set changes (registration update). */
@@ -44,6 +46,7 @@ export class ObjectHost {
   private readonly changeListeners: ChangeListener[] = [];
   private readonly instanceListeners: (() => void)[] = [];
   private readonly preferredFormat: number;
+  private readonly maxValueBytes: number;
   readonly codec: CodecContext;
 
   constructor(spec: ObjectSpec, env: ObjectHostEnv = {}) {
@@ -51,6 +54,7 @@ export class ObjectHost {
     this.def = spec.definition;
     for (const r of this.def.resources) this.resources.set(r.id, r);
     this.preferredFormat = env.preferredFormat ?? ContentFormat.SENML_CBOR;
+    this.maxValueBytes = env.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     const oid = this.def.id;
     this.codec = {
       basePath: [oid],
@@ -188,6 +192,7 @@ export class ObjectHost {
       if (path.length >= 3) {
         const d = this.resources.get(path[2]);
         if (!d) return statusOf('4.04', 'no such resource');
+        if (path.length === 4 && !d.multiple) return statusOf('4.04', 'a single-instance resource has no resource instances');
         if (!READABLE(d) && !bootstrap) return statusOf('4.05', 'resource is not readable');
         const v = await this.valueOf(iid, d, serverId, remote);
         if (isStatus(v)) return v;
@@ -301,6 +306,8 @@ export class ObjectHost {
       if (o.create && d.operations === 'E') return fail('4.00', `${formatPath(r.path)} is executable`);
       const why = checkValue(d, r.value);
       if (why) return fail('4.00', why);
+      const big = checkSize(d, r.value, this.maxValueBytes);
+      if (big) return fail('4.13', big);
       let inst = plan.get(r.path[1]);
       if (!inst) plan.set(r.path[1], (inst = new Map()));
       let entry = inst.get(d.id);
@@ -387,6 +394,10 @@ export class ObjectHost {
     if (iid < 0) { iid = 0; while (this.store.has(iid)) iid++; }
     if (iid > 65534) return fail('4.00', 'instance id out of range');
     const fixed = recs.map((r) => ({ ...r, path: [r.path[0], iid, ...r.path.slice(2)] }));
+    // A new instance starts complete: every mandatory resource that holds a value must be in the payload.
+    const present = new Set(fixed.map((r) => r.path[2]));
+    const missing = this.def.resources.filter((d) => d.mandatory === true && d.operations !== 'E' && !present.has(d.id)).map((d) => d.id);
+    if (missing.length > 0) return fail('4.00', `create of /${this.def.id} misses mandatory resources ${missing.join(', ')}`);
     const planned = await this.applyWrite([this.def.id], fixed, { partial: true, bootstrap: req.bootstrap === true, serverId: req.serverId ?? 0, create: true });
     if (planned.code !== '2.01') return planned;
     const values = new Map<number, ResourceValue>();

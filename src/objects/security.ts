@@ -1,6 +1,7 @@
 // security.ts: object 0 LwM2M Security: server URIs, bootstrap flag, security mode, PSK identity/key (never readable by a server), seeded from config.
 import { defineObject, status, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 import { serverSeeds } from '../lwm2m/config-schema.js';
+import { MAX_PERIOD_S } from '../lwm2m/attributes.js';
 import type { ServerTarget } from '../actors/messages.js';
 
 export const securityDefinition: ObjectDef = {
@@ -19,8 +20,8 @@ export const securityDefinition: ObjectDef = {
     { id: 4, name: 'Server Public Key', type: 'opaque', operations: 'RW', mandatory: true },
     { id: 5, name: 'Secret Key', type: 'opaque', operations: 'RW', mandatory: true },
     { id: 10, name: 'Short Server ID', type: 'integer', operations: 'RW', range: { min: 1, max: 65534 } },
-    { id: 11, name: 'Client Hold Off Time', type: 'integer', operations: 'RW', units: 's' },
-    { id: 12, name: 'Bootstrap-Server Account Timeout', type: 'integer', operations: 'RW', units: 's' },
+    { id: 11, name: 'Client Hold Off Time', type: 'integer', operations: 'RW', units: 's', range: { min: 0, max: MAX_PERIOD_S } },
+    { id: 12, name: 'Bootstrap-Server Account Timeout', type: 'integer', operations: 'RW', units: 's', range: { min: 0, max: MAX_PERIOD_S } },
   ],
 };
 

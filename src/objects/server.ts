@@ -1,6 +1,10 @@
 // server.ts: object 1 LwM2M Server: lifetime, default pmin/pmax, disable, notification storing, binding; update/disable triggers published to the servers' clients, bootstrap trigger → 'client'.
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 import { clientConfigSchema, serverSeeds } from '../lwm2m/config-schema.js';
+import { MAX_PERIOD_S } from '../lwm2m/attributes.js';
+
+/** Longest registration lifetime a server may write (s): one year (the Update timer is capped at ~24.8 days anyway). */
+export const MAX_LIFETIME_S = 365 * 24 * 3600;
 
 export const serverDefinition: ObjectDef = {
   id: 1,
@@ -12,11 +16,11 @@ export const serverDefinition: ObjectDef = {
   urn: 'urn:oma:lwm2m:oma:1:1.1',
   resources: [
     { id: 0, name: 'Short Server ID', type: 'integer', operations: 'R', mandatory: true, range: { min: 1, max: 65534 } },
-    { id: 1, name: 'Lifetime', type: 'integer', operations: 'RW', mandatory: true, units: 's', range: { min: 1 } },
-    { id: 2, name: 'Default Minimum Period', type: 'integer', operations: 'RW', units: 's', range: { min: 0 } },
-    { id: 3, name: 'Default Maximum Period', type: 'integer', operations: 'RW', units: 's', range: { min: 0 } },
+    { id: 1, name: 'Lifetime', type: 'integer', operations: 'RW', mandatory: true, units: 's', range: { min: 1, max: MAX_LIFETIME_S } },
+    { id: 2, name: 'Default Minimum Period', type: 'integer', operations: 'RW', units: 's', range: { min: 0, max: MAX_PERIOD_S } },
+    { id: 3, name: 'Default Maximum Period', type: 'integer', operations: 'RW', units: 's', range: { min: 0, max: MAX_PERIOD_S } },
     { id: 4, name: 'Disable', type: 'none', operations: 'E' },
-    { id: 5, name: 'Disable Timeout', type: 'integer', operations: 'RW', units: 's', range: { min: 0 } },
+    { id: 5, name: 'Disable Timeout', type: 'integer', operations: 'RW', units: 's', range: { min: 0, max: MAX_PERIOD_S } },
     { id: 6, name: 'Notification Storing When Disabled or Offline', type: 'boolean', operations: 'RW', mandatory: true },
     { id: 7, name: 'Binding', type: 'string', operations: 'RW', mandatory: true },
     { id: 8, name: 'Registration Update Trigger', type: 'none', operations: 'E', mandatory: true },

@@ -239,10 +239,14 @@ export class HostileServer {
     for (const q of req.query ?? []) options.push({ name: 'Uri-Query', value: Buffer.from(q) });
     if (req.accept !== undefined) options.push({ name: 'Accept', value: uint(req.accept) });
     options.push(...(req.options ?? []));
-    const data = generate({
+    const payload = req.payload ?? Buffer.alloc(0);
+    // coap-packet refuses datagrams over 1280 bytes; a hostile server sends them anyway (marker 0xff, then the payload).
+    const big = payload.length > 1024;
+    const head = generate({
       messageId, token, code: req.method, confirmable: req.confirmable ?? true,
-      options: options, payload: req.payload ?? Buffer.alloc(0),
+      options: options, payload: big ? Buffer.alloc(0) : payload,
     });
+    const data = big ? Buffer.concat([head, Buffer.from([0xff]), payload]) : head;
     return { data, token, messageId };
   }
 

@@ -33,5 +33,6 @@ export function isResumable(reg: PersistedRegistration | undefined, account: { s
 export function updateDueMs(lifetimeS: number, ratio: number, marginS: number): number {
   const byRatio = lifetimeS * ratio;
   const byMargin = lifetimeS - marginS;
-  return Math.max(1000, Math.round(Math.min(byRatio, byMargin > 0 ? byMargin : byRatio) * 1000));
+  // Capped at the longest timer Node arms (2^31 − 1 ms): a longer delay would fire at once, an Update per tick.
+  return Math.min(2 ** 31 - 1, Math.max(1000, Math.round(Math.min(byRatio, byMargin > 0 ? byMargin : byRatio) * 1000)));
 }

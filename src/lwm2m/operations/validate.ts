@@ -2,6 +2,24 @@
 import type { ResourceDef } from '../object-api.js';
 import { isObjLnk, type LwValue } from '../types.js';
 
+/** LwM2M Integer is a signed 64-bit number, Unsigned Integer an unsigned one (Core Appendix C). */
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Default cap on a written string (UTF-8 bytes) or opaque value when its definition gives no `range.max` (config `client.maxValueBytes`). */
+export const DEFAULT_MAX_VALUE_BYTES = 8192;
+
+/**
+ * Returns a reason when a string / opaque value is larger than the device takes (→ 4.13 Request Entity Too Large),
+ * undefined when it fits. A resource whose definition declares `range.max` is bounded by that instead (checkValue, 4.00).
+ */
+export function checkSize(def: ResourceDef, v: LwValue, maxBytes: number): string | undefined {
+  if (def.range?.max !== undefined) return undefined;
+  const size = typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v instanceof Uint8Array ? v.byteLength : 0;
+  return size > maxBytes ? `/${def.id} (${def.name}): ${size} bytes, more than ${maxBytes}` : undefined;
+}
+
 /** Returns a reason when the value does not fit the resource (type, range, enum), undefined when it does. */
 export function checkValue(def: ResourceDef, v: LwValue): string | undefined {
   const bad = (): string => `/${def.id} (${def.name}): ${typeName(v)} is not a valid ${def.type}`;
@@ -13,13 +31,13 @@ export function checkValue(def: ResourceDef, v: LwValue): string | undefined {
       break;
     case 'integer':
     case 'time':
-      if (typeof v === 'bigint') num = Number(v);
-      else if (typeof v === 'number' && Number.isInteger(v)) num = v;
+      if (typeof v === 'bigint' && v >= INT64_MIN && v <= INT64_MAX) num = Number(v);
+      else if (typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63) num = v;
       else return bad();
       break;
     case 'unsigned':
-      if (typeof v === 'bigint' && v >= 0n) num = Number(v);
-      else if (typeof v === 'number' && Number.isInteger(v) && v >= 0) num = v;
+      if (typeof v === 'bigint' && v >= 0n && v <= UINT64_MAX) num = Number(v);
+      else if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 64) num = v;
       else return bad();
       break;
     case 'float':
