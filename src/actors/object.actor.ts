@@ -56,7 +56,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   const specRef = ctx.config.spec;
   const spec = opts.spec ?? (typeof specRef === 'string' ? await loadSpec(specRef) : undefined);
   if (!spec) throw new CodedError('OBJECT_SPEC_INVALID', `${ctx.name}: config.spec names no object module`);
-  const clientSection = ctx.fullConfig.client as { preferredFormat?: unknown; maxValueBytes?: unknown } | undefined;
+  const clientSection = ctx.fullConfig.client as { preferredFormat?: unknown; maxValueBytes?: unknown; maxInstances?: unknown } | undefined;
   const fromConfig = ctx.config.preferredFormat ?? clientSection?.preferredFormat;
   const preferred = opts.preferredFormat ?? (typeof fromConfig === 'number' ? fromConfig : undefined);
   const log = ctx.log.child({ mod: 'object', object: spec.definition.id });
@@ -71,6 +71,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     config: { ...ctx.fullConfig, ...ctx.config },
     ...(preferred !== undefined ? { preferredFormat: preferred } : {}),
     ...(typeof clientSection?.maxValueBytes === 'number' ? { maxValueBytes: clientSection.maxValueBytes } : {}),
+    ...(typeof clientSection?.maxInstances === 'number' ? { maxInstances: clientSection.maxInstances } : {}),
   });
   const observations = new Map<string, Observation>();
   let started = false;

@@ -1,7 +1,7 @@
 // config-schema.ts: LwM2M client settings: endpoint, servers (seeds for objects 0 and 1), lifetime, binding, version, queue mode.
 import { z } from 'zod';
 import { clientLifecycleConfigSchema } from './client/config-schema.js';
-import { DEFAULT_MAX_VALUE_BYTES } from './operations/validate.js';
+import { DEFAULT_MAX_INSTANCES, DEFAULT_MAX_VALUE_BYTES } from './operations/validate.js';
 
 const uri = z.string().regex(/^coaps?:\/\/[^/]+/, 'must be a coap:// or coaps:// URI');
 
@@ -39,6 +39,8 @@ export const clientConfigSchema = z.object({
   preferredFormat: z.union([z.literal(110), z.literal(112), z.literal(11542), z.literal(11544)]).default(110),
   /** Largest string (UTF-8 bytes) or opaque value a server may write where the resource's definition gives no range.max; larger → 4.13. */
   maxValueBytes: z.number().int().min(256).max(1024 * 1024).default(DEFAULT_MAX_VALUE_BYTES),
+  /** Most instances a server's Create may bring one object to; beyond → 4.00 (the device's own instances are not limited). */
+  maxInstances: z.number().int().min(1).max(65535).default(DEFAULT_MAX_INSTANCES),
   /** Servers seeding objects 0 and 1; empty = the top-level `server` as ssid 101, NoSec. */
   servers: z.array(serverSeedSchema).default([]),
 }).strict().prefault({});

@@ -7,7 +7,7 @@ import { formatPath } from './path.js';
 import { applyChange, attributeParams, mergeAttributes, parseAttributeQuery, validateAttributes, type AttributeSnapshot, type Attributes } from './attributes.js';
 import { fail, type OpRequest, type OpResult } from './operations/types.js';
 import { parseExecArgs } from './operations/exec-args.js';
-import { checkSize, checkValue, DEFAULT_MAX_VALUE_BYTES } from './operations/validate.js';
+import { checkSize, checkValue, DEFAULT_MAX_INSTANCES, DEFAULT_MAX_VALUE_BYTES } from './operations/validate.js';
 import { CodedError } from '../errors.js';
 
 export type { OpRequest, OpResult } from './operations/types.js';
@@ -24,6 +24,8 @@ export interface ObjectHostEnv {
   preferredFormat?: number;
   /** Largest string (UTF-8 bytes) / opaque value a write may carry where the definition gives no range.max (default DEFAULT_MAX_VALUE_BYTES). */
   maxValueBytes?: number;
+  /** Most instances a server's Create may bring an object to (default DEFAULT_MAX_INSTANCES). */
+  maxInstances?: number;
 }
 
 /** Listener for value changes (observe) and for instance set changes (registration update). */
@@ -47,6 +49,7 @@ export class ObjectHost {
   private readonly instanceListeners: (() => void)[] = [];
   private readonly preferredFormat: number;
   private readonly maxValueBytes: number;
+  private readonly maxInstances: number;
   readonly codec: CodecContext;
 
   constructor(spec: ObjectSpec, env: ObjectHostEnv = {}) {
@@ -55,6 +58,7 @@ export class ObjectHost {
     for (const r of this.def.resources) this.resources.set(r.id, r);
     this.preferredFormat = env.preferredFormat ?? ContentFormat.SENML_CBOR;
     this.maxValueBytes = env.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    this.maxInstances = env.maxInstances ?? DEFAULT_MAX_INSTANCES;
     const oid = this.def.id;
     this.codec = {
       basePath: [oid],
@@ -391,6 +395,7 @@ export class ObjectHost {
     let iid = given.size === 1 ? [...given][0] : -1;
     if (iid >= 0 && this.store.has(iid)) return fail('4.00', `instance /${this.def.id}/${iid} exists`);
     if (!this.def.multiple && this.store.size > 0) return fail('4.00', 'single-instance object already has its instance');
+    if (req.remote === true && this.store.size >= this.maxInstances) return fail('4.00', `object ${this.def.id} already holds ${this.store.size} instances (client.maxInstances)`);
     if (iid < 0) { iid = 0; while (this.store.has(iid)) iid++; }
     if (iid > 65534) return fail('4.00', 'instance id out of range');
     const fixed = recs.map((r) => ({ ...r, path: [r.path[0], iid, ...r.path.slice(2)] }));

@@ -4,7 +4,7 @@ import { ObjectHost } from '../../src/lwm2m/object-host.js';
 import { defineObject, type ObjectSpec } from '../../src/lwm2m/object-api.js';
 import { encode, untypedContext } from '../../src/lwm2m/formats/index.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';
-import { checkSize, checkValue, DEFAULT_MAX_VALUE_BYTES } from '../../src/lwm2m/operations/validate.js';
+import { checkSize, checkValue, DEFAULT_MAX_INSTANCES, DEFAULT_MAX_VALUE_BYTES } from '../../src/lwm2m/operations/validate.js';
 import { MAX_PERIOD_S, parseAttributeQuery } from '../../src/lwm2m/attributes.js';
 import { updateDueMs } from '../../src/lwm2m/client/persisted.js';
 import { serverDefinition } from '../../src/objects/server.js';
@@ -65,6 +65,19 @@ test('Create must carry every mandatory resource that holds a value (executables
   t.like(await create([[0, 'k']]), { code: '4.00', message: 'create of /3500 misses mandatory resources 1' });
   t.is((await create([[0, 'k'], [1, 3]])).code, '2.01');
   t.deepEqual(h.instanceIds(), [0]);
+});
+
+test('a server\'s Create beyond client.maxInstances instances of one object → 4.00', async (t) => {
+  const h = new ObjectHost(withMandatory(), { maxInstances: 3 });
+  const create = (iid: number, remote = true) => h.handle({
+    op: 'create', path: [3500], format: ContentFormat.SENML_JSON, remote,
+    payload: encode(ContentFormat.SENML_JSON, [{ path: [3500, iid, 0], value: 'k' }, { path: [3500, iid, 1], value: 1 }], untypedContext([3500])),
+  });
+  for (let i = 0; i < 3; i++) t.is((await create(i)).code, '2.01');
+  t.like(await create(3), { code: '4.00', message: 'object 3500 already holds 3 instances (client.maxInstances)' });
+  t.deepEqual(h.instanceIds(), [0, 1, 2]);
+  t.is((await create(3, false)).code, '2.01', 'the device\'s own Create (Access Control seeding) is not limited');
+  t.is(DEFAULT_MAX_INSTANCES, 256);
 });
 
 test('a resource-instance path on a single-instance resource is 4.04 (read, observe target); on a multiple one it is read', async (t) => {

@@ -9,6 +9,8 @@ const UINT64_MAX = 2n ** 64n - 1n;
 
 /** Default cap on a written string (UTF-8 bytes) or opaque value when its definition gives no `range.max` (config `client.maxValueBytes`). */
 export const DEFAULT_MAX_VALUE_BYTES = 8192;
+/** Default cap on the instances a server's Create may bring one object to (config `client.maxInstances`). */
+export const DEFAULT_MAX_INSTANCES = 256;
 
 /**
  * Returns a reason when a string / opaque value is larger than the device takes (→ 4.13 Request Entity Too Large),
