@@ -153,6 +153,21 @@ export class SocketRouter {
     }
   }
 
+  /**
+   * The same gate for a write that bypasses `handle` (a firmware block the transport tap streams to object 5): the
+   * session, then Access Control (W on the instance). A refusal code, or undefined when it may go on.
+   */
+  async admitWrite(req: Pick<CoapIncomingRequest, 'path' | 'from' | 'contentFormat' | 'payload'>): Promise<string | undefined> {
+    const ssid = this.opts.ssid();
+    let path: Path;
+    try { path = pathFromSegments(req.path); } catch { return '4.04'; }
+    const refusal = sessionRefusal({ ...req, method: 'PUT' }, path, { bootstrap: ssid === 0, peer: this.opts.peer?.() });
+    if (refusal) return refusal.code;
+    if (ssid === 0) return undefined;
+    const table = await this.acl.current();
+    return table.enforced ? table.check(ssid, path, AclRight.WRITE) : undefined;
+  }
+
   /** A request from a server when several servers exist: ACL checks, then routing, then ACL bookkeeping (Create / Delete). */
   private async guarded(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, path: Path, base: OpRequest, table: AclTable): Promise<CoapResponse> {
     const ssid = base.serverId ?? 0;

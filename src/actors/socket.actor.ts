@@ -14,7 +14,7 @@ import type { CoapParams } from '../coap/params.js';
 import { coapConfigSchema, paramsFromConfig } from '../coap/config-schema.js';
 import { AtSocketTransport, remoteModemBackend, type ModemSocketError, type ModemSocketRx } from '../modem/at-socket-transport.js';
 import { ActorNames } from './messages.js';
-import { firmwareBlockSink, tapBlock1 } from '../firmware/block1-tap.js';
+import { firmwareBlockSink, tapBlock1, type BlockSink } from '../firmware/block1-tap.js';
 
 /** Creates the transport for a server target (UDP for nosec, DTLS for psk). */
 export type TransportFactory = (server: ServerTarget) => Transport | Promise<Transport>;
@@ -136,7 +136,13 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       // Firmware push: Block1 writes to /5/0/0 go block by block to object:5 (streamed to disk, never reassembled).
       const raw = await makeTransport(target);
       rawTransport = raw;
-      const tr = objectIds().includes(5) ? tapBlock1(raw, firmwareBlockSink(ctx, () => server?.ssid ?? 0, clientName)) : raw;
+      const sink = firmwareBlockSink(ctx, () => server?.ssid ?? 0, clientName);
+      // The tapped blocks pass the router's gate too (session, Access Control) before they reach object 5.
+      const gated: BlockSink = async (b) => {
+        const refused = await router.admitWrite({ path: b.path, from: b.from, payload: b.payload, ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}) });
+        return refused !== undefined ? { code: refused } : sink(b);
+      };
+      const tr = objectIds().includes(5) ? tapBlock1(raw, gated) : raw;
       tr.onEvent((ev) => {
         if (gen !== generation) return;
         if (ev.type === 'error' || ev.type === 'close') {
