@@ -130,12 +130,16 @@ export interface JournalDamage {
   restored: PulseTotals;
 }
 
-/** The pulses the net count must rise by so the totals show at least the reading's volume and pulses. */
-function shortfall(t: Readonly<PulseTotals>, r: ReadingFloor): number {
+/**
+ * The totals raised to show at least the reading's pulses (ratio-free, so a pulse ratio written since cannot fake a
+ * gap), or undefined when they already do. Raised, the volume is matched too (its base moves, as a reset would).
+ */
+function raisedTo(t: Readonly<PulseTotals>, r: ReadingFloor): PulseTotals | undefined {
   const net = t.forward - t.backward;
-  const needVolume = Math.round(r.volumeM3 * r.pulseRatio) + t.volumeBase;
-  const needPulses = r.pulses + t.pulseBase;
-  return Math.max(0, needVolume - net, needPulses - net);
+  const missing = r.pulses + t.pulseBase - net;
+  if (missing <= 0) return undefined;
+  const volumeBase = Math.min(t.volumeBase, net + missing - Math.round(r.volumeM3 * r.pulseRatio));
+  return { ...t, forward: t.forward + missing, volumeBase };
 }
 
 export interface JournalOptions {
@@ -224,16 +228,14 @@ export class PulseJournal {
     let restored = found;
     const cp = opts.checkpoint;
     if (cp && cp.seq > found.seq) {
-      reasons.push(`journal is behind its checkpoint (record ${found.seq} < ${cp.seq})`);
+      reasons.push(found.seq === 0 ? `no journal record, but its checkpoint is at record ${cp.seq}` : `journal is behind its checkpoint (record ${found.seq} < ${cp.seq})`);
       restored = { ...cp };
     }
     const r = opts.reading;
-    if (r && r.timeMs > restored.timeMs) {
-      const missing = shortfall(restored, r);
-      if (missing > 0) {
-        reasons.push(`journal is behind the latest stored reading (${missing} pulses short of ${r.volumeM3} m³ / ${r.pulses} pulses)`);
-        restored = { ...restored, forward: restored.forward + missing };
-      }
+    const raised = r && r.timeMs > restored.timeMs ? raisedTo(restored, r) : undefined;
+    if (r && raised) {
+      reasons.push(`journal is behind the latest stored reading (${raised.forward - restored.forward} pulses short of ${r.pulses} pulses / ${r.volumeM3} m³)`);
+      restored = raised;
     }
     return { restored, reasons };
   }
@@ -242,7 +244,7 @@ export class PulseJournal {
   private static restart(dir: string, gens: number[], found: PulseTotals, restored: PulseTotals, reasons: string[], opts: JournalOptions): PulseJournal {
     const now = opts.now ?? Date.now;
     const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
-    const files = gens.length > 0 ? gens.map((g) => fileOf(dir, g)) : [fileOf(dir, 0)];
+    const files = gens.length > 0 ? gens.map((g) => fileOf(dir, g)) : [path.join(dir, 'pulses.*.journal (missing)')];
     const keptAs: string[] = [];
     for (const g of gens) {
       const to = `${fileOf(dir, g)}.damaged-${stamp}`;

@@ -222,6 +222,37 @@ test('a reading older than the journal is no floor (a reset after it stands); an
   k.close();
 });
 
+test('a pulse ratio written after the latest reading fakes no gap; a reading after a pulse reset restores both values', (t) => {
+  const dir = tmpDir();
+  let now = 1000;
+  const j = PulseJournal.open(dir, { now: () => now });
+  j.addPulses(500);
+  j.flush();
+  j.close();
+  // the reading was taken (at 1000 pulses/m³) just after that record; the server then wrote a ratio of 10000
+  const k = PulseJournal.open(dir, { reading: { timeMs: 1400, volumeM3: 0.5, pulses: 500, pulseRatio: 10_000 } });
+  t.is(k.damage, undefined);
+  t.is(k.state.forward, 500);
+  k.close();
+
+  const dir2 = tmpDir();
+  now = 1000;
+  const m = PulseJournal.open(dir2, { now: () => now });
+  m.addPulses(700);
+  m.resetPulses();
+  m.addPulses(300);
+  m.flush();
+  m.close();
+  fs.rmSync(path.join(dir2, 'pulses.0.journal'));
+  // volume 1.0 m³ (1000 pulses), pulses 300 since the pulse reset
+  const n = PulseJournal.open(dir2, { reading: { timeMs: 2000, volumeM3: 1, pulses: 300, pulseRatio: 1000 } });
+  const s = n.state;
+  t.is(s.forward - s.backward - s.pulseBase, 300);
+  t.is(s.forward - s.backward - s.volumeBase, 1000);
+  t.truthy(n.damage);
+  n.close();
+});
+
 test('journal files are 0600 and the journal folder 0700, whatever the umask', (t) => {
   const dir = path.join(tmpDir(), 'meter');
   journalWith(dir, 2);
