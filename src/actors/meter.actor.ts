@@ -151,16 +151,19 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
   };
 }
 
-/** The checkpoint from the actor store; an unreadable one is no floor (the journal and the readings still are). */
-async function readCheckpoint(ctx: ActorContext): Promise<PulseTotals | undefined> {
+/** A value from the actor store, or undefined when absent, malformed or unreadable (damaged state does not stop the meter). */
+async function readStored<T>(ctx: ActorContext, key: string, valid: (v: unknown) => v is T): Promise<T | undefined> {
   try {
-    const v = await ctx.store.read<PulseTotals>(CHECKPOINT_KEY);
-    return isTotals(v) ? v : undefined;
+    const v = await ctx.store.read(key);
+    if (v === undefined || valid(v)) return v;
+    ctx.log.warn({ code: 'METER_STORE_IGNORED', key }, `meter: stored ${key} is malformed; ignored`);
   } catch (err) {
-    ctx.log.warn({ err: String(err), key: CHECKPOINT_KEY }, 'journal checkpoint unreadable; ignored');
-    return undefined;
+    ctx.log.warn({ code: 'METER_STORE_IGNORED', key, err: String(err) }, `meter: stored ${key} is unreadable; ignored`);
   }
+  return undefined;
 }
+
+const isRatio = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
 
 export default defineActor({
   machine: meterMachine,
@@ -170,10 +173,10 @@ export default defineActor({
     if (!parsed.success) throw new CodedError('CONFIG_INVALID', `meter: ${parsed.error.message}`);
     const cfg = parsed.data;
     const top = typeof ctx.fullConfig.stateDir === 'string' ? ctx.fullConfig.stateDir : './var';
-    const saved = await ctx.store.read<number>(PULSE_RATIO_KEY);
-    const checkpoint = await readCheckpoint(ctx);
+    const saved = await readStored(ctx, PULSE_RATIO_KEY, isRatio);
+    const checkpoint = await readStored(ctx, CHECKPOINT_KEY, isTotals);
     return startMeterService({
-      ...(typeof saved === 'number' ? { savedPulseRatio: saved } : {}),
+      ...(saved !== undefined ? { savedPulseRatio: saved } : {}),
       savePulseRatio: (ratio) => ctx.store.write(PULSE_RATIO_KEY, ratio),
       ...(checkpoint ? { checkpoint } : {}),
       saveCheckpoint: (totals) => ctx.store.write(CHECKPOINT_KEY, totals),

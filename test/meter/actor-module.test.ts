@@ -74,3 +74,13 @@ test('the journal checkpoint goes to the actor store; a lost journal goes on fro
   t.deepEqual(sent.filter((m) => m.type === 'device.error'), [], 'reported once: the journal is whole again');
   await c.stop();
 });
+
+test('an unreadable or malformed stored pulse ratio or checkpoint is ignored with a warning: the meter starts', async (t) => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-module-'));
+  const ctx = fakeContext({ source: { kind: 'simulated' } }, stateDir, new Map<string, unknown>([['journalCheckpoint', { seq: 'x' }]]), []);
+  const read = ctx.store.read.bind(ctx.store);
+  ctx.store.read = <T>(k: string): Promise<T | undefined> => (k === 'pulseRatio' ? Promise.reject(new CodedError('STORE_CORRUPT', 'not JSON')) : read<T>(k));
+  const a = await meterActor.create(ctx);
+  t.is((a.receive({ type: 'meter.status' }) as { snapshot: { pulseRatio: number } }).snapshot.pulseRatio, 1000);
+  await a.stop();
+});
