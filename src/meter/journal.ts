@@ -78,11 +78,22 @@ export function decodeRecord(buf: Uint8Array): PulseTotals | undefined {
   return t;
 }
 
-interface Scan { best?: PulseTotals; records: number; validBytes: number; size: number; /** bad records before the last good one */ badSlots: number }
+interface Scan {
+  best?: PulseTotals; records: number; validBytes: number; size: number;
+  /** Bad records before the last good one. */
+  badSlots: number;
+  /** Why the file could not be read at all (a folder in its place, an I/O error). */
+  unreadable?: string;
+}
 
 /** Reads every aligned record of a file; the best is the valid one with the highest seq; validBytes ends after the last valid record. */
 function scanFile(file: string): Scan {
-  const data = fs.readFileSync(file);
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(file);
+  } catch (err) {
+    return { records: 0, validBytes: 0, size: 0, badSlots: 0, unreadable: (err as Error).message };
+  }
   let best: PulseTotals | undefined;
   let records = 0;
   let validBytes = 0;
@@ -102,7 +113,7 @@ function scanFile(file: string): Scan {
  * before a good one, more than one record's worth of bad bytes at the end — is damage from outside (media, a person).
  */
 function isDamaged(s: Scan): boolean {
-  return s.badSlots > 0 || s.size - s.validBytes > RECORD_SIZE;
+  return s.unreadable !== undefined || s.badSlots > 0 || s.size - s.validBytes > RECORD_SIZE;
 }
 
 /** The latest reading stored (or acknowledged): a durable value the journal must not be behind. */
@@ -199,7 +210,9 @@ export class PulseJournal {
       let best: PulseTotals | undefined;
       for (const s of scans.values()) if (s.best && (!best || s.best.seq > best.seq)) best = s.best;
       const found = best ?? emptyTotals();
-      const { restored, reasons } = PulseJournal.check(found, [...scans.entries()].filter(([, s]) => isDamaged(s)).map(([g]) => g), opts);
+      const damaged = [...scans.entries()].filter(([, s]) => isDamaged(s))
+        .map(([g, s]) => `pulses.${g}.journal ${s.unreadable === undefined ? 'has unreadable records' : `is unreadable (${s.unreadable})`}`);
+      const { restored, reasons } = PulseJournal.check(found, damaged, opts);
       if (reasons.length > 0) return PulseJournal.restart(dir, gens, found, restored, reasons, opts);
       const gen = gens[0] ?? 0;
       const file = fileOf(dir, gen);
@@ -223,8 +236,8 @@ export class PulseJournal {
   }
 
   /** The highest durable value (the journal's best record, the checkpoint, the latest reading) and why the journal is not it. */
-  private static check(found: PulseTotals, damagedGens: number[], opts: JournalOptions): { restored: PulseTotals; reasons: string[] } {
-    const reasons = damagedGens.map((g) => `pulses.${g}.journal has unreadable records`);
+  private static check(found: PulseTotals, damaged: string[], opts: JournalOptions): { restored: PulseTotals; reasons: string[] } {
+    const reasons = [...damaged];
     let restored = found;
     const cp = opts.checkpoint;
     if (cp && cp.seq > found.seq) {

@@ -182,6 +182,18 @@ test('a bad record before good ones is damage, not a torn tail; the good records
   j.close();
 });
 
+test('a folder where the journal file should be is moved aside like any damage: the meter still opens', (t) => {
+  const dir = tmpDir();
+  const before = journalWith(dir, 2);
+  fs.rmSync(path.join(dir, 'pulses.0.journal'));
+  fs.mkdirSync(path.join(dir, 'pulses.0.journal'));
+  const j = PulseJournal.open(dir, { checkpoint: before });
+  t.is(j.state.forward, 20);
+  t.regex(j.damage!.reasons[0], /pulses\.0\.journal is unreadable \(EISDIR/);
+  t.is(damagedFiles(dir).length, 1);
+  j.close();
+});
+
 test('a deleted journal goes on from its checkpoint; a truncated one from the latest reading', (t) => {
   const dir = tmpDir();
   const before = journalWith(dir, 3);
