@@ -34,16 +34,33 @@ export function createValveObject(opts = {}) {
   /** Simulated feedback held at a level (a stuck valve); undefined = the simulated valve follows its relay. */
   /** @type {boolean | undefined} */ let stuck;
 
-  /** @param {ObjectRuntime} rt */
-  const flushReports = async (rt) => {
-    if (pending.size === 0) return;
-    const paths = [...pending.values()];
-    try {
-      await rt.request('client', { type: 'lwm2m.send', paths }, { timeoutMs: 30_000 });
-      for (const p of paths) pending.delete(p.join('/'));
-    } catch (err) {
-      rt.log.debug({ err: /** @type {Error} */ (err).message }, 'valve report not sent yet; retrying later');
+  /** The Send in flight, if any: one at a time, so a report is never sent twice while the client is still answering. */
+  /** @type {Promise<void> | undefined} */ let flushing;
+  let flushAgain = false;
+  /** Sends what is pending (one Send at a time; a call during a Send runs once more after it). @param {ObjectRuntime} rt @returns {Promise<void>} */
+  const flushReports = (rt) => {
+    if (flushing) {
+      flushAgain = true;
+      return flushing;
     }
+    flushing = (async () => {
+      do {
+        flushAgain = false;
+        if (pending.size === 0) return;
+        const batch = new Map(pending);
+        try {
+          await rt.request('client', { type: 'lwm2m.send', paths: [...batch.values()] }, { timeoutMs: 30_000 });
+        } catch (err) {
+          rt.log.debug({ err: /** @type {Error} */ (err).message }, 'valve report not sent yet; retrying later');
+          return;
+        }
+        // A path reported again during the Send (a new entry) stays pending for the next one.
+        for (const [k, p] of batch) if (pending.get(k) === p) pending.delete(k);
+      } while (flushAgain);
+    })().finally(() => {
+      flushing = undefined;
+    });
+    return flushing;
   };
   /** @param {ObjectRuntime} rt @param {number[][]} paths */
   const report = (rt, paths) => {

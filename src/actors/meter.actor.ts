@@ -6,6 +6,8 @@ import { CodedError } from '../errors.js';
 import type { LwRecord } from '../lwm2m/types.js';
 import { meterConfigSchema, type MeterConfig } from '../meter/config-schema.js';
 import { MeterCore } from '../meter/meter-core.js';
+import { isTotals, type JournalDamage, type PulseTotals } from '../meter/journal.js';
+import { DeviceErrorCode, type DeviceErrorMessage } from '../objects/device-errors.js';
 import { meterMachine, type MeterDeps, type SendReply } from '../meter/meter-machine.js';
 import { MeterMessageTypes } from '../meter/messages.js';
 import { createPulseSource, type SourceClock } from '../meter/sources/index.js';
@@ -16,6 +18,8 @@ import { ActorNames } from './messages.js';
 
 /** Actor-store key of a pulse ratio written by the server (/3424/0/6). */
 const PULSE_RATIO_KEY = 'pulseRatio';
+/** Actor-store key of the journal checkpoint: a copy of the durable totals outside the meter dir, a floor at the next start. */
+const CHECKPOINT_KEY = 'journalCheckpoint';
 
 const realClock: SourceClock = {
   now: () => Date.now(),
@@ -38,6 +42,10 @@ export interface MeterServiceOptions {
   savedPulseRatio?: number;
   /** Persists a pulse ratio written by the server (the actor store). */
   savePulseRatio?: (ratio: number) => Promise<void>;
+  /** The journal checkpoint saved earlier (a floor for the total). */
+  checkpoint?: PulseTotals;
+  /** Saves the journal checkpoint (the actor store); called at most once per reading interval, and after resets. */
+  saveCheckpoint?: (totals: PulseTotals) => Promise<void>;
   /** Starts the XState actor (the runtime passes one wired to the inspector); clock-aware. */
   start?: (deps: MeterDeps) => Actor<typeof meterMachine>;
 }
@@ -49,11 +57,42 @@ export interface MeterService extends ActorInstance {
   stop(): void;
 }
 
+/** A damaged journal: an error line naming the files and where they were kept, and an error code in /3/0/11 for the server. */
+function reportDamage(o: MeterServiceOptions, core: MeterCore, d: JournalDamage): void {
+  const foundM3 = core.volumeOf(d.found);
+  const restoredM3 = core.volumeOf(d.restored);
+  o.log.error({
+    code: d.code, file: d.files[0], files: d.files, keptAs: d.keptAs, reasons: d.reasons, foundM3, restoredM3,
+    deviceErrorCode: DeviceErrorCode.meterStateDamaged,
+  }, `pulse journal damaged: ${d.files.join(', ')}: ${d.reasons.join('; ')}; ${d.keptAs.length > 0 ? `kept as ${d.keptAs.join(', ')}; ` : ''}`
+    + `the total goes on from ${restoredM3} m³ (the highest durable value; the journal itself had ${foundM3} m³)`);
+  o.send(ActorNames.object(3), { type: 'device.error', code: DeviceErrorCode.meterStateDamaged } satisfies DeviceErrorMessage);
+}
+
+/** Copies the durable totals to the actor store when they changed: at most once per reading interval, or at once (resets). */
+function checkpointSaver(o: MeterServiceOptions, core: MeterCore): (force: boolean) => void {
+  let savedSeq = -1;
+  let savedAt = -Infinity;
+  return (force) => {
+    const d = core.journal.durable;
+    const t = o.clock.now();
+    if (!o.saveCheckpoint || d.seq === savedSeq || (!force && t - savedAt < o.config.readingIntervalS * 1000)) return;
+    savedSeq = d.seq;
+    savedAt = t;
+    o.saveCheckpoint({ ...d }).catch((err: unknown) => o.log.warn({ err: String(err) }, 'journal checkpoint not saved'));
+  };
+}
+
 /** Builds and starts the meter: plain bookkeeping in MeterCore, lifecycle in the machine. */
 export function startMeterService(o: MeterServiceOptions): MeterService {
   const cfg = o.config;
-  const core = new MeterCore({ config: cfg, dir: o.dir, now: () => o.clock.now(), warn: (msg, d) => o.log.warn(d ?? {}, msg) });
-  if (o.savedPulseRatio !== undefined) core.setPulseRatio(o.savedPulseRatio);
+  const core = new MeterCore({
+    config: cfg, dir: o.dir, now: () => o.clock.now(), warn: (msg, d) => o.log.warn(d ?? {}, msg),
+    ...(o.savedPulseRatio !== undefined ? { pulseRatio: o.savedPulseRatio } : {}),
+    ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
+  });
+  if (core.journal.damage) reportDamage(o, core, core.journal.damage);
+  const checkpoint = checkpointSaver(o, core);
   const serialInput = cfg.source.kind === 'serial' ? new PassThrough() : undefined;
   const deps: MeterDeps = {
     cfg,
@@ -61,7 +100,10 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
     now: () => o.clock.now(),
     createSource: o.createSource ?? (() => createPulseSource(cfg.source, { clock: o.clock, pulseRatio: cfg.pulseRatio, ...(serialInput ? { serialInput } : {}) })),
     send: (records: LwRecord[]) => o.request<SendReply>(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
-    publish: (snapshot) => o.send(ActorNames.object(3424), { type: MeterMessageTypes.reading, snapshot }),
+    publish: (snapshot) => {
+      o.send(ActorNames.object(3424), { type: MeterMessageTypes.reading, snapshot });
+      checkpoint(false);
+    },
     log: o.log,
   };
   const actor = o.start ? o.start(deps) : createActor(meterMachine, { input: { deps }, clock: o.clock }).start();
@@ -78,10 +120,12 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
         case MeterMessageTypes.resetVolume:
           core.resetVolume();
           deps.publish(core.snapshot());
+          checkpoint(true);
           return { ok: true };
         case MeterMessageTypes.resetPulses:
           core.resetPulses();
           deps.publish(core.snapshot());
+          checkpoint(true);
           return { ok: true };
         case MeterMessageTypes.pulseRatio:
           if (typeof msg.value !== 'number' || !core.setPulseRatio(msg.value)) {
@@ -107,6 +151,20 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
   };
 }
 
+/** A value from the actor store, or undefined when absent, malformed or unreadable (damaged state does not stop the meter). */
+async function readStored<T>(ctx: ActorContext, key: string, valid: (v: unknown) => v is T): Promise<T | undefined> {
+  try {
+    const v = await ctx.store.read(key);
+    if (v === undefined || valid(v)) return v;
+    ctx.log.warn({ code: 'METER_STORE_IGNORED', key }, `meter: stored ${key} is malformed; ignored`);
+  } catch (err) {
+    ctx.log.warn({ code: 'METER_STORE_IGNORED', key, err: String(err) }, `meter: stored ${key} is unreadable; ignored`);
+  }
+  return undefined;
+}
+
+const isRatio = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) > 0;
+
 export default defineActor({
   machine: meterMachine,
   subscribes: ['network.up', 'lwm2m.registered'],
@@ -115,10 +173,13 @@ export default defineActor({
     if (!parsed.success) throw new CodedError('CONFIG_INVALID', `meter: ${parsed.error.message}`);
     const cfg = parsed.data;
     const top = typeof ctx.fullConfig.stateDir === 'string' ? ctx.fullConfig.stateDir : './var';
-    const saved = await ctx.store.read<number>(PULSE_RATIO_KEY);
+    const saved = await readStored(ctx, PULSE_RATIO_KEY, isRatio);
+    const checkpoint = await readStored(ctx, CHECKPOINT_KEY, isTotals);
     return startMeterService({
-      ...(typeof saved === 'number' ? { savedPulseRatio: saved } : {}),
+      ...(saved !== undefined ? { savedPulseRatio: saved } : {}),
       savePulseRatio: (ratio) => ctx.store.write(PULSE_RATIO_KEY, ratio),
+      ...(checkpoint ? { checkpoint } : {}),
+      saveCheckpoint: (totals) => ctx.store.write(CHECKPOINT_KEY, totals),
       config: cfg,
       dir: cfg.stateDir ?? join(top, 'meter'),
       clock: realClock,

@@ -1,4 +1,5 @@
 // run.ts: `lwm2m-meter run`: starts the actor set from config, relays inspection, shuts down cleanly on SIGINT/SIGTERM.
+import { isMainThread } from 'node:worker_threads';
 import { log, setLogLevel } from '../runtime/log.js';
 import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
 import { loadPluginActorSet } from '../plugins/index.js';
@@ -9,6 +10,7 @@ import type { InspectServer } from '../runtime/inspect-server.js';
 import type { Config } from '../runtime/config.js';
 import { attachModemSerial, type ModemSerialAttachment } from './modem-serial.js';
 import { attachServerPairs } from './server-pairs.js';
+import { PRIVATE_UMASK, secureStateDirSync } from '../runtime/durable-fs.js';
 
 const clog = log.child({ mod: 'run' });
 
@@ -20,9 +22,21 @@ export interface RunIo {
   onStarted?: (rt: Runtime) => void;
 }
 
+/** Every file the process creates from here on is private (0600 / 0700), and state left with laxer modes is fixed. */
+function securePrivateState(stateDir: string): void {
+  if (isMainThread) process.umask(PRIVATE_UMASK); // a worker thread may not set the process's umask
+  try {
+    const fixed = secureStateDirSync(stateDir);
+    if (fixed.length > 0) clog.warn({ code: 'STATE_MODES_FIXED', stateDir, count: fixed.length, paths: fixed.slice(0, 20) }, `state dir: ${fixed.length} files/folders were readable by others; set to 0600/0700`);
+  } catch (e) {
+    clog.error({ code: 'STATE_DIR_IO', stateDir, err: (e as Error).message }, `state dir ${stateDir}: ${(e as Error).message}`);
+  }
+}
+
 /** Runs until SIGINT/SIGTERM (exit code 0 after a clean stop) or an actor gives up (exit code 1). */
 export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   setLogLevel(config.log.level);
+  securePrivateState(config.stateDir);
   let actors = io.actors;
   let optionalActors: string[] = [];
   if (!actors) {

@@ -1,7 +1,8 @@
 // package-file.ts: the package on disk while it arrives: positional writes, size limit, free-disk check, finalise.
-import { mkdir, open, rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
+import { rename, rm, stat, statfs, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FirmwareError, UpdateResult } from './results.js';
+import { ensureDir, openPrivate } from '../runtime/durable-fs.js';
 
 export interface PackagePaths {
   /** The package while it downloads. */
@@ -38,9 +39,9 @@ export class PackageSink {
 
   /** Opens the partial file; `resume` keeps what is there (its size is `bytes`), otherwise it starts empty. */
   static async open(dir: string, limits: SinkLimits, resume: boolean): Promise<PackageSink> {
-    await mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     const s = new PackageSink(dir, packagePaths(dir), limits);
-    s.fh = await open(s.paths.part, resume ? 'a+' : 'w+');
+    s.fh = await openPrivate(s.paths.part, resume ? 'a+' : 'w+');
     if (resume) s.size = (await s.fh.stat()).size;
     s.checkedUpTo = s.size;
     return s;

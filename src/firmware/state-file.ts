@@ -1,8 +1,9 @@
 // state-file.ts: the persisted update state (state, result, URI, package name/version) written atomically in the firmware dir.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FwState, UpdateResult } from './results.js';
 import type { FwRestore } from './machine.js';
+import { atomicWriteFile, ensureDir } from '../runtime/durable-fs.js';
 
 export interface PersistedFw extends FwRestore {
   /** Version running when the apply started (to tell after a restart whether it took effect). */
@@ -34,16 +35,8 @@ export async function readFwState(path: string): Promise<PersistedFw> {
   }
 }
 
-/** Writes the state atomically: temp file, fsync, rename. */
+/** Writes the state atomically (temp file, fsync, rename; file 0600, folder 0700). */
 export async function writeFwState(path: string, s: PersistedFw): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(JSON.stringify(s));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
+  await ensureDir(dirname(path));
+  await atomicWriteFile(path, JSON.stringify(s));
 }

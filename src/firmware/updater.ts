@@ -13,6 +13,7 @@ import { FirmwareError, FwState, UpdateResult, resultOf, type FwStateCode, type 
 import { readFwState, writeFwState, type PersistedFw } from './state-file.js';
 import { packageVersion, readVersion, runApply } from './apply.js';
 import type { FirmwareDone, FirmwareUpdating, FirmwareVersion } from './messages.js';
+import { FILE_MODE } from '../runtime/durable-fs.js';
 
 export interface FwLog {
   info(o: object | string, msg?: string): void;
@@ -454,7 +455,7 @@ export class FirmwareUpdater {
     await rm(this.paths.done, { force: true });
     const sink = await PackageSink.open(c.dir, this.limits(), resume);
     let validator = resume ? meta?.validator : undefined;
-    const saveMeta = (): Promise<void> => writeFile(this.partMetaPath(), JSON.stringify({ uri: uriText, ...(validator !== undefined ? { validator } : {}) }));
+    const saveMeta = (): Promise<void> => writeFile(this.partMetaPath(), JSON.stringify({ uri: uriText, ...(validator !== undefined ? { validator } : {}) }), { mode: FILE_MODE });
     await saveMeta();
     if (resume) this.d.log.info({ uri: uriText, bytes: sink.bytes }, 'resuming firmware download');
     let ok = false;

@@ -32,6 +32,10 @@ export interface MeterCoreOptions {
   warn?: (msg: string, details?: Record<string, unknown>) => void;
   /** Reading-queue compaction threshold (bytes); default 64 KiB. */
   queueCompactBytes?: number;
+  /** A pulse ratio written by the server earlier (wins over config.pulseRatio). */
+  pulseRatio?: number;
+  /** The durable totals as last copied elsewhere (the actor store): a floor for the journal. */
+  checkpoint?: PulseTotals;
 }
 
 export class MeterCore {
@@ -46,12 +50,18 @@ export class MeterCore {
     const cfg = opts.config;
     const dir = path.resolve(opts.dir ?? cfg.stateDir ?? './var/meter');
     this.now = opts.now;
-    this.pulseRatio = cfg.pulseRatio;
-    this.journal = PulseJournal.open(dir, { compactRecords: cfg.journalCompactRecords, now: opts.now });
+    this.pulseRatio = opts.pulseRatio !== undefined && Number.isSafeInteger(opts.pulseRatio) && opts.pulseRatio > 0 ? opts.pulseRatio : cfg.pulseRatio;
     this.queue = ReadingQueue.open(dir, opts.queueCompactBytes === undefined ? {} : { compactBytes: opts.queueCompactBytes });
+    // Every durable value is a floor for the total: the journal, its checkpoint, and the latest reading stored or acknowledged.
+    const latest = this.queue.peek().at(-1) ?? this.queue.lastAcknowledged;
+    this.journal = PulseJournal.open(dir, {
+      compactRecords: cfg.journalCompactRecords, now: opts.now,
+      ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}),
+      ...(latest ? { reading: { timeMs: latest.time * 1000, volumeM3: latest.volumeM3, pulses: latest.pulses, pulseRatio: this.pulseRatio } } : {}),
+    });
     const lastPulse = this.journal.state.seq > 0 ? this.journal.state.timeMs : undefined;
     this.accounting = new Accounting({
-      pulseRatio: cfg.pulseRatio, flowWindowS: cfg.flowWindowS, leak: cfg.leak,
+      pulseRatio: this.pulseRatio, flowWindowS: cfg.flowWindowS, leak: cfg.leak,
       backflowMinPulses: cfg.backflowMinPulses, blockedAfterS: cfg.blockedAfterS,
     }, opts.now(), lastPulse);
   }
@@ -82,7 +92,8 @@ export class MeterCore {
     return wrote;
   }
 
-  private volumeOf(t: Readonly<PulseTotals>): number {
+  /** The volume (m³) a set of totals shows. */
+  volumeOf(t: Readonly<PulseTotals>): number {
     return (t.forward - t.backward - t.volumeBase) / this.pulseRatio;
   }
 

@@ -1,8 +1,9 @@
 // store.ts: durable key/value store in the state directory (one JSON file per key, atomic writes, 0600 files, 0700 dir).
-import { promises as fsp, constants as fsc } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../errors.js';
 import type { ActorStore } from './actor-api.js';
+import { atomicWriteFile, ensureDir, isTempLeftover } from './durable-fs.js';
 
 const KEY_RE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -12,31 +13,6 @@ export function keyFile(key: string): string {
     throw new CodedError('STORE_BAD_KEY', `store: bad key ${JSON.stringify(key)} (letters, digits, . _ : - only)`);
   }
   return key.replace(/:/g, '~') + '.json';
-}
-
-/** Writes bytes to `file` atomically: temp file, fsync, rename, fsync of the directory. */
-export async function atomicWriteFile(dir: string, file: string, data: string | Uint8Array): Promise<void> {
-  const target = join(dir, file);
-  const tmp = join(dir, `.${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const fh = await fsp.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, 0o600);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fsp.rename(tmp, target);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
-  const dh = await fsp.open(dir, 'r');
-  try {
-    await dh.sync();
-  } finally {
-    await dh.close();
-  }
 }
 
 /** A durable store rooted at a directory; writes to the same key are serialised, so the last write wins. */
@@ -51,11 +27,10 @@ export class FileStore implements ActorStore {
 
   private ensureDir(): Promise<void> {
     this.ready ??= (async () => {
-      await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await fsp.chmod(this.dir, 0o700);
+      await ensureDir(this.dir);
       // Leftover temp files from a crash mid-write are garbage: the rename never happened.
       for (const name of await fsp.readdir(this.dir)) {
-        if (name.startsWith('.') && name.endsWith('.tmp')) await fsp.rm(join(this.dir, name), { force: true });
+        if (isTempLeftover(name)) await fsp.rm(join(this.dir, name), { force: true });
       }
     })();
     return this.ready;
@@ -83,7 +58,7 @@ export class FileStore implements ActorStore {
     const text = JSON.stringify(value === undefined ? null : value);
     return this.chain(key, async () => {
       await this.ensureDir();
-      await atomicWriteFile(this.dir, file, text);
+      await atomicWriteFile(join(this.dir, file), text);
     });
   }
 

@@ -1,4 +1,4 @@
-// crash-safety.test.ts: SIGKILL a journaling meter process at random points, 60 rounds: totals never go back or over-count; stored readings all reach the server.
+// crash-safety.test.ts: SIGKILL a journaling meter process at random points, 60 rounds: totals never go back or over-count; stored readings all reach the server; a kill is never taken for journal damage.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +13,7 @@ import { mulberry32 } from '../../src/prng.js';
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.js', import.meta.url));
 const ROUNDS = 60;
 
-interface Round { start: number; end?: number; durable: number[]; stored: { seq: number; pulses: number }[] }
+interface Round { start: number; end?: number; damaged?: string; durable: number[]; stored: { seq: number; pulses: number }[] }
 
 test('SIGKILL at random points: total never goes back, never exceeds the pulses sent, every stored reading arrives', async (t) => {
   t.timeout(120_000);
@@ -54,6 +54,7 @@ test('SIGKILL at random points: total never goes back, never exceeds the pulses 
         round.durable.push(Number(a));
       }
       else if (kind === 'END') round.end = Number(a);
+      else if (kind === 'DAMAGED') round.damaged = line;
       else if (kind === 'STORED') round.stored.push({ seq: Number(a), pulses: Number(b) });
     });
     child.stdin.on('error', () => { /* EPIPE after the kill */ });
@@ -69,6 +70,7 @@ test('SIGKILL at random points: total never goes back, never exceeds the pulses 
     const last = i === ROUNDS;
     const r = await runRound(last ? undefined : Math.floor(rnd() * 50));
     t.true(r.start >= 0, `round ${i} started`);
+    t.is(r.damaged, undefined, `round ${i}: a kill is no damage`);
     // What was reported as durable before the kill is still there; nothing counted that was never sent.
     t.true(r.start >= maxDurable, `round ${i}: recovered ${r.start} < durable ${maxDurable}`);
     t.true(r.start >= prevStart, `round ${i}: total went back`);

@@ -84,6 +84,29 @@ test('leak rule: meter reports a leak while offline → valve closed locally; th
   t.is(simulatedChip('v-leak').level(17), true);
 });
 
+test('leak rule online: the close is reported by one Send, also while the client is still answering it', async (t) => {
+  const rig = await startValve({ gpio: { kind: 'simulated', chip: 'v-once', line: 17 }, leakRule: { enabled: true, on: 'detected', pollMs: 1000 } });
+  let leak = false;
+  const replies: (() => void)[] = [];
+  rig.answer = (to) => {
+    if (to === 'meter') return { snapshot: { flags: { leakSuspected: leak, leakDetected: leak } } };
+    return new Promise((resolve) => replies.push(() => resolve({ code: '2.04' })));
+  };
+  await write(rig, 5850, true);
+  await rig.clock.advance(1000);
+  leak = true;
+  await rig.clock.advance(1000);
+  t.is(simulatedChip('v-once').level(17), false, 'closed');
+  const sends = () => rig.requests.filter((r) => r.to === 'client');
+  t.is(sends().length, 1, 'one Send for the close, not a second one for the same report');
+  await rig.clock.advance(3000);
+  t.is(sends().length, 1, 'polls while the Send is in flight do not send it again');
+  for (const r of replies.splice(0)) r();
+  await rig.clock.advance(3000);
+  t.is(sends().length, 1, 'acknowledged: nothing left to send');
+  t.deepEqual(sends()[0].msg, { type: 'lwm2m.send', paths: [[3306, 0, 5850], [3424, 0, 10]] });
+});
+
 test('a crash restarts the actor, whose start applies the fail-safe position again', async (t) => {
   const cfg = { gpio: { kind: 'simulated', chip: 'v-crash', line: 17 }, leakRule: { enabled: false } };
   const first = await startValve(cfg);

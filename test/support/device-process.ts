@@ -18,6 +18,8 @@ export interface DeviceOptions {
   /** Reuse a state directory (a restart after a kill); a fresh one otherwise. */
   stateDir?: string;
   env?: Record<string, string>;
+  /** Start under this umask (through `sh -c 'umask …; exec node …'`), e.g. 0o022; the test runner's otherwise. */
+  umask?: number;
 }
 
 /** Pino's numeric levels. */
@@ -38,7 +40,9 @@ export class DeviceProcess {
     const endpoint = `adv-${process.pid}-${Math.floor(Math.random() * 1e6)}`;
     const config = { endpoint, stateDir: this.stateDir, server: opts.server, log: { level: 'info' }, ...opts.config };
     writeFileSync(this.configFile, JSON.stringify(config, null, 2));
-    this.proc = spawn(process.execPath, ['--max-semi-space-size=1', cli, 'run', '--config', this.configFile], {
+    const argv = [process.execPath, '--max-semi-space-size=1', cli, 'run', '--config', this.configFile];
+    const [cmd, ...args] = opts.umask === undefined ? argv : ['/bin/sh', '-c', `umask ${opts.umask.toString(8).padStart(3, '0')}; exec "$0" "$@"`, ...argv];
+    this.proc = spawn(cmd, args, {
       env: { ...process.env, MALLOC_ARENA_MAX: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     const onLine = (l: string): void => {
