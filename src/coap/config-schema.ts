@@ -26,6 +26,10 @@ export const coapConfigSchema = z.object({
   notifyConMaxIntervalMs: z.number().int().min(1000).default(d.notifyConMaxIntervalMs),
   /** Largest reassembled Block1 request body (4.13 with Size1 beyond it). */
   maxBodyBytes: z.number().int().min(1024).default(d.maxBodyBytes),
+  /** Observe relations held at once per server; an Observe beyond it is answered as a plain Read, without Observe (RFC 7641 §4.1). */
+  maxObservations: z.number().int().min(1).max(4096).default(d.maxObservations),
+  /** Requests from the server in progress at once (handler running, or separate CON response awaiting its ACK); 5.03 beyond it. */
+  maxPendingRequests: z.number().int().min(1).max(4096).default(d.maxPendingRequests),
   /** Token length in bytes for our requests. */
   tokenLength: z.number().int().min(1).max(8).default(d.tokenLength),
   /** DTLS handshake timeout. */
@@ -38,7 +42,7 @@ export const coapConfigSchema = z.object({
   ackTimeoutMs: d.ackTimeoutMs, ackRandomFactor: d.ackRandomFactor, maxRetransmit: d.maxRetransmit, nstart: d.nstart,
   exchangeLifetimeMs: d.exchangeLifetimeMs, separateResponseAfterMs: d.separateResponseAfterMs, blockSize: 1024,
   notifyConEvery: d.notifyConEvery, notifyConMaxIntervalMs: d.notifyConMaxIntervalMs, maxBodyBytes: d.maxBodyBytes,
-  tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000, dtlsIdleRehandshakeS: 0, closeDrainMs: 5_000,
+  maxObservations: d.maxObservations, maxPendingRequests: d.maxPendingRequests, tokenLength: d.tokenLength, dtlsHandshakeTimeoutMs: 30_000, dtlsIdleRehandshakeS: 0, closeDrainMs: 5_000,
 });
 export type CoapConfig = z.infer<typeof coapConfigSchema>;
 

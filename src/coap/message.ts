@@ -1,6 +1,7 @@
 // message.ts: CoAP datagram parsing (coap-packet) and building (encode.ts), plus small helpers (peer keys, codes, header peeking).
 import { parse, type ParsedPacket, type Packet } from 'coap-packet';
 import { encodeMessage, type OutgoingPacket } from './encode.js';
+import { formatError } from './format-check.js';
 import type { PeerAddress } from './transport.js';
 import type { CoapMethod } from './api.js';
 
@@ -9,12 +10,12 @@ export type { ParsedPacket, Packet };
 /** Message types from the header (RFC 7252 §3). */
 export const enum MsgType { CON = 0, NON = 1, ACK = 2, RST = 3 }
 
-/** Parses a datagram; undefined when it is malformed (coap-packet throws). */
+/** Parses a datagram; undefined when it is malformed (format-check.ts first: coap-packet is lenient, e.g. about truncation). */
 export function tryParse(data: Uint8Array): ParsedPacket | undefined {
+  if (formatError(data) !== undefined) return undefined;
   try {
     const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     const p = parse(buf);
-    if (p.token.length > 8) return undefined;
     const c = codeClass(p.code);
     // 1.xx, 6.xx and 7.xx are reserved; a request or response with a reserved class is a format error.
     if (c === 1 || c >= 6) return undefined;

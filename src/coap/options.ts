@@ -49,6 +49,54 @@ export function unsupportedCritical(pkt: WithOptions): number | undefined {
   return undefined;
 }
 
+/** Value length range and repeatability of the options we implement (RFC 7252 §5.10, RFC 7641 §2, RFC 7959 §2.1). */
+const FORMATS: Record<string, { n: number; min: number; max: number; repeat?: true }> = {
+  'If-Match': { n: 1, min: 0, max: 8, repeat: true }, 'Uri-Host': { n: 3, min: 1, max: 255 }, ETag: { n: 4, min: 1, max: 8, repeat: true },
+  'If-None-Match': { n: 5, min: 0, max: 0 }, Observe: { n: 6, min: 0, max: 3 }, 'Uri-Port': { n: 7, min: 0, max: 2 },
+  'Location-Path': { n: 8, min: 0, max: 255, repeat: true }, 'Uri-Path': { n: 11, min: 0, max: 255, repeat: true },
+  'Content-Format': { n: 12, min: 0, max: 2 }, 'Max-Age': { n: 14, min: 0, max: 4 }, 'Uri-Query': { n: 15, min: 0, max: 255, repeat: true },
+  Accept: { n: 17, min: 0, max: 2 }, 'Location-Query': { n: 20, min: 0, max: 255, repeat: true }, Block2: { n: 23, min: 0, max: 3 },
+  Block1: { n: 27, min: 0, max: 3 }, Size2: { n: 28, min: 0, max: 4 }, Size1: { n: 60, min: 0, max: 4 },
+};
+
+/** Indexes of the options to treat as unrecognized (RFC 7252 §5.4.3, §5.4.5): a length out of range, or a repeat of a non-repeatable one. */
+function invalidOptions(pkt: WithOptions): number[] {
+  const out: number[] = [];
+  const seen = new Set<string>();
+  (pkt.options ?? []).forEach((o, i) => {
+    const f = typeof o.name === 'string' ? FORMATS[o.name] : undefined;
+    if (f === undefined) return;
+    if (o.value.length < f.min || o.value.length > f.max || (f.repeat !== true && seen.has(o.name as string))) out.push(i);
+    seen.add(o.name as string);
+  });
+  return out;
+}
+
+/** The number of the first critical option we cannot take (unsupported, bad length, repeated non-repeatable): 4.02. */
+export function badCriticalOption(pkt: WithOptions): number | undefined {
+  const u = unsupportedCritical(pkt);
+  if (u !== undefined) return u;
+  const opts = pkt.options ?? [];
+  for (const i of invalidOptions(pkt)) {
+    const n = FORMATS[opts[i].name as string].n;
+    if (n % 2 === 1) return n;
+  }
+  return undefined;
+}
+
+/** Removes elective options with a bad length or repeated when not repeatable (ignored, as unrecognized elective options are). */
+export function dropBadElectiveOptions(pkt: WithOptions): void {
+  const bad = invalidOptions(pkt);
+  if (bad.length === 0 || pkt.options === undefined) return;
+  const drop = new Set(bad);
+  pkt.options = pkt.options.filter((_, i) => !drop.has(i));
+}
+
+/** A Block1/Block2 value with SZX 7 (reserved; RFC 7959 §2.2 asks 4.00 for it in a request). */
+export function reservedBlockSize(v: Buffer | undefined): boolean {
+  return v !== undefined && v.length > 0 && (v[v.length - 1] & 7) === 7;
+}
+
 export interface Block { num: number; more: boolean; size: number }
 
 /** Block option value (RFC 7959 §2.2): NUM | M | SZX, size = 2^(SZX+4). */

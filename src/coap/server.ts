@@ -7,7 +7,7 @@ import { Block1Assembler, Block2Cache, sliceBlock } from './block-server.js';
 import { ExpiringMap } from './expiring-map.js';
 import { build, codeMethod, emptyMessage, hex, MsgType, peerKey, type ParsedPacket } from './message.js';
 import { Relation, type RelationHost } from './observe.js';
-import { decodeBlock, encodeBlock, getOption, getUint, uintBuf, unsupportedCritical, type Block, type Option } from './options.js';
+import { badCriticalOption, decodeBlock, dropBadElectiveOptions, encodeBlock, getOption, getUint, reservedBlockSize, uintBuf, type Block, type Option } from './options.js';
 import { resourceKey, responseOptions, toIncomingRequest } from './packets.js';
 import type { CoapParams } from './params.js';
 import type { Retransmitter } from './reliability.js';
@@ -44,6 +44,10 @@ export class ServerSide {
   private readonly inflight = new Map<Relation, { mid: number; resolve: () => void }>();
   /** Requests being answered: the handler runs, or the response is on its way (a separate CON response until its ACK or give-up). */
   private readonly answering = new Set<Promise<void>>();
+  /** Observe registrations whose handler still runs (they count against maxObservations). */
+  private registering = 0;
+  /** Limits reached and logged (one warning each until the count fell to half). */
+  private readonly warned = new Set<string>();
 
   constructor(private readonly core: ServerCore) {
     const { params, timers } = core;
@@ -56,6 +60,7 @@ export class ServerSide {
       drop: (rel) => {
         const k = relKey(rel.peer, rel.token);
         if (this.relations.get(k) === rel) this.relations.delete(k);
+        this.rearm('observe', this.relations.size + this.registering, params.maxObservations);
       },
       now: () => timers.now(),
       conEvery: params.notifyConEvery,
@@ -116,15 +121,31 @@ export class ServerSide {
   /** A request message (CON or NON). */
   request(p: ParsedPacket, type: MsgType, from: PeerAddress): Promise<void> {
     const flights: Promise<void>[] = [];
-    const done = this.answer(p, type, from, flights).then(() => Promise.all(flights)).then(() => undefined);
+    // maxPendingRequests: requests being answered (handler running, or a separate CON answer awaiting its ACK).
+    const overloaded = this.answering.size >= this.core.params.maxPendingRequests;
+    const done = this.answer(p, type, from, flights, overloaded).then(() => Promise.all(flights)).then(() => undefined);
     const tracked = done.catch(() => undefined);
     this.answering.add(tracked);
-    void tracked.then(() => this.answering.delete(tracked));
+    void tracked.then(() => {
+      this.answering.delete(tracked);
+      this.rearm('pending', this.answering.size, this.core.params.maxPendingRequests);
+    });
     return done;
   }
 
+  private warnOnce(what: string, o: object, msg: string): void {
+    if (this.warned.has(what)) return;
+    this.warned.add(what);
+    this.core.log.warn(o, msg);
+  }
+
+  /** A limit's warning is logged again once the count fell to half of it. */
+  private rearm(what: string, count: number, max: number): void {
+    if (count <= max / 2) this.warned.delete(what);
+  }
+
   /** Handles one request; every response datagram it sends is pushed to `flights` (settled once it has left). */
-  private async answer(p: ParsedPacket, type: MsgType, from: PeerAddress, flights: Promise<void>[]): Promise<void> {
+  private async answer(p: ParsedPacket, type: MsgType, from: PeerAddress, flights: Promise<void>[], overloaded: boolean): Promise<void> {
     const peer = peerKey(from);
     const seenKey = `${peer}#${p.messageId}`;
     const dup = this.seen.get(seenKey);
@@ -164,10 +185,17 @@ export class ServerSide {
       }));
     };
 
+    if (overloaded) {
+      this.warnOnce('pending', { max: this.core.params.maxPendingRequests }, 'too many requests in progress: answering 5.03');
+      return reply({ code: '5.03', maxAge: 1 });
+    }
     const method = codeMethod(p.code);
     if (method === undefined) return reply({ code: '4.05' });
-    const crit = unsupportedCritical(p);
-    if (crit !== undefined) return reply({ code: '4.02', payload: Buffer.from(`unsupported critical option ${crit}`) });
+    const crit = badCriticalOption(p);
+    if (crit !== undefined) return reply({ code: '4.02', payload: Buffer.from(`unsupported or invalid critical option ${crit}`) });
+    dropBadElectiveOptions(p);
+    // SZX 7 is reserved (RFC 7959 §2.2: 4.00 on reception in a request).
+    if (reservedBlockSize(getOption(p, 'Block1')) || reservedBlockSize(getOption(p, 'Block2'))) return reply({ code: '4.00', payload: Buffer.from('block size exponent 7 is reserved') });
     const resKey = resourceKey(peer, p);
 
     // Block2 follow-up for a representation we still hold.
@@ -190,6 +218,18 @@ export class ServerSide {
 
     const rk = relKey(from, p.token);
     if (req.observe === 1) this.relations.get(rk)?.cancelledBy('deregister');
+    // Observe cap (RFC 7641 §4.1): beyond it the request is served as a plain one, answered without Observe.
+    // Registrations whose handler still runs count too; a re-registration (same peer + token) takes no new slot.
+    let reserved = false;
+    if (req.observe === 0 && !this.relations.has(rk)) {
+      if (this.relations.size + this.registering >= this.core.params.maxObservations) {
+        delete req.observe;
+        this.warnOnce('observe', { max: this.core.params.maxObservations }, 'observation limit reached: answering without Observe');
+      } else {
+        reserved = true;
+        this.registering++;
+      }
+    }
     let relation: Relation | undefined;
     const ctx = {
       acceptObserve: (): Relation => {
@@ -218,9 +258,14 @@ export class ServerSide {
     } catch (err) {
       this.core.log.warn({ err: (err as Error).message, path: req.path.join('/') }, 'request handler failed');
       res = { code: '5.00' };
+    } finally {
+      if (reserved) this.registering--;
     }
-    if (this.core.isClosed()) return;
     const rel: Relation | undefined = relation;
+    if (this.core.isClosed()) {
+      rel?.cancelledBy('deregister'); // accepted while the endpoint closed: the handler's listeners clean up
+      return;
+    }
     if (rel !== undefined) {
       if (req.observe === 0 && res.code.startsWith('2.') && rel.active) {
         const old = this.relations.get(rk);
