@@ -8,7 +8,7 @@ import type { Timers } from './timers.js';
 export type Block1Result =
   | { kind: 'continue'; block: Block }
   | { kind: 'complete'; body: Buffer; block: Block }
-  | { kind: 'error'; code: '4.00' | '4.08' | '4.13'; size1?: number };
+  | { kind: 'error'; code: '4.00' | '4.08' | '4.13' | '5.03'; size1?: number };
 
 interface Transfer extends Block1Progress { chunks: Buffer[] }
 
@@ -19,6 +19,12 @@ export class Block1Assembler {
     this.transfers = new ExpiringMap(timers, lifetimeMs, 64);
   }
 
+  private buffered(): number {
+    let n = 0;
+    for (const t of this.transfers.values()) n += t.received;
+    return n;
+  }
+
   /** One Block1 request body; key is peer + method + path + query (libcoap changes the token on every block). */
   offer(key: string, block: Block, payload: Buffer, size1?: number): Block1Result {
     if (size1 !== undefined && size1 > this.maxBody) {
@@ -27,6 +33,7 @@ export class Block1Assembler {
     }
     let t = this.transfers.get(key);
     if (block.num === 0) {
+      this.transfers.delete(key); // a restart from block 0 drops what the earlier attempt held
       t = { chunks: [], received: 0 };
     } else if (t === undefined) {
       return { kind: 'error', code: '4.08' };
@@ -42,6 +49,11 @@ export class Block1Assembler {
     if (t.received + payload.length > this.maxBody) {
       this.transfers.delete(key);
       return { kind: 'error', code: '4.13', size1: this.maxBody };
+    }
+    // All transfers in progress together hold at most maxBody bytes (64 peers' partial bodies are not 64 × maxBody).
+    if (this.buffered() + payload.length > this.maxBody) {
+      this.transfers.delete(key);
+      return { kind: 'error', code: '5.03' };
     }
     t.chunks.push(Buffer.from(payload));
     t.last = { offset: fit.offset, length: payload.length, more: block.more };

@@ -30,6 +30,12 @@ export class ExpiringMap<V> {
     }
   }
 
+  /** The live values (expired ones skipped). */
+  *values(): IterableIterator<V> {
+    const now = this.timers.now();
+    for (const e of this.map.values()) if (e.expires > now) yield e.value;
+  }
+
   delete(key: string): void {
     this.map.delete(key);
   }

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
-import { uintBuf } from '../../src/coap/options.js';
+import { encodeBlock, uintBuf } from '../../src/coap/options.js';
 import { FakeTransport, flush, ManualTimers } from './support/fake.js';
 
 const peer = { address: '10.0.0.2', port: 5683 };
@@ -68,5 +68,22 @@ test('maxPendingRequests: requests beyond the cap get 5.03 without reaching the 
   await flush();
   t.is(calls, 3);
   t.deepEqual(tr.packets().map((p) => p.code), ['2.05']);
+  await ep.close();
+});
+
+test('Block1 transfers in progress share one maxBodyBytes budget: the block that would exceed it gets 5.03', async (t) => {
+  const timers = new ManualTimers();
+  const tr = new FakeTransport(() => timers.now());
+  const ep = createEndpoint(tr, { timers, params: { maxBodyBytes: 100, blockSize: 16 } });
+  ep.handle(() => ({ code: '2.04' }));
+  const put = (path: string, num: number): Buffer => generate({
+    code: '0.03', messageId: mid++, confirmable: true, token: Buffer.from([num]),
+    options: [{ name: 'Uri-Path', value: Buffer.from(path) }, { name: 'Block1', value: encodeBlock({ num, more: true, size: 16 }) }], payload: Buffer.alloc(16, 1),
+  });
+  for (let n = 0; n < 5; n++) tr.deliver(put('a', n), peer); // 80 bytes held for /a
+  tr.deliver(put('b', 0), peer); // 96
+  tr.deliver(put('b', 1), peer); // 112 > 100
+  await flush();
+  t.deepEqual(tr.packets().map((p) => p.code), ['2.31', '2.31', '2.31', '2.31', '2.31', '2.31', '5.03']);
   await ep.close();
 });
