@@ -32,6 +32,11 @@ export class InProcessActors {
     return inst;
   }
 
+  /** The in-memory store of an actor (what it wrote; a benchmark can drop a key to weigh it). */
+  storeOf(name: string): Map<string, unknown> | undefined {
+    return this.stores.get(name);
+  }
+
   get(name: string): ActorInstance | undefined {
     return this.actors.get(name);
   }
