@@ -40,6 +40,9 @@ export interface RouterJournal {
   ended(id: string): void;
 }
 
+/** Paths one Observe-Composite may hold (each is an observation in an object actor). */
+export const MAX_COMPOSITE_OBSERVE_PATHS = 64;
+
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 /** The OpRequest fields every routed request shares. */
 function base0(path: Path, ssid: number, req: CoapIncomingRequest, bootstrap = false): OpRequest {
@@ -453,6 +456,8 @@ export class SocketRouter {
   }
 
   private async observeComposite(paths: readonly Path[], accept: number, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
+    // Each path is an observation in an object actor: the count is capped like the relations (coap.maxObservations).
+    if (paths.length > MAX_COMPOSITE_OBSERVE_PATHS) return { code: '4.00', payload: text(`more than ${MAX_COMPOSITE_OBSERVE_PATHS} paths in one Observe-Composite`) };
     const relation = ctx.acceptObserve();
     const parts = new Map<string, LwRecord[]>();
     const owners = new Map<string, number>();
