@@ -87,7 +87,7 @@ function checkpointSaver(o: MeterServiceOptions, core: MeterCore): (force: boole
 export function startMeterService(o: MeterServiceOptions): MeterService {
   const cfg = o.config;
   const core = new MeterCore({
-    config: cfg, dir: o.dir, now: () => o.clock.now(), warn: (msg, d) => o.log.warn(d ?? {}, msg),
+    config: cfg, dir: o.dir, now: () => o.clock.now(), warn: (msg, d) => o.log.warn(d ?? {}, msg), error: (msg, d) => o.log.error(d ?? {}, msg),
     ...(o.savedPulseRatio !== undefined ? { pulseRatio: o.savedPulseRatio } : {}),
     ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
   });

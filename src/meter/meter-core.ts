@@ -30,6 +30,8 @@ export interface MeterCoreOptions {
   /** Overrides config.stateDir. */
   dir?: string;
   warn?: (msg: string, details?: Record<string, unknown>) => void;
+  /** Damaged state files found at open (each names its file; the meter goes on with what is intact). */
+  error?: (msg: string, details?: Record<string, unknown>) => void;
   /** Reading-queue compaction threshold (bytes); default 64 KiB. */
   queueCompactBytes?: number;
   /** A pulse ratio written by the server earlier (wins over config.pulseRatio). */
@@ -51,7 +53,11 @@ export class MeterCore {
     const dir = path.resolve(opts.dir ?? cfg.stateDir ?? './var/meter');
     this.now = opts.now;
     this.pulseRatio = opts.pulseRatio !== undefined && Number.isSafeInteger(opts.pulseRatio) && opts.pulseRatio > 0 ? opts.pulseRatio : cfg.pulseRatio;
-    this.queue = ReadingQueue.open(dir, opts.queueCompactBytes === undefined ? {} : { compactBytes: opts.queueCompactBytes });
+    this.queue = ReadingQueue.open(dir, {
+      maxReadings: cfg.queueMaxReadings,
+      log: { warn: (msg, d) => opts.warn?.(msg, d), error: (msg, d) => (opts.error ?? opts.warn)?.(msg, d) },
+      ...(opts.queueCompactBytes === undefined ? {} : { compactBytes: opts.queueCompactBytes }),
+    });
     // Every durable value is a floor for the total: the journal, its checkpoint, and the latest reading stored or acknowledged.
     const latest = this.queue.peek().at(-1) ?? this.queue.lastAcknowledged;
     this.journal = PulseJournal.open(dir, {
@@ -134,9 +140,9 @@ export class MeterCore {
     return { readings, records: readingRecords(readings, 0, this.queue.lastAcknowledged) };
   }
 
-  /** The server stored everything up to `seq`. */
-  acknowledge(seq: number): void {
-    this.queue.ack(seq);
+  /** The server stored everything up to `seq`; resolves once that is durable. */
+  acknowledge(seq: number): Promise<void> {
+    return this.queue.ack(seq);
   }
 
   resetVolume(): void {

@@ -56,7 +56,7 @@ async function sendAll(deps: MeterDeps): Promise<number> {
     if (reply.code !== '2.04') {
       throw new CodedError('METER_SEND_REFUSED', `server answered ${reply.code} to a Send of ${batch.readings.length} readings`, { code: reply.code });
     }
-    deps.core.acknowledge(batch.readings[batch.readings.length - 1].seq);
+    await deps.core.acknowledge(batch.readings[batch.readings.length - 1].seq);
     sent += batch.readings.length;
   }
   return sent;
@@ -115,7 +115,7 @@ export const meterMachine = setup({
       try {
         const r = d.core.takeReading();
         d.publish(d.core.snapshot());
-        d.log.info({ seq: r.seq, volumeM3: r.volumeM3, queued: d.core.queue.size }, 'reading stored');
+        d.log.info({ seq: r.seq, time: r.time, volumeM3: r.volumeM3, queued: d.core.queue.size }, 'reading stored');
       } catch (err) {
         d.log.error({ err: toWireError(err) }, 'reading not stored');
       }

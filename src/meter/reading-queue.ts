@@ -1,113 +1,104 @@
 // reading-queue.ts: durable FIFO of meter readings: fsync'd append before a reading counts as stored, removal only on server ack.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { promisify } from 'node:util';
 import { CodedError } from '../errors.js';
+import { AckLog, type AckRecord, type StateFileLog } from './ack-log.js';
+import { keepDamagedCopy } from './damaged-file.js';
 import { appendDurableSync, atomicWriteFileSync, fsyncDir } from './durable-fs.js';
-import type { MeterReading } from './reading.js';
+import { writeFileDurable } from './durable-fs-async.js';
+import { frame, scanFrames } from './framed-records.js';
+import { thinReadings } from './reading-merge.js';
+import { isReading, type MeterReading } from './reading.js';
 
-const QUEUE = 'readings.queue';
-const ACKED = 'readings.acked';
-const HEADER = 8; // u32 length, u32 crc32(payload)
+export const QUEUE_FILE = 'readings.queue';
+const read = promisify(fs.read);
 
 /** A reading without its seq: the queue assigns one. */
 export type NewReading = Omit<MeterReading, 'seq'>;
 
-interface AckFile { ackedSeq: number; last?: MeterReading }
-
-function frame(r: MeterReading): Uint8Array {
-  const payload = Buffer.from(JSON.stringify(r), 'utf8');
-  const out = Buffer.alloc(HEADER + payload.length);
-  out.writeUInt32BE(payload.length, 0);
-  out.writeUInt32BE(crc32(payload), 4);
-  payload.copy(out, HEADER);
-  return out;
-}
-
-function isReading(v: unknown): v is MeterReading {
-  const r = v as MeterReading;
-  return typeof v === 'object' && v !== null && Number.isSafeInteger(r.seq) && typeof r.time === 'number'
-    && typeof r.volumeM3 === 'number' && typeof r.pulses === 'number';
-}
-
-/** Parses framed records; stops at the first torn or corrupt one (everything after it is unreliable). */
-function parseQueue(data: Buffer): { readings: MeterReading[]; validBytes: number } {
-  const readings: MeterReading[] = [];
-  let off = 0;
-  while (off + HEADER <= data.length) {
-    const len = data.readUInt32BE(off);
-    const sum = data.readUInt32BE(off + 4);
-    if (len > 1 << 20 || off + HEADER + len > data.length) break;
-    const payload = data.subarray(off + HEADER, off + HEADER + len);
-    if (crc32(payload) !== sum) break;
-    let v: unknown;
-    try {
-      v = JSON.parse(payload.toString('utf8'));
-    } catch {
-      break;
-    }
-    if (!isReading(v)) break;
-    readings.push(v);
-    off += HEADER + len;
-  }
-  return { readings, validBytes: off };
-}
-
 export interface ReadingQueueOptions {
-  /** Rewrite the queue file once it is this large and at least half acknowledged. */
+  /** Rewrite the queue file without its acknowledged part once that part is this large and twice the pending part. */
   compactBytes?: number;
+  /** Past this many pending readings, the older ones are merged into coarser ones (reading-merge.ts). */
+  maxReadings?: number;
+  /** Where damage found at open and merges are reported. */
+  log?: StateFileLog;
 }
+
+interface Entry { r: MeterReading; bytes: number }
 
 /**
- * The durable reading FIFO. `append` returns once the reading is fsynced ("stored"). `ack(seq)` removes every reading up
- * to seq (fsynced ack pointer, atomic replace). After a crash: stored readings come back, acknowledged ones do not.
+ * The durable reading FIFO. `append` returns once the reading is fsynced ("stored"). `ack(seq)` appends one fsynced
+ * record to `readings.acked` (off the event loop) — its cost does not depend on the queue's length. The queue file is
+ * truncated when everything is acknowledged, and rewritten with only its pending part when the acknowledged part
+ * dominates (≥ compactBytes and ≥ 2× the pending bytes), so each stored byte is rewritten at most about once more.
+ * After a crash: stored readings come back, acknowledged ones do not (those acknowledged in the last instant before a
+ * cut may come back and are sent again).
  */
 export class ReadingQueue {
   private fd: number;
-  private pending: MeterReading[];
+  private entries: Entry[];
+  private head = 0;
+  private fileBytes: number;
+  private pendingBytes: number;
   private lastSeq: number;
+  private lastTime: number;
   private ackedSeq: number;
   private lastAcked: MeterReading | undefined;
-  private fileBytes: number;
+  private chain: Promise<void> = Promise.resolve();
+  private active = false;
+  private thinQueued = false;
+  private closed = false;
+  private fdsClosed = false;
   private readonly compactBytes: number;
+  private readonly maxReadings: number;
+  private readonly file: string;
 
-  private constructor(private readonly dir: string, fd: number, pending: MeterReading[], ack: AckFile, lastSeq: number, fileBytes: number, opts: ReadingQueueOptions) {
-    this.fd = fd;
-    this.pending = pending;
+  private constructor(private readonly dir: string, private readonly acks: AckLog, entries: Entry[], fileBytes: number, private readonly opts: ReadingQueueOptions) {
+    this.file = path.join(dir, QUEUE_FILE);
+    const ack = acks.record;
     this.ackedSeq = ack.ackedSeq;
     this.lastAcked = ack.last;
-    this.lastSeq = lastSeq;
+    const last = entries[entries.length - 1]?.r;
+    this.lastSeq = Math.max(ack.ackedSeq, last?.seq ?? 0);
+    this.lastTime = Math.max(ack.last?.time ?? 0, last?.time ?? 0);
+    this.entries = entries.filter((e) => e.r.seq > ack.ackedSeq);
+    this.pendingBytes = this.entries.reduce((s, e) => s + e.bytes, 0);
     this.fileBytes = fileBytes;
     this.compactBytes = opts.compactBytes ?? 64 * 1024;
+    this.maxReadings = opts.maxReadings ?? Infinity;
+    this.fd = fs.openSync(this.file, 'a+');
   }
 
   static open(dir: string, opts: ReadingQueueOptions = {}): ReadingQueue {
     try {
       fs.mkdirSync(dir, { recursive: true });
-      const ack = readAck(path.join(dir, ACKED));
-      const qfile = path.join(dir, QUEUE);
+      const acks = AckLog.open(dir, opts.log);
+      const file = path.join(dir, QUEUE_FILE);
+      fs.rmSync(`${file}.tmp`, { force: true });
       let data = Buffer.alloc(0);
       try {
-        data = fs.readFileSync(qfile);
+        data = fs.readFileSync(file);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
-      const { readings, validBytes } = parseQueue(data);
-      if (validBytes < data.length) fs.truncateSync(qfile, validBytes);
-      const fd = fs.openSync(qfile, 'a');
+      const { entries, fileBytes } = recover(file, data, opts.log);
       fsyncDir(dir);
-      const lastSeq = Math.max(ack.ackedSeq, ...readings.map((r) => r.seq));
-      const pending = readings.filter((r) => r.seq > ack.ackedSeq);
-      return new ReadingQueue(dir, fd, pending, ack, lastSeq, validBytes, opts);
+      return new ReadingQueue(dir, acks, entries, fileBytes, opts);
     } catch (err) {
       if (err instanceof CodedError) throw err;
       throw new CodedError('METER_QUEUE_IO', `reading queue in ${dir}: ${(err as Error).message}`, { dir }, { cause: err });
     }
   }
 
-  /** Stores a reading durably (fsync) and returns it with its seq. */
+  /**
+   * Stores a reading durably (fsync) and returns it with its seq. Its time is kept strictly after the previous
+   * reading's (a timer firing late or early must not give two readings one timestamp).
+   */
   append(r: NewReading): MeterReading {
-    const reading: MeterReading = { ...r, seq: this.lastSeq + 1 };
+    if (this.closed) throw new CodedError('METER_QUEUE_CLOSED', 'reading queue is closed');
+    const reading: MeterReading = { ...r, time: Math.max(r.time, this.lastTime + 1), seq: this.lastSeq + 1 };
     const bytes = frame(reading);
     try {
       appendDurableSync(this.fd, bytes);
@@ -115,18 +106,26 @@ export class ReadingQueue {
       throw new CodedError('METER_QUEUE_IO', `reading queue append: ${(err as Error).message}`, undefined, { cause: err });
     }
     this.lastSeq = reading.seq;
+    this.lastTime = reading.time;
     this.fileBytes += bytes.length;
-    this.pending.push(reading);
+    this.pendingBytes += bytes.length;
+    this.entries.push({ r: reading, bytes: bytes.length });
+    if (this.size > this.maxReadings && !this.thinQueued) {
+      this.thinQueued = true;
+      this.enqueue(() => this.thin()).catch((err: unknown) => {
+        this.opts.log?.error(`reading queue merge failed: ${(err as Error).message}`, { code: 'METER_QUEUE_IO', file: this.file });
+      });
+    }
     return reading;
   }
 
   /** The oldest `n` pending readings, in order. */
   peek(n = Infinity): MeterReading[] {
-    return this.pending.slice(0, n);
+    return this.entries.slice(this.head, this.head + Math.min(n, this.size)).map((e) => e.r);
   }
 
   get size(): number {
-    return this.pending.length;
+    return this.entries.length - this.head;
   }
 
   /** The last reading the server acknowledged (its flags are the baseline for the next Send). */
@@ -134,48 +133,169 @@ export class ReadingQueue {
     return this.lastAcked;
   }
 
-  /** Removes every pending reading with seq ≤ `seq` (the server stored them). Durable before it returns. */
-  ack(seq: number): void {
-    if (seq <= this.ackedSeq) return;
-    const done = this.pending.filter((r) => r.seq <= seq);
-    const last = done[done.length - 1] ?? this.lastAcked;
-    const ack: AckFile = last === undefined ? { ackedSeq: seq } : { ackedSeq: seq, last };
-    atomicWriteFileSync(path.join(this.dir, ACKED), Buffer.from(JSON.stringify(ack)));
-    this.ackedSeq = seq;
-    this.lastAcked = last;
-    this.pending = this.pending.filter((r) => r.seq > seq);
-    if (this.fileBytes >= this.compactBytes) this.compact();
+  /** Bytes of `readings.queue` (acknowledged part included). */
+  get bytes(): number {
+    return this.fileBytes;
   }
 
-  /** Rewrites the queue file with only the pending readings (temp + fsync + rename). */
-  compact(): void {
-    const parts = this.pending.map(frame);
-    const all = Buffer.concat(parts);
-    const qfile = path.join(this.dir, QUEUE);
+  /** Removes every pending reading with seq ≤ `seq` (the server stored them). Durable when it resolves. */
+  ack(seq: number): Promise<void> {
+    return this.enqueue(async () => {
+      const upTo = Math.min(seq, this.lastSeq);
+      if (upTo <= this.ackedSeq) return;
+      let i = this.head;
+      let last = this.lastAcked;
+      while (i < this.entries.length && this.entries[i].r.seq <= upTo) last = this.entries[i++].r;
+      const rec: AckRecord = last === undefined ? { ackedSeq: upTo } : { ackedSeq: upTo, last };
+      await this.acks.write(rec);
+      // Appends only push at the end, so entries[head, i) are still the acknowledged ones.
+      for (let k = this.head; k < i; k++) this.pendingBytes -= this.entries[k].bytes;
+      this.head = i;
+      this.ackedSeq = upTo;
+      this.lastAcked = last;
+      if (this.head > 1024 && this.head * 2 > this.entries.length) {
+        this.entries = this.entries.slice(this.head);
+        this.head = 0;
+      }
+      if (this.closed) return;
+      if (this.size === 0) this.truncate();
+      else if (this.fileBytes - this.pendingBytes >= this.compactBytes && this.fileBytes - this.pendingBytes >= 2 * this.pendingBytes) await this.compact();
+    });
+  }
+
+  /** Everything is acknowledged: the file restarts empty (no bytes rewritten). Synchronous, so no append slips in. */
+  private truncate(): void {
+    fs.ftruncateSync(this.fd, 0);
+    fs.fsyncSync(this.fd);
+    this.entries = [];
+    this.head = 0;
+    this.fileBytes = 0;
+    this.pendingBytes = 0;
+  }
+
+  /** Rewrites the queue file with only its pending part (raw bytes, no re-encoding). */
+  private async compact(): Promise<void> {
+    const snapEnd = this.fileBytes;
+    const data = Buffer.alloc(this.pendingBytes);
+    const { bytesRead } = await read(this.fd, data, 0, data.length, snapEnd - data.length);
+    if (bytesRead !== data.length) throw new CodedError('METER_QUEUE_IO', `reading queue compaction: short read of ${this.file}`);
+    await this.replaceFile(data, this.entries.slice(this.head), snapEnd);
+  }
+
+  /** Above maxReadings: the older readings are merged (the newest half stays as is). */
+  private async thin(): Promise<void> {
+    this.thinQueued = false;
+    if (this.size <= this.maxReadings) return;
+    const before = this.size;
+    const thinned = thinReadings(this.peek(), this.maxReadings);
+    const frames = thinned.map(frame);
+    const list = thinned.map((r, k) => ({ r, bytes: frames[k].length }));
+    await this.replaceFile(Buffer.concat(frames), list, this.fileBytes, before);
+    this.opts.log?.warn(`reading queue above ${this.maxReadings} readings: the oldest merged into coarser ones, ${before} → ${thinned.length} (totals kept)`, {
+      code: 'METER_QUEUE_MERGED', file: this.file, before, after: thinned.length,
+    });
+  }
+
+  /**
+   * Replaces the queue file by `data` (the records of `list`, standing for the first `covered` pending entries; all
+   * of them by default). The big write and its fsync run off the event loop; readings appended meanwhile (after
+   * `snapEnd` in the old file) are copied over synchronously just before the rename, so none is lost.
+   */
+  private async replaceFile(data: Buffer, list: Entry[], snapEnd: number, covered = list.length): Promise<void> {
+    const tmp = `${this.file}.tmp`;
+    await writeFileDurable(tmp, data);
+    if (this.closed) {
+      fs.rmSync(tmp, { force: true });
+      return;
+    }
+    const extra = this.fileBytes - snapEnd;
+    if (extra > 0) {
+      const buf = Buffer.alloc(extra);
+      fs.readSync(this.fd, buf, 0, extra, snapEnd);
+      const tfd = fs.openSync(tmp, 'a');
+      try {
+        appendDurableSync(tfd, buf);
+      } finally {
+        fs.closeSync(tfd);
+      }
+    }
+    fs.renameSync(tmp, this.file);
+    fsyncDir(this.dir);
     fs.closeSync(this.fd);
-    atomicWriteFileSync(qfile, all);
-    this.fd = fs.openSync(qfile, 'a');
-    this.fileBytes = all.length;
+    this.fd = fs.openSync(this.file, 'a+');
+    this.entries = [...list, ...this.entries.slice(this.head + covered)];
+    this.head = 0;
+    this.fileBytes = data.length + extra;
+    this.pendingBytes = this.fileBytes;
   }
 
+  /** Runs queue-file operations one at a time (acknowledgements, compaction, merges). */
+  private enqueue(fn: () => Promise<void>): Promise<void> {
+    const p = this.chain.then(async () => {
+      if (this.closed) throw new CodedError('METER_QUEUE_CLOSED', 'reading queue is closed');
+      this.active = true;
+      try {
+        await fn();
+      } finally {
+        this.active = false;
+        if (this.closed) this.closeFds();
+      }
+    });
+    this.chain = p.then(() => undefined, () => undefined);
+    return p;
+  }
+
+  /** Resolves when every acknowledgement, compaction and merge started so far is done. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  /** Closes now, or when the operation in flight is done (its fds must not be reused under it). */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.active) this.closeFds();
+  }
+
+  private closeFds(): void {
+    if (this.fdsClosed) return;
+    this.fdsClosed = true;
     fs.closeSync(this.fd);
+    this.acks.close();
   }
 }
 
-function readAck(file: string): AckFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ackedSeq: 0 };
-    throw err;
+/**
+ * Reads what `readings.queue` holds. A torn last record (a cut during an append) is cut off. Anything else that is not
+ * a record — outside damage — costs only the records it covers: the file is copied aside
+ * (`readings.queue.damaged-<time>`), rewritten with every intact reading, and the damage is logged as an error.
+ */
+function recover(file: string, data: Buffer, log: StateFileLog | undefined): { entries: Entry[]; fileBytes: number } {
+  const scan = scanFrames(data, isReading);
+  const entries: Entry[] = [];
+  const kept: { offset: number; bytes: number }[] = [];
+  let outOfOrder = 0;
+  for (const rec of scan.records) {
+    if (rec.value.seq <= (entries[entries.length - 1]?.r.seq ?? 0)) {
+      outOfOrder++;
+      continue;
+    }
+    entries.push({ r: rec.value, bytes: rec.bytes });
+    kept.push(rec);
   }
-  try {
-    const v = JSON.parse(text) as AckFile;
-    if (Number.isSafeInteger(v.ackedSeq) && v.ackedSeq >= 0) return v;
-  } catch {
-    // fall through: written atomically, so a bad file means outside damage
+  if (scan.damaged.length > 0 || scan.damagedTail || outOfOrder > 0) {
+    const copy = keepDamagedCopy(file);
+    const clean = Buffer.concat(kept.map((k) => data.subarray(k.offset, k.offset + k.bytes)));
+    atomicWriteFileSync(file, clean);
+    log?.error(`reading queue ${file} is damaged: ${data.length - clean.length} bytes unreadable; the ${entries.length} intact readings are kept, the file as found is ${copy}`, {
+      code: 'METER_QUEUE_DAMAGED', file, keptAs: copy, readings: entries.length, damagedBytes: data.length - clean.length,
+    });
+    return { entries, fileBytes: clean.length };
   }
-  throw new CodedError('METER_QUEUE_CORRUPT', `reading queue ack pointer ${file} is unreadable; refusing to resend or drop readings blindly`, { file });
+  if (scan.tornTail !== undefined) {
+    log?.warn(`reading queue ${file}: unfinished last record (power cut during an append) dropped`, { code: 'METER_QUEUE_TORN', file, at: scan.tornTail });
+    fs.truncateSync(file, scan.tornTail);
+    return { entries, fileBytes: scan.tornTail };
+  }
+  return { entries, fileBytes: data.length };
 }

@@ -20,6 +20,13 @@ export interface MeterReading {
   blocked: boolean;
 }
 
+/** A stored reading as read back from disk. */
+export function isReading(v: unknown): v is MeterReading {
+  const r = v as MeterReading;
+  return typeof v === 'object' && v !== null && Number.isSafeInteger(r.seq) && r.seq > 0 && typeof r.time === 'number'
+    && typeof r.volumeM3 === 'number' && typeof r.pulses === 'number';
+}
+
 export type ReadingFlags = Pick<MeterReading, 'leakSuspected' | 'leakDetected' | 'backflow' | 'blocked'>;
 
 /**

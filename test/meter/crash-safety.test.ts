@@ -91,7 +91,7 @@ test('SIGKILL at random points: total never goes back, never exceeds the pulses 
   const core = new MeterCore({ config: meterConfigSchema.parse({ stateDir: dir }), now: () => Date.now() });
   for (let b = core.nextBatch(50); b; b = core.nextBatch(50)) {
     fs.appendFileSync(serverLog, b.readings.map((r) => JSON.stringify({ seq: r.seq, pulses: r.pulses }) + '\n').join(''));
-    core.acknowledge(b.readings[b.readings.length - 1].seq);
+    await core.acknowledge(b.readings[b.readings.length - 1].seq);
   }
   t.is(core.journal.state.forward, end, 'a clean stop keeps the total');
   core.close();

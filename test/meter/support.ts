@@ -58,8 +58,12 @@ export function startRig(config: Record<string, unknown>, opts: { dir?: string; 
     log: quietLog,
     ...(opts.createSource ? { createSource: opts.createSource } : {}),
   });
+  live.add(service);
   return { clock, client, service, sent, dir };
 }
+
+/** Services started by startRig: settle() also waits for their queue's acknowledgements (fsync off the event loop). */
+const live = new Set<MeterService>();
 
 /** Advances simulated time in steps, letting promises settle after each step. */
 export async function advance(clock: SimulatedClock, ms: number, stepMs: number): Promise<void> {
@@ -70,6 +74,13 @@ export async function advance(clock: SimulatedClock, ms: number, stepMs: number)
   }
 }
 
+/** Lets promises settle, and every live queue's acknowledgements finish, until a round changes nothing. */
 export async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  for (let round = 0; round < 1000; round++) {
+    const before = [...live].map((s) => `${s.core.queue.size}/${s.core.queue.bytes}/${s.core.queue.lastAcknowledged?.seq}`).join();
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    await Promise.all([...live].map((s) => s.core.queue.idle()));
+    const after = [...live].map((s) => `${s.core.queue.size}/${s.core.queue.bytes}/${s.core.queue.lastAcknowledged?.seq}`).join();
+    if (before === after) return;
+  }
 }
