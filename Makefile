@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NPM_STAMP := node_modules/.stamp-install
 SYS_STAMP := node_modules/.stamp-system
 
-.PHONY: run test lint bench build deps system clean diagram dev-server
+.PHONY: run test lint bench soak build deps system clean diagram dev-server
 
 # npm install, not npm ci: the registry mirror lacks some optional per-platform prebuilds (cbor-extract,
 # node-aead-crypto), which npm ci counts as a lock-file mismatch; npm install follows the lock and skips them.
@@ -39,6 +39,10 @@ lint: deps
 
 bench: build
 	bash scripts/bench.sh $(ARGS)
+
+# Longer power-cut loop of the real device than `make test` runs (5 cycles there): METER_POWER_CUT_CYCLES cycles, default 40.
+soak: build
+	METER_POWER_CUT_CYCLES=$${METER_POWER_CUT_CYCLES:-40} npx ava test/adversarial/meter-power-cut.test.ts
 
 clean:
 	rm -rf dist node_modules/.stamp-*
