@@ -113,6 +113,7 @@ export class ReadingQueue {
     if (this.size > this.maxReadings && !this.thinQueued) {
       this.thinQueued = true;
       this.enqueue(() => this.thin()).catch((err: unknown) => {
+        if ((err as CodedError).code === 'METER_QUEUE_CLOSED') return;
         this.opts.log?.error(`reading queue merge failed: ${(err as Error).message}`, { code: 'METER_QUEUE_IO', file: this.file });
       });
     }

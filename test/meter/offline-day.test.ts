@@ -78,3 +78,15 @@ test('readings survive a restart of the actor while offline', async (t) => {
   t.deepEqual(times, [...times].sort((x, y) => x - y));
   b.service.stop();
 });
+
+test('1 s readings with timers firing late: every stored reading has a later timestamp than the one before', async (t) => {
+  // The clock jumps in steps, so each reading timer fires up to a step after its boundary; some land past the half second.
+  for (const step of [600, 700, 1300, 1550]) {
+    const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 1000 }, readingIntervalS: 1, fsyncIntervalS: 60, sendBatchS: 3600 });
+    await advance(rig.clock, 30_000, step);
+    const times = rig.service.core.queue.peek().map((r) => r.time);
+    t.true(times.length >= 15, `${times.length} readings`);
+    for (let i = 1; i < times.length; i++) t.true(times[i] > times[i - 1], `step ${step} ms, reading ${i}: ${times[i - 1]} then ${times[i]}`);
+    rig.service.stop();
+  }
+});
