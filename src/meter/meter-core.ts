@@ -133,11 +133,14 @@ export class MeterCore {
     };
   }
 
-  /** The next Send: up to `max` oldest readings and their records (flags relative to the last acknowledged reading). */
-  nextBatch(max: number): { readings: MeterReading[]; records: LwRecord[] } | undefined {
-    const readings = this.queue.peek(max);
+  /**
+   * The next Send: up to `max` oldest readings and their records, flags relative to the last reading the server has.
+   * `after`: the last reading of a batch the server stored whose acknowledgement may still be in flight.
+   */
+  nextBatch(max: number, after?: MeterReading): { readings: MeterReading[]; records: LwRecord[] } | undefined {
+    const readings = this.queue.peek(max, after?.seq);
     if (readings.length === 0) return undefined;
-    return { readings, records: readingRecords(readings, 0, this.queue.lastAcknowledged) };
+    return { readings, records: readingRecords(readings, 0, after ?? this.queue.lastAcknowledged) };
   }
 
   /** The server stored everything up to `seq`; resolves once that is durable. */

@@ -4,6 +4,7 @@ import { CodedError, toWireError, type WireError } from '../errors.js';
 import type { LwRecord } from '../lwm2m/types.js';
 import type { MeterConfig } from './config-schema.js';
 import type { MeterCore, MeterSnapshot } from './meter-core.js';
+import type { MeterReading } from './reading.js';
 import type { PulseSource } from './sources/source.js';
 
 /** The reply of the client actor to `lwm2m.send` (see src/actors/messages.ts). */
@@ -48,17 +49,35 @@ export function untilBoundary(now: number, periodMs: number, offsetMs = 0): numb
   return next - now;
 }
 
-/** Sends every queued reading in order, one batch at a time; a batch leaves the queue only on 2.04. */
+/**
+ * Sends every queued reading in order, one batch at a time; a batch leaves the queue only on 2.04. The next batch goes
+ * out while the previous acknowledgement is being fsynced (acknowledgements in flight share one record), so a drain
+ * costs one round trip per batch, not a round trip plus an fsync; a cut meanwhile only means those batches come again.
+ */
 async function sendAll(deps: MeterDeps): Promise<number> {
   let sent = 0;
-  for (let batch = deps.core.nextBatch(deps.cfg.sendMaxReadings); batch; batch = deps.core.nextBatch(deps.cfg.sendMaxReadings)) {
-    const reply = await deps.send(batch.records);
-    if (reply.code !== '2.04') {
-      throw new CodedError('METER_SEND_REFUSED', `server answered ${reply.code} to a Send of ${batch.readings.length} readings`, { code: reply.code });
+  let after: MeterReading | undefined;
+  let acked: Promise<void> = Promise.resolve();
+  let ackError: unknown;
+  try {
+    for (let batch = deps.core.nextBatch(deps.cfg.sendMaxReadings); batch; batch = deps.core.nextBatch(deps.cfg.sendMaxReadings, after)) {
+      if (ackError !== undefined) throw ackError;
+      const reply = await deps.send(batch.records);
+      if (reply.code !== '2.04') {
+        throw new CodedError('METER_SEND_REFUSED', `server answered ${reply.code} to a Send of ${batch.readings.length} readings`, { code: reply.code });
+      }
+      after = batch.readings[batch.readings.length - 1];
+      acked = deps.core.acknowledge(after.seq).catch((err: unknown) => {
+        ackError ??= err;
+      });
+      sent += batch.readings.length;
+      // Let whatever arrived meanwhile (a server's Read, other actors' messages) run before the next batch.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    await deps.core.acknowledge(batch.readings[batch.readings.length - 1].seq);
-    sent += batch.readings.length;
+  } finally {
+    await acked;
   }
+  if (ackError !== undefined) throw ackError;
   return sent;
 }
 

@@ -49,6 +49,7 @@ export class ReadingQueue {
   private chain: Promise<void> = Promise.resolve();
   private active = false;
   private thinQueued = false;
+  private ackWanted = 0;
   private closed = false;
   private fdsClosed = false;
   private readonly compactBytes: number;
@@ -120,9 +121,18 @@ export class ReadingQueue {
     return reading;
   }
 
-  /** The oldest `n` pending readings, in order. */
-  peek(n = Infinity): MeterReading[] {
-    return this.entries.slice(this.head, this.head + Math.min(n, this.size)).map((e) => e.r);
+  /** The oldest `n` pending readings (with seq > `afterSeq`, if given), in order. */
+  peek(n = Infinity, afterSeq = 0): MeterReading[] {
+    let from = this.head;
+    if (afterSeq > 0) {
+      let hi = this.entries.length;
+      while (from < hi) {
+        const mid = (from + hi) >>> 1;
+        if (this.entries[mid].r.seq <= afterSeq) from = mid + 1;
+        else hi = mid;
+      }
+    }
+    return this.entries.slice(from, from + Math.min(n, this.entries.length - from)).map((e) => e.r);
   }
 
   get size(): number {
@@ -139,10 +149,14 @@ export class ReadingQueue {
     return this.fileBytes;
   }
 
-  /** Removes every pending reading with seq ≤ `seq` (the server stored them). Durable when it resolves. */
+  /**
+   * Removes every pending reading with seq ≤ `seq` (the server stored them). Durable when it resolves. Calls made
+   * while an earlier record is being written share one record (the highest seq asked for): one fsync for all.
+   */
   ack(seq: number): Promise<void> {
+    this.ackWanted = Math.max(this.ackWanted, seq);
     return this.enqueue(async () => {
-      const upTo = Math.min(seq, this.lastSeq);
+      const upTo = Math.min(this.ackWanted, this.lastSeq);
       if (upTo <= this.ackedSeq) return;
       let i = this.head;
       let last = this.lastAcked;

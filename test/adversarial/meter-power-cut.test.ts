@@ -20,6 +20,10 @@ interface Stored { seq: number; time: number; volumeM3: number }
 const storedOf = (lines: DeviceLogLine[]): Stored[] =>
   lines.filter((l) => l.msg === 'reading stored').map((l) => ({ seq: l.seq as number, time: l.time as number, volumeM3: l.volumeM3 as number }));
 
+/** A restarted device resumes its registration: a Register or an Update, whichever it sends first. */
+const registered = (server: HostileServer, since: number): Promise<unknown> => server.waitForRequest(
+  (r) => server.requests.indexOf(r) >= since && r.method === 'POST' && (r.path === '/rd' || r.path.startsWith('/rd/')), 30_000, 'a Register or Update');
+
 test(`${CYCLES} power cuts of the real device: every stored reading is sent, none lost, resent only across a cut, times strictly increasing`, async (t) => {
   t.timeout(40_000 + CYCLES * 15_000);
   const stateDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'meter-power-cut-')), 'var');
@@ -30,20 +34,27 @@ test(`${CYCLES} power cuts of the real device: every stored reading is sent, non
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const device = new DeviceProcess({ server: server.uri, stateDir, config: { meter } });
       const since = server.requests.length;
-      await server.waitForRegister(30_000, since);
-      // Cut either right after a reading was stored or right as a Send reaches the server (before the device acknowledges it).
-      if (cycle % 2 === 0) {
-        const n = 1 + Math.floor(rnd() * 3);
-        await pollUntil(async () => storedOf(device.logs()).length, (k) => k >= n, 15_000, 5);
-      } else {
-        await server.waitForRequest((r) => server.requests.indexOf(r) >= since && r.path === '/dp', 15_000, 'a Send');
+      try {
+        await registered(server, since);
+        // Cut either right after a reading was stored or right as a Send reaches the server (before the device acknowledges it).
+        if (cycle % 2 === 0) {
+          const n = 1 + Math.floor(rnd() * 3);
+          await pollUntil(async () => storedOf(device.logs()).length, (k) => k >= n, 15_000, 5);
+        } else {
+          await server.waitForRequest((r) => server.requests.indexOf(r) >= since && r.path === '/dp', 15_000, 'a Send');
+        }
+      } catch (err) {
+        t.log(`cycle ${cycle}: ${server.requests.slice(since).map((r) => `${r.method} ${r.path}`).join(', ')}\n${device.tail(30)}`);
+        throw err;
+      } finally {
+        await device.kill('SIGKILL');
       }
-      await device.kill('SIGKILL');
       stored.push(...storedOf(device.logs()));
     }
+    const since = server.requests.length;
     const last = new DeviceProcess({ server: server.uri, stateDir, config: { meter } });
     try {
-      await server.waitForRegister(30_000);
+      await registered(server, since);
       await pollUntil(async () => storedOf(last.logs()).length, (k) => k >= 2, 15_000, 20);
       const expected = [...stored, ...storedOf(last.logs())];
       const sent = await pollUntil(async () => sentVolumes(server), (v) => expected.every((s) => v.some((x) => x.time === s.time)), 15_000, 50);

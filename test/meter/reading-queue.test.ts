@@ -136,3 +136,17 @@ test('an acknowledgement beyond the last stored reading cannot swallow a later o
   q.close();
   t.deepEqual(ReadingQueue.open(dir).peek().map((r) => r.pulses), [2]);
 });
+
+test('acknowledgements made while one is being written share one record (one fsync for a pipelined drain)', async (t) => {
+  const dir = tmp();
+  prefill(dir, 100);
+  const q = ReadingQueue.open(dir);
+  const acked = path.join(dir, 'readings.acked');
+  const before = fs.statSync(acked).size;
+  await Promise.all([q.ack(32), q.ack(64), q.ack(96)]);
+  const one = fs.statSync(acked).size - before;
+  t.deepEqual(q.peek().map((r) => r.seq), [97, 98, 99, 100]);
+  await q.ack(97);
+  t.true(one > 0 && fs.statSync(acked).size - before < 2.1 * one, 'three acknowledgements, one record; then one more');
+  t.deepEqual(q.peek(2, 98).map((r) => r.seq), [99, 100], 'peek after a seq whose acknowledgement is still in flight');
+});
