@@ -1,7 +1,7 @@
 // ack-log.ts: `readings.acked`, the queue's acknowledgement pointer: an append-only log of checksummed records; the highest wins.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { atomicWriteFileSync } from './durable-fs.js';
+import { atomicWriteFileSync, openPrivateSync } from './durable-fs.js';
 import { appendDurable, atomicWriteFile } from './durable-fs-async.js';
 import { keepDamagedCopy } from './damaged-file.js';
 import { frame, scanFrames } from './framed-records.js';
@@ -40,13 +40,12 @@ export class AckLog {
 
   private constructor(private readonly file: string, rec: AckRecord) {
     this.rec = rec;
-    this.fd = fs.openSync(file, 'a');
+    this.fd = openPrivateSync(file, 'a');
     this.bytes = fs.fstatSync(this.fd).size;
   }
 
   static open(dir: string, log: StateFileLog | undefined): AckLog {
     const file = path.join(dir, ACKED_FILE);
-    fs.rmSync(`${file}.tmp`, { force: true });
     let data: Buffer;
     try {
       data = fs.readFileSync(file);
@@ -104,7 +103,7 @@ export class AckLog {
     await atomicWriteFile(this.file, bytes);
     if (this.closed) return;
     fs.closeSync(this.fd);
-    this.fd = fs.openSync(this.file, 'a');
+    this.fd = openPrivateSync(this.file, 'a');
   }
 
   /** Closes now, or once an in-flight write is done (its fd must not be reused under it). */

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { CodedError } from '../errors.js';
 import { AckLog, type AckRecord, type StateFileLog } from './ack-log.js';
 import { keepDamagedCopy } from './damaged-file.js';
-import { appendDurableSync, atomicWriteFileSync, fsyncDir } from './durable-fs.js';
+import { appendDurableSync, atomicWriteFileSync, ensureDirSync, fsyncDir, openPrivateSync, removeTempLeftoversSync } from './durable-fs.js';
 import { writeFileDurable } from './durable-fs-async.js';
 import { frame, scanFrames } from './framed-records.js';
 import { thinReadings } from './reading-merge.js';
@@ -69,12 +69,13 @@ export class ReadingQueue {
     this.fileBytes = fileBytes;
     this.compactBytes = opts.compactBytes ?? 64 * 1024;
     this.maxReadings = opts.maxReadings ?? Infinity;
-    this.fd = fs.openSync(this.file, 'a+');
+    this.fd = openPrivateSync(this.file, 'a+');
   }
 
   static open(dir: string, opts: ReadingQueueOptions = {}): ReadingQueue {
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      ensureDirSync(dir);
+      removeTempLeftoversSync(dir);
       const acks = AckLog.open(dir, opts.log);
       const file = path.join(dir, QUEUE_FILE);
       fs.rmSync(`${file}.tmp`, { force: true });
@@ -237,7 +238,7 @@ export class ReadingQueue {
     fs.renameSync(tmp, this.file);
     fsyncDir(this.dir);
     fs.closeSync(this.fd);
-    this.fd = fs.openSync(this.file, 'a+');
+    this.fd = openPrivateSync(this.file, 'a+');
     this.entries = [...list, ...this.entries.slice(this.head + covered)];
     this.head = 0;
     this.fileBytes = data.length + extra;

@@ -140,12 +140,12 @@ test('cut during compaction (temp file written, not renamed): the old file holds
   const dir = tmp();
   fs.writeFileSync(path.join(dir, 'readings.queue'), frames(1, 6));
   fs.writeFileSync(path.join(dir, 'readings.queue.tmp'), frames(5, 5).subarray(0, 30));
-  fs.writeFileSync(path.join(dir, 'readings.acked.tmp'), 'half');
+  fs.writeFileSync(path.join(dir, '.readings.acked.123.abcdef.tmp'), 'half');
   const { q, logged } = open(dir);
   t.deepEqual(seqs(q), range(1, 6));
   t.deepEqual(logged, []);
   t.false(fs.existsSync(path.join(dir, 'readings.queue.tmp')));
-  t.false(fs.existsSync(path.join(dir, 'readings.acked.tmp')));
+  t.false(fs.existsSync(path.join(dir, '.readings.acked.123.abcdef.tmp')));
 });
 
 test('cut after compaction renamed (only the pending part left) or while the damaged copy was being made: same queue', (t) => {
