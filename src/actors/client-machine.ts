@@ -123,6 +123,8 @@ export const clientMachine = setup({
     queueMode: ({ context: c }) => queueMode(c),
     tooManyNetworkFailures: ({ context: c }) => c.networkFailures > c.cfg.maxNetworkRetries,
     isNetworkFailure: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'network',
+    /** A published network.error that is not a credentials problem (a DTLS handshake failure reaches the client as the open's rejection). */
+    networkErrorEvent: ({ event }) => event.type === 'network.error' && classifyFailure(event) !== 'refused',
     isNotFound: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'notFound',
     canFallBackVersion: ({ context: c, event }) => {
       const err = (event as { error?: unknown }).error;
@@ -214,7 +216,7 @@ export const clientMachine = setup({
       initial: 'connecting',
       on: {
         'network.down': { target: '#client.lteDown', actions: 'netDown' },
-        'network.error': '#client.networkError',
+        'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
         'lwm2m.trigger': [
           { guard: ({ event }) => event.trigger === 'bootstrap', target: '#client.bootstrapFallback' },
         ],
@@ -324,7 +326,7 @@ export const clientMachine = setup({
       after: { updateDue: 'updating' },
       on: {
         'network.down': { target: 'lteDown', actions: 'netDown' },
-        'network.error': 'networkError',
+        'network.error': { guard: 'networkErrorEvent', target: 'networkError' },
         'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }), target: '.awake' },
         'lwm2m.trigger': [
           { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true }), target: '.awake' },
@@ -388,7 +390,9 @@ export const clientMachine = setup({
         ],
       },
       on: {
-        'network.down': { target: 'lteDown', actions: 'netDown' }, 'network.error': 'networkError', 'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
+        'network.down': { target: 'lteDown', actions: 'netDown' },
+        'network.error': { guard: 'networkErrorEvent', target: 'networkError' },
+        'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
         // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
         'lwm2m.trigger': { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
       },
@@ -425,7 +429,8 @@ export const clientMachine = setup({
     },
     /** The seed's recovery for outdated or removed credentials: forget the registration and bootstrap again. */
     bootstrapFallback: {
-      entry: [assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }), 'resumeSocket', 'clearRegistration', 'persist'],
+      // (no socket.resume: the next state opens a transport itself; resuming would handshake again with the failing server)
+      entry: [assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }), 'clearRegistration', 'persist'],
       always: [
         { guard: 'hasBootstrapServer', target: 'online.bootstrapping' },
         { target: 'selecting', actions: assign({ forceBootstrap: false }) },
