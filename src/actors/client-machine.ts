@@ -23,6 +23,8 @@ export interface ClientContext {
   versionFellBack: boolean;
   /** Consecutive failed network recoveries since the last successful registration (the seed's counter). */
   networkFailures: number;
+  /** Network errors since the last registration, bootstrap fallbacks included: the LTE reconnect backoff's exponent. */
+  networkStreak: number;
   /** Consecutive refusals / failures of Register (backoff exponent). */
   registerFailures: number;
   bootstrapFailures: number;
@@ -138,6 +140,8 @@ export const clientMachine = setup({
     lteWait: ({ context: c }) => c.cfg.lteWaitS * 1000,
     updateDue: ({ context: c }) => updateDueMs(c.registration?.lifetime ?? c.cfg.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
     queueAwake: ({ context: c }) => c.cfg.queueAwakeS * 1000,
+    /** Before an LTE reconnect after a repeated network error (the first goes at once). */
+    networkBackoff: ({ context: c }) => backoffMs(c.networkStreak - 1, c.cfg, Math.random),
     registerBackoff: ({ context: c }) => Math.max(backoffMs(c.registerFailures, c.cfg, Math.random), c.cfg.reconnectDelayS * 1000),
     bootstrapBackoff: ({ context: c }) => backoffMs(c.bootstrapFailures, c.cfg, Math.random),
     holdOff: ({ context: c }) => (bsAccount(c)?.holdOffS ?? c.cfg.bootstrapHoldOffS) * 1000,
@@ -170,7 +174,7 @@ export const clientMachine = setup({
   id: 'client',
   context: ({ input }) => ({
     cfg: input.cfg, ...(input.account !== undefined ? { pinned: input.account } : {}), accounts: [], version: input.cfg.lwm2mVersion, versionFellBack: false,
-    networkFailures: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
+    networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
     buffer: [], updatePending: false, updateWithLinks: false, sessionActive: false, lastDropped: [], networkUp: false,
   }),
   initial: 'boot',
@@ -319,7 +323,7 @@ export const clientMachine = setup({
     },
     registered: {
       entry: [
-        assign({ networkFailures: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
+        assign({ networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
         'persist',
         emit(({ context: c }) => ({ type: 'registered' as const, ssid: c.registration?.ssid ?? 0, location: c.registration?.location ?? [] })),
       ],
@@ -410,13 +414,20 @@ export const clientMachine = setup({
         { target: 'selecting' },
       ],
     },
-    /** A network error: count it; more than maxNetworkRetries in a row falls back to bootstrap, else reconnect LTE. */
+    /**
+     * A network error: count it; more than maxNetworkRetries in a row falls back to bootstrap, else reconnect LTE — at
+     * once the first time, after a growing backoff (backoffInitialS × backoffFactor^(n-1), capped) when it repeats.
+     */
     networkError: {
-      entry: [assign({ networkFailures: ({ context: c }) => c.networkFailures + 1 }), emit({ type: 'socket.pause', reason: 'network-error' } as const)],
+      entry: [
+        assign({ networkFailures: ({ context: c }) => c.networkFailures + 1, networkStreak: ({ context: c }) => c.networkStreak + 1 }),
+        emit({ type: 'socket.pause', reason: 'network-error' } as const),
+      ],
       always: [
         { guard: 'tooManyNetworkFailures', target: 'bootstrapFallback' },
-        { target: 'lteReconnect' },
+        { guard: ({ context: c }) => c.networkStreak <= 1, target: 'lteReconnect' },
       ],
+      after: { networkBackoff: 'lteReconnect' },
     },
     /** Asks the modem to cycle the LTE link (CFUN), then re-opens the transport and registers / updates. */
     lteReconnect: {
