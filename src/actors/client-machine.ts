@@ -23,6 +23,8 @@ export interface ClientContext {
   versionFellBack: boolean;
   /** Consecutive failed network recoveries since the last successful registration (the seed's counter). */
   networkFailures: number;
+  /** Network errors since the last registration, bootstrap fallbacks included: the LTE reconnect backoff's exponent. */
+  networkStreak: number;
   /** Consecutive refusals / failures of Register (backoff exponent). */
   registerFailures: number;
   bootstrapFailures: number;
@@ -123,6 +125,8 @@ export const clientMachine = setup({
     queueMode: ({ context: c }) => queueMode(c),
     tooManyNetworkFailures: ({ context: c }) => c.networkFailures > c.cfg.maxNetworkRetries,
     isNetworkFailure: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'network',
+    /** A published network.error that is not a credentials problem (a DTLS handshake failure reaches the client as the open's rejection). */
+    networkErrorEvent: ({ event }) => event.type === 'network.error' && classifyFailure(event) !== 'refused',
     isNotFound: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'notFound',
     canFallBackVersion: ({ context: c, event }) => {
       const err = (event as { error?: unknown }).error;
@@ -136,6 +140,8 @@ export const clientMachine = setup({
     lteWait: ({ context: c }) => c.cfg.lteWaitS * 1000,
     updateDue: ({ context: c }) => updateDueMs(c.registration?.lifetime ?? c.cfg.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
     queueAwake: ({ context: c }) => c.cfg.queueAwakeS * 1000,
+    /** Before an LTE reconnect after a repeated network error (the first goes at once). */
+    networkBackoff: ({ context: c }) => backoffMs(c.networkStreak - 1, c.cfg, Math.random),
     registerBackoff: ({ context: c }) => Math.max(backoffMs(c.registerFailures, c.cfg, Math.random), c.cfg.reconnectDelayS * 1000),
     bootstrapBackoff: ({ context: c }) => backoffMs(c.bootstrapFailures, c.cfg, Math.random),
     holdOff: ({ context: c }) => (bsAccount(c)?.holdOffS ?? c.cfg.bootstrapHoldOffS) * 1000,
@@ -168,7 +174,7 @@ export const clientMachine = setup({
   id: 'client',
   context: ({ input }) => ({
     cfg: input.cfg, ...(input.account !== undefined ? { pinned: input.account } : {}), accounts: [], version: input.cfg.lwm2mVersion, versionFellBack: false,
-    networkFailures: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
+    networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
     buffer: [], updatePending: false, updateWithLinks: false, sessionActive: false, lastDropped: [], networkUp: false,
   }),
   initial: 'boot',
@@ -214,7 +220,7 @@ export const clientMachine = setup({
       initial: 'connecting',
       on: {
         'network.down': { target: '#client.lteDown', actions: 'netDown' },
-        'network.error': '#client.networkError',
+        'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
         'lwm2m.trigger': [
           { guard: ({ event }) => event.trigger === 'bootstrap', target: '#client.bootstrapFallback' },
         ],
@@ -317,14 +323,14 @@ export const clientMachine = setup({
     },
     registered: {
       entry: [
-        assign({ networkFailures: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
+        assign({ networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
         'persist',
         emit(({ context: c }) => ({ type: 'registered' as const, ssid: c.registration?.ssid ?? 0, location: c.registration?.location ?? [] })),
       ],
       after: { updateDue: 'updating' },
       on: {
         'network.down': { target: 'lteDown', actions: 'netDown' },
-        'network.error': 'networkError',
+        'network.error': { guard: 'networkErrorEvent', target: 'networkError' },
         'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }), target: '.awake' },
         'lwm2m.trigger': [
           { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true }), target: '.awake' },
@@ -388,7 +394,9 @@ export const clientMachine = setup({
         ],
       },
       on: {
-        'network.down': { target: 'lteDown', actions: 'netDown' }, 'network.error': 'networkError', 'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
+        'network.down': { target: 'lteDown', actions: 'netDown' },
+        'network.error': { guard: 'networkErrorEvent', target: 'networkError' },
+        'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
         // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
         'lwm2m.trigger': { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
       },
@@ -406,13 +414,20 @@ export const clientMachine = setup({
         { target: 'selecting' },
       ],
     },
-    /** A network error: count it; more than maxNetworkRetries in a row falls back to bootstrap, else reconnect LTE. */
+    /**
+     * A network error: count it; more than maxNetworkRetries in a row falls back to bootstrap, else reconnect LTE — at
+     * once the first time, after a growing backoff (backoffInitialS × backoffFactor^(n-1), capped) when it repeats.
+     */
     networkError: {
-      entry: [assign({ networkFailures: ({ context: c }) => c.networkFailures + 1 }), emit({ type: 'socket.pause', reason: 'network-error' } as const)],
+      entry: [
+        assign({ networkFailures: ({ context: c }) => c.networkFailures + 1, networkStreak: ({ context: c }) => c.networkStreak + 1 }),
+        emit({ type: 'socket.pause', reason: 'network-error' } as const),
+      ],
       always: [
         { guard: 'tooManyNetworkFailures', target: 'bootstrapFallback' },
-        { target: 'lteReconnect' },
+        { guard: ({ context: c }) => c.networkStreak <= 1, target: 'lteReconnect' },
       ],
+      after: { networkBackoff: 'lteReconnect' },
     },
     /** Asks the modem to cycle the LTE link (CFUN), then re-opens the transport and registers / updates. */
     lteReconnect: {
@@ -425,7 +440,8 @@ export const clientMachine = setup({
     },
     /** The seed's recovery for outdated or removed credentials: forget the registration and bootstrap again. */
     bootstrapFallback: {
-      entry: [assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }), 'resumeSocket', 'clearRegistration', 'persist'],
+      // (no socket.resume: the next state opens a transport itself; resuming would handshake again with the failing server)
+      entry: [assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }), 'clearRegistration', 'persist'],
       always: [
         { guard: 'hasBootstrapServer', target: 'online.bootstrapping' },
         { target: 'selecting', actions: assign({ forceBootstrap: false }) },

@@ -7,7 +7,7 @@ import { AtModemDriver } from '../modem/at-driver.js';
 import { parseModemConfig, type ModemConfig } from '../modem/config-schema.js';
 import type { ModemDriver } from '../modem/driver.js';
 import type { ByteLink } from '../modem/link.js';
-import { modemMachine, type ModemOutput } from '../modem/machine.js';
+import { modemMachine, type ModemMachineDeps, type ModemOutput } from '../modem/machine.js';
 import { portLink } from '../modem/port-link.js';
 import { SimulatedModem } from '../modem/simulated.js';
 import { AtUdpSocket } from '../modem/at-udp-socket.js';
@@ -32,7 +32,9 @@ export interface ModemServiceOptions {
   deliver?(msg: ActorMessage): void;
   log: { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void };
   /** Starts the XState actor (the runtime passes one wired to the inspector; tests a SimulatedClock). */
-  startActor?: (input: { deps: { driver: ModemDriver; cfg: ModemConfig; emit(m: ModemOutput): void } }) => Actor<typeof modemMachine>;
+  startActor?: (input: { deps: ModemMachineDeps }) => Actor<typeof modemMachine>;
+  /** [0, 1) for the retry jitter (default Math.random; tests fix it). */
+  random?: () => number;
 }
 
 export interface ModemService extends ActorInstance {
@@ -61,7 +63,7 @@ export function startModemService(o: ModemServiceOptions): ModemService {
 
   const start = (d: ModemDriver): void => {
     driver = d;
-    const input = { deps: { driver: d, cfg: o.config, emit } };
+    const input = { deps: { driver: d, cfg: o.config, emit, log: o.log, ...(o.random ? { random: o.random } : {}) } };
     actor = o.startActor ? o.startActor(input) : undefined;
     if (!actor) throw new CodedError('INTERNAL', 'startActor missing');
     d.onEvent((ev) => actor?.send(ev));
@@ -136,7 +138,9 @@ export default defineActor({
       timers: realTimers,
       log,
       emit: (m) => {
-        if (m.type !== 'connectivity.update') log.info(m, m.type);
+        // A lost link and modem errors are warnings; network.up is news.
+        if (m.type === 'network.up') log.info(m, m.type);
+        else if (m.type !== 'connectivity.update') log.warn(m, m.type);
         if (m.type === 'connectivity.update') ctx.send(ActorNames.object(4), m);
         else ctx.publish(m);
       },

@@ -18,13 +18,13 @@ export const firmwareConfigSchema = z.object({
   /** Package types accepted by magic bytes ('gzip', 'tar', 'zip', 'lwfw', 'other'); others → Update Result 6. */
   acceptTypes: z.array(z.enum(['gzip', 'tar', 'zip', 'lwfw', 'other'])).default(['gzip', 'tar', 'zip', 'lwfw', 'other']),
   /** Command run on Execute /5/0/2 with the package path as its last argument; exit 0 = applied. */
-  applyCommand: z.string().optional(),
+  applyCommand: z.string().min(1).optional(),
   /** Extra arguments put before the package path. */
   applyArgs: z.array(z.string()).default([]),
   /** The apply command is killed (→ Update Result 8) after this long. */
   applyTimeoutMs: z.number().int().positive().default(300_000),
   /** File holding the running firmware version (written by the apply script); read at start and after apply. */
-  versionFile: z.string().optional(),
+  versionFile: z.string().min(1).optional(),
   /** Version reported when there is no version file (default: the package.json version of the running app). */
   currentVersion: z.string().optional(),
   /** A pull that makes no progress this long is cut and retried (resumed). */
@@ -38,8 +38,8 @@ export const firmwareConfigSchema = z.object({
   /** CoAP block size for coap(s):// pulls (16..1024). */
   coapBlockSize: z.number().int().refine((n) => [16, 32, 64, 128, 256, 512, 1024].includes(n), 'a power of two 16..1024').default(1024),
   /** PSK identity and key (base64) for coaps:// pulls; the LwM2M server's credentials are not reused. */
-  coapsPskIdentity: z.string().optional(),
-  coapsPskKey: z.string().optional(),
+  coapsPskIdentity: z.string().min(1).optional(),
+  coapsPskKey: z.string().min(1).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
   /** Progress is logged at most this often. */
   progressIntervalMs: z.number().int().positive().default(2_000),
 }).strict().default({

@@ -13,8 +13,8 @@ export const serverSeedSchema = z.object({
   bootstrap: z.boolean().default(false),
   security: z.enum(['nosec', 'psk']).default('nosec'),
   /** PSK identity (UTF-8) and key (base64); required for psk. */
-  pskIdentity: z.string().optional(),
-  pskKey: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
+  pskIdentity: z.string().min(1).optional(),
+  pskKey: z.string().min(1).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
   /** Registration lifetime (s); defaults to client.lifetime. */
   lifetime: z.number().int().min(1).optional(),
   /** Default pmin / pmax (s) for observations of this server (/1/x/2, /1/x/3). */

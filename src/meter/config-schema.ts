@@ -5,7 +5,7 @@ import { z } from 'zod';
 const gpioSource = z.object({
   kind: z.literal('gpio'),
   /** gpiochip name or number (`gpiodetect` lists them). */
-  chip: z.string().default('gpiochip0'),
+  chip: z.string().min(1).default('gpiochip0'),
   /** Line offset on the chip. */
   line: z.number().int().min(0).default(17),
   /** Which edge is one pulse. */
@@ -15,7 +15,7 @@ const gpioSource = z.object({
   /** Edges closer than this to the previous accepted edge are contact bounce and ignored. */
   debounceMs: z.number().min(0).default(20),
   /** The gpiomon executable (path or name on PATH). */
-  command: z.string().default('gpiomon'),
+  command: z.string().min(1).default('gpiomon'),
 }).strict();
 
 /** A simulated household: daily consumption pattern, optional leak, seeded random. For `make run` and tests. */
@@ -35,7 +35,7 @@ const simulatedSource = z.object({
 /** Line-based input from a meter's serial/optical head (see docs/meter.md for the line format). */
 const serialSource = z.object({
   kind: z.literal('serial'),
-  path: z.string().default('/dev/ttyUSB1'),
+  path: z.string().min(1).default('/dev/ttyUSB1'),
   baudRate: z.number().int().positive().default(9600),
 }).strict();
 
@@ -86,7 +86,7 @@ export const meterConfigSchema = z.object({
   /** Flow rates (min/max, resources 7/8) are measured over windows this long (s). */
   flowWindowS: z.number().int().positive().default(60),
   /** Where the pulse journal and reading queue live; default `<stateDir>/meter` (top-level stateDir, ./var). */
-  stateDir: z.string().optional(),
+  stateDir: z.string().min(1).optional(),
   /** Batch journal writes: append + fsync at most this often (s). A power cut loses at most the pulses of this window. */
   fsyncIntervalS: z.number().positive().default(10),
   /** Compact the journal when it holds this many records. */

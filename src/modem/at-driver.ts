@@ -3,7 +3,7 @@ import type { Timers } from '../coap/timers.js';
 import { CodedError } from '../errors.js';
 import { AtChannel, type AtResponse } from './at-channel.js';
 import type { ModemConfig } from './config-schema.js';
-import type { CellMeasurements, DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
+import type { CellMeasurements, DataInfo, DriverEvent, Identification, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
 import type { ByteLink } from './link.js';
 import { parseCereg, parseCesq, parseCops, parseCsq, type Registration } from './parse.js';
 import { configuredProfile, detectProfile } from './profiles/index.js';
@@ -32,6 +32,10 @@ export class AtModemDriver implements ModemDriver {
   profile: ModemProfile;
   private readonly listeners: ((ev: DriverEvent) => void)[] = [];
   private readonly cfg: ModemConfig;
+  /** The last model text the modem gave ('' until it gave one). */
+  private model = '';
+  /** A model was identified at least once. */
+  private seen = false;
 
   constructor(private readonly o: AtDriverOptions) {
     this.cfg = o.config;
@@ -100,6 +104,13 @@ export class AtModemDriver implements ModemDriver {
     }
     if (!ok) throw new CodedError('MODEM_NOT_RESPONDING', `no answer to AT: ${(last as Error | undefined)?.message ?? ''}`);
     await this.run([{ cmd: 'ATE0', optional: true }]);
+    await this.identify();
+    // +COPS=3,2: numeric operator format for later +COPS? reads (TS 27.007 §7.3).
+    await this.run([...this.profile.init(this.cfg), { cmd: 'AT+COPS=3,2', optional: true }]);
+    return { model: this.model, profile: this.profile.name };
+  }
+
+  async identify(): Promise<Identification> {
     // TS 27.007 §5.2 +CGMM model identification; V.250 ATI as the fallback.
     let model: string;
     try {
@@ -107,7 +118,10 @@ export class AtModemDriver implements ModemDriver {
     } catch {
       model = (await this.cmd('ATI').catch(() => ({ lines: [] as string[] }))).lines.join(' ');
     }
-    if (this.cfg.profile === 'auto') {
+    const identified = model.trim() !== '';
+    const before = this.profile.name;
+    if (identified) this.model = model;
+    if (this.cfg.profile === 'auto' && identified) {
       this.profile = detectProfile(model);
       this.channel.setDialect({
         urcPrefixes: this.profile.urcPrefixes,
@@ -116,10 +130,14 @@ export class AtModemDriver implements ModemDriver {
         errorFinals: this.profile.errorFinals ?? [],
       });
     }
-    this.o.log.info({ model, profile: this.profile.name }, 'modem identified');
-    // +COPS=3,2: numeric operator format for later +COPS? reads (TS 27.007 §7.3).
-    await this.run([...this.profile.init(this.cfg), { cmd: 'AT+COPS=3,2', optional: true }]);
-    return { model, profile: this.profile.name };
+    const changed = this.profile.name !== before;
+    if (!identified) {
+      this.o.log.warn({ profile: this.profile.name }, 'modem not identified (AT+CGMM and ATI failed): keeping this profile until a recovery identifies it');
+    } else if (changed || !this.seen) {
+      this.o.log.info({ model, profile: this.profile.name, ...(this.seen ? { was: before } : {}) }, 'modem identified');
+    }
+    this.seen = this.seen || identified;
+    return { model: this.model, profile: this.profile.name, identified, changed };
   }
 
   async simReady(): Promise<void> {
@@ -162,8 +180,10 @@ export class AtModemDriver implements ModemDriver {
       const r = await this.cmd('AT+CESQ', { expect: '+CESQ:' });
       Object.assign(snap, parseCesq(r.lines[0] ?? '') ?? {});
     } catch {
-      const r = await this.cmd('AT+CSQ', { expect: '+CSQ:' }).catch(() => undefined);
-      if (r) Object.assign(snap, parseCsq(r.lines[0] ?? '') ?? {});
+      // Every 27.007 modem answers +CSQ: when it does not either (silent, ERROR, +CME ERROR) the poll fails, and the
+      // machine counts it (maxPollFailures in a row declare the link down).
+      const r = await this.cmd('AT+CSQ', { expect: '+CSQ:' });
+      Object.assign(snap, parseCsq(r.lines[0] ?? '') ?? {});
     }
     const cops = await this.cmd('AT+COPS?', { expect: '+COPS:' }).catch(() => undefined);
     const op = cops ? parseCops(cops.lines[0] ?? '') : undefined;

@@ -10,8 +10,12 @@ export const modemTimeoutsSchema = z.object({
   longCommandMs: ms(60_000, 50),
   /** Waiting for +CEREG stat 1/5 after the radio is on. */
   attachMs: ms(180_000, 100),
-  /** Pause before retrying a failed step (probe, SIM, attach). */
+  /** First pause before retrying a failed step (probe, SIM, attach) or a repeated recovery; doubles per failure in a row. */
   retryMs: ms(10_000, 10),
+  /** Cap of that growing pause. */
+  retryMaxMs: ms(600_000, 10),
+  /** Online this long without a failure: the next failure starts from retryMs again. */
+  stableMs: ms(120_000, 0),
   /** CFUN=0 → CFUN=1 pause during recovery. */
   cfunCycleMs: ms(2_000, 0),
   /** Signal / cell polling period while online. */
@@ -54,6 +58,10 @@ export const modemConfigSchema = z.object({
   /** Hardware reset line (libgpiod): chip and line; empty chip: no GPIO reset. */
   resetGpio: z.object({ chip: z.string().default(''), line: z.number().int().min(0).default(0), activeLow: z.boolean().default(true), pulseMs: ms(300) })
     .strict().default({ chip: '', line: 0, activeLow: true, pulseMs: 300 }),
+  /** Random shortening of each retry pause, 0..1 (0.2: between 80 and 100 % of it), so that modems do not retry in step. */
+  retryJitter: z.number().min(0).max(1).default(0.2),
+  /** Signal polls in a row that fail (no answer, ERROR, +CME ERROR) while online: the link is declared down and recovered. */
+  maxPollFailures: z.number().int().min(1).max(100).default(3),
   /** CFUN cycles before a GPIO reset is tried (if configured). */
   cfunCyclesBeforeReset: z.number().int().min(0).default(2),
   simulated: simulatedSchema.default(simulatedSchema.parse({})),

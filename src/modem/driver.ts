@@ -9,6 +9,12 @@ export interface PowerOnInfo {
   profile: string;
 }
 
+/** What identification found: `identified` false when the modem gave no model (the generic profile stands in); `changed`: the profile differs from the one in use. */
+export interface Identification extends PowerOnInfo {
+  identified: boolean;
+  changed: boolean;
+}
+
 export interface DataInfo {
   ips: string[];
   apn: string;
@@ -30,6 +36,11 @@ export interface ModemDriver {
   readonly kind: 'serial' | 'simulated';
   /** AT probe (and profile detection, init commands). */
   powerOn(): Promise<PowerOnInfo>;
+  /**
+   * Asks the modem what it is again (AT+CGMM, ATI) and switches to the matching profile (profile: auto). Called on
+   * every recovery: a modem that answered ERROR at boot is identified once it works. Absent: nothing to identify.
+   */
+  identify?(): Promise<Identification>;
   /** Resolves when the SIM is ready (+CPIN: READY); rejects with SIM_NOT_READY / AT_CME_ERROR. */
   simReady(): Promise<void>;
   /** Radio off, mode / bands / operator / PSM / eDRX / PDP definition, radio on. */

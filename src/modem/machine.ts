@@ -15,6 +15,19 @@ export interface ModemMachineDeps {
   driver: ModemDriver;
   cfg: ModemConfig;
   emit(msg: ModemOutput): void;
+  /** Warnings the machine logs itself (failed signal polls); the host logs the emitted network.* messages. */
+  log?: { warn(o: object, msg?: string): void };
+  /** [0, 1) for the retry jitter (default Math.random). */
+  random?: () => number;
+}
+
+/**
+ * Pause before the next try after `n` failures in a row (n ≥ 1): retryMs × 2^(n-1), capped at retryMaxMs, then
+ * shortened by up to retryJitter × itself at random (so a fleet does not retry in step; never above the cap).
+ */
+export function retryDelayMs(n: number, cfg: ModemConfig, random: () => number = Math.random): number {
+  const base = Math.min(cfg.timeouts.retryMaxMs, cfg.timeouts.retryMs * Math.pow(2, Math.max(0, n - 1)));
+  return Math.round(base * (1 - cfg.retryJitter * random()));
 }
 
 export type ModemEvent =
@@ -24,7 +37,12 @@ export type ModemEvent =
 
 interface Ctx {
   deps: ModemMachineDeps;
+  /** Failed steps in a row (3 → recovery). */
   failures: number;
+  /** Failures and recoveries since the link was last stable (online for stableMs): the retry backoff's exponent. */
+  retries: number;
+  /** Signal polls in a row that failed while online. */
+  pollFailures: number;
   cycles: number;
   up: boolean;
   lastError: { code: string; message: string } | undefined;
@@ -52,17 +70,24 @@ export const modemMachine = setup({
     activateData: fromPromise<DataInfo, { d: ModemDriver }>(({ input }) => input.d.activateData()),
     readRadio: fromPromise<RadioSnapshot, { d: ModemDriver }>(({ input }) => input.d.readRadio()),
     recover: fromPromise<void, { d: ModemDriver; level: 'cfun' | 'reset' }>(({ input }) => input.d.recover(input.level)),
+    identify: fromPromise<{ changed: boolean }, { d: ModemDriver }>(({ input }) => input.d.identify?.() ?? Promise.resolve({ changed: false })),
   },
   delays: {
-    retry: ({ context }) => context.deps.cfg.timeouts.retryMs,
+    retry: ({ context }) => retryDelayMs(context.retries, context.deps.cfg, context.deps.random),
+    /** Before a repeated recovery (the first one in a while is at once). */
+    recoveryBackoff: ({ context }) => retryDelayMs(context.retries - 1, context.deps.cfg, context.deps.random),
+    stable: ({ context }) => context.deps.cfg.timeouts.stableMs,
+    /** The next signal poll: sooner after a failed one. */
+    poll: ({ context }) => (context.pollFailures > 0 ? context.deps.cfg.timeouts.retryMs : context.deps.cfg.timeouts.signalIntervalMs),
     attach: ({ context }) => context.deps.cfg.timeouts.attachMs,
-    signalInterval: ({ context }) => context.deps.cfg.timeouts.signalIntervalMs,
     lossGrace: ({ context }) => context.deps.cfg.timeouts.lossGraceMs,
   },
   guards: {
     registered: ({ event }) => event.type === 'REG' && isRegistered(event.reg.stat),
     notRegistered: ({ event }) => event.type === 'REG' && !isRegistered(event.reg.stat),
     tooManyFailures: ({ context }) => context.failures >= 3,
+    firstRetry: ({ context }) => context.retries <= 1,
+    pollsExhausted: ({ context }) => context.pollFailures + 1 >= context.deps.cfg.maxPollFailures,
     useReset: ({ context }) => context.deps.driver.canHardReset && context.cycles > context.deps.cfg.cfunCyclesBeforeReset,
   },
   actions: {
@@ -72,7 +97,7 @@ export const modemMachine = setup({
         const ip = context.data?.ips[0];
         context.deps.emit({ type: 'network.up', bearer, ...(ip !== undefined ? { ip } : {}) });
       }
-      return { up: true, failures: 0, cycles: 0 };
+      return { up: true, failures: 0, cycles: 0, pollFailures: 0 };
     }),
     publishDown: assign(({ context }, p: { reason: string }) => {
       if (context.up) context.deps.emit({ type: 'network.down', reason: p.reason });
@@ -82,13 +107,17 @@ export const modemMachine = setup({
       const e = context.lastError ?? { code: 'MODEM_ERROR', message: 'modem error' };
       context.deps.emit({ type: 'network.error', code: e.code, message: e.message, source: 'modem' });
     },
+    warnPoll: ({ context, event }) => {
+      const e = errOf((event as { error?: unknown }).error);
+      context.deps.log?.warn({ code: e.code, err: e.message, failures: context.pollFailures, of: context.deps.cfg.maxPollFailures }, 'modem: signal poll failed');
+    },
     sendConnectivity: ({ context }) => {
       context.deps.emit({ type: 'connectivity.update', values: connectivityValues(context.radio, context.data) });
     },
   },
 }).createMachine({
   id: 'modem',
-  context: ({ input }) => ({ deps: input.deps, failures: 0, cycles: 0, up: false, lastError: undefined, info: undefined, data: undefined, radio: undefined }),
+  context: ({ input }) => ({ deps: input.deps, failures: 0, retries: 0, pollFailures: 0, cycles: 0, up: false, lastError: undefined, info: undefined, data: undefined, radio: undefined }),
   initial: 'powerOn',
   on: {
     RECONNECT: { target: '.recovering' },
@@ -147,16 +176,27 @@ export const modemMachine = setup({
       entry: 'publishUp',
       initial: 'polling',
       on: { REG: { guard: 'notRegistered', target: 'lost' } },
+      // Up long enough: the next failure's retry starts from timeouts.retryMs again.
+      after: { stable: { actions: assign({ retries: 0 }) } },
       states: {
         polling: {
           invoke: {
             src: 'readRadio',
             input: ({ context }) => ({ d: context.deps.driver }),
-            onDone: { target: 'idle', actions: [assign({ radio: ({ event }) => event.output }), 'sendConnectivity'] },
-            onError: 'idle',
+            onDone: { target: 'idle', actions: [assign({ radio: ({ event }) => event.output, pollFailures: 0 }), 'sendConnectivity'] },
+            // A modem that stops answering (or answers only errors) while registered and idle: maxPollFailures polls in
+            // a row declare the link down, and it recovers the usual way (failed → retry → power on …).
+            onError: [
+              {
+                guard: 'pollsExhausted',
+                target: '#modem.failed',
+                actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1, lastError: ({ event }) => errOf(event.error) }), 'warnPoll'],
+              },
+              { target: 'idle', actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1 }), 'warnPoll'] },
+            ],
           },
         },
-        idle: { after: { signalInterval: 'polling' } },
+        idle: { after: { poll: 'polling' } },
       },
     },
     lost: {
@@ -164,14 +204,27 @@ export const modemMachine = setup({
       after: { lossGrace: { target: 'attaching', actions: { type: 'publishDown', params: { reason: 'LTE registration lost' } } } },
     },
     failed: {
-      entry: [assign({ failures: ({ context }) => context.failures + 1 }), { type: 'publishDown', params: { reason: 'modem failure' } }, 'publishError'],
+      entry: [assign({ failures: ({ context }) => context.failures + 1, retries: ({ context }) => context.retries + 1 }),
+        { type: 'publishDown', params: { reason: 'modem failure' } }, 'publishError'],
       always: { guard: 'tooManyFailures', target: 'recovering' },
       after: { retry: 'powerOn' },
     },
     recovering: {
-      entry: [assign({ cycles: ({ context }) => context.cycles + 1, failures: 0 }), { type: 'publishDown', params: { reason: 'modem recovery' } }],
-      initial: 'choose',
+      entry: [assign({ cycles: ({ context }) => context.cycles + 1, failures: 0, retries: ({ context }) => context.retries + 1 }),
+        { type: 'publishDown', params: { reason: 'modem recovery' } }],
+      initial: 'backoff',
       states: {
+        /** The first recovery in a while goes at once; repeated ones wait, longer each time (retryDelayMs). */
+        backoff: { always: { guard: 'firstRetry', target: 'identify' }, after: { recoveryBackoff: 'identify' } },
+        /** Which modem is it? One that answered ERROR to AT+CGMM / ATI at boot runs the generic profile until now. */
+        identify: {
+          invoke: {
+            src: 'identify',
+            input: ({ context }) => ({ d: context.deps.driver }),
+            onDone: [{ guard: ({ event }) => event.output.changed, target: '#modem.powerOn' }, { target: 'choose' }],
+            onError: 'choose',
+          },
+        },
         choose: { always: [{ guard: 'useReset', target: 'reset' }, { target: 'cfun' }] },
         cfun: {
           invoke: {
@@ -189,7 +242,8 @@ export const modemMachine = setup({
             onError: { target: 'wait', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
           },
         },
-        wait: { entry: 'publishError', after: { retry: { target: '#modem.recovering', reenter: true } } },
+        /** The cycle failed: recover again (the backoff state waits). */
+        wait: { entry: 'publishError', always: { target: '#modem.recovering', reenter: true } },
       },
     },
     closed: {

@@ -9,6 +9,7 @@ import { meterConfigSchema } from '../meter/config-schema.js';
 import { clientConfigSchema } from '../lwm2m/config-schema.js';
 import { firmwareConfigSchema } from '../firmware/config-schema.js';
 import { pluginsConfigSchema } from '../plugins/config-schema.js';
+import { crossFieldProblems } from './config-checks.js';
 
 /** True for coap://, coaps://, coap+tcp:// style URIs with a host and a valid port. */
 export function isLwm2mServerUri(s: string): boolean {
@@ -99,7 +100,8 @@ export const configSchema = z.object({
   inspect: inspectSchema.default(dflt(inspectSchema)),
   placement: placementSchema.default('shared'),
   supervisor: supervisorSchema.default(dflt(supervisorSchema)),
-  shutdownTimeoutMs: z.number().int().min(100).max(60_000).default(2000),
+  /** Budget for the whole stop (the client's De-register, client.deregisterTimeoutMs, must fit in it). */
+  shutdownTimeoutMs: z.number().int().min(100).max(60_000).default(8000),
   device: deviceSchema.default(dflt(deviceSchema)),
   coap: coapConfigSchema,
   modem: modemConfigSchema,
@@ -113,6 +115,7 @@ export type Config = z.output<typeof configSchema>;
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v); // JSON would say null
   const s = JSON.stringify(v);
   if (s === undefined) return typeof v === 'function' ? 'a function' : typeof v;
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
@@ -137,7 +140,8 @@ export function formatIssue(issue: z.core.$ZodIssue, file?: string): string {
       return `${where}: ${path}: ${reason}`;
     }
     case 'too_small':
-      reason = i.origin === 'string' || i.origin === 'array'
+      reason = i.origin === 'string' && Number(i.minimum) === 1 ? 'must not be empty'
+        : i.origin === 'string' || i.origin === 'array'
         ? `must have length >= ${String(i.minimum)}`
         : `must be ${i.inclusive ? '>=' : '>'} ${String(i.minimum)}`;
       break;
@@ -147,7 +151,9 @@ export function formatIssue(issue: z.core.$ZodIssue, file?: string): string {
         : `must be ${i.inclusive ? '<=' : '<'} ${String(i.maximum)}`;
       break;
     case 'invalid_type':
-      reason = i.input === undefined ? `is required (${i.expected})` : `must be ${i.expected === 'int' ? 'an integer' : `a ${i.expected}`}`;
+      // YAML reads 1e400 as Infinity and .nan as NaN: numbers zod refuses, which the reason should say
+      reason = typeof i.input === 'number' && !Number.isFinite(i.input) ? 'must be a finite number'
+        : i.input === undefined ? `is required (${i.expected})` : `must be ${i.expected === 'int' ? 'an integer' : `a ${i.expected}`}`;
       break;
     case 'invalid_value':
       reason = `must be one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -170,8 +176,8 @@ export function formatIssue(issue: z.core.$ZodIssue, file?: string): string {
 /** Validates a plain object (from YAML or built in code) into a full Config; throws CONFIG_INVALID with one line per problem. */
 export function parseConfig(raw: unknown, file?: string): Config {
   const r = configSchema.safeParse(raw ?? {}, { reportInput: true });
-  if (r.success) return r.data;
-  const lines = r.error.issues.map((iss) => formatIssue(iss, file));
+  const lines = r.success ? crossFieldProblems(r.data) : r.error.issues.map((iss) => formatIssue(iss, file));
+  if (r.success && lines.length === 0) return r.data;
   throw new CodedError('CONFIG_INVALID', lines.join('\n'), { lines });
 }
 

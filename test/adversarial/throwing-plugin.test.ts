@@ -82,6 +82,7 @@ test('plugins.worker: own — a plugin that blocks its thread stalls only the pl
       plugins: { enabled: [busy.folder], dirs: [root], worker: 'own' },
       supervisor: { requestTimeoutMs: 1500 },
       shutdownTimeoutMs: 1000,
+      client: { deregisterTimeoutMs: 500 }, // the De-register must fit in the shutdown budget (check-config)
     },
   });
   try {

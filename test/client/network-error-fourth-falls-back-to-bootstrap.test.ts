@@ -6,8 +6,10 @@ test('more than three network errors in a row fall back to bootstrap, then regis
   const h = await registeredHarness({ records: [...nosecAccount(0, 'coap://10.0.0.1:5683', 1), ...bootstrapAccount(1, 'coap://10.0.0.9:5683')] });
   h.failNext.push('NETWORK_ERROR', 'NETWORK_ERROR', 'NETWORK_ERROR');
   await h.deliver({ type: 'network.error', code: 'NETWORK_ERROR', message: 'gone', source: 'socket' });
-  await h.advance(3000);
+  const t0 = h.clock.now();
+  await h.advance(33_000);
   t.is(h.modemReconnects, 3, 'three LTE reconnects, the fourth error goes to bootstrap');
+  t.deepEqual(h.messages.filter((m) => m.msg.type === 'modem.reconnect').map((m) => m.at - t0), [0, 10_000, 30_000], 'growing backoff between them');
   t.is(h.count('bootstrap'), 1, h.kinds().join(','));
   const bsReq = h.requests.find((r) => r.req.path[0] === 'bs');
   t.deepEqual(bsReq?.req.query, ['ep=lwm2m-meter-0001', 'pct=110'], 'pct = client.preferredFormat');

@@ -9,7 +9,8 @@ import { openSerialLink } from '../../src/modem/serial-link.js';
 import { ModemEmulator, type EmulatedProfile } from '../support/modem-emulator.js';
 import { ptyPair, type PtyPair } from '../support/modem-emulator-pty.js';
 
-export const quietLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
+export interface RigLog { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void }
+export const quietLog: RigLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
 export interface Rig {
   pty: PtyPair;
@@ -22,7 +23,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unknown> = {}, prepare?: (emu: ModemEmulator) => void, hardReset?: (emu: ModemEmulator) => Promise<void>): Promise<Rig> {
+export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unknown> = {}, prepare?: (emu: ModemEmulator) => void, hardReset?: (emu: ModemEmulator) => Promise<void>, log: RigLog = quietLog): Promise<Rig> {
   const pty = await ptyPair();
   const emu = await ModemEmulator.start(pty.a, profile);
   prepare?.(emu);
@@ -36,7 +37,7 @@ export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unkno
   const out: ModemOutput[] = [];
   const delivered: ActorMessage[] = [];
   const svc = startModemService({
-    config: cfg, timers: realTimers, link, log: quietLog, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
+    config: cfg, timers: realTimers, link, log, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
     ...(hardReset ? { hardReset: () => hardReset(emu) } : {}),
     startActor: (input) => createActor(modemMachine, { input }).start(),
   });

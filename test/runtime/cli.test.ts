@@ -27,6 +27,29 @@ test('check-config: ok file exits 0; a bad one prints one line per problem and e
   t.is(bad.stderr.trim(), 'config: supervisor.maxRestarts: must be >= 0 (got -2)');
 });
 
+test('check-config: non-finite numbers, an empty PSK key, duplicate ssids and a De-register longer than the shutdown: one line each, exit 1', (t) => {
+  const text = [
+    'shutdownTimeoutMs: 2000',
+    'client:',
+    '  deregisterTimeoutMs: 5000',
+    '  servers:',
+    '    - { uri: "coaps://a:5684", ssid: 101, security: psk, pskIdentity: me, pskKey: "c2VjcmV0" }',
+    '    - { uri: "coap://b", ssid: 101 }',
+  ].join('\n') + '\n';
+  const cross = spawnSync(process.execPath, [cli, 'check-config', tmpFile(text)], { encoding: 'utf8' });
+  t.is(cross.status, 1);
+  t.deepEqual(cross.stderr.trim().split('\n').sort(), [
+    'config: client.deregisterTimeoutMs: must be < shutdownTimeoutMs (5000 >= 2000)',
+    'config: client.servers[1].ssid: must be unique (servers[0] has ssid 101 too)',
+  ]);
+  const bad = spawnSync(process.execPath, [cli, 'check-config', tmpFile('coap:\n  ackTimeoutMs: 1e400\nclient:\n  servers:\n    - { uri: "coaps://a:5684", security: psk, pskIdentity: me, pskKey: "" }\n')], { encoding: 'utf8' });
+  t.is(bad.status, 1);
+  t.deepEqual(bad.stderr.trim().split('\n').sort(), [
+    'config: client.servers[0].pskKey: must not be empty (got "")',
+    'config: coap.ackTimeoutMs: must be a finite number (got Infinity)',
+  ]);
+});
+
 test('unknown command and missing argument are usage errors (exit 2)', (t) => {
   t.is(spawnSync(process.execPath, [cli, 'frobnicate'], { encoding: 'utf8' }).status, 2);
   t.is(spawnSync(process.execPath, [cli, 'check-config'], { encoding: 'utf8' }).status, 2);

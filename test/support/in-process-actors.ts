@@ -69,7 +69,7 @@ export class InProcessActors {
       store: actorStore,
       send: (to, msg) => {
         queueMicrotask(() => {
-          try { this.deliver(to, msg, 'send'); } catch { /* fire and forget */ }
+          try { void Promise.resolve(this.deliver(to, msg, 'send')).catch(() => undefined); } catch { /* fire and forget */ }
         });
       },
       request: async <R>(to: string, msg: ActorMessage) => structuredClone(await this.deliver(to, msg, 'request')) as R,

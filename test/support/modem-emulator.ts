@@ -29,6 +29,12 @@ export class ModemEmulator {
   interject: { cmd: string; line: string } | undefined;
   /** Write responses one byte at a time (lines split across reads). */
   trickle = false;
+  /**
+   * A faulty modem: 'silent' answers nothing at all, 'cme' answers every command with `+CME ERROR: <cmeCode>`,
+   * 'no-id' answers ERROR to AT+CGMM and ATI (a modem not ready to identify itself) and the rest as usual.
+   */
+  fault: 'none' | 'silent' | 'cme' | 'no-id' = 'none';
+  cmeCode = 100;
 
   private buf = Buffer.alloc(0);
   private payload: { left: number; parts: Buffer[]; done(data: Buffer): void } | undefined;
@@ -139,6 +145,9 @@ export class ModemEmulator {
 
   private command(cmd: string): void {
     this.received.push(cmd);
+    if (this.fault === 'silent') return;
+    if (this.fault === 'cme') return this.reply(`+CME ERROR: ${this.cmeCode}`);
+    if (this.fault === 'no-id' && (cmd === 'AT+CGMM' || cmd === 'ATI')) return this.reply('ERROR');
     for (const s of this.silent) if (s === cmd || (s.endsWith('*') && cmd.startsWith(s.slice(0, -1)))) return;
     const forced = this.lookupAnswer(cmd);
     if (forced !== undefined) {

@@ -78,6 +78,7 @@ export class DtlsTransport implements Transport {
     const timeout = this.opts.handshakeTimeoutMs ?? 30_000;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      let closed = false;
       const options: dtls.Options = {
         type: isIPv6(this.peer.address) ? 'udp6' : 'udp4',
         address: this.peer.address,
@@ -101,8 +102,9 @@ export class DtlsTransport implements Transport {
         if (settled) return;
         settled = true;
         clearTimeout(guard);
+        const cause = handshakeCause(err, s, closed);
         try { s.close(); } catch { /* already closed */ }
-        const e = new CodedError('DTLS_HANDSHAKE_FAILED', `DTLS handshake with ${this.peer.address}:${this.peer.port} failed: ${err.message}`);
+        const e = new CodedError('DTLS_HANDSHAKE_FAILED', `DTLS handshake with ${this.peer.address}:${this.peer.port} failed: ${cause.text}`, { cause: cause.kind });
         this.emit({ type: 'error', code: e.code, message: e.message });
         reject(e);
       };
@@ -123,7 +125,10 @@ export class DtlsTransport implements Transport {
         this.emit({ type: 'error', code: 'NETWORK_ERROR', message: `DTLS: ${err.message}` });
       });
       s.on('close', () => {
-        if (!settled) return fail(new Error('closed during handshake'));
+        if (!settled) {
+          closed = true;
+          return fail(new Error('closed during handshake'));
+        }
         if (this.sock !== s) return;
         this.sock = undefined;
         this.emit({ type: 'close' });
@@ -175,6 +180,38 @@ export class DtlsTransport implements Transport {
   onEvent(listener: (ev: TransportEvent) => void): void {
     this.listeners.push(listener);
   }
+}
+
+/** Why a handshake failed, as far as the client can tell: what the log and the error name. */
+export type HandshakeCause = 'alert' | 'closed' | 'key-rejected' | 'no-answer' | 'error';
+
+/** TLS HandshakeType finished (RFC 5246 §7.4). */
+const FINISHED = 20;
+
+/**
+ * True once our Finished is out and the server's is awaited: the server accepted the ClientHello and the identity
+ * went out, so a failure from here on is the key (a server drops records it cannot decrypt, or alerts). Reads
+ * node-dtls-client 2.0.3's handshake handler (not public API; absent → false).
+ */
+function awaitingServerFinished(s: dtls.Socket): boolean {
+  const h = (s as unknown as { handshakeHandler?: { expectedResponses?: unknown } }).handshakeHandler;
+  return Array.isArray(h?.expectedResponses) && h.expectedResponses.includes(FINISHED);
+}
+
+/** Names the likely cause of a failed handshake from node-dtls-client's error and how far the handshake got. */
+export function handshakeCause(err: Error, s: dtls.Socket, closed: boolean): { kind: HandshakeCause; text: string } {
+  const keyStage = awaitingServerFinished(s);
+  const alert = /received fatal alert: (\w+)/.exec(err.message);
+  if (alert) return { kind: 'alert', text: `the server sent a fatal alert (${alert[1] ?? 'unknown'}): PSK identity or key rejected` };
+  if (closed) {
+    return { kind: 'closed', text: `the server ended the session with a close_notify alert${keyStage ? ' after our Finished: PSK key likely rejected' : ' during the handshake'}` };
+  }
+  if (/timed out/.test(err.message)) {
+    return keyStage
+      ? { kind: 'key-rejected', text: `${err.message}: no Finished from the server after ours: PSK key likely rejected (a server drops records it cannot decrypt)` }
+      : { kind: 'no-answer', text: `${err.message}: no answer from the server` };
+  }
+  return { kind: 'error', text: err.message };
 }
 
 export function createDtlsTransport(opts: DtlsTransportOptions): DtlsTransport {
