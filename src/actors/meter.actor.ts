@@ -175,7 +175,7 @@ export default defineActor({
     const top = typeof ctx.fullConfig.stateDir === 'string' ? ctx.fullConfig.stateDir : './var';
     const saved = await readStored(ctx, PULSE_RATIO_KEY, isRatio);
     const checkpoint = await readStored(ctx, CHECKPOINT_KEY, isTotals);
-    return startMeterService({
+    const service = startMeterService({
       ...(saved !== undefined ? { savedPulseRatio: saved } : {}),
       savePulseRatio: (ratio) => ctx.store.write(PULSE_RATIO_KEY, ratio),
       ...(checkpoint ? { checkpoint } : {}),
@@ -188,5 +188,17 @@ export default defineActor({
       log: ctx.log,
       start: (deps) => startMachine(ctx, meterMachine, { input: { deps } }),
     });
+    return {
+      ...service,
+      // a clean stop leaves the checkpoint at the journal's last record: a journal lost later costs no flow at all
+      async stop(): Promise<void> {
+        service.stop();
+        try {
+          await ctx.store.write(CHECKPOINT_KEY, { ...service.core.journal.durable });
+        } catch (err) {
+          ctx.log.warn({ err: String(err) }, 'journal checkpoint not saved at stop');
+        }
+      },
+    };
   },
 });
