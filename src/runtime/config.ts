@@ -57,7 +57,7 @@ export const supervisorSchema = z.object({
   bufferLimit: z.number().int().min(0).default(256),
   /** Default timeout of ctx.request. */
   requestTimeoutMs: z.number().int().min(1).default(10_000),
-  /** An actor whose create (a plugin object's `start`) has not finished in this time fails (ACTOR_START_TIMEOUT) and is restarted. */
+  /** An actor whose create (a plugin object's `start`) has not finished in this much idle time of its worker thread fails (ACTOR_START_TIMEOUT) and is restarted. */
   startTimeoutMs: z.number().int().min(100).default(30_000),
   /** V8 old-generation limit per worker (MiB); a worker that exceeds it is killed and restarted. */
   maxOldGenerationSizeMb: z.number().int().min(8).default(64),

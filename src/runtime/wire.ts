@@ -18,7 +18,7 @@ export interface StartTask {
   /** Restart count (0 for the first start); used to keep inspection IDs unique across restarts. */
   generation: number;
   requestTimeoutMs: number;
-  /** A create that has not finished in this time fails the actor (ACTOR_START_TIMEOUT). */
+  /** A create that has not finished in this much idle time of its thread fails the actor (ACTOR_START_TIMEOUT). */
   startTimeoutMs?: number;
   /** Fields added to every log line of this actor (a plugin's name and folder). */
   logFields?: Record<string, string>;

@@ -8,6 +8,7 @@ import { FileStore } from './store.js';
 import { registerInspector } from './inspect.js';
 import { transferables, type FromWorker, type PeerWire, type StartTask, type TaskEnd, type ToWorker } from './wire.js';
 import { cloneMessage } from './clone.js';
+import { idleDeadline } from './idle-deadline.js';
 import { installFaultBoundary, runAs, type FaultKind, type FaultOwner } from './fault-boundary.js';
 import type { ActorContext, ActorInstance, ActorMessage, ActorModule } from './actor-api.js';
 
@@ -255,22 +256,24 @@ class ActorHost implements FaultOwner {
     }
   }
 
-  /** The actor's create, within startTimeoutMs: a create that never finishes fails the actor instead of holding it. */
+  /** The actor's create, within startTimeoutMs of idle thread time: a create that never finishes fails the actor instead of holding it. */
   private created(mod: ActorModule): Promise<ActorInstance> {
     const limit = this.task.startTimeoutMs;
     const creating = Promise.resolve(mod.create(this.ctx));
     if (limit === undefined) return creating;
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = (): void => undefined;
     let timedOut = false;
+    // Counted in idle time of this thread: in a shared worker every actor starts at once, and while the thread
+    // compiles the others' modules (or the machine is loaded) a create that is merely waiting its turn is not late.
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      cancel = idleDeadline(limit, () => {
         timedOut = true;
         reject(new CodedError('ACTOR_START_TIMEOUT', `actor ${this.task.name} did not start within ${limit} ms`));
-      }, limit);
+      });
     });
     // the instance of a create that finishes after the limit is stopped, never used
     creating.then((inst) => { if (timedOut) void Promise.resolve().then(() => inst.stop()).catch(() => undefined); }, () => undefined);
-    return Promise.race([creating, late]).finally(() => clearTimeout(timer));
+    return Promise.race([creating, late]).finally(() => cancel());
   }
 
   private async setupInspection(): Promise<void> {

@@ -64,3 +64,24 @@ test('a create that never finishes fails with ACTOR_START_TIMEOUT and is given u
     await rt.stop();
   }
 });
+
+test('the start deadline counts idle thread time: a create waiting while its neighbour holds the thread is not timed out', async (t) => {
+  const rt = new Runtime({
+    actors: [
+      { name: 'waiter', moduleUrl: fixture('busy-neighbour.actor'), options: { role: 'waiter' } },
+      { name: 'hog', moduleUrl: fixture('busy-neighbour.actor'), options: { role: 'hog', spinMs: 1000 } },
+    ],
+    placement: 'shared', supervisor: { ...supervisor, startTimeoutMs: 400 }, stateDir: tmpState(),
+    clock: immediateClock(), logLevel: 'silent',
+  });
+  const crashes: [string, WireError][] = [];
+  rt.on('crash', (name: string, err: WireError) => crashes.push([name, err]));
+  try {
+    await rt.start();
+    t.deepEqual(crashes, []);
+    t.is(rt.stateOf('waiter'), 'running');
+    t.is(rt.stateOf('hog'), 'running');
+  } finally {
+    await rt.stop();
+  }
+});
