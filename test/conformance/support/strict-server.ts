@@ -110,6 +110,11 @@ export class StrictServer {
     if (res.code === '2.05' && res.contentFormat === undefined) this.violation(`${what}: 2.05 without Content-Format`);
     if (res.code === '2.05' && req.accept !== undefined && res.contentFormat !== req.accept) this.violation(`${what}: Content-Format ${res.contentFormat}, asked for ${req.accept}`);
     if (!res.code.startsWith('2.') && res.payload.length > 0 && res.contentFormat !== undefined && res.contentFormat !== CF.text) this.violation(`${what}: error payload in Content-Format ${res.contentFormat}`);
+    return this.decode(res, what);
+  }
+
+  /** Decodes a response's payload by its Content-Format (a decoding failure is a violation). */
+  decode(res: DeviceResponse, what = `${res.code} response`): Answer {
     const answer: Answer = { ...res };
     if (res.code.startsWith('2.') && res.payload.length > 0) {
       try {
@@ -126,6 +131,13 @@ export class StrictServer {
       }
     }
     return answer;
+  }
+
+  /** The next notification (a response with Observe) on this token after response index `since`, decoded. */
+  async notification(token: Buffer, since: number, timeoutMs = 10_000): Promise<Answer & { index: number; at: number }> {
+    const res = await this.raw.waitForResponse((r) => this.raw.responses.indexOf(r) >= since && r.token.equals(token) && r.observe !== undefined, timeoutMs, 'a notification');
+    if (res.code !== '2.05') this.violation(`notification ${res.code}`);
+    return { ...this.decode(res, 'notification'), index: this.raw.responses.indexOf(res), at: Date.now() };
   }
 
   /** Fails the test with the list when a strict check was violated (call at the end of each case). */
