@@ -7,7 +7,7 @@ import { ets, etsFailing } from './support/ets.js';
 import { tlv, tlvBool, tlvInt } from './support/tlv.js';
 import { encodeSenmlCbor, encodeSenmlJson, type SenmlOut } from './support/senml.js';
 import { linkMap } from './support/link-format.js';
-import { instanceTable, names, tlvIntOf, tlvTable, valueOf } from './support/values.js';
+import { instanceTable, names, tlvIntOf, tlvStr, tlvTable, valueOf } from './support/values.js';
 import { PROBE } from './support/conformance-plugin.js';
 import type { DeviceProcess } from '../support/device-process.js';
 
@@ -53,13 +53,13 @@ ets(servers, 203, 'Querying basic information in TLV format', async (t) => {
   const r = await s.call({ method: 'GET', path: '/3/0', accept: CF.tlv });
   t.is(r.code, '2.05');
   const dev = tlvTable(r.tlv ?? []);
-  t.is(String(dev[0]), DEVICE_INFO.manufacturer);
-  t.is(String(dev[1]), DEVICE_INFO.model);
-  t.is(String(dev[2]), DEVICE_INFO.serial);
+  t.is(tlvStr(dev[0]), DEVICE_INFO.manufacturer);
+  t.is(tlvStr(dev[1]), DEVICE_INFO.model);
+  t.is(tlvStr(dev[2]), DEVICE_INFO.serial);
   t.truthy(dev[3], 'firmware version');
   const errors = dev[11] as Record<number, Buffer>;
   t.is(tlvInt(errors[0]), 0, 'error code 0 = no error');
-  t.is(String(dev[16]).startsWith('U'), true, 'supported binding');
+  t.is(tlvStr(dev[16]).startsWith('U'), true, 'supported binding');
 });
 
 etsFailing(servers, 204, 'Querying basic information in JSON format', 'LwM2M JSON (Content-Format 11543) is not implemented: Read with Accept 11543 answers 4.06', async (t) => {
@@ -114,7 +114,7 @@ ets(servers, 215, 'Setting basic information in TLV format', async (t) => {
   t.is(tlvIntOf(after[3]), 1010);
   t.is(tlvIntOf(after[5]), 2000);
   t.true(tlvBool(after[6] as Buffer));
-  t.is(String(after[7]), 'U');
+  t.is(tlvStr(after[7]), 'U');
   // Write (replace) the instance with its original writable values
   const replace = Buffer.concat([1, 2, 3, 5, 6, 7].filter((id) => Buffer.isBuffer(orig[id])).map((id) => tlv('resource', id, orig[id] as Buffer)));
   t.is((await s.call({ method: 'PUT', path: '/1/0', contentFormat: CF.tlv, payload: replace })).code, '2.04');
@@ -152,7 +152,7 @@ ets(servers, 222, 'Read on Object', async (t) => {
   t.deepEqual(srv.tlv?.map((i) => [i.kind, i.id]), [['instance', 0]]);
   const dev = await s.call({ method: 'GET', path: '/3', accept: CF.tlv });
   t.deepEqual(dev.tlv?.map((i) => [i.kind, i.id]), [['instance', 0]]);
-  t.is(String(tlvTable(dev.tlv?.[0]?.children ?? [])[0]), DEVICE_INFO.manufacturer);
+  t.is(tlvStr(tlvTable(dev.tlv?.[0]?.children ?? [])[0]), DEVICE_INFO.manufacturer);
 });
 
 ets(servers, 223, 'Read on Object Instance', async (t) => {

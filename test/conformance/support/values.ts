@@ -17,6 +17,11 @@ export function instanceTable(items: Tlv[] | undefined): Record<number, Buffer |
   return tlvTable(list.length === 1 && list[0].kind === 'instance' ? list[0].children : list);
 }
 
+export function tlvStr(v: Buffer | Record<number, Buffer> | undefined): string {
+  if (!Buffer.isBuffer(v)) throw new Error('TLV: expected a single resource');
+  return v.toString('utf8');
+}
+
 export function tlvIntOf(v: Buffer | Record<number, Buffer> | undefined): number {
   if (!Buffer.isBuffer(v)) throw new Error('TLV: expected a single resource');
   return tlvInt(v);
