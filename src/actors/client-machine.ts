@@ -35,6 +35,9 @@ export interface ClientContext {
   /** Links changed or a trigger came while busy: Update with links at the next chance. */
   updatePending: boolean;
   updateWithLinks: boolean;
+  /** A trigger or link change that arrived while an Update was in flight: another Update follows (with links if so). */
+  updateAgain: boolean;
+  updateAgainWithLinks: boolean;
   /** True once registered (Send is accepted and buffered from then on, until disabled or stopped). */
   sessionActive: boolean;
   disableTimeoutS?: number;
@@ -175,7 +178,7 @@ export const clientMachine = setup({
   context: ({ input }) => ({
     cfg: input.cfg, ...(input.account !== undefined ? { pinned: input.account } : {}), accounts: [], version: input.cfg.lwm2mVersion, versionFellBack: false,
     networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
-    buffer: [], updatePending: false, updateWithLinks: false, sessionActive: false, lastDropped: [], networkUp: false,
+    buffer: [], updatePending: false, updateWithLinks: false, updateAgain: false, updateAgainWithLinks: false, sessionActive: false, lastDropped: [], networkUp: false,
   }),
   initial: 'boot',
   on: {
@@ -377,14 +380,14 @@ export const clientMachine = setup({
     },
     /** Registration Update: periodic, on link changes, on trigger, on wake-up and after an outage. */
     updating: {
-      entry: 'resumeSocket',
+      entry: ['resumeSocket', assign({ updateAgain: false, updateAgainWithLinks: false })],
       invoke: {
         src: 'update',
         input: ({ context: c }) => ({ registration: c.registration!, withLinks: c.updateWithLinks }),
         onDone: {
           target: 'registered',
           actions: assign(({ context: c, event }) => ({
-            registration: { ...c.registration!, ...event.output }, updatePending: false, updateWithLinks: false,
+            registration: { ...c.registration!, ...event.output }, updatePending: c.updateAgain, updateWithLinks: c.updateAgainWithLinks,
           })),
         },
         onError: [
@@ -396,9 +399,13 @@ export const clientMachine = setup({
       on: {
         'network.down': { target: 'lteDown', actions: 'netDown' },
         'network.error': { guard: 'networkErrorEvent', target: 'networkError' },
-        'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
-        // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
-        'lwm2m.trigger': { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
+        // A link change or trigger while the Update is in flight is not lost: another Update follows this one.
+        'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true, updateAgain: true, updateAgainWithLinks: true }) },
+        'lwm2m.trigger': [
+          // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
+          { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
+          { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true, updateAgain: true }) },
+        ],
       },
     },
     /** LTE lost: the CoAP engine is paused (no retransmissions into a dead radio) until network.up. */

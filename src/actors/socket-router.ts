@@ -11,7 +11,7 @@ import type { ObjectNotify, ObjectObserve } from './object-messages.js';
 import { AclGuard, requiredRight } from './socket-acl.js';
 import { AclRight, type AclTable } from '../lwm2m/acl.js';
 import type { PeerAddress } from '../coap/transport.js';
-import { compositeRefusal, isBootstrapFinish, sessionRefusal, type Refusal, type Session } from './socket-session.js';
+import { compositeRefusal, isBootstrapFinish, SECURITY_OBJECT_ID, sessionRefusal, type Refusal, type Session } from './socket-session.js';
 
 export interface RouterOptions {
   /** Object ids that have an actor (object:N). */
@@ -57,6 +57,8 @@ function base0(path: Path, ssid: number, req: CoapIncomingRequest, bootstrap = f
 
 /** Formats that name their paths, so can carry a Write-Composite. */
 const COMPOSITE_FORMATS: ReadonlySet<number> = new Set([ContentFormat.SENML_JSON, ContentFormat.SENML_CBOR, ContentFormat.LWM2M_CBOR]);
+/** Codes of a Read-Composite path that is left out of the answer (absent, not readable) instead of failing it. */
+const LEFT_OUT: ReadonlySet<string> = new Set(['4.04', '4.05']);
 
 const refuse = (r: Refusal): CoapResponse => ({ code: r.code, payload: text(r.message) });
 
@@ -439,18 +441,28 @@ export class SocketRouter {
   private async readComposite(paths: readonly Path[], table?: AclTable): Promise<LwRecord[] | OpResult> {
     const out: LwRecord[] = [];
     const byObj = new Map<number, Path[]>();
-    for (const p of paths) {
-      if (p.length === 0) return { code: '4.00', message: 'root path in composite' };
+    // The root path names every object but Security (whose values belong to the bootstrap interface).
+    const wanted = paths.flatMap((p) => (p.length === 0 ? this.opts.objects().filter((o) => o !== SECURITY_OBJECT_ID).map((o) => [o]) : [p]));
+    for (const p of wanted) {
       if (!this.opts.objects().includes(p[0])) continue;
       byObj.set(p[0], [...(byObj.get(p[0]) ?? []), p]);
     }
     for (const [oid, ps] of byObj) {
-      const q: OpRequest = { op: 'read-records', path: [oid], paths: ps, serverId: this.opts.ssid(), remote: true };
       const hide = table?.unreadable(this.opts.ssid(), oid) ?? [];
-      if (hide.length > 0) q.hideInstances = hide;
-      const r = await this.ask(oid, q);
-      if (r.code !== '2.05') return r;
-      out.push(...(r.records ?? []));
+      const read = (sub: Path[]): Promise<OpResult> => {
+        const q: OpRequest = { op: 'read-records', path: [oid], paths: sub, serverId: this.opts.ssid(), remote: true };
+        if (hide.length > 0) q.hideInstances = hide;
+        return this.ask(oid, q);
+      };
+      const r = await read(ps);
+      if (r.code === '2.05') { out.push(...(r.records ?? [])); continue; }
+      if (!LEFT_OUT.has(r.code)) return r;
+      // Partial success: a path that is absent or not readable (4.04 / 4.05) is left out, the others are answered.
+      for (const p of ps) {
+        const one = await read([p]);
+        if (one.code === '2.05') out.push(...(one.records ?? []));
+        else if (!LEFT_OUT.has(one.code)) return one;
+      }
     }
     return out;
   }

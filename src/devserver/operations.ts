@@ -1,7 +1,7 @@
 // operations.ts: server→client operations by endpoint name (Read, Write, Execute, Create, Delete, Discover, attributes, composite, Observe).
 import { EventEmitter } from 'node:events';
 import { CodedError } from '../errors.js';
-import { encode, SUPPORTED_FORMATS } from '../lwm2m/formats/index.js';
+import { encode, SINGLE_VALUE_FORMATS, SUPPORTED_FORMATS } from '../lwm2m/formats/index.js';
 import { formatPath, parsePath } from '../lwm2m/path.js';
 import { ContentFormat, type LwRecord, type LwValue, type Path } from '../lwm2m/types.js';
 import type { Logger } from '../runtime/log.js';
@@ -80,7 +80,7 @@ export abstract class ClientOperations extends EventEmitter<DevServerEvents> {
   }
 
   private defaultFormat(reg: Registration): number {
-    const announced = reg.contentFormats.find((f) => SUPPORTED_FORMATS.includes(f) && f !== ContentFormat.TEXT && f !== ContentFormat.OPAQUE);
+    const announced = reg.contentFormats.find((f) => SUPPORTED_FORMATS.includes(f) && !SINGLE_VALUE_FORMATS.includes(f));
     if (announced !== undefined) return announced;
     return reg.lwm2mVersion === '1.0' ? ContentFormat.TLV : ContentFormat.SENML_CBOR;
   }

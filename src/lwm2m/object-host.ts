@@ -1,7 +1,7 @@
 // object-host.ts: one object's instances and values for an ObjectSpec: calls its hooks and answers LwM2M operations on its paths.
 import { isStatus, status, type HookTarget, type ObjectDef, type ObjectRuntime, type ObjectSpec, type ResourceDef, type ResourceValue, type Status } from './object-api.js';
 import { ContentFormat, type LwRecord, type LwValue, type Path } from './types.js';
-import { decode, encode, SUPPORTED_FORMATS, type CodecContext } from './formats/index.js';
+import { decode, encode, SINGLE_VALUE_FORMATS, SUPPORTED_FORMATS, type CodecContext } from './formats/index.js';
 import { formatLinks, type Link } from './formats/link.js';
 import { formatPath } from './path.js';
 import { applyChange, attributeParams, mergeAttributes, parseAttributeQuery, validateAttributes, type AttributeSnapshot, type Attributes } from './attributes.js';
@@ -230,7 +230,7 @@ export class ObjectHost {
       return records[0].value instanceof Uint8Array ? ContentFormat.OPAQUE : ContentFormat.TEXT;
     }
     if (!SUPPORTED_FORMATS.includes(accept)) return statusOf('4.06', `accept ${accept} not supported`);
-    if ((accept === ContentFormat.TEXT || accept === ContentFormat.OPAQUE) && !single) return statusOf('4.06', 'plain text / opaque carry one value');
+    if (SINGLE_VALUE_FORMATS.includes(accept) && !single) return statusOf('4.06', 'plain text / opaque / CBOR carry one value');
     if (accept === ContentFormat.OPAQUE && !(records[0].value instanceof Uint8Array)) return statusOf('4.06', 'not an opaque resource');
     return accept;
   }

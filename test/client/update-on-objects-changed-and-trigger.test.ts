@@ -1,6 +1,6 @@
 // update-on-objects-changed-and-trigger.test.ts: objects-changed → Update with new links; /1/x/8 trigger → Update; /1/x/9 → bootstrap; /1/x/4 → disable.
 import test from 'ava';
-import { bootstrapAccount, nosecAccount, registeredHarness } from '../support/client-fakes.js';
+import { bootstrapAccount, kindOf, lwm2mServer, nosecAccount, registeredHarness } from '../support/client-fakes.js';
 
 const records = [...nosecAccount(0, 'coap://10.0.0.1:5683', 1), ...bootstrapAccount(1, 'coap://10.0.0.9:5683')];
 
@@ -62,5 +62,30 @@ test('triggers for another server\'s /1 instance (ssid 2) are ignored: no Update
   t.true(h.isRegistered());
   await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 1 });
   t.deepEqual(h.kinds(), ['register', 'update']);
+  await h.client.stop();
+});
+
+test('objects changed while an Update is in flight → another Update with the links once it is answered (the change is not lost)', async (t) => {
+  const behave = lwm2mServer();
+  let holding = false;
+  let release: (() => void) | undefined;
+  const h = await registeredHarness({
+    records,
+    wire: async (req, server) => {
+      if (holding && kindOf(req) === 'update') await new Promise<void>((r) => { release = r; });
+      return { payload: new Uint8Array(), token: new Uint8Array([1]), ...behave(req, server) };
+    },
+  });
+  holding = true;
+  await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 1 });
+  t.is(h.count('update'), 1, 'the triggered Update is in flight');
+  await h.deliver({ type: 'lwm2m.objects-changed' });
+  holding = false;
+  release?.();
+  await h.flush();
+  await h.flush();
+  t.is(h.count('update'), 2);
+  t.true(Buffer.from(h.requests.at(-1)?.req.payload ?? []).toString().includes('</3/0>'), 'the second Update carries the links');
+  t.true(h.isRegistered());
   await h.client.stop();
 });

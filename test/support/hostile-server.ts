@@ -76,6 +76,7 @@ export class HostileServer {
   private mid = Math.floor(Math.random() * 0xffff);
   private regSeq = 0;
   private answer: Answer | undefined;
+  private readonly rejected = new Set<string>();
 
   private constructor(private readonly sock: Socket) {
     sock.on('message', (data, from) => this.onDatagram(data, from));
@@ -93,6 +94,11 @@ export class HostileServer {
 
   get uri(): string {
     return `coap://127.0.0.1:${this.port}`;
+  }
+
+  /** From now on, every CON or NON message with this token (a notification) is answered with RST: the observer forgot it (RFC 7641 §3.6). */
+  rejectToken(token: Buffer): void {
+    this.rejected.add(token.toString('hex'));
   }
 
   /** Overrides the default answers (return undefined to fall back to them). */
@@ -126,8 +132,10 @@ export class HostileServer {
         ...(obs !== undefined ? { observe: readUint(obs) } : {}),
         ...(cf !== undefined ? { contentFormat: readUint(cf) } : {}),
       });
-      // a CON response (separate response, CON notification) is acknowledged
-      if (p.confirmable) this.sock.send(generate({ messageId: p.messageId, ack: true, code: '0.00', token: Buffer.alloc(0) }), from.port, from.address);
+      // a CON response (separate response, CON notification) is acknowledged, or rejected with RST (the token was refused)
+      if (this.rejected.has(p.token.toString('hex')) && !p.ack) {
+        this.sock.send(generate({ messageId: p.messageId, reset: true, code: '0.00', token: Buffer.alloc(0) }), from.port, from.address);
+      } else if (p.confirmable) this.sock.send(generate({ messageId: p.messageId, ack: true, code: '0.00', token: Buffer.alloc(0) }), from.port, from.address);
     }
     this.wake();
   }

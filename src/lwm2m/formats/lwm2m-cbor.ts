@@ -39,14 +39,15 @@ export function decodeLwm2mCbor(payload: Uint8Array, ctx: CodecContext): LwRecor
       const path = [...prefix, ...(segs as number[])];
       if (path.length > 4) throw new CodedError('FORMAT_DECODE', 'LwM2M CBOR path deeper than 4');
       if (v instanceof Map) walk(v, path);
-      else out.push({ path, value: toValue(v, path, ctx) });
+      else out.push({ path, value: cborLeafValue(v, path, ctx) });
     }
   };
   walk(raw, []);
   return out;
 }
 
-function toValue(v: unknown, path: number[], ctx: CodecContext): LwValue {
+/** A decoded CBOR leaf as the LwM2M value of the resource at path (object links are "oid:iid" text). */
+export function cborLeafValue(v: unknown, path: readonly number[], ctx: CodecContext): LwValue {
   if (path.length < 3) throw new CodedError('FORMAT_DECODE', 'LwM2M CBOR value above resource level');
   const type = ctx.typeOf(path[0], path[2]);
   if (type === 'objlnk' && typeof v === 'string') {
