@@ -86,29 +86,51 @@ export class AtChannel {
     return () => this.urcListeners.delete(listener);
   }
 
-  /** Resolves with the next URC matching `re` (register before the command that triggers it). */
-  waitUrc(re: RegExp, timeoutMs: number): { promise: Promise<string>; cancel(): void } {
+  /**
+   * Resolves with the next URC matching `re` (register before the command that triggers it); rejects with AT_TIMEOUT
+   * after `timeoutMs`, or AT_URC_FAILED on a URC matching `fail`. A rejection nobody awaits is never unhandled.
+   */
+  waitUrc(re: RegExp, timeoutMs: number, fail?: RegExp): { promise: Promise<string>; cancel(): void } {
     let off: () => void = () => undefined;
     let timer: unknown;
     let cancel: () => void = () => undefined;
     const promise = new Promise<string>((resolve, reject) => {
+      const done = (): void => { off(); this.o.timers.clearTimeout(timer); };
       off = this.onUrc((line) => {
-        if (!re.test(line)) return;
-        off();
-        this.o.timers.clearTimeout(timer);
-        resolve(line);
+        if (re.test(line)) { done(); resolve(line); }
+        else if (fail?.test(line)) { done(); reject(new CodedError('AT_URC_FAILED', `modem reported: ${line}`, { line, phase: 'urc' })); }
       });
       timer = this.o.timers.setTimeout(() => {
         off();
-        reject(new CodedError('AT_TIMEOUT', `no ${re.source} within ${timeoutMs} ms`));
+        reject(new CodedError('AT_TIMEOUT', `no ${re.source} within ${timeoutMs} ms`, { phase: 'urc' }));
       }, timeoutMs);
-      cancel = () => {
-        off();
-        this.o.timers.clearTimeout(timer);
-        resolve('');
-      };
+      cancel = () => { done(); resolve(''); };
     });
+    promise.catch(() => undefined);
     return { promise, cancel };
+  }
+
+  /**
+   * A command whose result arrives later as a URC (after OK): the URC listener is set before the command is sent and its
+   * `timeoutMs` counts from the OK, so time spent waiting for the command itself (a queue, a silent modem) is not charged
+   * to the URC. Rejects like command(), or with AT_TIMEOUT / AT_URC_FAILED (details.phase 'urc') for the URC. Resolves with the response and the URC.
+   */
+  async commandThenUrc(cmd: string, opts: AtCommandOptions, urc: { re: RegExp; fail?: RegExp; timeoutMs: number }): Promise<{ res: AtResponse; line: string }> {
+    const early: string[] = [];
+    const offEarly = this.onUrc((line) => { if (urc.re.test(line) || urc.fail?.test(line)) early.push(line); });
+    let res: AtResponse;
+    try {
+      res = await this.command(cmd, opts);
+    } finally {
+      offEarly();
+    }
+    const first = early[0];
+    if (first !== undefined) {
+      if (urc.re.test(first)) return { res, line: first };
+      throw new CodedError('AT_URC_FAILED', `${cmd}: modem reported: ${first}`, { cmd, line: first, phase: 'urc' });
+    }
+    const line = await this.waitUrc(urc.re, urc.timeoutMs, urc.fail).promise;
+    return { res, line };
   }
 
   get busy(): boolean {

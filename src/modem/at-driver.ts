@@ -5,7 +5,7 @@ import { AtChannel, type AtResponse } from './at-channel.js';
 import type { ModemConfig } from './config-schema.js';
 import type { CellMeasurements, DataInfo, DriverEvent, Identification, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
 import type { ByteLink } from './link.js';
-import { parseCereg, parseCesq, parseCops, parseCsq, type Registration } from './parse.js';
+import { paramsOf, parseCereg, parseCesq, parseCops, parseCsq, type Registration } from './parse.js';
 import { configuredProfile, detectProfile } from './profiles/index.js';
 import { genericProfile } from './profiles/generic.js';
 import type { AtStep, ModemProfile, SocketTimeouts } from './profiles/types.js';
@@ -52,6 +52,7 @@ export class AtModemDriver implements ModemDriver {
     this.channel.onUrc((line) => {
       const reg = parseCereg(line, false);
       if (reg) this.emit({ type: 'REG', reg });
+      else if (this.profile.pdpLost?.test(line)) this.emit({ type: 'DATA_LOST', reason: line });
     });
     o.link.onClose?.((reason) => this.emit({ type: 'LINK_CLOSED', reason }));
   }
@@ -81,10 +82,14 @@ export class AtModemDriver implements ModemDriver {
 
   private async run(steps: readonly AtStep[]): Promise<void> {
     for (const s of steps) {
+      const opts = { ...(s.expect !== undefined ? { expect: s.expect } : {}), timeoutMs: s.long ? this.cfg.timeouts.longCommandMs : this.cfg.timeouts.commandMs };
       try {
-        await this.cmd(s.cmd, { ...(s.expect !== undefined ? { expect: s.expect } : {}), ...(s.long ? { long: true } : {}) });
+        // The command's effect comes later as a URC (SIM7080 AT+CNACT → +APP PDP): wait for it, from the OK on.
+        if (s.urc) await this.channel.commandThenUrc(s.cmd, opts, { re: s.urc, ...(s.urcFail ? { fail: s.urcFail } : {}), timeoutMs: this.cfg.timeouts.longCommandMs });
+        else await this.channel.command(s.cmd, opts);
       } catch (err) {
-        if (!s.optional) throw err;
+        // An optional command may fail; the URC it did announce may not (the context did not come up).
+        if (!s.optional || (err as { details?: { phase?: string } }).details?.phase === 'urc') throw err;
         this.o.log.warn({ cmd: s.cmd, err: (err as Error).message }, 'optional AT command failed');
       }
     }
@@ -103,7 +108,8 @@ export class AtModemDriver implements ModemDriver {
       }
     }
     if (!ok) throw new CodedError('MODEM_NOT_RESPONDING', `no answer to AT: ${(last as Error | undefined)?.message ?? ''}`);
-    await this.run([{ cmd: 'ATE0', optional: true }]);
+    // Echo off before identification, unless the configured profile has no echo control (the channel skips echoes anyway).
+    if (!this.profile.noEchoControl) await this.run([{ cmd: 'ATE0', optional: true }]);
     await this.identify();
     // +COPS=3,2: numeric operator format for later +COPS? reads (TS 27.007 §7.3).
     await this.run([...this.profile.init(this.cfg), { cmd: 'AT+COPS=3,2', optional: true }]);
@@ -157,11 +163,14 @@ export class AtModemDriver implements ModemDriver {
 
   async registration(): Promise<Registration> {
     const r = await this.cmd('AT+CEREG?', { expect: '+CEREG:' });
-    for (const l of r.lines) {
-      const reg = parseCereg(l, true);
-      if (reg) return reg;
+    const line = r.lines.find((l) => l.startsWith('+CEREG:'));
+    // `+CEREG: <n>,…`: n 0 means the registration URCs the attach waits for are off (init never ran, or the modem
+    // lost its settings): enable them (TS 27.007 §10.1.22 +CEREG=2: <stat>, <tac>, <ci>, <AcT>).
+    if (line && paramsOf(line, '+CEREG')?.[0] === '0') {
+      this.o.log.warn({ line }, 'registration URCs were off: enabling them (AT+CEREG=2)');
+      await this.cmd('AT+CEREG=2');
     }
-    return { stat: 4 };
+    return (line ? parseCereg(line, true) : undefined) ?? { stat: 4 };
   }
 
   async activateData(): Promise<DataInfo> {
@@ -169,6 +178,7 @@ export class AtModemDriver implements ModemDriver {
     const q = this.profile.ipQuery;
     const r = await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) });
     const ips = q.parse(r.lines);
+    if (ips.length === 0) throw new CodedError('PDP_NOT_ACTIVE', `no IP address after data activation: ${r.lines.join(' | ') || q.cmd}`);
     if (this.cfg.dataPath === 'modem-socket' && this.profile.socket?.setup) await this.run(this.profile.socket.setup);
     return { ips, apn: this.cfg.apn };
   }
@@ -196,14 +206,8 @@ export class AtModemDriver implements ModemDriver {
       try {
         let lines: string[];
         if (cell.urc) {
-          const w = this.channel.waitUrc(cell.urc, this.cfg.timeouts.longCommandMs);
-          try {
-            await this.cmd(cell.cmd, { long: true });
-          } catch (err) {
-            w.cancel();
-            throw err;
-          }
-          lines = [await w.promise];
+          const t = this.cfg.timeouts.longCommandMs;
+          lines = [(await this.channel.commandThenUrc(cell.cmd, { timeoutMs: t }, { re: cell.urc, timeoutMs: t })).line];
         } else {
           lines = (await this.cmd(cell.cmd, { ...(cell.expect !== undefined ? { expect: cell.expect } : {}) })).lines;
         }

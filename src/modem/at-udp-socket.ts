@@ -30,6 +30,12 @@ export class AtUdpSocket implements DatagramBackend {
       const d = this.dialect;
       const m = d?.rxNotice.exec(line);
       if (m && this.id !== undefined && Number(m[1]) === this.id) this.readAll();
+      // The modem closed the socket itself (SIM7080 +CASTATE: <cid>,0): forget it, the next send opens a new one.
+      const c = d?.closedNotice?.exec(line);
+      if (c && this.id !== undefined && Number(c[1]) === this.id) {
+        this.id = undefined;
+        this.peer = undefined;
+      }
     });
   }
 

@@ -2,7 +2,8 @@
 import type { Registration } from './parse.js';
 import type { CellInfo, NeighbourCell } from './profiles/types.js';
 
-export type DriverEvent = { type: 'REG'; reg: Registration } | { type: 'LINK_CLOSED'; reason: string };
+/** REG: a +CEREG URC; DATA_LOST: the PDP / IP context went down while attached (profile.pdpLost); LINK_CLOSED: the port closed. */
+export type DriverEvent = { type: 'REG'; reg: Registration } | { type: 'DATA_LOST'; reason: string } | { type: 'LINK_CLOSED'; reason: string };
 
 export interface PowerOnInfo {
   model: string;
@@ -70,7 +71,7 @@ export function linkQuality(dbm: number | undefined): number | undefined {
 }
 
 /** Object 4 values (resource id → value) from radio and data snapshots. */
-export function connectivityValues(r: RadioSnapshot | undefined, d: DataInfo | undefined): Record<number, unknown> {
+export function connectivityValues(r: RadioSnapshot | undefined, d: DataInfo | undefined, reg?: Registration): Record<number, unknown> {
   const v: Record<number, unknown> = {};
   if (r) {
     v[0] = BEARER[r.mode];
@@ -83,6 +84,12 @@ export function connectivityValues(r: RadioSnapshot | undefined, d: DataInfo | u
     if (r.mcc !== undefined) v[10] = r.mcc;
     if (r.lac !== undefined) v[12] = r.lac;
   }
+  // Cell ID (res 8) and LAC/TAC (res 12) from the +CEREG registration (hex <ci> / <tac>) when the cell query gave none.
+  const hex = (x: string | undefined): number | undefined => (x !== undefined && /^[0-9A-Fa-f]{1,8}$/.test(x) ? Number.parseInt(x, 16) : undefined);
+  const ci = hex(reg?.ci);
+  const tac = hex(reg?.tac);
+  if (v[8] === undefined && ci !== undefined) v[8] = ci;
+  if (v[12] === undefined && tac !== undefined) v[12] = tac;
   if (d) {
     v[4] = d.ips;
     v[7] = d.apn ? [d.apn] : [];

@@ -32,6 +32,7 @@ export function retryDelayMs(n: number, cfg: ModemConfig, random: () => number =
 
 export type ModemEvent =
   | { type: 'REG'; reg: Registration }
+  | { type: 'DATA_LOST'; reason: string }
   | { type: 'RECONNECT' }
   | { type: 'LINK_CLOSED'; reason: string };
 
@@ -49,6 +50,8 @@ interface Ctx {
   info: PowerOnInfo | undefined;
   data: DataInfo | undefined;
   radio: RadioSnapshot | undefined;
+  /** The last registration with a TAC / cell id (a +CEREG URC or the AT+CEREG? read). */
+  reg: Registration | undefined;
 }
 
 function errOf(e: unknown): { code: string; message: string } {
@@ -112,14 +115,20 @@ export const modemMachine = setup({
       context.deps.log?.warn({ code: e.code, err: e.message, failures: context.pollFailures, of: context.deps.cfg.maxPollFailures }, 'modem: signal poll failed');
     },
     sendConnectivity: ({ context }) => {
-      context.deps.emit({ type: 'connectivity.update', values: connectivityValues(context.radio, context.data) });
+      context.deps.emit({ type: 'connectivity.update', values: connectivityValues(context.radio, context.data, context.reg) });
     },
+    /** Keeps the TAC / cell id a registration carries (object 4 Cell ID and LAC when the cell query gives none). */
+    noteReg: assign(({ context, event }) => {
+      const reg = event.type === 'REG' ? event.reg : (event as { output?: Registration }).output;
+      return reg && (reg.ci !== undefined || reg.tac !== undefined) && isRegistered(reg.stat) ? { reg } : { reg: context.reg };
+    }),
   },
 }).createMachine({
   id: 'modem',
-  context: ({ input }) => ({ deps: input.deps, failures: 0, retries: 0, pollFailures: 0, cycles: 0, up: false, lastError: undefined, info: undefined, data: undefined, radio: undefined }),
+  context: ({ input }) => ({ deps: input.deps, failures: 0, retries: 0, pollFailures: 0, cycles: 0, up: false, lastError: undefined, info: undefined, data: undefined, radio: undefined, reg: undefined }),
   initial: 'powerOn',
   on: {
+    REG: { actions: 'noteReg' },
     RECONNECT: { target: '.recovering' },
     LINK_CLOSED: { target: '.closed' },
   },
@@ -152,10 +161,10 @@ export const modemMachine = setup({
       invoke: {
         src: 'registration',
         input: ({ context }) => ({ d: context.deps.driver }),
-        onDone: { guard: ({ event }) => isRegistered(event.output.stat), target: 'connecting' },
+        onDone: { guard: ({ event }) => isRegistered(event.output.stat), target: 'connecting', actions: 'noteReg' },
         onError: { actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
       },
-      on: { REG: { guard: 'registered', target: 'connecting' } },
+      on: { REG: { guard: 'registered', target: 'connecting', actions: 'noteReg' } },
       after: {
         attach: {
           target: 'recovering',
@@ -170,12 +179,16 @@ export const modemMachine = setup({
         onDone: { target: 'online', actions: assign({ data: ({ event }) => event.output }) },
         onError: { target: 'failed', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
       },
-      on: { REG: { guard: 'notRegistered', target: 'attaching' } },
+      on: { REG: [{ guard: 'notRegistered', target: 'attaching' }, { actions: 'noteReg' }] },
     },
     online: {
       entry: 'publishUp',
       initial: 'polling',
-      on: { REG: { guard: 'notRegistered', target: 'lost' } },
+      on: {
+        REG: [{ guard: 'notRegistered', target: 'lost' }, { actions: ['noteReg', 'sendConnectivity'] }],
+        // The modem took the PDP / IP context down while attached: activate it again.
+        DATA_LOST: { target: 'connecting', actions: { type: 'publishDown', params: { reason: 'PDP context lost' } } },
+      },
       // Up long enough: the next failure's retry starts from timeouts.retryMs again.
       after: { stable: { actions: assign({ retries: 0 }) } },
       states: {
@@ -200,7 +213,7 @@ export const modemMachine = setup({
       },
     },
     lost: {
-      on: { REG: { guard: 'registered', target: 'online' } },
+      on: { REG: { guard: 'registered', target: 'online', actions: 'noteReg' } },
       after: { lossGrace: { target: 'attaching', actions: { type: 'publishDown', params: { reason: 'LTE registration lost' } } } },
     },
     failed: {
@@ -230,7 +243,8 @@ export const modemMachine = setup({
           invoke: {
             src: 'recover',
             input: ({ context }) => ({ d: context.deps.driver, level: 'cfun' as const }),
-            onDone: '#modem.attaching',
+            // A modem that never finished power-on (init: registration URCs, error format …) goes through it again.
+            onDone: [{ guard: ({ context }) => context.info === undefined, target: '#modem.powerOn' }, { target: '#modem.attaching' }],
             onError: { target: 'wait', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
           },
         },

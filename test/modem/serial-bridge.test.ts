@@ -18,6 +18,7 @@ test('bridge forwards commands, responses and URCs; closing the actor side close
   try {
     const r = await ch.command('AT+CPIN?', { expect: '+CPIN:' });
     t.deepEqual(r.lines, ['+CPIN: READY']);
+    await ch.command('AT+CEREG=2'); // registration URCs are off until enabled (TS 27.007 §10.1.22)
     emu.setStat(1);
     await new Promise((res) => setTimeout(res, 100));
     t.deepEqual(urcs, ['+CEREG: 1,"1A2D","01A2D001",7']);

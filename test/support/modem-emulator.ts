@@ -1,5 +1,7 @@
 // modem-emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 SLM, Quectel BG95 or SIMCom SIM7080 dialect,
-// relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (see src/modem/profiles/*.ts for sources).
+// relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (docs/modem.md names the versions and
+// sections): a command the module does not know answers ERROR (nRF91: no ATE), URCs come only when enabled (+CEREG=<n>) and as
+// late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later).
 import { createSocket, type Socket } from 'node:dgram';
 import { SerialPort } from 'serialport';
 
@@ -19,6 +21,14 @@ export class ModemEmulator {
   readonly received: string[] = [];
   /** Registration stat reported by AT+CEREG? and the URCs. */
   stat = 0;
+  /** +CEREG=<n> as set by the client (0 at power-on: no registration URCs; 2: with <tac>, <ci>, <AcT>). */
+  ceregN = 0;
+  /** The serving cell's TAC and cell id (hex, as +CEREG carries them). */
+  cell = { tac: '1A2D', ci: '01A2D001' };
+  /** SIM7080: the delay between AT+CNACT=0,1's OK and its `+APP PDP: 0,ACTIVE` URC; undefined: the URC never comes. */
+  pdpActivateMs: number | undefined = 40;
+  /** SIM7080: the app network context (AT+CNACT) is active. */
+  pdpActive = false;
   /** Attach after AT+CFUN=1 (URC +CEREG: 2 then 1) after this many ms; undefined: stay searching. */
   attachAfterMs: number | undefined = 30;
   /** Commands (exact or prefix ending in '*') answered with this line instead of the normal answer. */
@@ -40,7 +50,8 @@ export class ModemEmulator {
   private payload: { left: number; parts: Buffer[]; done(data: Buffer): void } | undefined;
   private udp: Socket | undefined;
   private readonly rxq: Rx[] = [];
-  private peer: { address: string; port: number } | undefined;
+  /** SIM7080: the peer of the open +CAOPEN connection. */
+  peer: { address: string; port: number } | undefined;
   private writes: Promise<void> = Promise.resolve();
 
   private constructor(private readonly port: SerialPort, readonly profile: EmulatedProfile) {
@@ -69,7 +80,25 @@ export class ModemEmulator {
 
   setStat(stat: number): void {
     this.stat = stat;
-    this.urc(stat === 1 || stat === 5 ? `+CEREG: ${stat},"1A2D","01A2D001",7` : `+CEREG: ${stat}`);
+    if (this.ceregN > 0) this.urc(`+CEREG: ${this.ceregFields()}`);
+  }
+
+  /** `<stat>[,<tac>,<ci>,<AcT>]` as +CEREG=<n> asks (TS 27.007 §10.1.22: tac/ci only for n ≥ 2 and a known cell). */
+  private ceregFields(): string {
+    const reg = this.stat === 1 || this.stat === 5;
+    return reg && this.ceregN >= 2 ? `${this.stat},"${this.cell.tac}","${this.cell.ci}",7` : `${this.stat}`;
+  }
+
+  /** SIM7080: the network takes the app context down (`+APP PDP: 0,DEACTIVE`). */
+  pdpDown(): void {
+    this.pdpActive = false;
+    this.urc('+APP PDP: 0,DEACTIVE');
+  }
+
+  /** SIM7080: the module closes connection <cid> itself (`+CASTATE: <cid>,0`). */
+  socketClosedByModule(cid = 0): void {
+    this.peer = undefined;
+    this.urc(`+CASTATE: ${cid},0`);
   }
 
   private enqueue(b: Buffer): void {
@@ -155,12 +184,17 @@ export class ModemEmulator {
       return;
     }
     // ---- 3GPP TS 27.007 core ----
-    if (cmd === 'AT' || cmd === 'ATE0' || /^AT\+(CMEE|CEREG|CSCON|CPSMS|CEDRXS|CGDCONT|CGACT)=/.test(cmd) || /^AT\+COPS=/.test(cmd)) return this.reply('OK');
+    // nRF91 AT Commands Reference: no V.250 echo control (ATE0 / ATE1 are not commands of the nRF91).
+    if (this.profile === 'nrf91' && /^ATE\d?$/.test(cmd)) return this.reply('ERROR');
+    let n: RegExpExecArray | null;
+    if ((n = /^AT\+CEREG=([0-5])$/.exec(cmd))) { this.ceregN = Number(n[1]); return this.reply('OK'); }
+    if (cmd === 'AT' || cmd === 'ATE0' || /^AT\+(CMEE|CSCON|CPSMS|CEDRXS|CGDCONT|CGACT)=/.test(cmd) || /^AT\+COPS=/.test(cmd)) return this.reply('OK');
     if (cmd === 'AT+CGMM') return this.info(MODELS[this.profile], cmd);
     if (cmd === 'ATI') return this.info(MODELS[this.profile], cmd);
     if (cmd === 'AT+CPIN?') return this.info('+CPIN: READY', cmd);
     if (cmd === 'AT+CFUN=0') {
       this.reply('OK');
+      this.pdpActive = false;
       if (this.stat !== 0) this.setStat(0);
       return;
     }
@@ -173,7 +207,7 @@ export class ModemEmulator {
       }, 5);
       return;
     }
-    if (cmd === 'AT+CEREG?') return this.info(this.stat === 1 || this.stat === 5 ? `+CEREG: 2,${this.stat},"1A2D","01A2D001",7` : `+CEREG: 2,${this.stat}`, cmd);
+    if (cmd === 'AT+CEREG?') return this.info(`+CEREG: ${this.ceregN},${this.ceregFields()}`, cmd);
     if (cmd === 'AT+CESQ') return this.info('+CESQ: 99,99,255,255,20,45', cmd);
     if (cmd === 'AT+CSQ') return this.info('+CSQ: 20,99', cmd);
     if (cmd === 'AT+COPS?') return this.info('+COPS: 0,2,"26201",7', cmd);
@@ -232,17 +266,29 @@ export class ModemEmulator {
     }
     if (this.profile === 'sim7080') {
       // SIM7070/SIM7080/SIM7090 AT Command Manual; TCP/IP application note.
-      if (/^AT\+CNMP=|^AT\+CMNB=|^AT\+CBANDCFG=|^AT\+CNCFG=|^AT\+CACLOSE=/.test(cmd)) { this.reply('OK'); return true; }
-      if (cmd === 'AT+CNACT=0,1') { this.reply('OK'); this.urc('+APP PDP: 0,ACTIVE'); return true; }
-      if (cmd === 'AT+CNACT?') { this.info(['+CNACT: 0,1,"10.0.0.7"', '+CNACT: 1,0,"0.0.0.0"'], cmd); return true; }
+      if (/^AT\+CNMP=|^AT\+CMNB=|^AT\+CBANDCFG=|^AT\+CNCFG=/.test(cmd)) { this.reply('OK'); return true; }
+      // AT+CACLOSE on a connection that is not open: ERROR.
+      if (/^AT\+CACLOSE=/.test(cmd)) { this.reply(this.peer ? 'OK' : 'ERROR'); this.peer = undefined; return true; }
+      // AT+CNACT=0,1: OK at once, the activation is reported later by `+APP PDP: 0,ACTIVE`; already active → ERROR.
+      if (cmd === 'AT+CNACT=0,1') {
+        if (this.pdpActive) { this.reply('ERROR'); return true; }
+        this.reply('OK');
+        const after = this.pdpActivateMs;
+        if (after !== undefined) setTimeout(() => { this.pdpActive = true; this.urc('+APP PDP: 0,ACTIVE'); }, after);
+        return true;
+      }
+      if (cmd === 'AT+CNACT?') { this.info([this.pdpActive ? '+CNACT: 0,1,"10.0.0.7"' : '+CNACT: 0,0,"0.0.0.0"', '+CNACT: 1,0,"0.0.0.0"'], cmd); return true; }
       if (cmd === 'AT+CPSI?') { this.info('+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15', cmd); return true; }
       if ((m = /^AT\+CAOPEN=0,(\d),"UDP","([^"]+)",(\d+)$/.exec(cmd))) {
-        this.peer = { address: m[2] ?? '', port: Number(m[3]) };
         const id = m[1] ?? '0';
+        // <result> 21: the PDP context (network) is not active.
+        if (!this.pdpActive) { this.info(`+CAOPEN: ${id},21`, cmd); return true; }
+        this.peer = { address: m[2] ?? '', port: Number(m[3]) };
         void this.ensureUdp().then(() => this.info(`+CAOPEN: ${id},0`, cmd));
         return true;
       }
       if ((m = /^AT\+CASEND=(\d),(\d+)$/.exec(cmd))) {
+        if (!this.peer) { this.reply('ERROR'); return true; }
         this.raw('\r\n>');
         this.payload = { left: Number(m[2]), parts: [], done: (data) => { if (this.peer) this.sendUdp(data, this.peer.address, this.peer.port); this.reply('OK'); } };
         return true;

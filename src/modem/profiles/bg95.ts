@@ -71,14 +71,8 @@ export const quectelSocket: UdpSocketDialect = {
   async open(ch, _to, t) {
     const id = 0;
     // AT+QIOPEN=<contextID>,<connectID>,"UDP SERVICE","127.0.0.1",0,<local_port>,<access_mode 0 = buffer>; result URC +QIOPEN: <id>,<err>.
-    const w = ch.waitUrc(/^\+QIOPEN: 0,/, t.longCommandMs);
-    try {
-      await ch.command(`AT+QIOPEN=1,${id},"UDP SERVICE","127.0.0.1",0,0,0`, { timeoutMs: t.longCommandMs });
-    } catch (err) {
-      w.cancel();
-      throw err;
-    }
-    const line = await w.promise;
+    const { line } = await ch.commandThenUrc(`AT+QIOPEN=1,${id},"UDP SERVICE","127.0.0.1",0,0,0`, { timeoutMs: t.longCommandMs },
+      { re: /^\+QIOPEN: 0,/, timeoutMs: t.longCommandMs });
     const err = paramsOf(line, '+QIOPEN')?.[1];
     if (err !== '0') throw new CodedError('MODEM_SOCKET_FAILED', `AT+QIOPEN failed: ${line}`);
     return id;

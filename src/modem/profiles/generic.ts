@@ -5,10 +5,11 @@ import { STANDARD_URCS } from '../at-channel.js';
 import type { AtStep, ModemProfile } from './types.js';
 import { encodeT3324, encodeT3412 } from './timers-3gpp.js';
 
-/** Init: TS 27.007 §4 / V.250: E0 echo off; +CMEE=1 numeric errors (§9.1); +CEREG=2 URCs with TAC/CI (§10.1.22); +CSCON=1 (§10.1.30). */
-export function standardInit(): AtStep[] {
+/** Init: TS 27.007 §4 / V.250: E0 echo off (unless the modem has no echo control); +CMEE=1 numeric errors (§9.1); +CEREG=2 URCs with TAC/CI (§10.1.22); +CSCON=1 (§10.1.30). */
+export function standardInit(o: { echoControl?: boolean } = {}): AtStep[] {
   return [
-    { cmd: 'ATE0' },
+    // Optional: the channel skips echoed commands anyway, and an unidentified modem may have no echo control.
+    ...(o.echoControl === false ? [] : [{ cmd: 'ATE0', optional: true }]),
     { cmd: 'AT+CMEE=1' },
     { cmd: 'AT+CEREG=2' },
     { cmd: 'AT+CSCON=1', optional: true },

@@ -116,7 +116,9 @@ export const nrf91Profile: ModemProfile = {
   detect: /nRF91|Nordic/i,
   urcPrefixes: [...STANDARD_URCS, '%NCELLMEAS:', '%CESQ:', '%XMODEMSLEEP:', '#XAPOLL:', '#XSOCKET:', 'Ready'],
   binaryRules: [{ re: /^#XRECVFROM: (\d+)/, mode: 'after-line' }],
-  init: () => standardInit(),
+  // The nRF91 AT command reference has no V.250 echo control (ATE0/ATE1 answer ERROR): init starts at +CMEE.
+  noEchoControl: true,
+  init: () => standardInit({ echoControl: false }),
   // %XSYSTEMMODE=<LTE-M>,<NB-IoT>,<GNSS>,<preference>; %XBANDLOCK=2,"<bits>" (2 = run-time lock). Set in CFUN=0.
   radio: (cfg) => [
     { cmd: cfg.mode === 'nb-iot' ? 'AT%XSYSTEMMODE=0,1,0,0' : 'AT%XSYSTEMMODE=1,0,0,0' },

@@ -36,6 +36,8 @@ export const simcomSocket: UdpSocketDialect = {
   // +CADATAIND: <cid>
   rxNotice: /^\+CADATAIND: (\d+)/,
   anyPeer: false,
+  // +CASTATE: <cid>,<state>: state 0 = the connection was closed by the module / network.
+  closedNotice: /^\+CASTATE: (\d+),0\b/,
   mtu: 1460,
   // AT+CAOPEN=<pdp_index>,<cid>,"UDP","<server>",<port> → `+CAOPEN: <cid>,<result 0 ok>`, OK.
   async open(ch, to, t) {
@@ -82,8 +84,10 @@ export const sim7080Profile: ModemProfile = {
   ],
   // AT+CGDCONT=1,"IP","<apn>" for attach; AT+CNCFG=<pdpidx>,<ip_type 1 IPv4>,"<APN>" for the app network.
   pdpDefine: (cfg) => [{ cmd: `AT+CGDCONT=1,"IP","${cfg.apn}"` }, { cmd: `AT+CNCFG=0,1,"${cfg.apn}"` }],
-  // AT+CNACT=<pdpidx>,<action 1 activate>; already active → ERROR: optional.
-  pdpActivate: () => [{ cmd: 'AT+CNACT=0,1', long: true, optional: true }],
+  // AT+CNACT=<pdpidx>,<action 1 activate> answers OK at once and reports the activation later as the URC
+  // `+APP PDP: <pdpidx>,ACTIVE` (or DEACTIVE): the step waits for it. Already active → ERROR: optional (no URC then).
+  pdpActivate: () => [{ cmd: 'AT+CNACT=0,1', long: true, optional: true, urc: /^\+APP PDP: 0,ACTIVE/, urcFail: /^\+APP PDP: 0,DEACTIVE/ }],
+  pdpLost: /^\+APP PDP: 0,DEACTIVE/,
   // AT+CNACT? → +CNACT: <pdpidx>,<statusx>,<address> (one line per index).
   ipQuery: { cmd: 'AT+CNACT?', expect: '+CNACT:', parse: (lines) => lines.flatMap((l) => { const p = paramsOf(l, '+CNACT'); return p?.[1] === '1' && p[2] && p[2] !== '0.0.0.0' ? [p[2]] : []; }) },
   cell: { cmd: 'AT+CPSI?', expect: '+CPSI:', parse: parseCpsi },

@@ -12,6 +12,12 @@ export interface AtStep {
   expect?: string;
   long?: boolean;
   optional?: boolean;
+  /**
+   * The command's effect is reported later by this URC (after OK): the step waits for it up to timeouts.longCommandMs.
+   * `urcFail`: a URC that reports the effect failed. Not waited for when an optional command failed.
+   */
+  urc?: RegExp;
+  urcFail?: RegExp;
 }
 
 /** Serving / neighbour cell data as a profile's cell query reports it. */
@@ -67,6 +73,8 @@ export interface UdpSocketDialect {
   /** Reads waiting datagrams (may return none). */
   recv(ch: AtChannel, id: number, peer: PeerAddress, t: SocketTimeouts): Promise<Datagram[]>;
   close(ch: AtChannel, id: number, t: SocketTimeouts): Promise<void>;
+  /** A URC saying the modem closed a socket on its own (capture group: the socket id); the next send reopens. */
+  readonly closedNotice?: RegExp;
   /** Largest datagram the dialect carries in one command. */
   readonly mtu: number;
 }
@@ -79,6 +87,10 @@ export interface ModemProfile {
   readonly binaryRules: readonly BinaryRule[];
   readonly okFinals?: readonly string[];
   readonly errorFinals?: readonly string[];
+  /** The modem has no V.250 echo control (ATE): ATE0 is never sent to it (nRF91: not in its AT command reference). */
+  readonly noEchoControl?: boolean;
+  /** A URC saying the PDP / IP context went down while attached (SIM7080 `+APP PDP: 0,DEACTIVE`): data is re-activated. */
+  readonly pdpLost?: RegExp;
   /** Echo off, verbose errors, registration URCs … (after the AT probe). */
   init(cfg: ModemConfig): AtStep[];
   /** Radio access technology, bands, operator: run with the radio off (CFUN=0 or 4). */

@@ -1,0 +1,96 @@
+// pty-doc-faithful.test.ts: the profiles against the emulator answering as the manuals do: nRF91 without echo control, registration URCs only once enabled, SIM7080 activation reported late by +APP PDP, +CEREG cell data in object 4.
+import test from 'ava';
+import { rig, until } from './pty-helpers.js';
+
+test('nrf91: ATE answers ERROR (no echo control): never sent, +CEREG=2 enabled, attaches and goes online', async (t) => {
+  const r = await rig('nrf91', { profile: 'nrf91' });
+  try {
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    t.false(r.emu.received.some((c) => /^ATE/.test(c)), 'no ATE command sent to an nRF91');
+    t.true(r.emu.received.includes('AT+CEREG=2'));
+    t.false(r.out.some((m) => m.type === 'network.error'), 'no power-on failure');
+  } finally {
+    await r.close();
+  }
+});
+
+test('nrf91 auto-detected: the probing ATE0 fails (optional), init has no ATE0, online', async (t) => {
+  const r = await rig('nrf91', { profile: 'auto' });
+  try {
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    t.is(r.emu.received.filter((c) => c === 'ATE0').length, 1, 'only the probe before identification');
+    t.false(r.out.some((m) => m.type === 'network.error'));
+  } finally {
+    await r.close();
+  }
+});
+
+test('registration URCs off (+CEREG: 0,…): AT+CEREG? re-enables them, so a recovery that skipped init still attaches', async (t) => {
+  // Power-on keeps failing (+CMEE rejected) until the modem behaves: recoveries cycle CFUN; init must run again.
+  const r = await rig('generic', { profile: 'generic', timeouts: { attachMs: 1500, retryMs: 50, retryMaxMs: 100 } }, (emu) => { emu.answers.set('AT+CMEE=1', 'ERROR'); });
+  try {
+    await until(() => r.out.filter((m) => m.type === 'network.error').length >= 3, 8000, 'three power-on failures');
+    r.emu.answers.clear();
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up after recovery');
+    t.true(r.emu.ceregN >= 2, 'registration URCs enabled');
+  } finally {
+    await r.close();
+  }
+});
+
+test('nrf91: object 4 Cell ID and TAC come from the +CEREG URC when the cell query gives none', async (t) => {
+  const r = await rig('nrf91', { profile: 'nrf91' }, (emu) => {
+    emu.cell = { tac: '002F', ci: '0012BEEF' };
+    emu.answers.set('AT%NCELLMEAS', 'ERROR');
+  });
+  try {
+    await until(() => r.out.some((m) => m.type === 'connectivity.update'), 8000, 'connectivity.update');
+    const upd = r.out.find((m) => m.type === 'connectivity.update');
+    if (upd?.type !== 'connectivity.update') return t.fail();
+    t.is(upd.values[8], 0x0012beef);
+    t.is(upd.values[12], 0x002f);
+  } finally {
+    await r.close();
+  }
+});
+
+test('sim7080: AT+CNACT=0,1 OK, +APP PDP: 0,ACTIVE later: waits for it, reads the address, opens its socket', async (t) => {
+  const r = await rig('sim7080', { profile: 'sim7080', dataPath: 'modem-socket' }, (emu) => { emu.pdpActivateMs = 300; });
+  try {
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    t.like(r.out.find((m) => m.type === 'network.up'), { type: 'network.up', ip: '10.0.0.7' });
+    t.like(await r.svc.receive({ type: 'modem.socket.send', data: Uint8Array.of(1, 2), to: { address: '127.0.0.1', port: 9 } }), { ok: true });
+    t.false(r.emu.received.includes('AT+CFUN=0') && r.emu.received.lastIndexOf('AT+CFUN=0') > r.emu.received.indexOf('AT+CNACT=0,1'), 'no radio cycle');
+  } finally {
+    await r.close();
+  }
+});
+
+test('sim7080: activation never reported: PDP step times out (no socket on a dead context); +APP PDP: 0,DEACTIVE re-activates; +CASTATE: 0,0 forgets the socket', async (t) => {
+  const r = await rig('sim7080', { profile: 'sim7080', dataPath: 'modem-socket', timeouts: { longCommandMs: 400, retryMs: 50 } }, (emu) => { emu.pdpActivateMs = undefined; });
+  try {
+    await until(() => r.out.some((m) => m.type === 'network.error'), 5000, 'network.error');
+    t.like(r.out.find((m) => m.type === 'network.error'), { code: 'AT_TIMEOUT' });
+    t.false(r.emu.received.some((c) => c.startsWith('AT+CAOPEN')));
+    r.emu.pdpActivateMs = 20;
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    const to = { address: '127.0.0.1', port: 9 };
+    await r.svc.receive({ type: 'modem.socket.send', data: Uint8Array.of(1), to });
+    // the module closes the connection: the next send opens a new one, no AT+CACLOSE on the closed one
+    r.emu.socketClosedByModule(0);
+    await until(() => r.emu.peer === undefined, 1000, 'closed');
+    await new Promise((res) => setTimeout(res, 50));
+    await r.svc.receive({ type: 'modem.socket.send', data: Uint8Array.of(2), to });
+    t.is(r.emu.received.filter((c) => c.startsWith('AT+CAOPEN')).length, 2);
+    t.false(r.emu.received.some((c) => c.startsWith('AT+CACLOSE')));
+    // the network takes the context down: network.down, then AT+CNACT again and up
+    const ups = r.out.filter((m) => m.type === 'network.up').length;
+    const acts = r.emu.received.filter((c) => c === 'AT+CNACT=0,1').length;
+    r.emu.pdpDown();
+    await until(() => r.out.filter((m) => m.type === 'network.up').length > ups, 5000, 'network.up again');
+    t.true(r.out.some((m) => m.type === 'network.down' && m.reason === 'PDP context lost'));
+    t.is(r.emu.received.filter((c) => c === 'AT+CNACT=0,1').length, acts + 1);
+  } finally {
+    await r.close();
+  }
+});
