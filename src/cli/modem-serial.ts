@@ -7,7 +7,8 @@ import { ActorNames } from '../actors/messages.js';
 const mlog = log.child({ mod: 'modem-serial' });
 
 export interface ModemSerialAttachment {
-  close(): void;
+  /** Stops handing the port over and closes it; resolves once the port is released. */
+  close(): Promise<void>;
 }
 
 /**
@@ -19,12 +20,15 @@ export function attachModemSerial(rt: Runtime, o: { path: string; baudRate: numb
   const open = o.open ?? (() => openSerialBridge({ path: o.path, baudRate: o.baudRate }));
   let bridge: SerialBridge | undefined;
   let closed = false;
+  // A restarted modem actor gets the port back: the old bridge's port is closed and released (descriptor and lock)
+  // before the new open, which would otherwise fail with "Cannot lock port".
   const attach = async (): Promise<void> => {
-    bridge?.close();
+    const old = bridge;
     bridge = undefined;
+    await old?.close();
     try {
       const b = await open();
-      if (closed) { b.close(); return; }
+      if (closed) { await b.close(); return; }
       bridge = b;
       rt.send(ActorNames.modem, { type: 'modem.serial-port', port: b.port });
       mlog.info({ path: o.path }, 'serial port handed to the modem actor');
@@ -38,11 +42,12 @@ export function attachModemSerial(rt: Runtime, o: { path: string; baudRate: numb
   };
   rt.on('ready', onReady);
   return {
-    close(): void {
+    async close(): Promise<void> {
       closed = true;
       rt.off('ready', onReady);
-      bridge?.close();
+      const b = bridge;
       bridge = undefined;
+      await b?.close();
     },
   };
 }

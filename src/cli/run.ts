@@ -90,10 +90,8 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
       void rt
         .stop()
         .catch((e: unknown) => clog.error({ err: e }, 'error during shutdown'))
-        .then(() => {
-          serial?.close();
-          return inspectServer?.close();
-        })
+        .then(() => serial?.close())
+        .then(() => inspectServer?.close())
         .then(() => {
           clearTimeout(guard);
           process.off('SIGINT', onInt);

@@ -8,4 +8,6 @@ export interface ByteLink {
   /** Called once when the underlying port closes or fails. */
   onClose?(listener: (reason: string) => void): void;
   close(): void;
+  /** Resolves once the underlying device is released after close() (a serial port's descriptor and its lock). */
+  readonly released?: Promise<void>;
 }

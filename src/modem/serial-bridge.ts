@@ -10,8 +10,8 @@ const blog = log.child({ mod: 'serial-bridge' });
 export interface SerialBridge {
   /** Transfer this port to the modem actor's worker (message `{ type: 'modem.serial-port', port }`, transfer list [port]). */
   readonly port: MessagePort;
-  /** Closes the serial port and the bridge. */
-  close(): void;
+  /** Closes the serial port and the bridge; resolves once the port is released (it can be opened again at once). */
+  close(): Promise<void>;
 }
 
 /**
@@ -38,9 +38,18 @@ export async function openSerialBridge(o: SerialOpenOptions & { link?: ByteLink 
     blog.warn({ path: o.path, reason }, 'serial port closed');
     close(reason);
   });
+  // The modem actor's end went away (its worker crashed or was stopped): close and release the port at once, so a
+  // restarted actor can open it again.
+  port1.on('close', () => close('modem actor gone'));
   port1.on('message', (m: BridgeMessage) => {
     if (m.type === 'serial.data') link.write(m.data);
     else if (m.type === 'serial.close') close('closed by modem actor');
   });
-  return { port: port2, close: () => close('closed by runtime') };
+  return {
+    port: port2,
+    close: async () => {
+      close('closed by runtime');
+      await link.released;
+    },
+  };
 }

@@ -5,18 +5,23 @@ import { hangUpAwareBinding } from './serial-binding.js';
 import { CodedError } from '../errors.js';
 import type { ByteLink } from './link.js';
 
+/** A serial port stream: its close(cb) releases the descriptor and the lock (destroy() alone does not: the fd stays open). */
+type ClosableStream = Duplex & { isOpen?: boolean; close?: (cb: (err?: Error | null) => void) => void };
+
 /** Wraps an open stream (SerialPort, SerialPortMock, a socket) as a ByteLink. */
 export function streamLink(stream: Duplex): ByteLink {
   let onData: (d: Uint8Array) => void = () => undefined;
   const closeListeners: ((r: string) => void)[] = [];
   let closed = false;
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((r) => { release = r; });
   const fireClose = (reason: string): void => {
     if (closed) return;
     closed = true;
     for (const l of closeListeners) l(reason);
   };
   stream.on('data', (d: Buffer) => onData(new Uint8Array(d.buffer, d.byteOffset, d.length)));
-  stream.on('close', () => fireClose('port closed'));
+  stream.on('close', () => { fireClose('port closed'); if (!(stream as ClosableStream).isOpen) release(); });
   stream.on('error', (err: Error) => fireClose(`port error: ${err.message}`));
   return {
     write(data) {
@@ -26,9 +31,12 @@ export function streamLink(stream: Duplex): ByteLink {
     onClose(l) { closeListeners.push(l); },
     close() {
       if (closed) return;
-      stream.destroy();
+      const s = stream as ClosableStream;
+      if (typeof s.close === 'function' && s.isOpen) s.close(() => { stream.destroy(); release(); });
+      else { stream.destroy(); release(); }
       fireClose('closed by owner');
     },
+    released,
   };
 }
 

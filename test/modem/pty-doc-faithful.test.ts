@@ -94,3 +94,21 @@ test('sim7080: activation never reported: PDP step times out (no socket on a dea
     await r.close();
   }
 });
+
+test('nrf91: %NCELLMEAS OK but its notification never comes (modem silent): the poll goes on without cell data, nothing crashes', async (t) => {
+  // (ATE0 accepted here so that this test depends on the notification wait only.)
+  const r = await rig('nrf91', { profile: 'nrf91', timeouts: { longCommandMs: 200, signalIntervalMs: 100 } }, (emu) => { emu.answers.set('ATE0', 'OK'); });
+  try {
+    await until(() => r.out.some((m) => m.type === 'connectivity.update'), 8000, 'connectivity.update');
+    // the modem stops answering for a while (longer than the URC wait), then answers again but never notifies
+    r.emu.silent.add('AT*');
+    await new Promise((res) => setTimeout(res, 300));
+    r.emu.silent.clear();
+    r.emu.answers.set('AT%NCELLMEAS', 'OK');
+    const n = r.out.filter((m) => m.type === 'connectivity.update').length;
+    await until(() => r.out.filter((m) => m.type === 'connectivity.update').length >= n + 2, 8000, 'two more polls');
+    t.is(r.svc.actor()?.getSnapshot().status, 'active');
+  } finally {
+    await r.close();
+  }
+});

@@ -40,7 +40,7 @@ test('the modem actor in its worker attaches to the serial port through the main
     t.true(up, 'modem reports the network up over the bridged serial port');
     t.true(opened >= 1);
   } finally {
-    serial.close();
+    await serial.close();
     await rt.stop();
     await emu.close();
     pty.close();
