@@ -100,9 +100,11 @@ test('nrf91: %NCELLMEAS OK but its notification never comes (modem silent): the 
   const r = await rig('nrf91', { profile: 'nrf91', timeouts: { longCommandMs: 200, signalIntervalMs: 100 } }, (emu) => { emu.answers.set('ATE0', 'OK'); });
   try {
     await until(() => r.out.some((m) => m.type === 'connectivity.update'), 8000, 'connectivity.update');
-    // the modem stops answering for a while (longer than the URC wait), then answers again but never notifies
-    r.emu.silent.add('AT*');
-    await new Promise((res) => setTimeout(res, 300));
+    // %NCELLMEAS goes unanswered (longer than the URC wait), then it is answered but never notified
+    const sent = (): number => r.emu.received.filter((c) => c === 'AT%NCELLMEAS').length;
+    const before = sent();
+    r.emu.silent.add('AT%NCELLMEAS');
+    await until(() => sent() >= before + 2, 8000, 'two unanswered %NCELLMEAS');
     r.emu.silent.clear();
     r.emu.answers.set('AT%NCELLMEAS', 'OK');
     const n = r.out.filter((m) => m.type === 'connectivity.update').length;
