@@ -89,6 +89,9 @@ export const modemMachine = setup({
     registered: ({ event }) => event.type === 'REG' && isRegistered(event.reg.stat),
     notRegistered: ({ event }) => event.type === 'REG' && !isRegistered(event.reg.stat),
     tooManyFailures: ({ context }) => context.failures >= 3,
+    /** A registered +CEREG naming another cell (or TAC) than the last one. */
+    cellChanged: ({ context, event }) => event.type === 'REG' && (event.reg.ci !== undefined || event.reg.tac !== undefined)
+      && (event.reg.ci !== context.reg?.ci || event.reg.tac !== context.reg?.tac),
     firstRetry: ({ context }) => context.retries <= 1,
     pollsExhausted: ({ context }) => context.pollFailures + 1 >= context.deps.cfg.maxPollFailures,
     useReset: ({ context }) => context.deps.driver.canHardReset && context.cycles > context.deps.cfg.cfunCyclesBeforeReset,
@@ -185,7 +188,11 @@ export const modemMachine = setup({
       entry: 'publishUp',
       initial: 'polling',
       on: {
-        REG: [{ guard: 'notRegistered', target: 'lost' }, { actions: ['noteReg', 'sendConnectivity'] }],
+        REG: [
+          { guard: 'notRegistered', target: 'lost' },
+          { guard: 'cellChanged', actions: ['noteReg', 'sendConnectivity'] },
+          { actions: 'noteReg' },
+        ],
         // The modem took the PDP / IP context down while attached: activate it again.
         DATA_LOST: { target: 'connecting', actions: { type: 'publishDown', params: { reason: 'PDP context lost' } } },
       },
