@@ -20,11 +20,17 @@ export interface ObjectObserve {
   defaults?: Attributes;
   mode?: 'encoded' | 'records';
   notifyTo?: string;
+  /**
+   * Observe-Composite part (mode 'records'): the observation also holds while its instance is absent. An absent path
+   * answers 2.05 with no records (and is observed); a Delete notifies 4.04 without ending it; a Create of the instance
+   * notifies its values.
+   */
+  whileAbsent?: boolean;
 }
 /** socket → object:N: stop one observation (Reply: { ok: true }), or all of a server's / all (`observationId` absent). */
 export interface ObjectCancelObserve { type: 'object.cancel-observe'; observationId?: string; serverId?: number }
 
-/** object:N → socket: a notification for one observation. code other than 2.05 ends it (e.g. 4.04 after Delete). */
+/** object:N → socket: a notification for one observation. code other than 2.05 ends it (e.g. 4.04 after Delete), except for a `whileAbsent` one. */
 export interface ObjectNotify {
   type: 'object.notify';
   observationId: string;

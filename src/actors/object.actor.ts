@@ -36,6 +36,9 @@ interface Observation {
   busy: boolean;
   /** A change arrived within epmin of the last evaluation: evaluate at lastEvalAt + epmin. */
   deferred: boolean;
+  /** Kept while the path is absent (Observe-Composite part); `absent` says whether it was at the last read. */
+  whileAbsent: boolean;
+  absent: boolean;
 }
 
 /** Loads an ObjectSpec module: 'objects/device.js' (relative to dist/src) or a file:// URL; default export or `spec`. */
@@ -99,9 +102,10 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     const got = recs ?? (await current(o));
     if (!observations.has(o.id)) return;
     const msg: ObjectNotify = { type: 'object.notify', observationId: o.id, code: '2.05' };
+    o.absent = !Array.isArray(got) && got.code === '4.04';
     if (!Array.isArray(got)) {
       msg.code = got.code;
-      end(o);
+      if (!(o.whileAbsent && o.absent)) end(o);
     } else if (o.mode === 'records') {
       msg.records = got;
       sent(o.state, timers.now(), singleNumber(got));
@@ -166,9 +170,11 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   host.onInstancesChanged(() => {
     // published: every LwM2M server's client announces the change with an Update
     if (started) ctx.publish({ type: 'lwm2m.objects-changed' });
-    // observations of deleted instances end with 4.04
+    // observations of deleted instances end with 4.04; those kept while absent (composite parts) report 4.04 and,
+    // once the instance is created again, its values
     for (const o of [...observations.values()]) {
-      if (o.path.length >= 2 && !host.instanceIds().includes(o.path[1])) void notify(o);
+      const exists = o.path.length < 2 || host.instanceIds().includes(o.path[1]);
+      if (!exists ? !o.absent || !o.whileAbsent : o.absent) void notify(o);
     }
   });
 
@@ -176,14 +182,18 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     const prev = observations.get(m.observationId);
     if (prev) end(prev);
     const serverId = m.serverId ?? 0;
-    const recs = await host.readRecords(m.path, serverId, false, true);
-    if (isStatus(recs)) return { code: recs.code };
+    const read = await host.readRecords(m.path, serverId, false, true);
+    const whileAbsent = m.whileAbsent === true && m.mode === 'records';
+    const absent = isStatus(read) && read.code === '4.04';
+    if (isStatus(read) && !(absent && whileAbsent)) return { code: read.code };
+    const recs = isStatus(read) ? [] : read;
     const first: OpResult = m.mode === 'records' ? { code: '2.05', records: recs } : host.encodeRead(m.path, recs, m.accept);
     if (first.code !== '2.05') return first;
     const attrs = host.effectiveAttributes(m.path, serverId, m.defaults);
     const o: Observation = {
       id: m.observationId, path: [...m.path], accept: m.accept, serverId, attrs, defaults: m.defaults,
       state: initialState(timers.now(), singleNumber(recs)), timer: undefined, mode: m.mode ?? 'encoded', notifyTo: m.notifyTo ?? 'socket', busy: false, deferred: false,
+      whileAbsent, absent,
     };
     observations.set(o.id, o);
     schedule(o, nextWake(attrs, o.state));

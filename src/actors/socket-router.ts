@@ -477,11 +477,13 @@ export class SocketRouter {
     for (const p of paths) {
       if (p.length === 0 || !this.opts.objects().includes(p[0])) continue;
       const id = `${relation.id}#${n++}`;
-      const msg: ObjectObserve = { type: 'object.observe', observationId: id, path: p, serverId: this.opts.ssid(), mode: 'records', notifyTo: this.ctx.name };
+      // whileAbsent: a path whose instance does not exist yet stays observed and joins the notifications once created
+      const msg: ObjectObserve = { type: 'object.observe', observationId: id, path: p, serverId: this.opts.ssid(), mode: 'records', notifyTo: this.ctx.name, whileAbsent: true };
       const r = await this.ctx.request<OpResult>(ActorNames.object(p[0]), msg as never);
       if (r.code === '2.05') { parts.set(id, r.records ?? []); owners.set(id, p[0]); }
     }
-    if (parts.size === 0) { relation.cancel(); return { code: '4.04' }; }
+    // nothing to report now (every path absent or refused): 4.04, and the parts kept for absent paths end
+    if ([...parts.values()].every((recs) => recs.length === 0)) { this.cancelComposite(owners); relation.cancel(); return { code: '4.04' }; }
     this.composites.set(relation.id, { relation, parts, owners, accept });
     relation.onCancel(() => { this.cancelComposite(owners); this.composites.delete(relation.id); });
     return { code: '2.05', contentFormat: accept, payload: encode(accept, [...parts.values()].flat(), untypedContext([])) };

@@ -534,13 +534,16 @@ export class ObjectHost {
   }
 
   /**
-   * Discover links for a path (object, instance or resource), with attributes and `dim` of multiple resources.
-   * `depth` (LwM2M 1.2) counts levels below the target; defaults: object 2 (instances and resources), instance 1, resource 0.
+   * Discover links for a path (object, instance or resource), with `dim` of multiple resources and the attributes
+   * LwM2M 1.1 (TS Core, Discover) shows for the targeted level (see `discoverAttributes`).
+   * `depth` (LwM2M 1.2) counts levels below the target; defaults: object 2 (instances and resources), instance 1,
+   * resource 1 (its resource instances).
    */
   async discoverLinks(path: Path, serverId = 0, depth?: number): Promise<Link[] | Status> {
     const oid = this.def.id;
     const links: Link[] = [];
-    const with_ = (p: Path, extra: Record<string, number | string> = {}): Link => ({ target: formatPath(p), params: { ...extra, ...attributeParams(this.attributesAt(p, serverId)) } });
+    const with_ = (p: Path, extra: Record<string, number | string> = {}): Link =>
+      ({ target: formatPath(p), params: { ...extra, ...attributeParams(this.discoverAttributes(path.length, p, serverId)) } });
     const resLinks = async (iid: number, only: number | undefined, withInstances: boolean): Promise<void> => {
       for (const d of this.def.resources) {
         if (only !== undefined && d.id !== only) continue;
@@ -573,9 +576,22 @@ export class ObjectHost {
     } else if (path.length === 3) {
       if (!this.store.has(path[1])) return statusOf('4.04', 'no such instance');
       if (!this.resources.has(path[2])) return statusOf('4.04', 'no such resource');
-      await resLinks(path[1], path[2], (depth ?? 0) >= 1);
+      await resLinks(path[1], path[2], (depth ?? 1) >= 1);
     } else return statusOf('4.05', 'discover of a resource instance');
     return links;
+  }
+
+  /**
+   * The attributes a Discover targeting a path of `targetLevel` (1 object, 2 instance, 3 resource) shows on the link
+   * of `p` (LwM2M 1.1 TS Core, Discover): an object target shows the object's own attributes only; an instance target
+   * those of the instance and of its resources; a resource target the resource's effective attributes (inherited from
+   * the object and instance levels, the deeper wins) and each resource instance's own.
+   */
+  private discoverAttributes(targetLevel: number, p: Path, serverId: number): Attributes | undefined {
+    if (targetLevel === 1) return p.length === 1 ? this.attributesAt(p, serverId) : undefined;
+    if (targetLevel === 2) return p.length <= 3 ? this.attributesAt(p, serverId) : undefined;
+    if (p.length === 3) return this.effectiveAttributes(p, serverId);
+    return this.attributesAt(p, serverId);
   }
 
   private async discover(req: OpRequest): Promise<OpResult> {
