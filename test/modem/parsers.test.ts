@@ -3,7 +3,7 @@ import test from 'ava';
 import { parseCereg, parseCesq, parseCops, parseCsq, splitParams } from '../../src/modem/parse.js';
 import { parseQeng } from '../../src/modem/profiles/bg95.js';
 import { parseCpsi } from '../../src/modem/profiles/sim7080.js';
-import { parseNcellmeas } from '../../src/modem/profiles/nrf91.js';
+import { parseNcellmeas, parseRecvfrom } from '../../src/modem/profiles/nrf91.js';
 import { encodeT3324, encodeT3412 } from '../../src/modem/profiles/timers-3gpp.js';
 import { bandBits, bandHex } from '../../src/modem/profiles/bands.js';
 import { detectProfile } from '../../src/modem/profiles/index.js';
@@ -64,4 +64,13 @@ test('PSM timers (TS 24.008 GPRS Timer 3 / 2), band masks, detection, CME text',
 test('object 4 values', (t) => {
   const v = connectivityValues({ mode: 'nb-iot', dbm: -92, ci: 7, mcc: 262, mnc: 1, lac: 10 }, { ips: ['10.0.0.1'], apn: 'iot' });
   t.deepEqual(v, { 0: 7, 1: [6, 7], 2: -92, 3: 50, 4: ['10.0.0.1'], 7: ['iot'], 8: 7, 9: 1, 10: 262, 12: 10 });
+});
+
+test('nrf91 #XRECVFROM hex answer: bytes, peer, and a header that disagrees with its hex line is dropped', (t) => {
+  const d = parseRecvfrom('#XRECVFROM: 0,1,4,"192.0.2.1",5683', '000d0aff');
+  t.deepEqual(d && Buffer.from(d.data), Buffer.from([0x00, 0x0d, 0x0a, 0xff]));
+  t.deepEqual(d?.from, { address: '192.0.2.1', port: 5683 });
+  t.is(parseRecvfrom('#XRECVFROM: 0,1,5,"192.0.2.1",5683', '000d0aff'), undefined);
+  t.is(parseRecvfrom('#XRECVFROM: 0,0,4,"192.0.2.1",5683', '000d0aff'), undefined);
+  t.is(parseRecvfrom('#XRECVFROM: 0,1,1,"192.0.2.1",5683', 'zz'), undefined);
 });

@@ -35,9 +35,29 @@ for (const profile of ['nrf91', 'bg95', 'sim7080'] as const) {
       await until(() => got.filter((e) => e.type === 'message').length === 2, 5000, 'second datagram');
       await transport.close();
       t.true(got.some((e) => e.type === 'close'));
+      if (profile === 'nrf91') {
+        // Serial Modem add-on v1.0.1 forms only: handle first, hex string mode (1) both ways, #XCLOSE.
+        const socketCmds = r.emu.received.filter((c) => /^AT#X(SOCKET|SENDTO|RECVFROM|APOLL|CLOSE)/.test(c));
+        t.true(socketCmds.every((c) => /^AT#XSOCKET=1,2,0$|^AT#XSENDTO=0,1,0,"127\.0\.0\.1",\d+,"[0-9A-Fa-f]+"$|^AT#XRECVFROM=0,1,64,1$|^AT#XAPOLL=,1,1$|^AT#XCLOSE=0$/.test(c)), socketCmds.join(' | '));
+      }
     } finally {
       await r.close();
       echo.close();
     }
   });
 }
+
+test('nrf91 emulator: the older SLM socket forms answer ERROR, as in Serial Modem v1.0.1', async (t) => {
+  const r = await rig('nrf91', { profile: 'nrf91', dataPath: 'modem-socket' });
+  try {
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    const driver = r.svc.driver();
+    if (!(driver instanceof AtModemDriver)) return t.fail('not an AT driver');
+    for (const cmd of ['AT#XSENDTO="127.0.0.1",5683,0,"4001"', 'AT#XSENDTO="127.0.0.1",5683', 'AT#XRECVFROM=1,64', 'AT#XAPOLL=1,1', 'AT#XSOCKET=0']) {
+      const err = await driver.channel.command(cmd, { timeoutMs: 2000 }).then(() => undefined, (e: unknown) => e as { code?: string });
+      t.is(err?.code, 'AT_ERROR', cmd);
+    }
+  } finally {
+    await r.close();
+  }
+});

@@ -1,4 +1,4 @@
-// modem-emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 SLM, Quectel BG95 or SIMCom SIM7080 dialect,
+// modem-emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 Serial Modem, Quectel BG95 or SIMCom SIM7080 dialect,
 // relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (docs/modem.md names the versions and
 // sections): a command the module does not know answers ERROR (nRF91: no ATE), URCs come only when enabled (+CEREG=<n>) and as
 // late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later).
@@ -50,6 +50,9 @@ export class ModemEmulator {
   private payload: { left: number; parts: Buffer[]; done(data: Buffer): void } | undefined;
   private udp: Socket | undefined;
   private readonly rxq: Rx[] = [];
+  /** nRF91: whether the next datagram sends the #XAPOLL POLLIN URC (started by #XAPOLL, re-enabled by #XRECVFROM). */
+  private apollArmed = false;
+  private apollOn = false;
   /** SIM7080: the peer of the open +CAOPEN connection. */
   peer: { address: string; port: number } | undefined;
   private writes: Promise<void> = Promise.resolve();
@@ -154,7 +157,8 @@ export class ModemEmulator {
     s.on('message', (data, rinfo) => {
       this.rxq.push({ data, address: rinfo.address, port: rinfo.port });
       // Vendor "data waiting" URCs.
-      if (this.profile === 'nrf91') this.urc('#XAPOLL: 0,1');
+      // "#XAPOLL": the POLLIN URC comes for the first incoming data only, until #XRECVFROM re-enables it.
+      if (this.profile === 'nrf91') { if (this.apollArmed) this.urc('#XAPOLL: 0,1'); this.apollArmed = false; }
       else if (this.profile === 'bg95') this.urc('+QIURC: "recv",0');
       else if (this.profile === 'sim7080') this.urc('+CADATAIND: 0');
     });
@@ -219,25 +223,30 @@ export class ModemEmulator {
   private vendor(cmd: string): boolean {
     let m: RegExpExecArray | null;
     if (this.profile === 'nrf91') {
-      // nRF91 AT Commands Reference; NCS Serial LTE Modem socket commands.
-      if (/^AT%XSYSTEMMODE=|^AT%XBANDLOCK=|^AT#XAPOLL=/.test(cmd)) { this.reply('OK'); return true; }
+      // nRF91 AT Commands Reference; nRF Connect SDK Serial Modem add-on v1.0.1 socket commands.
+      if (/^AT%XSYSTEMMODE=|^AT%XBANDLOCK=/.test(cmd)) { this.reply('OK'); return true; }
       if (cmd === 'AT%NCELLMEAS') {
         this.reply('OK');
         setTimeout(() => this.urc('%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,0,12400'), 5);
         return true;
       }
+      // "#XAPOLL": AT#XAPOLL=[<handle>],<op>,[<events>]; op 1 starts the URCs, 0 stops them.
+      if ((m = /^AT#XAPOLL=\d*,([01]),\d*$/.exec(cmd))) { this.apollOn = this.apollArmed = m[1] === '1'; this.reply('OK'); return true; }
+      // Serial Modem add-on v1.0.1 (ncs-serial-modem doc/app/at_socket.rst); older SLM forms (#XSOCKET=0,
+      // #XSENDTO="host",port,..., #XRECVFROM=<timeout>[,<flags>], #XAPOLL=<op>,<events>) answer ERROR.
       if (cmd === 'AT#XSOCKET=1,2,0') { this.info('#XSOCKET: 0,2,17', cmd); return true; }
-      if (cmd === 'AT#XSOCKET=0') { this.info('#XSOCKET: 0,"closed"', cmd); return true; }
-      if ((m = /^AT#XSENDTO="([^"]+)",(\d+),0,"([0-9A-Fa-f]*)"$/.exec(cmd))) {
+      if (cmd === 'AT#XCLOSE=0') { this.info('#XCLOSE: 0,0', cmd); return true; }
+      if ((m = /^AT#XSENDTO=0,1,0,"([^"]+)",(\d+),"((?:[0-9A-Fa-f]{2})*)"$/.exec(cmd))) {
         const data = Buffer.from(m[3] ?? '', 'hex');
         this.sendUdp(data, m[1] ?? '', Number(m[2]));
-        this.info(`#XSENDTO: ${data.length}`, cmd);
+        this.info(`#XSENDTO: 0,0,${data.length}`, cmd);
         return true;
       }
-      if (/^AT#XRECVFROM=\d+(,\d+)?$/.test(cmd)) {
+      if (/^AT#XRECVFROM=0,1,(0|2|64),\d+(,\d+)?$/.test(cmd)) {
         const rx = this.rxq.shift();
+        this.apollArmed = this.apollOn; // "#XAPOLL": #XRECVFROM re-enables the POLLIN URC
         if (!rx) { this.reply('ERROR'); return true; }
-        this.raw(Buffer.concat([Buffer.from(`\r\n#XRECVFROM: ${rx.data.length},"${rx.address}",${rx.port}\r\n`), rx.data, Buffer.from('\r\nOK\r\n')]));
+        this.info([`#XRECVFROM: 0,1,${rx.data.length},"${rx.address}",${rx.port}`, rx.data.toString('hex')], cmd);
         return true;
       }
     }

@@ -1,6 +1,6 @@
-// nrf91.ts: Nordic nRF91 running the Serial LTE Modem (SLM) application: %XSYSTEMMODE, %NCELLMEAS, #XSOCKET / #XSENDTO / #XRECVFROM.
-// Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK SLM "Socket AT commands"
-// (applications/serial_lte_modem/doc/SOCKET_AT_commands.rst) and slm_at_socket.c (the `#XRECVFROM: %d,"%s",%d\r\n` + raw data reply).
+// nrf91.ts: Nordic nRF91 running the Serial Modem (SM) application: %XSYSTEMMODE, %NCELLMEAS, #XSOCKET / #XSENDTO / #XRECVFROM.
+// Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK Serial Modem add-on v1.0.1
+// "Socket AT commands" (ncs-serial-modem doc/app/at_socket.rst: #XSOCKET, #XCLOSE, #XSENDTO, #XRECVFROM, #XAPOLL).
 import type { PeerAddress } from '../../coap/transport.js';
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
@@ -67,14 +67,19 @@ export function parseNcellmeas(lines: string[]): CellInfo {
   return info;
 }
 
-/** SLM UDP socket. #XSOCKET=1,2,0: op 1 open IPv4, type 2 SOCK_DGRAM, role 0 client → `#XSOCKET: <handle>,2,17`. */
+/**
+ * Serial Modem UDP socket, as nRF Connect SDK Serial Modem add-on v1.0.1 documents it (ncs-serial-modem
+ * doc/app/at_socket.rst; the successor of the NCS Serial LTE Modem, whose commands gained a `<handle>` and a `<mode>`).
+ * Binary-safe both ways through hex string mode (`<mode>` 1): no raw bytes and no data mode on the line.
+ */
 export const slmSocket: UdpSocketDialect = {
-  // #XAPOLL (asynchronous poll) URC `#XAPOLL: <handle>,<revents>`; POLLIN = 1.
+  // "Asynchronous socket polling #XAPOLL": URC `#XAPOLL: <handle>,<revents>` (decimal bit field; POLLIN = 1).
   rxNotice: /^#XAPOLL: (\d+),\d*[13579]$/,
-  // AT#XAPOLL=<op>[,<events>]: op 1 start, events 1 POLLIN (NCS 2.x SLM syntax).
-  setup: [{ cmd: 'AT#XAPOLL=1,1', optional: true }],
+  // "#XAPOLL": AT#XAPOLL=[<handle>],<op>,[<events>]; no handle = all sockets, new ones included; op 1 start, events 1 POLLIN.
+  setup: [{ cmd: 'AT#XAPOLL=,1,1', optional: true }],
   anyPeer: true,
   mtu: 1024,
+  // "Socket #XSOCKET": AT#XSOCKET=<family>,<type>,<role>: 1 IPv4, 2 SOCK_DGRAM, 0 client → `#XSOCKET: <handle>,2,17`.
   async open(ch, _to: PeerAddress, t) {
     const r = await ch.command('AT#XSOCKET=1,2,0', { expect: '#XSOCKET:', timeoutMs: t.longCommandMs });
     const p = paramsOf(r.lines.find((l) => l.startsWith('#XSOCKET:')) ?? '', '#XSOCKET');
@@ -82,40 +87,50 @@ export const slmSocket: UdpSocketDialect = {
     if (Number.isNaN(id) || id < 0) throw new CodedError('MODEM_SOCKET_FAILED', `#XSOCKET open failed: ${r.lines.join(' | ')}`);
     return id;
   },
-  // AT#XSENDTO=<url>,<port>,<datatype>,<data>: datatype 0 = hexadecimal string (binary-safe) → `#XSENDTO: <size>`.
-  async sendTo(ch, _id, data, to, t) {
-    await ch.command(`AT#XSENDTO="${to.address}",${to.port},0,"${toHex(data)}"`, { expect: '#XSENDTO:', timeoutMs: t.longCommandMs });
+  // "UDP send data #XSENDTO": AT#XSENDTO=<handle>,<mode>,<flags>,<url>,<port>,<data>; mode 1 = hex string (up to
+  // 1400 bytes), flags 0 → `#XSENDTO: <handle>,<result_type>,<size>`.
+  async sendTo(ch, id, data, to, t) {
+    await ch.command(`AT#XSENDTO=${id},1,0,"${to.address}",${to.port},"${toHex(data)}"`, { expect: '#XSENDTO:', timeoutMs: t.longCommandMs });
   },
-  // AT#XRECVFROM=<timeout>,<flags>: flags 64 = MSG_DONTWAIT. Reply `#XRECVFROM: <size>,"<ip>",<port>` CRLF <size raw bytes>, OK.
-  async recv(ch, _id, _peer, t) {
+  // "UDP receive data #XRECVFROM": AT#XRECVFROM=<handle>,<mode>,<flags>,<timeout>; mode 1 = hex string, flags 64 =
+  // non-blocking. Reply `#XRECVFROM: <handle>,<mode>,<size>,"<ip_addr>",<port>`, then the hex line, then OK.
+  async recv(ch, id, _peer, t) {
     const out: Datagram[] = [];
     for (let i = 0; i < 8; i++) {
       let r;
       try {
-        r = await ch.command('AT#XRECVFROM=1,64', { expect: '#XRECVFROM:', timeoutMs: t.commandMs });
+        r = await ch.command(`AT#XRECVFROM=${id},1,64,1`, { expect: '#XRECVFROM:', timeoutMs: t.commandMs });
       } catch (err) {
         if ((err as { code?: string }).code === 'AT_ERROR') break; // EAGAIN: nothing waiting
         throw err;
       }
-      if (r.data.length === 0) break;
-      for (const d of r.data) {
-        const p = paramsOf(d.header, '#XRECVFROM') ?? [];
-        out.push({ data: d.data, from: { address: p[1] ?? '', port: Number(p[2] ?? 0) } });
-      }
+      const at = r.lines.findIndex((l) => l.startsWith('#XRECVFROM:'));
+      if (at < 0) break;
+      const datagram = parseRecvfrom(r.lines[at] ?? '', r.lines[at + 1] ?? '');
+      if (datagram) out.push(datagram); // a header and hex line that disagree: that datagram is dropped
     }
     return out;
   },
+  // "Close socket #XCLOSE": AT#XCLOSE=<handle> → `#XCLOSE: <handle>,<result>`.
   async close(ch, id, t) {
-    await ch.command(`AT#XSOCKET=0`, { timeoutMs: t.commandMs }).catch(() => undefined);
-    void id;
+    await ch.command(`AT#XCLOSE=${id}`, { timeoutMs: t.commandMs }).catch(() => undefined);
   },
 };
+
+/** `#XRECVFROM: <handle>,1,<size>,"<ip>",<port>` + the hex line → a datagram; undefined when the two disagree. */
+export function parseRecvfrom(header: string, hexLine: string): Datagram | undefined {
+  const p = paramsOf(header, '#XRECVFROM') ?? [];
+  const size = Number(p[2]);
+  if (p[1] !== '1' || !Number.isInteger(size) || !/^(?:[0-9A-Fa-f]{2})*$/.test(hexLine) || hexLine.length !== size * 2) return undefined;
+  return { data: new Uint8Array(Buffer.from(hexLine, 'hex')), from: { address: p[3] ?? '', port: Number(p[4] ?? 0) } };
+}
 
 export const nrf91Profile: ModemProfile = {
   name: 'nrf91',
   detect: /nRF91|Nordic/i,
   urcPrefixes: [...STANDARD_URCS, '%NCELLMEAS:', '%CESQ:', '%XMODEMSLEEP:', '#XAPOLL:', '#XSOCKET:', 'Ready'],
-  binaryRules: [{ re: /^#XRECVFROM: (\d+)/, mode: 'after-line' }],
+  // Hex string mode everywhere: no length-prefixed raw reads.
+  binaryRules: [],
   // The nRF91 AT command reference has no V.250 echo control (ATE0/ATE1 answer ERROR): init starts at +CMEE.
   noEchoControl: true,
   init: () => standardInit({ echoControl: false }),
