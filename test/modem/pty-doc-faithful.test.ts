@@ -1,5 +1,6 @@
-// pty-doc-faithful.test.ts: the profiles against the emulator answering as the manuals do: nRF91 without echo control, registration URCs only once enabled, SIM7080 activation reported late by +APP PDP, +CEREG cell data in object 4.
+// pty-doc-faithful.test.ts: the profiles against the emulator answering as the manuals do: nRF91 without echo control, registration URCs only once enabled, SIM7080 activation reported late by +APP PDP, BG95 sockets as its TCP/IP note, +CEREG cell data in object 4.
 import test from 'ava';
+import { AtModemDriver } from '../../src/modem/at-driver.js';
 import { rig, until } from './pty-helpers.js';
 
 test('nrf91: ATE answers ERROR (no echo control): never sent, +CEREG=2 enabled, attaches and goes online', async (t) => {
@@ -110,6 +111,33 @@ test('nrf91: %NCELLMEAS OK but its notification never comes (modem silent): the 
     const n = r.out.filter((m) => m.type === 'connectivity.update').length;
     await until(() => r.out.filter((m) => m.type === 'connectivity.update').length >= n + 2, 8000, 'two more polls');
     t.is(r.svc.actor()?.getSnapshot().status, 'active');
+  } finally {
+    await r.close();
+  }
+});
+
+test('bg95: the emulator answers as the TCP/IP note (QIACT twice ERROR, QIOPEN result by URC, QISEND/QIRD on a closed connection ERROR); the profile opens, sends and reads in the documented forms', async (t) => {
+  const r = await rig('bg95', { profile: 'bg95', dataPath: 'modem-socket' });
+  try {
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    t.like(r.out.find((m) => m.type === 'network.up'), { type: 'network.up', ip: '10.0.0.6' });
+    const driver = r.svc.driver();
+    if (!(driver instanceof AtModemDriver)) return t.fail('not an AT driver');
+    const code = (cmd: string): Promise<string | undefined> =>
+      driver.channel.command(cmd, { timeoutMs: 2000 }).then(() => undefined, (e: unknown) => (e as { code?: string }).code);
+    // documented rejections, before any socket is open
+    t.is(await code('AT+QIACT=1'), 'AT_ERROR', 'context already active');
+    t.is(await code('AT+QIRD=0'), 'AT_ERROR', 'no connection 0');
+    t.is(await code('AT+QISEND=0,2,"127.0.0.1",9'), 'AT_ERROR', 'no connection 0');
+    // the profile's socket: one UDP SERVICE connection, sends with the remote address
+    t.like(await r.svc.receive({ type: 'modem.socket.send', data: Uint8Array.of(0x0d, 0x0a, 0x3e), to: { address: '127.0.0.1', port: 9 } }), { ok: true });
+    t.true(r.emu.qiOpen.has(0));
+    t.is(await code('AT+QISEND=0,2'), 'AT_ERROR', 'UDP SERVICE needs the remote address');
+    t.is(await code('AT+QISEND=0,1461,"127.0.0.1",9'), 'AT_ERROR', 'longer than 1460');
+    // a second open on the same connectID: OK, then +QIOPEN: 0,563
+    const second = await driver.channel.commandThenUrc('AT+QIOPEN=1,0,"UDP SERVICE","127.0.0.1",0,0,0', { timeoutMs: 2000 }, { re: /^\+QIOPEN: 0,/, timeoutMs: 2000 });
+    t.is(second.line, '+QIOPEN: 0,563');
+    t.true(r.emu.received.every((c) => !/^AT\+QI(OPEN|SEND|RD)/.test(c) || /^AT\+QIOPEN=1,0,"UDP SERVICE","127\.0\.0\.1",0,0,0$|^AT\+QISEND=0,\d+,"127\.0\.0\.1",\d+$|^AT\+QIRD=0$/.test(c) || ['AT+QISEND=0,2', 'AT+QISEND=0,1461,"127.0.0.1",9'].includes(c)));
   } finally {
     await r.close();
   }

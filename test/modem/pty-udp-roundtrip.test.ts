@@ -40,6 +40,12 @@ for (const profile of ['nrf91', 'bg95', 'sim7080'] as const) {
         const socketCmds = r.emu.received.filter((c) => /^AT#X(SOCKET|SENDTO|RECVFROM|APOLL|CLOSE)/.test(c));
         t.true(socketCmds.every((c) => /^AT#XSOCKET=1,2,0$|^AT#XSENDTO=0,1,0,"127\.0\.0\.1",\d+,"[0-9A-Fa-f]+"$|^AT#XRECVFROM=0,1,64,1$|^AT#XAPOLL=,1,1$|^AT#XCLOSE=0$/.test(c)), socketCmds.join(' | '));
       }
+      if (profile === 'bg95') {
+        // BG95 TCP/IP Application Note V1.1: UDP SERVICE on connectID 0, QISEND with the remote address, QIRD, QICLOSE.
+        const socketCmds = r.emu.received.filter((c) => /^AT\+QI(OPEN|SEND|RD|CLOSE)/.test(c));
+        t.true(socketCmds.every((c) => /^AT\+QIOPEN=1,0,"UDP SERVICE","127\.0\.0\.1",0,0,0$|^AT\+QISEND=0,\d+,"127\.0\.0\.1",\d+$|^AT\+QIRD=0$|^AT\+QICLOSE=0$/.test(c)), socketCmds.join(' | '));
+        t.is(socketCmds.filter((c) => c.startsWith('AT+QISEND')).length, 2);
+      }
     } finally {
       await r.close();
       echo.close();

@@ -1,7 +1,7 @@
 // modem-emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 Serial Modem, Quectel BG95 or SIMCom SIM7080 dialect,
 // relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (docs/modem.md names the versions and
 // sections): a command the module does not know answers ERROR (nRF91: no ATE), URCs come only when enabled (+CEREG=<n>) and as
-// late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later).
+// late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later; BG95 AT+QIOPEN: OK first, `+QIOPEN: <id>,<err>` later).
 import { createSocket, type Socket } from 'node:dgram';
 import { SerialPort } from 'serialport';
 
@@ -27,8 +27,10 @@ export class ModemEmulator {
   cell = { tac: '1A2D', ci: '01A2D001' };
   /** SIM7080: the delay between AT+CNACT=0,1's OK and its `+APP PDP: 0,ACTIVE` URC; undefined: the URC never comes. */
   pdpActivateMs: number | undefined = 40;
-  /** SIM7080: the app network context (AT+CNACT) is active. */
+  /** SIM7080: the app network context (AT+CNACT) is active; BG95: context 1 (AT+QIACT=1) is active. */
   pdpActive = false;
+  /** BG95: the open connectIDs (AT+QIOPEN with result 0, until AT+QICLOSE or AT+CFUN=0). */
+  readonly qiOpen = new Set<number>();
   /** Attach after AT+CFUN=1 (URC +CEREG: 2 then 1) after this many ms; undefined: stay searching. */
   attachAfterMs: number | undefined = 30;
   /** Commands (exact or prefix ending in '*') answered with this line instead of the normal answer. */
@@ -199,6 +201,7 @@ export class ModemEmulator {
     if (cmd === 'AT+CFUN=0') {
       this.reply('OK');
       this.pdpActive = false;
+      this.qiOpen.clear();
       if (this.stat !== 0) this.setStat(0);
       return;
     }
@@ -251,22 +254,40 @@ export class ModemEmulator {
       }
     }
     if (this.profile === 'bg95') {
-      // Quectel BG95 AT Commands Manual / TCP/IP Application Note.
-      if (/^AT\+QCFG=|^AT\+QICSGP=|^AT\+QIACT=1$|^AT\+QICLOSE=/.test(cmd)) { this.reply('OK'); return true; }
-      if (cmd === 'AT+QIACT?') { this.info('+QIACT: 1,1,1,"10.0.0.6"', cmd); return true; }
+      // Quectel BG95&BG77&BG600L Series AT Commands Manual (AT+QCFG, AT+QENG) and TCP/IP Application Note V1.1
+      // (AT+QICSGP §2.3.1, AT+QIACT §2.3.2, AT+QIOPEN §2.3.4, AT+QICLOSE §2.3.5, AT+QISEND §2.3.7, AT+QIRD §2.3.8).
+      if (/^AT\+QCFG=|^AT\+QICSGP=1,1,"[^"]*","[^"]*","[^"]*",[0-3]$/.test(cmd)) { this.reply('OK'); return true; }
+      // AT+QIACT=1: activating an already active context answers ERROR.
+      if (cmd === 'AT+QIACT=1') { this.reply(this.pdpActive ? 'ERROR' : 'OK'); this.pdpActive = true; return true; }
+      // AT+QIACT? lists the active contexts only (none: a bare OK).
+      if (cmd === 'AT+QIACT?') { if (this.pdpActive) this.info('+QIACT: 1,1,1,"10.0.0.6"', cmd); else this.reply('OK'); return true; }
       if (cmd === 'AT+QENG="servingcell"') { this.info('+QENG: "servingcell","NOCONN","eMTC","FDD",262,01,1A2D001,331,6300,20,3,3,1A2D,-95,-10,-68,15,40', cmd); return true; }
-      if ((m = /^AT\+QIOPEN=1,(\d),"UDP SERVICE","127.0.0.1",0,0,0$/.exec(cmd))) {
+      // AT+QIOPEN=<contextID>,<connectID>,"UDP SERVICE","127.0.0.1",0[,<local_port>[,<access_mode>]]: OK, then the result
+      // URC +QIOPEN: <connectID>,<err> (561: PDP context not active; 563: the connectID is in use).
+      if ((m = /^AT\+QIOPEN=1,(\d+),"UDP SERVICE","127\.0\.0\.1",0(,\d+(,[012])?)?$/.exec(cmd))) {
+        const id = Number(m[1]);
+        if (id > 11) { this.reply('ERROR'); return true; }
         this.reply('OK');
-        void this.ensureUdp().then(() => this.urc(`+QIOPEN: ${m?.[1] ?? '0'},0`));
+        const err = !this.pdpActive ? 561 : this.qiOpen.has(id) ? 563 : 0;
+        if (err === 0) this.qiOpen.add(id);
+        void this.ensureUdp().then(() => setTimeout(() => this.urc(`+QIOPEN: ${id},${err}`), 10));
         return true;
       }
-      if ((m = /^AT\+QISEND=(\d),(\d+),"([^"]+)",(\d+)$/.exec(cmd))) {
+      if ((m = /^AT\+QICLOSE=(\d+)(,\d+)?$/.exec(cmd))) { this.qiOpen.delete(Number(m[1])); this.reply('OK'); return true; }
+      // UDP SERVICE: AT+QISEND=<connectID>,<send_length 0-1460>,"<remoteIP>",<remote_port> → "> " → data → SEND OK;
+      // the short form without remote address, a closed connection or a longer length: ERROR.
+      if ((m = /^AT\+QISEND=(\d+),(\d+),"(\d+\.\d+\.\d+\.\d+)",(\d+)$/.exec(cmd))) {
+        const len = Number(m[2]);
+        if (!this.qiOpen.has(Number(m[1])) || len > 1460) { this.reply('ERROR'); return true; }
         const addr = m[3] ?? ''; const port = Number(m[4]);
         this.raw('\r\n> ');
-        this.payload = { left: Number(m[2]), parts: [], done: (data) => { this.sendUdp(data, addr, port); this.reply('SEND OK'); } };
+        this.payload = { left: len, parts: [], done: (data) => { this.sendUdp(data, addr, port); this.reply('SEND OK'); } };
         return true;
       }
-      if (/^AT\+QIRD=\d$/.test(cmd)) {
+      // UDP SERVICE: AT+QIRD=<connectID> → +QIRD: <len>,"<remoteIP>",<remote_port> CRLF <data> CRLF OK; +QIRD: 0 when empty;
+      // a connection that does not exist: ERROR.
+      if ((m = /^AT\+QIRD=(\d+)$/.exec(cmd))) {
+        if (!this.qiOpen.has(Number(m[1]))) { this.reply('ERROR'); return true; }
         const rx = this.rxq.shift();
         if (!rx) { this.info('+QIRD: 0', cmd); return true; }
         this.raw(Buffer.concat([Buffer.from(`\r\n+QIRD: ${rx.data.length},"${rx.address}",${rx.port}\r\n`), rx.data, Buffer.from('\r\n\r\nOK\r\n')]));

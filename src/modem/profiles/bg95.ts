@@ -1,6 +1,6 @@
 // bg95.ts: Quectel BG95 / BG96: AT+QCFG iotopmode / nwscanseq / band, +QICSGP / +QIACT, +QENG, UDP SERVICE sockets (+QIOPEN / +QISEND / +QIRD).
-// Sources: Quectel BG95&BG77&BG600L Series AT Commands Manual (AT+QCFG, AT+QENG) and BG95&BG77&BG600L Series TCP/IP
-// Application Note (AT+QICSGP §2.1.1, AT+QIACT §2.1.2, AT+QIOPEN §2.1.4, AT+QISEND §2.1.7, AT+QIRD §2.1.8, "recv" URC §4.2).
+// Sources: Quectel BG95&BG77 AT Commands Manual V1.0 (AT+QCFG, AT+QENG) and BG95&BG77&BG600L Series TCP/IP Application
+// Note V1.1 (AT+QICSGP §2.3.1, AT+QIACT §2.3.2, AT+QIOPEN §2.3.4, AT+QICLOSE §2.3.5, AT+QISEND §2.3.7, AT+QIRD §2.3.8, URC "recv").
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf } from '../parse.js';
