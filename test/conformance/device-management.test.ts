@@ -2,7 +2,7 @@
 import test from 'ava';
 import { encode as cborEncode, decode as cborDecode } from 'cbor-x';
 import { StrictServer, CF } from './support/strict-server.js';
-import { startDevice, dmServer, CONFIG3, DEVICE_INFO } from './support/device.js';
+import { startDevice, dmServer, startRegisteredDevice, stopRegisteredDevice, CONFIG3, DEVICE_INFO } from './support/device.js';
 import { ets } from './support/ets.js';
 import { tlv, tlvBool, tlvInt } from './support/tlv.js';
 import { encodeSenmlCbor, encodeSenmlJson, type SenmlOut } from './support/senml.js';
@@ -16,15 +16,10 @@ let device: DeviceProcess;
 const servers = (): StrictServer[] => [s];
 
 test.before(async () => {
-  s = await StrictServer.start();
-  device = startDevice({ servers: [dmServer(s.uri)] });
-  await s.waitForRegister();
+  ({ s, device } = await startRegisteredDevice());
 });
 
-test.after.always(async () => {
-  await device?.stop();
-  await s?.close();
-});
+test.after.always(() => stopRegisteredDevice({ s, device }));
 
 const text = (v: string | number): Buffer => Buffer.from(String(v));
 

@@ -2,7 +2,7 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { StrictServer, CF, type Answer } from './support/strict-server.js';
-import { startDevice, dmServer, CONFIG3, DEVICE_INFO } from './support/device.js';
+import { startRegisteredDevice, stopRegisteredDevice, CONFIG3, DEVICE_INFO } from './support/device.js';
 import { ets } from './support/ets.js';
 import { tlv } from './support/tlv.js';
 import { decodeSenmlCbor, decodeSenmlJson, encodeSenmlJson, type SenmlRecord } from './support/senml.js';
@@ -17,15 +17,10 @@ const servers = (): StrictServer[] => [s];
 const VALUE = `/${PROBE.id}/0/${PROBE.value}`;
 
 test.before(async () => {
-  s = await StrictServer.start();
-  device = startDevice({ servers: [dmServer(s.uri)] });
-  await s.waitForRegister();
+  ({ s, device } = await startRegisteredDevice());
 });
 
-test.after.always(async () => {
-  await device?.stop();
-  await s?.close();
-});
+test.after.always(() => stopRegisteredDevice({ s, device }));
 
 const text = (v: string | number): Buffer => Buffer.from(String(v));
 

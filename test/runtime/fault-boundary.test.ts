@@ -2,7 +2,7 @@
 import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
 import type { WireError } from '../../src/errors.js';
-import { fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
+import { echoPingerCrasher, fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
 
 for (const [kind, expected] of [
   ['crash.timer', /uncaught exception in crasher: boom in a timer/],
@@ -11,11 +11,7 @@ for (const [kind, expected] of [
 ] as const) {
   test(`shared worker: ${kind} fails only the actor that scheduled it`, async (t) => {
     const rt = new Runtime({
-      actors: [
-        { name: 'echo', moduleUrl: fixture('echo.actor') },
-        { name: 'pinger', moduleUrl: fixture('pinger.actor') },
-        { name: 'crasher', moduleUrl: fixture('crasher.actor') },
-      ],
+      actors: echoPingerCrasher(),
       placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
     });
     const crashes: [string, WireError][] = [];
@@ -43,11 +39,7 @@ for (const [kind, expected] of [
 
 test('a create that never finishes fails with ACTOR_START_TIMEOUT and is given up; its neighbours run', async (t) => {
   const rt = new Runtime({
-    actors: [
-      { name: 'echo', moduleUrl: fixture('echo.actor') },
-      { name: 'pinger', moduleUrl: fixture('pinger.actor') },
-      { name: 'crasher', moduleUrl: fixture('crasher.actor'), options: { hangOnCreate: true } },
-    ],
+    actors: echoPingerCrasher({ hangOnCreate: true }),
     placement: 'shared', supervisor: { ...supervisor, maxRestarts: 1, startTimeoutMs: 200 }, stateDir: tmpState(),
     clock: immediateClock(), logLevel: 'silent', optionalActors: ['crasher'],
   });

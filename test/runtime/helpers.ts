@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import type { SupervisorConfig } from '../../src/runtime/config.js';
-import type { Runtime, RuntimeClock } from '../../src/runtime/runtime.js';
+import type { ActorSpec, Runtime, RuntimeClock } from '../../src/runtime/runtime.js';
 
 export function fixture(name: string): string {
   return new URL(`./fixtures/${name}.js`, import.meta.url).href;
@@ -58,4 +58,13 @@ export async function waitPings(rt: Runtime, n: number): Promise<number> {
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error('pings did not arrive');
+}
+
+/** The echo / pinger / crasher trio the fault tests run: the crasher fails on command, the other two keep exchanging. */
+export function echoPingerCrasher(crasherOptions?: Record<string, unknown>): ActorSpec[] {
+  return [
+    { name: 'echo', moduleUrl: fixture('echo.actor') },
+    { name: 'pinger', moduleUrl: fixture('pinger.actor') },
+    { name: 'crasher', moduleUrl: fixture('crasher.actor'), ...(crasherOptions ? { options: crasherOptions } : {}) },
+  ];
 }

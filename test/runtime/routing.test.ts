@@ -2,7 +2,7 @@
 import test from 'ava';
 import { Runtime, groupActors } from '../../src/runtime/runtime.js';
 import { transferables, matchesSubscription } from '../../src/runtime/wire.js';
-import { fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
+import { echoPingerCrasher, fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
 
 function make(opts: Partial<ConstructorParameters<typeof Runtime>[0]> = {}): Runtime {
   return new Runtime({
@@ -79,11 +79,7 @@ test('Uint8Array payloads arrive as Uint8Array; whole-buffer views are transferr
 
 test('shared placement: one worker; a throwing actor is restarted and its neighbour keeps running', async (t) => {
   const rt = new Runtime({
-    actors: [
-      { name: 'echo', moduleUrl: fixture('echo.actor') },
-      { name: 'pinger', moduleUrl: fixture('pinger.actor') },
-      { name: 'crasher', moduleUrl: fixture('crasher.actor') },
-    ],
+    actors: echoPingerCrasher(),
     placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
   });
   try {

@@ -3,7 +3,7 @@ import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { CrashPolicy } from '../../src/runtime/supervisor.js';
 import type { Placement } from '../../src/runtime/config.js';
-import { fixture, immediateClock, once, supervisor, tmpState } from './helpers.js';
+import { echoPingerCrasher, fixture, immediateClock, once, supervisor, tmpState } from './helpers.js';
 
 test('crash policy: exponential backoff, then give up after N crashes in the window', (t) => {
   const p = new CrashPolicy({ maxRestarts: 3, windowMs: 1000, backoffInitialMs: 100, backoffMaxMs: 300 });
@@ -22,11 +22,7 @@ for (const placement of ['per-actor', { groups: [['echo', 'pinger'], ['crasher']
   test(`throw, exit and OOM are each restarted while echo and pinger keep exchanging (${JSON.stringify(placement)})`, async (t) => {
     const clock = immediateClock();
     const rt = new Runtime({
-      actors: [
-        { name: 'echo', moduleUrl: fixture('echo.actor') },
-        { name: 'pinger', moduleUrl: fixture('pinger.actor') },
-        { name: 'crasher', moduleUrl: fixture('crasher.actor') },
-      ],
+      actors: echoPingerCrasher(),
       placement, supervisor, stateDir: tmpState(), clock, logLevel: 'silent',
     });
     const crashes: string[] = [];

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { waitUntilFound } from './poll.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -27,6 +28,7 @@ export const LEVEL = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fata
 
 export class DeviceProcess {
   readonly lines: string[] = [];
+  private readonly parsed: DeviceLogLine[] = [];
   readonly stateDir: string;
   readonly configFile: string;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -47,6 +49,10 @@ export class DeviceProcess {
     });
     const onLine = (l: string): void => {
       this.lines.push(l);
+      // parsed once as it arrives: waits re-check on every line
+      if (l.startsWith('{')) {
+        try { this.parsed.push(JSON.parse(l) as DeviceLogLine); } catch { /* a partial line */ }
+      }
       for (const w of [...this.waiters]) w();
     };
     createInterface({ input: this.proc.stdout! }).on('line', onLine);
@@ -72,12 +78,7 @@ export class DeviceProcess {
 
   /** Parsed JSON log lines (other lines are skipped). */
   logs(): DeviceLogLine[] {
-    const out: DeviceLogLine[] = [];
-    for (const l of this.lines) {
-      if (!l.startsWith('{')) continue;
-      try { out.push(JSON.parse(l) as DeviceLogLine); } catch { /* a partial line */ }
-    }
-    return out;
+    return this.parsed.slice();
   }
 
   /** Log lines at or above a pino level. */
@@ -87,23 +88,8 @@ export class DeviceProcess {
 
   /** Resolves with the first log line matching, seen already or arriving within timeoutMs; rejects with the last lines. */
   waitForLog(pred: (l: DeviceLogLine) => boolean, timeoutMs = 20_000): Promise<DeviceLogLine> {
-    const find = (): DeviceLogLine | undefined => this.logs().find(pred);
-    const hit = find();
-    if (hit) return Promise.resolve(hit);
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const h = find();
-        if (!h) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(h);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`device: timed out waiting for a log line; last lines:\n${this.tail(30)}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return waitUntilFound(this.waiters, () => this.parsed.find(pred), timeoutMs,
+      () => new Error(`device: timed out waiting for a log line; last lines:\n${this.tail(30)}`));
   }
 
   tail(n = 40): string {

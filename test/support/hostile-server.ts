@@ -2,6 +2,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { generate, parse, type CoapMethod, type ParsedPacket } from 'coap-packet';
+import { waitUntilFound } from './poll.js';
 
 /** A request the device sent to this server, with the device's address. */
 export interface DeviceRequest {
@@ -189,22 +190,8 @@ export class HostileServer {
       for (; seen < l.length; seen++) if (pred(l[seen])) return l[seen];
       return undefined;
     };
-    const hit = scan();
-    if (hit !== undefined) return Promise.resolve(hit);
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const h = scan();
-        if (h === undefined) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(h);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`hostile server: timed out waiting for ${what} (${this.requests.length} requests, ${this.responses.length} responses seen)`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return waitUntilFound(this.waiters, scan, timeoutMs,
+      () => new Error(`hostile server: timed out waiting for ${what} (${this.requests.length} requests, ${this.responses.length} responses seen)`));
   }
 
   waitForRequest(pred: (r: DeviceRequest) => boolean, timeoutMs = 20_000, what = 'a request'): Promise<DeviceRequest> {

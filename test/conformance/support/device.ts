@@ -1,6 +1,7 @@
 // device.ts: the real `lwm2m-meter run` configured as the ETS configurations ask (Configuration 3's Server values, the conformance plugin), pointed at the suite's strict servers.
 import { DeviceProcess } from '../../support/device-process.js';
 import { writeConformancePlugin } from './conformance-plugin.js';
+import { StrictServer } from './strict-server.js';
 
 /** ETS Configuration 3 (Server object), as the tests read it back. */
 export const CONFIG3 = { ssid: 1, lifetime: 86400, pmin: 1, pmax: 10, disableTimeout: 86400, storing: false, binding: 'U' } as const;
@@ -42,4 +43,18 @@ export function dmServer(uri: string, extra: Record<string, unknown> = {}): Reco
     uri, ssid: CONFIG3.ssid, lifetime: CONFIG3.lifetime, pmin: CONFIG3.pmin, pmax: CONFIG3.pmax,
     disableTimeoutS: CONFIG3.disableTimeout, notificationStoring: CONFIG3.storing, ...extra,
   };
+}
+
+/** A strict DM server and the device registered with it, shared by the serial cases of one test file. */
+export async function startRegisteredDevice(): Promise<{ s: StrictServer; device: DeviceProcess }> {
+  const s = await StrictServer.start();
+  const device = startDevice({ servers: [dmServer(s.uri)] });
+  await s.waitForRegister();
+  return { s, device };
+}
+
+/** Stops what startRegisteredDevice started (either may be missing when start failed). */
+export async function stopRegisteredDevice(shared: { s?: StrictServer; device?: DeviceProcess }): Promise<void> {
+  await shared.device?.stop();
+  await shared.s?.close();
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { waitUntilFound } from '../../support/poll.js';
 
 const entry = fileURLToPath(new URL('./runtime-child.js', import.meta.url));
 
@@ -45,22 +46,8 @@ export class RuntimeChild {
 
   /** Resolves with the first line matching (already seen or arriving within timeoutMs). */
   waitFor(pred: (line: string) => boolean, timeoutMs = 20_000): Promise<string> {
-    const hit = this.lines.find(pred);
-    if (hit !== undefined) return Promise.resolve(hit);
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const h = this.lines.find(pred);
-        if (h === undefined) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve(h);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out; last lines:\n${this.lines.slice(-15).join('\n')}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
+    return waitUntilFound(this.waiters, () => this.lines.find(pred), timeoutMs,
+      () => new Error(`timed out; last lines:\n${this.lines.slice(-15).join('\n')}`));
   }
 
   /** Awaits p; a rejection carries this child's last log lines (what the runtime was doing). */
