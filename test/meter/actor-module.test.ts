@@ -84,3 +84,17 @@ test('an unreadable or malformed stored pulse ratio or checkpoint is ignored wit
   t.is((a.receive({ type: 'meter.status' }) as { snapshot: { pulseRatio: number } }).snapshot.pulseRatio, 1000);
   await a.stop();
 });
+
+test('a clean stop saves the checkpoint at the last record: a journal lost afterwards costs no pulse', async (t) => {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meter-module-'));
+  const store = new Map<string, unknown>();
+  const a = await meterActor.create(fakeContext({ source: { kind: 'simulated' } }, stateDir, store, []));
+  const core = (a as unknown as { core: { journal: { addPulses(n: number): void } } }).core;
+  core.journal.addPulses(700); // after the start's checkpoint, within the same reading interval: not checkpointed yet
+  await a.stop();
+  t.like(store.get('journalCheckpoint'), { forward: 700 });
+  for (const f of fs.readdirSync(path.join(stateDir, 'meter'))) if (f.endsWith('.journal')) fs.rmSync(path.join(stateDir, 'meter', f));
+  const b = await meterActor.create(fakeContext({ source: { kind: 'simulated' } }, stateDir, store, []));
+  t.like((b.receive({ type: 'meter.status' }) as { snapshot: unknown }).snapshot, { volumeM3: 0.7 });
+  await b.stop();
+});
