@@ -17,6 +17,8 @@ export interface DatagramBackend {
 
 export class AtUdpSocket implements DatagramBackend {
   private id: number | undefined;
+  /** A socket the modem closed that still needs `close()` before it is opened again (dialect.releaseClosed). */
+  private stale: number | undefined;
   private peer: PeerAddress | undefined;
   private opening: Promise<number> | undefined;
   private reading = false;
@@ -30,13 +32,20 @@ export class AtUdpSocket implements DatagramBackend {
       const d = this.dialect;
       const m = d?.rxNotice.exec(line);
       if (m && this.id !== undefined && Number(m[1]) === this.id) this.readAll();
-      // The modem closed the socket itself (SIM7080 +CASTATE: <cid>,0): forget it, the next send opens a new one.
+      // The modem closed the socket itself (SIM7080 +CASTATE: <cid>,0, BG95 +QIURC: "closed",<id>), or the data context
+      // went down and took it along (profile.pdpLost): the next send opens a new one.
       const c = d?.closedNotice?.exec(line);
-      if (c && this.id !== undefined && Number(c[1]) === this.id) {
-        this.id = undefined;
-        this.peer = undefined;
+      if ((c && this.id !== undefined && Number(c[1]) === this.id) || (this.id !== undefined && this.driver.profile.pdpLost?.test(line))) {
+        this.closedByModem();
       }
     });
+  }
+
+  /** Forgets the socket; a dialect whose closed sockets linger (BG95 "closing") releases it before the next open. */
+  private closedByModem(): void {
+    if (this.dialect?.releaseClosed) this.stale = this.id;
+    this.id = undefined;
+    this.peer = undefined;
   }
 
   private get dialect(): UdpSocketDialect | undefined {
@@ -68,6 +77,9 @@ export class AtUdpSocket implements DatagramBackend {
     this.opening = (async () => {
       if (this.id !== undefined) await d.close(this.driver.channel, this.id, this.driver.socketTimeouts);
       this.id = undefined;
+      const stale = this.stale;
+      this.stale = undefined;
+      if (stale !== undefined) await d.close(this.driver.channel, stale, this.driver.socketTimeouts);
       const id = await d.open(this.driver.channel, to, this.driver.socketTimeouts);
       this.id = id;
       this.peer = { ...to };
@@ -112,8 +124,9 @@ export class AtUdpSocket implements DatagramBackend {
 
   async close(): Promise<void> {
     const d = this.dialect;
-    const id = this.id;
+    const id = this.id ?? this.stale;
     this.id = undefined;
+    this.stale = undefined;
     this.peer = undefined;
     if (d && id !== undefined) await d.close(this.driver.channel, id, this.driver.socketTimeouts);
   }

@@ -6,6 +6,7 @@ import { startModemService, type ModemService } from '../../src/actors/modem.act
 import { parseModemConfig, type ModemConfig } from '../../src/modem/config-schema.js';
 import { modemMachine, type ModemOutput } from '../../src/modem/machine.js';
 import { openSerialLink } from '../../src/modem/serial-link.js';
+import { AtModemDriver } from '../../src/modem/at-driver.js';
 import { ModemEmulator, type EmulatedProfile } from '../support/modem-emulator.js';
 import { ptyPair, type PtyPair } from '../support/modem-emulator-pty.js';
 
@@ -57,4 +58,19 @@ export async function until(pred: () => boolean, ms = 5000, what = 'condition'):
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Resolves when the driver's AT channel has routed a URC matching `re` (listen before making the emulator send it). */
+export function urcSeen(r: Rig, re: RegExp, ms = 5000): Promise<void> {
+  const driver = r.svc.driver();
+  if (!(driver instanceof AtModemDriver)) return Promise.reject(new Error('not an AT driver'));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`timed out waiting for the URC ${re}`)); }, ms);
+    const off = driver.channel.onUrc((line) => {
+      if (!re.test(line)) return;
+      clearTimeout(timer);
+      // after the socket's own listener (registered earlier) has seen it too
+      setImmediate(() => { off(); resolve(); });
+    });
+  });
 }

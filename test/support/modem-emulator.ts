@@ -31,6 +31,11 @@ export class ModemEmulator {
   pdpActive = false;
   /** BG95: the open connectIDs (AT+QIOPEN with result 0, until AT+QICLOSE or AT+CFUN=0). */
   readonly qiOpen = new Set<number>();
+  /**
+   * BG95: connectIDs the module closed itself (`+QIURC: "closed"`, or their context went down): state "closing" until
+   * AT+QICLOSE (TCP/IP note V1.1 §2.4.1); AT+QISEND on them answers ERROR, AT+QIOPEN on the same connectID +QIOPEN: <id>,563.
+   */
+  readonly qiClosing = new Set<number>();
   /** Attach after AT+CFUN=1 (URC +CEREG: 2 then 1) after this many ms; undefined: stay searching. */
   attachAfterMs: number | undefined = 30;
   /** Commands (exact or prefix ending in '*') answered with this line instead of the normal answer. */
@@ -94,16 +99,40 @@ export class ModemEmulator {
     return reg && this.ceregN >= 2 ? `${this.stat},"${this.cell.tac}","${this.cell.ci}",7` : `${this.stat}`;
   }
 
-  /** SIM7080: the network takes the app context down (`+APP PDP: 0,DEACTIVE`). */
+  /**
+   * The network takes the data context down, with the family's URC: SIM7080 `+APP PDP: 0,DEACTIVE` (AT+CNACT); BG95
+   * `+QIURC: "pdpdeact",1` (TCP/IP note V1.1 §2.4.5; its connections go to "closing"). Other families: not emulated.
+   */
   pdpDown(): void {
-    this.pdpActive = false;
-    this.urc('+APP PDP: 0,DEACTIVE');
+    if (this.profile === 'sim7080') {
+      // the app network's connections go with it
+      this.pdpActive = false;
+      this.peer = undefined;
+      this.urc('+APP PDP: 0,DEACTIVE');
+    } else if (this.profile === 'bg95') {
+      this.pdpActive = false;
+      for (const id of this.qiOpen) this.qiClosing.add(id);
+      this.qiOpen.clear();
+      this.urc('+QIURC: "pdpdeact",1');
+    } else {
+      throw new Error(`pdpDown: no deactivation URC emulated for ${this.profile}`);
+    }
   }
 
-  /** SIM7080: the module closes connection <cid> itself (`+CASTATE: <cid>,0`). */
-  socketClosedByModule(cid = 0): void {
-    this.peer = undefined;
-    this.urc(`+CASTATE: ${cid},0`);
+  /**
+   * The module closes connection <id> itself (remote peer or network error), with the family's URC: SIM7080
+   * `+CASTATE: <cid>,0` (gone); BG95 `+QIURC: "closed",<connectID>` (TCP/IP note V1.1 §2.4.1: "closing" until AT+QICLOSE).
+   */
+  socketClosedByModule(id = 0): void {
+    if (this.profile === 'sim7080') {
+      this.peer = undefined;
+      this.urc(`+CASTATE: ${id},0`);
+    } else if (this.profile === 'bg95') {
+      if (this.qiOpen.delete(id)) this.qiClosing.add(id);
+      this.urc(`+QIURC: "closed",${id}`);
+    } else {
+      throw new Error(`socketClosedByModule: no closing URC emulated for ${this.profile}`);
+    }
   }
 
   private enqueue(b: Buffer): void {
@@ -202,6 +231,7 @@ export class ModemEmulator {
       this.reply('OK');
       this.pdpActive = false;
       this.qiOpen.clear();
+      this.qiClosing.clear();
       if (this.stat !== 0) this.setStat(0);
       return;
     }
@@ -268,12 +298,13 @@ export class ModemEmulator {
         const id = Number(m[1]);
         if (id > 11) { this.reply('ERROR'); return true; }
         this.reply('OK');
-        const err = !this.pdpActive ? 561 : this.qiOpen.has(id) ? 563 : 0;
+        const err = !this.pdpActive ? 561 : this.qiOpen.has(id) || this.qiClosing.has(id) ? 563 : 0;
         if (err === 0) this.qiOpen.add(id);
         void this.ensureUdp().then(() => setTimeout(() => this.urc(`+QIOPEN: ${id},${err}`), 10));
         return true;
       }
-      if ((m = /^AT\+QICLOSE=(\d+)(,\d+)?$/.exec(cmd))) { this.qiOpen.delete(Number(m[1])); this.reply('OK'); return true; }
+      // AT+QICLOSE: an open or "closing" connection goes back to "initial" (§2.3.5, §2.4.1).
+      if ((m = /^AT\+QICLOSE=(\d+)(,\d+)?$/.exec(cmd))) { this.qiOpen.delete(Number(m[1])); this.qiClosing.delete(Number(m[1])); this.reply('OK'); return true; }
       // UDP SERVICE: AT+QISEND=<connectID>,<send_length 0-1460>,"<remoteIP>",<remote_port> → "> " → data → SEND OK;
       // the short form without remote address, a closed connection or a longer length: ERROR.
       if ((m = /^AT\+QISEND=(\d+),(\d+),"(\d+\.\d+\.\d+\.\d+)",(\d+)$/.exec(cmd))) {
@@ -285,9 +316,9 @@ export class ModemEmulator {
         return true;
       }
       // UDP SERVICE: AT+QIRD=<connectID> → +QIRD: <len>,"<remoteIP>",<remote_port> CRLF <data> CRLF OK; +QIRD: 0 when empty;
-      // a connection that does not exist: ERROR.
+      // a connection that does not exist: ERROR (a "closing" one still gives what it buffered).
       if ((m = /^AT\+QIRD=(\d+)$/.exec(cmd))) {
-        if (!this.qiOpen.has(Number(m[1]))) { this.reply('ERROR'); return true; }
+        if (!this.qiOpen.has(Number(m[1])) && !this.qiClosing.has(Number(m[1]))) { this.reply('ERROR'); return true; }
         const rx = this.rxq.shift();
         if (!rx) { this.info('+QIRD: 0', cmd); return true; }
         this.raw(Buffer.concat([Buffer.from(`\r\n+QIRD: ${rx.data.length},"${rx.address}",${rx.port}\r\n`), rx.data, Buffer.from('\r\n\r\nOK\r\n')]));

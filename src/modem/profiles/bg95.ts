@@ -1,6 +1,7 @@
 // bg95.ts: Quectel BG95 / BG96: AT+QCFG iotopmode / nwscanseq / band, +QICSGP / +QIACT, +QENG, UDP SERVICE sockets (+QIOPEN / +QISEND / +QIRD).
 // Sources: Quectel BG95&BG77 AT Commands Manual V1.0 (AT+QCFG, AT+QENG) and BG95&BG77&BG600L Series TCP/IP Application
-// Note V1.1 (AT+QICSGP §2.3.1, AT+QIACT §2.3.2, AT+QIOPEN §2.3.4, AT+QICLOSE §2.3.5, AT+QISEND §2.3.7, AT+QIRD §2.3.8, URC "recv").
+// Note V1.1 (AT+QICSGP §2.3.1, AT+QIACT §2.3.2, AT+QIOPEN §2.3.4, AT+QICLOSE §2.3.5, AT+QISEND §2.3.7, AT+QIRD §2.3.8,
+// URCs §2.4: "closed" §2.4.1, "recv" §2.4.2, "pdpdeact" §2.4.5).
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf } from '../parse.js';
@@ -66,6 +67,10 @@ export function parseQeng(lines: string[]): CellInfo {
 export const quectelSocket: UdpSocketDialect = {
   // +QIURC: "recv",<connectID>
   rxNotice: /^\+QIURC: "recv",(\d+)/,
+  // §2.4.1 +QIURC: "closed",<connectID>: closed by the remote peer or a network error; the connection stays "closing"
+  // (<socket_state> 4) until AT+QICLOSE=<connectID> brings it back to "initial" (an AT+QIOPEN on it meanwhile: 563).
+  closedNotice: /^\+QIURC: "closed",(\d+)/,
+  releaseClosed: true,
   anyPeer: true,
   mtu: 1460,
   async open(ch, _to, t) {
@@ -124,6 +129,8 @@ export const bg95Profile: ModemProfile = {
   pdpDefine: (cfg) => [{ cmd: `AT+QICSGP=1,1,"${cfg.apn}","","",0` }],
   // AT+QIACT=1 (up to 150 s). An already-active context answers ERROR: optional.
   pdpActivate: () => [{ cmd: 'AT+QIACT=1', long: true, optional: true }],
+  // §2.4.5 +QIURC: "pdpdeact",<contextID>: the network deactivated context 1 (its connections are closed with it).
+  pdpLost: /^\+QIURC: "pdpdeact",1\b/,
   // AT+QIACT? → +QIACT: <contextID>,<context_state>,<context_type>,"<IP_address>"
   ipQuery: { cmd: 'AT+QIACT?', expect: '+QIACT:', parse: (lines) => lines.flatMap((l) => { const p = paramsOf(l, '+QIACT'); return p?.[3] ? [p[3]] : []; }) },
   cell: { cmd: 'AT+QENG="servingcell"', expect: '+QENG:', parse: parseQeng },

@@ -75,6 +75,12 @@ export interface UdpSocketDialect {
   close(ch: AtChannel, id: number, t: SocketTimeouts): Promise<void>;
   /** A URC saying the modem closed a socket on its own (capture group: the socket id); the next send reopens. */
   readonly closedNotice?: RegExp;
+  /**
+   * A socket the modem closed on its own (closedNotice, or its context went down: profile.pdpLost) must still be closed
+   * with `close()` before its id is opened again (BG95: "closing" until AT+QICLOSE). False: it is gone (SIM7080: AT+CACLOSE
+   * on it answers ERROR), the next open just opens.
+   */
+  readonly releaseClosed?: boolean;
   /** Largest datagram the dialect carries in one command. */
   readonly mtu: number;
 }
