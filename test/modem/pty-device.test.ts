@@ -6,10 +6,11 @@ import { ModemEmulator, type EmulatedProfile } from '../support/modem-emulator.j
 import { ptyPair } from '../support/modem-emulator-pty.js';
 
 /** The fault each family's manual documents, raised on the emulator; resolves once it is over. */
-const FAULTS: Record<Exclude<EmulatedProfile, 'generic'>, { what: string; raise(emu: ModemEmulator, device: DeviceProcess): Promise<void> }> = {
+const FAULTS: Record<Exclude<EmulatedProfile, 'generic'>, { what: string; down: string; raise(emu: ModemEmulator, device: DeviceProcess): Promise<void> }> = {
   // nRF91 AT Commands Reference "+CEREG" notification: <stat> 0, not registered (the network detached it), then registered again.
   nrf91: {
     what: '+CEREG: 0 (deregistered) for longer than lossGraceMs, then +CEREG: 1',
+    down: 'LTE registration lost',
     async raise(emu, device) {
       emu.setStat(0);
       await device.waitForLog((l) => l.msg === 'network.down' && l.reason === 'LTE registration lost', 10_000);
@@ -17,9 +18,9 @@ const FAULTS: Record<Exclude<EmulatedProfile, 'generic'>, { what: string; raise(
     },
   },
   // BG95 TCP/IP Application Note V1.1 §2.4.5: the network deactivated context 1.
-  bg95: { what: '+QIURC: "pdpdeact",1', raise: async (emu) => { emu.pdpDown(); } },
+  bg95: { what: '+QIURC: "pdpdeact",1', down: 'PDP context lost', raise: async (emu) => { emu.pdpDown(); } },
   // SIM7080 AT+CNACT: the app network went down.
-  sim7080: { what: '+APP PDP: 0,DEACTIVE', raise: async (emu) => { emu.pdpDown(); } },
+  sim7080: { what: '+APP PDP: 0,DEACTIVE', down: 'PDP context lost', raise: async (emu) => { emu.pdpDown(); } },
 };
 
 for (const profile of ['nrf91', 'bg95', 'sim7080'] as const) {
@@ -49,11 +50,16 @@ for (const profile of ['nrf91', 'bg95', 'sim7080'] as const) {
 
       const since = server.requests.length;
       const downs = device.logs().filter((l) => l.msg === 'network.down').length;
+      const at = emu.received.length;
       await FAULTS[profile].raise(emu, device);
       // the link went down and came back; the client refreshed its registration over it
       const update = await server.waitForRequest((r) => server.requests.indexOf(r) >= since && r.method === 'POST' && r.path.startsWith('/rd'), 20_000, 'an Update or Register after the fault');
       t.truthy(update);
-      t.true(device.logs().filter((l) => l.msg === 'network.down').length > downs, 'network.down logged');
+      // the modem saw the fault for what it is and mended it (no send error, no client-asked recovery, no radio cycle)
+      t.deepEqual(device.logs().filter((l) => l.msg === 'network.down').slice(downs).map((l) => l.reason), [FAULTS[profile].down]);
+      t.false(emu.received.slice(at).includes('AT+CFUN=0'), `no radio cycle: ${emu.received.slice(at).join(' | ')}`);
+      // SIM7080: the connection went with the app network; AT+CACLOSE on it would answer ERROR
+      if (profile === 'sim7080') t.false(emu.received.slice(at).some((c) => c.startsWith('AT+CACLOSE')), 'no AT+CACLOSE on the closed connection');
       const again = await server.request({ method: 'GET', path: '/3/0/0', accept: 0 });
       t.is(again.code, '2.05');
       t.deepEqual(again.payload, read.payload);
