@@ -326,7 +326,7 @@ export class ModemEmulator {
       }
     }
     if (this.profile === 'sim7080') {
-      // SIM7070/SIM7080/SIM7090 AT Command Manual; TCP/IP application note.
+      // SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 (AT+CNACT, AT+CNCFG, AT+CPSI, TCP/UDP commands AT+CA*).
       if (/^AT\+CNMP=|^AT\+CMNB=|^AT\+CBANDCFG=|^AT\+CNCFG=/.test(cmd)) { this.reply('OK'); return true; }
       // AT+CACLOSE on a connection that is not open: ERROR.
       if (/^AT\+CACLOSE=/.test(cmd)) { this.reply(this.peer ? 'OK' : 'ERROR'); this.peer = undefined; return true; }
@@ -338,7 +338,8 @@ export class ModemEmulator {
         if (after !== undefined) setTimeout(() => { this.pdpActive = true; this.urc('+APP PDP: 0,ACTIVE'); }, after);
         return true;
       }
-      if (cmd === 'AT+CNACT?') { this.info([this.pdpActive ? '+CNACT: 0,1,"10.0.0.7"' : '+CNACT: 0,0,"0.0.0.0"', '+CNACT: 1,0,"0.0.0.0"'], cmd); return true; }
+      // AT+CNACT? → one +CNACT: <pdpidx>,<status>,<address> per index 0-3.
+      if (cmd === 'AT+CNACT?') { this.info([this.pdpActive ? '+CNACT: 0,1,"10.0.0.7"' : '+CNACT: 0,0,"0.0.0.0"', '+CNACT: 1,0,"0.0.0.0"', '+CNACT: 2,0,"0.0.0.0"', '+CNACT: 3,0,"0.0.0.0"'], cmd); return true; }
       if (cmd === 'AT+CPSI?') { this.info('+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15', cmd); return true; }
       if ((m = /^AT\+CAOPEN=0,(\d),"UDP","([^"]+)",(\d+)$/.exec(cmd))) {
         const id = m[1] ?? '0';

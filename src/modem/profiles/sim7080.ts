@@ -1,6 +1,6 @@
 // sim7080.ts: SIMCom SIM7080G: +CNMP / +CMNB, +CBANDCFG, +CNCFG / +CNACT, +CPSI, and +CAOPEN / +CASEND / +CARECV sockets.
-// Sources: SIM7070_SIM7080_SIM7090 Series AT Command Manual V1.0x (AT+CNMP §5.2.x, AT+CMNB, AT+CBANDCFG, AT+CPSI, AT+CNCFG,
-// AT+CNACT; App Note "TCP/IP": AT+CAOPEN, AT+CASEND, AT+CARECV, +CADATAIND) and Zephyr drivers/modem/simcom-sim7080.
+// Source: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 (AT+CNMP, AT+CMNB, AT+CBANDCFG, AT+CPSI, AT+CNCFG, AT+CNACT
+// and its +APP PDP URC; TCP/UDP commands AT+CAOPEN, AT+CASEND, AT+CARECV, AT+CACLOSE, URCs +CADATAIND and +CASTATE).
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf } from '../parse.js';
