@@ -1,8 +1,9 @@
 // hostile-server.ts: an LwM2M server written for adversarial tests on a raw UDP socket (coap-packet codec): it answers the device's Register / Update / Send / Bootstrap, then sends it any request or any bytes.
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { generate, parse, type CoapMethod, type ParsedPacket } from 'coap-packet';
 import { waitUntilFound } from './poll.js';
+import type { DatagramTransport } from './datagram-transport.js';
 
 /** A request the device sent to this server, with the device's address. */
 export interface DeviceRequest {
@@ -79,11 +80,13 @@ export class HostileServer {
   private answer: Answer | undefined;
   private readonly rejected = new Set<string>();
 
-  private constructor(private readonly sock: Socket) {
+  private constructor(private readonly sock: DatagramTransport) {
     sock.on('message', (data, from) => this.onDatagram(data, from));
   }
 
-  static async start(): Promise<HostileServer> {
+  /** On a fresh loopback UDP socket, or on the given transport (e.g. a DtlsPskServer: the same server over DTLS). */
+  static async start(opts: { transport?: DatagramTransport } = {}): Promise<HostileServer> {
+    if (opts.transport) return new HostileServer(opts.transport);
     const sock = createSocket('udp4');
     await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
     return new HostileServer(sock);
@@ -94,7 +97,7 @@ export class HostileServer {
   }
 
   get uri(): string {
-    return `coap://127.0.0.1:${this.port}`;
+    return `${this.sock.scheme ?? 'coap'}://127.0.0.1:${this.port}`;
   }
 
   /** From now on, every CON or NON message with this token (a notification) is answered with RST: the observer forgot it (RFC 7641 §3.6). */

@@ -1,6 +1,7 @@
 // strict-server.ts: the conformance suite's LwM2M (and bootstrap) server: the adversarial kit's raw-UDP server (coap-packet) plus the checks an ETS run makes on every message: codes, message types, option sets, content formats, payloads decoded by the suite's own decoders.
 import type { ExecutionContext } from 'ava';
 import { HostileServer, type DeviceRequest, type DeviceResponse, type HostileRequest } from '../../support/hostile-server.js';
+import type { DatagramTransport } from '../../support/datagram-transport.js';
 import { decodeTlv, type Tlv } from './tlv.js';
 import { decodeSenmlCbor, decodeSenmlJson, type SenmlRecord } from './senml.js';
 import { parseLinks, type Link } from './link-format.js';
@@ -40,8 +41,9 @@ export class StrictServer {
 
   private constructor(readonly raw: HostileServer) {}
 
-  static async start(): Promise<StrictServer> {
-    return new StrictServer(await HostileServer.start());
+  /** On plain UDP, or on the given transport (a DtlsPskServer for coaps). */
+  static async start(opts: { transport?: DatagramTransport } = {}): Promise<StrictServer> {
+    return new StrictServer(await HostileServer.start(opts));
   }
 
   get uri(): string {

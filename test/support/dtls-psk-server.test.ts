@@ -1,0 +1,89 @@
+// dtls-psk-server.test.ts: the test DTLS-PSK server against independent DTLS stacks (libcoap's OpenSSL and GnuTLS clients): handshake, a CoAP GET answered by the hostile server running on it, wrong key / unknown identity refused, stateless cookie.
+import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { DtlsPskServer, SUITES } from './dtls-psk-server.js';
+import { HostileServer } from './hostile-server.js';
+import { runClient } from '../coap/support/libcoap.js';
+import { CONTENT, HS, encodeHandshake, encodeRecord, parseHandshakeFragments, parseRecords } from './dtls-wire.js';
+
+const IDENTITY = 'meter-1';
+const KEY = 'secretPSK';
+const CLIENTS = ['coap-client-openssl', 'coap-client-gnutls'] as const;
+
+async function serve(suites?: number[]): Promise<{ dtls: DtlsPskServer; coap: HostileServer }> {
+  const dtls = await DtlsPskServer.start({ psk: (id) => (id === IDENTITY ? Buffer.from(KEY) : undefined), ...(suites ? { suites } : {}) });
+  const coap = await HostileServer.start({ transport: dtls });
+  coap.onRequest((r) => (r.method === 'GET' ? { code: '2.05', payload: Buffer.from(`answer for ${r.path}`) } : undefined));
+  return { dtls, coap };
+}
+
+/** One libcoap GET over coaps; stdout carries the payload on success. */
+function get(bin: string, port: number, key: string, identity = IDENTITY): Promise<string> {
+  return runClient(bin, ['-B', '5', '-k', key, '-u', identity, `coaps://127.0.0.1:${port}/meter/value`]).then((r) => r.stdout + r.stderr);
+}
+
+for (const [name, suite] of Object.entries(SUITES)) {
+  test(`${name}: the OpenSSL and GnuTLS clients handshake and get a CoAP answer through the server`, async (t) => {
+    const { dtls, coap } = await serve([suite]);
+    try {
+      const out = await Promise.all(CLIENTS.map((c) => get(c, dtls.address().port, KEY)));
+      for (const [i, o] of out.entries()) t.true(o.includes('answer for /meter/value'), `${CLIENTS[i]}:\n${o.slice(-2000)}`);
+      t.is(dtls.established.length, 2);
+      t.true(dtls.established.every((e) => e.identity === IDENTITY && e.suite === suite));
+      t.is(coap.requests.filter((r) => r.method === 'GET' && r.path === '/meter/value').length, 2);
+      t.deepEqual(dtls.failures, []);
+    } finally {
+      await coap.close();
+    }
+  });
+}
+
+test('a wrong key fails the handshake (bad_record_mac on the client\'s Finished) and no request gets through', async (t) => {
+  const { dtls, coap } = await serve();
+  try {
+    const out = await Promise.all(CLIENTS.map((c) => get(c, dtls.address().port, 'not-the-key')));
+    for (const o of out) t.false(o.includes('answer for'));
+    t.is(dtls.established.length, 0);
+    t.is(dtls.failures.filter((f) => /wrong PSK/.test(f.reason)).length, 2);
+    t.regex(out[0], /bad record mac/i, 'OpenSSL reports the alert');
+    t.is(coap.requests.length, 0);
+    t.is(dtls.sessionCount, 0);
+  } finally {
+    await coap.close();
+  }
+});
+
+test('an unknown identity gets the unknown_psk_identity alert', async (t) => {
+  const { dtls, coap } = await serve();
+  try {
+    const out = await get('coap-client-openssl', dtls.address().port, KEY, 'stranger');
+    t.false(out.includes('answer for'));
+    t.regex(out, /unknown psk identity/i);
+    t.deepEqual(dtls.failures.map((f) => f.reason), ['unknown PSK identity \'stranger\'']);
+  } finally {
+    await coap.close();
+  }
+});
+
+test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state; garbage is dropped', async (t) => {
+  const { dtls, coap } = await serve();
+  const sock = createSocket('udp4');
+  try {
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    const hello = Buffer.concat([Buffer.from([0xfe, 0xfd]), randomBytes(32), Buffer.from([0, 0, 0, 2, 0xc0, 0xa8, 1, 0])]);
+    const reply = new Promise<Buffer>((r) => sock.once('message', (m) => r(m)));
+    sock.send(Buffer.from([1, 2, 3]), dtls.address().port, '127.0.0.1');
+    sock.send(encodeRecord(CONTENT.handshake, 0, 7, encodeHandshake(HS.clientHello, 0, hello)), dtls.address().port, '127.0.0.1');
+    const [rec] = parseRecords(await reply);
+    t.is(rec?.seq, 7, 'HelloVerifyRequest echoes the record sequence number');
+    const [hvr] = parseHandshakeFragments(rec.fragment);
+    t.is(hvr?.msgType, HS.helloVerifyRequest);
+    t.is(hvr?.body[2], 16, 'a 16-byte cookie');
+    t.is(dtls.sessionCount, 0);
+    t.true(dtls.failures.some((f) => /malformed/.test(f.reason)));
+  } finally {
+    sock.close();
+    await coap.close();
+  }
+});
