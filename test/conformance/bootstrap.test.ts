@@ -1,4 +1,4 @@
-// bootstrap.test.ts: the ETS Bootstrap Interface cases (int-0, 4, 5, 6, 7, 9) against the real device: a strict bootstrap server provisions a strict LwM2M server; int-1 / int-2 / int-3 listed as not supported.
+// bootstrap.test.ts: the ETS Bootstrap Interface cases (int-0, 4, 5, 6, 7, 9) against the real device: a strict bootstrap server provisions a strict LwM2M server; int-2 / int-3 listed as not supported (int-1, over DTLS-PSK, is in security.test.ts).
 import test from 'ava';
 import { StrictServer, CF } from './support/strict-server.js';
 import { startDevice, CONFIG3 } from './support/device.js';
@@ -131,6 +131,5 @@ ets(servers, 6, 'Bootstrap Sequence', async (t) => {
   t.is(bs.raw.requests.slice(bsSince).filter(isBootstrapRequest).length, 0, 'no Bootstrap-Request');
 });
 
-etsUnsupported(1, 'Client Initiated Bootstrap Full (PSK)', 'the suite has no DTLS-PSK server that can play LwM2M server (node-dtls-client is client-only, libcoap\'s DTLS servers cannot answer Register); the DTLS-PSK transport is tested against coap-server-gnutls in test/actors/socket-dtls.test.ts');
 etsUnsupported(2, 'Client Initiated Bootstrap Full (Cert)', 'certificate mode (Security Mode 2) is not implemented: servers are NoSec or PSK');
 etsUnsupported(3, 'Simple Bootstrap from Smartcard', 'the board has no smartcard: no Smartcard bootstrap');
