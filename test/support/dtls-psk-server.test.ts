@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { DtlsPskServer, SUITES } from './dtls-psk-server.js';
 import { HostileServer } from './hostile-server.js';
 import { runClient } from '../coap/support/libcoap.js';
+import { UdpRelay } from './udp-relay.js';
 import { CONTENT, HS, encodeHandshake, encodeRecord, parseHandshakeFragments, parseRecords } from './dtls-wire.js';
 
 const IDENTITY = 'meter-1';
@@ -87,3 +88,82 @@ test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state
     await coap.close();
   }
 });
+
+/** The handshake message types carried by a datagram's plaintext (epoch 0) records. */
+function handshakeTypes(d: Buffer): number[] {
+  try {
+    return parseRecords(d).filter((r) => r.epoch === 0 && r.type === CONTENT.handshake).flatMap((r) => parseHandshakeFragments(r.fragment).map((f) => f.msgType));
+  } catch {
+    return [];
+  }
+}
+
+for (const client of CLIENTS) {
+  test(`${client}: lost server flights are sent again when the client repeats its flight`, async (t) => {
+    const { dtls, coap } = await serve();
+    let droppedHello = false;
+    let droppedFinished = false;
+    const relay = await UdpRelay.start(dtls.address().port, {
+      toClient: (d) => {
+        const types = handshakeTypes(d);
+        if (!droppedHello && types.includes(HS.serverHello)) { droppedHello = true; return []; }
+        const ccs = parseRecords(d).some((r) => r.type === CONTENT.changeCipherSpec);
+        if (!droppedFinished && ccs) { droppedFinished = true; return []; }
+        return [d];
+      },
+    });
+    try {
+      const out = await get(client, relay.port, KEY);
+      t.true(out.includes('answer for /meter/value'), out.slice(-1500));
+      t.true(droppedHello && droppedFinished);
+      t.is(dtls.established.length, 1);
+    } finally {
+      relay.close();
+      await coap.close();
+    }
+  });
+
+  test(`${client}: a ClientKeyExchange split into fragments arriving in reverse order is reassembled`, async (t) => {
+    const { dtls, coap } = await serve();
+    let split = 0;
+    const relay = await UdpRelay.start(dtls.address().port, {
+      toServer: (d) => {
+        const recs = parseRecords(d);
+        const out: Buffer[] = [];
+        for (const r of recs) {
+          const frags = r.epoch === 0 && r.type === CONTENT.handshake ? parseHandshakeFragments(r.fragment) : [];
+          const cke = frags.length === 1 && frags[0].msgType === HS.clientKeyExchange ? frags[0] : undefined;
+          if (!cke) {
+            out.push(encodeRecord(r.type, r.epoch, r.seq, r.fragment, r.version));
+            continue;
+          }
+          split++;
+          const cut = Math.floor(cke.body.length / 2);
+          const parts = [{ offset: cut, body: cke.body.subarray(cut) }, { offset: 0, body: cke.body.subarray(0, cut) }];
+          for (const p of parts) out.push(encodeRecord(r.type, 0, r.seq, fragment(cke.msgType, cke.length, cke.messageSeq, p.offset, p.body), r.version));
+        }
+        return out; // one record per datagram: each fragment travels alone
+      },
+    });
+    try {
+      const out = await get(client, relay.port, KEY);
+      t.true(out.includes('answer for /meter/value'), out.slice(-1500));
+      t.true(split >= 1);
+      t.is(dtls.established.length, 1);
+    } finally {
+      relay.close();
+      await coap.close();
+    }
+  });
+}
+
+/** A handshake fragment with its DTLS header. */
+function fragment(msgType: number, length: number, messageSeq: number, offset: number, body: Buffer): Buffer {
+  const h = Buffer.alloc(12);
+  h[0] = msgType;
+  h.writeUIntBE(length, 1, 3);
+  h.writeUInt16BE(messageSeq, 4);
+  h.writeUIntBE(offset, 6, 3);
+  h.writeUIntBE(body.length, 9, 3);
+  return Buffer.concat([h, body]);
+}
