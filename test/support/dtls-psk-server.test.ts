@@ -2,7 +2,7 @@
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { DtlsPskServer, SUITES } from './dtls-psk-server.js';
+import { DtlsPskServer, SUITES, type Suite } from './dtls-psk-server.js';
 import { HostileServer } from './hostile-server.js';
 import { runClient } from '../coap/support/libcoap.js';
 import { UdpRelay } from './udp-relay.js';
@@ -12,7 +12,7 @@ const IDENTITY = 'meter-1';
 const KEY = 'secretPSK';
 const CLIENTS = ['coap-client-openssl', 'coap-client-gnutls'] as const;
 
-async function serve(suites?: number[]): Promise<{ dtls: DtlsPskServer; coap: HostileServer }> {
+async function serve(suites?: Suite[]): Promise<{ dtls: DtlsPskServer; coap: HostileServer }> {
   const dtls = await DtlsPskServer.start({ psk: (id) => (id === IDENTITY ? Buffer.from(KEY) : undefined), ...(suites ? { suites } : {}) });
   const coap = await HostileServer.start({ transport: dtls });
   coap.onRequest((r) => (r.method === 'GET' ? { code: '2.05', payload: Buffer.from(`answer for ${r.path}`) } : undefined));
@@ -67,15 +67,18 @@ test('an unknown identity gets the unknown_psk_identity alert', async (t) => {
   }
 });
 
-test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state; garbage is dropped', async (t) => {
+test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state; garbage is dropped; no common suite → handshake_failure', async (t) => {
   const { dtls, coap } = await serve();
   const sock = createSocket('udp4');
   try {
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-    const hello = Buffer.concat([Buffer.from([0xfe, 0xfd]), randomBytes(32), Buffer.from([0, 0, 0, 2, 0xc0, 0xa8, 1, 0])]);
-    const reply = new Promise<Buffer>((r) => sock.once('message', (m) => r(m)));
+    const next = (): Promise<Buffer> => new Promise<Buffer>((r) => sock.once('message', (m) => r(m)));
+    // offers TLS_RSA_WITH_AES_128_CBC_SHA only
+    const hello = (cookie: Buffer): Buffer => Buffer.concat([Buffer.from([0xfe, 0xfd]), random, Buffer.from([0, cookie.length]), cookie, Buffer.from([0, 2, 0x00, 0x2f, 1, 0])]);
+    const random = randomBytes(32);
+    let reply = next();
     sock.send(Buffer.from([1, 2, 3]), dtls.address().port, '127.0.0.1');
-    sock.send(encodeRecord(CONTENT.handshake, 0, 7, encodeHandshake(HS.clientHello, 0, hello)), dtls.address().port, '127.0.0.1');
+    sock.send(encodeRecord(CONTENT.handshake, 0, 7, encodeHandshake(HS.clientHello, 0, hello(Buffer.alloc(0)))), dtls.address().port, '127.0.0.1');
     const [rec] = parseRecords(await reply);
     t.is(rec?.seq, 7, 'HelloVerifyRequest echoes the record sequence number');
     const [hvr] = parseHandshakeFragments(rec.fragment);
@@ -83,8 +86,56 @@ test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state
     t.is(hvr?.body[2], 16, 'a 16-byte cookie');
     t.is(dtls.sessionCount, 0);
     t.true(dtls.failures.some((f) => /malformed/.test(f.reason)));
+    reply = next();
+    sock.send(encodeRecord(CONTENT.handshake, 0, 8, encodeHandshake(HS.clientHello, 1, hello(hvr.body.subarray(3)))), dtls.address().port, '127.0.0.1');
+    const [alert] = parseRecords(await reply);
+    t.is(alert?.type, CONTENT.alert);
+    t.deepEqual([...alert.fragment], [2, 40], 'fatal handshake_failure');
+    t.regex(dtls.failures.at(-1)?.reason ?? '', /no common cipher suite/);
+    t.is(dtls.sessionCount, 0);
   } finally {
     sock.close();
+    await coap.close();
+  }
+});
+
+test('a Finished over a transcript the server saw differently gets decrypt_error (identity rewritten on the way, same key)', async (t) => {
+  const dtls = await DtlsPskServer.start({ psk: (id) => (id === IDENTITY || id === 'meter-2' ? Buffer.from(KEY) : undefined) });
+  const coap = await HostileServer.start({ transport: dtls });
+  const relay = await UdpRelay.start(dtls.address().port, {
+    toServer: (d) => {
+      const i = d.indexOf(Buffer.from(IDENTITY));
+      return [i < 0 ? d : Buffer.concat([d.subarray(0, i), Buffer.from('meter-2'), d.subarray(i + IDENTITY.length)])];
+    },
+  });
+  try {
+    const out = await get('coap-client-openssl', relay.port, KEY);
+    t.false(out.includes('answer for'));
+    t.regex(out, /decrypt error/i);
+    t.deepEqual(dtls.failures.map((f) => f.reason), ['the client\'s Finished verify_data is wrong']);
+  } finally {
+    relay.close();
+    await coap.close();
+  }
+});
+
+test('a replayed application record is dropped: each CoAP request reaches the server once', async (t) => {
+  const { dtls, coap } = await serve();
+  let doubled = 0;
+  const relay = await UdpRelay.start(dtls.address().port, {
+    toServer: (d) => {
+      if (d[0] !== CONTENT.applicationData) return [d];
+      doubled++;
+      return [d, d];
+    },
+  });
+  try {
+    const out = await get('coap-client-gnutls', relay.port, KEY);
+    t.true(out.includes('answer for /meter/value'));
+    t.true(doubled >= 1);
+    t.is(coap.requests.length, 1, 'the copy was not delivered');
+  } finally {
+    relay.close();
     await coap.close();
   }
 });

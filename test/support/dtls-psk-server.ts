@@ -11,7 +11,8 @@ import type { DatagramTransport } from './datagram-transport.js';
 
 /** The cipher suites this server accepts, in its order of preference (RFC 6655). */
 export const SUITES = { TLS_PSK_WITH_AES_128_CCM_8: 0xc0a8, TLS_PSK_WITH_AES_128_CCM: 0xc0a4 } as const;
-const TAG_LENGTH: Record<number, 8 | 16> = { [SUITES.TLS_PSK_WITH_AES_128_CCM_8]: 8, [SUITES.TLS_PSK_WITH_AES_128_CCM]: 16 };
+export type Suite = (typeof SUITES)[keyof typeof SUITES];
+const TAG_LENGTH: Record<Suite, 8 | 16> = { [SUITES.TLS_PSK_WITH_AES_128_CCM_8]: 8, [SUITES.TLS_PSK_WITH_AES_128_CCM]: 16 };
 /** renegotiation_info (RFC 5746) and its signalling suite: echoed empty so clients that insist on it (OpenSSL 3) connect. */
 const EXT_RENEGOTIATION_INFO = 0xff01;
 const SCSV_RENEGOTIATION = 0x00ff;
@@ -23,14 +24,14 @@ export interface DtlsPskServerOptions {
   host?: string;
   port?: number;
   /** Suites to accept, preferred first (default: CCM_8, then CCM). */
-  suites?: number[];
+  suites?: Suite[];
 }
 
 interface Session {
   peer: { address: string; port: number };
   open: boolean;
   hello: ClientHello;
-  suite: number;
+  suite: Suite;
   serverRandom: Buffer;
   /** Handshake messages as hashed (RFC 6347 §4.2.6: from the ClientHello with the cookie on). */
   transcript: Buffer[];
@@ -56,12 +57,12 @@ const WINDOW = 64;
 
 export class DtlsPskServer extends EventEmitter implements DatagramTransport {
   /** Completed handshakes, in order. */
-  readonly established: { peer: string; identity: string; suite: number }[] = [];
+  readonly established: { peer: string; identity: string; suite: Suite }[] = [];
   /** Handshakes refused or broken off, with why. */
   readonly failures: { peer: string; reason: string }[] = [];
   private readonly sessions = new Map<string, Session>();
   private readonly cookieSecret = randomBytes(32);
-  private readonly suites: number[];
+  private readonly suites: Suite[];
   readonly scheme = 'coaps';
 
   private constructor(private readonly sock: Socket, private readonly opts: DtlsPskServerOptions) {
@@ -189,7 +190,7 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     }
     const suite = this.suites.find((c) => hello.cipherSuites.includes(c));
     const s: Session = {
-      peer, open: false, hello, suite: suite ?? 0, serverRandom: randomBytes(32), transcript: [encodeHandshake(HS.clientHello, f.messageSeq, f.body)],
+      peer, open: false, hello, suite: suite ?? SUITES.TLS_PSK_WITH_AES_128_CCM_8, serverRandom: randomBytes(32), transcript: [encodeHandshake(HS.clientHello, f.messageSeq, f.body)],
       nextReceiveSeq: f.messageSeq + 1, nextSendSeq: f.messageSeq, writeSeq: [1, 0], writeEpoch: 0, readEpoch: 0, lastFlight: [],
       partial: new Map(), replayTop: -1, replayBits: 0n,
     };
