@@ -6,6 +6,7 @@ import { DtlsPskServer, SUITES, type Suite } from './dtls-psk-server.js';
 import { HostileServer } from './hostile-server.js';
 import { runClient } from '../coap/support/libcoap.js';
 import { UdpRelay } from './udp-relay.js';
+import { ReplayWindow } from './dtls-replay.js';
 import { CONTENT, HS, encodeHandshake, encodeRecord, parseHandshakeFragments, parseRecords } from './dtls-wire.js';
 
 const IDENTITY = 'meter-1';
@@ -218,3 +219,15 @@ function fragment(msgType: number, length: number, messageSeq: number, offset: n
   h.writeUIntBE(body.length, 9, 3);
   return Buffer.concat([h, body]);
 }
+
+test('ReplayWindow: a duplicate or a record older than the 64-record window is refused, a late one inside it taken once', (t) => {
+  const w = new ReplayWindow();
+  for (const s of [0, 1, 5]) { t.false(w.seen(s)); w.mark(s); }
+  t.true(w.seen(5));
+  t.false(w.seen(3), 'late but inside the window');
+  w.mark(3);
+  t.true(w.seen(3));
+  w.mark(100);
+  t.true(w.seen(36), 'left of the window');
+  t.false(w.seen(37));
+});

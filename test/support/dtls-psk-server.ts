@@ -8,6 +8,7 @@ import {
   type ClientHello, type DtlsRecord, type HandshakeFragment,
 } from './dtls-wire.js';
 import type { DatagramTransport } from './datagram-transport.js';
+import { ReplayWindow } from './dtls-replay.js';
 
 /** The cipher suites this server accepts, in its order of preference (RFC 6655). */
 export const SUITES = { TLS_PSK_WITH_AES_128_CCM_8: 0xc0a8, TLS_PSK_WITH_AES_128_CCM: 0xc0a4 } as const;
@@ -48,12 +49,9 @@ interface Session {
   lastFlight: Buffer[];
   /** Handshake messages being reassembled, by message_seq. */
   partial: Map<number, { msgType: number; body: Buffer; have: boolean[] }>;
-  /** Anti-replay window for epoch 1 (RFC 6347 §4.1.2.6). */
-  replayTop: number;
-  replayBits: bigint;
+  /** Anti-replay window for epoch 1. */
+  replay: ReplayWindow;
 }
-
-const WINDOW = 64;
 
 export class DtlsPskServer extends EventEmitter implements DatagramTransport {
   /** Completed handshakes, in order. */
@@ -138,14 +136,14 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
   private onProtectedRecord(rec: DtlsRecord, peer: { address: string; port: number }): void {
     const s = this.sessions.get(`${peer.address}:${peer.port}`);
     if (!s?.keys || s.readEpoch !== 1 || rec.epoch !== 1) return;
-    if (this.replayed(s, rec.seq)) return;
+    if (s.replay.seen(rec.seq)) return;
     const plain = open(s.keys.client, rec.seq8, rec.type, rec.version, rec.fragment);
     if (plain === undefined) {
       // a record that does not authenticate: during the handshake it is the client's Finished under the wrong key
       if (!s.open) this.abort(s, ALERT.badRecordMac, 'the client\'s Finished does not decrypt (wrong PSK)');
       return;
     }
-    this.markSeen(s, rec.seq);
+    s.replay.mark(rec.seq);
     if (rec.type === CONTENT.applicationData) {
       if (s.open) this.emit('message', plain, { address: peer.address, port: peer.port, family: 'IPv4', size: plain.length } satisfies RemoteInfo);
     } else if (rec.type === CONTENT.handshake) {
@@ -192,7 +190,7 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     const s: Session = {
       peer, open: false, hello, suite: suite ?? SUITES.TLS_PSK_WITH_AES_128_CCM_8, serverRandom: randomBytes(32), transcript: [encodeHandshake(HS.clientHello, f.messageSeq, f.body)],
       nextReceiveSeq: f.messageSeq + 1, nextSendSeq: f.messageSeq, writeSeq: [1, 0], writeEpoch: 0, readEpoch: 0, lastFlight: [],
-      partial: new Map(), replayTop: -1, replayBits: 0n,
+      partial: new Map(), replay: new ReplayWindow(),
     };
     this.sessions.set(key, s); // a valid new ClientHello replaces an older session of this peer (RFC 6347 §4.2.8)
     if (suite === undefined) {
@@ -295,21 +293,5 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     if (s && this.sessions.get(key) === s) this.sessions.delete(key);
     this.failures.push({ peer: key, reason });
     this.emit('failure', peer, reason);
-  }
-
-  private replayed(s: Session, seq: number): boolean {
-    if (seq > s.replayTop) return false;
-    const back = s.replayTop - seq;
-    return back >= WINDOW || ((s.replayBits >> BigInt(back)) & 1n) === 1n;
-  }
-
-  private markSeen(s: Session, seq: number): void {
-    if (seq > s.replayTop) {
-      const shift = seq - s.replayTop;
-      s.replayBits = shift >= WINDOW ? 1n : ((s.replayBits << BigInt(shift)) | 1n) & ((1n << BigInt(WINDOW)) - 1n);
-      s.replayTop = seq;
-    } else {
-      s.replayBits |= 1n << BigInt(s.replayTop - seq);
-    }
   }
 }
