@@ -9,6 +9,9 @@ import { startDevServer, type DevServer, type DevServerOptions } from './server.
 import { attachLocationService } from './location-service.js';
 import { loadDdfFolder } from '../lwm2m/ddf.js';
 import { CORE_TYPES, typesFromDefs } from './model.js';
+import { parseWebArg, webArgv, type WebListen } from './web/listen.js';
+import { startWebServer } from './web/server.js';
+import type { ObjectDef } from '../lwm2m/object-api.js';
 
 export interface DevServerIo {
   /** Where lines go (default stdout). */
@@ -34,6 +37,8 @@ export const USAGE = `lwm2m-meter dev-server [options]
   --location-service on|off  answer ground fix Sends (/33626) with a location written back (default on)
   --ddf DIR               decode with the object definitions of the OMA DDF XML files in DIR (TLV values of objects
                           it does not know otherwise come out as opaque)
+  --web [HOST:]PORT       serve the web page (clients, object tree, operations, live log, chart, firmware push);
+                          bare --web: 127.0.0.1:8080 (loopback: use an SSH tunnel from elsewhere)
   -h, --help              this text`;
 
 function paths(list: string | undefined, flag: string): Path[] {
@@ -50,16 +55,16 @@ function int(v: string | undefined, flag: string, dflt: number): number {
 }
 
 /** Parses the dev-server arguments into server options and the auto read/observe lists. */
-export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number; locationService?: boolean } {
+export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number; locationService?: boolean; web?: WebListen; defs?: ObjectDef[] } {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: webArgv(argv),
       allowPositionals: false,
       options: {
         host: { type: 'string' }, port: { type: 'string' }, bootstrap: { type: 'boolean' }, 'bootstrap-port': { type: 'string' },
         'server-uri': { type: 'string' }, observe: { type: 'string' }, read: { type: 'string' }, format: { type: 'string' },
-        timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'location-service': { type: 'string' }, ddf: { type: 'string' },
+        timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'location-service': { type: 'string' }, ddf: { type: 'string' }, web: { type: 'string' },
       },
     });
   } catch (err) {
@@ -71,10 +76,14 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
   else if (v.bootstrap === true) options.bootstrap = {};
   if (v['server-uri'] !== undefined) options.serverUri = v['server-uri'];
   // the built-in table keeps the objects it has (0–5, 3424): the folder adds the others
-  if (v.ddf !== undefined) options.types = typesFromDefs(loadDdfFolder(v.ddf).filter((d) => CORE_TYPES[d.id] === undefined));
+  const defs = v.ddf !== undefined ? loadDdfFolder(v.ddf).filter((d) => CORE_TYPES[d.id] === undefined) : undefined;
+  if (defs) options.types = typesFromDefs(defs);
   const ls = v['location-service'];
   if (ls !== undefined && ls !== 'on' && ls !== 'off') throw new CodedError('CLI_ARGS', `--location-service wants on or off, got '${ls}'`);
-  const out = { help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read'), ...(ls === 'off' ? { locationService: false } : {}) };
+  const out = {
+    help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read'), ...(ls === 'off' ? { locationService: false } : {}),
+    ...(v.web !== undefined ? { web: parseWebArg(v.web) } : {}), ...(defs ? { defs } : {}),
+  };
   return v.format !== undefined ? { ...out, format: int(v.format, '--format', 0) } : out;
 }
 
@@ -116,6 +125,8 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
   }
   s.on('bootstrap-request', (e) => say('bootstrap', `${e.endpoint} from ${e.peer.address}:${e.peer.port}`));
   s.on('bootstrap-finish', (e) => say('bootstrap', formatBootstrap(e)));
+  const web = args.web ? await startWebServer(s, { ...args.web, ...(args.defs ? { defs: args.defs } : {}) }).catch(async (err: unknown) => { await s.close(); throw err; }) : undefined;
+  if (web) say('web', web.url);
   io.onReady?.(s);
 
   await new Promise<void>((resolve) => {
@@ -129,6 +140,7 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
     process.on('SIGTERM', stop);
   });
   clearInterval(sweeper);
+  await web?.close();
   await s.close();
   say('stopped', '');
 }

@@ -25,7 +25,12 @@ export interface OutRequest {
   confirmable?: boolean;
   /** Send the payload block-wise (RFC 7959 Block1) in blocks of this size (16..1024) when it is longer. */
   block1Size?: number;
+  /** Block-wise writes: called after each Block1 block leaves with (bytes sent so far, total). */
+  onProgress?: (sent: number, total: number) => void;
 }
+
+/** The part of node-coap's Block1 sender (OutgoingMessage.segmentedSender) that progress reports read. */
+interface SegmentedSender { sendNext(): void; currentByte: number; totalLength: number }
 
 /** Block size → SZX exponent (16 → 0 … 1024 → 6). */
 export function szx(size: number): number {
@@ -91,13 +96,14 @@ export class CoapEndpoint {
         ...(r.block1Size !== undefined && r.payload !== undefined && r.payload.length > r.block1Size ? { options: { Block1: Buffer.from([szx(r.block1Size)]) } } : {}),
       });
       let done = false;
-      const timer = setTimeout(() => {
+      const expire = (): void => {
         if (done) return;
         done = true;
         this.pending.delete(cancel);
         this.agent.abort(req);
         reject(new CodedError('DEVSERVER_TIMEOUT', `${r.method} ${r.pathname} to ${peer.address}:${peer.port}: no answer in ${timeoutMs} ms`));
-      }, timeoutMs);
+      };
+      let timer = setTimeout(expire, timeoutMs);
       req.on('response', (res: IncomingMessage) => {
         if (done) return;
         done = true;
@@ -121,6 +127,20 @@ export class CoapEndpoint {
       req.on('error', fail);
       req.on('timeout', () => fail(new Error('CoAP retransmissions exhausted')));
       req.end(r.payload !== undefined ? Buffer.from(r.payload) : undefined);
+      // Block1: node-coap sends the blocks itself; each block acknowledged restarts the timeout (a long push over a
+      // slow link is limited per block, not as a whole) and is reported.
+      const seg = (req as unknown as { segmentedSender?: SegmentedSender }).segmentedSender;
+      if (seg) {
+        const sendNext = seg.sendNext.bind(seg);
+        seg.sendNext = (): void => {
+          sendNext();
+          if (done) return;
+          clearTimeout(timer);
+          timer = setTimeout(expire, timeoutMs);
+          r.onProgress?.(seg.currentByte, seg.totalLength);
+        };
+        r.onProgress?.(seg.currentByte, seg.totalLength);
+      }
     });
   }
 

@@ -14,7 +14,12 @@ import type { Registry } from './registry.js';
 import type { DevServerEvents, OpResult, Registration } from './types.js';
 
 export interface ReadOptions { format?: number }
-export interface WriteOptions { format?: number; partial?: boolean }
+export interface WriteOptions {
+  format?: number;
+  partial?: boolean;
+  /** Block-wise (Block1) writes: called as blocks leave with (bytes sent, total); the timeout then counts per block. */
+  onProgress?: (sent: number, total: number) => void;
+}
 export type AttributeValue = number | string | null;
 
 /** What the operations need to know from the server's options. */
@@ -105,7 +110,7 @@ export abstract class ClientOperations extends EventEmitter<DevServerEvents> {
     const records = Array.isArray(data) ? (data as readonly LwRecord[]) : [{ path: p, value: data as LwValue }];
     const format = o.format ?? this.defaultFormat(this.registration(ep));
     const payload = encode(format, records, this.types.context(p));
-    return this.op(ep, { method: o.partial === true ? 'POST' : 'PUT', pathname: formatPath(p), contentFormat: format, payload }, p);
+    return this.op(ep, { method: o.partial === true ? 'POST' : 'PUT', pathname: formatPath(p), contentFormat: format, payload, ...(o.onProgress ? { onProgress: o.onProgress } : {}) }, p);
   }
 
   execute(ep: string, path: Path | string, args?: string): Promise<OpResult> {
