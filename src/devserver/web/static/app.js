@@ -160,7 +160,7 @@ async function refreshClients() {
 
 function showClient() {
   const c = state.clients.find((x) => x.endpoint === state.selected);
-  $('#client-pane').hidden = c === undefined;
+  for (const pane of document.querySelectorAll('#client-pane, .client-only')) pane.hidden = c === undefined;
   if (!c) return;
   $('#client-name').textContent = c.endpoint;
   $('#client-info').textContent = `LwM2M ${c.lwm2mVersion} · registered ${time(c.registeredAt)} · last update ${time(c.lastUpdate)}${c.rootPath ? ` · root ${c.rootPath}` : ''}`;

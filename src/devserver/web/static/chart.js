@@ -18,21 +18,27 @@ function clock(ms) {
 
 function fmt(n) {
   const a = Math.abs(n);
-  if (a !== 0 && (a < 0.01 || a >= 1e6)) return n.toExponential(2);
-  return String(Math.round(n * 1000) / 1000);
+  if (a !== 0 && (a < 0.001 || a >= 1e7)) return n.toExponential(2);
+  const digits = a >= 100 ? 0 : a >= 1 ? 2 : 4;
+  return String(Math.round(n * 10 ** digits) / 10 ** digits);
 }
 
-/** Flow between consecutive samples, L/h (volume in m³, times in ms); drawn at the later sample. */
+/** Shortest span a flow figure is taken over (ms): meters count whole pulses, shorter spans only show their jitter. */
+const MIN_SPAN = 5000;
+
+/** Flow at each sample, L/h (volume in m³, times in ms): the volume change since the latest sample MIN_SPAN or more before. */
 export function flows(samples) {
   const out = [];
+  let j = 0;
   for (let i = 1; i < samples.length; i++) {
-    const dt = samples[i].t - samples[i - 1].t;
-    if (dt > 0) out.push({ t: samples[i].t, v: ((samples[i].v - samples[i - 1].v) * 1000 * 3600_000) / dt });
+    while (j + 1 < i && samples[i].t - samples[j + 1].t >= MIN_SPAN) j++;
+    const dt = samples[i].t - samples[j].t;
+    if (dt >= MIN_SPAN) out.push({ t: samples[i].t, v: ((samples[i].v - samples[j].v) * 1000 * 3600_000) / dt });
   }
   return out;
 }
 
-function panel(title, unit, points, t0, t1, color, cls) {
+function panel(title, unit, points, t0, t1, color, cls, fromZero = false) {
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: `chart ${cls}`, role: 'img', 'aria-label': title });
   const iw = W - PAD.l - PAD.r;
   const ih = H - PAD.t - PAD.b;
@@ -42,7 +48,7 @@ function panel(title, unit, points, t0, t1, color, cls) {
     svg.append(el('text', { x: 4, y: PAD.t + 10, class: 'label' }, `${title} ${unit}`));
     return svg;
   }
-  let lo = Math.min(...points.map((p) => p.v));
+  let lo = Math.min(...points.map((p) => p.v), ...(fromZero ? [0] : []));
   let hi = Math.max(...points.map((p) => p.v));
   if (hi === lo) { hi += Math.abs(hi) * 0.01 || 1; lo -= Math.abs(lo) * 0.01 || 0; }
   const span = Math.max(t1 - t0, 1);
@@ -66,7 +72,7 @@ export function renderChart(box, samples) {
   const f = flows(samples);
   box.replaceChildren(
     panel('volume', 'm³', samples, t0, t1, '#1f6fb2', 'volume'),
-    panel('flow', 'L/h', f, t0, t1, '#c0561b', 'flow'),
+    panel('flow', 'L/h', f, t0, t1, '#c0561b', 'flow', true),
   );
   box.dataset.samples = String(samples.length);
 }
