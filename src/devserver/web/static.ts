@@ -6,7 +6,7 @@ import { join, normalize, sep } from 'node:path';
 /**
  * The page's files are not TypeScript, so tsc leaves them where they are: they are read from the source tree, found
  * relative to this module whether it runs compiled (dist/src/devserver/web/) or from source (src/devserver/web/), in
- * the checkout or in an installed package (which ships src/ along with dist/).
+ * the checkout built in place (the board install, deploy/README.md) or a package with src/ next to dist/.
  */
 const CANDIDATES = [new URL('./static/', import.meta.url), new URL('../../../../src/devserver/web/static/', import.meta.url)];
 
