@@ -89,6 +89,8 @@ test('page and model are served; clients list; read through the API; device 4.04
   t.is((await fetch(new URL('../../etc/passwd', base))).status, 404);
   const model = await (await fetch(new URL('api/model', base))).json() as Record<string, { name: string; resources: Record<string, { name: string }> }>;
   t.is(model[3424]?.resources[1]?.name, 'Cumulated water volume');
+  t.is(model[3306]?.resources[5850]?.name, 'On/Off', 'the valve plugin\'s definition names its object');
+  t.is(model[3306]?.name, 'Actuation');
   const clients = await (await fetch(new URL('api/clients', base))).json() as { endpoint: string; lifetime: number; address: string }[];
   t.like(clients[0], { endpoint: 'web-1', lifetime: 60, address: `127.0.0.1:${c.port}` });
 
@@ -198,4 +200,13 @@ test('SSE: registrations, notifications of an observation started by the API, it
   const empty = await fetch(new URL('api/clients/web-1/firmware', base), { method: 'POST', body: Buffer.alloc(0) });
   t.is(empty.status, 400);
   t.is(s.registrations.size, 1);
+});
+
+test('the page\'s files use relative URLs only (an SSH tunnel or a path prefix works)', async (t) => {
+  const { base } = await rig(t);
+  for (const f of ['index.html', 'app.js', 'api.js', 'tree.js', 'chart.js', 'style.css']) {
+    const text = await (await fetch(new URL(f, base))).text();
+    t.true(text.length > 0, f);
+    t.notRegex(text, /(?:src|href)="\/|(?:fetch|EventSource)\(\s*[`'"]\/|url\(\s*['"]?\/|https?:\/\/(?!www\.w3\.org)/, `${f} has an absolute URL`);
+  }
 });

@@ -38,6 +38,7 @@ test('the page lists the device, reads, writes (read back), shows notifications,
   await page.locator('#client-name', { hasText: ep }).waitFor();
   t.is(await page.locator('.object[data-path="/3424"] h3').innerText(), 'Water meter /3424');
   t.is(await page.locator('tr.resource[data-path="/3424/0/1"] td.rname').innerText(), 'Cumulated water volume m3');
+  t.regex(await page.locator('.object[data-path="/3306"] h3').innerText(), /^Actuation \/3306$/, 'named from the valve plugin');
 
   // read: the page shows what the device answers
   const manufacturer = (await server.read(ep, '/3/0/0')).records?.[0]?.value;

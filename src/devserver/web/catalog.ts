@@ -7,6 +7,9 @@ import { deviceDefinition } from '../../objects/device.js';
 import { connectivityDefinition } from '../../objects/connectivity.js';
 import { firmwareDefinition } from '../../objects/firmware.js';
 import { waterMeterDefinition } from '../../objects/water-meter.js';
+import { pluginsConfigSchema, type PluginsConfig } from '../../plugins/config-schema.js';
+import { loadPlugins } from '../../plugins/loader.js';
+import type { Logger } from '../../runtime/log.js';
 
 /** The objects the runtime hosts itself (the same definitions the device serves). */
 export const BUILTIN_DEFS: readonly ObjectDef[] = [
@@ -28,6 +31,19 @@ export function buildCatalog(extra: readonly ObjectDef[] = []): Catalog {
       resources[r.id] = { name: r.name, type: r.type, operations: r.operations, multiple: r.multiple === true, ...(r.units !== undefined ? { units: r.units } : {}) };
     }
     out[d.id] = { name: d.name, multiple: d.multiple, resources };
+  }
+  return out;
+}
+
+/**
+ * The object definitions of plugins (default: the package's plugins the device enables by default, e.g. valve 3306 and
+ * the location objects), imported as the runtime imports them; a plugin that fails to load is logged and left out.
+ */
+export async function pluginDefs(cfg: Partial<PluginsConfig> = {}, log?: Logger): Promise<ObjectDef[]> {
+  const r = await loadPlugins(pluginsConfigSchema.parse(cfg), { builtinIds: BUILTIN_DEFS.map((d) => d.id), ...(log ? { log } : {}) });
+  const out: ObjectDef[] = [];
+  for (const p of r.loaded) {
+    for (const o of p.objects) out.push(((await import(o.moduleUrl)) as { default: { definition: ObjectDef } }).default.definition);
   }
   return out;
 }

@@ -6,7 +6,9 @@ import type { ObjectDef } from '../../lwm2m/object-api.js';
 import { log as rootLog, type Logger } from '../../runtime/log.js';
 import type { DevServer } from '../server.js';
 import { WebApi, type Body } from './api.js';
-import { buildCatalog } from './catalog.js';
+import { buildCatalog, pluginDefs } from './catalog.js';
+import { typesFromDefs } from '../model.js';
+import type { PluginsConfig } from '../../plugins/config-schema.js';
 import { EventHub } from './events.js';
 import { readStatic } from './static.js';
 
@@ -15,8 +17,13 @@ export interface WebOptions {
   host?: string;
   /** TCP port (default 8080; 0 = ephemeral). */
   port?: number;
-  /** Object definitions beyond the built-ins (DDF files, plugins) that name objects and resources in the page. */
+  /** Object definitions beyond the built-ins (e.g. DDF files) that name objects and resources in the page. */
   defs?: readonly ObjectDef[];
+  /**
+   * Plugins whose object definitions name things in the page and decode their TLV (only objects the dev server's type
+   * table lacks are added to it); default: the package's default-enabled plugins; false: none.
+   */
+  plugins?: Partial<PluginsConfig> | false;
   /** Largest firmware package accepted, bytes (default 32 MiB). */
   maxUploadBytes?: number;
   log?: Logger;
@@ -71,7 +78,10 @@ export class WebServer {
     const log = (o.log ?? rootLog).child({ mod: 'devserver-web' });
     const hub = new EventHub(dev);
     const api = new WebApi(dev, hub);
-    const catalog = JSON.stringify(buildCatalog(o.defs));
+    const fromPlugins = o.plugins === false ? [] : await pluginDefs(o.plugins, log);
+    const unknown = fromPlugins.filter((d) => dev.types.info(d.id, d.resources[0]?.id ?? 0) === undefined);
+    dev.types.add(typesFromDefs(unknown));
+    const catalog = JSON.stringify(buildCatalog([...(o.defs ?? []), ...fromPlugins]));
     const maxUpload = o.maxUploadBytes ?? 32 * 1024 * 1024;
     const http = createServer((req, res) => {
       route(req, res).catch((err: unknown) => {
