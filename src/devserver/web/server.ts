@@ -125,6 +125,10 @@ export class WebServer {
       http.once('error', (err) => reject(new CodedError('DEVSERVER_WEB_BIND', `cannot bind ${o.host ?? '127.0.0.1'}:${o.port ?? 8080}: ${err.message}`, undefined, { cause: err })));
       http.listen(o.port ?? 8080, o.host ?? '127.0.0.1', () => resolve());
     });
+    const host = o.host ?? '127.0.0.1';
+    if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
+      log.warn({ code: 'DEVSERVER_WEB_EXPOSED', host }, `web page bound to ${host}: it has no authentication, anyone who reaches it can write to and push firmware to the devices`);
+    }
     dev.once('closed', () => hub.close());
     return new WebServer(http, api, hub);
   }
