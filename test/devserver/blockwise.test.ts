@@ -1,5 +1,7 @@
-// blockwise.test.ts: large writes leave block-wise (Block1), large answers are reassembled (Block2); the client's address may change (NAT).
+// blockwise.test.ts: large writes leave block-wise (Block1, timed and reported per block), large answers are reassembled (Block2); the client's address may change (NAT).
 import test from 'ava';
+import { createSocket } from 'node:dgram';
+import { generate, parse } from 'coap-packet';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { FakeClient } from './support/fake-client.js';
@@ -46,4 +48,29 @@ test('after an Update from a new source port (NAT rebinding) requests go to the 
   t.is(r.code, '2.05');
   t.is(a.seen.length, 0);
   t.is(b.seen.length, 1);
+});
+
+test('a Block1 write longer than requestTimeoutMs in all goes through when each block is acknowledged in time; progress per block', async (t) => {
+  const s = await startDevServer({ blockSize: 256, requestTimeoutMs: 400 });
+  const sock = createSocket('udp4');
+  t.teardown(async () => { sock.close(); await s.close(); });
+  await new Promise<void>((resolve) => sock.bind(0, '127.0.0.1', resolve));
+  const got: Buffer[] = [];
+  // a slow client on a raw socket: each block acknowledged 150 ms after it arrives (2.31 Continue, the last 2.04)
+  sock.on('message', (data) => {
+    const p = parse(data);
+    if (p.code !== '0.03') return; // PUT
+    const b1 = p.options.find((o) => o.name === 'Block1')!.value;
+    const more = (b1[b1.length - 1] & 0x08) !== 0;
+    got.push(p.payload);
+    setTimeout(() => sock.send(generate({ messageId: p.messageId, token: p.token, ack: true, code: more ? '2.31' : '2.04', options: [{ name: 'Block1', value: b1 }] }), s.port, '127.0.0.1'), 150);
+  });
+  const registered = s.waitFor('register', (r) => r.endpoint === 'slow-1');
+  sock.send(generate({ messageId: 1, token: Buffer.from([1]), confirmable: true, code: 'POST', options: [{ name: 'Uri-Path', value: Buffer.from('rd') }, { name: 'Uri-Query', value: Buffer.from('ep=slow-1') }, { name: 'Uri-Query', value: Buffer.from('lwm2m=1.1') }], payload: Buffer.from('</5/0>') }), s.port, '127.0.0.1');
+  await registered;
+  const progress: number[] = [];
+  const r = await s.write('slow-1', '/5/0/0', Uint8Array.from(blob(1500)), { format: ContentFormat.OPAQUE, onProgress: (sent) => progress.push(sent) });
+  t.is(r.code, '2.04', '6 blocks × 150 ms = 900 ms, over the 400 ms limit as a whole');
+  t.deepEqual(Buffer.concat(got), blob(1500));
+  t.deepEqual(progress, [256, 512, 768, 1024, 1280, 1500]);
 });
