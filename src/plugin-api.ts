@@ -1,7 +1,7 @@
 // plugin-api.ts: the public plugin API ('lwm2m-meter/plugin'): everything a plugin imports — object API, actor API, GPIO lines.
 export { defineObject, status, isStatus, Status } from './lwm2m/object-api.js';
 export type {
-  ObjectSpec, ObjectDef, ResourceDef, ObjectRuntime, HookTarget, Operations, ResourceValue, StatusCode,
+  ObjectSpec, ObjectDef, ResourceDef, ObjectRuntime, HookTarget, Operations, ResourceValue, StatusCode, AppliedWrite, ResourceChange, LinkParams,
 } from './lwm2m/object-api.js';
 export type { LwValue, LwRecord, Path, ResourceType, ObjLnk } from './lwm2m/types.js';
 export { defineActor } from './runtime/actor-api.js';

@@ -75,6 +75,28 @@ export interface HookTarget {
 
 type MaybePromise<T> = T | Promise<T>;
 
+/** One resource value a write transaction stored. */
+export interface ResourceChange {
+  instanceId: number;
+  resourceId: number;
+  value: ResourceValue;
+  /** The value before the write (undefined when the resource had none). */
+  previous: ResourceValue | undefined;
+}
+
+/** What `apply` receives: the stored changes of one Write, Write-Update, Write-Composite part, Bootstrap-Write or Create. */
+export interface AppliedWrite {
+  op: 'write' | 'write-update' | 'write-composite' | 'bootstrap-write' | 'create';
+  /** The short server ID of the requesting server (0 when local or the bootstrap server). */
+  serverId: number;
+  /** True when the request came from a server over the network. */
+  remote: boolean;
+  changes: readonly ResourceChange[];
+}
+
+/** Extra link parameters of one instance in a Bootstrap-Discover answer (e.g. `ssid`, `uri` for objects 0 and 1). */
+export type LinkParams = Record<string, string | number>;
+
 /** Services the runtime gives an object implementation (inside its actor). */
 export interface ObjectRuntime {
   /** Sets a resource value from the device side (e.g. a new meter reading); observers are notified per their attributes. */
@@ -111,12 +133,26 @@ export interface ObjectSpec {
   stop?(): MaybePromise<void>;
   /** Dynamic value of a readable resource; return undefined to use the stored value. */
   read?(t: HookTarget, rt: ObjectRuntime): MaybePromise<ResourceValue | Status | undefined>;
-  /** Accept (or refuse with a Status) a validated write; the runtime stores the value unless a Status is returned. */
+  /**
+   * Validation of one written resource, after the definition's checks (type, range, enum, size): return nothing to
+   * accept, a 4.xx/5.xx Status to refuse the whole operation, or a 2.xx Status for "accepted, do not keep the value"
+   * (e.g. a firmware package streamed elsewhere). Keep it free of side effects: a later resource of the same Write
+   * may still be refused. Side effects go in `apply`.
+   */
   write?(t: HookTarget, value: ResourceValue, rt: ObjectRuntime): MaybePromise<void | Status>;
+  /**
+   * Called once per Write / Write-Update / Write-Composite part / Bootstrap-Write / Create after every resource passed
+   * validation (the definition, then `write` per resource, or `create`) and the values are stored: the place for side
+   * effects (drive a relay, tell another actor). `rt.get` already returns the new values; `previous` holds the old.
+   * A 4.xx/5.xx Status undoes the stored values and is the operation's answer; observers hear of the change only after.
+   */
+  apply?(w: AppliedWrite, rt: ObjectRuntime): MaybePromise<void | Status>;
   /** Execute with the raw argument string (LwM2M 1.1 Execute arguments, e.g. "0='abc',1"). */
   execute?(t: HookTarget, args: string, rt: ObjectRuntime): MaybePromise<void | Status>;
   create?(instanceId: number, values: ReadonlyMap<number, ResourceValue>, rt: ObjectRuntime): MaybePromise<void | Status>;
   delete?(instanceId: number, rt: ObjectRuntime): MaybePromise<void | Status>;
+  /** Extra parameters of an instance's link in a Bootstrap-Discover answer (objects 0 and 1: `ssid`, `uri`). */
+  bootstrapLink?(instanceId: number, rt: ObjectRuntime): LinkParams | undefined;
   /** A message from another actor (e.g. 'meter.reading' for object 3424, 'connectivity.update' for object 4). */
   receive?(msg: { type: string; [k: string]: unknown }, rt: ObjectRuntime): MaybePromise<unknown>;
 }

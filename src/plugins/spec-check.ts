@@ -27,7 +27,7 @@ const definitionSchema = z.object({
   resources: z.array(resourceSchema).min(1),
 }).strict();
 
-const HOOKS = ['start', 'stop', 'read', 'write', 'execute', 'create', 'delete', 'receive'] as const;
+const HOOKS = ['start', 'stop', 'read', 'write', 'apply', 'execute', 'create', 'delete', 'bootstrapLink', 'receive'] as const;
 
 /** Why a value is not a usable ObjectSpec for object `expectedId` (one line), or undefined when it is. */
 export function checkObjectSpec(spec: unknown, expectedId: number): string | undefined {
