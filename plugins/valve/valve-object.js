@@ -165,18 +165,28 @@ export function createValveObject(opts = {}) {
       if (t.resourceId === ON_TIME) return Math.floor((onTimeMs + (open ? clock.now() - openedAt : 0)) / 1000);
       return undefined;
     },
-    async write(t, value, rt) {
-      if (t.resourceId === ON_OFF) {
-        try {
-          await drive(rt, value === true, t.serverId > 0 ? `write by server ${t.serverId}` : 'local write');
-        } catch (err) {
-          rt.log.error({ err: /** @type {Error} */ (err).message }, 'valve relay could not be driven');
-          return status('5.00', 'relay not driven');
+    // Validation only (no side effects): another resource of the same Write may still be refused.
+    write(t, value) {
+      if (t.resourceId === ON_TIME && Number(value) < 0) return status('4.00', 'on time is seconds open: 0 or more');
+      return undefined;
+    },
+    // Side effects, once every resource of the Write passed validation and is stored (instance 0 is the relay's). A
+    // relay that cannot be driven refuses the Write: the runtime puts the old values back.
+    async apply(w, rt) {
+      for (const c of w.changes) {
+        if (c.instanceId !== 0) continue;
+        if (c.resourceId === ON_OFF) {
+          try {
+            await drive(rt, c.value === true, w.serverId > 0 ? `write by server ${w.serverId}` : 'local write');
+          } catch (err) {
+            rt.log.error({ err: /** @type {Error} */ (err).message }, 'valve relay could not be driven');
+            return status('5.00', 'relay not driven');
+          }
         }
-      }
-      if (t.resourceId === ON_TIME) {
-        onTimeMs = Number(value) * 1000;
-        if (open) openedAt = clock.now();
+        if (c.resourceId === ON_TIME) {
+          onTimeMs = Number(c.value) * 1000;
+          if (open) openedAt = clock.now();
+        }
       }
       return undefined;
     },

@@ -1,6 +1,9 @@
 // access-control.ts: object 2 LwM2M Access Control: definition and a basic ACL check (the socket router enforces the table: lwm2m/acl.ts, actors/socket-acl.ts).
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 
+/** Resource IDs of object 2. */
+export const AC = { OBJECT_ID: 0, OBJECT_INSTANCE_ID: 1, ACL: 2, OWNER: 3 } as const;
+
 export const accessControlDefinition: ObjectDef = {
   id: 2,
   name: 'LwM2M Access Control',
@@ -8,10 +11,10 @@ export const accessControlDefinition: ObjectDef = {
   multiple: true,
   urn: 'urn:oma:lwm2m:oma:2',
   resources: [
-    { id: 0, name: 'Object ID', type: 'integer', operations: 'R', mandatory: true, range: { min: 1, max: 65534 } },
-    { id: 1, name: 'Object Instance ID', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 65535 } },
-    { id: 2, name: 'ACL', type: 'integer', operations: 'RW', multiple: true, range: { min: 0, max: 31 } },
-    { id: 3, name: 'Access Control Owner', type: 'integer', operations: 'RW', mandatory: true, range: { min: 0, max: 65535 } },
+    { id: AC.OBJECT_ID, name: 'Object ID', type: 'integer', operations: 'R', mandatory: true, range: { min: 1, max: 65534 } },
+    { id: AC.OBJECT_INSTANCE_ID, name: 'Object Instance ID', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 65535 } },
+    { id: AC.ACL, name: 'ACL', type: 'integer', operations: 'RW', multiple: true, range: { min: 0, max: 31 } },
+    { id: AC.OWNER, name: 'Access Control Owner', type: 'integer', operations: 'RW', mandatory: true, range: { min: 0, max: 65535 } },
   ],
 };
 
@@ -23,10 +26,10 @@ export const Acl = { READ: 1, WRITE: 2, EXECUTE: 4, DELETE: 8, CREATE: 16 } as c
  * else the server's ACL entry (or the default entry 0), and the owner has full rights.
  */
 export function aclAllows(instances: readonly Map<number, ResourceValue>[], objectId: number, instanceId: number, ssid: number, right: number): boolean {
-  const ac = instances.find((i) => i.get(0) === objectId && i.get(1) === instanceId);
+  const ac = instances.find((i) => i.get(AC.OBJECT_ID) === objectId && i.get(AC.OBJECT_INSTANCE_ID) === instanceId);
   if (!ac) return true;
-  if (ac.get(3) === ssid) return true;
-  const acl = ac.get(2);
+  if (ac.get(AC.OWNER) === ssid) return true;
+  const acl = ac.get(AC.ACL);
   if (!(acl instanceof Map)) return false;
   const bits = acl.get(ssid) ?? acl.get(0);
   return typeof bits === 'number' && (bits & right) !== 0;

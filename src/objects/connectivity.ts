@@ -3,6 +3,12 @@ import os from 'node:os';
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 import type { LwValue } from '../lwm2m/types.js';
 
+/** Resource IDs of object 4. */
+export const CONN = {
+  NETWORK_BEARER: 0, AVAILABLE_BEARERS: 1, RADIO_SIGNAL_STRENGTH: 2, LINK_QUALITY: 3, IP_ADDRESSES: 4, ROUTER_IP_ADDRESSES: 5,
+  LINK_UTILIZATION: 6, APN: 7, CELL_ID: 8, SMNC: 9, SMCC: 10, SIGNAL_SNR: 11, LAC: 12,
+} as const;
+
 export const connectivityDefinition: ObjectDef = {
   id: 4,
   name: 'Connectivity Monitoring',
@@ -11,19 +17,19 @@ export const connectivityDefinition: ObjectDef = {
   multiple: false,
   urn: 'urn:oma:lwm2m:oma:4:1.2',
   resources: [
-    { id: 0, name: 'Network Bearer', type: 'integer', operations: 'R', mandatory: true },
-    { id: 1, name: 'Available Network Bearer', type: 'integer', operations: 'R', multiple: true, mandatory: true },
-    { id: 2, name: 'Radio Signal Strength', type: 'integer', operations: 'R', mandatory: true, units: 'dBm' },
-    { id: 3, name: 'Link Quality', type: 'integer', operations: 'R' },
-    { id: 4, name: 'IP Addresses', type: 'string', operations: 'R', multiple: true, mandatory: true },
-    { id: 5, name: 'Router IP Addresses', type: 'string', operations: 'R', multiple: true },
-    { id: 6, name: 'Link Utilization', type: 'integer', operations: 'R', units: '%', range: { min: 0, max: 100 } },
-    { id: 7, name: 'APN', type: 'string', operations: 'R', multiple: true },
-    { id: 8, name: 'Cell ID', type: 'integer', operations: 'R' },
-    { id: 9, name: 'SMNC', type: 'integer', operations: 'R' },
-    { id: 10, name: 'SMCC', type: 'integer', operations: 'R' },
-    { id: 11, name: 'SignalSNR', type: 'integer', operations: 'R', units: 'dB' },
-    { id: 12, name: 'LAC', type: 'integer', operations: 'R' },
+    { id: CONN.NETWORK_BEARER, name: 'Network Bearer', type: 'integer', operations: 'R', mandatory: true },
+    { id: CONN.AVAILABLE_BEARERS, name: 'Available Network Bearer', type: 'integer', operations: 'R', multiple: true, mandatory: true },
+    { id: CONN.RADIO_SIGNAL_STRENGTH, name: 'Radio Signal Strength', type: 'integer', operations: 'R', mandatory: true, units: 'dBm' },
+    { id: CONN.LINK_QUALITY, name: 'Link Quality', type: 'integer', operations: 'R' },
+    { id: CONN.IP_ADDRESSES, name: 'IP Addresses', type: 'string', operations: 'R', multiple: true, mandatory: true },
+    { id: CONN.ROUTER_IP_ADDRESSES, name: 'Router IP Addresses', type: 'string', operations: 'R', multiple: true },
+    { id: CONN.LINK_UTILIZATION, name: 'Link Utilization', type: 'integer', operations: 'R', units: '%', range: { min: 0, max: 100 } },
+    { id: CONN.APN, name: 'APN', type: 'string', operations: 'R', multiple: true },
+    { id: CONN.CELL_ID, name: 'Cell ID', type: 'integer', operations: 'R' },
+    { id: CONN.SMNC, name: 'SMNC', type: 'integer', operations: 'R' },
+    { id: CONN.SMCC, name: 'SMCC', type: 'integer', operations: 'R' },
+    { id: CONN.SIGNAL_SNR, name: 'SignalSNR', type: 'integer', operations: 'R', units: 'dB' },
+    { id: CONN.LAC, name: 'LAC', type: 'integer', operations: 'R' },
   ],
 };
 
@@ -53,7 +59,8 @@ export function createConnectivityObject(opts: { interfaces?: () => NodeJS.Dict<
     start(rt) {
       const ips = hostAddresses(opts.interfaces?.());
       rt.createInstance(0, new Map<number, ResourceValue>([
-        [0, Bearer.ETHERNET], [1, new Map([[0, Bearer.ETHERNET]])], [2, 0], [4, new Map(ips.map((a, i) => [i, a]))],
+        [CONN.NETWORK_BEARER, Bearer.ETHERNET], [CONN.AVAILABLE_BEARERS, new Map([[0, Bearer.ETHERNET]])], [CONN.RADIO_SIGNAL_STRENGTH, 0],
+        [CONN.IP_ADDRESSES, new Map(ips.map((a, i) => [i, a]))],
       ]));
     },
     receive(msg, rt) {

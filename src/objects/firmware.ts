@@ -8,6 +8,12 @@ import { coapPuller, dtlsPullTransport, udpPullTransport, type TransportFactory 
 import type { Puller } from '../firmware/puller.js';
 import type { WriteBlock, WriteBlockReply } from '../firmware/messages.js';
 
+/** Resource IDs of object 5. */
+export const FW = {
+  PACKAGE: 0, PACKAGE_URI: 1, UPDATE: 2, STATE: 3, UPDATE_RESULT: 5, PKG_NAME: 6, PKG_VERSION: 7, PROTOCOL_SUPPORT: 8,
+  DELIVERY_METHOD: 9, CANCEL: 10, LAST_STATE_CHANGE: 12,
+} as const;
+
 export const firmwareDefinition: ObjectDef = {
   id: 5,
   name: 'Firmware Update',
@@ -17,17 +23,17 @@ export const firmwareDefinition: ObjectDef = {
   mandatory: false,
   urn: 'urn:oma:lwm2m:oma:5:1.2',
   resources: [
-    { id: 0, name: 'Package', type: 'opaque', operations: 'W', mandatory: true },
-    { id: 1, name: 'Package URI', type: 'string', operations: 'RW', mandatory: true, range: { min: 0, max: 255 } },
-    { id: 2, name: 'Update', type: 'none', operations: 'E', mandatory: true },
-    { id: 3, name: 'State', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 3 } },
-    { id: 5, name: 'Update Result', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 11 } },
-    { id: 6, name: 'PkgName', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
-    { id: 7, name: 'PkgVersion', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
-    { id: 8, name: 'Firmware Update Protocol Support', type: 'integer', operations: 'R', multiple: true, range: { min: 0, max: 5 } },
-    { id: 9, name: 'Firmware Update Delivery Method', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 2 } },
-    { id: 10, name: 'Cancel', type: 'none', operations: 'E' },
-    { id: 12, name: 'Last State Change Time', type: 'time', operations: 'R' },
+    { id: FW.PACKAGE, name: 'Package', type: 'opaque', operations: 'W', mandatory: true },
+    { id: FW.PACKAGE_URI, name: 'Package URI', type: 'string', operations: 'RW', mandatory: true, range: { min: 0, max: 255 } },
+    { id: FW.UPDATE, name: 'Update', type: 'none', operations: 'E', mandatory: true },
+    { id: FW.STATE, name: 'State', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 3 } },
+    { id: FW.UPDATE_RESULT, name: 'Update Result', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 11 } },
+    { id: FW.PKG_NAME, name: 'PkgName', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
+    { id: FW.PKG_VERSION, name: 'PkgVersion', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
+    { id: FW.PROTOCOL_SUPPORT, name: 'Firmware Update Protocol Support', type: 'integer', operations: 'R', multiple: true, range: { min: 0, max: 5 } },
+    { id: FW.DELIVERY_METHOD, name: 'Firmware Update Delivery Method', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 2 } },
+    { id: FW.CANCEL, name: 'Cancel', type: 'none', operations: 'E' },
+    { id: FW.LAST_STATE_CHANGE, name: 'Last State Change Time', type: 'time', operations: 'R' },
   ],
 };
 
@@ -49,7 +55,8 @@ export interface FirmwareObjectOptions {
 
 function resultMap(v: FwValues): Map<number, ResourceValue> {
   return new Map<number, ResourceValue>([
-    [1, v.uri], [3, v.state], [5, v.result], [6, v.pkgName], [7, v.pkgVersion], [12, v.changedAt],
+    [FW.PACKAGE_URI, v.uri], [FW.STATE, v.state], [FW.UPDATE_RESULT, v.result], [FW.PKG_NAME, v.pkgName],
+    [FW.PKG_VERSION, v.pkgVersion], [FW.LAST_STATE_CHANGE, v.changedAt],
   ]);
 }
 
@@ -87,7 +94,7 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
         pullers['coaps:'] = coapPuller({ transport: secure, blockSize: config.coapBlockSize });
         protocols.splice(protocols.indexOf(FwProtocol.HTTP), 0, FwProtocol.COAPS);
       }
-      rt.set(0, 8, new Map(protocols.map((p, i) => [i, p])));
+      rt.set(0, FW.PROTOCOL_SUPPORT, new Map(protocols.map((p, i) => [i, p])));
       updater = await FirmwareUpdater.start({
         config, log: rt.log, pullers,
         ...(opts.freeBytes ? { freeBytes: opts.freeBytes } : {}),
@@ -110,11 +117,11 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
 
     async write(t, value) {
       if (updater === undefined) return status('5.03', 'firmware update not started');
-      if (t.resourceId === 1) {
+      if (t.resourceId === FW.PACKAGE_URI) {
         if (typeof value !== 'string') return status('4.00');
         return updater.writeUri(value) ? undefined : status('4.05', 'a download or update is in progress');
       }
-      if (t.resourceId === 0) {
+      if (t.resourceId === FW.PACKAGE) {
         // A whole package in one Write (the endpoint reassembled it): handled like a one-block push.
         if (!(value instanceof Uint8Array)) return status('4.00');
         const a = await updater.push({ num: 0, size: value.byteLength, more: false, payload: value });
@@ -126,8 +133,8 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
 
     execute(t) {
       if (updater === undefined) return status('5.03', 'firmware update not started');
-      if (t.resourceId === 2) return updater.update() ? undefined : status('4.05', 'no package downloaded');
-      if (t.resourceId === 10) return updater.cancel() ? undefined : status('4.05', 'nothing to cancel');
+      if (t.resourceId === FW.UPDATE) return updater.update() ? undefined : status('4.05', 'no package downloaded');
+      if (t.resourceId === FW.CANCEL) return updater.cancel() ? undefined : status('4.05', 'nothing to cancel');
       return status('4.05');
     },
 
@@ -135,7 +142,7 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
       if (msg.type !== 'object.write-block') return undefined;
       const m = msg as unknown as WriteBlock;
       if (updater === undefined) return { code: '5.03' };
-      if (m.path.length !== 3 || m.path[0] !== 5 || m.path[1] !== 0 || m.path[2] !== 0) return { code: '4.05' };
+      if (m.path.length !== 3 || m.path[0] !== firmwareDefinition.id || m.path[1] !== 0 || m.path[2] !== FW.PACKAGE) return { code: '4.05' };
       const reply: WriteBlockReply = await updater.pushBlock({
         num: m.num, size: m.size, more: m.more, payload: m.payload,
         ...(m.total !== undefined ? { total: m.total } : {}),

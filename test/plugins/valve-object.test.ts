@@ -122,3 +122,20 @@ test('bad valve config fails start with a clear message (the supervisor then giv
   const err = await t.throwsAsync(startValve({ gpio: { kind: 'sysfs', chip: 'x', line: 1 } }));
   t.regex(err?.message ?? '', /gpio\.kind must be "simulated" or "gpiod"/);
 });
+
+test('a Write with a valid On/Off and a refused On time answers 4.00 and the relay does not move', async (t) => {
+  const rig = await startValve({ gpio: { kind: 'simulated', chip: 'v-tx', line: 17 }, leakRule: { enabled: false } });
+  const chip = simulatedChip('v-tx');
+  const before = chip.history.length;
+  const payload = new Uint8Array(Buffer.from(JSON.stringify([{ bn: '/3306/0/', n: '5850', vb: true }, { n: '5852', v: -5 }]), 'utf8'));
+  const r = await rig.host.handle({ op: 'write-update', path: [3306, 0], format: 110, payload, remote: true, serverId: 1 });
+  t.is(r.code, '4.00');
+  t.is(chip.level(17), false, 'still closed');
+  t.is(chip.history.length, before, 'the relay line was not driven at all');
+  t.is(await read(rig, 5850), false, 'the stored On/Off is unchanged');
+  // the same Write without the bad resource goes through and drives the relay once
+  const ok = new Uint8Array(Buffer.from(JSON.stringify([{ bn: '/3306/0/', n: '5850', vb: true }, { n: '5852', v: 0 }]), 'utf8'));
+  t.is((await rig.host.handle({ op: 'write-update', path: [3306, 0], format: 110, payload: ok, remote: true, serverId: 1 })).code, '2.04');
+  t.is(chip.level(17), true);
+  t.is(chip.history.length, before + 1);
+});
