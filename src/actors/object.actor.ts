@@ -13,6 +13,8 @@ import type { ObjectCancelObserve, ObjectNotify, ObjectObserve, ObjectRegistrati
 import { attributeStore } from './object-attr-store.js';
 import type { OpResult } from '../lwm2m/operations/types.js';
 import { restoreInstances, snapshotInstances, type InstanceSnapshot } from '../lwm2m/instance-snapshot.js';
+import { startMachine } from '../runtime/inspect.js';
+import { objectMachine, TRACKED_OPERATIONS } from './object-machine.js';
 
 export interface ObjectActorOptions {
   /** The spec to host; without it the module named by ctx.config.spec is loaded. */
@@ -63,6 +65,14 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   const fromConfig = ctx.config.preferredFormat ?? clientSection?.preferredFormat;
   const preferred = opts.preferredFormat ?? (typeof fromConfig === 'number' ? fromConfig : undefined);
   const log = ctx.log.child({ mod: 'object', object: spec.definition.id });
+  // The lifecycle statechart (inspection, `diagram object:N`): lifecycle changes, observations, notifications and the
+  // operations that change the object go through it; reads do not.
+  const hello: ObjectStarted = { type: 'object.started', objectId: spec.definition.id };
+  const life = startMachine(ctx, objectMachine.provide({
+    // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
+    actions: { announce: () => ctx.publish(hello as unknown as ActorMessage) },
+  }), { input: { objectId: spec.definition.id } });
+  const settled = (): void => { life.send({ type: 'object.done' }); };
   const host = new ObjectHost(spec, {
     emit: (to, msg) => ctx.send(to, msg),
     publish: (msg) => ctx.publish(msg),
@@ -90,7 +100,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   };
   const end = (o: Observation): void => {
     stopTimer(o);
-    observations.delete(o.id);
+    if (observations.delete(o.id)) life.send({ type: 'object.observe', count: observations.size });
   };
 
   const current = async (o: Observation): Promise<LwRecord[] | OpResult> => {
@@ -118,6 +128,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
       if (enc.code !== '2.05') end(o);
     }
     ctx.send(o.notifyTo, msg as unknown as ActorMessage);
+    life.send({ type: 'object.notify' });
     if (observations.has(o.id)) schedule(o, nextWake(o.attrs, o.state));
   };
 
@@ -196,6 +207,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
       whileAbsent, absent,
     };
     observations.set(o.id, o);
+    life.send({ type: 'object.observe', count: observations.size });
     schedule(o, nextWake(attrs, o.state));
     return first;
   };
@@ -231,38 +243,51 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     if (host.clearAttributes(m.serverId)) attrStore.save();
     return { ok: true };
   };
-  if (spec.start) await spec.start(host.runtime);
+  try {
+    if (spec.start) await spec.start(host.runtime);
+  } catch (err) {
+    life.send({ type: 'object.start-failed', code: (err as { code?: string }).code ?? 'OBJECT_START_FAILED', message: (err as Error).message });
+    life.stop();
+    throw err;
+  }
   started = true;
-  // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
-  const hello: ObjectStarted = { type: 'object.started', objectId: spec.definition.id };
-  ctx.publish(hello as unknown as ActorMessage);
+  life.send({ type: 'object.started' });
+
+  /** One LwM2M operation; persists what changed (instances, attributes) and refreshes observations' attributes. */
+  const request = (m: ObjectRequest): Promise<OpResult> => {
+    const mutating = m.op === 'write' || m.op === 'write-update' || m.op === 'create' || m.op === 'delete' || m.op === 'write-records';
+    const r = mutating && persist
+      ? host.handle(m).then((res) => { if (res.code.startsWith('2.')) save(); return res; })
+      : host.handle(m);
+    if (m.op === 'delete') {
+      // a deleted instance takes its attributes with it
+      return r.then((res) => { if (res.code === '2.02') attrStore.save(); return res; });
+    }
+    if (m.op === 'write-attributes') {
+      // attributes changed: store them, refresh the attributes of observations under the path
+      return r.then((res) => {
+        if (res.code === '2.04') attrStore.save();
+        if (res.code === '2.04') for (const o of observations.values()) {
+          if (isPrefix(m.path, o.path) || isPrefix(o.path, m.path)) {
+            o.attrs = host.effectiveAttributes(o.path, o.serverId, o.defaults);
+            schedule(o, nextWake(o.attrs, o.state));
+          }
+        }
+        return res;
+      });
+    }
+    return r;
+  };
 
   return {
     receive(msg: ActorMessage): unknown {
       switch (msg.type) {
         case 'object.request': {
           const m = msg as unknown as ObjectRequest;
-          const mutating = m.op === 'write' || m.op === 'write-update' || m.op === 'create' || m.op === 'delete' || m.op === 'write-records';
-          const r = mutating && persist
-            ? host.handle(m).then((res) => { if (res.code.startsWith('2.')) save(); return res; })
-            : host.handle(m);
-          if (m.op === 'delete') {
-            // a deleted instance takes its attributes with it
-            return r.then((res) => { if (res.code === '2.02') attrStore.save(); return res; });
-          }
-          if (m.op === 'write-attributes') {
-            // attributes changed: store them, refresh the attributes of observations under the path
-            return r.then((res) => {
-              if (res.code === '2.04') attrStore.save();
-              if (res.code === '2.04') for (const o of observations.values()) {
-                if (isPrefix(m.path, o.path) || isPrefix(o.path, m.path)) {
-                  o.attrs = host.effectiveAttributes(o.path, o.serverId, o.defaults);
-                  schedule(o, nextWake(o.attrs, o.state));
-                }
-              }
-              return res;
-            });
-          }
+          if (!TRACKED_OPERATIONS.has(m.op)) return request(m);
+          life.send({ type: 'object.request', op: m.op });
+          const r = request(m);
+          void r.then(settled, settled);
           return r;
         }
         case 'object.observe': return observe(msg as unknown as ObjectObserve);
@@ -275,17 +300,20 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
       }
     },
     async stop(): Promise<void> {
+      life.send({ type: 'object.stop' });
       for (const o of [...observations.values()]) end(o);
       await saving;
       await attrStore.flushed();
       if (spec.stop) await spec.stop();
+      life.send({ type: 'object.stopped' });
+      life.stop();
     },
   };
 }
 
 /** Factory for tests and the runtime: an object actor module with injected timers / spec. */
 export function objectActorModule(opts: ObjectActorOptions = {}): ActorModule {
-  return defineActor({ create: (ctx) => createObjectActor(ctx, opts) });
+  return defineActor({ machine: objectMachine, create: (ctx) => createObjectActor(ctx, opts) });
 }
 
 export default objectActorModule();

@@ -1,12 +1,20 @@
 // actor-host.actor.ts: the actor module for a plugin's actor: makes the plugin API resolvable, imports the plugin's ActorModule and delegates to it.
+// The host runs the object lifecycle statechart around the plugin's actor (starting → ready ⇄ busy while an async
+// message is handled → stopping → stopped), so the inspector shows every plugin actor; a plugin's own machine is its own.
 // Loaded once per plugin actor (the runtime adds ?actor=<name> to its URL), so `inner` is that actor's module even when actors share a worker.
 import { CodedError } from '../errors.js';
-import { defineActor, type ActorModule } from '../runtime/actor-api.js';
+import { defineActor, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { startMachine } from '../runtime/inspect.js';
+import { objectMachine } from '../actors/object-machine.js';
 import { ensurePluginApiResolution } from './api-resolution.js';
 
 let inner: ActorModule | undefined;
 
 const host: ActorModule = {
+  /** The plugin's own statechart when its module exports one (known once created), else the hosting lifecycle. */
+  get machine() {
+    return inner?.machine ?? objectMachine;
+  },
   /** Read by the worker after create(): the plugin actor's own subscriptions. */
   get subscribes() {
     return inner?.subscribes;
@@ -19,13 +27,42 @@ const host: ActorModule = {
     if (!mod || typeof mod.create !== 'function') throw new CodedError('PLUGIN_LOAD_FAILED', `${url} has no default ActorModule export`);
     inner = mod;
     const { pluginModule: _m, resolveHook: _h, ...config } = ctx.config;
-    return mod.create({
-      name: ctx.name, config, fullConfig: ctx.fullConfig, log: ctx.log, store: ctx.store,
-      send: (to, msg) => ctx.send(to, msg),
-      request: (to, msg, opts) => ctx.request(to, msg, opts),
-      publish: (msg) => ctx.publish(msg),
-      ...(ctx.inspect ? { inspect: (ref) => ctx.inspect?.(ref) } : {}),
-    });
+    const life = startMachine(ctx, objectMachine, { input: { objectId: -1 } });
+    let instance: ActorInstance;
+    try {
+      instance = await mod.create({
+        name: ctx.name, config, fullConfig: ctx.fullConfig, log: ctx.log, store: ctx.store,
+        send: (to, msg) => ctx.send(to, msg),
+        request: (to, msg, opts) => ctx.request(to, msg, opts),
+        publish: (msg) => ctx.publish(msg),
+        ...(ctx.inspect ? { inspect: (ref) => ctx.inspect?.(ref) } : {}),
+      });
+    } catch (err) {
+      life.send({ type: 'object.start-failed', code: (err as { code?: string }).code ?? 'PLUGIN_START_FAILED', message: (err as Error).message });
+      life.stop();
+      throw err;
+    }
+    life.send({ type: 'object.started' });
+    const settled = (): void => { life.send({ type: 'object.done' }); };
+    return {
+      receive(msg: ActorMessage): unknown {
+        const r = instance.receive(msg);
+        if (r instanceof Promise) {
+          life.send({ type: 'object.request', op: msg.type });
+          void r.then(settled, settled);
+        }
+        return r;
+      },
+      async stop(): Promise<void> {
+        life.send({ type: 'object.stop' });
+        try {
+          await instance.stop();
+        } finally {
+          life.send({ type: 'object.stopped' });
+          life.stop();
+        }
+      },
+    };
   },
 };
 

@@ -1,0 +1,55 @@
+// object-inspect.test.ts: every object actor runs its lifecycle statechart: the inspection stream shows object:3 and a plugin object (the valve) with their states, and `diagram object:3` draws the machine.
+import test from 'ava';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Runtime } from '../../src/runtime/runtime.js';
+import { immediateClock, supervisor, tmpState } from '../runtime/helpers.js';
+
+const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const src = (p: string): string => new URL(`../../src/${p}`, import.meta.url).href;
+const VALVE = new URL('../../../plugins/valve/valve-object.js', import.meta.url).href;
+
+type Ev = Record<string, unknown>;
+const states = (events: Ev[], actor: string): unknown[] =>
+  events.filter((e) => e.type === '@xstate.snapshot' && String(e.sessionId).startsWith(`${actor}.0/`)).map((e) => (e.snapshot as { value?: unknown }).value);
+
+test('the inspection stream shows object:3 and the valve plugin object with their lifecycle states', async (t) => {
+  const rt = new Runtime({
+    actors: [
+      { name: 'object:3', moduleUrl: src('actors/object.actor.js'), options: { spec: 'objects/device.js' } },
+      {
+        name: 'object:3306', moduleUrl: src('plugins/object-host.actor.js'),
+        options: { spec: VALVE, gpio: { kind: 'simulated', chip: 'v-inspect', line: 17 }, leakRule: { enabled: false }, plugin: 'valve' },
+      },
+    ],
+    placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent', inspect: true,
+  });
+  const events: Ev[] = [];
+  rt.on('inspection', (ev: Ev) => events.push(ev));
+  try {
+    await rt.start();
+    const w = await rt.request<{ code: string }>('object:3306', { type: 'object.request', op: 'write-records', path: [3306], records: [{ path: [3306, 0, 5850], value: true }], serverId: 1 });
+    t.is(w.code, '2.04');
+    const r = await rt.request<{ code: string }>('object:3', { type: 'object.request', op: 'read', path: [3, 0, 0] });
+    t.is(r.code, '2.05');
+    for (let i = 0; i < 300 && !(states(events, 'object:3306').includes('busy') && states(events, 'object:3306').at(-1) === 'ready'); i++) await new Promise((res) => setTimeout(res, 10));
+    const actors = events.filter((e) => e.type === '@xstate.actor').map((e) => String(e.sessionId));
+    t.true(actors.some((id) => id.startsWith('object:3.0/')), 'object:3 is registered for inspection');
+    t.true(actors.some((id) => id.startsWith('object:3306.0/')), 'the plugin object is registered for inspection');
+    t.is(states(events, 'object:3').at(-1), 'ready');
+    t.false(states(events, 'object:3').includes('busy'), 'a Read does not go through the machine');
+    const valve = states(events, 'object:3306');
+    t.true(valve.includes('busy'), 'the Write made the valve object busy');
+    t.is(valve.at(-1), 'ready', 'and ready again when it answered');
+  } finally {
+    await rt.stop();
+  }
+});
+
+test('`diagram object:3` draws the object lifecycle machine', (t) => {
+  const r = spawnSync(process.execPath, [cli, 'diagram', 'object:3', '--format', 'mermaid'], { encoding: 'utf8' });
+  t.is(r.status, 0, r.stderr);
+  t.regex(r.stdout, /^stateDiagram-v2/m);
+  for (const s of ['starting', 'ready', 'busy', 'stopping', 'stopped']) t.regex(r.stdout, new RegExp(`\\b${s}\\b`), s);
+  t.regex(r.stdout, /ready --> busy/);
+});
