@@ -1,7 +1,10 @@
 // object-inspect.test.ts: every object actor runs its lifecycle statechart: the inspection stream shows object:3 and a plugin object (the valve) with their states, and `diagram object:3` draws the machine.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { immediateClock, supervisor, tmpState } from '../runtime/helpers.js';
 
@@ -13,7 +16,14 @@ type Ev = Record<string, unknown>;
 const states = (events: Ev[], actor: string): unknown[] =>
   events.filter((e) => e.type === '@xstate.snapshot' && String(e.sessionId).startsWith(`${actor}.0/`)).map((e) => (e.snapshot as { value?: unknown }).value);
 
-test('the inspection stream shows object:3 and the valve plugin object with their lifecycle states', async (t) => {
+/** A plugin actor module with no statechart of its own: answers 'echo' after a turn. */
+function echoActorModule(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'echo-actor-')), 'echo.actor.js');
+  writeFileSync(file, "export default { create() { return { receive(m) { return new Promise((r) => setImmediate(() => r({ echo: m.type }))); }, stop() {} }; } };\n");
+  return pathToFileURL(file).href;
+}
+
+test('the inspection stream shows object:3, the valve plugin object and a plugin actor with their lifecycle states', async (t) => {
   const rt = new Runtime({
     actors: [
       { name: 'object:3', moduleUrl: src('actors/object.actor.js'), options: { spec: 'objects/device.js' } },
@@ -21,6 +31,7 @@ test('the inspection stream shows object:3 and the valve plugin object with thei
         name: 'object:3306', moduleUrl: src('plugins/object-host.actor.js'),
         options: { spec: VALVE, gpio: { kind: 'simulated', chip: 'v-inspect', line: 17 }, leakRule: { enabled: false }, plugin: 'valve' },
       },
+      { name: 'plugin:echo:echo', moduleUrl: `${src('plugins/actor-host.actor.js')}?actor=plugin%3Aecho%3Aecho`, options: { pluginModule: echoActorModule(), plugin: 'echo' } },
     ],
     placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent', inspect: true,
   });
@@ -32,7 +43,9 @@ test('the inspection stream shows object:3 and the valve plugin object with thei
     t.is(w.code, '2.04');
     const r = await rt.request<{ code: string }>('object:3', { type: 'object.request', op: 'read', path: [3, 0, 0] });
     t.is(r.code, '2.05');
-    for (let i = 0; i < 300 && !(states(events, 'object:3306').includes('busy') && states(events, 'object:3306').at(-1) === 'ready'); i++) await new Promise((res) => setTimeout(res, 10));
+    t.deepEqual(await rt.request('plugin:echo:echo', { type: 'echo.ping' }), { echo: 'echo.ping' });
+    const settled = (a: string): boolean => states(events, a).includes('busy') && states(events, a).at(-1) === 'ready';
+    for (let i = 0; i < 300 && !(settled('object:3306') && settled('plugin:echo:echo')); i++) await new Promise((res) => setTimeout(res, 10));
     const actors = events.filter((e) => e.type === '@xstate.actor').map((e) => String(e.sessionId));
     t.true(actors.some((id) => id.startsWith('object:3.0/')), 'object:3 is registered for inspection');
     t.true(actors.some((id) => id.startsWith('object:3306.0/')), 'the plugin object is registered for inspection');
@@ -41,6 +54,8 @@ test('the inspection stream shows object:3 and the valve plugin object with thei
     const valve = states(events, 'object:3306');
     t.true(valve.includes('busy'), 'the Write made the valve object busy');
     t.is(valve.at(-1), 'ready', 'and ready again when it answered');
+    t.true(actors.some((id) => id.startsWith('plugin:echo:echo.0/')), 'the plugin actor is registered for inspection');
+    t.true(settled('plugin:echo:echo'), 'busy while its message was handled, then ready');
   } finally {
     await rt.stop();
   }
