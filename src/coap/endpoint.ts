@@ -97,7 +97,11 @@ class Endpoint implements CoapEndpointExt {
     let bs = 1024;
     while (bs > 16 && bs + 64 > transport.mtu) bs /= 2;
     this.blockSize = Math.max(16, Math.min(this.params.blockSize, bs));
-    this.rt = new Retransmitter(this.params, this.timers, random, (buf, to) => this.send(buf, to));
+    this.rt = new Retransmitter(this.params, this.timers, random, (buf, to) => this.send(buf, to), (to, r) => {
+      const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+      this.log.warn({ code: 'COAP_NO_ANSWER', peer: `${to.address}:${to.port}`, attempt: r.attempt, of: r.of, nextWaitMs: Math.round(r.nextWaitMs) },
+        `no answer from coap://${to.address.includes(':') ? `[${to.address}]` : to.address}:${to.port} in ${s(r.waitedMs)}; retrying now, attempt ${r.attempt} of ${r.of}, next wait ${s(r.nextWaitMs)}`);
+    });
     this.queue = new PeerQueue(Math.max(1, this.params.nstart));
     this.server = new ServerSide(this);
     transport.onEvent((ev) => this.onEvent(ev));

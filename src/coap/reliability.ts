@@ -22,6 +22,9 @@ interface Pending {
 
 export type RawSend = (buf: Buffer, to: PeerAddress) => Promise<void>;
 
+/** Told before each retransmission: the attempt about to leave (2 = first retransmission), of how many, and its wait. */
+export type RetransmitNotice = (to: PeerAddress, r: { attempt: number; of: number; waitedMs: number; nextWaitMs: number }) => void;
+
 export class Retransmitter {
   private readonly pending = new Map<string, Pending>();
 
@@ -30,6 +33,7 @@ export class Retransmitter {
     private readonly timers: Timers,
     private readonly random: () => number,
     private readonly sendRaw: RawSend,
+    private readonly onRetransmit?: RetransmitNotice,
   ) {}
 
   /** Sends a CON datagram and retransmits it until ACK, RST, timeout (after MAX_RETRANSMIT) or a send error. */
@@ -50,7 +54,9 @@ export class Retransmitter {
         return;
       }
       p.retries++;
+      const waitedMs = p.timeoutMs;
       p.timeoutMs *= 2;
+      this.onRetransmit?.(p.to, { attempt: p.retries + 1, of: this.params.maxRetransmit + 1, waitedMs, nextWaitMs: p.timeoutMs });
       this.transmit(key, p);
     }, p.timeoutMs);
   }
