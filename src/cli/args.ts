@@ -23,8 +23,13 @@ export function normaliseInspectFlag(argv: string[]): string[] {
 }
 
 /** Applies `run`'s command-line overrides to a loaded config. */
-export function applyRunOverrides(config: Config, v: { server?: string; endpoint?: string; 'state-dir'?: string; inspect?: string }): Config {
+export function applyRunOverrides(config: Config, v: { server?: string; endpoint?: string; 'state-dir'?: string; inspect?: string; 'log-format'?: string }): Config {
   const c: Config = { ...config, inspect: { ...config.inspect } };
+  const lf = v['log-format'];
+  if (lf !== undefined) {
+    if (lf !== 'json' && lf !== 'pretty' && lf !== 'auto') throw new CodedError('CONFIG_INVALID', `--log-format: must be json, pretty or auto (got ${JSON.stringify(lf)})`);
+    c.log = { ...config.log, format: lf };
+  }
   if (v.server !== undefined) {
     if (!isLwm2mServerUri(v.server)) throw new CodedError('CONFIG_INVALID', `--server: must be a coap:// or coaps:// URI with a host (got ${JSON.stringify(v.server)})`);
     c.server = v.server;

@@ -16,7 +16,7 @@ import type { ObjectSpec } from '../lwm2m/object-api.js';
 const USAGE = `usage: lwm2m-meter <command> [options]
 
 commands:
-  run [--config FILE] [--server URI] [--endpoint NAME] [--state-dir DIR] [--inspect [HOST:PORT]]
+  run [--config FILE] [--server URI] [--endpoint NAME] [--state-dir DIR] [--inspect [HOST:PORT]] [--log-format json|pretty]
                          start the client (no --config: the demo with simulated modem and meter)
   check-config FILE      validate a config file; one line per problem
   diagram ACTOR --format mermaid|dot|svg [--out FILE] [--config FILE]
@@ -43,6 +43,7 @@ async function cmdRun(argv: string[]): Promise<void> {
       endpoint: { type: 'string' },
       'state-dir': { type: 'string' },
       inspect: { type: 'string' },
+      'log-format': { type: 'string' },
     },
     strict: true,
   });

@@ -1,6 +1,6 @@
 // run.ts: `lwm2m-meter run`: starts the actor set from config, relays inspection, shuts down cleanly on SIGINT/SIGTERM.
 import { isMainThread } from 'node:worker_threads';
-import { log, setLogLevel } from '../runtime/log.js';
+import { log, setLogFormat, setLogLevel } from '../runtime/log.js';
 import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
 import { loadPluginActorSet } from '../plugins/index.js';
 import { placementWithPlugins } from '../plugins/placement.js';
@@ -36,6 +36,7 @@ function securePrivateState(stateDir: string): void {
 /** Runs until SIGINT/SIGTERM (exit code 0 after a clean stop) or an actor gives up (exit code 1). */
 export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   setLogLevel(config.log.level);
+  if (process.env.LWM2M_LOG_FORMAT === undefined) setLogFormat(config.log.format);
   securePrivateState(config.stateDir);
   let actors = io.actors;
   let optionalActors: string[] = [];

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { CodedError } from '../errors.js';
 import { parsePath } from '../lwm2m/path.js';
 import type { Path } from '../lwm2m/types.js';
-import { log as rootLog } from '../runtime/log.js';
+import { log as rootLog, setLogFormat, type LogFormat } from '../runtime/log.js';
 import { formatBootstrap, formatRecords, formatRegistration, formatResult } from './format-lines.js';
 import { startDevServer, type DevServer, type DevServerOptions } from './server.js';
 import { attachLocationService } from './location-service.js';
@@ -39,6 +39,7 @@ export const USAGE = `lwm2m-meter dev-server [options]
                           it does not know otherwise come out as opaque)
   --web [HOST:]PORT       serve the web page (clients, object tree, operations, live log, chart, firmware push);
                           bare --web: 127.0.0.1:8080 (loopback: use an SSH tunnel from elsewhere)
+  --log-format json|pretty  form of the log on stderr (default: human lines on a terminal, JSON otherwise)
   -h, --help              this text`;
 
 function paths(list: string | undefined, flag: string): Path[] {
@@ -54,8 +55,13 @@ function int(v: string | undefined, flag: string, dflt: number): number {
   return Number(v);
 }
 
+function logFormat(v: string | undefined): LogFormat | undefined {
+  if (v === undefined || v === 'json' || v === 'pretty' || v === 'auto') return v;
+  throw new CodedError('CLI_ARGS', `--log-format wants json or pretty, got '${v}'`);
+}
+
 /** Parses the dev-server arguments into server options and the auto read/observe lists. */
-export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number; locationService?: boolean; web?: WebListen; defs?: ObjectDef[] } {
+export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number; locationService?: boolean; web?: WebListen; defs?: ObjectDef[]; logFormat?: LogFormat } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -65,6 +71,7 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
         host: { type: 'string' }, port: { type: 'string' }, bootstrap: { type: 'boolean' }, 'bootstrap-port': { type: 'string' },
         'server-uri': { type: 'string' }, observe: { type: 'string' }, read: { type: 'string' }, format: { type: 'string' },
         timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'location-service': { type: 'string' }, ddf: { type: 'string' }, web: { type: 'string' },
+        'log-format': { type: 'string' },
       },
     });
   } catch (err) {
@@ -80,9 +87,10 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
   if (defs) options.types = typesFromDefs(defs);
   const ls = v['location-service'];
   if (ls !== undefined && ls !== 'on' && ls !== 'off') throw new CodedError('CLI_ARGS', `--location-service wants on or off, got '${ls}'`);
+  const lf = logFormat(v['log-format']);
   const out = {
     help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read'), ...(ls === 'off' ? { locationService: false } : {}),
-    ...(v.web !== undefined ? { web: parseWebArg(v.web) } : {}), ...(defs ? { defs } : {}),
+    ...(v.web !== undefined ? { web: parseWebArg(v.web) } : {}), ...(defs ? { defs } : {}), ...(lf !== undefined ? { logFormat: lf } : {}),
   };
   return v.format !== undefined ? { ...out, format: int(v.format, '--format', 0) } : out;
 }
@@ -94,6 +102,7 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
   const log = rootLog.child({ mod: 'devserver-cli' });
   const args = parseDevServerArgs(argv);
   if (args.help) { out(USAGE); return; }
+  if (args.logFormat !== undefined) setLogFormat(args.logFormat);
   const s = await startDevServer(args.options);
   const say = (what: string, text: string): void => out(`${new Date(now()).toISOString().slice(11, 23)} ${what.padEnd(10)} ${text}`);
   const fmt = args.format !== undefined ? { format: args.format } : {};

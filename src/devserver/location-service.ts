@@ -167,7 +167,7 @@ export function attachLocationService(s: DevServer, o: LocationServiceOptions = 
     const finish = (writeCode: string): void => {
       const a: GnssAnswer = { endpoint: ep, request: req, resultCode, bytes: data?.length ?? 0, writeCode };
       svc.gnssAnswers.push(a);
-      log.info({ ep, ...a }, 'GNSS assistance answered');
+      log.debug({ ep, ...a }, 'GNSS assistance answered');
       svc.emit('gnss', a);
     };
     s.write(ep, [GNSS_ASSIST, 0], records, { partial: true }).then((r) => finish(r.code), (err: unknown) => {
@@ -190,7 +190,7 @@ export function attachLocationService(s: DevServer, o: LocationServiceOptions = 
     const finish = (writeCode: string): void => {
       const a: LocationAnswer = { endpoint: ep, cells, resultCode, writeCode, ...(location ? { location } : {}) };
       svc.answers.push(a);
-      log.info({ ep, cell: cellKey(cells.serving), neighbours: cells.neighbours.length, resultCode, location, writeCode }, 'ground fix answered');
+      log.debug({ ep, cell: cellKey(cells.serving), neighbours: cells.neighbours.length, resultCode, location, writeCode }, 'ground fix answered');
       svc.emit('answer', a);
     };
     s.write(ep, [GROUND_FIX, 0], records, { partial: true }).then((r) => finish(r.code), (err: unknown) => {

@@ -117,7 +117,7 @@ export class DevServer extends ClientOperations {
         throw err;
       }
     }
-    s.log.info({ port: s.port, bootstrapPort: s.bootstrapPort }, 'dev server listening');
+    s.log.debug({ port: s.port, bootstrapPort: s.bootstrapPort }, 'dev server listening');
     return s;
   }
 
@@ -294,7 +294,7 @@ export class DevServer extends ClientOperations {
     const reg = this.registry.register(p.ep, p, links, peerOf(req));
     res.setOption('Location-Path', [Buffer.from('rd'), Buffer.from(reg.id)]);
     answer(res, '2.01');
-    this.log.info({ ep: reg.endpoint, location: reg.location }, 'registered');
+    this.log.debug({ ep: reg.endpoint, location: reg.location }, 'registered');
     this.emit('register', reg);
   }
 
@@ -317,7 +317,7 @@ export class DevServer extends ClientOperations {
     if (!reg) { answer(res, '4.04'); return; }
     this.dropObservations(reg.endpoint);
     answer(res, '2.02');
-    this.log.info({ ep: reg.endpoint }, 'deregistered');
+    this.log.debug({ ep: reg.endpoint }, 'deregistered');
     this.emit('deregister', reg);
   }
 
@@ -368,7 +368,7 @@ export class DevServer extends ClientOperations {
       }).then((ev) => {
         this.bootstrapping.delete(ep);
         if (ev.error === undefined) this.revoked.delete(ep);
-        this.log.info({ ep, steps: ev.steps, error: ev.error }, 'bootstrap finished');
+        this.log.debug({ ep, steps: ev.steps, error: ev.error }, 'bootstrap finished');
         if (!this.closed) this.emit('bootstrap-finish', ev);
       });
     });

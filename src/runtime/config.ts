@@ -83,6 +83,8 @@ export const deviceSchema = z.object({
 
 export const logSchema = z.object({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** auto: one human line per entry when stderr is a terminal, JSON otherwise; json / pretty force either. */
+  format: z.enum(['auto', 'json', 'pretty']).default('auto'),
 }).strict();
 
 /** Parsed default of a schema ('{}' in, defaults out). */

@@ -92,6 +92,12 @@ export class DeviceProcess {
       () => new Error(`device: timed out waiting for a log line; last lines:\n${this.tail(30)}`));
   }
 
+  /** Resolves with the first raw output line (stdout or stderr) matching, seen already or arriving within timeoutMs. */
+  waitForLine(pred: (l: string) => boolean, timeoutMs = 20_000): Promise<string> {
+    return waitUntilFound(this.waiters, () => this.lines.find(pred), timeoutMs,
+      () => new Error(`device: timed out waiting for an output line; last lines:\n${this.tail(30)}`));
+  }
+
   tail(n = 40): string {
     return this.lines.slice(-n).join('\n');
   }
