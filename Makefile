@@ -20,8 +20,14 @@ $(SYS_STAMP): scripts/setup-system.sh | $(NPM_STAMP)
 
 system: $(SYS_STAMP)
 
-build: deps
+# The TypeScript build runs only when a source, test, bench file or the compiler settings changed since the last one.
+BUILD_STAMP := dist/.stamp-build
+TS_SOURCES := $(shell find src test bench -name '*.ts' 2>/dev/null)
+$(BUILD_STAMP): $(TS_SOURCES) tsconfig.json package.json | $(NPM_STAMP)
 	npx tsc -p tsconfig.json
+	touch $@
+
+build: $(BUILD_STAMP)
 
 # The demo: local dev server + the device on its embedded default (simulated modem and meter). NO_DEVSERVER=1 runs the device alone.
 run: build

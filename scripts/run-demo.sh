@@ -7,7 +7,10 @@ port="${DEVSERVER_PORT:-5683}"
 cli=dist/src/cli/main.js
 if [ "${NO_DEVSERVER:-0}" = "1" ]; then MALLOC_ARENA_MAX=1 exec node --max-semi-space-size=1 "$cli" run "$@"; fi
 log=$(mktemp)
-setsid node "$cli" dev-server --host 127.0.0.1 --port "$port" --bootstrap --read /3/0 --observe /3424/0/1 >"$log" 2>&1 &
+# Its output goes through a file (tailed below): ask for human log lines when ours is a terminal.
+fmt=(); [ -t 1 ] && fmt=(--log-format pretty)
+# Reads the device object, observes the volume (a notification at most every 5 s when it moves, at least every 30 s).
+setsid node "$cli" dev-server --host 127.0.0.1 --port "$port" --bootstrap --read /3/0 --observe /3424/0/1 --attr pmin=5,pmax=30 "${fmt[@]}" >"$log" 2>&1 &
 srv=$!
 stop_server() { kill -INT "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; rm -f "$log"; }
 trap stop_server EXIT

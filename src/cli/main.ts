@@ -125,14 +125,14 @@ async function cmdObjects(argv: string[]): Promise<void> {
 }
 
 async function cmdDevServer(argv: string[]): Promise<void> {
-  let mod: { runDevServer?: (argv: string[]) => Promise<void> };
+  let mod: { runDevServer?: (argv: string[]) => Promise<number> };
   try {
     mod = (await import('../devserver/cli.js'));
   } catch (e) {
     throw new CodedError('DEVSERVER_MISSING', `dev-server is not available in this build (${(e as Error).message.split('\n')[0]})`);
   }
   if (typeof mod.runDevServer !== 'function') throw new CodedError('DEVSERVER_MISSING', 'dev-server is not available in this build (no runDevServer export)');
-  await mod.runDevServer(argv);
+  process.exitCode = await mod.runDevServer(argv);
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -6,6 +6,12 @@ import type { Path } from '../lwm2m/types.js';
 import { log as rootLog, setLogFormat, type LogFormat } from '../runtime/log.js';
 import { formatBootstrap, formatRecords, formatRegistration, formatResult } from './format-lines.js';
 import { startDevServer, type DevServer, type DevServerOptions } from './server.js';
+import type { AttributeValue } from './operations.js';
+import type { Writable } from 'node:stream';
+import { DevServerConsole } from './console/console.js';
+import { consoleInput, type ConsoleInput } from './console/start.js';
+import { loadObjectDefs } from './console/object-defs.js';
+import { parseAttributes } from './attributes-arg.js';
 import { attachLocationService } from './location-service.js';
 import { loadDdfFolder } from '../lwm2m/ddf.js';
 import { CORE_TYPES, typesFromDefs } from './model.js';
@@ -22,6 +28,10 @@ export interface DevServerIo {
   onReady?: (server: DevServer) => void;
   /** Clock for line timestamps (default Date.now). */
   now?: () => number;
+  /** Console input (default: --script FILE, else stdin when it is a terminal, a pipe or a file, and only without `out`). */
+  console?: ConsoleInput;
+  /** Where console output goes (default stdout). */
+  consoleOutput?: Writable;
 }
 
 export const USAGE = `lwm2m-meter dev-server [options]
@@ -31,6 +41,7 @@ export const USAGE = `lwm2m-meter dev-server [options]
   --bootstrap-port N      serve it on its own port instead
   --server-uri URI        LwM2M server URI written by bootstrap (default coap://<host>:<port>)
   --observe PATH,...      observe these paths when a client registers
+  --attr pmin=5,pmax=30   write these attributes to each --observe path before observing it (x= removes one)
   --read PATH,...         read these paths when a client registers
   --format N              content format asked for reads/observes (e.g. 112 SenML CBOR, 11542 TLV)
   --timeout MS            time a request to a client may take (default 10000)
@@ -40,6 +51,8 @@ export const USAGE = `lwm2m-meter dev-server [options]
   --web [HOST:]PORT       serve the web page (clients, object tree, operations, live log, chart, firmware push);
                           bare --web: 127.0.0.1:8080 (loopback: use an SSH tunnel from elsewhere)
   --log-format json|pretty  form of the log on stderr (default: human lines on a terminal, JSON otherwise)
+  --script FILE           run the console commands of FILE (one a line; '-' = stdin), then stop; exit code 1 if one failed
+                          (a terminal on stdin opens the interactive console; piped stdin runs as a script)
   -h, --help              this text`;
 
 function paths(list: string | undefined, flag: string): Path[] {
@@ -61,7 +74,7 @@ function logFormat(v: string | undefined): LogFormat | undefined {
 }
 
 /** Parses the dev-server arguments into server options and the auto read/observe lists. */
-export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number; locationService?: boolean; web?: WebListen; defs?: ObjectDef[]; logFormat?: LogFormat } {
+export function parseDevServerArgs(argv: string[]): { help: boolean; options: DevServerOptions; observe: Path[]; read: Path[]; format?: number; locationService?: boolean; web?: WebListen; defs?: ObjectDef[]; logFormat?: LogFormat; attr?: Record<string, AttributeValue>; script?: string; ddf?: string } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -71,6 +84,7 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
         host: { type: 'string' }, port: { type: 'string' }, bootstrap: { type: 'boolean' }, 'bootstrap-port': { type: 'string' },
         'server-uri': { type: 'string' }, observe: { type: 'string' }, read: { type: 'string' }, format: { type: 'string' },
         timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'location-service': { type: 'string' }, ddf: { type: 'string' }, web: { type: 'string' },
+        attr: { type: 'string' }, script: { type: 'string' },
         'log-format': { type: 'string' },
       },
     });
@@ -91,20 +105,26 @@ export function parseDevServerArgs(argv: string[]): { help: boolean; options: De
   const out = {
     help: v.help === true, options, observe: paths(v.observe, '--observe'), read: paths(v.read, '--read'), ...(ls === 'off' ? { locationService: false } : {}),
     ...(v.web !== undefined ? { web: parseWebArg(v.web) } : {}), ...(defs ? { defs } : {}), ...(lf !== undefined ? { logFormat: lf } : {}),
+    ...(v.attr !== undefined ? { attr: parseAttributes(v.attr) } : {}), ...(v.script !== undefined ? { script: v.script } : {}), ...(v.ddf !== undefined ? { ddf: v.ddf } : {}),
   };
   return v.format !== undefined ? { ...out, format: int(v.format, '--format', 0) } : out;
 }
 
 /** Runs the dev server until SIGINT (or io.signal), printing registrations, updates, reads and notifications. */
-export async function runDevServer(argv: string[], io: DevServerIo = {}): Promise<void> {
+export async function runDevServer(argv: string[], io: DevServerIo = {}): Promise<number> {
   const out = io.out ?? ((line: string): void => { process.stdout.write(line + '\n'); });
   const now = io.now ?? Date.now;
   const log = rootLog.child({ mod: 'devserver-cli' });
   const args = parseDevServerArgs(argv);
-  if (args.help) { out(USAGE); return; }
+  if (args.help) { out(USAGE); return 0; }
   if (args.logFormat !== undefined) setLogFormat(args.logFormat);
   const s = await startDevServer(args.options);
-  const say = (what: string, text: string): void => out(`${new Date(now()).toISOString().slice(11, 23)} ${what.padEnd(10)} ${text}`);
+  const input = io.console ?? (io.out === undefined || args.script !== undefined ? consoleInput(args.script) : undefined);
+  const con = input && new DevServerConsole(s, { ...input, output: io.consoleOutput ?? process.stdout, waitMs: args.options.requestTimeoutMs ?? 10_000 });
+  if (con) s.types.addDefs(await loadObjectDefs(args.ddf)); // the console names values
+  // with a console, event lines go above its prompt
+  const print = con ? (l: string): void => con.event(l) : out;
+  const say = (what: string, text: string): void => print(`${new Date(now()).toISOString().slice(11, 23)} ${what.padEnd(10)} ${text}`);
   const fmt = args.format !== undefined ? { format: args.format } : {};
 
   say('listening', `coap://${s.address}:${s.port}${s.bootstrapPort !== undefined ? ` bootstrap on port ${s.bootstrapPort}` : ''}`);
@@ -115,7 +135,11 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
         (err: unknown) => log.error({ err, ep: r.endpoint }, 'auto-read failed'));
     }
     for (const p of args.observe) {
-      s.observe(r.endpoint, p, fmt).then((obs) => {
+      const attrs = args.attr;
+      const written = attrs === undefined ? Promise.resolve() : s.writeAttributes(r.endpoint, p, attrs).then((res) => {
+        say('attr', `${r.endpoint} /${p.join('/')} ${Object.entries(attrs).map(([k, x]) => (x === null ? k : `${k}=${x}`)).join('&')} ${res.code}`);
+      });
+      written.then(() => s.observe(r.endpoint, p, fmt)).then((obs) => {
         say('observe', `${r.endpoint} /${p.join('/')} ${formatResult(obs.result)}`);
       }, (err: unknown) => log.error({ err, ep: r.endpoint }, 'auto-observe failed'));
     }
@@ -125,7 +149,7 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
   s.on('expire', (r) => say('expired', `${r.endpoint} ${r.location} (no update within lt=${r.lifetime})`));
   const sweeper = setInterval(() => s.sweepExpired(), 5000);
   sweeper.unref();
-  s.on('notify', (n) => say('notify', `${n.endpoint} ${n.paths.map((p) => '/' + p.join('/')).join(',')} #${n.observe ?? '-'} ${formatResult(n.result)}`));
+  s.on('notify', (n) => say('notify', con ? con.notifyLine(n) : `${n.endpoint} ${n.paths.map((p) => '/' + p.join('/')).join(',')} #${n.observe ?? '-'} ${formatResult(n.result)}`));
   s.on('send', (e) => say('send', `${e.endpoint ?? '?'} ${formatRecords(e.records)}`));
   if (args.locationService !== false) {
     const ls = attachLocationService(s);
@@ -138,7 +162,9 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
   if (web) say('web', web.url);
   io.onReady?.(s);
 
+  let code = 0;
   await new Promise<void>((resolve) => {
+    if (con) void con.run().then((c) => { code = c; resolve(); });
     if (io.signal) {
       if (io.signal.aborted) resolve();
       else io.signal.addEventListener('abort', () => resolve(), { once: true });
@@ -152,4 +178,5 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
   await web?.close();
   await s.close();
   say('stopped', '');
+  return code;
 }

@@ -56,9 +56,20 @@ export function typesFromDefs(defs: readonly ObjectDef[]): TypeTable {
   return out;
 }
 
-/** Looks up resource types; unknown objects/resources give undefined (codecs then decode by wire form). */
+/** Names of objects and their resources (for printing), by object id. */
+export type NameTable = Record<number, { name: string; resources: Record<number, string> }>;
+
+/** Object and resource names from object definitions (built-in objects, plugins, DDF files). */
+export function namesFromDefs(defs: readonly ObjectDef[]): NameTable {
+  const out: NameTable = {};
+  for (const d of defs) out[d.id] = { name: d.name, resources: Object.fromEntries(d.resources.map((r) => [r.id, r.name])) };
+  return out;
+}
+
+/** Looks up resource types (and names once added); unknown objects/resources give undefined (codecs then decode by wire form). */
 export class TypeRegistry {
   private readonly table: TypeTable;
+  private readonly names: NameTable = {};
 
   constructor(extra: TypeTable = {}) {
     this.table = { ...CORE_TYPES };
@@ -68,6 +79,30 @@ export class TypeRegistry {
   /** Adds or replaces object definitions (e.g. loaded from DDF files). */
   add(extra: TypeTable): void {
     for (const [obj, res] of Object.entries(extra)) this.table[Number(obj)] = { ...res };
+  }
+
+  /** Adds names (and types of objects the table lacks) from object definitions; later definitions win. */
+  addDefs(defs: readonly ObjectDef[]): void {
+    Object.assign(this.names, namesFromDefs(defs));
+    this.add(typesFromDefs(defs.filter((d) => this.table[d.id] === undefined)));
+  }
+
+  objectName(objectId: number): string | undefined {
+    return this.names[objectId]?.name;
+  }
+
+  resourceName(objectId: number, resourceId: number): string | undefined {
+    return this.names[objectId]?.resources[resourceId];
+  }
+
+  /** Object ids with a type or a name. */
+  knownObjects(): number[] {
+    return [...new Set([...Object.keys(this.table), ...Object.keys(this.names)].map(Number))].sort((a, b) => a - b);
+  }
+
+  /** Resource ids of an object with a type or a name. */
+  knownResources(objectId: number): number[] {
+    return [...new Set([...Object.keys(this.table[objectId] ?? {}), ...Object.keys(this.names[objectId]?.resources ?? {})].map(Number))].sort((a, b) => a - b);
   }
 
   info(objectId: number, resourceId: number): ResourceInfo | undefined {

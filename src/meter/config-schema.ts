@@ -30,6 +30,8 @@ const simulatedSource = z.object({
   tickMs: z.number().int().min(10).default(10_000),
   /** Hours offset of local time from UTC for the daily pattern. */
   utcOffsetH: z.number().min(-14).max(14).default(0),
+  /** household: the daily pattern (dailyM3, leakLph); demo: a 12 L/min tap running 30 s of every minute (the embedded demo's). */
+  profile: z.enum(['household', 'demo']).default('household'),
 }).strict();
 
 /** Line-based input from a meter's serial/optical head (see docs/meter.md for the line format). */

@@ -197,7 +197,7 @@ export function parseConfigText(text: string, file?: string): Config {
 
 /** Loads and validates a config file; no file → the embedded demo default. */
 export function loadConfig(file?: string): Config {
-  if (file === undefined) return parseConfig({});
+  if (file === undefined) return demoConfig();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -207,7 +207,12 @@ export function loadConfig(file?: string): Config {
   return parseConfigText(text, file);
 }
 
-/** The embedded default (no file): the demo with simulated modem and meter and a local server. */
+/** Every key at its default: simulated modem and meter (a household's daily pattern) and a local server. */
 export function defaultConfig(): Config {
   return parseConfig({});
+}
+
+/** The embedded demo (`run` without --config): the defaults, with a meter whose volume moves every minute. */
+export function demoConfig(): Config {
+  return parseConfig({ meter: { source: { kind: 'simulated', profile: 'demo' } } });
 }

@@ -76,3 +76,11 @@ test('runs, prints a registration, an auto-read and an auto-observe with its not
   t.regex(text, /notify .*cli-1 \/3\/0\/9 #\d+ 2\.05 \/3\/0\/9=89/);
   t.regex(text, /stopped/);
 });
+
+test('--attr: attributes for the observed paths; an empty value removes one; junk is a CLI_ARGS error', (t) => {
+  t.deepEqual(parseDevServerArgs(['--observe', '/3424/0/1', '--attr', 'pmin=5,pmax=30,gt=']).attr, { pmin: 5, pmax: 30, gt: null });
+  t.is(parseDevServerArgs([]).attr, undefined);
+  t.throws(() => parseDevServerArgs(['--attr', 'pmin']), { message: /--attr: 'pmin' is not NAME=VALUE/ });
+  t.throws(() => parseDevServerArgs(['--attr', 'pmin=soon']), { message: /pmin wants a number/ });
+  t.throws(() => parseDevServerArgs(['--log-format', 'xml']), { message: /--log-format/ });
+});

@@ -13,6 +13,8 @@ export interface FlowProfileConfig {
   dailyM3: number;
   leakLph: number;
   utcOffsetH: number;
+  /** household (default): the daily pattern above; demo: a tap running half of every minute (demo-flow.ts). */
+  profile?: 'household' | 'demo';
 }
 
 

@@ -1,4 +1,5 @@
 // simulated.ts: the simulated pulse source for `make run` and tests: a FlowProfile stepped on an injected clock.
+import { DemoFlow } from './demo-flow.js';
 import { FlowProfile, type FlowProfileConfig } from './flow-profile.js';
 import type { PulseSink, PulseSource } from './source.js';
 
@@ -15,13 +16,13 @@ export interface SimulatedSourceConfig extends FlowProfileConfig {
 
 export class SimulatedSource implements PulseSource {
   readonly kind = 'simulated';
-  private readonly profile: FlowProfile;
+  private readonly profile: FlowProfile | DemoFlow;
   private timer: unknown;
   private last = 0;
   private running = false;
 
   constructor(private readonly cfg: SimulatedSourceConfig, pulseRatio: number, private readonly clock: SourceClock) {
-    this.profile = new FlowProfile(cfg, pulseRatio);
+    this.profile = cfg.profile === 'demo' ? new DemoFlow(pulseRatio) : new FlowProfile(cfg, pulseRatio);
   }
 
   start(sink: PulseSink): Promise<void> {
