@@ -11,6 +11,7 @@ import type { Writable } from 'node:stream';
 import { DevServerConsole } from './console/console.js';
 import { consoleInput, type ConsoleInput } from './console/start.js';
 import { loadObjectDefs } from './console/object-defs.js';
+import { elide, VALUE_LIMIT } from '../runtime/log-pretty.js';
 import { parseAttributes } from './attributes-arg.js';
 import { attachLocationService } from './location-service.js';
 import { loadDdfFolder } from '../lwm2m/ddf.js';
@@ -123,7 +124,9 @@ export async function runDevServer(argv: string[], io: DevServerIo = {}): Promis
   const con = input && new DevServerConsole(s, { ...input, output: io.consoleOutput ?? process.stdout, waitMs: args.options.requestTimeoutMs ?? 10_000 });
   if (con) s.types.addDefs(await loadObjectDefs(args.ddf)); // the console names values
   // with a console, event lines go above its prompt
-  const print = con ? (l: string): void => con.event(l) : out;
+  // for people (a terminal, or --log-format pretty as make run asks on one): long event lines cut, like log values
+  const human = io.out === undefined && (args.logFormat === 'pretty' || (args.logFormat === undefined && process.stdout.isTTY));
+  const print = con ? (l: string): void => con.event(l) : human ? (l: string): void => out(elide(l, 2 * VALUE_LIMIT)) : out;
   const say = (what: string, text: string): void => print(`${new Date(now()).toISOString().slice(11, 23)} ${what.padEnd(10)} ${text}`);
   const fmt = args.format !== undefined ? { format: args.format } : {};
 
