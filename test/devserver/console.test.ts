@@ -59,10 +59,12 @@ function scriptFile(lines: string[]): string {
   return f;
 }
 
-test('script mode with the real device: named values, write, attributes, observe, a failing command → exit code 1; each event once', async (t) => {
+test('script mode with the real device: named values, write, attributes, observe, fw push, a failing command → exit code 1; each event once', async (t) => {
+  const pkg = join(mkdtempSync(join(tmpdir(), 'fw-')), 'fw.bin');
+  writeFileSync(pkg, Buffer.alloc(8000, 7));
   const script = scriptFile([
     'read /3/0/0', 'write /1/0/1 120', 'read /1/0/1 --format tlv', 'attr /3424/0/1 pmin=1 pmax=5', 'discover /3424/0/1',
-    'observe /3424/0/1', 'read-composite /3/0/0 /3424/0/1', 'cancel /3424/0/1', 'clients', 'read /3/0/77',
+    'observe /3424/0/1', 'read-composite /3/0/0 /3424/0/1', 'cancel /3424/0/1', 'clients', `fw push ${pkg}`, 'read /3/0/77',
   ]);
   const srv = new DevServerProcess(['--script', script, '--timeout', '20000', '--log-format', 'json'], { env: { LWM2M_LOG_LEVEL: 'info' } });
   const dev = new DeviceProcess({ server: await srv.uri() });
@@ -78,6 +80,7 @@ test('script mode with the real device: named values, write, attributes, observe
     t.regex(out, /\/3424\/0\/1 Cumulated water volume = \d/);
     t.regex(out, /observation 1 cancelled/);
     t.regex(out, new RegExp(`  ${dev.endpoint}  127\\.0\\.0\\.1:\\d+  lt=\\d+  b=U`));
+    t.regex(out, /> fw push \S+\npush fw\.bin 0%\n(push fw\.bin \d+%\n){3,}push fw\.bin 100%\n8000 bytes in [\d.]+ s\n2\.04\n/, 'progress per block, every 10 %');
     t.regex(out, /> read \/3\/0\/77\n4\.04\b/);
     t.is(all.split('\n').filter((l) => l.includes(dev.endpoint) && /regist/.test(l)).length, 1, 'the register event printed once (no JSON log line repeating it)');
   } finally {

@@ -58,10 +58,11 @@ export class DevServerConsole {
       const w = 30;
       const full = Math.round((w * pct) / 100);
       this.o.output.write(`\r[${'#'.repeat(full)}${' '.repeat(w - full)}] ${String(pct).padStart(3)}% ${label}${done >= total ? '\n' : ''}`);
-    } else if (pct !== this.lastPercent) {
+    } else if (this.lastPercent < 0 || (pct !== this.lastPercent && (pct === 100 || pct - this.lastPercent >= 10))) {
       this.write(`${label} ${pct}%`);
+      this.lastPercent = pct;
     }
-    this.lastPercent = done >= total ? -1 : pct;
+    if (done >= total) this.lastPercent = -1;
   }
 
   /** Runs one line; false when it failed (the reason printed). */

@@ -15,14 +15,16 @@ function readPackage(file: string): Buffer {
   }
 }
 
-/** Writes the file to /5/0/0 as opaque; node-coap sends it block-wise (Block1) when longer than the block size. */
+/** Writes the file to /5/0/0 as opaque, block-wise (Block1) past the block size, progress per acknowledged block. */
 export async function firmwarePush(ctx: ConsoleContext, ep: string, file: string): Promise<OpResult> {
   const data = readPackage(file);
   const label = `push ${basename(file)}`;
   ctx.progress(label, 0, data.length);
   const t0 = Date.now();
-  const r = await ctx.server.write(ep, '/5/0/0', data, { format: ContentFormat.OPAQUE });
-  if (r.code.startsWith('2.')) ctx.progress(label, data.length, data.length);
+  let reported = 0;
+  const onProgress = (sent: number, total: number): void => { reported = sent; ctx.progress(label, sent, total); };
+  const r = await ctx.server.write(ep, '/5/0/0', data, { format: ContentFormat.OPAQUE, onProgress });
+  if (r.code.startsWith('2.') && reported < data.length) ctx.progress(label, data.length, data.length); // one block: no Block1 reports
   ctx.out(`${data.length} bytes in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return r;
 }
