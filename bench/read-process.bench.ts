@@ -72,4 +72,6 @@ async function once(v: Variant, i: number): Promise<void> {
 }
 
 process.stdout.write('Read /3/0/0 from the real runtime process (UDP loopback, sequential CON GETs; target ≤ 70 ms CPU per 1,000 reads)\n');
-for (const [i, v] of variants.entries()) await once(v, i);
+/** BENCH_VARIANTS=0 (or 0,2) runs only those variants (indexes into the list above): the first is the figure DESIGN.md quotes. */
+const only = process.env.BENCH_VARIANTS?.split(',').map(Number);
+for (const [i, v] of variants.entries()) if (!only || only.includes(i)) await once(v, i);

@@ -142,7 +142,7 @@ export class SocketRouter {
       const cached = bootstrap ? undefined : this.acl.current();
       const table = cached instanceof Promise ? await cached : cached;
       const base = base0(path, ssid, req, bootstrap);
-      const res = table?.enforced ? await this.guarded(req, ctx, path, base, table) : await this.route(req, ctx, path, base);
+      const res = await (table?.enforced ? this.guarded(req, ctx, path, base, table) : this.route(req, ctx, path, base));
       this.acl.touched(oid, req.method, bootstrap);
       return res;
     } catch (err) {
@@ -202,28 +202,32 @@ export class SocketRouter {
     return res;
   }
 
-  /** Maps a request on an object / instance / resource path to the object actor. */
-  private async route(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, path: Path, base: OpRequest): Promise<CoapResponse> {
+  /** Maps a request on an object / instance / resource path to the object actor (not async: one promise per request, the object's answer). */
+  private route(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, path: Path, base: OpRequest): Promise<CoapResponse> {
     const oid = path[0];
     const bootstrap = base.bootstrap === true;
     switch (req.method) {
       case 'GET':
-        if (req.accept === ContentFormat.LINK) return toCoap(await this.ask(oid, { ...base, op: 'discover' }));
-        if (req.observe === 0 && !bootstrap) return await this.observe(oid, path, req, ctx);
+        if (req.accept === ContentFormat.LINK) return this.askCoap(oid, { ...base, op: 'discover' });
+        if (req.observe === 0 && !bootstrap) return this.observe(oid, path, req, ctx);
         if (req.observe === 1) this.deregister(req);
-        return toCoap(await this.ask(oid, base));
+        return this.askCoap(oid, base);
       case 'PUT':
-        if (req.contentFormat === undefined && req.payload.length === 0) return toCoap(await this.ask(oid, { ...base, op: 'write-attributes' }));
-        return toCoap(await this.ask(oid, { ...base, op: 'write' }));
+        if (req.contentFormat === undefined && req.payload.length === 0) return this.askCoap(oid, { ...base, op: 'write-attributes' });
+        return this.askCoap(oid, { ...base, op: 'write' });
       case 'POST':
-        if (path.length === 1) return toCoap(await this.ask(oid, { ...base, op: 'create' }));
-        if (path.length === 3) return toCoap(await this.ask(oid, { ...base, op: 'execute' }));
-        return toCoap(await this.ask(oid, { ...base, op: 'write-update' }));
+        if (path.length === 1) return this.askCoap(oid, { ...base, op: 'create' });
+        if (path.length === 3) return this.askCoap(oid, { ...base, op: 'execute' });
+        return this.askCoap(oid, { ...base, op: 'write-update' });
       case 'DELETE':
-        return toCoap(await this.ask(oid, { ...base, op: 'delete' }));
+        return this.askCoap(oid, { ...base, op: 'delete' });
       default:
-        return { code: '4.05' };
+        return Promise.resolve({ code: '4.05' });
     }
+  }
+
+  private askCoap(objectId: number, req: OpRequest): Promise<CoapResponse> {
+    return this.ask(objectId, req).then(toCoap);
   }
 
   private async observe(oid: number, path: Path, req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {

@@ -102,10 +102,9 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   let rawTransport: Transport | undefined;
   let endpoint: CoapEndpoint | undefined;
   let generation = 0;
-  const objectIds = (): number[] => {
-    const c = ctx.config.objects;
-    return Array.isArray(c) ? c.filter((x): x is number => typeof x === 'number') : [0, 1, 3];
-  };
+  // The actor's config is fixed for its life: the object list is read once (the router asks for it on every request).
+  const objectList: readonly number[] = Array.isArray(ctx.config.objects) ? ctx.config.objects.filter((x): x is number => typeof x === 'number') : [0, 1, 3];
+  const objectIds = (): readonly number[] => objectList;
   // Observe relations are journalled in the store: an Update after a restart resumes them, a new Register drops them.
   const persistence = socketPersistence(ctx, { server: () => server, endpoint: () => endpoint, router: () => router, objects: objectIds });
   await persistence.load();

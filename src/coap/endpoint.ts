@@ -161,7 +161,7 @@ class Endpoint implements CoapEndpointExt {
     }
     if (isRequestCode(p.code)) {
       if (type === MsgType.CON || type === MsgType.NON) {
-        this.server.request(p, type, from).catch((err: unknown) => this.log.warn({ err: (err as Error).message }, 'request failed'));
+        this.server.request(p, type, from);
       }
       return;
     }

@@ -59,25 +59,30 @@ const FORMATS: Record<string, { n: number; min: number; max: number; repeat?: tr
   Block1: { n: 27, min: 0, max: 3 }, Size2: { n: 28, min: 0, max: 4 }, Size1: { n: 60, min: 0, max: 4 },
 };
 
+const FORMAT_OF = new Map(Object.entries(FORMATS).map(([name, f], i) => [name, { ...f, bit: 2 ** i }]));
+
 /** Indexes of the options to treat as unrecognized (RFC 7252 §5.4.3, §5.4.5): a length out of range, or a repeat of a non-repeatable one. */
-function invalidOptions(pkt: WithOptions): number[] {
-  const out: number[] = [];
-  const seen = new Set<string>();
-  (pkt.options ?? []).forEach((o, i) => {
-    const f = typeof o.name === 'string' ? FORMATS[o.name] : undefined;
-    if (f === undefined) return;
-    if (o.value.length < f.min || o.value.length > f.max || (f.repeat !== true && seen.has(o.name as string))) out.push(i);
-    seen.add(o.name as string);
-  });
+export function invalidOptions(pkt: WithOptions): number[] | undefined {
+  const opts = pkt.options;
+  if (opts === undefined) return undefined;
+  let out: number[] | undefined;
+  let seen = 0;
+  for (let i = 0; i < opts.length; i++) {
+    const o = opts[i];
+    const f = typeof o.name === 'string' ? FORMAT_OF.get(o.name) : undefined;
+    if (f === undefined) continue;
+    if (o.value.length < f.min || o.value.length > f.max || (f.repeat !== true && (seen & f.bit) !== 0)) (out ??= []).push(i);
+    seen |= f.bit;
+  }
   return out;
 }
 
 /** The number of the first critical option we cannot take (unsupported, bad length, repeated non-repeatable): 4.02. */
-export function badCriticalOption(pkt: WithOptions): number | undefined {
+export function badCriticalOption(pkt: WithOptions, invalid = invalidOptions(pkt)): number | undefined {
   const u = unsupportedCritical(pkt);
   if (u !== undefined) return u;
   const opts = pkt.options ?? [];
-  for (const i of invalidOptions(pkt)) {
+  for (const i of invalid ?? []) {
     const n = FORMATS[opts[i].name as string].n;
     if (n % 2 === 1) return n;
   }
@@ -85,9 +90,8 @@ export function badCriticalOption(pkt: WithOptions): number | undefined {
 }
 
 /** Removes elective options with a bad length or repeated when not repeatable (ignored, as unrecognized elective options are). */
-export function dropBadElectiveOptions(pkt: WithOptions): void {
-  const bad = invalidOptions(pkt);
-  if (bad.length === 0 || pkt.options === undefined) return;
+export function dropBadElectiveOptions(pkt: WithOptions, bad = invalidOptions(pkt)): void {
+  if (bad === undefined || bad.length === 0 || pkt.options === undefined) return;
   const drop = new Set(bad);
   pkt.options = pkt.options.filter((_, i) => !drop.has(i));
 }

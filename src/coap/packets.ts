@@ -1,7 +1,7 @@
 // packets.ts: conversions between the endpoint API's shapes and coap-packet options (requests, responses).
 import type { CoapIncomingRequest, CoapIncomingResponse, CoapMethod, CoapOutgoingRequest, CoapResponse } from './api.js';
 import type { ParsedPacket } from './message.js';
-import { getStrings, getUint, pathOptions, uintBuf, type Option } from './options.js';
+import { getStrings, getUint, pathOptions, readUint, uintBuf, type Option } from './options.js';
 import type { PeerAddress } from './transport.js';
 
 /** Options of an outgoing request (without block options). */
@@ -22,17 +22,43 @@ export function responseOptions(res: CoapResponse): Option[] {
   return o;
 }
 
-export function toIncomingRequest(p: ParsedPacket, method: CoapMethod, from: PeerAddress, confirmable: boolean): CoapIncomingRequest {
+/** The options a request handler and the server side read, gathered in one pass (the first of a non-repeatable one). */
+export interface IncomingOptions {
+  uriPath: string[];
+  uriQuery: string[];
+  contentFormat?: Buffer;
+  accept?: Buffer;
+  observe?: Buffer;
+  block1?: Buffer;
+  block2?: Buffer;
+  size1?: Buffer;
+}
+
+export function incomingOptions(p: ParsedPacket): IncomingOptions {
+  const o: IncomingOptions = { uriPath: [], uriQuery: [] };
+  for (const { name, value } of p.options) {
+    switch (name) {
+      case 'Uri-Path': o.uriPath.push(value.toString('utf8')); break;
+      case 'Uri-Query': o.uriQuery.push(value.toString('utf8')); break;
+      case 'Content-Format': o.contentFormat ??= value; break;
+      case 'Accept': o.accept ??= value; break;
+      case 'Observe': o.observe ??= value; break;
+      case 'Block1': o.block1 ??= value; break;
+      case 'Block2': o.block2 ??= value; break;
+      case 'Size1': o.size1 ??= value; break;
+      default: break;
+    }
+  }
+  return o;
+}
+
+export function toIncomingRequest(p: ParsedPacket, method: CoapMethod, from: PeerAddress, confirmable: boolean, o: IncomingOptions = incomingOptions(p)): CoapIncomingRequest {
   const r: CoapIncomingRequest = {
-    method, path: getStrings(p, 'Uri-Path'), query: getStrings(p, 'Uri-Query'), payload: new Uint8Array(p.payload),
-    token: new Uint8Array(p.token), from, confirmable,
+    method, path: o.uriPath, query: o.uriQuery, payload: new Uint8Array(p.payload), token: new Uint8Array(p.token), from, confirmable,
   };
-  const cf = getUint(p, 'Content-Format');
-  if (cf !== undefined) r.contentFormat = cf;
-  const accept = getUint(p, 'Accept');
-  if (accept !== undefined) r.accept = accept;
-  const obs = getUint(p, 'Observe');
-  if (obs !== undefined) r.observe = obs;
+  if (o.contentFormat !== undefined) r.contentFormat = readUint(o.contentFormat);
+  if (o.accept !== undefined) r.accept = readUint(o.accept);
+  if (o.observe !== undefined) r.observe = readUint(o.observe);
   return r;
 }
 
@@ -51,6 +77,9 @@ export function toIncomingResponse(p: ParsedPacket, payload: Uint8Array = p.payl
 
 /** Key of a resource as a peer addresses it (block-wise transfers are keyed by it, not by token). */
 export function resourceKey(peer: string, p: ParsedPacket): string {
-  const accept = getUint(p, 'Accept');
-  return `${peer}|${p.code}|${getStrings(p, 'Uri-Path').join('/')}?${getStrings(p, 'Uri-Query').join('&')}|${accept ?? ''}`;
+  return resourceKeyOf(peer, p.code, incomingOptions(p));
+}
+
+export function resourceKeyOf(peer: string, code: string, o: IncomingOptions): string {
+  return `${peer}|${code}|${o.uriPath.join('/')}?${o.uriQuery.join('&')}|${o.accept === undefined ? '' : readUint(o.accept)}`;
 }

@@ -7,8 +7,8 @@ import { Block1Assembler, Block2Cache, sliceBlock } from './block-server.js';
 import { ExpiringMap } from './expiring-map.js';
 import { build, codeMethod, emptyMessage, hex, MsgType, peerKey, type ParsedPacket } from './message.js';
 import { Relation, type RelationHost } from './observe.js';
-import { badCriticalOption, decodeBlock, dropBadElectiveOptions, encodeBlock, getOption, getUint, reservedBlockSize, uintBuf, type Block, type Option } from './options.js';
-import { resourceKey, responseOptions, toIncomingRequest } from './packets.js';
+import { badCriticalOption, decodeBlock, dropBadElectiveOptions, encodeBlock, invalidOptions, readUint, reservedBlockSize, uintBuf, type Block, type Option } from './options.js';
+import { incomingOptions, resourceKeyOf, responseOptions, toIncomingRequest } from './packets.js';
 import type { CoapParams } from './params.js';
 import type { Retransmitter } from './reliability.js';
 import type { Timers } from './timers.js';
@@ -43,11 +43,13 @@ export class ServerSide {
   /** The CON notification in flight per relation (superseded ones resolve when replaced). */
   private readonly inflight = new Map<Relation, { mid: number; resolve: () => void }>();
   /** Requests being answered: the handler runs, or the response is on its way (a separate CON response until its ACK or give-up). */
-  private readonly answering = new Set<Promise<void>>();
+  private readonly answering = new Set<Answering>();
   /** Observe registrations whose handler still runs (they count against maxObservations). */
   private registering = 0;
   /** Limits reached and logged (one warning each until the count fell to half). */
   private readonly warned = new Set<string>();
+  /** CON requests still unanswered: those past separateResponseAfterMs get an empty ACK (one timer for all). */
+  private readonly slow: SlowRequests;
 
   constructor(private readonly core: ServerCore) {
     const { params, timers } = core;
@@ -55,6 +57,7 @@ export class ServerSide {
     this.block1 = new Block1Assembler(timers, params.exchangeLifetimeMs, params.maxBodyBytes, core.blockSize);
     this.block2 = new Block2Cache(timers, params.exchangeLifetimeMs);
     this.nonNotifications = new ExpiringMap(timers, params.exchangeLifetimeMs, 256);
+    this.slow = new SlowRequests(timers, params.separateResponseAfterMs);
     this.relationHost = {
       sendNotification: (rel, res, seq, con) => this.sendNotification(rel, res, seq, con),
       drop: (rel) => {
@@ -108,7 +111,7 @@ export class ServerSide {
    * the request that caused the close (Execute Update, Reboot, Disable …) still reaches the server.
    */
   async drain(maxMs: number): Promise<void> {
-    const pending = [...this.answering];
+    const pending = [...this.answering].map((a) => a.done());
     if (pending.length === 0) return;
     let timer: unknown;
     await Promise.race([
@@ -118,19 +121,19 @@ export class ServerSide {
     this.core.timers.clearTimeout(timer);
   }
 
-  /** A request message (CON or NON). */
-  request(p: ParsedPacket, type: MsgType, from: PeerAddress): Promise<void> {
-    const flights: Promise<void>[] = [];
+  /** A request message (CON or NON). Never rejects: a failure is logged. */
+  request(p: ParsedPacket, type: MsgType, from: PeerAddress): void {
     // maxPendingRequests: requests being answered (handler running, or a separate CON answer awaiting its ACK).
     const overloaded = this.answering.size >= this.core.params.maxPendingRequests;
-    const done = this.answer(p, type, from, flights, overloaded).then(() => Promise.all(flights)).then(() => undefined);
-    const tracked = done.catch(() => undefined);
-    this.answering.add(tracked);
-    void tracked.then(() => {
-      this.answering.delete(tracked);
+    const a = new Answering(() => {
+      this.answering.delete(a);
       this.rearm('pending', this.answering.size, this.core.params.maxPendingRequests);
     });
-    return done;
+    this.answering.add(a);
+    this.answer(p, type, from, a, overloaded).then(
+      () => a.handled(),
+      (err: unknown) => { this.core.log.warn({ err: (err as Error).message }, 'request failed'); a.handled(); },
+    );
   }
 
   private warnOnce(what: string, o: object, msg: string): void {
@@ -144,10 +147,10 @@ export class ServerSide {
     if (count <= max / 2) this.warned.delete(what);
   }
 
-  /** Handles one request; every response datagram it sends is pushed to `flights` (settled once it has left). */
-  private async answer(p: ParsedPacket, type: MsgType, from: PeerAddress, flights: Promise<void>[], overloaded: boolean): Promise<void> {
+  /** Handles one request; every response datagram it sends is tracked by `flights` (settled once it has left). */
+  private async answer(p: ParsedPacket, type: MsgType, from: PeerAddress, flights: Answering, overloaded: boolean): Promise<void> {
     const peer = peerKey(from);
-    const seenKey = `${peer}#${p.messageId}`;
+    const seenKey = peer + '#' + p.messageId;
     const dup = this.seen.get(seenKey);
     if (dup !== undefined) {
       if (dup.reply !== undefined) this.core.sendRaw(dup.reply, from);
@@ -158,31 +161,32 @@ export class ServerSide {
     const con = type === MsgType.CON;
     let answered = false;
     let separate = false;
-    let sepTimer: unknown;
-    const reply = (res: CoapResponse, extra: Option[] = []): void => {
+    let slow: SlowEntry | undefined;
+    const reply = (res: CoapResponse, extra?: Option[]): void => {
       if (answered || this.core.isClosed()) return;
       answered = true;
-      this.core.timers.clearTimeout(sepTimer);
-      const pkt = { code: res.code, token: p.token, options: [...responseOptions(res), ...extra], payload: Buffer.from(res.payload ?? new Uint8Array(0)) };
+      if (slow !== undefined) this.slow.remove(slow);
+      const options = responseOptions(res);
+      if (extra !== undefined) for (const o of extra) options.push(o);
+      const payload = res.payload === undefined ? EMPTY : asBuffer(res.payload);
       if (con && !separate) {
-        const buf = build({ ...pkt, messageId: p.messageId, ack: true });
+        const buf = build({ code: res.code, token: p.token, options, payload, messageId: p.messageId, ack: true });
         seen.reply = buf;
-        flights.push(this.core.sendTracked(buf, from));
+        flights.track(this.core.sendTracked(buf, from));
         return;
       }
       const mid = this.core.nextMid();
-      const buf = build({ ...pkt, messageId: mid, confirmable: con });
+      const buf = build({ code: res.code, token: p.token, options, payload, messageId: mid, confirmable: con });
       if (!con) {
         seen.reply = buf;
-        flights.push(this.core.sendTracked(buf, from));
+        flights.track(this.core.sendTracked(buf, from));
         return;
       }
-      flights.push(new Promise<void>((resolve) => {
-        this.core.rt.send(buf, mid, from, (o) => {
-          if (o.kind !== 'ack') this.core.log.debug({ outcome: o.kind }, 'separate response not acknowledged');
-          resolve();
-        });
-      }));
+      const left = flights.flight();
+      this.core.rt.send(buf, mid, from, (o) => {
+        if (o.kind !== 'ack') this.core.log.debug({ outcome: o.kind }, 'separate response not acknowledged');
+        left();
+      });
     };
 
     if (overloaded) {
@@ -191,32 +195,36 @@ export class ServerSide {
     }
     const method = codeMethod(p.code);
     if (method === undefined) return reply({ code: '4.05' });
-    const crit = badCriticalOption(p);
+    const invalid = invalidOptions(p);
+    const crit = badCriticalOption(p, invalid);
     if (crit !== undefined) return reply({ code: '4.02', payload: Buffer.from(`unsupported or invalid critical option ${crit}`) });
-    dropBadElectiveOptions(p);
+    dropBadElectiveOptions(p, invalid);
+    const o = incomingOptions(p);
     // SZX 7 is reserved (RFC 7959 §2.2: 4.00 on reception in a request).
-    if (reservedBlockSize(getOption(p, 'Block1')) || reservedBlockSize(getOption(p, 'Block2'))) return reply({ code: '4.00', payload: Buffer.from('block size exponent 7 is reserved') });
-    const resKey = resourceKey(peer, p);
+    if (reservedBlockSize(o.block1) || reservedBlockSize(o.block2)) return reply({ code: '4.00', payload: Buffer.from('block size exponent 7 is reserved') });
+    // The resource key (block-wise transfers, relations) is built only when one of them needs it.
+    let resKeyMemo: string | undefined;
+    const resKey = (): string => (resKeyMemo ??= resourceKeyOf(peer, p.code, o));
 
     // Block2 follow-up for a representation we still hold.
-    const b2 = decodeBlock(getOption(p, 'Block2'));
+    const b2 = decodeBlock(o.block2);
     if (b2 !== undefined && b2.num > 0) {
-      const rep = this.block2.get(resKey);
+      const rep = this.block2.get(resKey());
       if (rep !== undefined) return this.replyBlock(reply, rep.res, rep.body, b2, []);
     }
 
-    const req = toIncomingRequest(p, method, from, con);
+    const req = toIncomingRequest(p, method, from, con, o);
     const extra: Option[] = [];
-    const b1 = decodeBlock(getOption(p, 'Block1'));
+    const b1 = decodeBlock(o.block1);
     if (b1 !== undefined) {
-      const r = this.block1.offer(resKey, b1, p.payload, getUint(p, 'Size1'));
+      const r = this.block1.offer(resKey(), b1, p.payload, o.size1 === undefined ? undefined : readUint(o.size1));
       if (r.kind === 'error') return reply({ code: r.code }, r.size1 !== undefined ? [{ name: 'Size1', value: uintBuf(r.size1) }] : []);
       if (r.kind === 'continue') return reply({ code: '2.31' }, [{ name: 'Block1', value: encodeBlock(r.block) }]);
       req.payload = new Uint8Array(r.body);
       extra.push({ name: 'Block1', value: encodeBlock(r.block) });
     }
 
-    const rk = relKey(from, p.token);
+    const rk = req.observe === undefined ? '' : relKey(from, p.token);
     if (req.observe === 1) this.relations.get(rk)?.cancelledBy('deregister');
     // Observe cap (RFC 7641 §4.1): beyond it the request is served as a plain one, answered without Observe.
     // Registrations whose handler still runs count too; a re-registration (same peer + token) takes no new slot.
@@ -234,21 +242,21 @@ export class ServerSide {
     const ctx = {
       acceptObserve: (): Relation => {
         if (relation === undefined) {
-          relation = new Relation(randomUUID(), new Uint8Array(p.token), from, resKey, this.relationHost, Math.floor(Math.random() * 0x10000));
+          relation = new Relation(randomUUID(), new Uint8Array(p.token), from, resKey(), this.relationHost, Math.floor(Math.random() * 0x10000));
         }
         return relation;
       },
     };
 
     if (con) {
-      sepTimer = this.core.timers.setTimeout(() => {
+      slow = this.slow.add(() => {
         if (answered || this.core.isClosed()) return;
         // The handler is slow (another worker, a modem): acknowledge now and answer separately.
         separate = true;
         const ack = emptyMessage('ack', p.messageId);
         seen.reply = ack;
         this.core.sendRaw(ack, from);
-      }, this.core.params.separateResponseAfterMs);
+      });
     }
 
     let res: CoapResponse;
@@ -276,20 +284,20 @@ export class ServerSide {
         rel.cancelledBy('deregister');
       }
     }
-    this.replyBlock(reply, res, Buffer.from(res.payload ?? new Uint8Array(0)), b2 ?? undefined, extra, resKey);
+    this.replyBlock(reply, res, res.payload === undefined ? EMPTY : asBuffer(res.payload), b2 ?? undefined, extra.length > 0 ? extra : undefined, resKey);
   }
 
   /** Answers with the whole body, or with one Block2 slice of it (caching the body for the next blocks). */
   private replyBlock(
-    reply: (res: CoapResponse, extra?: Option[]) => void, res: CoapResponse, body: Buffer, want: Block | undefined, extra: Option[], cacheKey?: string,
+    reply: (res: CoapResponse, extra?: Option[]) => void, res: CoapResponse, body: Buffer, want: Block | undefined, extra: Option[] | undefined, cacheKey?: () => string,
   ): void {
     const size = Math.min(want?.size ?? this.core.blockSize, this.core.blockSize);
     if (want === undefined && body.length <= size) return reply(res, extra);
     const num = want?.num ?? 0;
     const slice = sliceBlock(body, num, size);
     if (slice === undefined) return reply({ code: '4.02', payload: Buffer.from('block out of range') });
-    if (cacheKey !== undefined && body.length > size) this.block2.put(cacheKey, { res: { ...res, payload: undefined }, body });
-    const opts: Option[] = [...extra, { name: 'Block2', value: encodeBlock(slice.block) }];
+    if (cacheKey !== undefined && body.length > size) this.block2.put(cacheKey(), { res: { ...res, payload: undefined }, body });
+    const opts: Option[] = [...(extra ?? []), { name: 'Block2', value: encodeBlock(slice.block) }];
     if (num === 0) opts.push({ name: 'Size2', value: uintBuf(body.length) });
     reply({ ...res, payload: slice.payload }, opts);
   }
@@ -338,6 +346,104 @@ export class ServerSide {
         reject(new CodedError('NETWORK_ERROR', (o.error as Error)?.message ?? String(o.error)));
       });
     });
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** A Buffer view of the bytes (no copy: the encoder copies them into the datagram). */
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+interface SlowEntry { due: number; fire: () => void }
+
+/**
+ * Requests whose answer becomes separate if it is not ready by `afterMs`: one timer for all of them (armed for the
+ * earliest), not a timer per request — the answer is almost always there first.
+ */
+class SlowRequests {
+  private readonly waiting = new Set<SlowEntry>();
+  private armed = false;
+
+  constructor(private readonly timers: Timers, private readonly afterMs: number) {}
+
+  add(fire: () => void): SlowEntry {
+    const e = { due: this.timers.now() + this.afterMs, fire };
+    this.waiting.add(e);
+    if (!this.armed) this.arm(this.afterMs);
+    return e;
+  }
+
+  remove(e: SlowEntry): void {
+    this.waiting.delete(e);
+  }
+
+  private arm(ms: number): void {
+    this.armed = true;
+    this.timers.setTimeout(() => this.expire(), ms);
+  }
+
+  /** Entries are in the order they became due (one delay for all). */
+  private expire(): void {
+    this.armed = false;
+    const now = this.timers.now();
+    for (const e of this.waiting) {
+      if (e.due > now) {
+        this.arm(e.due - now);
+        return;
+      }
+      this.waiting.delete(e);
+      e.fire();
+    }
+  }
+}
+
+/**
+ * One request being answered: done once its handler finished and every response datagram it sent has left. Plain
+ * counters on the hot path; a promise only when `drain` asks for one.
+ */
+class Answering {
+  private flights = 0;
+  private handlerDone = false;
+  private finished = false;
+  private waiters: (() => void)[] | undefined;
+
+  constructor(private readonly onFinish: () => void) {}
+
+  /** A datagram on its way: the returned function marks it gone (call once). */
+  flight(): () => void {
+    this.flights++;
+    let gone = false;
+    return () => {
+      if (gone) return;
+      gone = true;
+      this.flights--;
+      this.check();
+    };
+  }
+
+  /** A send that settles (never rejects) once the datagram has left. */
+  track(sent: Promise<void>): void {
+    const left = this.flight();
+    void sent.then(left);
+  }
+
+  handled(): void {
+    this.handlerDone = true;
+    this.check();
+  }
+
+  done(): Promise<void> {
+    if (this.finished) return Promise.resolve();
+    return new Promise((resolve) => (this.waiters ??= []).push(resolve));
+  }
+
+  private check(): void {
+    if (this.finished || !this.handlerDone || this.flights > 0) return;
+    this.finished = true;
+    this.onFinish();
+    for (const w of this.waiters ?? []) w();
   }
 }
 

@@ -89,6 +89,8 @@ export class Block1Tap implements Transport {
 
   /** True when the datagram was a block for the streamed path (and is handled here). */
   private tap(data: Uint8Array, from: PeerAddress): boolean {
+    // Only a PUT or POST can be a block for us: every other datagram (a Read's GET) passes without being parsed here.
+    if (data.length < 4 || (data[1] !== 0x02 && data[1] !== 0x03)) return false;
     let pkt: ParsedPacket;
     try {
       pkt = parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength));

@@ -13,16 +13,24 @@ export function parsePath(s: string): Path {
 
 /** Parses Uri-Path segments (already split) into a Path. */
 export function pathFromSegments(segments: readonly string[]): Path {
-  const nonEmpty = segments.filter((x) => x !== '');
-  if (nonEmpty.length > 4) throw new CodedError('PATH_INVALID', `path /${segments.join('/')}: more than 4 levels`);
-  return nonEmpty.map((p) => parseSegment(p, '/' + segments.join('/')));
+  let levels = 0;
+  for (const s of segments) if (s !== '') levels++;
+  if (levels > 4) throw new CodedError('PATH_INVALID', `path /${segments.join('/')}: more than 4 levels`);
+  const out: number[] = [];
+  for (const s of segments) if (s !== '') out.push(parseSegment(s, segments));
+  return out;
 }
 
-function parseSegment(p: string, whole: string): number {
-  if (!/^\d{1,5}$/.test(p)) throw new CodedError('PATH_INVALID', `path ${whole}: '${p}' is not a number 0..65535`);
+function parseSegment(p: string, whole: string | readonly string[]): number {
+  if (!/^\d{1,5}$/.test(p)) throw new CodedError('PATH_INVALID', `path ${wholePath(whole)}: '${p}' is not a number 0..65535`);
   const n = Number(p);
-  if (n > 65535) throw new CodedError('PATH_INVALID', `path ${whole}: ${n} is above 65535`);
+  if (n > 65535) throw new CodedError('PATH_INVALID', `path ${wholePath(whole)}: ${n} is above 65535`);
   return n;
+}
+
+/** The path as the error names it (built only for the error). */
+function wholePath(whole: string | readonly string[]): string {
+  return typeof whole === 'string' ? whole : '/' + whole.join('/');
 }
 
 export function formatPath(p: Path): string {

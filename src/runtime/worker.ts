@@ -20,7 +20,11 @@ const inspected = new WeakSet<object>();
 interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
-  timer: NodeJS.Timeout;
+  /** Date.now() after which the request fails with ACTOR_TIMEOUT. */
+  due: number;
+  timeoutMs: number;
+  type: string;
+  to: string;
   via: string | undefined;
 }
 
@@ -44,6 +48,11 @@ class ActorHost implements FaultOwner {
   private readonly peers = new Map<string, MessagePort>();
   private readonly pending = new Map<string, Pending>();
   private seq = 0;
+  /** Request ids are this prefix and a sequence number. */
+  private readonly idPrefix: string;
+  /** One timer for every pending request's deadline (armed for the earliest), not a timer per request. */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineAt = Infinity;
   private instance: ActorInstance | undefined;
   private readonly store: FileStore;
   private readonly ctx: ActorContext;
@@ -52,6 +61,7 @@ class ActorHost implements FaultOwner {
 
   constructor(private readonly task: StartTask) {
     this.port = task.port;
+    this.idPrefix = `${task.name}#${task.generation}#`;
     this.store = new FileStore(actorStoreDir(task.stateDir, task.name));
     this.ctx = {
       name: task.name,
@@ -124,15 +134,13 @@ class ActorHost implements FaultOwner {
 
   private requestTo(to: string, msg: ActorMessage, timeoutMs = this.task.requestTimeoutMs): Promise<unknown> {
     if (this.done) return Promise.reject(new CodedError('ACTOR_STOPPED', `actor ${this.task.name} has stopped`));
-    const id = `${this.task.name}#${this.task.generation}#${++this.seq}`;
+    const id = this.idPrefix + ++this.seq;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new CodedError('ACTOR_TIMEOUT', `request ${msg.type} to ${to} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
+      const due = Date.now() + timeoutMs;
+      this.armDeadline(due);
       const local = this.local(to);
       if (local) {
-        this.pending.set(id, { resolve, reject, timer, via: `local:${to}` });
+        this.pending.set(id, { resolve, reject, due, timeoutMs, type: msg.type, to, via: `local:${to}` });
         local.deliverLocal({ t: 'request', id, from: this.task.name, msg: cloneMessage(msg) }, (r) => {
           const reply = cloneMessage(r);
           queueMicrotask(() => this.handle(reply, () => undefined));
@@ -140,7 +148,7 @@ class ActorHost implements FaultOwner {
         return;
       }
       const peer = this.peers.get(to);
-      this.pending.set(id, { resolve, reject, timer, via: peer ? to : undefined });
+      this.pending.set(id, { resolve, reject, due, timeoutMs, type: msg.type, to, via: peer ? to : undefined });
       if (peer) {
         const w: PeerWire = { t: 'request', id, from: this.task.name, msg };
         peer.postMessage(w, transferables(w));
@@ -150,11 +158,35 @@ class ActorHost implements FaultOwner {
     });
   }
 
+  /** The deadline timer fires by the earliest due request; it stays armed when that one is answered (cheaper than re-arming per request). */
+  private armDeadline(due: number): void {
+    if (due >= this.deadlineAt) return;
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineAt = due;
+    // unref: the actor's ports keep the thread alive while it runs; a deadline alone must not.
+    this.deadlineTimer = setTimeout(() => this.expire(), Math.max(0, due - Date.now())).unref();
+  }
+
+  private expire(): void {
+    this.deadlineTimer = undefined;
+    this.deadlineAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [id, p] of this.pending) {
+      if (p.due > now) {
+        next = Math.min(next, p.due);
+        continue;
+      }
+      this.pending.delete(id);
+      p.reject(new CodedError('ACTOR_TIMEOUT', `request ${p.type} to ${p.to} timed out after ${p.timeoutMs} ms`));
+    }
+    if (next !== Infinity) this.armDeadline(next);
+  }
+
   private settleReply(id: string, ok: boolean, value: unknown, error: WireError | undefined): void {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    clearTimeout(p.timer);
     if (ok) p.resolve(value);
     else p.reject(fromWireError(error ?? { code: 'INTERNAL', message: 'request failed' }));
   }
@@ -181,13 +213,29 @@ class ActorHost implements FaultOwner {
       return;
     }
     // request: the returned value (or rejection) is the reply
-    Promise.resolve()
-      .then(() => inst.receive(m.msg))
-      .then(
-        (value) => answer({ t: 'reply', id: m.id, ok: true, value }),
-        (e: unknown) => answer({ t: 'reply', id: m.id, ok: false, error: toWireError(e) }),
-      )
-      .catch((e: unknown) => this.fail(e));
+    const id = m.id;
+    let r: unknown;
+    try {
+      r = inst.receive(m.msg);
+    } catch (e) {
+      this.reply(answer, id, false, e);
+      return;
+    }
+    if (typeof (r as { then?: unknown } | null)?.then === 'function') {
+      // one promise per request (a then on the actor's own), not a chain
+      Promise.resolve(r).then((v) => this.reply(answer, id, true, v), (e: unknown) => this.reply(answer, id, false, e));
+    } else {
+      this.reply(answer, id, true, r);
+    }
+  }
+
+  /** Sends a request's reply; a reply that cannot be sent (a value that does not clone) fails the actor. */
+  private reply(answer: (r: PeerWire) => void, id: string, ok: boolean, v: unknown): void {
+    try {
+      answer(ok ? { t: 'reply', id, ok: true, value: v } : { t: 'reply', id, ok: false, error: toWireError(v) });
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   private onMain(m: ToWorker): void {
@@ -333,8 +381,9 @@ class ActorHost implements FaultOwner {
       localHosts.delete(this.task.name);
       for (const h of localHosts.values()) h.localGone(this.task.name);
     }
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
     for (const [id, p] of this.pending) {
-      clearTimeout(p.timer);
       p.reject(new CodedError('ACTOR_STOPPED', `actor ${this.task.name} stopped before ${id} was answered`));
     }
     this.pending.clear();

@@ -22,6 +22,8 @@ export class UdpTransport implements Transport {
   /** Host names we resolved, by 'ip|port': datagrams from there are reported as from the name the endpoint used. */
   private readonly aliases = new Map<string, string>();
   private readonly resolved = new Map<string, string>();
+  /** The last peer address found to be an IP address (skips the check for the usual single server). */
+  private lastIp: string | undefined;
 
   constructor(private readonly opts: UdpTransportOptions = {}) {
     this.mtu = opts.mtu ?? 1152;
@@ -58,13 +60,15 @@ export class UdpTransport implements Transport {
     return { address: a.address, port: a.port };
   }
 
-  async send(data: Uint8Array, to: PeerAddress): Promise<void> {
+  send(data: Uint8Array, to: PeerAddress): Promise<void> {
     const s = this.sock;
-    if (s === undefined) throw new CodedError('SOCKET_CLOSED', 'UDP transport not open');
-    const ip = isIP(to.address) !== 0 ? to.address : await this.resolve(to);
-    await new Promise<void>((resolve, reject) => {
-      s.send(data, to.port, ip, (err) => (err ? reject(new CodedError('NETWORK_ERROR', err.message)) : resolve()));
-    });
+    if (s === undefined) return Promise.reject(new CodedError('SOCKET_CLOSED', 'UDP transport not open'));
+    // An IP address goes straight out (one promise per datagram: this is every answer's path); a name is resolved once.
+    if (to.address === this.lastIp || isIP(to.address) !== 0) {
+      this.lastIp = to.address;
+      return sendTo(s, data, to.port, to.address);
+    }
+    return this.resolve(to).then((ip) => sendTo(s, data, to.port, ip));
   }
 
   /** Resolves a host name once (the server's answers must come back under the same name the endpoint used). */
@@ -92,6 +96,12 @@ export class UdpTransport implements Transport {
   onEvent(listener: (ev: TransportEvent) => void): void {
     this.listeners.push(listener);
   }
+}
+
+function sendTo(s: Socket, data: Uint8Array, port: number, ip: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    s.send(data, port, ip, (err) => (err ? reject(new CodedError('NETWORK_ERROR', err.message)) : resolve()));
+  });
 }
 
 export function createUdpTransport(opts: UdpTransportOptions = {}): UdpTransport {
