@@ -4,13 +4,14 @@ import type { CoapEndpoint, CoapOutgoingRequest } from '../coap/api.js';
 import { ActorNames, type ServerTarget } from './messages.js';
 import { journalEntry, ObserveJournal } from './observe-journal.js';
 import { registrationExchange } from './exchange-kind.js';
-import type { RouterJournal, SocketRouter } from './socket-router.js';
+import type { ObservationRelay, RouterJournal } from './socket-observations.js';
 import type { ObjectRegistrationNew } from './object-messages.js';
 
 export interface SocketPersistenceDeps {
   server(): ServerTarget | undefined;
   endpoint(): CoapEndpoint | undefined;
-  router(): SocketRouter;
+  /** The socket's observation relay (the router's). */
+  observations(): ObservationRelay;
   objects(): readonly number[];
 }
 
@@ -44,7 +45,7 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
 
   /** A new registration: the server's earlier observations and Write-Attributes belong to the old one. */
   const newRegistration = (ssid: number): void => {
-    deps.router().cancelAll();
+    deps.observations().cancelAll();
     journal.dropServer(ssid);
     for (const oid of deps.objects()) {
       const m: ObjectRegistrationNew = { type: 'object.registration-new', serverId: ssid };
@@ -55,7 +56,7 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
   /** The registration resumed with an Update: stored relations of this server that are not live come back on the endpoint. */
   const resume = async (srv: ServerTarget): Promise<void> => {
     const ep = deps.endpoint();
-    const entries = journal.forServer(srv.ssid, srv.uri).filter((e) => !deps.router().hasObservation(e.id));
+    const entries = journal.forServer(srv.ssid, srv.uri).filter((e) => !deps.observations().hasObservation(e.id));
     if (entries.length === 0) return;
     if (!ep?.restoreObserve) {
       log.info({ count: entries.length }, 'endpoint cannot restore observations; dropped');
@@ -66,7 +67,7 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
     for (const e of entries) {
       const rel = ep.restoreObserve({ token: new Uint8Array(Buffer.from(e.token, 'hex')), peer: e.peer, path: e.uriPath, ...(e.accept !== undefined ? { accept: e.accept } : {}), lastSeq: e.seq });
       journal.remove(e.id); // the resumed relation is journalled under its new id
-      if (await deps.router().resumeObservation(rel, e.objectId, e.path, e.uriPath, e.accept)) resumed++;
+      if (await deps.observations().resumeObservation(rel, e.objectId, e.path, e.uriPath, e.accept)) resumed++;
     }
     log.info({ resumed, stored: entries.length }, 'observations resumed after Update');
   };
@@ -90,10 +91,10 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
     async reattach(objectId): Promise<void> {
       const srv = deps.server();
       if (!srv) return;
-      const live = journal.forServer(srv.ssid, srv.uri).filter((e) => e.objectId === objectId && deps.router().hasObservation(e.id));
+      const live = journal.forServer(srv.ssid, srv.uri).filter((e) => e.objectId === objectId && deps.observations().hasObservation(e.id));
       if (live.length === 0) return;
       try {
-        await deps.router().reobserve(objectId, live);
+        await deps.observations().reobserve(objectId, live);
         log.info({ objectId, count: live.length }, 'observations re-attached to the restarted object actor');
       } catch (err) {
         log.warn({ err: (err as Error).message, objectId }, 'observations not re-attached');

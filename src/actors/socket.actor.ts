@@ -1,9 +1,9 @@
-// socket.actor.ts: owns the CoAP endpoint to the LwM2M server: open/close/pause/resume, coap.send, and routing of the server's requests to object actors.
-import { createActor, setup } from 'xstate';
+// socket.actor.ts: the socket actor, an adapter: its statechart (socket-machine.ts) drives open/close/pause/resume, this file does the transport work, coap.send, and hands the server's requests to the router.
+import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
 import type { CoapEndpoint } from '../coap/api.js';
 import type { PeerAddress, Transport } from '../coap/transport.js';
-import { CodedError, toWireError } from '../errors.js';
+import { CodedError, fromWireError, toWireError, type WireError } from '../errors.js';
 import type { CoapSend, ServerTarget, SocketOpen, SocketPause } from './messages.js';
 import type { ObjectNotify, ObjectStarted } from './object-messages.js';
 import { SocketRouter } from './socket-router.js';
@@ -15,6 +15,9 @@ import { coapConfigSchema, paramsFromConfig } from '../coap/config-schema.js';
 import { AtSocketTransport, remoteModemBackend, type ModemSocketError, type ModemSocketRx } from '../modem/at-socket-transport.js';
 import { ActorNames } from './messages.js';
 import { firmwareBlockSink, tapBlock1, type BlockSink } from '../firmware/block1-tap.js';
+import { socketMachine, type ConnectInput, type DisconnectInput } from './socket-machine.js';
+
+export { socketMachine } from './socket-machine.js';
 
 /** Creates the transport for a server target (UDP for nosec, DTLS for psk). */
 export type TransportFactory = (server: ServerTarget) => Transport | Promise<Transport>;
@@ -25,21 +28,6 @@ export interface SocketActorOptions {
   transport?: TransportFactory;
   endpoint?: EndpointFactory;
 }
-
-/** The socket lifecycle: closed → opening → open ⇄ paused; failures go to failed (a new open leaves it). */
-export const socketMachine = setup({
-  types: { events: {} as { type: 'OPEN' } | { type: 'OPENED' } | { type: 'FAIL' } | { type: 'CLOSE' } | { type: 'PAUSE' } | { type: 'RESUME' } },
-}).createMachine({
-  id: 'socket',
-  initial: 'closed',
-  states: {
-    closed: { on: { OPEN: 'opening' } },
-    opening: { on: { OPENED: 'open', FAIL: 'failed', CLOSE: 'closed' } },
-    open: { on: { PAUSE: 'paused', CLOSE: 'closed', FAIL: 'failed', OPEN: 'opening' } },
-    paused: { on: { RESUME: 'opening', CLOSE: 'closed', OPEN: 'opening' } },
-    failed: { on: { OPEN: 'opening', CLOSE: 'closed' } },
-  },
-});
 
 /** DTLS settings from the coap config section. */
 interface DtlsSettings { handshakeTimeoutMs: number; idleRehandshakeMs: number }
@@ -91,10 +79,6 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   const log = ctx.log.child({ mod: 'socket' });
   /** The client actor this socket serves (option `client`; 'client:<ssid>' for a further LwM2M server). */
   const clientName = typeof ctx.config.client === 'string' && ctx.config.client !== '' ? ctx.config.client : ActorNames.client;
-  const life = createActor(socketMachine);
-  ctx.inspect?.(life);
-  life.start();
-
   let server: ServerTarget | undefined;
   let peer: PeerAddress | undefined;
   let transport: Transport | undefined;
@@ -106,14 +90,14 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   const objectList: readonly number[] = Array.isArray(ctx.config.objects) ? ctx.config.objects.filter((x): x is number => typeof x === 'number') : [0, 1, 3];
   const objectIds = (): readonly number[] => objectList;
   // Observe relations are journalled in the store: an Update after a restart resumes them, a new Register drops them.
-  const persistence = socketPersistence(ctx, { server: () => server, endpoint: () => endpoint, router: () => router, objects: objectIds });
+  const persistence = socketPersistence(ctx, { server: () => server, endpoint: () => endpoint, observations: () => router.observations, objects: objectIds });
   await persistence.load();
   const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, peer: () => peer, journal: persistence.journal, client: clientName });
 
   /** Closes endpoint and transport; `drain`: answers still being sent get coap.closeDrainMs to leave first (not when the link is down). */
   const teardown = async (drain: boolean): Promise<void> => {
     generation++;
-    router.cancelAll();
+    router.observations.cancelAll();
     const ep = endpoint;
     const tr = transport;
     endpoint = undefined;
@@ -123,13 +107,17 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     try { await tr?.close(); } catch { /* closing anyway */ }
   };
 
-  const open = async (target: ServerTarget): Promise<{ ok: true }> => {
+  const networkError = (w: WireError): void => {
+    ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket', socket: ctx.name });
+  };
+
+  /** The machine's `connect`: closes what was open, then opens the transport and the endpoint to `target`. */
+  const connect = async (target: ServerTarget): Promise<void> => {
     await teardown(true);
     server = target;
     // Objects 1/2 may have changed while the socket was elsewhere (bootstrap server, another server): read the ACL table again.
     router.acl.invalidate();
     peer = { address: target.host, port: target.port };
-    life.send({ type: 'OPEN' });
     const gen = generation;
     try {
       // Firmware push: Block1 writes to /5/0/0 go block by block to object:5 (streamed to disk, never reassembled).
@@ -148,8 +136,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
           const code = ev.type === 'error' ? ev.code : 'NETWORK_ERROR';
           const message = ev.type === 'error' ? ev.message : 'transport closed';
           log.warn({ code }, message);
-          life.send({ type: 'FAIL' });
-          ctx.publish({ type: 'network.error', code, message, source: 'socket', socket: ctx.name });
+          life.send({ type: 'FAIL', error: { code, message } });
         }
       });
       await tr.open();
@@ -158,15 +145,52 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       if (gen !== generation) { await ep.close(); await tr.close(); throw new CodedError('SOCKET_CLOSED', 'closed while opening'); }
       transport = tr;
       endpoint = ep;
-      life.send({ type: 'OPENED' });
       log.info({ uri: target.uri, ssid: target.ssid }, 'socket open');
-      return { ok: true };
     } catch (err) {
-      life.send({ type: 'FAIL' });
       const w = toWireError(err);
-      ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket', socket: ctx.name });
       throw err instanceof CodedError ? err : new CodedError(w.code === 'INTERNAL' ? 'NETWORK_ERROR' : w.code, w.message);
     }
+  };
+
+  const life = createActor(socketMachine.provide({
+    actors: {
+      connect: fromPromise<void, ConnectInput>(({ input }) => connect(input.server)),
+      disconnect: fromPromise<void, DisconnectInput>(({ input }) => teardown(input.drain)),
+    },
+    actions: {
+      reportNetworkError: (_args, p: { error: WireError | undefined }) => { if (p.error) networkError(p.error); },
+    },
+  }));
+  ctx.inspect?.(life);
+  life.start();
+  type Snap = SnapshotFrom<typeof socketMachine>;
+
+  /** Waits for the first snapshot (the current one included) for which `done` is true. */
+  const until = (done: (s: Snap) => boolean): Promise<Snap> => {
+    const now = life.getSnapshot();
+    if (done(now)) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const sub = life.subscribe((s) => {
+        if (!done(s)) return;
+        sub.unsubscribe();
+        resolve(s);
+      });
+    });
+  };
+
+  /** The outcome of open attempt `attempt`: open → ok; failed → its error; closed, paused or superseded → SOCKET_CLOSED. */
+  const opened = async (attempt: number): Promise<{ ok: true }> => {
+    const s = await until((x) => x.context.attempt !== attempt || x.value !== 'opening');
+    if (s.context.attempt !== attempt) throw new CodedError('SOCKET_CLOSED', 'closed while opening (a newer open took over)');
+    if (s.value === 'open') return { ok: true };
+    if (s.value === 'failed' && s.context.error) throw fromWireError(s.context.error);
+    throw new CodedError('SOCKET_CLOSED', 'closed while opening');
+  };
+
+  /** Close and pause answer once closing is over (the drain and close done). */
+  const closed = async (): Promise<{ ok: true }> => {
+    await until((x) => x.value !== 'closing');
+    return { ok: true };
   };
 
   const send = async (m: CoapSend): Promise<unknown> => {
@@ -178,10 +202,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       return res;
     } catch (err) {
       const w = toWireError(err);
-      if (gen === generation && w.code === 'NETWORK_ERROR') {
-        life.send({ type: 'FAIL' });
-        ctx.publish({ type: 'network.error', code: w.code, message: w.message, source: 'socket', socket: ctx.name });
-      }
+      if (gen === generation && w.code === 'NETWORK_ERROR') life.send({ type: 'FAIL', error: w });
       throw err;
     }
   };
@@ -189,20 +210,26 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   return {
     receive(msg: ActorMessage): unknown {
       switch (msg.type) {
-        case 'socket.open': return open((msg as unknown as SocketOpen).server);
+        case 'socket.open':
+          life.send({ type: 'OPEN', server: (msg as unknown as SocketOpen).server });
+          return opened(life.getSnapshot().context.attempt);
         case 'socket.close':
           life.send({ type: 'CLOSE' });
-          return teardown(true).then(() => ({ ok: true }));
+          return closed();
         case 'socket.pause':
-          // LTE is down (or queue mode sleeps): stop retransmissions by closing the endpoint; resume re-opens to the same server.
-          life.send({ type: 'PAUSE' });
-          return teardown((msg as unknown as SocketPause).reason === 'queue-mode').then(() => ({ ok: true }));
-        case 'socket.resume':
-          if (!server) return Promise.reject(new CodedError('SOCKET_CLOSED', 'nothing to resume'));
+          // LTE is down (or queue mode sleeps): stop retransmissions by closing the endpoint (answers drain first in
+          // queue mode only: the link is up); resume re-opens to the same server.
+          life.send({ type: 'PAUSE', drain: (msg as unknown as SocketPause).reason === 'queue-mode' });
+          return closed();
+        case 'socket.resume': {
+          const s = life.getSnapshot();
+          if (!s.context.server) return Promise.reject(new CodedError('SOCKET_CLOSED', 'nothing to resume'));
           // Already open (the client resumes before every Update, paused or not): re-opening would drop the endpoint
-          // under the request that follows.
-          if (life.getSnapshot().value === 'open') return Promise.resolve({ ok: true });
-          return open(server);
+          // under the request that follows. Opening: the attempt under way is the answer.
+          if (s.value === 'open') return Promise.resolve({ ok: true });
+          if (s.value !== 'opening') life.send({ type: 'RESUME' });
+          return opened(life.getSnapshot().context.attempt);
+        }
         case 'socket.state': return { state: life.getSnapshot().value };
         case 'socket.address': {
           // Local address of the transport, when it can tell (UDP): diagnostics and benchmarks.
@@ -218,7 +245,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
           router.acl.invalidate();
           return { ok: true };
         case 'object.notify':
-          router.notify(msg as unknown as ObjectNotify);
+          router.observations.notify(msg as unknown as ObjectNotify);
           return undefined;
         case 'object.started':
           return persistence.reattach((msg as unknown as ObjectStarted).objectId).then(() => ({ ok: true }));

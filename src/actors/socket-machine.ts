@@ -1,0 +1,116 @@
+// socket-machine.ts: the socket's lifecycle statechart (closed → opening → open ⇄ paused, closing, failed); the adapter (socket.actor.ts) provides the transport work as the `connect` / `disconnect` actors and the `reportNetworkError` action.
+import { assign, fromPromise, setup } from 'xstate';
+import { toWireError, type WireError } from '../errors.js';
+import type { ServerTarget } from './messages.js';
+
+export interface SocketContext {
+  /** The server of the last open: resume re-opens to it. */
+  server: ServerTarget | undefined;
+  /** Counts open attempts: a request waits for the outcome of its own attempt (a newer open supersedes it). */
+  attempt: number;
+  /** Where closing ends: 'closed' (close) or 'paused' (pause: resume re-opens). */
+  after: 'closed' | 'paused';
+  /** Closing waits for answers still being sent (coap.closeDrainMs); not when the link is down. */
+  drain: boolean;
+  /** Why the last attempt or the open transport failed. */
+  error: WireError | undefined;
+}
+
+export type SocketEvent =
+  | { type: 'OPEN'; server: ServerTarget }
+  | { type: 'RESUME' }
+  | { type: 'PAUSE'; drain: boolean }
+  | { type: 'CLOSE' }
+  /** The open transport failed (a transport error or close event, a send that met NETWORK_ERROR). */
+  | { type: 'FAIL'; error: WireError };
+
+export interface ConnectInput { server: ServerTarget; attempt: number }
+export interface DisconnectInput { drain: boolean }
+
+const toOpening = { target: 'opening', reenter: true, actions: 'startAttempt' } as const;
+
+/**
+ * What drives the socket: open / resume / pause / close requests are events; the transport work runs in the invoked
+ * `connect` (tears down what was open, opens the transport and the endpoint) and `disconnect` (drains and closes);
+ * the defaults here do nothing and are replaced by the adapter with `.provide()`.
+ */
+export const socketMachine = setup({
+  types: { context: {} as SocketContext, events: {} as SocketEvent },
+  actors: {
+    connect: fromPromise<void, ConnectInput>(() => Promise.resolve()),
+    disconnect: fromPromise<void, DisconnectInput>(() => Promise.resolve()),
+  },
+  actions: {
+    /** Tells the other actors that the network failed (network.error); provided by the adapter. */
+    reportNetworkError: (_args, _params: { error: WireError | undefined }) => undefined,
+    startAttempt: assign(({ context, event }) => ({
+      attempt: context.attempt + 1,
+      server: event.type === 'OPEN' ? event.server : context.server,
+      error: undefined,
+    })),
+    closeTo: assign((_, params: { after: 'closed' | 'paused'; drain: boolean }) => ({ after: params.after, drain: params.drain })),
+    recordFailure: assign((_, params: { error: unknown }) => ({ error: toWireError(params.error) })),
+  },
+  guards: {
+    /** A server was opened before: resume knows where to. */
+    hasServer: ({ context }) => context.server !== undefined,
+    /** Closing was asked by a pause. */
+    pausing: ({ context }) => context.after === 'paused',
+  },
+}).createMachine({
+  id: 'socket',
+  initial: 'closed',
+  context: { server: undefined, attempt: 0, after: 'closed', drain: true, error: undefined },
+  states: {
+    closed: {
+      on: { OPEN: toOpening, RESUME: { guard: 'hasServer', ...toOpening } },
+    },
+    opening: {
+      invoke: {
+        src: 'connect',
+        input: ({ context }) => ({ server: context.server as ServerTarget, attempt: context.attempt }),
+        onDone: 'open',
+        onError: {
+          target: 'failed',
+          actions: [{ type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }, { type: 'reportNetworkError', params: ({ event }) => ({ error: toWireError(event.error) }) }],
+        },
+      },
+      on: {
+        OPEN: toOpening,
+        CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
+        PAUSE: { target: 'closing', actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) } },
+      },
+    },
+    open: {
+      on: {
+        OPEN: toOpening,
+        CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
+        PAUSE: { target: 'closing', actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) } },
+        FAIL: {
+          target: 'failed',
+          actions: [{ type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }, { type: 'reportNetworkError', params: ({ event }) => ({ error: event.error }) }],
+        },
+      },
+    },
+    closing: {
+      invoke: {
+        src: 'disconnect',
+        input: ({ context }) => ({ drain: context.drain }),
+        onDone: [{ guard: 'pausing', target: 'paused' }, { target: 'closed' }],
+        onError: [{ guard: 'pausing', target: 'paused' }, { target: 'closed' }],
+      },
+      on: { OPEN: toOpening, RESUME: toOpening },
+    },
+    paused: {
+      on: { OPEN: toOpening, RESUME: toOpening, CLOSE: 'closed' },
+    },
+    failed: {
+      on: {
+        OPEN: toOpening,
+        RESUME: toOpening,
+        CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
+        PAUSE: { target: 'closing', actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) } },
+      },
+    },
+  },
+});
