@@ -178,10 +178,14 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     });
   };
 
-  /** The outcome of open attempt `attempt`: open → ok; failed → its error; closed, paused or superseded → SOCKET_CLOSED. */
-  const opened = async (attempt: number): Promise<{ ok: true }> => {
-    const s = await until((x) => x.context.attempt !== attempt || x.value !== 'opening');
-    if (s.context.attempt !== attempt) throw new CodedError('SOCKET_CLOSED', 'closed while opening (a newer open took over)');
+  /**
+   * The outcome of open attempt `attempt`: open → ok; failed → its error; closed, paused or superseded → SOCKET_CLOSED.
+   * `latest` (resume): a newer attempt's outcome is the answer too — a resume arrives as a message, and its
+   * rejection would fail the actor just because the client opened again meanwhile.
+   */
+  const opened = async (attempt: number, latest = false): Promise<{ ok: true }> => {
+    const s = await until((x) => (!latest && x.context.attempt !== attempt) || x.value !== 'opening');
+    if (s.context.attempt !== attempt && !latest) throw new CodedError('SOCKET_CLOSED', 'closed while opening (a newer open took over)');
     if (s.value === 'open') return { ok: true };
     if (s.value === 'failed' && s.context.error) throw fromWireError(s.context.error);
     throw new CodedError('SOCKET_CLOSED', 'closed while opening');
@@ -228,7 +232,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
           // under the request that follows. Opening: the attempt under way is the answer.
           if (s.value === 'open') return Promise.resolve({ ok: true });
           if (s.value !== 'opening') life.send({ type: 'RESUME' });
-          return opened(life.getSnapshot().context.attempt);
+          return opened(life.getSnapshot().context.attempt, true);
         }
         case 'socket.state': return { state: life.getSnapshot().value };
         case 'socket.address': {
