@@ -3,17 +3,17 @@ import { fromPromise, waitFor, type Actor, type ActorOptions } from 'xstate';
 import { CodedError, toWireError } from '../errors.js';
 import { defineActor, RUNTIME_ADDRESS, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
 import { startMachine } from '../runtime/inspect.js';
-import { bootstrapConsistency, describeAccount, serverSsids } from '../lwm2m/client/accounts.js';
+import { bootstrapConsistency, describeAccount, serverSsids } from '../client/accounts.js';
 import type { ServerAccountsReport } from './messages.js';
-import { resolveClientConfig, type ClientLifecycleConfig } from '../lwm2m/client/config-schema.js';
-import { classifyFailure } from '../lwm2m/client/failure.js';
-import { isResumable } from '../lwm2m/client/persisted.js';
-import { makeClientServices, type ClientIo, type SendItem } from '../lwm2m/client/services.js';
-import type { Queued } from '../lwm2m/client/queue-buffer.js';
+import { resolveClientConfig, type ClientLifecycleConfig } from '../client/config-schema.js';
+import { classifyFailure } from '../client/failure.js';
+import { isResumable } from '../client/persisted.js';
+import { makeClientServices, type ClientIo, type SendItem } from '../client/services.js';
+import type { Queued } from '../client/queue-buffer.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
-import { clientMachine, type ClientMachine, type LoadedState, type SendOutcome } from './client-machine.js';
+import { clientMachine, type ClientMachine, type LoadedState, type SendOutcome } from '../client/machine.js';
 
-export { clientMachine } from './client-machine.js';
+export { clientMachine } from '../client/machine.js';
 
 export interface ClientActorOptions {
   /** XState clock for the machine's delays (tests: SimulatedClock). */

@@ -8,7 +8,7 @@ import { meterConfigSchema, type MeterConfig } from '../meter/config-schema.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { isTotals, type JournalDamage, type PulseTotals } from '../meter/journal.js';
 import { DeviceErrorCode, type DeviceErrorMessage } from '../objects/device-errors.js';
-import { meterMachine, type MeterDeps, type SendReply } from '../meter/meter-machine.js';
+import { meterMachine, type MeterDeps, type SendReply } from '../meter/machine.js';
 import { MeterMessageTypes } from '../meter/messages.js';
 import { createPulseSource, type SourceClock } from '../meter/sources/index.js';
 import type { PulseSource } from '../meter/sources/source.js';

@@ -1,6 +1,6 @@
 // security.ts: object 0 LwM2M Security: server URIs, bootstrap flag, security mode, PSK identity/key (never readable by a server), seeded from config.
 import { defineObject, status, type LinkParams, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
-import { serverSeeds } from '../lwm2m/config-schema.js';
+import { serverSeeds } from '../client/section-schema.js';
 import { MAX_PERIOD_S } from '../lwm2m/attributes.js';
 import type { ServerTarget } from '../actors/messages.js';
 

@@ -1,6 +1,6 @@
 // server.ts: object 1 LwM2M Server: lifetime, default pmin/pmax, disable, notification storing, binding; update/disable triggers published to the servers' clients, bootstrap trigger → 'client'.
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
-import { clientConfigSchema, serverSeeds } from '../lwm2m/config-schema.js';
+import { clientConfigSchema, serverSeeds } from '../client/section-schema.js';
 import { MAX_PERIOD_S } from '../lwm2m/attributes.js';
 
 /** Longest registration lifetime a server may write (s): one year (the Update timer is capped at ~24.8 days anyway). */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
 import type { ActorSpec } from './runtime.js';
 import { NO_PLUGINS, type PluginActorSet } from '../plugins/actor-entries.js';
-import { serverSeeds } from '../lwm2m/config-schema.js';
+import { serverSeeds } from '../client/section-schema.js';
 
 export interface ActorSetEntry {
   name: string;

@@ -6,7 +6,7 @@ import { CodedError } from '../errors.js';
 import { coapConfigSchema } from '../coap/config-schema.js';
 import { modemConfigSchema } from '../modem/config-schema.js';
 import { meterConfigSchema } from '../meter/config-schema.js';
-import { clientConfigSchema } from '../lwm2m/config-schema.js';
+import { clientConfigSchema } from '../client/section-schema.js';
 import { firmwareConfigSchema } from '../firmware/config-schema.js';
 import { pluginsConfigSchema } from '../plugins/config-schema.js';
 import { crossFieldProblems } from './config-checks.js';

@@ -1,6 +1,6 @@
 // accounts-selection.test.ts: server accounts from objects 0/1: joining by short server ID, PSK/NoSec checks, socket targets, consistency.
 import test from 'ava';
-import { accountsFromRecords, bootstrapConsistency, describeAccount, selectBootstrapAccount, selectServerAccount, targetOf } from '../../src/lwm2m/client/accounts.js';
+import { accountsFromRecords, bootstrapConsistency, describeAccount, selectBootstrapAccount, selectServerAccount, targetOf } from '../../src/client/accounts.js';
 import { bootstrapAccount, nosecAccount, pskAccount } from '../support/client-fakes.js';
 
 test('joins Security and Server instances by short server ID and picks the first usable one', (t) => {

@@ -1,9 +1,9 @@
 // backoff-and-persisted.test.ts: backoff growth and cap, jitter bounds, stored registration validity, Update timing, bounded buffer.
 import test from 'ava';
 import fc from 'fast-check';
-import { backoffMs } from '../../src/lwm2m/client/backoff.js';
-import { isResumable, parsePersisted, updateDueMs } from '../../src/lwm2m/client/persisted.js';
-import { enqueue, without } from '../../src/lwm2m/client/queue-buffer.js';
+import { backoffMs } from '../../src/client/backoff.js';
+import { isResumable, parsePersisted, updateDueMs } from '../../src/client/persisted.js';
+import { enqueue, without } from '../../src/client/queue-buffer.js';
 
 const p = { backoffInitialS: 10, backoffFactor: 2, backoffMaxS: 300, backoffJitter: 0 };
 

@@ -1,11 +1,11 @@
 // lte-down-while-registering-machine-only.test.ts: the bare machine with .provide()d services: LTE lost mid-Register → paused, Register again on network.up.
 import test from 'ava';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
-import { clientMachine, type ClientEmitted } from '../../src/actors/client-machine.js';
-import { accountsFromRecords, type ServerAccount } from '../../src/lwm2m/client/accounts.js';
-import type { RegisterResult } from '../../src/lwm2m/client/services.js';
+import { clientMachine, type ClientEmitted } from '../../src/client/machine.js';
+import { accountsFromRecords, type ServerAccount } from '../../src/client/accounts.js';
+import type { RegisterResult } from '../../src/client/services.js';
 import type { Lwm2mVersion } from '../../src/lwm2m/registration.js';
-import { resolveClientConfig } from '../../src/lwm2m/client/config-schema.js';
+import { resolveClientConfig } from '../../src/client/config-schema.js';
 import { nosecAccount } from '../support/client-fakes.js';
 
 test('network.down during Register: the request is abandoned, the engine paused; network.up → Register', async (t) => {

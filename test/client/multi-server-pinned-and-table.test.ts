@@ -7,11 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { buildActorSet, extraServerSsids } from '../../src/runtime/actor-set.js';
 import { defaultConfig, parseConfig } from '../../src/runtime/config.js';
-import { clientMachine, type LoadedState } from '../../src/actors/client-machine.js';
-import { accountsFromRecords, type ServerAccount } from '../../src/lwm2m/client/accounts.js';
-import type { RegisterResult } from '../../src/lwm2m/client/services.js';
+import { clientMachine, type LoadedState } from '../../src/client/machine.js';
+import { accountsFromRecords, type ServerAccount } from '../../src/client/accounts.js';
+import type { RegisterResult } from '../../src/client/services.js';
 import type { Lwm2mVersion } from '../../src/lwm2m/registration.js';
-import { resolveClientConfig } from '../../src/lwm2m/client/config-schema.js';
+import { resolveClientConfig } from '../../src/client/config-schema.js';
 import { bootstrapAccount, nosecAccount } from '../support/client-fakes.js';
 
 const srcRoot = (): URL => {

@@ -6,7 +6,7 @@ import { encode, untypedContext } from '../../src/lwm2m/formats/index.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { checkSize, checkValue, DEFAULT_MAX_INSTANCES, DEFAULT_MAX_VALUE_BYTES } from '../../src/lwm2m/operations/validate.js';
 import { MAX_PERIOD_S, parseAttributeQuery } from '../../src/lwm2m/attributes.js';
-import { updateDueMs } from '../../src/lwm2m/client/persisted.js';
+import { updateDueMs } from '../../src/client/persisted.js';
 import { serverDefinition } from '../../src/objects/server.js';
 import { testObject } from './fixture-object.js';
 

@@ -1,7 +1,7 @@
 // meter-actor.test.ts: the meter machine on a simulated clock: source failure and backoff retry, resets, object updates, register sources.
 import test from 'ava';
 import { CodedError } from '../../src/errors.js';
-import { untilBoundary } from '../../src/meter/meter-machine.js';
+import { untilBoundary } from '../../src/meter/machine.js';
 import type { PulseSink, PulseSource } from '../../src/meter/sources/source.js';
 import { advance, settle, startRig } from './support.js';
 
@@ -105,7 +105,7 @@ test('serial source through meter.serial-data: register deltas count, drops are 
 });
 
 test('the machine serialises for diagrams (four parallel regions)', async (t) => {
-  const { meterMachine } = await import('../../src/meter/meter-machine.js');
+  const { meterMachine } = await import('../../src/meter/machine.js');
   const json = meterMachine.toJSON() as { states: Record<string, unknown> };
   t.deepEqual(Object.keys(json.states), ['source', 'journal', 'readings', 'send']);
 });

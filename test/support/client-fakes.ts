@@ -8,8 +8,8 @@ import { CodedError } from '../../src/errors.js';
 import { log } from '../../src/runtime/log.js';
 import type { LwRecord } from '../../src/lwm2m/types.js';
 import { createClientActor, type ClientActorInstance } from '../../src/actors/client.actor.js';
-import type { ClientLifecycleConfig } from '../../src/lwm2m/client/config-schema.js';
-import type { PersistedRegistration } from '../../src/lwm2m/client/persisted.js';
+import type { ClientLifecycleConfig } from '../../src/client/config-schema.js';
+import type { PersistedRegistration } from '../../src/client/persisted.js';
 
 export const EPOCH = Date.UTC(2026, 0, 1);
 

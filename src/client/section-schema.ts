@@ -1,7 +1,7 @@
-// config-schema.ts: LwM2M client settings: endpoint, servers (seeds for objects 0 and 1), lifetime, binding, version, queue mode.
+// section-schema.ts: the whole `client` config section: the lifecycle keys (config-schema.ts), the LwM2M keys and the server seeds for objects 0 and 1.
 import { z } from 'zod';
-import { clientLifecycleConfigSchema } from './client/config-schema.js';
-import { DEFAULT_MAX_INSTANCES, DEFAULT_MAX_VALUE_BYTES } from './operations/validate.js';
+import { clientLifecycleConfigSchema } from './config-schema.js';
+import { DEFAULT_MAX_INSTANCES, DEFAULT_MAX_VALUE_BYTES } from '../lwm2m/operations/validate.js';
 
 const uri = z.string().regex(/^coaps?:\/\/[^/]+/, 'must be a coap:// or coaps:// URI');
 
@@ -30,8 +30,8 @@ export const serverSeedSchema = z.object({
 export type ServerSeed = z.infer<typeof serverSeedSchema>;
 
 /**
- * The whole `client` section: the lifecycle's keys (timers, retries, backoff, queue mode; lwm2m/client/config-schema.ts)
- * plus the server seeds. Owned by the lwm2m area; every key has a documented default.
+ * The whole `client` section: the lifecycle's keys (timers, retries, backoff, queue mode; client/config-schema.ts)
+ * plus the server seeds. Owned by the client area; every key has a documented default.
  */
 export const clientConfigSchema = z.object({
   ...clientLifecycleConfigSchema.unwrap().shape,

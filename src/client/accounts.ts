@@ -1,6 +1,6 @@
 // accounts.ts: server accounts from objects 0 (Security) and 1 (Server): selection, bootstrap consistency check, socket target.
-import type { ServerTarget } from '../../actors/messages.js';
-import type { LwRecord, LwValue } from '../types.js';
+import type { ServerTarget } from '../actors/messages.js';
+import type { LwRecord, LwValue } from '../lwm2m/types.js';
 
 /** One Security instance (/0/x) joined with its Server instance (/1/y) by short server ID. */
 export interface ServerAccount {

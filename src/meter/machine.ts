@@ -1,4 +1,4 @@
-// meter-machine.ts: the meter's lifecycle statechart: source (starting → counting → failed/retry), journal fsync, readings, Send batches.
+// machine.ts: the meter's lifecycle statechart: source (starting → counting → failed/retry), journal fsync, readings, Send batches.
 import { assign, fromCallback, fromPromise, setup } from 'xstate';
 import { CodedError, toWireError, type WireError } from '../errors.js';
 import type { LwRecord } from '../lwm2m/types.js';

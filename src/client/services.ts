@@ -1,15 +1,15 @@
 // services.ts: what the client's invoked services do, as messages to its peers (socket, modem, object:N, store); no sockets or timers here.
-import type { ActorMessage } from '../../runtime/actor-api.js';
-import type { CoapIncomingResponse, CoapOutgoingRequest } from '../../coap/api.js';
-import { CodedError } from '../../errors.js';
-import { encode, untypedContext } from '../formats/index.js';
-import { parseLinks } from '../formats/link.js';
-import { pathFromSegments } from '../path.js';
+import type { ActorMessage } from '../runtime/actor-api.js';
+import type { CoapIncomingResponse, CoapOutgoingRequest } from '../coap/api.js';
+import { CodedError } from '../errors.js';
+import { encode, untypedContext } from '../lwm2m/formats/index.js';
+import { parseLinks } from '../lwm2m/formats/link.js';
+import { pathFromSegments } from '../lwm2m/path.js';
 import {
   bootstrapQuery, fallbackVersion, objectLinksPayload, parseLocation, registerQuery, REGISTER_PATH, updateQuery,
   type Lwm2mVersion, type RegisteredObject,
-} from '../registration.js';
-import { ContentFormat, type LwRecord, type Path } from '../types.js';
+} from '../lwm2m/registration.js';
+import { ContentFormat, type LwRecord, type Path } from '../lwm2m/types.js';
 import { accountsFromRecords, targetOf, type ServerAccount } from './accounts.js';
 import type { ResolvedClientConfig } from './config-schema.js';
 import { parsePersisted, REGISTRATION_KEY, type PersistedRegistration } from './persisted.js';

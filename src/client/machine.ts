@@ -1,15 +1,15 @@
-// client-machine.ts: the LwM2M client lifecycle statechart (boot → LTE → bootstrap/register → registered → recovery), services injected.
+// machine.ts: the LwM2M client lifecycle statechart (boot → LTE → bootstrap/register → registered → recovery), services provided by the adapter.
 import { assign, emit, fromPromise, setup } from 'xstate';
 import { CodedError } from '../errors.js';
 import type { Lwm2mVersion } from '../lwm2m/registration.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
-import { accountProblem, selectBootstrapAccount, selectServerAccount, type ServerAccount } from '../lwm2m/client/accounts.js';
-import { backoffMs } from '../lwm2m/client/backoff.js';
-import type { ResolvedClientConfig } from '../lwm2m/client/config-schema.js';
-import { classifyFailure, describeFailure } from '../lwm2m/client/failure.js';
-import { updateDueMs, type PersistedRegistration } from '../lwm2m/client/persisted.js';
-import { enqueue, without, type Queued } from '../lwm2m/client/queue-buffer.js';
-import type { RegisterResult, SendItem, UpdateResult } from '../lwm2m/client/services.js';
+import { accountProblem, selectBootstrapAccount, selectServerAccount, type ServerAccount } from './accounts.js';
+import { backoffMs } from './backoff.js';
+import type { ResolvedClientConfig } from './config-schema.js';
+import { classifyFailure, describeFailure } from './failure.js';
+import { updateDueMs, type PersistedRegistration } from './persisted.js';
+import { enqueue, without, type Queued } from './queue-buffer.js';
+import type { RegisterResult, SendItem, UpdateResult } from './services.js';
 
 export interface ClientContext {
   cfg: ResolvedClientConfig;

@@ -1,5 +1,5 @@
 // failure.ts: sorts a failed exchange (thrown CodedError or refusing CoAP code) into what the lifecycle does next.
-import { CodedError } from '../../errors.js';
+import { CodedError } from '../errors.js';
 
 /** network: reconnect LTE; refused: credentials problem (backoff, then bootstrap); notFound: registration gone; other: LwM2M reconnect. */
 export type FailureKind = 'network' | 'refused' | 'notFound' | 'other';

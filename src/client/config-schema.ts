@@ -1,4 +1,4 @@
-// config-schema.ts: the client lifecycle's `client.*` keys (timers, retries, backoff, queue mode); lwm2m/config-schema.ts adds the server seeds to make the whole `client` section.
+// config-schema.ts: the client lifecycle's `client.*` keys (timers, retries, backoff, queue mode); client/section-schema.ts adds the server seeds to make the whole `client` section.
 import { z } from 'zod';
 
 /** Keys of the client lifecycle statechart. Times in seconds unless the name says Ms. Every key has a default. */
