@@ -1,13 +1,13 @@
 // modem.actor.ts: hosts the modem machine: picks the driver (simulated, or AT over the bridged serial port), publishes network.*, feeds object:4.
 import type { MessagePort } from 'node:worker_threads';
-import type { Actor } from 'xstate';
+import { fromPromise, type Actor } from 'xstate';
 import { realTimers, type Timers } from '../coap/timers.js';
 import { CodedError, toWireError } from '../errors.js';
 import { AtModemDriver } from '../modem/at-driver.js';
 import { parseModemConfig, type ModemConfig } from '../modem/config-schema.js';
 import type { ModemDriver } from '../modem/driver.js';
 import type { ByteLink } from '../modem/link.js';
-import { modemMachine, type ModemMachineDeps, type ModemOutput } from '../modem/machine.js';
+import { modemMachine, retryDelays, type ModemInput, type ModemMachine, type ModemOutput } from '../modem/machine.js';
 import { portLink } from '../modem/port-link.js';
 import { SimulatedModem } from '../modem/simulated.js';
 import { AtUdpSocket } from '../modem/at-udp-socket.js';
@@ -31,10 +31,32 @@ export interface ModemServiceOptions {
   /** Where modem-socket datagrams and errors go (the socket actor). */
   deliver?(msg: ActorMessage): void;
   log: { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void };
-  /** Starts the XState actor (the runtime passes one wired to the inspector; tests a SimulatedClock). */
-  startActor?: (input: { deps: ModemMachineDeps }) => Actor<typeof modemMachine>;
+  /** Starts the XState actor from the provided machine (the runtime passes one wired to the inspector; tests a SimulatedClock). */
+  startActor?: (machine: ModemMachine, input: ModemInput) => Actor<ModemMachine>;
   /** [0, 1) for the retry jitter (default Math.random; tests fix it). */
   random?: () => number;
+}
+
+/** The modem machine with the driver's calls as its services (and a jitter source for the retry delays). */
+export function modemMachineFor(d: ModemDriver, random?: () => number): ModemMachine {
+  return modemMachine.provide({
+    actors: {
+      powerOn: fromPromise(() => d.powerOn()),
+      simReady: fromPromise(() => d.simReady()),
+      configureRadio: fromPromise(() => d.configureRadio()),
+      registration: fromPromise(() => d.registration()),
+      activateData: fromPromise(() => d.activateData()),
+      readRadio: fromPromise(() => d.readRadio()),
+      recover: fromPromise(({ input }: { input: { level: 'cfun' | 'reset' } }) => d.recover(input.level)),
+      identify: fromPromise(async (): Promise<{ changed: boolean }> => (d.identify ? { changed: (await d.identify()).changed } : { changed: false })),
+    },
+    ...(random ? { delays: retryDelays(random) } : {}),
+  });
+}
+
+/** The machine's input for a driver: data only. */
+export function modemInput(d: ModemDriver, cfg: ModemConfig): ModemInput {
+  return { cfg, canHardReset: d.canHardReset, hostBearer: d.kind === 'serial' && cfg.dataPath === 'host' };
 }
 
 export interface ModemService extends ActorInstance {
@@ -63,9 +85,12 @@ export function startModemService(o: ModemServiceOptions): ModemService {
 
   const start = (d: ModemDriver): void => {
     driver = d;
-    const input = { deps: { driver: d, cfg: o.config, emit, log: o.log, ...(o.random ? { random: o.random } : {}) } };
-    actor = o.startActor ? o.startActor(input) : undefined;
+    actor = o.startActor ? o.startActor(modemMachineFor(d, o.random), modemInput(d, o.config)) : undefined;
     if (!actor) throw new CodedError('INTERNAL', 'startActor missing');
+    actor.on('*', (m) => {
+      if (m.type === 'modem.poll-failed') o.log.warn({ code: m.code, err: m.message, failures: m.failures, of: m.of }, 'modem: signal poll failed');
+      else emit(m);
+    });
     d.onEvent((ev) => actor?.send(ev));
     if (d instanceof AtModemDriver && o.config.dataPath === 'modem-socket') {
       const s = new AtUdpSocket(d);
@@ -96,7 +121,7 @@ export function startModemService(o: ModemServiceOptions): ModemService {
           return undefined;
         case 'modem.reconnect':
           if (!actor) throw new CodedError('MODEM_NOT_READY', 'modem has no serial link yet');
-          actor.send({ type: 'RECONNECT' });
+          actor.send({ type: 'modem.reconnect' });
           return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
         case 'modem.status': {
           const radio = actor?.getSnapshot().context.radio;
@@ -145,7 +170,7 @@ export default defineActor({
         else ctx.publish(m);
       },
       deliver: (m) => ctx.send(ActorNames.socket, m),
-      startActor: (input) => startMachine(ctx, modemMachine, { input }),
+      startActor: (machine, input) => startMachine(ctx, machine, { input }),
     });
     if (config.kind === 'serial') log.info({ port: config.port }, 'waiting for the serial bridge (modem.serial-port)');
     return svc;

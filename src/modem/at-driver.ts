@@ -51,10 +51,10 @@ export class AtModemDriver implements ModemDriver {
     });
     this.channel.onUrc((line) => {
       const reg = parseCereg(line, false);
-      if (reg) this.emit({ type: 'REG', reg });
-      else if (this.profile.pdpLost?.test(line)) this.emit({ type: 'DATA_LOST', reason: line });
+      if (reg) this.emit({ type: 'modem.reg', reg });
+      else if (this.profile.pdpLost?.test(line)) this.emit({ type: 'modem.data-lost', reason: line });
     });
-    o.link.onClose?.((reason) => this.emit({ type: 'LINK_CLOSED', reason }));
+    o.link.onClose?.((reason) => this.emit({ type: 'modem.link-closed', reason }));
   }
 
   get canHardReset(): boolean {

@@ -2,8 +2,8 @@
 import type { Registration } from './parse.js';
 import type { CellInfo, NeighbourCell } from './profiles/types.js';
 
-/** REG: a +CEREG URC; DATA_LOST: the PDP / IP context went down while attached (profile.pdpLost); LINK_CLOSED: the port closed. */
-export type DriverEvent = { type: 'REG'; reg: Registration } | { type: 'DATA_LOST'; reason: string } | { type: 'LINK_CLOSED'; reason: string };
+/** modem.reg: a +CEREG URC; modem.data-lost: the PDP / IP context went down while attached (profile.pdpLost); modem.link-closed: the port closed. */
+export type DriverEvent = { type: 'modem.reg'; reg: Registration } | { type: 'modem.data-lost'; reason: string } | { type: 'modem.link-closed'; reason: string };
 
 export interface PowerOnInfo {
   model: string;

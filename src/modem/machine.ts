@@ -1,24 +1,29 @@
 // machine.ts: the modem lifecycle (XState v5): power on → SIM → radio → attach → PDP → online, signal polling, loss and recovery.
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { CodedError } from '../errors.js';
 import type { ModemConfig } from './config-schema.js';
-import { connectivityValues, type DataInfo, type ModemDriver, type PowerOnInfo, type RadioSnapshot } from './driver.js';
+import { connectivityValues, type DataInfo, type DriverEvent, type PowerOnInfo, type RadioSnapshot } from './driver.js';
 import { isRegistered, type Registration } from './parse.js';
 
-/** Messages the machine emits (the host publishes network.* and sends connectivity.update to object:4). */
+/** What the machine emits (the adapter publishes network.*, sends connectivity.update to object:4, logs modem.poll-failed). */
 export type ModemOutput =
   | { type: 'network.up'; bearer: 'lte-m' | 'nb-iot' | 'host'; ip?: string }
   | { type: 'network.down'; reason: string }
   | { type: 'network.error'; code: string; message: string; source: 'modem' }
   | { type: 'connectivity.update'; values: Record<number, unknown> };
 
-export interface ModemMachineDeps {
-  driver: ModemDriver;
+/** A signal poll failed while online (the adapter logs it as a warning). */
+export interface ModemPollFailed { type: 'modem.poll-failed'; code: string; message: string; failures: number; of: number }
+
+export type ModemEmitted = ModemOutput | ModemPollFailed;
+
+/** Data the machine starts with (no functions: the driver's calls are the adapter's `actors`). */
+export interface ModemInput {
   cfg: ModemConfig;
-  emit(msg: ModemOutput): void;
-  /** Warnings the machine logs itself (failed signal polls); the host logs the emitted network.* messages. */
-  log?: { warn(o: object, msg?: string): void };
-  /** [0, 1) for the retry jitter (default Math.random). */
-  random?: () => number;
+  /** The driver can pulse a hardware reset line. */
+  canHardReset: boolean;
+  /** A serial modem with dataPath 'host': the bearer is the host's own network interface. */
+  hostBearer: boolean;
 }
 
 /**
@@ -30,14 +35,10 @@ export function retryDelayMs(n: number, cfg: ModemConfig, random: () => number =
   return Math.round(base * (1 - cfg.retryJitter * random()));
 }
 
-export type ModemEvent =
-  | { type: 'REG'; reg: Registration }
-  | { type: 'DATA_LOST'; reason: string }
-  | { type: 'RECONNECT' }
-  | { type: 'LINK_CLOSED'; reason: string };
+/** The driver's events (modem.reg, modem.data-lost, modem.link-closed) and the adapter's modem.reconnect. */
+export type ModemEvent = DriverEvent | { type: 'modem.reconnect' };
 
-interface Ctx {
-  deps: ModemMachineDeps;
+interface Ctx extends ModemInput {
   /** Failed steps in a row (3 → recovery). */
   failures: number;
   /** Failures and recoveries since the link was last stable (online for stableMs): the retry backoff's exponent. */
@@ -54,120 +55,132 @@ interface Ctx {
   reg: Registration | undefined;
 }
 
+const notProvided = (name: string) => (): Promise<never> =>
+  Promise.reject(new CodedError('NOT_PROVIDED', `modem service ${name} is not provided`));
+
 function errOf(e: unknown): { code: string; message: string } {
   const x = e as { code?: unknown; message?: unknown };
   return { code: typeof x.code === 'string' ? x.code : 'MODEM_ERROR', message: typeof x.message === 'string' ? x.message : String(e) };
+}
+
+/** The retry delays with a jitter source (the adapter provides them again with the random it is given). */
+export function retryDelays(random: () => number) {
+  return {
+    retry: ({ context }: { context: { retries: number; cfg: ModemConfig } }) => retryDelayMs(context.retries, context.cfg, random),
+    /** Before a repeated recovery (the first one in a while is at once). */
+    recoveryBackoff: ({ context }: { context: { retries: number; cfg: ModemConfig } }) => retryDelayMs(context.retries - 1, context.cfg, random),
+  };
 }
 
 export const modemMachine = setup({
   types: {
     context: {} as Ctx,
     events: {} as ModemEvent,
-    input: {} as { deps: ModemMachineDeps },
+    input: {} as ModemInput,
+    emitted: {} as ModemEmitted,
   },
   actors: {
-    powerOn: fromPromise<PowerOnInfo, { d: ModemDriver }>(({ input }) => input.d.powerOn()),
-    simReady: fromPromise<void, { d: ModemDriver }>(({ input }) => input.d.simReady()),
-    configureRadio: fromPromise<void, { d: ModemDriver }>(({ input }) => input.d.configureRadio()),
-    registration: fromPromise<Registration, { d: ModemDriver }>(({ input }) => input.d.registration()),
-    activateData: fromPromise<DataInfo, { d: ModemDriver }>(({ input }) => input.d.activateData()),
-    readRadio: fromPromise<RadioSnapshot, { d: ModemDriver }>(({ input }) => input.d.readRadio()),
-    recover: fromPromise<void, { d: ModemDriver; level: 'cfun' | 'reset' }>(({ input }) => input.d.recover(input.level)),
-    identify: fromPromise<{ changed: boolean }, { d: ModemDriver }>(({ input }) => input.d.identify?.() ?? Promise.resolve({ changed: false })),
+    powerOn: fromPromise<PowerOnInfo, void>(notProvided('powerOn')),
+    simReady: fromPromise<void, void>(notProvided('simReady')),
+    configureRadio: fromPromise<void, void>(notProvided('configureRadio')),
+    registration: fromPromise<Registration, void>(notProvided('registration')),
+    activateData: fromPromise<DataInfo, void>(notProvided('activateData')),
+    readRadio: fromPromise<RadioSnapshot, void>(notProvided('readRadio')),
+    recover: fromPromise<void, { level: 'cfun' | 'reset' }>(notProvided('recover')),
+    identify: fromPromise<{ changed: boolean }, void>(notProvided('identify')),
   },
   delays: {
-    retry: ({ context }) => retryDelayMs(context.retries, context.deps.cfg, context.deps.random),
-    /** Before a repeated recovery (the first one in a while is at once). */
-    recoveryBackoff: ({ context }) => retryDelayMs(context.retries - 1, context.deps.cfg, context.deps.random),
-    stable: ({ context }) => context.deps.cfg.timeouts.stableMs,
+    ...retryDelays(Math.random),
+    stable: ({ context }) => context.cfg.timeouts.stableMs,
     /** The next signal poll: sooner after a failed one. */
-    poll: ({ context }) => (context.pollFailures > 0 ? context.deps.cfg.timeouts.retryMs : context.deps.cfg.timeouts.signalIntervalMs),
-    attach: ({ context }) => context.deps.cfg.timeouts.attachMs,
-    lossGrace: ({ context }) => context.deps.cfg.timeouts.lossGraceMs,
+    poll: ({ context }) => (context.pollFailures > 0 ? context.cfg.timeouts.retryMs : context.cfg.timeouts.signalIntervalMs),
+    attach: ({ context }) => context.cfg.timeouts.attachMs,
+    lossGrace: ({ context }) => context.cfg.timeouts.lossGraceMs,
   },
   guards: {
-    registered: ({ event }) => event.type === 'REG' && isRegistered(event.reg.stat),
-    notRegistered: ({ event }) => event.type === 'REG' && !isRegistered(event.reg.stat),
+    registered: ({ event }) => event.type === 'modem.reg' && isRegistered(event.reg.stat),
+    notRegistered: ({ event }) => event.type === 'modem.reg' && !isRegistered(event.reg.stat),
     tooManyFailures: ({ context }) => context.failures >= 3,
     /** A registered +CEREG naming another cell (or TAC) than the last one. */
-    cellChanged: ({ context, event }) => event.type === 'REG' && (event.reg.ci !== undefined || event.reg.tac !== undefined)
+    cellChanged: ({ context, event }) => event.type === 'modem.reg' && (event.reg.ci !== undefined || event.reg.tac !== undefined)
       && (event.reg.ci !== context.reg?.ci || event.reg.tac !== context.reg?.tac),
     firstRetry: ({ context }) => context.retries <= 1,
-    pollsExhausted: ({ context }) => context.pollFailures + 1 >= context.deps.cfg.maxPollFailures,
-    useReset: ({ context }) => context.deps.driver.canHardReset && context.cycles > context.deps.cfg.cfunCyclesBeforeReset,
+    pollsExhausted: ({ context }) => context.pollFailures + 1 >= context.cfg.maxPollFailures,
+    /** AT+CEREG? answered registered (home or roaming). */
+    readRegistered: ({ event }) => isRegistered((event as unknown as { output: Registration }).output.stat),
+    /** Identification found another modem than the profile in use. */
+    modemChanged: ({ event }) => (event as unknown as { output: { changed: boolean } }).output.changed,
+    /** The modem never finished power-on (init: registration URCs, error format …). */
+    neverPoweredOn: ({ context }) => context.info === undefined,
+    useReset: ({ context }) => context.canHardReset && context.cycles > context.cfg.cfunCyclesBeforeReset,
   },
   actions: {
-    publishUp: assign(({ context }) => {
+    publishUp: enqueueActions(({ context, enqueue }) => {
       if (!context.up) {
-        const bearer = context.deps.driver.kind === 'serial' && context.deps.cfg.dataPath === 'host' ? 'host' : context.radio?.mode ?? context.deps.cfg.mode;
+        const bearer = context.hostBearer ? 'host' : context.radio?.mode ?? context.cfg.mode;
         const ip = context.data?.ips[0];
-        context.deps.emit({ type: 'network.up', bearer, ...(ip !== undefined ? { ip } : {}) });
+        enqueue.emit({ type: 'network.up', bearer, ...(ip !== undefined ? { ip } : {}) });
       }
-      return { up: true, failures: 0, cycles: 0, pollFailures: 0 };
+      enqueue.assign({ up: true, failures: 0, cycles: 0, pollFailures: 0 });
     }),
-    publishDown: assign(({ context }, p: { reason: string }) => {
-      if (context.up) context.deps.emit({ type: 'network.down', reason: p.reason });
-      return { up: false };
+    publishDown: enqueueActions(({ context, enqueue }, p: { reason: string }) => {
+      if (context.up) enqueue.emit({ type: 'network.down', reason: p.reason });
+      enqueue.assign({ up: false });
     }),
-    publishError: ({ context }) => {
+    publishError: emit(({ context }) => {
       const e = context.lastError ?? { code: 'MODEM_ERROR', message: 'modem error' };
-      context.deps.emit({ type: 'network.error', code: e.code, message: e.message, source: 'modem' });
-    },
-    warnPoll: ({ context, event }) => {
+      return { type: 'network.error' as const, code: e.code, message: e.message, source: 'modem' as const };
+    }),
+    emitPollFailed: emit(({ context, event }) => {
       const e = errOf((event as { error?: unknown }).error);
-      context.deps.log?.warn({ code: e.code, err: e.message, failures: context.pollFailures, of: context.deps.cfg.maxPollFailures }, 'modem: signal poll failed');
-    },
-    sendConnectivity: ({ context }) => {
-      context.deps.emit({ type: 'connectivity.update', values: connectivityValues(context.radio, context.data, context.reg) });
-    },
+      return { type: 'modem.poll-failed' as const, code: e.code, message: e.message, failures: context.pollFailures, of: context.cfg.maxPollFailures };
+    }),
+    noteError: assign({ lastError: ({ event }) => errOf((event as { error?: unknown }).error) }),
+    sendConnectivity: emit(({ context }) => ({ type: 'connectivity.update' as const, values: connectivityValues(context.radio, context.data, context.reg) })),
     /** Keeps the TAC / cell id a registration carries (object 4 Cell ID and LAC when the cell query gives none). */
     noteReg: assign(({ context, event }) => {
-      const reg = event.type === 'REG' ? event.reg : (event as { output?: Registration }).output;
+      const reg = event.type === 'modem.reg' ? event.reg : (event as { output?: Registration }).output;
       return reg && (reg.ci !== undefined || reg.tac !== undefined) && isRegistered(reg.stat) ? { reg } : { reg: context.reg };
     }),
   },
 }).createMachine({
   id: 'modem',
-  context: ({ input }) => ({ deps: input.deps, failures: 0, retries: 0, pollFailures: 0, cycles: 0, up: false, lastError: undefined, info: undefined, data: undefined, radio: undefined, reg: undefined }),
+  context: ({ input }) => ({ ...input, failures: 0, retries: 0, pollFailures: 0, cycles: 0, up: false, lastError: undefined, info: undefined, data: undefined, radio: undefined, reg: undefined }),
   initial: 'powerOn',
   on: {
-    REG: { actions: 'noteReg' },
-    RECONNECT: { target: '.recovering' },
-    LINK_CLOSED: { target: '.closed' },
+    'modem.reg': { actions: 'noteReg' },
+    'modem.reconnect': { target: '.recovering' },
+    'modem.link-closed': { target: '.closed' },
   },
   states: {
     powerOn: {
       invoke: {
         src: 'powerOn',
-        input: ({ context }) => ({ d: context.deps.driver }),
         onDone: { target: 'sim', actions: assign({ info: ({ event }) => event.output }) },
-        onError: { target: 'failed', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
+        onError: { target: 'failed', actions: 'noteError' },
       },
     },
     sim: {
       invoke: {
         src: 'simReady',
-        input: ({ context }) => ({ d: context.deps.driver }),
         onDone: 'radio',
-        onError: { target: 'failed', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
+        onError: { target: 'failed', actions: 'noteError' },
       },
     },
     radio: {
       invoke: {
         src: 'configureRadio',
-        input: ({ context }) => ({ d: context.deps.driver }),
         onDone: 'attaching',
-        onError: { target: 'failed', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
+        onError: { target: 'failed', actions: 'noteError' },
       },
     },
     attaching: {
       invoke: {
         src: 'registration',
-        input: ({ context }) => ({ d: context.deps.driver }),
-        onDone: { guard: ({ event }) => isRegistered(event.output.stat), target: 'connecting', actions: 'noteReg' },
-        onError: { actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
+        onDone: { guard: 'readRegistered', target: 'connecting', actions: 'noteReg' },
+        onError: { actions: 'noteError' },
       },
-      on: { REG: { guard: 'registered', target: 'connecting', actions: 'noteReg' } },
+      on: { 'modem.reg': { guard: 'registered', target: 'connecting', actions: 'noteReg' } },
       after: {
         attach: {
           target: 'recovering',
@@ -178,23 +191,22 @@ export const modemMachine = setup({
     connecting: {
       invoke: {
         src: 'activateData',
-        input: ({ context }) => ({ d: context.deps.driver }),
         onDone: { target: 'online', actions: assign({ data: ({ event }) => event.output }) },
-        onError: { target: 'failed', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
+        onError: { target: 'failed', actions: 'noteError' },
       },
-      on: { REG: [{ guard: 'notRegistered', target: 'attaching' }, { actions: 'noteReg' }] },
+      on: { 'modem.reg': [{ guard: 'notRegistered', target: 'attaching' }, { actions: 'noteReg' }] },
     },
     online: {
       entry: 'publishUp',
       initial: 'polling',
       on: {
-        REG: [
+        'modem.reg': [
           { guard: 'notRegistered', target: 'lost' },
           { guard: 'cellChanged', actions: ['noteReg', 'sendConnectivity'] },
           { actions: 'noteReg' },
         ],
         // The modem took the PDP / IP context down while attached: activate it again.
-        DATA_LOST: { target: 'connecting', actions: { type: 'publishDown', params: { reason: 'PDP context lost' } } },
+        'modem.data-lost': { target: 'connecting', actions: { type: 'publishDown', params: { reason: 'PDP context lost' } } },
       },
       // Up long enough: the next failure's retry starts from timeouts.retryMs again.
       after: { stable: { actions: assign({ retries: 0 }) } },
@@ -202,17 +214,16 @@ export const modemMachine = setup({
         polling: {
           invoke: {
             src: 'readRadio',
-            input: ({ context }) => ({ d: context.deps.driver }),
-            onDone: { target: 'idle', actions: [assign({ radio: ({ event }) => event.output, pollFailures: 0 }), 'sendConnectivity'] },
+                onDone: { target: 'idle', actions: [assign({ radio: ({ event }) => event.output, pollFailures: 0 }), 'sendConnectivity'] },
             // A modem that stops answering (or answers only errors) while registered and idle: maxPollFailures polls in
             // a row declare the link down, and it recovers the usual way (failed → retry → power on …).
             onError: [
               {
                 guard: 'pollsExhausted',
                 target: '#modem.failed',
-                actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1, lastError: ({ event }) => errOf(event.error) }), 'warnPoll'],
+                actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1, lastError: ({ event }) => errOf(event.error) }), 'emitPollFailed'],
               },
-              { target: 'idle', actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1 }), 'warnPoll'] },
+              { target: 'idle', actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1 }), 'emitPollFailed'] },
             ],
           },
         },
@@ -220,7 +231,7 @@ export const modemMachine = setup({
       },
     },
     lost: {
-      on: { REG: { guard: 'registered', target: 'online', actions: 'noteReg' } },
+      on: { 'modem.reg': { guard: 'registered', target: 'online', actions: 'noteReg' } },
       after: { lossGrace: { target: 'attaching', actions: { type: 'publishDown', params: { reason: 'LTE registration lost' } } } },
     },
     failed: {
@@ -240,8 +251,7 @@ export const modemMachine = setup({
         identify: {
           invoke: {
             src: 'identify',
-            input: ({ context }) => ({ d: context.deps.driver }),
-            onDone: [{ guard: ({ event }) => event.output.changed, target: '#modem.powerOn' }, { target: 'choose' }],
+                onDone: [{ guard: 'modemChanged', target: '#modem.powerOn' }, { target: 'choose' }],
             onError: 'choose',
           },
         },
@@ -249,18 +259,18 @@ export const modemMachine = setup({
         cfun: {
           invoke: {
             src: 'recover',
-            input: ({ context }) => ({ d: context.deps.driver, level: 'cfun' as const }),
+            input: { level: 'cfun' as const },
             // A modem that never finished power-on (init: registration URCs, error format …) goes through it again.
-            onDone: [{ guard: ({ context }) => context.info === undefined, target: '#modem.powerOn' }, { target: '#modem.attaching' }],
-            onError: { target: 'wait', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
+            onDone: [{ guard: 'neverPoweredOn', target: '#modem.powerOn' }, { target: '#modem.attaching' }],
+            onError: { target: 'wait', actions: 'noteError' },
           },
         },
         reset: {
           invoke: {
             src: 'recover',
-            input: ({ context }) => ({ d: context.deps.driver, level: 'reset' as const }),
+            input: { level: 'reset' as const },
             onDone: '#modem.powerOn',
-            onError: { target: 'wait', actions: assign({ lastError: ({ event }) => errOf(event.error) }) },
+            onError: { target: 'wait', actions: 'noteError' },
           },
         },
         /** The cycle failed: recover again (the backoff state waits). */
@@ -274,3 +284,5 @@ export const modemMachine = setup({
     },
   },
 });
+
+export type ModemMachine = typeof modemMachine;

@@ -35,7 +35,7 @@ export class SimulatedModem implements ModemDriver {
   private setStat(stat: number): void {
     this.stat = stat;
     const reg: Registration = stat === 1 ? { stat, tac: '1A2D', ci: '01A2D001', act: this.cfg.mode === 'nb-iot' ? 9 : 7 } : { stat };
-    for (const l of this.listeners) l({ type: 'REG', reg });
+    for (const l of this.listeners) l({ type: 'modem.reg', reg });
   }
 
   private later(ms: number, fn: () => void): void {

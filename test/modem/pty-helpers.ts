@@ -4,7 +4,7 @@ import type { ActorMessage } from '../../src/runtime/actor-api.js';
 import { realTimers } from '../../src/coap/timers.js';
 import { startModemService, type ModemService } from '../../src/actors/modem.actor.js';
 import { parseModemConfig, type ModemConfig } from '../../src/modem/config-schema.js';
-import { modemMachine, type ModemOutput } from '../../src/modem/machine.js';
+import type { ModemOutput } from '../../src/modem/machine.js';
 import { openSerialLink } from '../../src/modem/serial-link.js';
 import { AtModemDriver } from '../../src/modem/at-driver.js';
 import { ModemEmulator, type EmulatedProfile } from '../support/modem-emulator.js';
@@ -40,7 +40,7 @@ export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unkno
   const svc = startModemService({
     config: cfg, timers: realTimers, link, log, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
     ...(hardReset ? { hardReset: () => hardReset(emu) } : {}),
-    startActor: (input) => createActor(modemMachine, { input }).start(),
+    startActor: (machine, input) => createActor(machine, { input }).start(),
   });
   return {
     pty, emu, svc, out, delivered, cfg,

@@ -4,7 +4,8 @@ import { createActor, SimulatedClock } from 'xstate';
 import { CodedError } from '../../src/errors.js';
 import { parseModemConfig, type ModemConfig } from '../../src/modem/config-schema.js';
 import type { DataInfo, DriverEvent, Identification, ModemDriver, PowerOnInfo, RadioSnapshot } from '../../src/modem/driver.js';
-import { modemMachine, retryDelayMs, type ModemOutput } from '../../src/modem/machine.js';
+import { retryDelayMs, type ModemMachine, type ModemOutput } from '../../src/modem/machine.js';
+import { modemMachineFor, modemInput } from '../../src/actors/modem.actor.js';
 import type { Registration } from '../../src/modem/parse.js';
 
 const flush = async (): Promise<void> => { for (let i = 0; i < 50; i++) await Promise.resolve(); };
@@ -42,11 +43,12 @@ class FakeModem implements ModemDriver {
   close(): void { /* nothing */ }
 }
 
-function start(cfg: ModemConfig, random: () => number): { clock: SimulatedClock; driver: FakeModem; actor: ReturnType<typeof createActor<typeof modemMachine>>; out: ModemOutput[] } {
+function start(cfg: ModemConfig, random: () => number): { clock: SimulatedClock; driver: FakeModem; actor: ReturnType<typeof createActor<ModemMachine>>; out: ModemOutput[] } {
   const clock = new SimulatedClock();
   const driver = new FakeModem(clock);
   const out: ModemOutput[] = [];
-  const actor = createActor(modemMachine, { input: { deps: { driver, cfg, emit: (m) => out.push(m), random } }, clock });
+  const actor = createActor(modemMachineFor(driver, random), { input: modemInput(driver, cfg), clock });
+  actor.on('*', (m) => { if (m.type !== 'modem.poll-failed') out.push(m); });
   actor.start();
   return { clock, driver, actor, out };
 }
@@ -67,7 +69,7 @@ test('a client asking for modem.reconnect again and again: the first recovery at
   t.deepEqual(actor.getSnapshot().value, { online: 'idle' });
   // each time the link is up again, the client's next failure asks for another reconnect
   for (let i = 0; i < 6; i++) {
-    actor.send({ type: 'RECONNECT' });
+    actor.send({ type: 'modem.reconnect' });
     await flush();
     await advance(clock, 9000);
     t.deepEqual(actor.getSnapshot().value, { online: 'idle' }, `up again after recovery ${i + 1}`);
@@ -77,7 +79,7 @@ test('a client asking for modem.reconnect again and again: the first recovery at
   // a stable link (stableMs online) starts the backoff over
   await advance(clock, 61_000);
   const before = clock.now();
-  actor.send({ type: 'RECONNECT' });
+  actor.send({ type: 'modem.reconnect' });
   await flush();
   t.is(driver.recoveries.at(-1), before, 'at once after a stable minute');
   actor.stop();
@@ -88,7 +90,7 @@ test('CFUN cycles that keep failing: the waits between them grow to the cap, jit
     const { clock, driver, actor, out } = start(cfg, random);
     await flush();
     driver.cfunFails = true;
-    actor.send({ type: 'RECONNECT' });
+    actor.send({ type: 'modem.reconnect' });
     await advance(clock, 40_000, 50);
     t.deepEqual(gaps(driver.recoveries).slice(0, 5), [...expected]);
     t.true(out.filter((m) => m.type === 'network.error').every((m) => m.type === 'network.error' && m.code === 'AT_TIMEOUT'));

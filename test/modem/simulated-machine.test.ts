@@ -2,7 +2,8 @@
 import test from 'ava';
 import { createActor, SimulatedClock } from 'xstate';
 import { parseModemConfig } from '../../src/modem/config-schema.js';
-import { modemMachine, type ModemOutput } from '../../src/modem/machine.js';
+import { type ModemOutput } from '../../src/modem/machine.js';
+import { modemMachineFor, modemInput } from '../../src/actors/modem.actor.js';
 import { SimulatedModem } from '../../src/modem/simulated.js';
 import type { Timers } from '../../src/coap/timers.js';
 
@@ -27,7 +28,8 @@ test('simulated modem: attach after the delay, connectivity updates, outage → 
   const clock = new SimulatedClock();
   const out: ModemOutput[] = [];
   const driver = new SimulatedModem(cfg, clockTimers(clock));
-  const actor = createActor(modemMachine, { input: { deps: { driver, cfg, emit: (m) => out.push(m) } }, clock });
+  const actor = createActor(modemMachineFor(driver), { input: modemInput(driver, cfg), clock });
+  actor.on('*', (m) => { if (m.type !== 'modem.poll-failed') out.push(m); });
   driver.onEvent((ev) => actor.send(ev));
   actor.start();
   await flush();
@@ -59,17 +61,18 @@ test('simulated modem: attach after the delay, connectivity updates, outage → 
   driver.close();
 });
 
-test('simulated modem: RECONNECT cycles the radio and comes back', async (t) => {
+test('simulated modem: modem.reconnect cycles the radio and comes back', async (t) => {
   const cfg = parseModemConfig({ simulated: { attachDelayMs: 500 }, timeouts: { cfunCycleMs: 300 } });
   const clock = new SimulatedClock();
   const out: ModemOutput[] = [];
   const driver = new SimulatedModem(cfg, clockTimers(clock));
-  const actor = createActor(modemMachine, { input: { deps: { driver, cfg, emit: (m) => out.push(m) } }, clock });
+  const actor = createActor(modemMachineFor(driver), { input: modemInput(driver, cfg), clock });
+  actor.on('*', (m) => { if (m.type !== 'modem.poll-failed') out.push(m); });
   driver.onEvent((ev) => actor.send(ev));
   actor.start();
   await advance(clock, 600);
   t.is(out.filter((m) => m.type === 'network.up').length, 1);
-  actor.send({ type: 'RECONNECT' });
+  actor.send({ type: 'modem.reconnect' });
   await flush();
   t.deepEqual(out.filter((m) => m.type === 'network.down'), [{ type: 'network.down', reason: 'modem recovery' }]);
   await advance(clock, 1000);
