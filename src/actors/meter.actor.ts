@@ -8,7 +8,8 @@ import { meterConfigSchema, type MeterConfig } from '../meter/config-schema.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { isTotals, type JournalDamage, type PulseTotals } from '../meter/journal.js';
 import { DeviceErrorCode, type DeviceErrorMessage } from '../objects/device-errors.js';
-import { meterMachine, type MeterDeps, type SendReply } from '../meter/machine.js';
+import { boundaryDelays, meterMachine, type MeterMachine, type SendReply } from '../meter/machine.js';
+import { meterImplementations, type MeterServiceDeps } from '../meter/services.js';
 import { MeterMessageTypes } from '../meter/messages.js';
 import { createPulseSource, type SourceClock } from '../meter/sources/index.js';
 import type { PulseSource } from '../meter/sources/source.js';
@@ -35,7 +36,7 @@ export interface MeterServiceOptions {
   clock: SourceClock;
   send(to: string, msg: ActorMessage): void;
   request<R>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R>;
-  log: MeterDeps['log'] & { debug?(o: object, msg?: string): void };
+  log: MeterServiceDeps['log'] & { debug?(o: object, msg?: string): void };
   /** Overrides the configured source (tests). */
   createSource?: () => PulseSource;
   /** A pulse ratio written by the server earlier (wins over config.pulseRatio). */
@@ -46,12 +47,12 @@ export interface MeterServiceOptions {
   checkpoint?: PulseTotals;
   /** Saves the journal checkpoint (the actor store); called at most once per reading interval, and after resets. */
   saveCheckpoint?: (totals: PulseTotals) => Promise<void>;
-  /** Starts the XState actor (the runtime passes one wired to the inspector); clock-aware. */
-  start?: (deps: MeterDeps) => Actor<typeof meterMachine>;
+  /** Starts the XState actor from the provided machine (the runtime passes one wired to the inspector); clock-aware. */
+  start?: (machine: MeterMachine, input: { cfg: MeterConfig }) => Actor<MeterMachine>;
 }
 
 export interface MeterService extends ActorInstance {
-  readonly actor: Actor<typeof meterMachine>;
+  readonly actor: Actor<MeterMachine>;
   readonly core: MeterCore;
   /** Synchronous: the journal is flushed and closed when it returns. */
   stop(): void;
@@ -94,10 +95,9 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
   if (core.journal.damage) reportDamage(o, core, core.journal.damage);
   const checkpoint = checkpointSaver(o, core);
   const serialInput = cfg.source.kind === 'serial' ? new PassThrough() : undefined;
-  const deps: MeterDeps = {
+  const deps: MeterServiceDeps = {
     cfg,
     core,
-    now: () => o.clock.now(),
     createSource: o.createSource ?? (() => createPulseSource(cfg.source, { clock: o.clock, pulseRatio: cfg.pulseRatio, ...(serialInput ? { serialInput } : {}) })),
     send: (records: LwRecord[]) => o.request<SendReply>(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
     publish: (snapshot) => {
@@ -106,7 +106,12 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
     },
     log: o.log,
   };
-  const actor = o.start ? o.start(deps) : createActor(meterMachine, { input: { deps }, clock: o.clock }).start();
+  const machine = meterMachine.provide({ ...meterImplementations(deps), delays: boundaryDelays(() => o.clock.now()) });
+  const input = { cfg };
+  const actor = o.start ? o.start(machine, input) : createActor(machine, { input, clock: o.clock }).start();
+  actor.on('meter.counting', (e) => o.log.info({ kind: e.kind }, 'pulse source counting'));
+  actor.on('meter.source-down', (e) => o.log.warn({ error: e.error, retries: e.retries }, 'pulse source failed'));
+  actor.on('meter.send-deferred', (e) => o.log.info({ err: e.error, queued: core.queue.size }, 'readings kept for later'));
   deps.publish(core.snapshot());
   return {
     actor,
@@ -115,7 +120,7 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
       switch (msg.type) {
         case 'network.up':
         case 'lwm2m.registered':
-          actor.send({ type: 'ONLINE' });
+          actor.send({ type: 'meter.online' });
           return undefined;
         case MeterMessageTypes.resetVolume:
           core.resetVolume();
@@ -186,7 +191,7 @@ export default defineActor({
       send: (to, msg) => ctx.send(to, msg),
       request: (to, msg, opts) => ctx.request(to, msg, opts),
       log: ctx.log,
-      start: (deps) => startMachine(ctx, meterMachine, { input: { deps } }),
+      start: (machine, input) => startMachine(ctx, machine, { input }),
     });
     return {
       ...service,
