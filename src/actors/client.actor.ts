@@ -118,11 +118,11 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
       case 'socket.pause': ctx.send(socket, { type: 'socket.pause', reason: ev.reason }); break;
       case 'socket.resume': ctx.send(socket, { type: 'socket.resume' }); break;
       case 'socket.close': ctx.send(socket, { type: 'socket.close' }); break;
-      case 'persist':
+      case 'client.persist':
         svc.saveRegistration(ev.registration).catch((err: unknown) => log.warn({ err: toWireError(err) }, 'registration not persisted'));
         break;
-      case 'registered': ctx.publish({ type: 'lwm2m.registered', ssid: ev.ssid, location: ev.location }); break;
-      case 'send.dropped':
+      case 'client.registered': ctx.publish({ type: 'lwm2m.registered', ssid: ev.ssid, location: ev.location }); break;
+      case 'client.send-dropped':
         for (const id of ev.ids) settle(id, (p) => p.reject(new CodedError(ev.code, 'send buffer full: oldest item dropped')));
         break;
     }
@@ -206,7 +206,7 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
         case 'lwm2m.bootstrap-finish': return onBootstrapFinish();
         case 'client.state': {
           const snap = actor.getSnapshot();
-          return { state: snap.value, registered: snap.matches('registered'), networkFailures: snap.context.networkFailures, lastError: snap.context.lastError ?? null };
+          return { state: snap.value, registered: snap.matches({ connected: 'registered' }), networkFailures: snap.context.networkFailures, lastError: snap.context.lastError ?? null };
         }
         case 'network.error':
           // another server's socket failing is that server's client's business (modem errors carry no socket: everyone's)

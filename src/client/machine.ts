@@ -66,9 +66,9 @@ export type ClientEmitted =
   | { type: 'socket.pause'; reason: 'lte-down' | 'queue-mode' | 'network-error' }
   | { type: 'socket.resume' }
   | { type: 'socket.close' }
-  | { type: 'persist'; registration: PersistedRegistration | undefined }
-  | { type: 'send.dropped'; ids: number[]; code: string }
-  | { type: 'registered'; ssid: number; location: string[] };
+  | { type: 'client.persist'; registration: PersistedRegistration | undefined }
+  | { type: 'client.send-dropped'; ids: number[]; code: string }
+  | { type: 'client.registered'; ssid: number; location: string[] };
 
 export interface LoadedState {
   accounts: ServerAccount[];
@@ -119,6 +119,14 @@ export const clientMachine = setup({
     sendItems: fromPromise<SendOutcome, { items: Queued<SendItem>[] }>(notProvided('sendItems')),
   },
   guards: {
+    /** network.up seen, or the host's network is taken as up (networkAtBoot: assume). */
+    networkReady: ({ context: c }) => c.networkUp || c.cfg.networkAtBoot === 'assume',
+    bootstrapTrigger: ({ event }) => event.type === 'lwm2m.trigger' && event.trigger === 'bootstrap',
+    updateTrigger: ({ event }) => event.type === 'lwm2m.trigger' && event.trigger === 'update',
+    disableTrigger: ({ event }) => event.type === 'lwm2m.trigger' && event.trigger === 'disable',
+    noBootstrapServer: ({ context: c }) => bsAccount(c) === undefined,
+    /** The first network error in a row reconnects at once; repeated ones wait (networkBackoff). */
+    firstNetworkError: ({ context: c }) => c.networkStreak <= 1,
     mustBootstrap: ({ context: c }) => c.forceBootstrap || serverAccount(c) === undefined,
     pinnedUnusable: ({ context: c }) => c.pinned !== undefined && serverAccount(c) === undefined,
     hasBootstrapServer: ({ context: c }) => bsAccount(c) !== undefined,
@@ -164,10 +172,13 @@ export const clientMachine = setup({
       const r = enqueue(c.buffer, { id: event.id, item }, c.cfg.queueMaxItems);
       return { buffer: r.buffer, lastDropped: r.dropped.map((d) => d.id) };
     }),
-    emitDropped: emit(({ context: c }) => ({ type: 'send.dropped' as const, ids: c.lastDropped, code: 'QUEUE_FULL' })),
+    emitDropped: emit(({ context: c }) => ({ type: 'client.send-dropped' as const, ids: c.lastDropped, code: 'QUEUE_FULL' })),
     clearRegistration: assign({ registration: undefined }),
-    persist: emit(({ context: c }) => ({ type: 'persist' as const, registration: c.registration })),
+    persist: emit(({ context: c }) => ({ type: 'client.persist' as const, registration: c.registration })),
     pauseSocket: emit({ type: 'socket.pause', reason: 'lte-down' } as const),
+    pauseSocketAsleep: emit({ type: 'socket.pause', reason: 'queue-mode' } as const),
+    pauseSocketNetworkError: emit({ type: 'socket.pause', reason: 'network-error' } as const),
+    emitRegistered: emit(({ context: c }) => ({ type: 'client.registered' as const, ssid: c.registration?.ssid ?? 0, location: c.registration?.location ?? [] })),
     resumeSocket: emit({ type: 'socket.resume' } as const),
     closeSocket: emit({ type: 'socket.close' } as const),
     netUp: assign({ networkUp: true }),
@@ -203,7 +214,7 @@ export const clientMachine = setup({
     },
     /** Waits for the modem's network.up; asks for a reconnect when it does not come. */
     lteConnecting: {
-      always: { guard: ({ context: c }) => c.networkUp || c.cfg.networkAtBoot === 'assume', target: 'selecting' },
+      always: { guard: 'networkReady', target: 'selecting' },
       on: { 'network.up': { target: 'selecting', actions: 'netUp' } },
       after: { lteWait: 'lteReconnect' },
     },
@@ -215,198 +226,207 @@ export const clientMachine = setup({
       always: [
         // a pinned client never bootstraps: it waits (backoff) and reads its account again
         { guard: 'pinnedUnusable', target: 'noAccount', actions: assign({ lastError: ({ context: c }) => pinnedProblem(c) }) },
-        { guard: 'mustBootstrap', target: 'online.bootstrapping' },
-        { target: 'online.connecting' },
+        { guard: 'mustBootstrap', target: 'connected.online.bootstrapping' },
+        { target: 'connected.online.connecting' },
       ],
     },
-    online: {
-      initial: 'connecting',
-      on: {
-        'network.down': { target: '#client.lteDown', actions: 'netDown' },
-        'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
-        'lwm2m.trigger': [
-          { guard: ({ event }) => event.trigger === 'bootstrap', target: '#client.bootstrapFallback' },
-        ],
-      },
+    /** LTE up and a server in use or being reached: losing LTE pauses the transport and waits (lteDown). */
+    connected: {
+      on: { 'network.down': { target: '#client.lteDown', actions: 'netDown' } },
+      initial: 'online',
       states: {
-        /** Opens the transport (NoSec or DTLS-PSK from object 0) to the chosen server. */
-        connecting: {
-          invoke: {
-            src: 'openSocket',
-            input: ({ context: c }) => ({ account: c.account! }),
-            onDone: [
-              { guard: 'canResume', target: '#client.updating' },
-              { target: 'registering' },
-            ],
-            onError: [
-              { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-              { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
-              { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
-            ],
-          },
+      online: {
+        initial: 'connecting',
+        on: {
+          'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+          'lwm2m.trigger': [
+            { guard: 'bootstrapTrigger', target: '#client.bootstrapFallback' },
+          ],
         },
-        registering: {
-          invoke: {
-            src: 'register',
-            input: ({ context: c }) => ({ account: c.account!, version: c.version }),
-            onDone: {
-              target: '#client.registered',
-              actions: assign(({ context: c, event }) => ({
-                registration: { ssid: c.account!.ssid, serverUri: c.account!.uri, ...event.output },
-                updatePending: false, updateWithLinks: false,
-              })),
+        states: {
+          /** Opens the transport (NoSec or DTLS-PSK from object 0) to the chosen server. */
+          connecting: {
+            invoke: {
+              src: 'openSocket',
+              input: ({ context: c }) => ({ account: c.account! }),
+              onDone: [
+                { guard: 'canResume', target: '#client.connected.updating' },
+                { target: 'registering' },
+              ],
+              onError: [
+                { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
+                { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
+              ],
             },
-            onError: [
-              { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-              { guard: 'canFallBackVersion', target: 'registering', reenter: true, actions: ['noteError', assign({ version: '1.1', versionFellBack: true })] },
-              { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
-              { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
-            ],
           },
-        },
-        /** Backoff after a refused or failed Register, then a fresh transport and Register (no request storm). */
-        lwm2mReconnect: {
-          entry: 'closeSocket',
-          after: { registerBackoff: 'connecting' },
-        },
-        bootstrapping: {
-          initial: 'holdOff',
-          entry: ['closeSocket', 'clearRegistration', 'persist'],
-          after: { bootstrapTimeout: '#client.bootstrapFailed' },
-          states: {
-            holdOff: {
-              always: { guard: ({ context: c }) => bsAccount(c) === undefined, target: '#client.noAccount' },
-              after: { holdOff: 'opening' },
-            },
-            opening: {
-              invoke: {
-                src: 'openSocket',
-                input: ({ context: c }) => ({ account: bsAccount(c)! }),
-                onDone: 'requesting',
-                onError: [
-                  { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-                  { target: '#client.bootstrapFailed', actions: 'noteError' },
-                ],
+          registering: {
+            invoke: {
+              src: 'register',
+              input: ({ context: c }) => ({ account: c.account!, version: c.version }),
+              onDone: {
+                target: '#client.connected.registered',
+                actions: assign(({ context: c, event }) => ({
+                  registration: { ssid: c.account!.ssid, serverUri: c.account!.uri, ...event.output },
+                  updatePending: false, updateWithLinks: false,
+                })),
               },
+              onError: [
+                { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                { guard: 'canFallBackVersion', target: 'registering', reenter: true, actions: ['noteError', assign({ version: '1.1', versionFellBack: true })] },
+                { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
+                { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
+              ],
             },
-            requesting: {
-              invoke: {
-                src: 'bootstrapRequest',
-                input: ({ context: c }) => ({ account: bsAccount(c)! }),
-                onDone: 'waitFinish',
-                onError: [
-                  { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-                  { target: '#client.bootstrapFailed', actions: 'noteError' },
-                ],
-              },
-            },
-            /** The server writes objects 0/1; Bootstrap-Finish is checked by the module (4.06 when inconsistent). */
-            waitFinish: {},
-            settle: { after: { bootstrapSettle: '#client.selecting' } },
           },
-          on: {
-            'client.bootstrap-done': {
-              target: '.settle',
-              actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false, bootstrapFailures: 0, networkFailures: 0, registerFailures: 0, versionFellBack: false })),
+          /** Backoff after a refused or failed Register, then a fresh transport and Register (no request storm). */
+          lwm2mReconnect: {
+            entry: 'closeSocket',
+            after: { registerBackoff: 'connecting' },
+          },
+          bootstrapping: {
+            initial: 'holdOff',
+            entry: ['closeSocket', 'clearRegistration', 'persist'],
+            after: { bootstrapTimeout: '#client.connected.bootstrapFailed' },
+            states: {
+              holdOff: {
+                always: { guard: 'noBootstrapServer', target: '#client.noAccount' },
+                after: { holdOff: 'opening' },
+              },
+              opening: {
+                invoke: {
+                  src: 'openSocket',
+                  input: ({ context: c }) => ({ account: bsAccount(c)! }),
+                  onDone: 'requesting',
+                  onError: [
+                    { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                    { target: '#client.connected.bootstrapFailed', actions: 'noteError' },
+                  ],
+                },
+              },
+              requesting: {
+                invoke: {
+                  src: 'bootstrapRequest',
+                  input: ({ context: c }) => ({ account: bsAccount(c)! }),
+                  onDone: 'waitFinish',
+                  onError: [
+                    { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                    { target: '#client.connected.bootstrapFailed', actions: 'noteError' },
+                  ],
+                },
+              },
+              /** The server writes objects 0/1; Bootstrap-Finish is checked by the module (4.06 when inconsistent). */
+              waitFinish: {},
+              settle: { after: { bootstrapSettle: '#client.selecting' } },
+            },
+            on: {
+              'client.bootstrap-done': {
+                target: '.settle',
+                actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false, bootstrapFailures: 0, networkFailures: 0, registerFailures: 0, versionFellBack: false })),
+              },
             },
           },
         },
       },
-    },
-    bootstrapFailed: {
-      entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
-      after: { bootstrapBackoff: 'online.bootstrapping' },
-      on: { 'network.down': { target: 'lteDown', actions: 'netDown' } },
+      bootstrapFailed: {
+        entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
+        after: { bootstrapBackoff: 'online.bootstrapping' },
+      },
+      registered: {
+        entry: [
+          assign({ networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
+          'persist',
+          'emitRegistered',
+        ],
+        after: { updateDue: 'updating' },
+        on: {
+          'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+          'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }), target: '.awake' },
+          'lwm2m.trigger': [
+            { guard: 'updateTrigger', actions: assign({ updatePending: true }), target: '.awake' },
+            { guard: 'bootstrapTrigger', target: '#client.bootstrapFallback' },
+            { guard: 'disableTrigger', target: '#client.disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
+          ],
+          'firmware.updating': 'firmwarePreparing',
+        },
+        initial: 'awake',
+        states: {
+          /** Listening; in queue mode until queueAwake passes without an exchange. */
+          awake: {
+            always: [
+              { guard: 'updatePending', target: '#client.connected.updating' },
+              { guard: 'hasBuffered', target: 'sending' },
+            ],
+            after: { queueAwake: { guard: 'queueMode', target: 'asleep' } },
+            on: { 'lwm2m.server-activity': { target: 'awake', reenter: true } },
+          },
+          /** Sends the buffered Send requests in order (POST /dp). */
+          sending: {
+            invoke: {
+              src: 'sendItems',
+              input: ({ context: c }) => ({ items: c.buffer }),
+              onDone: { target: 'awake', actions: assign({ buffer: ({ context: c, event }) => without(c.buffer, event.output.sent) }) },
+              onError: [
+                { guard: 'isNetworkFailure', target: '#client.networkError', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
+                { target: 'awake', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
+              ],
+            },
+            on: {
+              'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
+              'lwm2m.trigger': { guard: 'updateTrigger', actions: assign({ updatePending: true }) },
+            },
+          },
+          /** Queue mode: not listening; Send requests wait in the buffer; any of them wakes the client (Update first). */
+          asleep: {
+            entry: 'pauseSocketAsleep',
+            on: {
+              'lwm2m.send': { actions: ['enqueueSend', 'emitDropped'], target: '#client.connected.updating' },
+            },
+          },
+        },
+      },
+      /** Registration Update: periodic, on link changes, on trigger, on wake-up and after an outage. */
+      updating: {
+        entry: ['resumeSocket', assign({ updateAgain: false, updateAgainWithLinks: false })],
+        invoke: {
+          src: 'update',
+          input: ({ context: c }) => ({ registration: c.registration!, withLinks: c.updateWithLinks }),
+          onDone: {
+            target: 'registered',
+            actions: assign(({ context: c, event }) => ({
+              registration: { ...c.registration!, ...event.output }, updatePending: c.updateAgain, updateWithLinks: c.updateAgainWithLinks,
+            })),
+          },
+          onError: [
+            { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+            { guard: 'isNotFound', target: 'online.registering', actions: ['noteError', 'clearRegistration', 'persist'] },
+            { target: 'online.lwm2mReconnect', actions: ['noteError', 'clearRegistration', 'persist'] },
+          ],
+        },
+        on: {
+          'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+          // A link change or trigger while the Update is in flight is not lost: another Update follows this one.
+          'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true, updateAgain: true, updateAgainWithLinks: true }) },
+          'lwm2m.trigger': [
+            // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
+            { guard: 'disableTrigger', target: '#client.disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
+            { guard: 'updateTrigger', actions: assign({ updatePending: true, updateAgain: true }) },
+          ],
+        },
+      },
+      /** The firmware actor is applying an update: the client stops (no De-register; sends stay buffered) until firmware.done. */
+      firmwarePreparing: {
+        entry: 'closeSocket',
+        on: { 'firmware.done': '#client.firmwareReconnecting' },
+        after: { firmwareTimeout: '#client.firmwareReconnecting' },
+      },
+      },
     },
     /** No usable server and no bootstrap server: wait for a server-initiated bootstrap or retry after backoff. */
     noAccount: {
       entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
       after: { bootstrapBackoff: 'boot' },
       on: { 'client.bootstrap-done': { target: 'selecting', actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false })) } },
-    },
-    registered: {
-      entry: [
-        assign({ networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
-        'persist',
-        emit(({ context: c }) => ({ type: 'registered' as const, ssid: c.registration?.ssid ?? 0, location: c.registration?.location ?? [] })),
-      ],
-      after: { updateDue: 'updating' },
-      on: {
-        'network.down': { target: 'lteDown', actions: 'netDown' },
-        'network.error': { guard: 'networkErrorEvent', target: 'networkError' },
-        'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }), target: '.awake' },
-        'lwm2m.trigger': [
-          { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true }), target: '.awake' },
-          { guard: ({ event }) => event.trigger === 'bootstrap', target: 'bootstrapFallback' },
-          { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
-        ],
-        'firmware.updating': 'firmwarePreparing',
-      },
-      initial: 'awake',
-      states: {
-        /** Listening; in queue mode until queueAwake passes without an exchange. */
-        awake: {
-          always: [
-            { guard: 'updatePending', target: '#client.updating' },
-            { guard: 'hasBuffered', target: 'sending' },
-          ],
-          after: { queueAwake: { guard: 'queueMode', target: 'asleep' } },
-          on: { 'lwm2m.server-activity': { target: 'awake', reenter: true } },
-        },
-        /** Sends the buffered Send requests in order (POST /dp). */
-        sending: {
-          invoke: {
-            src: 'sendItems',
-            input: ({ context: c }) => ({ items: c.buffer }),
-            onDone: { target: 'awake', actions: assign({ buffer: ({ context: c, event }) => without(c.buffer, event.output.sent) }) },
-            onError: [
-              { guard: 'isNetworkFailure', target: '#client.networkError', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
-              { target: 'awake', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
-            ],
-          },
-          on: {
-            'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
-            'lwm2m.trigger': { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true }) },
-          },
-        },
-        /** Queue mode: not listening; Send requests wait in the buffer; any of them wakes the client (Update first). */
-        asleep: {
-          entry: emit({ type: 'socket.pause', reason: 'queue-mode' } as const),
-          on: {
-            'lwm2m.send': { actions: ['enqueueSend', 'emitDropped'], target: '#client.updating' },
-          },
-        },
-      },
-    },
-    /** Registration Update: periodic, on link changes, on trigger, on wake-up and after an outage. */
-    updating: {
-      entry: ['resumeSocket', assign({ updateAgain: false, updateAgainWithLinks: false })],
-      invoke: {
-        src: 'update',
-        input: ({ context: c }) => ({ registration: c.registration!, withLinks: c.updateWithLinks }),
-        onDone: {
-          target: 'registered',
-          actions: assign(({ context: c, event }) => ({
-            registration: { ...c.registration!, ...event.output }, updatePending: c.updateAgain, updateWithLinks: c.updateAgainWithLinks,
-          })),
-        },
-        onError: [
-          { guard: 'isNetworkFailure', target: 'networkError', actions: 'noteError' },
-          { guard: 'isNotFound', target: 'online.registering', actions: ['noteError', 'clearRegistration', 'persist'] },
-          { target: 'online.lwm2mReconnect', actions: ['noteError', 'clearRegistration', 'persist'] },
-        ],
-      },
-      on: {
-        'network.down': { target: 'lteDown', actions: 'netDown' },
-        'network.error': { guard: 'networkErrorEvent', target: 'networkError' },
-        // A link change or trigger while the Update is in flight is not lost: another Update follows this one.
-        'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true, updateAgain: true, updateAgainWithLinks: true }) },
-        'lwm2m.trigger': [
-          // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
-          { guard: ({ event }) => event.trigger === 'disable', target: 'disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
-          { guard: ({ event }) => event.trigger === 'update', actions: assign({ updatePending: true, updateAgain: true }) },
-        ],
-      },
     },
     /** LTE lost: the CoAP engine is paused (no retransmissions into a dead radio) until network.up. */
     lteDown: {
@@ -417,7 +437,7 @@ export const clientMachine = setup({
     lteResuming: {
       entry: 'resumeSocket',
       always: [
-        { guard: 'canResume', target: 'updating' },
+        { guard: 'canResume', target: 'connected.updating' },
         { target: 'selecting' },
       ],
     },
@@ -428,11 +448,11 @@ export const clientMachine = setup({
     networkError: {
       entry: [
         assign({ networkFailures: ({ context: c }) => c.networkFailures + 1, networkStreak: ({ context: c }) => c.networkStreak + 1 }),
-        emit({ type: 'socket.pause', reason: 'network-error' } as const),
+        'pauseSocketNetworkError',
       ],
       always: [
         { guard: 'tooManyNetworkFailures', target: 'bootstrapFallback' },
-        { guard: ({ context: c }) => c.networkStreak <= 1, target: 'lteReconnect' },
+        { guard: 'firstNetworkError', target: 'lteReconnect' },
       ],
       after: { networkBackoff: 'lteReconnect' },
     },
@@ -440,17 +460,17 @@ export const clientMachine = setup({
     lteReconnect: {
       invoke: {
         src: 'reconnectModem',
-        onDone: { target: 'online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] },
+        onDone: { target: 'connected.online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] },
         onError: { target: 'networkError', actions: 'noteError' },
       },
-      on: { 'network.up': { target: 'online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] } },
+      on: { 'network.up': { target: 'connected.online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] } },
     },
     /** The seed's recovery for outdated or removed credentials: forget the registration and bootstrap again. */
     bootstrapFallback: {
       // (no socket.resume: the next state opens a transport itself; resuming would handshake again with the failing server)
       entry: [assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }), 'clearRegistration', 'persist'],
       always: [
-        { guard: 'hasBootstrapServer', target: 'online.bootstrapping' },
+        { guard: 'hasBootstrapServer', target: 'connected.online.bootstrapping' },
         { target: 'selecting', actions: assign({ forceBootstrap: false }) },
       ],
     },
@@ -466,12 +486,6 @@ export const clientMachine = setup({
     disabled: {
       entry: ['closeSocket', 'clearRegistration', 'persist'],
       after: { disableTimeout: 'selecting' },
-    },
-    /** The firmware actor is applying an update: the client stops (no De-register; sends stay buffered) until firmware.done. */
-    firmwarePreparing: {
-      entry: 'closeSocket',
-      on: { 'firmware.done': 'firmwareReconnecting', 'network.down': { target: 'lteDown', actions: 'netDown' } },
-      after: { firmwareTimeout: 'firmwareReconnecting' },
     },
     /** After a firmware update: a fresh transport and a new Register (objects and versions may have changed). */
     firmwareReconnecting: {

@@ -22,8 +22,8 @@ test('Send honours Mute Send (/1/x/23), read live from object 1', async (t) => {
   const srv = await rt.start('object:1', objectActorModule({ spec: createServerObject() }));
   const c = await rt.start('client', clientActorModule({ config: { networkAtBoot: 'assume' } }), client) as ClientActorInstance;
   t.teardown(() => rt.stopAll());
-  for (let i = 0; i < 100 && !c.actor.getSnapshot().matches('registered'); i++) await new Promise((r) => setTimeout(r, 10));
-  t.true(c.actor.getSnapshot().matches('registered'), JSON.stringify(c.actor.getSnapshot().value));
+  for (let i = 0; i < 100 && !c.actor.getSnapshot().matches({ connected: 'registered' }); i++) await new Promise((r) => setTimeout(r, 10));
+  t.true(c.actor.getSnapshot().matches({ connected: 'registered' }), JSON.stringify(c.actor.getSnapshot().value));
 
   const read = (await srv.receive({ type: 'object.request', op: 'read', path: [1, 0, 23], accept: 0 })) as { code: string; payload?: Uint8Array };
   t.is(read.code, '2.05');

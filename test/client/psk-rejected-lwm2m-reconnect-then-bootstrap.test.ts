@@ -59,10 +59,10 @@ test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growi
     await actors.start('client', clientModule);
     const client = actors.get('client') as ReturnType<typeof createClientActor>;
     const snap = () => client.actor.getSnapshot();
-    const failedOpens = (n: number) => pollUntil(async () => snap(), (s) => s.matches({ online: 'lwm2mReconnect' }) && s.context.registerFailures >= n, 15_000);
+    const failedOpens = (n: number) => pollUntil(async () => snap(), (s) => s.matches({ connected: { online: 'lwm2mReconnect' } }) && s.context.registerFailures >= n, 15_000);
 
     await failedOpens(1);
-    t.true(snap().matches({ online: 'lwm2mReconnect' }), JSON.stringify(snap().value));
+    t.true(snap().matches({ connected: { online: 'lwm2mReconnect' } }), JSON.stringify(snap().value));
     t.is(snap().context.networkFailures, 0, 'not counted as a network failure');
     t.regex(snap().context.lastError ?? '', /^DTLS_HANDSHAKE_FAILED: .*PSK (identity or )?key (likely )?rejected/);
     const published = actors.captured.filter((c) => c.kind === 'publish' && c.msg.type === 'network.error');
@@ -75,8 +75,8 @@ test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growi
     t.is(opens.length, 2, 'the second backoff is longer than the first');
     clock.increment(11_000);
     // the third refusal reaches maxRegisterFailures: bootstrap
-    await pollUntil(async () => snap(), (s) => s.matches({ online: 'bootstrapping' }), 15_000);
-    t.true(snap().matches({ online: 'bootstrapping' }), JSON.stringify(snap().value));
+    await pollUntil(async () => snap(), (s) => s.matches({ connected: { online: 'bootstrapping' } }), 15_000);
+    t.true(snap().matches({ connected: { online: 'bootstrapping' } }), JSON.stringify(snap().value));
     clock.increment(1000);
     const req = await bs.waitForRequest((r) => r.path === '/bs', 15_000, 'Bootstrap-Request');
     t.is(req.method, 'POST');

@@ -12,9 +12,9 @@ test('queue mode: items produced while asleep arrive after wake, in order, none 
   await h.advance(20_000);
   await h.deliver({ type: 'lwm2m.server-activity', ssid: 1 });
   await h.advance(20_000);
-  t.true(h.client.actor.getSnapshot().matches({ registered: 'awake' }));
+  t.true(h.client.actor.getSnapshot().matches({ connected: { registered: 'awake' } }));
   await h.advance(11_000);
-  t.true(h.client.actor.getSnapshot().matches({ registered: 'asleep' }), h.state());
+  t.true(h.client.actor.getSnapshot().matches({ connected: { registered: 'asleep' } }), h.state());
   t.true(h.messages.some((m) => m.msg.type === 'socket.pause' && m.msg.reason === 'queue-mode'));
 
   const before = h.requests.length;
@@ -31,9 +31,9 @@ test('queue mode: items produced while asleep arrive after wake, in order, none 
   t.is(h.client.actor.getSnapshot().context.buffer.length, 0);
 
   // awake again after the exchange, asleep after the awake time
-  t.true(h.client.actor.getSnapshot().matches({ registered: 'awake' }));
+  t.true(h.client.actor.getSnapshot().matches({ connected: { registered: 'awake' } }));
   await h.advance(31_000);
-  t.true(h.client.actor.getSnapshot().matches({ registered: 'asleep' }));
+  t.true(h.client.actor.getSnapshot().matches({ connected: { registered: 'asleep' } }));
   await h.client.stop();
 });
 

@@ -29,8 +29,8 @@ test('objects 0/1 seeded from client.servers → socket.open with DTLS-PSK, Regi
   await rt.start('object:1', objectActorModule({ spec: createServerObject() }));
   const c = await rt.start('client', clientActorModule({ config: { networkAtBoot: 'assume' } }), client) as ClientActorInstance;
   t.teardown(() => rt.stopAll());
-  for (let i = 0; i < 50 && !c.actor.getSnapshot().matches('registered'); i++) await new Promise((r) => setTimeout(r, 10));
-  t.true(c.actor.getSnapshot().matches('registered'), JSON.stringify(c.actor.getSnapshot().value));
+  for (let i = 0; i < 50 && !c.actor.getSnapshot().matches({ connected: 'registered' }); i++) await new Promise((r) => setTimeout(r, 10));
+  t.true(c.actor.getSnapshot().matches({ connected: 'registered' }), JSON.stringify(c.actor.getSnapshot().value));
   t.like(opened[0], { ssid: 7, security: 'psk', pskIdentity: 'meter-cfg', pskKey: key, host: '127.0.0.1', port: 5684 });
   t.deepEqual(sent[0].query, ['ep=meter-cfg', 'lt=600', 'lwm2m=1.2', 'b=U']);
   const links = Buffer.from(sent[0].payload ?? []).toString();

@@ -149,7 +149,7 @@ export class ClientHarness {
   }
 
   isRegistered(): boolean {
-    return this.client.actor.getSnapshot().matches('registered');
+    return this.client.actor.getSnapshot().matches({ connected: 'registered' });
   }
 
   /** Requests to the LwM2M server by kind. */
