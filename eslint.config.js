@@ -2,6 +2,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The layering DESIGN.md states ("The shape"), as import rules. ESLint replaces (does not merge) a rule's options
+// when several blocks match a file, so each block below lists every restriction that applies to its files.
+const dgram = { name: 'node:dgram', message: 'UDP sockets belong to src/coap/transports (DESIGN.md, The shape).' };
+const dgramBare = { name: 'dgram', message: dgram.message };
+const dtls = { name: 'node-dtls-client', message: 'DTLS belongs to src/coap/transports/dtls.ts (DESIGN.md, The shape).' };
+const serial = { name: 'serialport', message: 'serialport belongs to the modem\'s serial files, src/modem/serial-*.ts (DESIGN.md, The shape).' };
+const serialScoped = { group: ['@serialport/*'], message: serial.message };
+const upperLayers = {
+  regex: '^(\\.\\./)+(actors|runtime|coap|modem|meter|firmware|client|objects|devserver|cli|plugins)/',
+  message: 'src/lwm2m is the pure protocol core: it imports no upper layer (DESIGN.md, The shape).',
+};
+const restrict = (files, { paths = [], patterns = [] }, ignores = []) => ({
+  files, ...(ignores.length ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+});
+const serialOnlyFiles = ['src/modem/serial-*.ts'];
+const dgramFiles = ['src/coap/transports/**', 'src/modem/modem-dtls-transport.ts', 'src/devserver/**'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'plugins/**/*.d.ts'] },
   js.configs.recommended,
@@ -37,4 +54,18 @@ export default tseslint.config(
       globals: Object.fromEntries(['document', 'window', 'location', 'history', 'fetch', 'confirm', 'EventSource', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'console'].map((g) => [g, 'readonly'])),
     },
   },
+  // Layering: everything in src/ (the exceptions follow, each with the restrictions still in force there).
+  restrict(['src/**/*.ts'], { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped] }, ['src/lwm2m/**', ...serialOnlyFiles, ...dgramFiles]),
+  restrict(['src/lwm2m/**/*.ts'], { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped, upperLayers] }),
+  restrict(serialOnlyFiles, { paths: [dgram, dgramBare, dtls] }),
+  // coap/transports: the sockets; modem-dtls-transport: node-dtls-client's loopback relay; devserver: a dev/test server.
+  restrict(['src/coap/transports/**'], { paths: [serial], patterns: [serialScoped] }),
+  restrict(['src/modem/modem-dtls-transport.ts', 'src/devserver/**'], { paths: [dtls, serial], patterns: [serialScoped] }),
+  // A plugin imports only the public plugin API (and its own files).
+  restrict(['plugins/**/*.js'], {
+    patterns: [{
+      regex: '^(?!lwm2m-meter/plugin$|\\.{1,2}/)|(^|/)(src|dist|node_modules)/',
+      message: 'A plugin imports only lwm2m-meter/plugin and its own files (docs/plugins.md).',
+    }],
+  }),
 );
