@@ -7,5 +7,7 @@ export type { LwValue, LwRecord, Path, ResourceType, ObjLnk } from './lwm2m/type
 export { defineActor } from './runtime/actor-api.js';
 export type { ActorModule, ActorContext, ActorInstance, ActorMessage, ActorStore } from './runtime/actor-api.js';
 export { CodedError } from './errors.js';
+export { realClock } from './clock.js';
+export type { Clock } from './clock.js';
 export { openGpioOutput, openGpioInput, SimulatedGpioChip, simulatedChip } from './plugins/gpio/index.js';
 export type { GpioOutput, GpioInput, GpioLineOptions } from './plugins/gpio/index.js';

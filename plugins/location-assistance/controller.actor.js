@@ -3,10 +3,10 @@
 import { createController } from './controller.js';
 
 /** @typedef {import('lwm2m-meter/plugin').ActorModule} ActorModule */
-/** @typedef {import('./controller.js').Timers} Timers */
+/** @typedef {import('lwm2m-meter/plugin').Clock} Clock */
 
 /**
- * @param {{ timers?: Timers }} [opts] injectable timers (tests)
+ * @param {{ timers?: Clock }} [opts] injectable clock (tests)
  * @returns {ActorModule}
  */
 export function controllerActorModule(opts = {}) {

@@ -1,21 +1,15 @@
 // controller.js: the ground fix request flow (triggers → cells from the modem → /4/0 and /10256 → LwM2M Send; result codes → backoff) and on-demand A-GPS / P-GPS requests (33625).
 // @ts-check
+import { realClock } from 'lwm2m-meter/plugin';
 import { ASSIST_TYPE, CM, GA, GNSS_ASSIST, GROUND_FIX_SEND_PATHS, RESULT, agpsSendPaths, pgpsSendPaths } from './ids.js';
 import { createBackoff, createRateLimit } from './policy.js';
 
 /** @typedef {import('lwm2m-meter/plugin').ActorContext} ActorContext */
 /** @typedef {import('lwm2m-meter/plugin').ActorMessage} ActorMessage */
-/** @typedef {{ now(): number; setTimeout(fn: () => void, ms: number): unknown; clearTimeout(h: unknown): void }} Timers */
+/** @typedef {import('lwm2m-meter/plugin').Clock} Clock */
 /** @typedef {{ pci: number; earfcn: number; rsrpDbm?: number; rsrqDb?: number; timeDiff?: number }} NeighbourCell */
 /** @typedef {{ ci?: number; lac?: number; mcc?: number; mnc?: number; dbm?: number; pci?: number; earfcn?: number }} ServingCell */
 /** @typedef {{ sent: boolean; why?: string; code?: string; at?: number; reason: string }} RequestOutcome */
-
-/** @type {Timers} */
-export const realTimers = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => { const t = setTimeout(fn, ms); t.unref?.(); return t; },
-  clearTimeout: (h) => clearTimeout(/** @type {any} */ (h)),
-};
 
 /** Errors that mean "nothing left the device": the request does not count against the rate limit. */
 const NOT_SENT = new Set(['NOT_REGISTERED', 'ACTOR_UNAVAILABLE', 'ACTOR_TIMEOUT', 'MODEM_NOT_READY', 'MODEM_NOT_ATTACHED', 'MODEM_NO_CELL_MEASUREMENTS']);
@@ -61,10 +55,10 @@ function cellKey(s) {
 
 /**
  * @param {Pick<ActorContext, 'request' | 'log' | 'config'>} ctx
- * @param {{ timers?: Timers }} [opts]
+ * @param {{ timers?: Clock }} [opts]
  */
 export function createController(ctx, opts = {}) {
-  const timers = opts.timers ?? realTimers;
+  const timers = opts.timers ?? realClock;
   const cfg = readConfig(ctx.config);
   const log = ctx.log;
   const rate = createRateLimit(cfg);

@@ -5,18 +5,14 @@ import { defineObject, status, openGpioOutput, openGpioInput, simulatedChip } fr
 import { valveConfig } from './valve-config.js';
 
 /** @typedef {import('lwm2m-meter/plugin').ObjectRuntime} ObjectRuntime */
-/** @typedef {{ now(): number, setTimeout(fn: () => void, ms: number): unknown, clearTimeout(h: unknown): void }} Clock */
+/** @typedef {import('lwm2m-meter/plugin').Clock} Clock */
 
 const ON_OFF = 5850;
 const ON_TIME = 5852;
 const APP_TYPE = 5750;
 
-/** @type {Clock} */
-const realClock = { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(/** @type {NodeJS.Timeout} */ (h)) };
-
-/** @param {{ clock?: Clock }} [opts] */
-export function createValveObject(opts = {}) {
-  const clock = opts.clock ?? realClock;
+export function createValveObject() {
+  /** The runtime's clock (`rt.clock`), taken at start. @type {Clock} */ let clock;
   /** @type {ReturnType<typeof valveConfig>} */ let cfg;
   /** @type {import('lwm2m-meter/plugin').GpioOutput} */ let out;
   /** @type {import('lwm2m-meter/plugin').GpioInput | undefined} */ let feedback;
@@ -144,6 +140,7 @@ export function createValveObject(opts = {}) {
     // The valve is hardware: neither a server nor a Bootstrap-Delete removes its instance.
     delete: () => status('4.05', 'the valve instance belongs to the device'),
     async start(rt) {
+      clock = rt.clock;
       cfg = valveConfig(rt.config);
       stopped = false;
       out = openGpioOutput(cfg.gpio);

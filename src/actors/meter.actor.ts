@@ -11,7 +11,8 @@ import { DeviceErrorCode, type DeviceErrorMessage } from '../objects/device-erro
 import { boundaryDelays, meterMachine, type MeterMachine, type SendReply } from '../meter/machine.js';
 import { meterImplementations, type MeterServiceDeps } from '../meter/services.js';
 import { MeterMessageTypes } from '../meter/messages.js';
-import { createPulseSource, type SourceClock } from '../meter/sources/index.js';
+import { createPulseSource } from '../meter/sources/index.js';
+import { realClock, type Clock } from '../clock.js';
 import type { PulseSource } from '../meter/sources/source.js';
 import { startMachine } from '../runtime/inspect.js';
 import { defineActor, type ActorContext, type ActorInstance, type ActorMessage } from '../runtime/actor-api.js';
@@ -22,18 +23,12 @@ const PULSE_RATIO_KEY = 'pulseRatio';
 /** Actor-store key of the journal checkpoint: a copy of the durable totals outside the meter dir, a floor at the next start. */
 const CHECKPOINT_KEY = 'journalCheckpoint';
 
-const realClock: SourceClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 /** What a host (the runtime, or a test with a simulated clock and a fake client) gives the meter service. */
 export interface MeterServiceOptions {
   config: MeterConfig;
   /** Directory for the journal and reading queue. */
   dir: string;
-  clock: SourceClock;
+  clock: Clock;
   send(to: string, msg: ActorMessage): void;
   request<R>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R>;
   log: MeterServiceDeps['log'] & { debug?(o: object, msg?: string): void };

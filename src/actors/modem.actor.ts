@@ -1,7 +1,7 @@
 // modem.actor.ts: hosts the modem machine: picks the driver (simulated, or AT over the bridged serial port), publishes network.*, feeds object:4.
 import type { MessagePort } from 'node:worker_threads';
 import { fromPromise, type Actor } from 'xstate';
-import { realTimers, type Timers } from '../coap/timers.js';
+import { backgroundClock, type Clock } from '../clock.js';
 import { CodedError, toWireError } from '../errors.js';
 import { AtModemDriver } from '../modem/at-driver.js';
 import { parseModemConfig, type ModemConfig } from '../modem/config-schema.js';
@@ -20,7 +20,7 @@ export interface ModemSerialPortMessage { type: 'modem.serial-port'; port: Messa
 
 export interface ModemServiceOptions {
   config: ModemConfig;
-  timers: Timers;
+  timers: Clock;
   /** The byte link for kind 'serial' (given later via attachLink when it comes from the runtime's bridge). */
   link?: ByteLink;
   /** Hardware reset for the AT driver (default: the configured resetGpio line). */
@@ -160,7 +160,7 @@ export default defineActor({
     const log = ctx.log.child({ mod: 'modem' });
     const svc = startModemService({
       config,
-      timers: realTimers,
+      timers: backgroundClock,
       log,
       emit: (m) => {
         // A lost link and modem errors are warnings; network.up is news.

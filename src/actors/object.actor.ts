@@ -7,7 +7,7 @@ import type { Attributes } from '../lwm2m/attributes.js';
 import { initialState, mayEvaluate, nextWake, numericValue, onChange, onTimer, sent, type Decision, type PlanState } from '../lwm2m/observe-plan.js';
 import { isPrefix } from '../lwm2m/path.js';
 import { isStatus } from '../lwm2m/object-api.js';
-import { realTimers, type Timers } from '../coap/timers.js';
+import { backgroundClock, type Clock } from '../clock.js';
 import { CodedError } from '../errors.js';
 import type { ObjectCancelObserve, ObjectNotify, ObjectObserve, ObjectRegistrationNew, ObjectRequest, ObjectStarted } from './object-messages.js';
 import { attributeStore } from './object-attr-store.js';
@@ -19,7 +19,7 @@ import { objectMachine, TRACKED_OPERATIONS } from './object-machine.js';
 export interface ObjectActorOptions {
   /** The spec to host; without it the module named by ctx.config.spec is loaded. */
   spec?: ObjectSpec;
-  timers?: Timers;
+  timers?: Clock;
   /** Format for multi-value reads without Accept (default: ctx.config.preferredFormat or SenML CBOR). */
   preferredFormat?: number;
 }
@@ -57,7 +57,7 @@ function singleNumber(recs: readonly LwRecord[]): number | undefined {
 }
 
 export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOptions = {}): Promise<ActorInstance> {
-  const timers = opts.timers ?? realTimers;
+  const timers = opts.timers ?? backgroundClock;
   const specRef = ctx.config.spec;
   const spec = opts.spec ?? (typeof specRef === 'string' ? await loadSpec(specRef) : undefined);
   if (!spec) throw new CodedError('OBJECT_SPEC_INVALID', `${ctx.name}: config.spec names no object module`);
@@ -82,6 +82,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
       info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m), debug: (o, m) => log.debug(o, m),
     },
     config: { ...ctx.fullConfig, ...ctx.config },
+    ...(opts.timers ? { clock: opts.timers } : {}),
     ...(preferred !== undefined ? { preferredFormat: preferred } : {}),
     ...(typeof clientSection?.maxValueBytes === 'number' ? { maxValueBytes: clientSection.maxValueBytes } : {}),
     ...(typeof clientSection?.maxInstances === 'number' ? { maxInstances: clientSection.maxInstances } : {}),

@@ -3,7 +3,7 @@ import type { CoapResponse } from './api.js';
 import { ExpiringMap } from './expiring-map.js';
 import type { Block } from './options.js';
 import { fitBlock1, type Block1Progress } from './block1-sequence.js';
-import type { Timers } from './timers.js';
+import type { Clock } from '../clock.js';
 
 export type Block1Result =
   | { kind: 'continue'; block: Block }
@@ -15,7 +15,7 @@ interface Transfer extends Block1Progress { chunks: Buffer[] }
 export class Block1Assembler {
   private readonly transfers: ExpiringMap<Transfer>;
 
-  constructor(timers: Timers, lifetimeMs: number, private readonly maxBody: number, private readonly preferredSize: number) {
+  constructor(timers: Clock, lifetimeMs: number, private readonly maxBody: number, private readonly preferredSize: number) {
     this.transfers = new ExpiringMap(timers, lifetimeMs, 64);
   }
 
@@ -76,7 +76,7 @@ export interface CachedRepresentation {
 export class Block2Cache {
   private readonly reps: ExpiringMap<CachedRepresentation>;
 
-  constructor(timers: Timers, lifetimeMs: number) {
+  constructor(timers: Clock, lifetimeMs: number) {
     this.reps = new ExpiringMap(timers, lifetimeMs, 32);
   }
 

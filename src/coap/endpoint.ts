@@ -11,14 +11,14 @@ import { DEFAULT_PARAMS, maxTransmitWaitMs, type CoapParams } from './params.js'
 import { PeerQueue } from './peer-queue.js';
 import { Retransmitter, type ConOutcome } from './reliability.js';
 import { ServerSide } from './server.js';
-import { realTimers, type Timers } from './timers.js';
+import { backgroundClock, type Clock } from '../clock.js';
 import type { PeerAddress, Transport, TransportEvent } from './transport.js';
 
 export interface EndpointOptions {
   /** Transmission parameters (defaults: RFC 7252, see params.ts / config-schema.ts). */
   params?: Partial<CoapParams>;
   /** Clock and timers (inject a simulated one in tests). */
-  timers?: Timers;
+  timers?: Clock;
   /** Uniform [0,1) source for the retransmission jitter (default Math.random). */
   random?: () => number;
   /** Token bytes source (default crypto.randomBytes). */
@@ -75,7 +75,7 @@ function outcomeError(o: ConOutcome): CodedError {
 
 class Endpoint implements CoapEndpointExt {
   readonly params: CoapParams;
-  readonly timers: Timers;
+  readonly timers: Clock;
   readonly log: Logger;
   readonly blockSize: number;
   readonly rt: Retransmitter;
@@ -88,7 +88,7 @@ class Endpoint implements CoapEndpointExt {
 
   constructor(private readonly transport: Transport, o: EndpointOptions) {
     this.params = { ...DEFAULT_PARAMS, ...o.params };
-    this.timers = o.timers ?? realTimers;
+    this.timers = o.timers ?? backgroundClock;
     this.log = o.log ?? rootLog.child({ mod: 'coap' });
     this.randomBytes = o.randomBytes ?? pooledRandomBytes();
     const random = o.random ?? Math.random;

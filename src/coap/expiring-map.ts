@@ -1,11 +1,11 @@
 // expiring-map.ts: a Map whose entries expire after a lifetime on the injected clock (lazy sweeping, size-capped).
-import type { Timers } from './timers.js';
+import type { Clock } from '../clock.js';
 
 export class ExpiringMap<V> {
   private readonly map = new Map<string, { value: V; expires: number }>();
   private lastSweep = 0;
 
-  constructor(private readonly timers: Timers, private readonly lifetimeMs: number, private readonly maxEntries = 2000) {}
+  constructor(private readonly timers: Clock, private readonly lifetimeMs: number, private readonly maxEntries = 2000) {}
 
   get(key: string): V | undefined {
     const e = this.map.get(key);

@@ -2,7 +2,7 @@
 import type { ParsedPacket } from './message.js';
 import { peerKey } from './message.js';
 import type { CoapParams } from './params.js';
-import type { Timers } from './timers.js';
+import type { Clock } from '../clock.js';
 import type { PeerAddress } from './transport.js';
 
 export type ConOutcome =
@@ -30,7 +30,7 @@ export class Retransmitter {
 
   constructor(
     private readonly params: CoapParams,
-    private readonly timers: Timers,
+    private readonly timers: Clock,
     private readonly random: () => number,
     private readonly sendRaw: RawSend,
     private readonly onRetransmit?: RetransmitNotice,

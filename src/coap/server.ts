@@ -11,13 +11,13 @@ import { badCriticalOption, decodeBlock, dropBadElectiveOptions, encodeBlock, in
 import { incomingOptions, resourceKeyOf, responseOptions, toIncomingRequest } from './packets.js';
 import type { CoapParams } from './params.js';
 import type { Retransmitter } from './reliability.js';
-import type { Timers } from './timers.js';
+import type { Clock } from '../clock.js';
 import type { PeerAddress } from './transport.js';
 
 /** What the server side needs from the endpoint core. */
 export interface ServerCore {
   readonly params: CoapParams;
-  readonly timers: Timers;
+  readonly timers: Clock;
   readonly log: Logger;
   readonly blockSize: number;
   readonly rt: Retransmitter;
@@ -366,7 +366,7 @@ class SlowRequests {
   private readonly waiting = new Set<SlowEntry>();
   private armed = false;
 
-  constructor(private readonly timers: Timers, private readonly afterMs: number) {}
+  constructor(private readonly timers: Clock, private readonly afterMs: number) {}
 
   add(fire: () => void): SlowEntry {
     const e = { due: this.timers.now() + this.afterMs, fire };

@@ -1,6 +1,6 @@
 // download.ts: a firmware package pulled from the URI the server wrote (/5/0/1): one pull at a time, resumed after a lost connection (same URI), cut when no byte arrives for stallTimeoutMs.
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import type { Timers } from '../coap/timers.js';
+import type { Clock } from '../clock.js';
 import { FILE_MODE } from '../runtime/durable-fs.js';
 import type { FirmwareConfig } from './config-schema.js';
 import type { FirmwareFiles } from './firmware-files.js';
@@ -20,7 +20,7 @@ interface PartMeta { uri: string; validator?: string }
 export interface DownloadDeps {
   config: FirmwareConfig;
   log: FwLog;
-  timers: Timers;
+  timers: Clock;
   files: FirmwareFiles;
   pullers: Partial<Record<Scheme, Puller>>;
   /** True once the updater stops: an aborted pull then keeps its partial file. */

@@ -3,7 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { createEndpoint } from '../coap/endpoint.js';
 import type { CoapParams } from '../coap/params.js';
-import type { Timers } from '../coap/timers.js';
+import type { Clock } from '../clock.js';
 import { createUdpTransport } from '../coap/transports/udp.js';
 import type { PeerAddress, Transport } from '../coap/transport.js';
 import { FirmwareError, UpdateResult } from './results.js';
@@ -16,7 +16,7 @@ export interface CoapPullOptions {
   transport: TransportFactory;
   blockSize: number;
   params?: Partial<CoapParams>;
-  timers?: Timers;
+  timers?: Clock;
 }
 
 async function resolvePeer(uri: URL): Promise<PeerAddress> {

@@ -1,7 +1,7 @@
 // push-session.ts: a firmware package pushed by the server (Block1 writes to /5/0/0): one transfer at a time, each block checked and written to disk as it arrives, stalls and broken transfers ending as a failed download.
 import { rm } from 'node:fs/promises';
 import { fitBlock1, type Block1Progress } from '../coap/block1-sequence.js';
-import type { Timers } from '../coap/timers.js';
+import type { Clock } from '../clock.js';
 import type { FirmwareConfig } from './config-schema.js';
 import type { FirmwareFiles } from './firmware-files.js';
 import type { FwEvent, FwSnapshot } from './machine.js';
@@ -50,7 +50,7 @@ const MAX_REFUSED_TOKENS = 16;
 export interface PushDeps {
   config: FirmwareConfig;
   log: FwLog;
-  timers: Timers;
+  timers: Clock;
   files: FirmwareFiles;
   snapshot(): FwSnapshot;
   send(e: FwEvent): void;

@@ -1,7 +1,7 @@
 // updater.ts: the firmware update's machine host: runs the object 5 statechart, restores and persists its state, applies; the deliveries are push-session.ts (Block1 to /5/0/0) and download.ts (pull).
 import { access, rm } from 'node:fs/promises';
 import { createActor, fromPromise, type Actor, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
-import { realTimers, type Timers } from '../coap/timers.js';
+import { backgroundClock, type Clock } from '../clock.js';
 import type { FirmwareConfig } from './config-schema.js';
 import { deliveryOf, firmwareMachine, stateCode, type FwSnapshot, type PackageInfo } from './machine.js';
 import type { PackagePaths } from './package-file.js';
@@ -29,7 +29,7 @@ export interface UpdaterDeps {
   log: FwLog;
   pullers: Partial<Record<Scheme, Puller>>;
   /** Clock and timers (stall detection, retry pauses, Last State Change Time); inject simulated ones in tests. */
-  timers?: Timers;
+  timers?: Clock;
   freeBytes?: (dir: string) => Promise<number>;
   /** Called whenever a value object 5 shows changes. */
   onChange?: (v: FwValues) => void;
@@ -63,7 +63,7 @@ async function exists(path: string): Promise<boolean> {
 export class FirmwareUpdater {
   private actor!: Actor<typeof firmwareMachine>;
   private readonly paths: PackagePaths;
-  private readonly timers: Timers;
+  private readonly timers: Clock;
   private readonly now: () => number;
   private persisting: Promise<void> = Promise.resolve();
   private readonly files: FirmwareFiles;
@@ -77,7 +77,7 @@ export class FirmwareUpdater {
   private readonly waiters = new Set<() => void>();
 
   private constructor(private readonly d: UpdaterDeps) {
-    this.timers = d.timers ?? realTimers;
+    this.timers = d.timers ?? backgroundClock;
     this.now = () => this.timers.now();
     this.files = new FirmwareFiles(d.config, d.freeBytes);
     this.paths = this.files.paths;

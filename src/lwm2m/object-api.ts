@@ -1,4 +1,5 @@
 // object-api.ts: what a built-in object or a plugin writes: a definition (data) and small hooks returning values or statuses.
+import type { Clock } from '../clock.js';
 import type { LwValue, Path, ResourceType } from './types.js';
 
 /** Operations a resource allows, as in the OMA DDF: R, W, RW, E, or none (''). */
@@ -118,6 +119,8 @@ export interface ObjectRuntime {
   log: { info(o: object | string, msg?: string): void; warn(o: object | string, msg?: string): void; error(o: object | string, msg?: string): void; debug(o: object | string, msg?: string): void };
   /** This object's configuration section (from the config file / plugin config). */
   config: Readonly<Record<string, unknown>>;
+  /** Wall time and one-shot timers (simulated in tests): use it rather than Date.now / setTimeout. */
+  clock: Clock;
 }
 
 /**

@@ -16,6 +16,7 @@ import { execute } from './operations/execute.js';
 import { writeAttributes } from './operations/attributes.js';
 import { bootstrapLinks, discover, discoverLinks } from './operations/discover.js';
 import { CodedError } from '../errors.js';
+import { realClock, type Clock } from '../clock.js';
 
 export type { OpRequest, OpResult } from './operations/types.js';
 
@@ -27,6 +28,8 @@ export interface ObjectHostEnv {
   request?: ObjectRuntime['request'];
   log?: ObjectRuntime['log'];
   config?: Readonly<Record<string, unknown>>;
+  /** The clock hooks get as `rt.clock` (default: Node's, realClock). */
+  clock?: Clock;
   /** Format used for multi-value reads without Accept (default SenML CBOR). */
   preferredFormat?: number;
   /** Largest string (UTF-8 bytes) / opaque value a write may carry where the definition gives no range.max (default DEFAULT_MAX_VALUE_BYTES). */
@@ -87,6 +90,7 @@ export class ObjectHost {
       request: env.request ?? noRequest,
       log: env.log ?? quietLog,
       config: env.config ?? {},
+      clock: env.clock ?? realClock,
     };
     this.model = {
       def: this.def, spec, runtime: this.runtime, codec: this.codec, attributes: this.attrs,

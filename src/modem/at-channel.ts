@@ -1,6 +1,6 @@
 // at-channel.ts: the AT transaction engine: one command in flight, per-command timeouts, final results, URCs routed apart.
 import { CodedError } from '../errors.js';
-import type { Timers } from '../coap/timers.js';
+import type { Clock } from '../clock.js';
 import { cmeText, cmsText } from './cme-errors.js';
 import { AtFramer, type BinaryRule, type FrameEvent } from './framer.js';
 import type { ByteLink } from './link.js';
@@ -21,7 +21,7 @@ export interface AtCommandOptions {
 }
 
 export interface AtChannelOptions {
-  timers: Timers;
+  timers: Clock;
   defaultTimeoutMs?: number;
   /** Prefixes of unsolicited result codes (TS 27.007 §4.1 / vendor manuals). */
   urcPrefixes?: readonly string[];

@@ -1,5 +1,5 @@
 // at-driver.ts: the ModemDriver for a real AT modem: runs a profile's command tables over an AtChannel.
-import type { Timers } from '../coap/timers.js';
+import type { Clock } from '../clock.js';
 import { CodedError } from '../errors.js';
 import { AtChannel, type AtResponse } from './at-channel.js';
 import type { ModemConfig } from './config-schema.js';
@@ -20,7 +20,7 @@ export interface AtDriverLog {
 export interface AtDriverOptions {
   link: ByteLink;
   config: ModemConfig;
-  timers: Timers;
+  timers: Clock;
   log: AtDriverLog;
   /** Hardware reset (defaults to the configured GPIO line via gpioset). */
   hardReset?: () => Promise<void>;

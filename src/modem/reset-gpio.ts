@@ -1,7 +1,7 @@
 // reset-gpio.ts: pulses the modem's hardware reset line with libgpiod's gpioset (v1 CLI: `gpioset <chip> <line>=<value>`).
 import { execFile } from 'node:child_process';
 import { CodedError } from '../errors.js';
-import type { Timers } from '../coap/timers.js';
+import type { Clock } from '../clock.js';
 
 export interface ResetGpioConfig {
   chip: string;
@@ -20,7 +20,7 @@ function gpioset(chip: string, line: number, value: number): Promise<void> {
 }
 
 /** Asserts the reset line for `pulseMs`, then releases it. */
-export async function pulseReset(cfg: ResetGpioConfig, timers: Timers): Promise<void> {
+export async function pulseReset(cfg: ResetGpioConfig, timers: Clock): Promise<void> {
   const active = cfg.activeLow ? 0 : 1;
   await gpioset(cfg.chip, cfg.line, active);
   await new Promise<void>((r) => timers.setTimeout(r, cfg.pulseMs));

@@ -1,5 +1,5 @@
 // simulated.ts: the simulated modem for `make run` without hardware: attaches after a delay, drifting signal, scripted outages; host IP stack as data path.
-import type { Timers } from '../coap/timers.js';
+import type { Clock } from '../clock.js';
 import type { ModemConfig } from './config-schema.js';
 import type { CellMeasurements, DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
 import type { NeighbourCell } from './profiles/types.js';
@@ -23,7 +23,7 @@ export class SimulatedModem implements ModemDriver {
   private readonly handles = new Set<unknown>();
   private started = false;
 
-  constructor(private readonly cfg: ModemConfig, private readonly timers: Timers) {
+  constructor(private readonly cfg: ModemConfig, private readonly timers: Clock) {
     this.rsrp = cfg.simulated.rsrpDbm;
     this.rand = prng(cfg.simulated.seed);
   }

@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { realClock, type Clock } from '../clock.js';
 import { CodedError, toWireError, type WireError } from '../errors.js';
 import { log, writeWorkerLogLine, type LogEntryMessage } from './log.js';
 import { CrashPolicy } from './supervisor.js';
@@ -27,18 +28,6 @@ export interface ActorSpec {
   logFields?: Record<string, string>;
 }
 
-/** The clock the supervisor uses for backoff and crash windows (inject a fake in tests). */
-export interface RuntimeClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(h: unknown): void;
-}
-
-const realClock: RuntimeClock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 export interface RuntimeOptions {
   actors: ActorSpec[];
@@ -51,7 +40,8 @@ export interface RuntimeOptions {
   /** Pairs of actor name patterns ('socket', 'object:*') that get a direct MessageChannel. */
   directPairs?: [string, string][];
   shutdownTimeoutMs?: number;
-  clock?: RuntimeClock;
+  /** The clock the supervisor uses for backoff and crash windows (inject a fake in tests). */
+  clock?: Clock;
   /** Worker entry (defaults to the compiled worker.js next to this file). */
   workerUrl?: string;
   /**
@@ -89,7 +79,7 @@ export class Runtime extends EventEmitter {
   private readonly added: string[] = [];
   /** Relayed requests in flight: id → requester and target. */
   private readonly relayed = new Map<string, { from: string; to: string }>();
-  private readonly clock: RuntimeClock;
+  private readonly clock: Clock;
   private readonly opts: RuntimeOptions;
   private stopping = false;
   private mainSeq = 0;

@@ -1,4 +1,5 @@
 // object.test.ts: the object 5 spec through its hooks with a fake ObjectRuntime: resources, Write URI, streamed Block1 chunks, Execute.
+import { realClock } from '../../src/clock.js';
 import test from 'ava';
 import { join } from 'node:path';
 import { isStatus, type HookTarget, type ObjectRuntime, type ResourceValue } from '../../src/lwm2m/object-api.js';
@@ -24,6 +25,7 @@ function fakeRuntime(config: Record<string, unknown>): ObjectRuntime & { values:
     request: () => Promise.reject(new Error('no')),
     log: recordingLog(),
     config,
+    clock: realClock,
   };
 }
 const target = (resourceId: number): HookTarget => ({ objectId: 5, instanceId: 0, resourceId, serverId: 1 });

@@ -1,7 +1,7 @@
 // pty-faults.test.ts: over a real pty: registration loss and recovery, ERROR / +CME ERROR answers, a command that never answers,
 // garbage bytes and lines trickled across reads, URCs in the middle of a response.
 import test from 'ava';
-import { realTimers } from '../../src/coap/timers.js';
+import { backgroundClock } from '../../src/clock.js';
 import { AtChannel } from '../../src/modem/at-channel.js';
 import { openSerialLink } from '../../src/modem/serial-link.js';
 import { ModemEmulator } from '../support/modem-emulator.js';
@@ -63,7 +63,7 @@ test('+CME ERROR on the SIM check → network.error with the 27.007 text, retrie
 test('AT channel over pty: ERROR, timeout then recovery, garbage, trickled lines, URC inside a response', async (t) => {
   const pty = await ptyPair();
   const emu = await ModemEmulator.start(pty.a, 'generic');
-  const ch = new AtChannel(await openSerialLink({ path: pty.b, baudRate: 115200 }), { timers: realTimers, defaultTimeoutMs: 1000 });
+  const ch = new AtChannel(await openSerialLink({ path: pty.b, baudRate: 115200 }), { timers: backgroundClock, defaultTimeoutMs: 1000 });
   const urcs: string[] = [];
   ch.onUrc((l) => urcs.push(l));
   try {

@@ -1,7 +1,7 @@
 // pty-helpers.ts: shared setup for the pty tests: socat pair, emulator on one end, the real serialport stack and modem service on the other.
 import { createActor } from 'xstate';
 import type { ActorMessage } from '../../src/runtime/actor-api.js';
-import { realTimers } from '../../src/coap/timers.js';
+import { backgroundClock } from '../../src/clock.js';
 import { startModemService, type ModemService } from '../../src/actors/modem.actor.js';
 import { parseModemConfig, type ModemConfig } from '../../src/modem/config-schema.js';
 import type { ModemOutput } from '../../src/modem/machine.js';
@@ -38,7 +38,7 @@ export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unkno
   const out: ModemOutput[] = [];
   const delivered: ActorMessage[] = [];
   const svc = startModemService({
-    config: cfg, timers: realTimers, link, log, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
+    config: cfg, timers: backgroundClock, link, log, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
     ...(hardReset ? { hardReset: () => hardReset(emu) } : {}),
     startActor: (machine, input) => createActor(machine, { input }).start(),
   });

@@ -1,6 +1,6 @@
 // serial-bridge.test.ts: the main-thread serial bridge: real pty opened by openSerialBridge, bytes over a MessagePort, AT channel on the far end.
 import test from 'ava';
-import { realTimers } from '../../src/coap/timers.js';
+import { backgroundClock } from '../../src/clock.js';
 import { AtChannel } from '../../src/modem/at-channel.js';
 import { portLink } from '../../src/modem/port-link.js';
 import { openSerialBridge } from '../../src/modem/serial-bridge.js';
@@ -12,7 +12,7 @@ test('bridge forwards commands, responses and URCs; closing the actor side close
   const emu = await ModemEmulator.start(pty.a, 'generic');
   const bridge = await openSerialBridge({ path: pty.b, baudRate: 115200 });
   const link = portLink(bridge.port);
-  const ch = new AtChannel(link, { timers: realTimers, defaultTimeoutMs: 2000 });
+  const ch = new AtChannel(link, { timers: backgroundClock, defaultTimeoutMs: 2000 });
   const urcs: string[] = [];
   ch.onUrc((l) => urcs.push(l));
   try {

@@ -5,11 +5,11 @@ import { parseModemConfig } from '../../src/modem/config-schema.js';
 import { type ModemOutput } from '../../src/modem/machine.js';
 import { modemMachineFor, modemInput } from '../../src/actors/modem.actor.js';
 import { SimulatedModem } from '../../src/modem/simulated.js';
-import type { Timers } from '../../src/coap/timers.js';
+import type { Clock } from '../../src/clock.js';
 
 const flush = async (): Promise<void> => { for (let i = 0; i < 50; i++) await Promise.resolve(); };
 
-function clockTimers(clock: SimulatedClock): Timers {
+function clockTimers(clock: SimulatedClock): Clock {
   return { now: () => clock.now(), setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (h) => clock.clearTimeout(h as number) };
 }
 

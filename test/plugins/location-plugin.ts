@@ -1,7 +1,7 @@
 // location-plugin.ts: loads the location-assistance plugin's modules straight from plugins/location-assistance (plain JS, as the loader does) for tests.
 import type { ObjectSpec } from '../../src/lwm2m/object-api.js';
 import type { ActorContext, ActorInstance, ActorMessage, ActorModule } from '../../src/runtime/actor-api.js';
-import type { Timers } from '../../src/coap/timers.js';
+import type { Clock } from '../../src/clock.js';
 
 /** The plugin folder (tests run from dist/test/plugins/). */
 export const PLUGIN_DIR = new URL('../../../plugins/location-assistance/', import.meta.url);
@@ -17,8 +17,8 @@ export interface LocationPlugin {
   groundFix: ObjectSpec;
   ecid: ObjectSpec;
   createLocationObject(o?: { now?: () => number }): ObjectSpec;
-  controllerActorModule(o?: { timers?: Timers }): ActorModule;
-  createController(ctx: Pick<ActorContext, 'request' | 'log' | 'config'>, o?: { timers?: Timers }): Controller;
+  controllerActorModule(o?: { timers?: Clock }): ActorModule;
+  createController(ctx: Pick<ActorContext, 'request' | 'log' | 'config'>, o?: { timers?: Clock }): Controller;
   createRateLimit(o: { minIntervalS: number; maxPerHour: number }): { nextAllowed(now: number): number; record(now: number): void; unrecord(at: number): void; count: number };
   createBackoff(o: { initialS: number; maxS: number }): { next(): number; reset(): void; seconds: number };
   GROUND_FIX_SEND_PATHS: number[][];

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EventEmitter } from 'node:events';
 import type { SupervisorConfig } from '../../src/runtime/config.js';
-import type { ActorSpec, Runtime, RuntimeClock } from '../../src/runtime/runtime.js';
+import type { ActorSpec, Runtime } from '../../src/runtime/runtime.js';
+import type { Clock } from '../../src/clock.js';
 
 export function fixture(name: string): string {
   return new URL(`./fixtures/${name}.js`, import.meta.url).href;
@@ -20,7 +21,7 @@ export const supervisor: SupervisorConfig = {
 };
 
 /** A clock whose timers fire on the next turn whatever the delay (records the delays asked for). */
-export function immediateClock(): RuntimeClock & { delays: number[]; t: number } {
+export function immediateClock(): Clock & { delays: number[]; t: number } {
   const c = {
     t: 0,
     delays: [] as number[],

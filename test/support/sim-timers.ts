@@ -1,7 +1,7 @@
-// sim-timers.ts: a simulated clock implementing the Timers interface; `advance(ms)` fires due timers in order.
-import type { Timers } from '../../src/coap/timers.js';
+// sim-timers.ts: a simulated clock implementing the Clock interface; `advance(ms)` fires due timers in order.
+import type { Clock } from '../../src/clock.js';
 
-export class SimTimers implements Timers {
+export class SimTimers implements Clock {
   private t = 0;
   private seq = 0;
   private readonly pending = new Map<number, { at: number; fn: () => void }>();

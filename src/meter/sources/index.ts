@@ -4,14 +4,14 @@ import { CodedError } from '../../errors.js';
 import type { PulseSourceConfig } from '../config-schema.js';
 import { GpioSource } from './gpio.js';
 import { SerialLineSource } from './serial-lines.js';
-import { SimulatedSource, type SourceClock } from './simulated.js';
+import type { Clock } from '../../clock.js';
+import { SimulatedSource } from './simulated.js';
 import type { PulseSource } from './source.js';
 
 export type { PulseEvent, PulseSink, PulseSource } from './source.js';
-export type { SourceClock } from './simulated.js';
 
 export interface SourceDeps {
-  clock: SourceClock;
+  clock: Clock;
   pulseRatio: number;
   /** The serial meter head's byte stream (bridged from the main thread); required for kind 'serial'. */
   serialInput?: Readable;

@@ -1,14 +1,8 @@
 // simulated.ts: the simulated pulse source for `make run` and tests: a FlowProfile stepped on an injected clock.
+import type { Clock } from '../../clock.js';
 import { DemoFlow } from './demo-flow.js';
 import { FlowProfile, type FlowProfileConfig } from './flow-profile.js';
 import type { PulseSink, PulseSource } from './source.js';
-
-/** The clock the source steps on: Date/setTimeout in production, XState's SimulatedClock in tests. */
-export interface SourceClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface SimulatedSourceConfig extends FlowProfileConfig {
   tickMs: number;
@@ -21,7 +15,7 @@ export class SimulatedSource implements PulseSource {
   private last = 0;
   private running = false;
 
-  constructor(private readonly cfg: SimulatedSourceConfig, pulseRatio: number, private readonly clock: SourceClock) {
+  constructor(private readonly cfg: SimulatedSourceConfig, pulseRatio: number, private readonly clock: Clock) {
     this.profile = cfg.profile === 'demo' ? new DemoFlow(pulseRatio) : new FlowProfile(cfg, pulseRatio);
   }
 

@@ -1,6 +1,6 @@
 // fake.ts: an in-memory Transport that records what the endpoint sends, and manual timers for simulated time.
 import type { PeerAddress, Transport, TransportEvent } from '../../../src/coap/transport.js';
-import type { Timers } from '../../../src/coap/timers.js';
+import type { Clock } from '../../../src/clock.js';
 import { parse, type ParsedPacket } from 'coap-packet';
 
 export class FakeTransport implements Transport {
@@ -25,8 +25,8 @@ export class FakeTransport implements Transport {
   }
 }
 
-/** Timers on a manual clock: advance() fires due callbacks in time order. */
-export class ManualTimers implements Timers {
+/** Clock on a manual clock: advance() fires due callbacks in time order. */
+export class ManualTimers implements Clock {
   private t = 0;
   private seq = 0;
   private readonly due = new Map<number, { at: number; fn: () => void }>();

@@ -50,7 +50,7 @@ export interface ValveRig {
 
 /** Starts the valve spec with this plugin config on a host; `answer` handles its requests. */
 export async function startValve(config: Record<string, unknown>): Promise<ValveRig> {
-  const mod = (await import(VALVE_MODULE)) as { createValveObject(o: { clock: ManualClock }): ObjectSpec };
+  const mod = (await import(VALVE_MODULE)) as { createValveObject(): ObjectSpec };
   const clock = manualClock();
   const rig: ValveRig = {
     clock, emitted: [], requests: [], logs: [],
@@ -59,7 +59,7 @@ export async function startValve(config: Record<string, unknown>): Promise<Valve
     spec: undefined as unknown as ObjectSpec,
   };
   const lg = (level: string) => (o: unknown, msg?: string) => { rig.logs.push({ level, o, msg }); };
-  const spec = mod.createValveObject({ clock });
+  const spec = mod.createValveObject();
   rig.spec = spec;
   rig.host = new ObjectHost(spec, {
     emit: (to, msg) => { rig.emitted.push({ to, msg }); },
@@ -70,6 +70,7 @@ export async function startValve(config: Record<string, unknown>): Promise<Valve
     },
     log: { info: lg('info'), warn: lg('warn'), error: lg('error'), debug: lg('debug') },
     config: config,
+    clock,
   });
   await spec.start?.(rig.host.runtime);
   return rig;
