@@ -9,7 +9,7 @@ import type { ResolvedClientConfig } from './config-schema.js';
 import { classifyFailure, describeFailure } from './failure.js';
 import { updateDueMs, type PersistedRegistration } from './persisted.js';
 import { enqueue, without, type Queued } from './queue-buffer.js';
-import type { RegisterResult, SendItem, UpdateResult } from './services.js';
+import type { RegisterResult, SendItem, RegistrationRefresh } from './services.js';
 
 export interface ClientContext {
   cfg: ResolvedClientConfig;
@@ -112,7 +112,7 @@ export const clientMachine = setup({
     loadState: fromPromise<LoadedState, void>(notProvided('loadState')),
     openSocket: fromPromise<void, { account: ServerAccount }>(notProvided('openSocket')),
     register: fromPromise<RegisterResult, { account: ServerAccount; version: Lwm2mVersion }>(notProvided('register')),
-    update: fromPromise<UpdateResult, { registration: PersistedRegistration; withLinks: boolean }>(notProvided('update')),
+    update: fromPromise<RegistrationRefresh, { registration: PersistedRegistration; withLinks: boolean }>(notProvided('update')),
     deregister: fromPromise<void, { registration: PersistedRegistration | undefined }>(notProvided('deregister')),
     bootstrapRequest: fromPromise<void, { account: ServerAccount }>(notProvided('bootstrapRequest')),
     reconnectModem: fromPromise<void, void>(notProvided('reconnectModem')),

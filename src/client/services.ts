@@ -36,7 +36,8 @@ const MODEM_TIMEOUT_MS = 300_000;
 
 const ok2 = (code: string): boolean => code.startsWith('2.');
 
-export interface UpdateResult {
+/** What a Registration Update refreshes in the stored registration (the firmware's /5/0/5 codes are `UpdateResult`). */
+export interface RegistrationRefresh {
   refreshedAt: number;
   lifetime: number;
   binding: string;
@@ -142,7 +143,7 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
    * Registration Update. Object 1 is read again: a lifetime or binding the server wrote since (/1/x/1, /1/x/7) goes
    * into the query (lt=, b=) and into the stored registration.
    */
-  async function update(reg: PersistedRegistration, withLinks: boolean): Promise<UpdateResult> {
+  async function update(reg: PersistedRegistration, withLinks: boolean): Promise<RegistrationRefresh> {
     const current = (await loadAccounts()).find((a) => !a.bootstrap && a.ssid === reg.ssid && a.uri === reg.serverUri);
     const prevB = { binding: reg.binding.replace(/Q/g, '') || 'U', queueMode: reg.binding.includes('Q') };
     const nextB = current ? bindingOf(current, cfg) : prevB;
