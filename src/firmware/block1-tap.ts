@@ -5,16 +5,11 @@ import { randomInt } from 'node:crypto';
 import { decodeBlock, encodeBlock, getStrings, getUint, uintBuf } from '../coap/options.js';
 import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.js';
 import type { ActorContext, ActorMessage } from '../runtime/actor-api.js';
-import type { WriteBlock, WriteBlockReply } from './messages.js';
+import type { Block1Chunk, Block1ChunkMessage, Block1ChunkReply } from './messages.js';
 
-/** One streamed block as the tap hands it on. */
-export interface TappedBlock {
+/** A Block1 chunk as the tap takes it off the CoAP stream (its peer and raw token; the sink names the source). */
+export interface TappedBlock1Chunk extends Omit<Block1Chunk, 'source' | 'token'> {
   path: string[];
-  num: number;
-  size: number;
-  more: boolean;
-  payload: Uint8Array;
-  total?: number;
   contentFormat?: number;
   from: PeerAddress;
   token: Uint8Array;
@@ -24,7 +19,7 @@ export interface TappedBlock {
  * Answers one block: '2.31' (continue), '2.04' (last block stored) or an error code ('4.00', '4.08', '4.13', '5.03' …);
  * size1 goes out as Size1 with a 4.13, maxAge as Max-Age with a 5.03.
  */
-export type BlockSink = (b: TappedBlock) => Promise<{ code: string; size1?: number; maxAge?: number }>;
+export type BlockSink = (b: TappedBlock1Chunk) => Promise<Block1ChunkReply>;
 
 export interface TapOptions {
   /** Uri-Path to stream (default ['5', '0', '0']). */
@@ -174,12 +169,12 @@ export function tapBlock1(t: Transport, sink: BlockSink, o?: TapOptions): Transp
 export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send' | 'name'>, ssid: () => number, client = 'client'): BlockSink {
   return async (b) => {
     ctx.send(client, { type: 'lwm2m.server-activity', ssid: ssid() });
-    const msg: WriteBlock = {
+    const msg: Block1ChunkMessage = {
       type: 'object.write-block', path: [5, 0, 0], num: b.num, size: b.size, more: b.more, payload: b.payload, serverId: ssid(),
       source: `${ctx.name}|${b.from.address}|${b.from.port}`, token: Buffer.from(b.token).toString('hex'),
       ...(b.total !== undefined ? { total: b.total } : {}), ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),
     };
-    const r = await ctx.request<WriteBlockReply | undefined>('object:5', msg as unknown as ActorMessage, { timeoutMs: 30_000 });
+    const r = await ctx.request<Block1ChunkReply | undefined>('object:5', msg as unknown as ActorMessage, { timeoutMs: 30_000 });
     return {
       code: typeof r?.code === 'string' ? r.code : '5.00',
       ...(typeof r?.size1 === 'number' ? { size1: r.size1 } : {}), ...(typeof r?.maxAge === 'number' ? { maxAge: r.maxAge } : {}),

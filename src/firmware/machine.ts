@@ -30,14 +30,14 @@ export interface FwContext {
 }
 
 export type FwEvent =
-  | { type: 'fw.uri'; uri: string }
-  | { type: 'fw.push' }
-  | { type: 'fw.push-done'; info: PackageInfo }
-  | { type: 'fw.push-failed'; result: UpdateResultCode }
-  | { type: 'fw.reset' }
-  | { type: 'fw.cancel' }
-  | { type: 'fw.update' }
-  | { type: 'fw.restore' };
+  | { type: 'firmware.uri'; uri: string }
+  | { type: 'firmware.push' }
+  | { type: 'firmware.push-done'; info: PackageInfo }
+  | { type: 'firmware.push-failed'; result: UpdateResultCode }
+  | { type: 'firmware.reset' }
+  | { type: 'firmware.cancel' }
+  | { type: 'firmware.update' }
+  | { type: 'firmware.restore' };
 
 export const IDLE_RESTORE: FwRestore = { state: FwState.IDLE, result: UpdateResult.INITIAL, uri: '', pkgName: '', pkgVersion: '' };
 
@@ -59,20 +59,20 @@ export const firmwareMachine = setup({
     restorePull: ({ context }) => context.restore.state === FwState.DOWNLOADING && context.restore.delivery !== 'push' && context.restore.uri !== '',
     restoreApplied: ({ context }) => context.restore.state === FwState.UPDATING && context.restore.applied === true,
     restoreNotApplied: ({ context }) => context.restore.state === FwState.UPDATING && context.restore.applied !== true,
-    nonEmptyUri: ({ event }) => event.type === 'fw.uri' && event.uri !== '',
-    emptyUri: ({ event }) => event.type === 'fw.uri' && event.uri === '',
+    nonEmptyUri: ({ event }) => event.type === 'firmware.uri' && event.uri !== '',
+    emptyUri: ({ event }) => event.type === 'firmware.uri' && event.uri === '',
   },
   actions: {
     startDownload: assign(({ event }) => ({
       result: UpdateResult.INITIAL,
-      uri: event.type === 'fw.uri' ? event.uri : '',
+      uri: event.type === 'firmware.uri' ? event.uri : '',
       pkgName: '',
       pkgVersion: '',
     })),
     clear: assign({ result: UpdateResult.INITIAL, uri: '', pkgName: '', pkgVersion: '' }),
     cancelled: assign({ result: UpdateResult.CANCELLED, uri: '', pkgName: '', pkgVersion: '' }),
-    pushFailed: assign(({ event }) => ({ result: event.type === 'fw.push-failed' ? event.result : UpdateResult.CONNECTION_LOST })),
-    pushDone: assign(({ event }) => (event.type === 'fw.push-done' ? { ...event.info } : {})),
+    pushFailed: assign(({ event }) => ({ result: event.type === 'firmware.push-failed' ? event.result : UpdateResult.CONNECTION_LOST })),
+    pushDone: assign(({ event }) => (event.type === 'firmware.push-done' ? { ...event.info } : {})),
     resetResult: assign({ result: UpdateResult.INITIAL }),
   },
 }).createMachine({
@@ -84,8 +84,8 @@ export const firmwareMachine = setup({
   initial: 'boot',
   states: {
     boot: {
-      // The host sends fw.restore once after start (an event rather than `always`, so diagrams show these edges).
-      on: { 'fw.restore': [
+      // The host sends firmware.restore once after start (an event rather than `always`, so diagrams show these edges).
+      on: { 'firmware.restore': [
         { guard: 'restoreIdle', target: 'idle' },
         { guard: 'restoreDownloaded', target: 'downloaded' },
         { guard: 'restorePull', target: 'downloading.pull' },
@@ -97,20 +97,20 @@ export const firmwareMachine = setup({
     },
     idle: {
       on: {
-        'fw.uri': [
+        'firmware.uri': [
           { guard: 'nonEmptyUri', target: 'downloading.pull', actions: 'startDownload' },
           { guard: 'emptyUri', target: 'idle', actions: 'clear' },
         ],
-        'fw.push': { target: 'downloading.push', actions: 'startDownload' },
-        'fw.reset': { target: 'idle', actions: 'clear' },
+        'firmware.push': { target: 'downloading.push', actions: 'startDownload' },
+        'firmware.reset': { target: 'idle', actions: 'clear' },
       },
     },
     downloading: {
       initial: 'pull',
       on: {
-        'fw.reset': { target: 'idle', actions: 'clear' },
-        'fw.cancel': { target: 'idle', actions: 'cancelled' },
-        'fw.uri': { guard: 'emptyUri', target: 'idle', actions: 'clear' },
+        'firmware.reset': { target: 'idle', actions: 'clear' },
+        'firmware.cancel': { target: 'idle', actions: 'cancelled' },
+        'firmware.uri': { guard: 'emptyUri', target: 'idle', actions: 'clear' },
       },
       states: {
         pull: {
@@ -121,23 +121,23 @@ export const firmwareMachine = setup({
             onDone: { target: '#firmware.downloaded', actions: assign(({ event }) => ({ ...event.output })) },
             onError: { target: '#firmware.idle', actions: assign(({ event }) => ({ result: resultOf(event.error) })) },
           },
-          on: { 'fw.push': { target: 'push', actions: 'startDownload' } },
+          on: { 'firmware.push': { target: 'push', actions: 'startDownload' } },
         },
         push: {
           on: {
-            'fw.push': { target: 'push', reenter: true, actions: 'startDownload' },
-            'fw.push-done': { target: '#firmware.downloaded', actions: 'pushDone' },
-            'fw.push-failed': { target: '#firmware.idle', actions: 'pushFailed' },
+            'firmware.push': { target: 'push', reenter: true, actions: 'startDownload' },
+            'firmware.push-done': { target: '#firmware.downloaded', actions: 'pushDone' },
+            'firmware.push-failed': { target: '#firmware.idle', actions: 'pushFailed' },
           },
         },
       },
     },
     downloaded: {
       on: {
-        'fw.update': { target: 'updating', actions: 'resetResult' },
-        'fw.reset': { target: 'idle', actions: 'clear' },
-        'fw.uri': { guard: 'emptyUri', target: 'idle', actions: 'clear' },
-        'fw.cancel': { target: 'idle', actions: 'cancelled' },
+        'firmware.update': { target: 'updating', actions: 'resetResult' },
+        'firmware.reset': { target: 'idle', actions: 'clear' },
+        'firmware.uri': { guard: 'emptyUri', target: 'idle', actions: 'clear' },
+        'firmware.cancel': { target: 'idle', actions: 'cancelled' },
       },
     },
     updating: {

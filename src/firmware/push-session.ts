@@ -8,27 +8,12 @@ import type { FwEvent, FwSnapshot } from './machine.js';
 import { PackageSink } from './package-file.js';
 import { Progress } from './progress.js';
 import { UpdateResult, resultOf, type UpdateResultCode } from './results.js';
+import type { Block1Chunk, Block1ChunkReply } from './messages.js';
 import type { FwLog } from './updater.js';
 
-/** One Block1 chunk of a push (a write without Block1 is num 0, more false). */
-export interface PushChunk {
-  num: number;
-  size: number;
-  more: boolean;
-  payload: Uint8Array;
-  /** Size1 option: the total size, when the sender announced it. */
-  total?: number;
-  /** Who sends it (socket and peer address); a block from another source never joins the transfer in progress. */
-  source?: string;
-  /** The request's token (hex): a sender that keeps one token per transfer (Leshan) is told apart by it. */
-  token?: string;
-}
 
 /** CoAP answer to a push chunk: 2.31 Continue, 2.04 Changed, or an error. */
 export type PushAnswer = '2.31' | '2.04' | '4.00' | '4.05' | '4.08' | '4.13' | '5.00' | '5.03';
-
-/** The answer with its options: Size1 (largest package accepted) with 4.13, Max-Age (seconds) with 5.03. */
-export interface PushReply { code: PushAnswer; size1?: number; maxAge?: number }
 
 /** The one push in progress: its sender, how far it got, and its stall timer. */
 interface PushTransfer {
@@ -70,7 +55,7 @@ export class PushSession {
   }
 
   /** Write /5/0/0 (one Block1 chunk, or a whole small package) with the options of the answer. Chunks are handled one at a time, in order of arrival. */
-  pushBlock(chunk: PushChunk): Promise<PushReply> {
+  pushBlock(chunk: Block1Chunk): Promise<Block1ChunkReply<PushAnswer>> {
     const next = this.pushQueue.then(() => this.pushOne(chunk));
     this.pushQueue = next.catch(() => undefined);
     return next;
@@ -94,7 +79,7 @@ export class PushSession {
    * of the push itself that does not fit (fitBlock1: overlap, gap, short, oversized, Size1 broken) ends it as a
    * failed download (Idle, result 4; 2 beyond maxPackageBytes) and gets its error code.
    */
-  private async pushOne(c: PushChunk): Promise<PushReply> {
+  private async pushOne(c: Block1Chunk): Promise<Block1ChunkReply<PushAnswer>> {
     const s = this.d.snapshot();
     const source = c.source ?? '';
     const live = this.session !== undefined && this.sink !== undefined && s.matches({ downloading: 'push' }) ? this.session : undefined;
@@ -103,7 +88,7 @@ export class PushSession {
       if (s.matches('updating')) return { code: '4.05' };
       this.endSession();
       await this.closeSink();
-      this.d.send({ type: 'fw.reset' });
+      this.d.send({ type: 'firmware.reset' });
       await this.d.pullSettled();
       await this.d.files.discard();
       return { code: '2.04' };
@@ -117,8 +102,8 @@ export class PushSession {
       if (s.matches('updating')) return { code: '4.05' };
       this.endSession();
       await this.closeSink();
-      if (s.matches('downloaded')) this.d.send({ type: 'fw.reset' });
-      this.d.send({ type: 'fw.push' });
+      if (s.matches('downloaded')) this.d.send({ type: 'firmware.reset' });
+      this.d.send({ type: 'firmware.push' });
       await this.d.pullSettled(); // a pull this push replaced cleans up its files first
       await rm(this.d.files.partMetaPath(), { force: true });
       try {
@@ -167,11 +152,11 @@ export class PushSession {
     try {
       await sink.finish();
       const info = await this.d.files.verify();
-      this.d.send({ type: 'fw.push-done', info });
+      this.d.send({ type: 'firmware.push-done', info });
     } catch (err) {
       await this.d.files.discard();
       this.d.log.warn({ err, result: resultOf(err) }, 'pushed firmware package rejected');
-      this.d.send({ type: 'fw.push-failed', result: resultOf(err) });
+      this.d.send({ type: 'firmware.push-failed', result: resultOf(err) });
     }
     return { code: '2.04' };
   }
@@ -195,7 +180,7 @@ export class PushSession {
   }
 
   /** A block of the push itself that breaks it: the push ends as a failed download (result 4) and the block gets `code`. */
-  private async breakPush(code: '4.00' | '4.08' | '4.13', reason: string): Promise<PushReply> {
+  private async breakPush(code: '4.00' | '4.08' | '4.13', reason: string): Promise<Block1ChunkReply<PushAnswer>> {
     await this.failPush(UpdateResult.CONNECTION_LOST, { code: 'FW_PUSH_BROKEN', answer: code }, `firmware push ended: ${reason}`);
     return code === '4.13' ? { code, size1: this.d.config.maxPackageBytes } : { code };
   }
@@ -206,10 +191,10 @@ export class PushSession {
     this.endSession();
     await this.closeSink();
     await this.d.files.discard();
-    this.d.send({ type: 'fw.push-failed', result });
+    this.d.send({ type: 'firmware.push-failed', result });
   }
 
-  private async pushFailed(err: unknown): Promise<PushReply> {
+  private async pushFailed(err: unknown): Promise<Block1ChunkReply<PushAnswer>> {
     const result = resultOf(err);
     await this.failPush(result, { err }, 'firmware push failed');
     return result === UpdateResult.NOT_ENOUGH_FLASH ? { code: '4.13', size1: this.d.config.maxPackageBytes } : { code: '5.00' };

@@ -11,10 +11,11 @@ import { readFwState, writeFwState, type PersistedFw } from './state-file.js';
 import { packageVersion, readVersion, runApply } from './apply.js';
 import type { FirmwareDone, FirmwareUpdating, FirmwareVersion } from './messages.js';
 import { FirmwareFiles } from './firmware-files.js';
-import { PushSession, type PushAnswer, type PushChunk, type PushReply } from './push-session.js';
+import { PushSession, type PushAnswer } from './push-session.js';
+import type { Block1Chunk, Block1ChunkReply } from './messages.js';
 import { FirmwareDownload, type Scheme } from './download.js';
 
-export type { PushAnswer, PushChunk, PushReply } from './push-session.js';
+export type { PushAnswer } from './push-session.js';
 export type { Scheme } from './download.js';
 
 export interface FwLog {
@@ -123,7 +124,7 @@ export class FirmwareUpdater {
       error: (err) => this.d.log.error({ err }, 'firmware machine failed'),
     });
     this.actor.start();
-    this.actor.send({ type: 'fw.restore' });
+    this.actor.send({ type: 'firmware.restore' });
     this.d.emit?.('object:3', { type: 'firmware.version', version: this.running });
     if (saved.state === FwState.UPDATING) {
       const success = restore.applied === true;
@@ -197,7 +198,7 @@ export class FirmwareUpdater {
   writeUri(uri: string): boolean {
     const s = this.actor.getSnapshot();
     if (uri !== '' && !s.matches('idle')) return false;
-    this.actor.send({ type: 'fw.uri', uri });
+    this.actor.send({ type: 'firmware.uri', uri });
     return true;
   }
 
@@ -205,7 +206,7 @@ export class FirmwareUpdater {
   update(): boolean {
     if (!this.actor.getSnapshot().matches('downloaded')) return false;
     this.fromVersion = this.running;
-    this.actor.send({ type: 'fw.update' });
+    this.actor.send({ type: 'firmware.update' });
     return true;
   }
 
@@ -213,18 +214,18 @@ export class FirmwareUpdater {
   cancel(): boolean {
     const s = this.actor.getSnapshot();
     if (!s.matches('downloading') && !s.matches('downloaded')) return false;
-    this.actor.send({ type: 'fw.cancel' });
+    this.actor.send({ type: 'firmware.cancel' });
     void this.files.discard();
     return true;
   }
 
   /** Write /5/0/0 (one Block1 chunk, or a whole small package). Chunks are handled one at a time, in order of arrival. */
-  async push(chunk: PushChunk): Promise<PushAnswer> {
+  async push(chunk: Block1Chunk): Promise<PushAnswer> {
     return (await this.pushBlock(chunk)).code;
   }
 
   /** push() with the options of the answer (Size1, Max-Age). */
-  pushBlock(chunk: PushChunk): Promise<PushReply> {
+  pushBlock(chunk: Block1Chunk): Promise<Block1ChunkReply<PushAnswer>> {
     return this.pushes.pushBlock(chunk);
   }
 

@@ -13,16 +13,16 @@ test('the firmware actor exposes its machine and the Mermaid diagram shows the o
   }
   const mermaid = await renderDiagram(m, 'mermaid');
   for (const edge of [
-    'idle --> pull : fw.uri [nonEmptyUri]',
-    'idle --> push : fw.push',
+    'idle --> pull : firmware.uri [nonEmptyUri]',
+    'idle --> push : firmware.push',
     'pull --> downloaded : done download',
     'pull --> idle : error download',
-    'push --> downloaded : fw.push-done',
-    'downloaded --> updating : fw.update',
+    'push --> downloaded : firmware.push-done',
+    'downloaded --> updating : firmware.update',
     'updating --> idle : done apply',
     'updating --> downloaded : error apply',
-    'boot --> pull : fw.restore [restorePull]',
-    'downloading --> idle : fw.cancel',
+    'boot --> pull : firmware.restore [restorePull]',
+    'downloading --> idle : firmware.cancel',
   ]) t.true(mermaid.includes(edge), edge);
   const dot = await renderDiagram(m, 'dot');
   t.regex(dot, /digraph/);
@@ -30,5 +30,5 @@ test('the firmware actor exposes its machine and the Mermaid diagram shows the o
 
 test('`lwm2m-meter diagram <firmware actor module>` prints the chart', async (t) => {
   const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/cli/main.js', 'diagram', 'dist/src/actors/firmware.actor.js', '--format', 'mermaid']);
-  t.regex(stdout, /downloaded --> updating : fw\.update/);
+  t.regex(stdout, /downloaded --> updating : firmware\.update/);
 });

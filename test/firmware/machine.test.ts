@@ -13,7 +13,7 @@ function run(opts: { download?: () => Promise<PackageInfo>; apply?: () => Promis
   });
   const a = createActor(m, { input: opts.input });
   a.start();
-  a.send({ type: 'fw.restore' });
+  a.send({ type: 'firmware.restore' });
   return a;
 }
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -22,12 +22,12 @@ test('pull: Idle → Downloading → Downloaded → Updating → Idle with resul
   let release!: () => void;
   const a = run({ apply: () => new Promise((r) => { release = r; }) });
   t.is(stateCode(a.getSnapshot()), FwState.IDLE);
-  a.send({ type: 'fw.uri', uri: 'coap://127.0.0.1/fw' });
+  a.send({ type: 'firmware.uri', uri: 'coap://127.0.0.1/fw' });
   t.is(stateCode(a.getSnapshot()), FwState.DOWNLOADING);
   await tick();
   t.is(stateCode(a.getSnapshot()), FwState.DOWNLOADED);
   t.is(a.getSnapshot().context.pkgVersion, '2.0');
-  a.send({ type: 'fw.update' });
+  a.send({ type: 'firmware.update' });
   t.is(stateCode(a.getSnapshot()), FwState.UPDATING);
   release();
   await tick();
@@ -37,20 +37,20 @@ test('pull: Idle → Downloading → Downloaded → Updating → Idle with resul
 
 test('download failure maps its result code and returns to Idle', async (t) => {
   const a = run({ download: () => Promise.reject(new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'X', 'bad')) });
-  a.send({ type: 'fw.uri', uri: 'http://x/y' });
+  a.send({ type: 'firmware.uri', uri: 'http://x/y' });
   await tick();
   t.is(stateCode(a.getSnapshot()), FwState.IDLE);
   t.is(a.getSnapshot().context.result, UpdateResult.INTEGRITY_FAILURE);
   // A new download resets the result to 0.
-  a.send({ type: 'fw.uri', uri: 'http://x/y' });
+  a.send({ type: 'firmware.uri', uri: 'http://x/y' });
   t.is(a.getSnapshot().context.result, UpdateResult.INITIAL);
 });
 
 test('apply failure goes back to Downloaded with result 8', async (t) => {
   const a = run({ apply: () => Promise.reject(new Error('boom')) });
-  a.send({ type: 'fw.uri', uri: 'http://x/y' });
+  a.send({ type: 'firmware.uri', uri: 'http://x/y' });
   await tick();
-  a.send({ type: 'fw.update' });
+  a.send({ type: 'firmware.update' });
   await tick();
   t.is(stateCode(a.getSnapshot()), FwState.DOWNLOADED);
   t.is(a.getSnapshot().context.result, UpdateResult.UPDATE_FAILED);
@@ -58,26 +58,26 @@ test('apply failure goes back to Downloaded with result 8', async (t) => {
 
 test('empty Package URI resets Downloading and Downloaded to Idle; Cancel gives result 10', async (t) => {
   const a = run({ download: () => new Promise(() => undefined) });
-  a.send({ type: 'fw.uri', uri: 'http://x/y' });
+  a.send({ type: 'firmware.uri', uri: 'http://x/y' });
   t.is(stateCode(a.getSnapshot()), FwState.DOWNLOADING);
-  a.send({ type: 'fw.uri', uri: '' });
+  a.send({ type: 'firmware.uri', uri: '' });
   t.is(stateCode(a.getSnapshot()), FwState.IDLE);
   t.is(a.getSnapshot().context.result, UpdateResult.INITIAL);
-  a.send({ type: 'fw.push' });
-  a.send({ type: 'fw.cancel' });
+  a.send({ type: 'firmware.push' });
+  a.send({ type: 'firmware.cancel' });
   t.is(stateCode(a.getSnapshot()), FwState.IDLE);
   t.is(a.getSnapshot().context.result, UpdateResult.CANCELLED);
 });
 
 test('push: Downloading(push) → Downloaded on push-done, Idle with the result on push-failed', (t) => {
   const a = run({});
-  a.send({ type: 'fw.push' });
+  a.send({ type: 'firmware.push' });
   t.true(a.getSnapshot().matches({ downloading: 'push' }));
-  a.send({ type: 'fw.push-done', info: { pkgName: 'n', pkgVersion: 'v' } });
+  a.send({ type: 'firmware.push-done', info: { pkgName: 'n', pkgVersion: 'v' } });
   t.is(stateCode(a.getSnapshot()), FwState.DOWNLOADED);
-  a.send({ type: 'fw.reset' });
-  a.send({ type: 'fw.push' });
-  a.send({ type: 'fw.push-failed', result: UpdateResult.INTEGRITY_FAILURE });
+  a.send({ type: 'firmware.reset' });
+  a.send({ type: 'firmware.push' });
+  a.send({ type: 'firmware.push-failed', result: UpdateResult.INTEGRITY_FAILURE });
   t.is(stateCode(a.getSnapshot()), FwState.IDLE);
   t.is(a.getSnapshot().context.result, UpdateResult.INTEGRITY_FAILURE);
 });
