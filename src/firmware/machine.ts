@@ -1,5 +1,6 @@
 // machine.ts: the object 5 firmware update state machine (XState v5): Idle → Downloading → Downloaded → Updating → Idle.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
+import { CodedError } from '../errors.js';
 import { FwState, UpdateResult, resultOf, type FwStateCode, type UpdateResultCode } from './results.js';
 
 /** What a finished download (pull or push) knows about the package. */
@@ -41,6 +42,9 @@ export type FwEvent =
 
 export const IDLE_RESTORE: FwRestore = { state: FwState.IDLE, result: UpdateResult.INITIAL, uri: '', pkgName: '', pkgVersion: '' };
 
+const notProvided = (name: string) => (): Promise<never> =>
+  Promise.reject(new CodedError('NOT_PROVIDED', `firmware service ${name} is not provided`));
+
 export const firmwareMachine = setup({
   types: {
     context: {} as FwContext,
@@ -49,9 +53,9 @@ export const firmwareMachine = setup({
   },
   actors: {
     /** Pulls the package at `uri`, checks it, resolves with its name/version; rejects with a FirmwareError. */
-    download: fromPromise<PackageInfo, { uri: string }>(() => Promise.reject(new Error('download actor not provided'))),
+    download: fromPromise<PackageInfo, { uri: string }>(notProvided('download')),
     /** Runs the apply command on the downloaded package; rejects when it fails. */
-    apply: fromPromise<void, { pkgName: string; pkgVersion: string }>(() => Promise.reject(new Error('apply actor not provided'))),
+    apply: fromPromise<void, { pkgName: string; pkgVersion: string }>(notProvided('apply')),
   },
   guards: {
     restoreIdle: ({ context }) => context.restore.state === FwState.IDLE,
