@@ -4,8 +4,9 @@ export type {
   ObjectSpec, ObjectDef, ResourceDef, ObjectRuntime, HookTarget, Operations, ResourceValue, StatusCode, AppliedWrite, ResourceChange, LinkParams,
 } from './lwm2m/object-api.js';
 export type { LwValue, LwRecord, Path, ResourceType, ObjLnk } from './lwm2m/types.js';
-export { defineActor } from './runtime/actor-api.js';
-export type { ActorModule, ActorContext, ActorInstance, ActorMessage, ActorStore } from './runtime/actor-api.js';
+export { definePluginActor as defineActor } from './runtime/actor-api.js';
+export type { PluginActorModule as ActorModule, PluginActorContext as ActorContext, ActorInstance, ActorMessage, ActorStore } from './runtime/actor-api.js';
+export type { Requests, Events, ReplyOf, MessageOf } from './messages/index.js';
 export { CodedError } from './errors.js';
 export { realClock } from './clock.js';
 export type { Clock } from './clock.js';

@@ -1,16 +1,16 @@
 // client.actor.ts: the LwM2M client actor: runs the lifecycle statechart, turns its services and side effects into messages.
 import { fromPromise, waitFor, type Actor, type ActorOptions } from 'xstate';
 import { CodedError, toWireError } from '../errors.js';
-import { defineActor, RUNTIME_ADDRESS, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { defineActor, RUNTIME_ADDRESS, type ActorContext, type ActorInstance, type ActorModule } from '../runtime/actor-api.js';
+import { unhandled } from '../runtime/dispatch.js';
 import { startMachine } from '../runtime/inspect.js';
 import { bootstrapConsistency, describeAccount, serverSsids } from '../client/accounts.js';
-import type { ServerAccountsReport } from './messages.js';
+import type { Accepted, ClientStateReply, NetworkError, SendRequest, ServerAccountsReport, ServerTrigger } from '../messages/index.js';
 import { resolveClientConfig, type ClientLifecycleConfig } from '../client/config-schema.js';
 import { classifyFailure } from '../client/failure.js';
 import { isResumable } from '../client/persisted.js';
 import { makeClientServices, type ClientIo, type SendItem } from '../client/services.js';
 import type { Queued } from '../client/queue-buffer.js';
-import type { LwRecord, Path } from '../lwm2m/types.js';
 import { clientMachine, type ClientMachine, type LoadedState, type SendOutcome } from '../client/machine.js';
 
 export { clientMachine } from '../client/machine.js';
@@ -24,7 +24,14 @@ export interface ClientActorOptions {
   config?: Partial<ClientLifecycleConfig>;
 }
 
-export interface ClientActorInstance extends ActorInstance {
+/** The messages the client actor takes (the host refuses others before `receive`). */
+export const CLIENT_ACCEPTS = [
+  'lwm2m.send', 'lwm2m.bootstrap-finish', 'client.state', 'network.error', 'lwm2m.trigger', 'network.up', 'network.down',
+  'lwm2m.server-activity', 'lwm2m.objects-changed', 'firmware.updating', 'firmware.done',
+] as const;
+export type ClientInbound = Accepted<typeof CLIENT_ACCEPTS>;
+
+export interface ClientActorInstance extends ActorInstance<ClientInbound> {
   /** The running statechart (tests and the inspector look at it). */
   readonly actor: Actor<ClientMachine>;
 }
@@ -150,7 +157,7 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
       const key = JSON.stringify(report);
       if (key !== lastAccounts) {
         lastAccounts = key;
-        ctx.send(RUNTIME_ADDRESS, report as unknown as ActorMessage);
+        ctx.send(RUNTIME_ADDRESS, report);
       }
     }
   });
@@ -159,14 +166,14 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
   const sendMuted = async (ssid: number | undefined): Promise<boolean> => {
     if (ssid === undefined) return false;
     try {
-      const r = await ctx.request<{ servers?: { ssid: number; muteSend?: boolean }[] }>('object:1', { type: 'server.settings' }, { timeoutMs: 2000 });
-      return r.servers?.find((x) => x.ssid === ssid)?.muteSend === true;
+      const r = await ctx.request('object:1', { type: 'server.settings' }, { timeoutMs: 2000 });
+      return r.servers.find((x) => x.ssid === ssid)?.muteSend === true;
     } catch {
       return false;
     }
   };
 
-  const onSend = async (msg: ActorMessage): Promise<{ code: string }> => {
+  const onLwm2mSend = async (msg: SendRequest): Promise<{ code: string }> => {
     const before = actor.getSnapshot();
     if (!before.context.sessionActive || before.status !== 'active') throw new CodedError('NOT_REGISTERED', 'the client is not registered');
     // Muted: refused, so the caller keeps its data (the meter's queue is on disk) until the server unmutes.
@@ -175,15 +182,12 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     if (!snap.context.sessionActive || snap.status !== 'active') throw new CodedError('NOT_REGISTERED', 'the client is not registered');
     const id = nextId++;
     const p = new Promise<{ code: string }>((resolve, reject) => pending.set(id, { resolve, reject }));
-    const ev: { type: 'lwm2m.send'; id: number; records?: LwRecord[]; paths?: Path[] } = { type: 'lwm2m.send', id };
-    if (Array.isArray(msg.records)) ev.records = msg.records as LwRecord[];
-    if (Array.isArray(msg.paths)) ev.paths = msg.paths as Path[];
-    actor.send(ev);
+    actor.send({ type: 'lwm2m.send', id, ...(Array.isArray(msg.records) ? { records: msg.records } : {}), ...(Array.isArray(msg.paths) ? { paths: msg.paths } : {}) });
     return await p;
   };
 
   /** Bootstrap-Finish: objects 0/1 must hold a usable server account (else 4.06 and the bootstrap goes on). */
-  const onBootstrapFinish = async (): Promise<{ code: string; message?: string }> => {
+  const onLwm2mBootstrapFinish = async (): Promise<{ code: string; message?: string }> => {
     const accounts = await svc.loadAccounts();
     const problems = bootstrapConsistency(accounts);
     if (problems.length > 0) {
@@ -194,40 +198,47 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     return { code: '2.04' };
   };
 
+  const onClientState = (): ClientStateReply => {
+    const snap = actor.getSnapshot();
+    return { state: snap.value, registered: snap.matches({ connected: 'registered' }), networkFailures: snap.context.networkFailures, lastError: snap.context.lastError ?? null };
+  };
+
+  const onNetworkError = (msg: NetworkError): { ok: true; ignored?: true } => {
+    // another server's socket failing is that server's client's business (modem errors carry no socket: everyone's)
+    if (typeof msg.socket === 'string' && msg.socket !== socket) return { ok: true, ignored: true };
+    actor.send(msg);
+    return { ok: true };
+  };
+
+  const onLwm2mTrigger = (msg: ServerTrigger): { ok: true; ignored?: true } => {
+    // Bootstrap is the primary client's job, whichever server asks; Update / Disable of another server's /1
+    // instance are that server's client's business.
+    if (msg.trigger === 'bootstrap' && pinned !== undefined) return { ok: true, ignored: true };
+    const own = pinned ?? actor.getSnapshot().context.account?.ssid;
+    if (msg.trigger !== 'bootstrap' && own !== undefined && typeof msg.ssid === 'number' && msg.ssid !== own) return { ok: true, ignored: true };
+    actor.send(msg);
+    return { ok: true };
+  };
+
   return {
     actor,
-    receive(msg: ActorMessage): unknown {
+    receive(msg: ClientInbound): unknown {
       switch (msg.type) {
         case 'lwm2m.send': {
-          const p = onSend(msg);
+          const p = onLwm2mSend(msg);
           p.catch(() => undefined); // a plain send (no reply wanted) must not leave an unhandled rejection
           return p;
         }
-        case 'lwm2m.bootstrap-finish': return onBootstrapFinish();
-        case 'client.state': {
-          const snap = actor.getSnapshot();
-          return { state: snap.value, registered: snap.matches({ connected: 'registered' }), networkFailures: snap.context.networkFailures, lastError: snap.context.lastError ?? null };
-        }
-        case 'network.error':
-          // another server's socket failing is that server's client's business (modem errors carry no socket: everyone's)
-          if (typeof msg.socket === 'string' && msg.socket !== socket) return { ok: true, ignored: true };
-          actor.send(msg as never);
-          return { ok: true };
-        case 'lwm2m.trigger': {
-          // Bootstrap is the primary client's job, whichever server asks; Update / Disable of another server's /1
-          // instance are that server's client's business.
-          if (msg.trigger === 'bootstrap' && pinned !== undefined) return { ok: true, ignored: true };
-          const own = pinned ?? actor.getSnapshot().context.account?.ssid;
-          if (msg.trigger !== 'bootstrap' && own !== undefined && typeof msg.ssid === 'number' && msg.ssid !== own) return { ok: true, ignored: true };
-          actor.send(msg as never);
-          return { ok: true };
-        }
+        case 'lwm2m.bootstrap-finish': return onLwm2mBootstrapFinish();
+        case 'client.state': return onClientState();
+        case 'network.error': return onNetworkError(msg);
+        case 'lwm2m.trigger': return onLwm2mTrigger(msg);
         case 'network.up': case 'network.down': case 'lwm2m.server-activity': case 'lwm2m.objects-changed':
         case 'firmware.updating': case 'firmware.done':
-          actor.send(msg as never);
+          actor.send(msg);
           return { ok: true };
         default:
-          return undefined;
+          return unhandled('client', msg);
       }
     },
     async stop(): Promise<void> {
@@ -247,7 +258,7 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
 
 /** The module for the runtime (and tests that inject a clock). */
 export function clientActorModule(opts: ClientActorOptions = {}): ActorModule {
-  return defineActor({ machine: clientMachine, subscribes: CLIENT_SUBSCRIBES, create: (ctx) => createClientActor(ctx, opts) });
+  return defineActor({ machine: clientMachine, subscribes: CLIENT_SUBSCRIBES, accepts: CLIENT_ACCEPTS, create: (ctx) => createClientActor(ctx, opts) });
 }
 
 export default clientActorModule();

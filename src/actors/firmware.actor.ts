@@ -3,12 +3,13 @@ import { defineActor } from '../runtime/actor-api.js';
 import { inspectorOf } from '../runtime/inspect.js';
 import { firmwareMachine } from '../firmware/machine.js';
 import { createFirmwareObject, type FirmwareObjectOptions } from '../objects/firmware.js';
-import { createObjectActor } from './object.actor.js';
+import { createObjectActor, OBJECT_ACCEPTS } from './object.actor.js';
 
 /** An object:5 actor module; `opts` injects transports / fetch in tests. */
 export function firmwareActorModule(opts: FirmwareObjectOptions = {}): ReturnType<typeof defineActor> {
   return defineActor({
     machine: firmwareMachine,
+    accepts: OBJECT_ACCEPTS,
     create: (ctx) => {
       const inspect = inspectorOf(ctx);
       return createObjectActor(ctx, {

@@ -7,16 +7,20 @@ import type { LwRecord } from '../lwm2m/types.js';
 import { meterConfigSchema, type MeterConfig } from '../meter/config-schema.js';
 import { MeterCore } from '../meter/meter-core.js';
 import { isTotals, type JournalDamage, type PulseTotals } from '../meter/journal.js';
-import { DeviceErrorCode, type DeviceErrorMessage } from '../objects/device-errors.js';
+import { DeviceErrorCode } from '../objects/device-errors.js';
 import { boundaryDelays, meterMachine, type MeterMachine, type SendReply } from '../meter/machine.js';
 import { meterImplementations, type MeterServiceDeps } from '../meter/services.js';
-import { MeterMessageTypes } from '../meter/messages.js';
 import { createPulseSource } from '../meter/sources/index.js';
 import { realClock, type Clock } from '../clock.js';
 import type { PulseSource } from '../meter/sources/source.js';
 import { startMachine } from '../runtime/inspect.js';
-import { defineActor, type ActorContext, type ActorInstance, type ActorMessage } from '../runtime/actor-api.js';
-import { ActorNames } from './messages.js';
+import { defineActor, type ActorContext, type ActorInstance } from '../runtime/actor-api.js';
+import { unhandled } from '../runtime/dispatch.js';
+import { ActorNames, type Accepted } from '../messages/index.js';
+
+/** The messages the meter actor takes (the host refuses others before `receive`). */
+export const METER_ACCEPTS = ['network.up', 'lwm2m.registered', 'meter.reset-volume', 'meter.reset-pulses', 'meter.pulse-ratio', 'meter.serial-data', 'meter.status'] as const;
+export type MeterInbound = Accepted<typeof METER_ACCEPTS>;
 
 /** Actor-store key of a pulse ratio written by the server (/3424/0/6). */
 const PULSE_RATIO_KEY = 'pulseRatio';
@@ -29,8 +33,8 @@ export interface MeterServiceOptions {
   /** Directory for the journal and reading queue. */
   dir: string;
   clock: Clock;
-  send(to: string, msg: ActorMessage): void;
-  request<R>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R>;
+  send: ActorContext['send'];
+  request: ActorContext['request'];
   log: MeterServiceDeps['log'] & { debug?(o: object, msg?: string): void };
   /** Overrides the configured source (tests). */
   createSource?: () => PulseSource;
@@ -46,7 +50,7 @@ export interface MeterServiceOptions {
   start?: (machine: MeterMachine, input: { cfg: MeterConfig }) => Actor<MeterMachine>;
 }
 
-export interface MeterService extends ActorInstance {
+export interface MeterService extends ActorInstance<MeterInbound> {
   readonly actor: Actor<MeterMachine>;
   readonly core: MeterCore;
   /** Synchronous: the journal is flushed and closed when it returns. */
@@ -62,7 +66,7 @@ function reportDamage(o: MeterServiceOptions, core: MeterCore, d: JournalDamage)
     deviceErrorCode: DeviceErrorCode.meterStateDamaged,
   }, `pulse journal damaged: ${d.files.join(', ')}: ${d.reasons.join('; ')}; ${d.keptAs.length > 0 ? `kept as ${d.keptAs.join(', ')}; ` : ''}`
     + `the total goes on from ${restoredM3} m³ (the highest durable value; the journal itself had ${foundM3} m³)`);
-  o.send(ActorNames.object(3), { type: 'device.error', code: DeviceErrorCode.meterStateDamaged } satisfies DeviceErrorMessage);
+  o.send(ActorNames.object(3), { type: 'device.error', code: DeviceErrorCode.meterStateDamaged });
 }
 
 /** Copies the durable totals to the actor store when they changed: at most once per reading interval, or at once (resets). */
@@ -94,9 +98,9 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
     cfg,
     core,
     createSource: o.createSource ?? (() => createPulseSource(cfg.source, { clock: o.clock, pulseRatio: cfg.pulseRatio, ...(serialInput ? { serialInput } : {}) })),
-    send: (records: LwRecord[]) => o.request<SendReply>(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
+    send: (records: LwRecord[]): Promise<SendReply> => o.request(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
     publish: (snapshot) => {
-      o.send(ActorNames.object(3424), { type: MeterMessageTypes.reading, snapshot });
+      o.send(ActorNames.object(3424), { type: 'meter.reading', snapshot });
       checkpoint(false);
     },
     log: o.log,
@@ -111,36 +115,37 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
   return {
     actor,
     core,
-    receive(msg: ActorMessage): unknown {
+    receive(msg: MeterInbound): unknown {
       switch (msg.type) {
         case 'network.up':
         case 'lwm2m.registered':
           actor.send({ type: 'meter.online' });
           return undefined;
-        case MeterMessageTypes.resetVolume:
+        case 'meter.reset-volume':
           core.resetVolume();
           deps.publish(core.snapshot());
           checkpoint(true);
           return { ok: true };
-        case MeterMessageTypes.resetPulses:
+        case 'meter.reset-pulses':
           core.resetPulses();
           deps.publish(core.snapshot());
           checkpoint(true);
           return { ok: true };
-        case MeterMessageTypes.pulseRatio:
+        case 'meter.pulse-ratio':
+          // checked all the same: a plugin in plain JS may send it
           if (typeof msg.value !== 'number' || !core.setPulseRatio(msg.value)) {
             throw new CodedError('BAD_MESSAGE', 'meter.pulse-ratio needs a positive integer value');
           }
           o.savePulseRatio?.(msg.value).catch((err: unknown) => o.log.warn({ err: String(err) }, 'pulse ratio not persisted'));
           deps.publish(core.snapshot());
           return { ok: true };
-        case MeterMessageTypes.serialData:
+        case 'meter.serial-data':
           if (serialInput && msg.data instanceof Uint8Array) serialInput.write(Buffer.from(msg.data));
           return undefined;
-        case MeterMessageTypes.status:
+        case 'meter.status':
           return { snapshot: core.snapshot(), queued: core.queue.size, state: actor.getSnapshot().value };
         default:
-          throw new CodedError('UNKNOWN_MESSAGE', `meter: unknown message ${msg.type}`);
+          return unhandled('meter', msg);
       }
     },
     stop(): void {
@@ -168,6 +173,7 @@ const isRatio = (v: unknown): v is number => Number.isSafeInteger(v) && (v as nu
 export default defineActor({
   machine: meterMachine,
   subscribes: ['network.up', 'lwm2m.registered'],
+  accepts: METER_ACCEPTS,
   async create(ctx: ActorContext): Promise<ActorInstance> {
     const parsed = meterConfigSchema.safeParse(ctx.config);
     if (!parsed.success) throw new CodedError('CONFIG_INVALID', `meter: ${parsed.error.message}`);

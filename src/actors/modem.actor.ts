@@ -1,5 +1,4 @@
 // modem.actor.ts: hosts the modem machine: picks the driver (simulated, or AT over the bridged serial port), publishes network.*, feeds object:4.
-import type { MessagePort } from 'node:worker_threads';
 import { fromPromise, type Actor } from 'xstate';
 import { backgroundClock, type Clock } from '../clock.js';
 import { CodedError, toWireError } from '../errors.js';
@@ -12,11 +11,15 @@ import { portLink } from '../modem/port-link.js';
 import { SimulatedModem } from '../modem/simulated.js';
 import { AtUdpSocket } from '../modem/at-udp-socket.js';
 import { startMachine } from '../runtime/inspect.js';
-import { defineActor, type ActorContext, type ActorInstance, type ActorMessage } from '../runtime/actor-api.js';
-import { ActorNames } from './messages.js';
+import { defineActor, type ActorContext, type ActorInstance } from '../runtime/actor-api.js';
+import { unhandled } from '../runtime/dispatch.js';
+import { ActorNames, type Accepted, type ModemSocketError, type ModemSocketRx } from '../messages/index.js';
 
-/** Runtime → modem: the worker end of the main-thread serial bridge (see modem/serial-bridge.ts), transferred. */
-export interface ModemSerialPortMessage { type: 'modem.serial-port'; port: MessagePort }
+/** The messages the modem actor takes (the host refuses others before `receive`). */
+export const MODEM_ACCEPTS = [
+  'modem.serial-port', 'modem.reconnect', 'modem.status', 'modem.cell-measurements', 'modem.socket.open', 'modem.socket.send', 'modem.socket.close',
+] as const;
+export type ModemInbound = Accepted<typeof MODEM_ACCEPTS>;
 
 export interface ModemServiceOptions {
   config: ModemConfig;
@@ -29,7 +32,7 @@ export interface ModemServiceOptions {
   driver?: ModemDriver;
   emit(msg: ModemOutput): void;
   /** Where modem-socket datagrams and errors go (the socket actor). */
-  deliver?(msg: ActorMessage): void;
+  deliver?(msg: ModemSocketRx | ModemSocketError): void;
   log: { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void };
   /** Starts the XState actor from the provided machine (the runtime passes one wired to the inspector; tests a SimulatedClock). */
   startActor?: (machine: ModemMachine, input: ModemInput) => Actor<ModemMachine>;
@@ -59,7 +62,7 @@ export function modemInput(d: ModemDriver, cfg: ModemConfig): ModemInput {
   return { cfg, canHardReset: d.canHardReset, hostBearer: d.kind === 'serial' && cfg.dataPath === 'host' };
 }
 
-export interface ModemService extends ActorInstance {
+export interface ModemService extends ActorInstance<ModemInbound> {
   attachLink(link: ByteLink): void;
   readonly actor: () => Actor<typeof modemMachine> | undefined;
   readonly driver: () => ModemDriver | undefined;
@@ -114,10 +117,10 @@ export function startModemService(o: ModemServiceOptions): ModemService {
       }
       start(new AtModemDriver({ link, config: o.config, timers: o.timers, log: o.log, ...(o.hardReset ? { hardReset: o.hardReset } : {}) }));
     },
-    receive(msg: ActorMessage): unknown {
+    receive(msg: ModemInbound): unknown {
       switch (msg.type) {
         case 'modem.serial-port':
-          this.attachLink(portLink((msg as unknown as ModemSerialPortMessage).port));
+          this.attachLink(portLink(msg.port));
           return undefined;
         case 'modem.reconnect':
           if (!actor) throw new CodedError('MODEM_NOT_READY', 'modem has no serial link yet');
@@ -141,7 +144,7 @@ export function startModemService(o: ModemServiceOptions): ModemService {
           if (!socket) throw new CodedError('MODEM_NO_SOCKET', 'modem.dataPath is not modem-socket, or the modem has no socket dialect');
           return socket.handle(msg);
         default:
-          throw new CodedError('BAD_MESSAGE', `modem: unknown message ${msg.type}`);
+          return unhandled('modem', msg);
       }
     },
     stop() {
@@ -155,6 +158,7 @@ export function startModemService(o: ModemServiceOptions): ModemService {
 
 export default defineActor({
   machine: modemMachine,
+  accepts: MODEM_ACCEPTS,
   create(ctx: ActorContext): ActorInstance {
     const config = parseModemConfig(ctx.config);
     const log = ctx.log.child({ mod: 'modem' });

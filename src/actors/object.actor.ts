@@ -1,5 +1,6 @@
 // object.actor.ts: hosts one ObjectHost for one ObjectSpec module: answers socket requests, runs observations (pmin/pmax timers), routes messages to the spec.
-import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { defineActor, type ActorContext, type ActorInstance, type ActorModule } from '../runtime/actor-api.js';
+import { unhandled } from '../runtime/dispatch.js';
 import { ObjectHost } from '../lwm2m/object-host.js';
 import type { ObjectSpec } from '../lwm2m/object-api.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
@@ -9,7 +10,14 @@ import { isPrefix } from '../lwm2m/path.js';
 import { isStatus } from '../lwm2m/object-api.js';
 import { backgroundClock, type Clock } from '../clock.js';
 import { CodedError } from '../errors.js';
-import type { ObjectCancelObserve, ObjectNotify, ObjectObserve, ObjectRegistrationNew, ObjectRequest, ObjectStarted } from './object-messages.js';
+import { ActorNames, type Accepted, type ObjectCancelObserve, type ObjectNotify, type ObjectObserve, type ObjectRegistrationNew, type ObjectRequest } from '../messages/index.js';
+
+/**
+ * The messages every object actor takes (the host refuses no others: the rest go to the spec's own `receive`,
+ * e.g. 'meter.reading' for object 3424, 'server.settings' for object 1, a plugin's own types).
+ */
+export const OBJECT_ACCEPTS = ['object.request', 'object.observe', 'object.cancel-observe', 'object.observations', 'object.registration-new'] as const;
+export type ObjectInbound = Accepted<typeof OBJECT_ACCEPTS>;
 import { attributeStore } from './object-attr-store.js';
 import type { OpResult } from '../lwm2m/operations/types.js';
 import { restoreInstances, snapshotInstances, type InstanceSnapshot } from '../lwm2m/instance-snapshot.js';
@@ -56,7 +64,7 @@ function singleNumber(recs: readonly LwRecord[]): number | undefined {
   return recs.length === 1 ? numericValue(recs[0].value) : undefined;
 }
 
-export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOptions = {}): Promise<ActorInstance> {
+export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOptions = {}): Promise<ActorInstance<ObjectInbound>> {
   const timers = opts.timers ?? backgroundClock;
   const specRef = ctx.config.spec;
   const spec = opts.spec ?? (typeof specRef === 'string' ? await loadSpec(specRef) : undefined);
@@ -67,17 +75,17 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   const log = ctx.log.child({ mod: 'object', object: spec.definition.id });
   // The lifecycle statechart (inspection, `diagram object:N`): lifecycle changes, observations, notifications and the
   // operations that change the object go through it; reads do not.
-  const hello: ObjectStarted = { type: 'object.started', objectId: spec.definition.id };
   const life = startMachine(ctx, objectMachine.provide({
     // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
-    actions: { announce: () => ctx.publish(hello as unknown as ActorMessage) },
+    actions: { announce: () => ctx.publish({ type: 'object.started', objectId: spec.definition.id }) },
   }), { input: { objectId: spec.definition.id } });
   const settled = (): void => { life.send({ type: 'object.done' }); };
   const host = new ObjectHost(spec, {
-    emit: (to, msg) => ctx.send(to, msg),
-    publish: (msg) => ctx.publish(msg),
-    send: (paths) => ctx.send('client', { type: 'lwm2m.send', paths: paths.map((p) => [...p]) }),
-    request: (to, msg, o) => ctx.request(to, msg, o),
+    // the spec may be a plugin's: its messages go out through the open form (built-in types still checked)
+    emit: ctx.open.send,
+    publish: ctx.open.publish,
+    send: (paths) => ctx.send(ActorNames.client, { type: 'lwm2m.send', paths: paths.map((p) => [...p]) }),
+    request: ctx.open.request,
     log: {
       info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m), debug: (o, m) => log.debug(o, m),
     },
@@ -128,7 +136,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
       sent(o.state, timers.now(), singleNumber(got));
       if (enc.code !== '2.05') end(o);
     }
-    ctx.send(o.notifyTo, msg as unknown as ActorMessage);
+    ctx.send(o.notifyTo, msg);
     life.send({ type: 'object.notify' });
     if (observations.has(o.id)) schedule(o, nextWake(o.attrs, o.state));
   };
@@ -190,7 +198,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     }
   });
 
-  const observe = async (m: ObjectObserve): Promise<OpResult> => {
+  const onObjectObserve = async (m: ObjectObserve): Promise<OpResult> => {
     const prev = observations.get(m.observationId);
     if (prev) end(prev);
     const serverId = m.serverId ?? 0;
@@ -213,7 +221,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     return first;
   };
 
-  const cancel = (m: ObjectCancelObserve): { ok: true } => {
+  const onObjectCancelObserve = (m: ObjectCancelObserve): { ok: true } => {
     for (const o of [...observations.values()]) {
       if (m.observationId !== undefined ? o.id === m.observationId : m.serverId === undefined || o.serverId === m.serverId) end(o);
     }
@@ -239,8 +247,8 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   // Write-Attributes (per server) survive a restart of the actor or the process; a new Register drops them.
   const attrStore = attributeStore(ctx.store, host, log);
   await attrStore.load();
-  const registrationNew = (m: ObjectRegistrationNew): { ok: true } => {
-    cancel({ type: 'object.cancel-observe', serverId: m.serverId });
+  const onObjectRegistrationNew = (m: ObjectRegistrationNew): { ok: true } => {
+    onObjectCancelObserve({ type: 'object.cancel-observe', serverId: m.serverId });
     if (host.clearAttributes(m.serverId)) attrStore.save();
     return { ok: true };
   };
@@ -255,7 +263,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   life.send({ type: 'object.started' });
 
   /** One LwM2M operation; persists what changed (instances, attributes) and refreshes observations' attributes. */
-  const request = (m: ObjectRequest): Promise<OpResult> => {
+  const operation = (m: ObjectRequest): Promise<OpResult> => {
     const mutating = m.op === 'write' || m.op === 'write-update' || m.op === 'create' || m.op === 'delete' || m.op === 'write-records';
     const r = mutating && persist
       ? host.handle(m).then((res) => { if (res.code.startsWith('2.')) save(); return res; })
@@ -280,25 +288,29 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     return r;
   };
 
+  /** object.request: operations that change the object go through the lifecycle machine (busy until answered). */
+  const onObjectRequest = (m: ObjectRequest): Promise<OpResult> => {
+    if (!TRACKED_OPERATIONS.has(m.op)) return operation(m);
+    life.send({ type: 'object.request', op: m.op });
+    const r = operation(m);
+    void r.then(settled, settled);
+    return r;
+  };
+
   return {
-    receive(msg: ActorMessage): unknown {
+    receive(msg: ObjectInbound): unknown {
       switch (msg.type) {
-        case 'object.request': {
-          const m = msg as unknown as ObjectRequest;
-          if (!TRACKED_OPERATIONS.has(m.op)) return request(m);
-          life.send({ type: 'object.request', op: m.op });
-          const r = request(m);
-          void r.then(settled, settled);
-          return r;
-        }
-        case 'object.observe': return observe(msg as unknown as ObjectObserve);
-        case 'object.cancel-observe': return cancel(msg as unknown as ObjectCancelObserve);
+        case 'object.request': return onObjectRequest(msg);
+        case 'object.observe': return onObjectObserve(msg);
+        case 'object.cancel-observe': return onObjectCancelObserve(msg);
         case 'object.observations': return { ids: [...observations.keys()] };
-        case 'object.registration-new': return registrationNew(msg as unknown as ObjectRegistrationNew);
-        default:
-          if (spec.receive) return spec.receive(msg, host.runtime);
-          return undefined;
+        case 'object.registration-new': return onObjectRegistrationNew(msg);
+        default: return unhandled(ctx.name, msg);
       }
+    },
+    /** Any other type is the spec's (e.g. 'meter.reading' for object 3424, a plugin's own). */
+    receiveOther(msg) {
+      return spec.receive ? spec.receive(msg, host.runtime) : undefined;
     },
     async stop(): Promise<void> {
       life.send({ type: 'object.stop' });
@@ -314,7 +326,7 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
 
 /** Factory for tests and the runtime: an object actor module with injected timers / spec. */
 export function objectActorModule(opts: ObjectActorOptions = {}): ActorModule {
-  return defineActor({ machine: objectMachine, create: (ctx) => createObjectActor(ctx, opts) });
+  return defineActor({ machine: objectMachine, accepts: OBJECT_ACCEPTS, create: (ctx) => createObjectActor(ctx, opts) });
 }
 
 export default objectActorModule();

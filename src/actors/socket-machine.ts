@@ -1,7 +1,7 @@
 // socket-machine.ts: the socket's lifecycle statechart (closed → opening → open ⇄ paused, closing, failed); the adapter (socket.actor.ts) provides the transport work as the `connect` / `disconnect` actors and the `reportNetworkError` action.
 import { assign, fromPromise, setup } from 'xstate';
 import { toWireError, type WireError } from '../errors.js';
-import type { ServerTarget } from './messages.js';
+import type { ServerTarget } from '../messages/index.js';
 
 export interface SocketContext {
   /** The server of the last open: resume re-opens to it. */

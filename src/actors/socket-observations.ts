@@ -5,8 +5,8 @@ import type { OpResult } from '../lwm2m/operations/types.js';
 import { AclRight } from '../lwm2m/acl.js';
 import { encode, untypedContext } from '../lwm2m/formats/index.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
-import { ActorNames } from './messages.js';
-import type { ObjectNotify, ObjectObserve } from './object-messages.js';
+import { ActorNames } from '../messages/index.js';
+import type { ObjectNotify, ObjectObserve } from '../messages/index.js';
 import type { AclGuard } from './socket-acl.js';
 import { text, toCoap } from './socket-replies.js';
 
@@ -177,7 +177,7 @@ export class ObservationRelay {
     if (compositePart) { msg.mode = 'records'; msg.whileAbsent = true; }
     if (accept !== undefined) msg.accept = accept;
     if (defaults) msg.defaults = defaults;
-    return this.ctx.request<OpResult>(ActorNames.object(objectId), msg as never);
+    return this.ctx.request(ActorNames.object(objectId), msg);
   }
 
   /** A single-path relation the object actor now observes: kept, journalled, and ended at the object when it ends. */
@@ -211,8 +211,8 @@ export class ObservationRelay {
     if (given) return given;
     if (!this.opts.objects().includes(1)) return undefined;
     try {
-      const r = await this.ctx.request<{ servers?: { ssid: number; pmin: number; pmax: number }[] }>(ActorNames.object(1), { type: 'server.settings' }, { timeoutMs: 2000 });
-      const s = r?.servers?.find((x) => x.ssid === this.opts.ssid());
+      const r = await this.ctx.request(ActorNames.object(1), { type: 'server.settings' }, { timeoutMs: 2000 });
+      const s = r.servers.find((x) => x.ssid === this.opts.ssid());
       if (!s) return undefined;
       const d: ServerDefaults = {};
       if (s.pmin > 0) d.pmin = s.pmin;

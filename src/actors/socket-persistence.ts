@@ -1,11 +1,10 @@
 // socket-persistence.ts: the socket actor's side of persistence: journals Observe relations, resumes them after an Update, drops them (and the objects' attributes) on a new Register or De-register.
 import type { ActorContext } from '../runtime/actor-api.js';
 import type { CoapEndpoint, CoapOutgoingRequest } from '../coap/api.js';
-import { ActorNames, type ServerTarget } from './messages.js';
+import { ActorNames, type ServerTarget } from '../messages/index.js';
 import { journalEntry, ObserveJournal } from './observe-journal.js';
 import { registrationExchange } from './exchange-kind.js';
 import type { ObservationRelay, RouterJournal } from './socket-observations.js';
-import type { ObjectRegistrationNew } from './object-messages.js';
 
 export interface SocketPersistenceDeps {
   server(): ServerTarget | undefined;
@@ -48,8 +47,7 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
     deps.observations().cancelAll();
     journal.dropServer(ssid);
     for (const oid of deps.objects()) {
-      const m: ObjectRegistrationNew = { type: 'object.registration-new', serverId: ssid };
-      ctx.send(ActorNames.object(oid), m as never);
+      ctx.send(ActorNames.object(oid), { type: 'object.registration-new', serverId: ssid });
     }
   };
 

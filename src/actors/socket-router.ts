@@ -5,7 +5,7 @@ import type { OpRequest, OpResult } from '../lwm2m/operations/types.js';
 import { ContentFormat, type Path } from '../lwm2m/types.js';
 import { formatLinks, parseLinks } from '../lwm2m/formats/link.js';
 import { pathFromSegments } from '../lwm2m/path.js';
-import { ActorNames } from './messages.js';
+import { ActorNames } from '../messages/index.js';
 import { AclGuard, requiredRight } from './socket-acl.js';
 import { AclRight, type AclTable } from '../lwm2m/acl.js';
 import type { PeerAddress } from '../coap/transport.js';
@@ -86,7 +86,7 @@ export class SocketRouter {
   private ask(objectId: number, req: OpRequest): Promise<OpResult> {
     // Without its own timeout, ctx.request's (supervisor.requestTimeoutMs): an object whose hook never answers gets 5.03.
     const o = this.opts.requestTimeoutMs !== undefined ? { timeoutMs: this.opts.requestTimeoutMs } : undefined;
-    return this.ctx.request<OpResult>(ActorNames.object(objectId), { type: 'object.request', ...req }, o);
+    return this.ctx.request(ActorNames.object(objectId), { type: 'object.request', ...req }, o);
   }
 
   /** The CoAP request handler. */
@@ -106,9 +106,9 @@ export class SocketRouter {
       const refusal = sessionRefusal(req, path, session);
       if (refusal) return refuse(refusal);
       if (isBootstrapFinish(req)) {
-        const r = await this.ctx.request<{ code?: string }>(this.opts.client ?? ActorNames.client, { type: 'lwm2m.bootstrap-finish' });
+        const r = await this.ctx.request(this.opts.client ?? ActorNames.client, { type: 'lwm2m.bootstrap-finish' });
         this.acl.invalidate();
-        return { code: r?.code ?? '2.04' };
+        return { code: r.code };
       }
       if (path === undefined) return { code: '4.04', payload: text('not an LwM2M path') };
       if (path.length === 0) {

@@ -1,23 +1,29 @@
 // socket.actor.ts: the socket actor, an adapter: its statechart (socket-machine.ts) drives open/close/pause/resume, this file does the transport work, coap.send, and hands the server's requests to the router.
 import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
-import { defineActor, type ActorContext, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { defineActor, type ActorContext, type ActorInstance, type ActorModule } from '../runtime/actor-api.js';
+import { unhandled } from '../runtime/dispatch.js';
 import type { CoapEndpoint } from '../coap/api.js';
 import type { PeerAddress, Transport } from '../coap/transport.js';
 import { CodedError, fromWireError, toWireError, type WireError } from '../errors.js';
-import type { CoapSend, ServerTarget, SocketOpen, SocketPause } from './messages.js';
-import type { ObjectNotify, ObjectStarted } from './object-messages.js';
+import { ActorNames, type Accepted, type CoapSend, type ServerTarget, type SocketOpen, type SocketPause } from '../messages/index.js';
 import { SocketRouter } from './socket-router.js';
 import { socketPersistence } from './socket-persistence.js';
 import { createEndpoint } from '../coap/endpoint.js';
 import { createUdpTransport } from '../coap/transports/udp.js';
 import type { CoapParams } from '../coap/params.js';
 import { coapConfigSchema, paramsFromConfig } from '../coap/config-schema.js';
-import { AtSocketTransport, remoteModemBackend, type ModemSocketError, type ModemSocketRx } from '../modem/at-socket-transport.js';
-import { ActorNames } from './messages.js';
+import { AtSocketTransport, remoteModemBackend } from '../modem/at-socket-transport.js';
 import { firmwareBlockSink, tapBlock1, type BlockSink } from '../firmware/block1-tap.js';
 import { socketMachine, type ConnectInput, type DisconnectInput } from './socket-machine.js';
 
 export { socketMachine } from './socket-machine.js';
+
+/** The messages the socket actor takes (the host refuses others before `receive`). */
+export const SOCKET_ACCEPTS = [
+  'socket.open', 'socket.close', 'socket.pause', 'socket.resume', 'socket.state', 'socket.address', 'coap.send', 'coap.ping',
+  'acl.invalidate', 'object.notify', 'object.started', 'modem.socket.rx', 'modem.socket.error',
+] as const;
+export type SocketInbound = Accepted<typeof SOCKET_ACCEPTS>;
 
 /** Creates the transport for a server target (UDP for nosec, DTLS for psk). */
 export type TransportFactory = (server: ServerTarget) => Transport | Promise<Transport>;
@@ -67,7 +73,7 @@ function defaultEndpoint(transport: Transport, params: Partial<CoapParams> | und
   return createEndpoint(transport, params ? { params } : {});
 }
 
-export async function createSocketActor(ctx: ActorContext, opts: SocketActorOptions = {}): Promise<ActorInstance> {
+export async function createSocketActor(ctx: ActorContext, opts: SocketActorOptions = {}): Promise<ActorInstance<SocketInbound>> {
   const coapConfig = coapConfigSchema.parse(ctx.fullConfig.coap ?? {});
   const coapParams = paramsFromConfig(coapConfig);
   /** The modem-socket backend currently in use: 'modem.socket.rx' / '.error' messages from the modem actor go to it. */
@@ -197,7 +203,29 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     return { ok: true };
   };
 
-  const send = async (m: CoapSend): Promise<unknown> => {
+  const onSocketOpen = (m: SocketOpen): Promise<{ ok: true }> => {
+    life.send({ type: 'OPEN', server: m.server });
+    return opened(life.getSnapshot().context.attempt);
+  };
+
+  const onSocketPause = (m: SocketPause): Promise<{ ok: true }> => {
+    // LTE is down (or queue mode sleeps): stop retransmissions by closing the endpoint (answers drain first in
+    // queue mode only: the link is up); resume re-opens to the same server.
+    life.send({ type: 'PAUSE', drain: m.reason === 'queue-mode' });
+    return closed();
+  };
+
+  const onSocketResume = (): Promise<{ ok: true }> => {
+    const s = life.getSnapshot();
+    if (!s.context.server) return Promise.reject(new CodedError('SOCKET_CLOSED', 'nothing to resume'));
+    // Already open (the client resumes before every Update, paused or not): re-opening would drop the endpoint
+    // under the request that follows. Opening: the attempt under way is the answer.
+    if (s.value === 'open') return Promise.resolve({ ok: true });
+    if (s.value !== 'opening') life.send({ type: 'RESUME' });
+    return opened(life.getSnapshot().context.attempt, true);
+  };
+
+  const onCoapSend = async (m: CoapSend): Promise<unknown> => {
     if (!endpoint || !peer || life.getSnapshot().value !== 'open') throw new CodedError('SOCKET_CLOSED', 'socket is not open');
     const gen = generation;
     try {
@@ -212,35 +240,21 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   };
 
   return {
-    receive(msg: ActorMessage): unknown {
+    receive(msg: SocketInbound): unknown {
       switch (msg.type) {
-        case 'socket.open':
-          life.send({ type: 'OPEN', server: (msg as unknown as SocketOpen).server });
-          return opened(life.getSnapshot().context.attempt);
+        case 'socket.open': return onSocketOpen(msg);
         case 'socket.close':
           life.send({ type: 'CLOSE' });
           return closed();
-        case 'socket.pause':
-          // LTE is down (or queue mode sleeps): stop retransmissions by closing the endpoint (answers drain first in
-          // queue mode only: the link is up); resume re-opens to the same server.
-          life.send({ type: 'PAUSE', drain: (msg as unknown as SocketPause).reason === 'queue-mode' });
-          return closed();
-        case 'socket.resume': {
-          const s = life.getSnapshot();
-          if (!s.context.server) return Promise.reject(new CodedError('SOCKET_CLOSED', 'nothing to resume'));
-          // Already open (the client resumes before every Update, paused or not): re-opening would drop the endpoint
-          // under the request that follows. Opening: the attempt under way is the answer.
-          if (s.value === 'open') return Promise.resolve({ ok: true });
-          if (s.value !== 'opening') life.send({ type: 'RESUME' });
-          return opened(life.getSnapshot().context.attempt, true);
-        }
+        case 'socket.pause': return onSocketPause(msg);
+        case 'socket.resume': return onSocketResume();
         case 'socket.state': return { state: life.getSnapshot().value };
         case 'socket.address': {
           // Local address of the transport, when it can tell (UDP): diagnostics and benchmarks.
           const tr: (Transport & { address?: () => PeerAddress }) | undefined = transport ? rawTransport : undefined;
           return tr && typeof tr.address === 'function' ? tr.address() : undefined;
         }
-        case 'coap.send': return send(msg as unknown as CoapSend);
+        case 'coap.send': return onCoapSend(msg);
         case 'coap.ping':
           if (!endpoint || !peer) return Promise.reject(new CodedError('SOCKET_CLOSED', 'socket is not open'));
           return endpoint.ping(peer);
@@ -249,16 +263,16 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
           router.acl.invalidate();
           return { ok: true };
         case 'object.notify':
-          router.observations.notify(msg as unknown as ObjectNotify);
+          router.observations.notify(msg);
           return undefined;
         case 'object.started':
-          return persistence.reattach((msg as unknown as ObjectStarted).objectId).then(() => ({ ok: true }));
+          return persistence.reattach(msg.objectId).then(() => ({ ok: true }));
         case 'modem.socket.rx':
         case 'modem.socket.error':
-          modemBackend?.deliver(msg as unknown as ModemSocketRx | ModemSocketError);
+          modemBackend?.deliver(msg);
           return undefined;
         default:
-          return undefined;
+          return unhandled('socket', msg);
       }
     },
     async stop(): Promise<void> {
@@ -271,7 +285,7 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
 
 export function socketActorModule(opts: SocketActorOptions = {}): ActorModule {
   // object.started is published by object actors: every socket (one per LwM2M server) re-attaches its live relations.
-  return defineActor({ machine: socketMachine, subscribes: ['object.started'], create: (ctx) => createSocketActor(ctx, opts) });
+  return defineActor({ machine: socketMachine, subscribes: ['object.started'], accepts: SOCKET_ACCEPTS, create: (ctx) => createSocketActor(ctx, opts) });
 }
 
 export default socketActorModule();

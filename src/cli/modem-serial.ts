@@ -2,7 +2,7 @@
 import type { Runtime } from '../runtime/runtime.js';
 import { log } from '../runtime/log.js';
 import { openSerialBridge, type SerialBridge } from '../modem/serial-bridge.js';
-import { ActorNames } from '../actors/messages.js';
+import { ActorNames } from '../messages/index.js';
 
 const mlog = log.child({ mod: 'modem-serial' });
 

@@ -1,5 +1,5 @@
 // accounts.ts: server accounts from objects 0 (Security) and 1 (Server): selection, bootstrap consistency check, socket target.
-import type { ServerTarget } from '../actors/messages.js';
+import type { ServerTarget } from '../messages/index.js';
 import type { LwRecord, LwValue } from '../lwm2m/types.js';
 
 /** One Security instance (/0/x) joined with its Server instance (/1/y) by short server ID. */

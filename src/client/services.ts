@@ -1,5 +1,4 @@
 // services.ts: what the client's invoked services do, as messages to its peers (socket, modem, object:N, store); no sockets or timers here.
-import type { ActorMessage } from '../runtime/actor-api.js';
 import type { CoapIncomingResponse, CoapOutgoingRequest } from '../coap/api.js';
 import { CodedError } from '../errors.js';
 import { encode, untypedContext } from '../lwm2m/formats/index.js';
@@ -10,15 +9,16 @@ import {
   type Lwm2mVersion, type RegisteredObject,
 } from '../lwm2m/registration.js';
 import { ContentFormat, type LwRecord, type Path } from '../lwm2m/types.js';
+import { ActorNames, type AnyEvent, type AnyRequest, type ReplyOf } from '../messages/index.js';
 import { accountsFromRecords, targetOf, type ServerAccount } from './accounts.js';
 import type { ResolvedClientConfig } from './config-schema.js';
 import { parsePersisted, REGISTRATION_KEY, type PersistedRegistration } from './persisted.js';
 import { statusError } from './failure.js';
 
-/** The slice of ActorContext the services use (tests can fake exactly this). */
+/** The slice of the actor context the services use, typed by the message map (tests can fake exactly this). */
 export interface ClientIo {
-  request<R = unknown>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R>;
-  send(to: string, msg: ActorMessage): void;
+  request<M extends AnyRequest>(to: string, msg: M, opts?: { timeoutMs?: number }): Promise<ReplyOf<M['type']>>;
+  send(to: string, msg: AnyEvent): void;
   store: { read<T = unknown>(key: string): Promise<T | undefined>; write(key: string, value: unknown): Promise<void>; remove(key: string): Promise<void> };
   /** Wall clock in epoch ms (registration time stamps). */
   now(): number;
@@ -66,14 +66,14 @@ export function lifetimeOf(account: ServerAccount, cfg: ResolvedClientConfig): n
 /** `socket`: the socket actor this client talks through ('socket', or 'socket:<ssid>' for a further LwM2M server). */
 export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, socket = 'socket') {
   const coap = (req: CoapOutgoingRequest): Promise<CoapIncomingResponse> =>
-    io.request<CoapIncomingResponse>(socket, { type: 'coap.send', req }, { timeoutMs: COAP_TIMEOUT_MS });
+    io.request(socket, { type: 'coap.send', req }, { timeoutMs: COAP_TIMEOUT_MS });
 
   /** Reads objects 0 and 1 from their actors (Bootstrap semantics: object 0 is not readable by servers). */
   async function loadAccounts(): Promise<ServerAccount[]> {
     const records: LwRecord[] = [];
     for (const oid of [0, 1]) {
       try {
-        const r = await io.request<{ code: string; records?: LwRecord[] }>(`object:${oid}`, { type: 'object.request', op: 'read-records', path: [oid], paths: [[oid]], serverId: 0, bootstrap: true });
+        const r = await io.request(ActorNames.object(oid), { type: 'object.request', op: 'read-records', path: [oid], paths: [[oid]], serverId: 0, bootstrap: true });
         if (ok2(r.code) && r.records) records.push(...r.records);
       } catch {
         // an object actor that is not there means no accounts from it
@@ -101,7 +101,7 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
     for (const oid of cfg.objects) {
       if (oid === 0 || oid === 21) continue;
       try {
-        const r = await io.request<{ code: string; payload?: Uint8Array }>(`object:${oid}`, { type: 'object.request', op: 'discover', path: [oid] });
+        const r = await io.request(ActorNames.object(oid), { type: 'object.request', op: 'discover', path: [oid] });
         if (!ok2(r.code)) continue;
         const links = parseLinks(Buffer.from(r.payload ?? new Uint8Array()).toString('utf8'));
         const instances = new Set<number>();
@@ -179,7 +179,7 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
    */
   async function networkStatus(): Promise<boolean | undefined> {
     try {
-      const r = await io.request<{ up?: unknown }>('modem', { type: 'modem.status' }, { timeoutMs: 5000 });
+      const r = await io.request(ActorNames.modem, { type: 'modem.status' }, { timeoutMs: 5000 });
       return r.up === true;
     } catch (err) {
       return err instanceof CodedError && err.code === 'ACTOR_UNAVAILABLE' ? true : undefined;
@@ -187,7 +187,7 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
   }
 
   async function reconnectModem(): Promise<void> {
-    await io.request('modem', { type: 'modem.reconnect' }, { timeoutMs: MODEM_TIMEOUT_MS });
+    await io.request(ActorNames.modem, { type: 'modem.reconnect' }, { timeoutMs: MODEM_TIMEOUT_MS });
   }
 
   /** Current values at paths, read from the owning object actors. */
@@ -196,7 +196,7 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
     const byObject = new Map<number, Path[]>();
     for (const p of paths) byObject.set(p[0], [...(byObject.get(p[0]) ?? []), p]);
     for (const [oid, ps] of byObject) {
-      const r = await io.request<{ code: string; records?: LwRecord[] }>(`object:${oid}`, { type: 'object.request', op: 'read-records', path: [oid], paths: ps.map((p) => [...p]) });
+      const r = await io.request(ActorNames.object(oid), { type: 'object.request', op: 'read-records', path: [oid], paths: ps.map((p) => [...p]) });
       if (ok2(r.code) && r.records) out.push(...r.records);
     }
     return out;

@@ -62,6 +62,7 @@ function answer(res: OutgoingMessage, code: string, payload?: Uint8Array): void 
 
 /** Leaves a request unanswered: no piggybacked answer and no empty ACK either, so the client retransmits. */
 function drop(res: OutgoingMessage): void {
+  // cast: node-coap's pending-ACK timer is no public API (absent → nothing to cancel)
   const r = res as unknown as { _ackTimer?: NodeJS.Timeout | null };
   if (r._ackTimer) clearTimeout(r._ackTimer);
   r._ackTimer = null;
@@ -184,6 +185,7 @@ export class DevServer extends ClientOperations {
   /** Resolves with the next event of that name that passes the filter (rejects after timeoutMs). */
   waitFor<K extends keyof DevServerEvents>(event: K, filter: (...args: DevServerEvents[K]) => boolean = () => true, timeoutMs = 10_000): Promise<DevServerEvents[K][0]> {
     return new Promise((resolve, reject) => {
+      // `as never` below: EventEmitter's typed on/off cannot relate a listener of one generic event K to its map
       const on = (...args: DevServerEvents[K]): void => {
         if (!filter(...args)) return;
         clearTimeout(t);

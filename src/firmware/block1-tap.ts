@@ -4,8 +4,8 @@ import { encodeMessage } from '../coap/encode.js';
 import { randomInt } from 'node:crypto';
 import { decodeBlock, encodeBlock, getStrings, getUint, uintBuf } from '../coap/options.js';
 import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.js';
-import type { ActorContext, ActorMessage } from '../runtime/actor-api.js';
-import type { Block1Chunk, Block1ChunkMessage, Block1ChunkReply } from './messages.js';
+import type { ActorContext } from '../runtime/actor-api.js';
+import { ActorNames, type Block1Chunk, type Block1ChunkMessage, type Block1ChunkReply } from '../messages/index.js';
 
 /** A Block1 chunk as the tap takes it off the CoAP stream (its peer and raw token; the sink names the source). */
 export interface TappedBlock1Chunk extends Omit<Block1Chunk, 'source' | 'token'> {
@@ -174,7 +174,7 @@ export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send' | '
       source: `${ctx.name}|${b.from.address}|${b.from.port}`, token: Buffer.from(b.token).toString('hex'),
       ...(b.total !== undefined ? { total: b.total } : {}), ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),
     };
-    const r = await ctx.request<Block1ChunkReply | undefined>('object:5', msg as unknown as ActorMessage, { timeoutMs: 30_000 });
+    const r = await ctx.request(ActorNames.object(5), msg, { timeoutMs: 30_000 });
     return {
       code: typeof r?.code === 'string' ? r.code : '5.00',
       ...(typeof r?.size1 === 'number' ? { size1: r.size1 } : {}), ...(typeof r?.maxAge === 'number' ? { maxAge: r.maxAge } : {}),

@@ -8,7 +8,7 @@ import type { FwEvent, FwSnapshot } from './machine.js';
 import { PackageSink } from './package-file.js';
 import { Progress } from './progress.js';
 import { UpdateResult, resultOf, type UpdateResultCode } from './results.js';
-import type { Block1Chunk, Block1ChunkReply } from './messages.js';
+import type { Block1Chunk, Block1ChunkReply } from '../messages/index.js';
 import type { FwLog } from './updater.js';
 
 

@@ -9,10 +9,10 @@ import type { Puller } from './puller.js';
 import { FirmwareError, FwState, UpdateResult, type FwStateCode, type UpdateResultCode } from './results.js';
 import { readFwState, writeFwState, type PersistedFw } from './state-file.js';
 import { packageVersion, readVersion, runApply } from './apply.js';
-import type { FirmwareDone, FirmwareUpdating, FirmwareVersion } from './messages.js';
+import type { FirmwareDone, FirmwareUpdating, FirmwareVersion } from '../messages/index.js';
 import { FirmwareFiles } from './firmware-files.js';
 import { PushSession, type PushAnswer } from './push-session.js';
-import type { Block1Chunk, Block1ChunkReply } from './messages.js';
+import type { Block1Chunk, Block1ChunkReply } from '../messages/index.js';
 import { FirmwareDownload, type Scheme } from './download.js';
 
 export type { PushAnswer } from './push-session.js';

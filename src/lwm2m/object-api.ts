@@ -1,6 +1,7 @@
 // object-api.ts: what a built-in object or a plugin writes: a definition (data) and small hooks returning values or statuses.
 import type { Clock } from '../clock.js';
 import type { LwValue, Path, ResourceType } from './types.js';
+import type { Checked, CheckedReply, OpenMessage } from '../messages/index.js';
 
 /** Operations a resource allows, as in the OMA DDF: R, W, RW, E, or none (''). */
 export type Operations = 'R' | 'W' | 'RW' | 'E' | '';
@@ -107,14 +108,17 @@ export interface ObjectRuntime {
   createInstance(instanceId: number, values: ReadonlyMap<number, ResourceValue>): void;
   deleteInstance(instanceId: number): void;
   instances(): number[];
-  /** Sends a message to another actor (by name) — the only way objects reach the rest of the device. */
-  emit(to: string, message: { type: string; [k: string]: unknown }): void;
+  /**
+   * Sends a message to another actor (by name) — the only way objects reach the rest of the device. A message of a
+   * built-in type is checked against the message map (src/messages); a plugin's own types are open.
+   */
+  emit<M extends { type: string }>(to: string, message: M & Checked<M>): void;
   /** Publishes a message to every actor that subscribes to its type (e.g. 'lwm2m.trigger' to each server's client). */
-  publish(message: { type: string; [k: string]: unknown }): void;
+  publish<M extends { type: string }>(message: M & Checked<M>): void;
   /** Asks for an LwM2M Send (POST /dp) of these paths' current values (fire-and-forget). */
   send(paths: readonly Path[]): void;
   /** Request/response to another actor by name (e.g. `request('client', { type: 'lwm2m.send', records })`). */
-  request<R = unknown>(to: string, message: { type: string; [k: string]: unknown }, opts?: { timeoutMs?: number }): Promise<R>;
+  request<M extends { type: string }, R = unknown>(to: string, message: M & Checked<M>, opts?: { timeoutMs?: number }): Promise<CheckedReply<M, R>>;
   /** Module logger for this object. */
   log: { info(o: object | string, msg?: string): void; warn(o: object | string, msg?: string): void; error(o: object | string, msg?: string): void; debug(o: object | string, msg?: string): void };
   /** This object's configuration section (from the config file / plugin config). */
@@ -157,7 +161,7 @@ export interface ObjectSpec {
   /** Extra parameters of an instance's link in a Bootstrap-Discover answer (objects 0 and 1: `ssid`, `uri`). */
   bootstrapLink?(instanceId: number, rt: ObjectRuntime): LinkParams | undefined;
   /** A message from another actor (e.g. 'meter.reading' for object 3424, 'connectivity.update' for object 4). */
-  receive?(msg: { type: string; [k: string]: unknown }, rt: ObjectRuntime): MaybePromise<unknown>;
+  receive?(msg: OpenMessage, rt: ObjectRuntime): MaybePromise<unknown>;
 }
 
 /** Identity helper that gives plugin authors type checking: `export default defineObject({...})`. */

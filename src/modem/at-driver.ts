@@ -212,6 +212,7 @@ export class AtModemDriver implements ModemDriver {
           lines = (await this.cmd(cell.cmd, { ...(cell.expect !== undefined ? { expect: cell.expect } : {}) })).lines;
         }
         const info = cell.parse(lines);
+        // cast: the profile's parser returns a partial snapshot; its defined fields overwrite the snapshot's by name
         for (const [k, v] of Object.entries(info)) if (v !== undefined) (snap as unknown as Record<string, unknown>)[k] = v;
       } catch (err) {
         this.o.log.debug({ err: (err as Error).message }, 'cell query failed');

@@ -3,6 +3,7 @@ import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.j
 import { CodedError } from '../errors.js';
 import type { DatagramBackend } from './at-udp-socket.js';
 import type { Datagram } from './profiles/types.js';
+import type { ModemSocketClose, ModemSocketError, ModemSocketRx, ModemSocketSend } from '../messages/index.js';
 
 export class AtSocketTransport implements Transport {
   readonly kind = 'modem' as const;
@@ -43,15 +44,12 @@ export class AtSocketTransport implements Transport {
   }
 }
 
-/** Datagrams the modem actor forwards to the socket actor: `{ type: 'modem.socket.rx', data, from }`. */
-export interface ModemSocketRx { type: 'modem.socket.rx'; data: Uint8Array; from: PeerAddress }
-export interface ModemSocketError { type: 'modem.socket.error'; code: string; message: string }
 
 /**
  * A backend in another thread (the socket actor) that talks to the modem actor: requests 'modem.socket.send' / 'close';
  * the host feeds incoming 'modem.socket.rx' / 'modem.socket.error' messages to `deliver`.
  */
-export function remoteModemBackend(request: (msg: { type: string; [k: string]: unknown }) => Promise<unknown>, mtu = 1024): DatagramBackend & { deliver(msg: ModemSocketRx | ModemSocketError): void } {
+export function remoteModemBackend(request: (msg: ModemSocketSend | ModemSocketClose) => Promise<unknown>, mtu = 1024): DatagramBackend & { deliver(msg: ModemSocketRx | ModemSocketError): void } {
   const dl: ((d: Datagram) => void)[] = [];
   const el: ((code: string, message: string) => void)[] = [];
   return {

@@ -1,8 +1,7 @@
 // at-udp-socket.ts: one UDP socket on the modem itself (profile dialect over the AT channel): lazy open, rx URCs → reads, peer changes.
 import type { PeerAddress } from '../coap/transport.js';
 import { CodedError } from '../errors.js';
-/** A plain message as actors exchange them. */
-type ActorMessage = { type: string; [key: string]: unknown };
+import type { ModemSocketClose, ModemSocketOpen, ModemSocketSend } from '../messages/index.js';
 import type { AtModemDriver } from './at-driver.js';
 import type { Datagram, UdpSocketDialect } from './profiles/types.js';
 
@@ -136,12 +135,12 @@ export class AtUdpSocket implements DatagramBackend {
   }
 
   /** Serves the cross-thread requests of at-socket-transport's remote backend. */
-  async handle(msg: ActorMessage): Promise<unknown> {
+  async handle(msg: ModemSocketOpen | ModemSocketSend | ModemSocketClose): Promise<unknown> {
     switch (msg.type) {
       case 'modem.socket.send': {
-        const data = msg.data;
-        const to = msg.to as PeerAddress | undefined;
-        if (!(data instanceof Uint8Array) || !to || typeof to.address !== 'string' || typeof to.port !== 'number') {
+        // checked all the same: a plugin in plain JS may send it
+        const { data, to } = msg;
+        if (!(data instanceof Uint8Array) || typeof to !== 'object' || to === null || typeof to.address !== 'string' || typeof to.port !== 'number') {
           throw new CodedError('BAD_MESSAGE', 'modem.socket.send needs data (Uint8Array) and to {address, port}');
         }
         await this.send(data, to);
@@ -153,8 +152,6 @@ export class AtUdpSocket implements DatagramBackend {
       case 'modem.socket.open':
         this.need();
         return { ok: true, mtu: this.mtu };
-      default:
-        throw new CodedError('BAD_MESSAGE', `unknown ${msg.type}`);
     }
   }
 }

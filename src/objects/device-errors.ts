@@ -1,4 +1,4 @@
-// device-errors.ts: the Device object's Error Code values (/3/0/11): OMA's standard ones (1..8) and this device's own (16..32), and the message that adds one.
+// device-errors.ts: the Device object's Error Code values (/3/0/11): OMA's standard ones (1..8) and this device's own (16..32) (the message that adds one: "device.error", src/messages/device.ts).
 /** OMA object 3, resource 11: 0 = no error, 1..8 standard, 9..15 reserved, 16..32 device specific. */
 export const DeviceErrorCode = {
   lowBattery: 1,
@@ -15,6 +15,3 @@ export const DeviceErrorCode = {
    */
   meterStateDamaged: 16,
 } as const;
-
-/** Adds an error code to /3/0/11 (sent to `object:3`); the server clears all with Execute /3/0/12. */
-export interface DeviceErrorMessage { type: 'device.error'; code: number }

@@ -6,7 +6,7 @@ import { FirmwareUpdater, type FwValues, type Scheme, type UpdaterDeps } from '.
 import { httpPuller, type FetchFn } from '../firmware/pull-http.js';
 import { coapPuller, dtlsPullTransport, udpPullTransport, type TransportFactory } from '../firmware/pull-coap.js';
 import type { Puller } from '../firmware/puller.js';
-import type { Block1ChunkMessage, Block1ChunkReply } from '../firmware/messages.js';
+import { isBlock1ChunkMessage, type Block1ChunkReply } from '../messages/index.js';
 
 /** Resource IDs of object 5. */
 export const FW = {
@@ -140,7 +140,9 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
 
     async receive(msg) {
       if (msg.type !== 'object.write-block') return undefined;
-      const m = msg as unknown as Block1ChunkMessage;
+      // the spec's receive is open (plugins share it): the block is checked before use
+      if (!isBlock1ChunkMessage(msg)) return { code: '4.00' };
+      const m = msg;
       if (updater === undefined) return { code: '5.03' };
       if (m.path.length !== 3 || m.path[0] !== firmwareDefinition.id || m.path[1] !== 0 || m.path[2] !== FW.PACKAGE) return { code: '4.05' };
       const reply: Block1ChunkReply = await updater.pushBlock({

@@ -2,7 +2,7 @@
 import { defineObject, status, type LinkParams, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 import { serverSeeds } from '../client/section-schema.js';
 import { MAX_PERIOD_S } from '../lwm2m/attributes.js';
-import type { ServerTarget } from '../actors/messages.js';
+import type { ServerTarget } from '../messages/index.js';
 
 /** Resource IDs of object 0. */
 export const SEC = {

@@ -2,6 +2,7 @@
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 import { clientConfigSchema, serverSeeds } from '../client/section-schema.js';
 import { MAX_PERIOD_S } from '../lwm2m/attributes.js';
+import type { ServerSettings } from '../messages/index.js';
 
 /** Longest registration lifetime a server may write (s): one year (the Update timer is capped at ~24.8 days anyway). */
 export const MAX_LIFETIME_S = 365 * 24 * 3600;
@@ -36,7 +37,6 @@ export const serverDefinition: ObjectDef = {
 };
 
 /** What the client needs from one Server instance. */
-export interface ServerSettings { ssid: number; lifetime: number; pmin: number; pmax: number; binding: string; storing: boolean; disableTimeout: number; muteSend: boolean }
 
 export function createServerObject(): ObjectSpec {
   const ssidOf = (rt: { get(i: number, r: number): ResourceValue | undefined }, iid: number): number => {

@@ -1,7 +1,6 @@
 // water-meter.ts: object 3424 Water meter (uCIFI, v1.1): values pushed by the meter actor, resets forwarded to it.
 import { defineObject, status, type ObjectDef, type ObjectRuntime, type ResourceValue } from '../lwm2m/object-api.js';
 import type { MeterSnapshot } from '../meter/meter-core.js';
-import { MeterMessageTypes } from '../meter/messages.js';
 
 /** Resource IDs of object 3424. */
 export const WM = {
@@ -81,7 +80,7 @@ export const waterMeterObject = defineObject({
   // The meter's register is the device's: neither a server nor a Bootstrap-Delete removes it.
   delete: () => status('4.05', 'the water meter instance belongs to the device'),
   receive(msg, rt) {
-    if (msg.type !== MeterMessageTypes.reading) return undefined;
+    if (msg.type !== 'meter.reading') return undefined;
     if (!isSnapshot(msg.snapshot)) {
       rt.log.warn({ type: msg.type }, 'meter.reading without a valid snapshot ignored');
       return undefined;
@@ -91,8 +90,8 @@ export const waterMeterObject = defineObject({
   },
   execute(t, _args, rt) {
     if (t.instanceId !== 0) return status('4.04');
-    if (t.resourceId === WM.VOLUME_RESET) rt.emit(METER, { type: MeterMessageTypes.resetVolume });
-    else if (t.resourceId === WM.PULSES_RESET) rt.emit(METER, { type: MeterMessageTypes.resetPulses });
+    if (t.resourceId === WM.VOLUME_RESET) rt.emit(METER, { type: 'meter.reset-volume' });
+    else if (t.resourceId === WM.PULSES_RESET) rt.emit(METER, { type: 'meter.reset-pulses' });
     else return status('4.05');
     return undefined;
   },
@@ -106,7 +105,8 @@ export const waterMeterObject = defineObject({
     return status('4.05');
   },
   apply(w, rt) {
-    for (const c of w.changes) if (c.resourceId === WM.PULSE_RATIO) rt.emit(METER, { type: MeterMessageTypes.pulseRatio, value: c.value });
+    // (write has checked it is a positive integer)
+    for (const c of w.changes) if (c.resourceId === WM.PULSE_RATIO && typeof c.value === 'number') rt.emit(METER, { type: 'meter.pulse-ratio', value: c.value });
     return undefined;
   },
 });

@@ -3,14 +3,14 @@
 // message is handled → stopping → stopped), so the inspector shows every plugin actor; a plugin's own machine is its own.
 // Loaded once per plugin actor (the runtime adds ?actor=<name> to its URL), so `inner` is that actor's module even when actors share a worker.
 import { CodedError } from '../errors.js';
-import { defineActor, type ActorInstance, type ActorMessage, type ActorModule } from '../runtime/actor-api.js';
+import { definePluginActor, type ActorInstance, type ActorMessage, type PluginActorModule } from '../runtime/actor-api.js';
 import { startMachine } from '../runtime/inspect.js';
 import { objectMachine } from '../actors/object-machine.js';
 import { ensurePluginApiResolution } from './api-resolution.js';
 
-let inner: ActorModule | undefined;
+let inner: PluginActorModule | undefined;
 
-const host: ActorModule = {
+const host: PluginActorModule = {
   /** The plugin's own statechart when its module exports one (known once created), else the hosting lifecycle. */
   get machine() {
     return inner?.machine ?? objectMachine;
@@ -23,7 +23,7 @@ const host: ActorModule = {
     if (ctx.config.resolveHook === true) ensurePluginApiResolution();
     const url = ctx.config.pluginModule;
     if (typeof url !== 'string') throw new CodedError('PLUGIN_LOAD_FAILED', `${ctx.name}: no pluginModule in its options`);
-    const mod = ((await import(url)) as { default?: ActorModule }).default;
+    const mod = ((await import(url)) as { default?: PluginActorModule }).default;
     if (!mod || typeof mod.create !== 'function') throw new CodedError('PLUGIN_LOAD_FAILED', `${url} has no default ActorModule export`);
     inner = mod;
     const { pluginModule: _m, resolveHook: _h, ...config } = ctx.config;
@@ -32,9 +32,9 @@ const host: ActorModule = {
     try {
       instance = await mod.create({
         name: ctx.name, config, fullConfig: ctx.fullConfig, log: ctx.log, store: ctx.store,
-        send: (to, msg) => ctx.send(to, msg),
-        request: (to, msg, opts) => ctx.request(to, msg, opts),
-        publish: (msg) => ctx.publish(msg),
+        send: ctx.send,
+        request: ctx.request,
+        publish: ctx.publish,
         ...(ctx.inspect ? { inspect: (ref) => ctx.inspect?.(ref) } : {}),
       });
     } catch (err) {
@@ -66,4 +66,4 @@ const host: ActorModule = {
   },
 };
 
-export default defineActor(host);
+export default definePluginActor(host);

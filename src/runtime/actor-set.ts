@@ -48,6 +48,7 @@ export const DEFAULT_DIRECT_PAIRS: [string, string][] = [
  * own `client:<ssid>` / `socket:<ssid>` pair. The first account stays with the primary `client` / `socket` (bootstrap, Send).
  */
 export function extraServerSsids(config: Config): number[] {
+  // cast: serverSeeds reads the raw config sections (it also serves unvalidated input); Config has no index signature
   const ssids = serverSeeds(config as unknown as Record<string, unknown>).filter((s) => !s.bootstrap).map((s) => s.ssid);
   return [...new Set(ssids)].slice(1);
 }

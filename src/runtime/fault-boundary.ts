@@ -33,6 +33,7 @@ export function runAs<T>(owner: FaultOwner, fn: () => T): T {
  * based AsyncLocalStorage, Node 20 and 22), else the actor running when the rejection is reported.
  */
 function ownerOfPromise(promise: Promise<unknown>): FaultOwner | undefined {
+  // casts: Node's internal store key and the promise's symbol slot are no public API (checked for absence instead)
   const key = (current as unknown as { kResourceStore?: symbol }).kResourceStore;
   const stored = key !== undefined ? (promise as unknown as Record<symbol, unknown>)[key] : undefined;
   return (stored as FaultOwner | undefined) ?? current.getStore();
@@ -52,6 +53,7 @@ function handle(err: unknown, kind: FaultKind, owner: FaultOwner | undefined): v
     // A timer or callback left behind by a generation that already failed or stopped: it cannot fail anything
     // anymore; a repeating timer is cleared so it does not fire (and fail) forever.
     const res = executionAsyncResource() as { hasRef?: unknown; refresh?: unknown };
+    // cast: the async resource of a timer callback is its Timeout (told apart by refresh / hasRef just above)
     if (typeof res.refresh === 'function' && typeof res.hasRef === 'function') clearInterval(res as unknown as NodeJS.Timeout);
     owner.log.warn({ code: 'ACTOR_LATE_FAULT', err: toWireError(err) }, `${kind} from ${owner.name} after it had stopped (ignored)`);
     return;

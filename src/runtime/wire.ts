@@ -1,7 +1,9 @@
 // wire.ts: the typed messages between the main thread and actor tasks (and between actors over direct channels).
 import { MessagePort } from 'node:worker_threads';
 import type { WireError } from '../errors.js';
-import type { ActorMessage } from './actor-api.js';
+
+/** A message as it crosses a port: any object with a string type; the receiving host checks it (runtime/dispatch.ts). */
+export type WireMessage = { type: string };
 
 /** What piscina hands each long-running task: one actor to run, and its port to the main thread. */
 export interface StartTask {
@@ -25,8 +27,8 @@ export interface StartTask {
 }
 
 // ---- main → worker, and peer ↔ peer over a direct channel ----
-export interface DeliverMessage { t: 'message'; from: string; msg: ActorMessage }
-export interface DeliverRequest { t: 'request'; id: string; from: string; msg: ActorMessage }
+export interface DeliverMessage { t: 'message'; from: string; msg: WireMessage }
+export interface DeliverRequest { t: 'request'; id: string; from: string; msg: WireMessage }
 export interface Reply { t: 'reply'; id: string; ok: boolean; value?: unknown; error?: WireError }
 /** Main → worker: a direct channel to `name` (the port is transferred). */
 export interface PeerOpen { t: 'peer'; name: string; port: MessagePort }
@@ -39,9 +41,9 @@ export type PeerWire = DeliverMessage | DeliverRequest | Reply;
 
 // ---- worker → main ----
 export interface Ready { t: 'ready'; subscribes: string[] }
-export interface SendOut { t: 'send'; to: string; msg: ActorMessage }
-export interface RequestOut { t: 'request'; id: string; to: string; msg: ActorMessage }
-export interface PublishOut { t: 'publish'; msg: ActorMessage }
+export interface SendOut { t: 'send'; to: string; msg: WireMessage }
+export interface RequestOut { t: 'request'; id: string; to: string; msg: WireMessage }
+export interface PublishOut { t: 'publish'; msg: WireMessage }
 export interface LogOut { t: 'log'; line: string }
 /** One Stately inspection event, JSON text (IDs are prefixed by the main thread). */
 export interface InspectionOut { t: 'inspection'; json: string }

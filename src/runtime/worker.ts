@@ -6,11 +6,12 @@ import { CodedError, fromWireError, toWireError, type WireError } from '../error
 import { log, setLogLevel } from './log.js';
 import { FileStore } from './store.js';
 import { registerInspector } from './inspect.js';
-import { transferables, type FromWorker, type PeerWire, type StartTask, type TaskEnd, type ToWorker } from './wire.js';
+import { transferables, type FromWorker, type PeerWire, type StartTask, type TaskEnd, type ToWorker, type WireMessage } from './wire.js';
 import { cloneMessage } from './clone.js';
 import { idleDeadline } from './idle-deadline.js';
 import { installFaultBoundary, runAs, type FaultKind, type FaultOwner } from './fault-boundary.js';
-import type { ActorContext, ActorInstance, ActorMessage, ActorModule } from './actor-api.js';
+import type { ActorContext, ActorInstance, ActorModule, PluginActorContext, PluginActorModule } from './actor-api.js';
+import { dispatch, type DispatchTarget } from './dispatch.js';
 
 type InspectedSnapshot = { status?: 'active' | 'done' | 'error' | 'stopped'; context?: unknown; value?: unknown };
 
@@ -54,8 +55,11 @@ class ActorHost implements FaultOwner {
   private deadlineTimer: NodeJS.Timeout | undefined;
   private deadlineAt = Infinity;
   private instance: ActorInstance | undefined;
+  /** The instance and the message types it accepts (the boundary of its typed receive). */
+  private target: DispatchTarget | undefined;
   private readonly store: FileStore;
-  private readonly ctx: ActorContext;
+  /** Built-in actors see the typed context, plugin actors the open one: the same functions. */
+  private readonly ctx: ActorContext & PluginActorContext;
   private settle!: (end: TaskEnd) => void;
   private done = false;
 
@@ -63,16 +67,21 @@ class ActorHost implements FaultOwner {
     this.port = task.port;
     this.idPrefix = `${task.name}#${task.generation}#`;
     this.store = new FileStore(actorStoreDir(task.stateDir, task.name));
+    const messaging = {
+      send: (to: string, msg: WireMessage): void => this.sendTo(to, msg),
+      // the reply's type is the receiver's side of the message map: it crosses the thread unchecked
+      request: <R>(to: string, msg: WireMessage, opts?: { timeoutMs?: number }): Promise<R> =>
+        this.requestTo(to, msg, opts?.timeoutMs) as Promise<R>,
+      publish: (msg: WireMessage): void => this.post({ t: 'publish', msg }),
+    };
     this.ctx = {
       name: task.name,
       config: Object.freeze({ ...task.config }),
       fullConfig: Object.freeze({ ...task.fullConfig }),
       log: log.child({ actor: task.name, ...task.logFields }),
       store: this.store,
-      send: (to, msg) => this.sendTo(to, msg),
-      request: <R>(to: string, msg: ActorMessage, opts?: { timeoutMs?: number }): Promise<R> =>
-        this.requestTo(to, msg, opts?.timeoutMs) as Promise<R>,
-      publish: (msg) => this.post({ t: 'publish', msg }),
+      ...messaging,
+      open: messaging,
     };
   }
 
@@ -116,7 +125,7 @@ class ActorHost implements FaultOwner {
     return h !== undefined && h !== this ? h : undefined;
   }
 
-  private sendTo(to: string, msg: ActorMessage): void {
+  private sendTo(to: string, msg: WireMessage): void {
     if (this.done) return; // a timer or callback of a generation that already failed or stopped
     const local = this.local(to);
     if (local) {
@@ -132,7 +141,7 @@ class ActorHost implements FaultOwner {
     }
   }
 
-  private requestTo(to: string, msg: ActorMessage, timeoutMs = this.task.requestTimeoutMs): Promise<unknown> {
+  private requestTo(to: string, msg: WireMessage, timeoutMs = this.task.requestTimeoutMs): Promise<unknown> {
     if (this.done) return Promise.reject(new CodedError('ACTOR_STOPPED', `actor ${this.task.name} has stopped`));
     const id = this.idPrefix + ++this.seq;
     return new Promise((resolve, reject) => {
@@ -201,22 +210,29 @@ class ActorHost implements FaultOwner {
       this.settleReply(m.id, m.ok, m.value, m.error);
       return;
     }
-    const inst = this.instance;
-    if (!inst) return;
+    const target = this.target;
+    if (!target) return;
     if (m.t === 'message') {
+      let r: unknown;
       try {
-        const r = inst.receive(m.msg);
-        if (r instanceof Promise) r.catch((e: unknown) => this.fail(e));
+        r = dispatch(target, m.msg);
       } catch (e) {
+        // a message of a type this actor does not take is dropped: the sender waits for no answer
+        if (e instanceof CodedError && (e.code === 'UNKNOWN_MESSAGE' || e.code === 'BAD_MESSAGE')) {
+          this.ctx.log.warn({ code: e.code, from: m.from }, e.message);
+          return;
+        }
         this.fail(e);
+        return;
       }
+      if (r instanceof Promise) r.catch((e: unknown) => this.fail(e));
       return;
     }
     // request: the returned value (or rejection) is the reply
     const id = m.id;
     let r: unknown;
     try {
-      r = inst.receive(m.msg);
+      r = dispatch(target, m.msg);
     } catch (e) {
       this.reply(answer, id, false, e);
       return;
@@ -285,7 +301,7 @@ class ActorHost implements FaultOwner {
   private async startAs(): Promise<void> {
     try {
       if (this.task.inspect) await this.setupInspection();
-      const loaded = (await import(this.task.moduleUrl)) as { default?: ActorModule };
+      const loaded = (await import(this.task.moduleUrl)) as { default?: ActorModule | PluginActorModule };
       const mod = loaded.default;
       if (!mod || typeof mod.create !== 'function') {
         throw new CodedError('ACTOR_BAD_MODULE', `${this.task.moduleUrl} has no default ActorModule export`);
@@ -297,6 +313,8 @@ class ActorHost implements FaultOwner {
         return;
       }
       this.instance = instance;
+      const accepts = 'accepts' in mod ? mod.accepts : undefined;
+      this.target = { name: this.task.name, instance, accepts: accepts ? new Set(accepts) : undefined };
       localHosts.set(this.task.name, this);
       this.post({ t: 'ready', subscribes: [...(mod.subscribes ?? [])] });
     } catch (e) {
@@ -305,7 +323,7 @@ class ActorHost implements FaultOwner {
   }
 
   /** The actor's create, within startTimeoutMs of idle thread time: a create that never finishes fails the actor instead of holding it. */
-  private created(mod: ActorModule): Promise<ActorInstance> {
+  private created(mod: ActorModule | PluginActorModule): Promise<ActorInstance> {
     const limit = this.task.startTimeoutMs;
     const creating = Promise.resolve(mod.create(this.ctx));
     if (limit === undefined) return creating;
@@ -355,6 +373,7 @@ class ActorHost implements FaultOwner {
     this.cleanup();
     const inst = this.instance;
     this.instance = undefined;
+    this.target = undefined;
     // Best effort: a failed actor in a shared worker must not keep timers or sockets alive.
     if (inst) void Promise.resolve().then(() => inst.stop()).catch(() => undefined);
     this.settle({ failed: error });

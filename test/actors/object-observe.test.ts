@@ -4,7 +4,7 @@ import { InProcessActors } from '../support/in-process-actors.js';
 import { SimTimers, settle } from '../support/sim-timers.js';
 import { objectActorModule } from '../../src/actors/object.actor.js';
 import { testObject } from '../lwm2m/fixture-object.js';
-import type { ObjectNotify } from '../../src/actors/object-messages.js';
+import type { ObjectNotify } from '../../src/messages/index.js';
 
 async function setup() {
   const timers = new SimTimers();
@@ -73,7 +73,7 @@ test('objects 0 and 1 keep server-written instances in the store across a restar
   t.is(w.code, '2.04');
   await actors.stopAll();
   obj = await start();
-  const r = (await obj.receive({ type: 'security.targets' })) as { targets: { ssid: number; uri: string; security: string; pskIdentity?: string; pskKey?: string }[] };
+  const r = (await obj.receiveOther!({ type: 'security.targets' })) as { targets: { ssid: number; uri: string; security: string; pskIdentity?: string; pskKey?: string }[] };
   const dm = r.targets.find((x) => x.ssid === 42);
   t.truthy(dm);
   t.is(dm?.uri, 'coaps://dm.example:5684');

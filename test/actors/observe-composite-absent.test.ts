@@ -6,7 +6,7 @@ import { InProcessActors } from '../support/in-process-actors.js';
 import { pollUntil } from '../support/poll.js';
 import { objectActorModule } from '../../src/actors/object.actor.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
-import type { ObjectNotify } from '../../src/actors/object-messages.js';
+import type { ObjectNotify } from '../../src/messages/index.js';
 import { createUdpTransport, type UdpTransport } from '../../src/coap/transports/udp.js';
 import { encode, untypedContext } from '../../src/lwm2m/formats/index.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';

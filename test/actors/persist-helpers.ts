@@ -8,7 +8,6 @@ import { createUdpTransport } from '../../src/coap/transports/udp.js';
 import type { CoapIncomingResponse } from '../../src/coap/api.js';
 import type { PeerAddress, Transport } from '../../src/coap/transport.js';
 import { waterMeterObject } from '../../src/objects/water-meter.js';
-import { MeterMessageTypes } from '../../src/meter/messages.js';
 import type { MeterSnapshot } from '../../src/meter/meter-core.js';
 
 /** node-coap as the LwM2M server's registration interface: Register → 2.01 /rd/abc, Update → 2.04, De-register → 2.02. */
@@ -58,7 +57,7 @@ export async function device(serverPort: number) {
     register: () => send({ method: 'POST', path: ['rd'], query: ['ep=meter-1', 'lt=300'], contentFormat: 40, payload: new Uint8Array(Buffer.from('</3424/0>')) }),
     update: () => send({ method: 'POST', path: ['rd', 'abc'] }),
     reading: async (v: number): Promise<void> => {
-      await actors.get('object:3424')!.receive({ type: MeterMessageTypes.reading, snapshot: snapshot(v) });
+      await actors.get('object:3424')!.receiveOther!({ type: 'meter.reading', snapshot: snapshot(v) });
       await settle();
     },
     /** Restarts only the object actor (as the supervisor would), keeping its store. */

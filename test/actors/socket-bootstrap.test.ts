@@ -55,7 +55,7 @@ test('bootstrap server: discover, delete all, write security and server, finish'
   t.is((await call('PUT', '/0/1', { format: ContentFormat.SENML_JSON, payload: sec })).code, '2.04');
   const srv = encode(ContentFormat.SENML_JSON, [{ path: [1, 0, 0], value: 9 }, { path: [1, 0, 1], value: 120 }, { path: [1, 0, 6], value: true }, { path: [1, 0, 7], value: 'U' }], untypedContext([1, 0]));
   t.is((await call('PUT', '/1/0', { format: ContentFormat.SENML_JSON, payload: srv })).code, '2.04', 'bootstrap writes read-only /1/0/0 and creates the instance');
-  const targets = (await actors.get('object:0')!.receive({ type: 'security.targets' })) as { targets: { ssid: number; uri: string }[] };
+  const targets = (await actors.get('object:0')!.receiveOther!({ type: 'security.targets' })) as { targets: { ssid: number; uri: string }[] };
   t.deepEqual(targets.targets.map((x) => [x.ssid, x.uri]), [[0, 'coap://bs.example:5683'], [9, 'coap://new.example:5683']]);
   t.is((await call('POST', '/bs')).code, '2.04');
   t.is(finished, 1);

@@ -4,7 +4,7 @@ import { InProcessActors } from '../support/in-process-actors.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
 import { freeUdpPortPair, startServer, stopServer } from '../coap/support/libcoap.js';
 import type { CoapIncomingResponse } from '../../src/coap/api.js';
-import type { ServerTarget } from '../../src/actors/messages.js';
+import type { ServerTarget } from '../../src/messages/index.js';
 
 const KEY = 'secretPSK';
 

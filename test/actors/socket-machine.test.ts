@@ -3,7 +3,7 @@ import test from 'ava';
 import { createActor, fromPromise } from 'xstate';
 import { CodedError, type WireError } from '../../src/errors.js';
 import { socketMachine, type ConnectInput, type DisconnectInput } from '../../src/actors/socket-machine.js';
-import type { ServerTarget } from '../../src/actors/messages.js';
+import type { ServerTarget } from '../../src/messages/index.js';
 
 const target = (port: number): ServerTarget => ({ ssid: 101, uri: `coap://127.0.0.1:${port}`, host: '127.0.0.1', port, security: 'nosec' });
 

@@ -1,6 +1,6 @@
 // credentials-removed-bootstrap-recovers.test.ts: PSK rejected (DTLS handshake fails, or 4.03) → after maxRegisterFailures → bootstrap → registered.
 import test from 'ava';
-import type { ServerTarget } from '../../src/actors/messages.js';
+import type { ServerTarget } from '../../src/messages/index.js';
 import { bootstrapAccount, ClientHarness, lwm2mServer, pskAccount } from '../support/client-fakes.js';
 
 const oldKey = new Uint8Array([9, 9, 9, 9]);

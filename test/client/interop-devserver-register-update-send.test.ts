@@ -3,7 +3,7 @@ import test from 'ava';
 import type { Socket } from 'node:dgram';
 import { Agent, createServer, type IncomingMessage } from 'coap';
 import type { CoapIncomingResponse, CoapOutgoingRequest } from '../../src/coap/api.js';
-import type { ServerTarget } from '../../src/actors/messages.js';
+import type { ServerTarget } from '../../src/messages/index.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { ClientHarness, nosecAccount } from '../support/client-fakes.js';
 

@@ -5,7 +5,7 @@ import { clientActorModule, type ClientActorInstance } from '../../src/actors/cl
 import { createSecurityObject } from '../../src/objects/security.js';
 import { createServerObject } from '../../src/objects/server.js';
 import type { CoapOutgoingRequest } from '../../src/coap/api.js';
-import type { ServerTarget } from '../../src/actors/messages.js';
+import type { ServerTarget } from '../../src/messages/index.js';
 import { InProcessActors } from '../support/in-process-actors.js';
 
 test('objects 0/1 seeded from client.servers → socket.open with DTLS-PSK, Register with </1/0>', async (t) => {

@@ -7,6 +7,7 @@ import meterActor from '../../src/actors/meter.actor.js';
 import { CodedError } from '../../src/errors.js';
 import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
 import { log } from '../../src/runtime/log.js';
+import { fakeMessaging } from '../support/fake-messaging.js';
 
 function fakeContext(config: Record<string, unknown>, stateDir: string, store: Map<string, unknown>, sent: ActorMessage[]): ActorContext {
   return {
@@ -19,9 +20,7 @@ function fakeContext(config: Record<string, unknown>, stateDir: string, store: M
       write: (k: string, v: unknown) => Promise.resolve(void store.set(k, v)),
       remove: (k: string) => Promise.resolve(void store.delete(k)),
     },
-    send: (to, msg) => sent.push({ ...msg, to }),
-    request: () => Promise.reject(new CodedError('NOT_REGISTERED', 'offline')),
-    publish: () => undefined,
+    ...fakeMessaging({ send: (to, msg) => sent.push({ ...msg, to }), request: () => Promise.reject(new CodedError('NOT_REGISTERED', 'offline')) }),
   };
 }
 

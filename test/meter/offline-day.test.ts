@@ -57,7 +57,7 @@ test('a refused Send (4.00) keeps the readings; they go out once the server stor
   t.is(rig.service.core.queue.size, 8);
   rig.client.code = '2.04';
   rig.client.sends = [];
-  rig.service.receive({ type: 'lwm2m.registered' });
+  rig.service.receive({ type: 'lwm2m.registered', ssid: 1, location: ['rd', '1'] });
   await settle();
   t.deepEqual(rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length), [3, 3, 2]);
   t.is(rig.service.core.queue.size, 0);

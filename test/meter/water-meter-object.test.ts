@@ -55,7 +55,7 @@ test('meter.reading sets the values; observers hear only what changed', async (t
 
 test('the reset executes and a pulse-ratio write go to the meter actor; bad ratios are 4.00', async (t) => {
   const emitted: { to: string; type: string; value?: unknown }[] = [];
-  const host = new ObjectHost(waterMeterObject, { emit: (to, m) => emitted.push({ to, ...m }) });
+  const host = new ObjectHost(waterMeterObject, { emit: (to, m) => emitted.push({ ...m, to }) });
   t.is((await host.handle({ op: 'execute', path: [3424, 0, 2] })).code, '2.04');
   t.is((await host.handle({ op: 'execute', path: [3424, 0, 5] })).code, '2.04');
   const w = await host.handle({ op: 'write', path: [3424, 0, 6], format: ContentFormat.TEXT, payload: Buffer.from('100') });

@@ -5,6 +5,8 @@ import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js'
 import { log } from '../../src/runtime/log.js';
 import { pino } from 'pino';
 import { pollUntil } from '../support/poll.js';
+import { fakeMessaging } from '../support/fake-messaging.js';
+import { dispatch } from '../../src/runtime/dispatch.js';
 
 test('simulated modem actor: network.up published, connectivity.update to object:4, status and bad messages', async (t) => {
   const published: ActorMessage[] = [];
@@ -15,9 +17,7 @@ test('simulated modem actor: network.up published, connectivity.update to object
     fullConfig: {},
     log,
     store: { read: () => Promise.resolve(undefined), write: () => Promise.resolve(), remove: () => Promise.resolve() },
-    send: (to, msg) => sent.push({ to, msg }),
-    request: () => Promise.reject(new Error('no')),
-    publish: (msg) => published.push(msg),
+    ...fakeMessaging({ send: (to, msg) => sent.push({ to, msg }), request: () => Promise.reject(new Error('no')), publish: (msg) => published.push(msg) }),
   };
   const inst = await modemActor.create(ctx);
   try {
@@ -26,7 +26,8 @@ test('simulated modem actor: network.up published, connectivity.update to object
     const upd = sent.find((s) => s.to === 'object:4');
     t.is(upd?.msg.type, 'connectivity.update');
     t.like(inst.receive({ type: 'modem.status' }), { up: true, bearer: 'lte-m', kind: 'simulated' });
-    t.throws(() => inst.receive({ type: 'modem.bogus' }), { message: /unknown message/ });
+    // the host's boundary refuses a type the modem does not take
+    t.throws(() => dispatch({ name: 'modem', instance: inst, accepts: new Set(modemActor.accepts) }, { type: 'modem.bogus' }), { message: /modem takes no message modem.bogus/ });
     t.throws(() => inst.receive({ type: 'modem.socket.send' }), { message: /modem-socket/ });
     const reply = inst.receive({ type: 'modem.reconnect' });
     t.deepEqual(await reply, { ok: true });
@@ -44,9 +45,7 @@ test('modem actor logs a lost link and modem errors at warn, network.up at info'
     fullConfig: {},
     log: plog,
     store: { read: () => Promise.resolve(undefined), write: () => Promise.resolve(), remove: () => Promise.resolve() },
-    send: () => undefined,
-    request: () => Promise.reject(new Error('no')),
-    publish: () => undefined,
+    ...fakeMessaging({ request: () => Promise.reject(new Error('no')) }),
   };
   const inst = await modemActor.create(ctx);
   try {

@@ -1,6 +1,6 @@
 // pty-helpers.ts: shared setup for the pty tests: socat pair, emulator on one end, the real serialport stack and modem service on the other.
 import { createActor } from 'xstate';
-import type { ActorMessage } from '../../src/runtime/actor-api.js';
+import type { ModemSocketError, ModemSocketRx } from '../../src/messages/index.js';
 import { backgroundClock } from '../../src/clock.js';
 import { startModemService, type ModemService } from '../../src/actors/modem.actor.js';
 import { parseModemConfig, type ModemConfig } from '../../src/modem/config-schema.js';
@@ -19,7 +19,7 @@ export interface Rig {
   svc: ModemService;
   out: ModemOutput[];
   /** Messages the service delivered to the socket actor (modem.socket.rx / .error). */
-  delivered: ActorMessage[];
+  delivered: (ModemSocketRx | ModemSocketError)[];
   cfg: ModemConfig;
   close(): Promise<void>;
 }
@@ -36,7 +36,7 @@ export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unkno
   });
   const link = await openSerialLink({ path: pty.b, baudRate: 115200 });
   const out: ModemOutput[] = [];
-  const delivered: ActorMessage[] = [];
+  const delivered: (ModemSocketRx | ModemSocketError)[] = [];
   const svc = startModemService({
     config: cfg, timers: backgroundClock, link, log, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
     ...(hardReset ? { hardReset: () => hardReset(emu) } : {}),

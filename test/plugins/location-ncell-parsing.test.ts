@@ -7,6 +7,7 @@ import { paramsOf } from '../../src/modem/parse.js';
 import modemActor from '../../src/actors/modem.actor.js';
 import type { ActorContext } from '../../src/runtime/actor-api.js';
 import { log } from '../../src/runtime/log.js';
+import { fakeMessaging } from '../support/fake-messaging.js';
 
 test('nRF91 %NCELLMEAS: serving cell pci/earfcn and neighbour groups with SDK index conversions', (t) => {
   const line = '%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,-4,12400';
@@ -59,9 +60,7 @@ test('modem actor answers modem.cell-measurements with the simulated serving + n
     fullConfig: {},
     log,
     store: { read: () => Promise.resolve(undefined), write: () => Promise.resolve(), remove: () => Promise.resolve() },
-    send: () => undefined,
-    request: () => Promise.reject(new Error('no')),
-    publish: () => undefined,
+    ...fakeMessaging({ request: () => Promise.reject(new Error('no')) }),
   };
   const inst = await modemActor.create(ctx);
   t.teardown(() => inst.stop());

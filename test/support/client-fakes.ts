@@ -3,13 +3,18 @@ import { SimulatedClock } from 'xstate';
 import { pino } from 'pino';
 import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
 import type { CoapIncomingResponse, CoapOutgoingRequest } from '../../src/coap/api.js';
-import type { ServerTarget } from '../../src/actors/messages.js';
+import type { ServerTarget } from '../../src/messages/index.js';
 import { CodedError } from '../../src/errors.js';
 import { log } from '../../src/runtime/log.js';
 import type { LwRecord } from '../../src/lwm2m/types.js';
 import { createClientActor, type ClientActorInstance } from '../../src/actors/client.actor.js';
 import type { ClientLifecycleConfig } from '../../src/client/config-schema.js';
 import type { PersistedRegistration } from '../../src/client/persisted.js';
+import { fakeMessaging } from './fake-messaging.js';
+import { dispatch } from '../../src/runtime/dispatch.js';
+import { CLIENT_ACCEPTS } from '../../src/actors/client.actor.js';
+
+const CLIENT_ACCEPTED = new Set<string>(CLIENT_ACCEPTS);
 
 export const EPOCH = Date.UTC(2026, 0, 1);
 
@@ -125,7 +130,8 @@ export class ClientHarness {
 
   /** Delivers a message as the runtime would (publish or send). */
   async deliver(msg: ActorMessage): Promise<unknown> {
-    const r = this.client.receive(msg);
+    // through the boundary, as the runtime delivers it
+    const r = dispatch({ name: 'client', instance: this.client, accepts: CLIENT_ACCEPTED }, msg);
     await this.flush();
     return r;
   }
@@ -240,11 +246,13 @@ export class ClientHarness {
         write: (k, v) => { this.store.set(k, structuredClone(v)); return Promise.resolve(); },
         remove: (k) => { this.store.delete(k); return Promise.resolve(); },
       },
-      send: (to, msg) => {
-        try { void Promise.resolve(this.route(to, msg)).catch(() => undefined); } catch { /* fire and forget */ }
-      },
-      request: async <R>(to: string, msg: ActorMessage) => (await this.route(to, msg)) as R,
-      publish: (msg) => { this.published.push(msg); },
+      ...fakeMessaging({
+        send: (to, msg) => {
+          try { void Promise.resolve(this.route(to, msg)).catch(() => undefined); } catch { /* fire and forget */ }
+        },
+        request: (to, msg) => this.route(to, msg),
+        publish: (msg) => { this.published.push(msg); },
+      }),
     };
   }
 }

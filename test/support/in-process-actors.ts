@@ -2,6 +2,8 @@
 import type { ActorContext, ActorInstance, ActorMessage, ActorModule, ActorStore } from '../../src/runtime/actor-api.js';
 import { log } from '../../src/runtime/log.js';
 import { CodedError } from '../../src/errors.js';
+import { dispatch } from '../../src/runtime/dispatch.js';
+import { fakeMessaging } from './fake-messaging.js';
 
 type Handler = (msg: ActorMessage) => unknown;
 
@@ -11,6 +13,7 @@ export interface Captured { to: string; msg: ActorMessage; kind: 'send' | 'reque
 export class InProcessActors {
   private readonly actors = new Map<string, ActorInstance>();
   private readonly subs = new Map<string, readonly string[]>();
+  private readonly accepts = new Map<string, ReadonlySet<string> | undefined>();
   private readonly stubs = new Map<string, Handler>();
   readonly captured: Captured[] = [];
   private readonly fullConfig: Record<string, unknown>;
@@ -29,6 +32,7 @@ export class InProcessActors {
     const inst = await mod.create(this.context(name, config));
     this.actors.set(name, inst);
     this.subs.set(name, mod.subscribes ?? []);
+    this.accepts.set(name, mod.accepts ? new Set(mod.accepts) : undefined);
     return inst;
   }
 
@@ -44,7 +48,8 @@ export class InProcessActors {
   private deliver(to: string, msg: ActorMessage, kind: Captured['kind']): unknown {
     const copy = structuredClone(msg);
     const a = this.actors.get(to);
-    if (a) return a.receive(copy);
+    // through the boundary, as the runtime delivers it
+    if (a) return dispatch({ name: to, instance: a, accepts: this.accepts.get(to) }, copy);
     this.captured.push({ to, msg: copy, kind });
     const s = this.stubs.get(to);
     if (s) return s(copy);
@@ -67,20 +72,31 @@ export class InProcessActors {
       fullConfig: Object.freeze({ ...this.fullConfig }),
       log: log.child({ actor: name }),
       store: actorStore,
-      send: (to, msg) => {
-        queueMicrotask(() => {
-          try { void Promise.resolve(this.deliver(to, msg, 'send')).catch(() => undefined); } catch { /* fire and forget */ }
-        });
-      },
-      request: async <R>(to: string, msg: ActorMessage) => structuredClone(await this.deliver(to, msg, 'request')) as R,
-      publish: (msg) => {
-        this.captured.push({ to: '*', msg: structuredClone(msg), kind: 'publish' });
-        for (const [n, types] of this.subs) {
-          if (types.some((t) => t === msg.type || (t.endsWith('.*') && msg.type.startsWith(t.slice(0, -1))))) {
-            queueMicrotask(() => { void this.actors.get(n)?.receive(structuredClone(msg)); });
+      ...fakeMessaging({
+        send: (to, msg) => {
+          queueMicrotask(() => {
+            try { void Promise.resolve(this.deliver(to, msg, 'send')).catch(() => undefined); } catch { /* fire and forget */ }
+          });
+        },
+        request: async (to, msg) => structuredClone(await this.deliver(to, msg, 'request')),
+        publish: (msg) => {
+          this.captured.push({ to: '*', msg: structuredClone(msg), kind: 'publish' });
+          for (const [n, types] of this.subs) {
+            if (types.some((t) => t === msg.type || (t.endsWith('.*') && msg.type.startsWith(t.slice(0, -1))))) {
+              queueMicrotask(() => {
+                const a = this.actors.get(n);
+                if (!a) return;
+                try {
+                  void dispatch({ name: n, instance: a, accepts: this.accepts.get(n) }, structuredClone(msg));
+                } catch (e) {
+                  // a type the subscriber does not take is dropped, as the runtime does
+                  if (!(e instanceof CodedError && e.code === 'UNKNOWN_MESSAGE')) throw e;
+                }
+              });
+            }
           }
-        }
-      },
+        },
+      }),
     };
   }
 
