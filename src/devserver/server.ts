@@ -185,7 +185,7 @@ export class DevServer extends ClientOperations {
   /** Resolves with the next event of that name that passes the filter (rejects after timeoutMs). */
   waitFor<K extends keyof DevServerEvents>(event: K, filter: (...args: DevServerEvents[K]) => boolean = () => true, timeoutMs = 10_000): Promise<DevServerEvents[K][0]> {
     return new Promise((resolve, reject) => {
-      // `as never` below: EventEmitter's typed on/off cannot relate a listener of one generic event K to its map
+      // casts below: EventEmitter's typed on/off cannot relate a listener of one generic event K to its map
       const on = (...args: DevServerEvents[K]): void => {
         if (!filter(...args)) return;
         clearTimeout(t);

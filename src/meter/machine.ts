@@ -72,6 +72,7 @@ export const meterMachine = setup({
     emitSourceDown: emit(({ context }) => ({ type: 'meter.source-down' as const, error: context.lastError, retries: context.retries - 1 })),
     noteStarted: assign({ retries: 0, lastError: undefined }),
     emitCounting: emit(({ context }) => ({ type: 'meter.counting' as const, kind: context.cfg.source.kind })),
+    // casts in these two: XState types a done / error event's output only inside the invoke, not in a named action
     noteSent: assign({ sent: ({ context, event }) => context.sent + (event as unknown as { output: number }).output }),
     emitSendDeferred: emit(({ event }) => ({ type: 'meter.send-deferred' as const, error: toWireError((event as unknown as { error: unknown }).error) })),
   },

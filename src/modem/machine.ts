@@ -106,6 +106,7 @@ export const modemMachine = setup({
       && (event.reg.ci !== context.reg?.ci || event.reg.tac !== context.reg?.tac),
     firstRetry: ({ context }) => context.retries <= 1,
     pollsExhausted: ({ context }) => context.pollFailures + 1 >= context.cfg.maxPollFailures,
+    // casts in these guards: XState types a done-actor event's output only inside the invoke's onDone, not in a named guard
     /** AT+CEREG? answered registered (home or roaming). */
     readRegistered: ({ event }) => isRegistered((event as unknown as { output: Registration }).output.stat),
     /** Identification found another modem than the profile in use. */

@@ -24,6 +24,7 @@ export class EventHub {
         type: 'send', ...(e.endpoint !== undefined ? { endpoint: e.endpoint } : {}), records: recordsJson(e.records), ...(e.decodeError !== undefined ? { decodeError: e.decodeError } : {}),
       }),
     };
+    // casts: Object.entries loses which listener belongs to which event of the typed emitter
     for (const [name, fn] of Object.entries(handlers)) server.on(name as 'register', fn as never);
     this.detach = () => { for (const [name, fn] of Object.entries(handlers)) server.off(name as 'register', fn as never); };
   }
