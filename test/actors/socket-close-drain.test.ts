@@ -3,7 +3,7 @@ import test from 'ava';
 import { Agent, request, type IncomingMessage } from 'coap';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
 import { InProcessActors } from '../support/in-process-actors.js';
-import { TestUdpTransport } from '../firmware/support/udp.js';
+import { TestUdpTransport } from '../support/udp-transport.js';
 
 const SERVER = { ssid: 1, uri: 'coap://127.0.0.1:5683', host: '127.0.0.1', port: 5683, security: 'nosec' as const };
 

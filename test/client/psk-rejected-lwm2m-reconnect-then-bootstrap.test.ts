@@ -5,7 +5,7 @@ import { createClientActor } from '../../src/actors/client.actor.js';
 import { createDtlsTransport } from '../../src/coap/transports/dtls.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
 import type { ActorMessage, ActorModule } from '../../src/runtime/actor-api.js';
-import { freeUdpPortPair, startServer, stopServer } from '../coap/support/libcoap.js';
+import { startLibcoapServer } from '../support/libcoap.js';
 import { bootstrapAccount, pskAccount } from '../support/client-fakes.js';
 import { HostileServer } from '../support/hostile-server.js';
 import { InProcessActors } from '../support/in-process-actors.js';
@@ -14,8 +14,8 @@ import { pollUntil } from '../support/poll.js';
 const KEY = 'secretPSK';
 
 test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growing backoff (networkFailures 0, no modem.reconnect), then bootstrap', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
+  const port = srv.port;
   // the server is up once a handshake with the right key works (so the failures below are the key's)
   await pollUntil(async () => {
     const tr = createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY), handshakeTimeoutMs: 1000 });
@@ -87,6 +87,6 @@ test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growi
   } finally {
     await actors.stopAll();
     await bs.close();
-    await stopServer(srv);
+    await srv.stop();
   }
 });

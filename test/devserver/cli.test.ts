@@ -6,7 +6,7 @@ import { ContentFormat } from '../../src/lwm2m/types.js';
 import { parseDevServerArgs, runDevServer } from '../../src/devserver/cli.js';
 import type { DevServer } from '../../src/devserver/server.js';
 import { TypeRegistry } from '../../src/devserver/model.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 const types = new TypeRegistry();
 

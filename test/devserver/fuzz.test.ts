@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createSocket } from 'node:dgram';
 import { generate } from 'coap-packet';
 import { startDevServer } from '../../src/devserver/server.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 test('random bytes and random requests to every route: no crash, still serving', async (t) => {
   const s = await startDevServer({ bootstrap: {}, requestTimeoutMs: 200 });

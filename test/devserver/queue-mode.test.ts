@@ -2,7 +2,7 @@
 import test from 'ava';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 test('a sleeping queue-mode client gets the held Read right after its Update', async (t) => {
   let now = 5_000_000;

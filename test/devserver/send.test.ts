@@ -6,7 +6,7 @@ import { encode } from '../../src/lwm2m/formats/index.js';
 import { ContentFormat, type LwRecord } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { TypeRegistry } from '../../src/devserver/model.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 const types = new TypeRegistry();
 const readings: LwRecord[] = [

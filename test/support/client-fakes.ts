@@ -1,4 +1,4 @@
-// client-fakes.ts: fake peers of the client actor (socket + LwM2M server, modem, objects 0/1/3, store) on a SimulatedClock.
+// client-fakes.ts: fake peers of the client actor (socket + LwM2M server, modem, objects 0/1/3, store) on a SimulatedClock (not to be confused with fake-lwm2m-client.ts, a fake device for the dev server).
 import { SimulatedClock } from 'xstate';
 import { pino } from 'pino';
 import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
