@@ -3,7 +3,8 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
 
 function make(placement: 'shared' | 'per-actor', stateDir = tmpState()): Runtime {
   return new Runtime({

@@ -4,7 +4,8 @@ import { WebSocket } from 'ws';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { startInspectServer } from '../../src/runtime/inspect-server.js';
 import { prefixInspectionEvent } from '../../src/runtime/inspect-relay.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
 
 test('prefixing rewrites every ID field', (t) => {
   const ev = prefixInspectionEvent(JSON.stringify({ type: '@xstate.event', sessionId: 'x:0', rootId: 'x:0', sourceId: 'x:1' }), 'a.0');

@@ -1,7 +1,8 @@
 // log.test.ts: pino lines written in a worker reach the main thread's destination, tagged with the actor's name.
 import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
 
 test('worker log lines arrive on the main thread with the actor name', async (t) => {
   const lines: string[] = [];

@@ -5,7 +5,8 @@ import { defaultConfig } from '../../src/runtime/config.js';
 import { attachModemSerial } from '../../src/cli/modem-serial.js';
 import { ModemEmulator } from '../support/modem-emulator.js';
 import { ptyPair } from '../support/modem-emulator-pty.js';
-import { immediateClock, supervisor, tmpState } from './helpers.js';
+import { supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
 
 const modemModule = new URL('../../src/actors/modem.actor.js', import.meta.url).href;
 

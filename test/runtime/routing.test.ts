@@ -2,7 +2,9 @@
 import test from 'ava';
 import { Runtime, groupActors } from '../../src/runtime/runtime.js';
 import { transferables, matchesSubscription } from '../../src/runtime/wire.js';
-import { echoPingerCrasher, fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
+import { echoPingerCrasher, fixture, supervisor, tmpState, waitPings } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { onceEvent } from '../support/poll.js';
 
 function make(opts: Partial<ConstructorParameters<typeof Runtime>[0]> = {}): Runtime {
   return new Runtime({
@@ -86,7 +88,7 @@ test('shared placement: one worker; a throwing actor is restarted and its neighb
     t.is(rt.workerCount, 1);
     await rt.start();
     await waitPings(rt, 5);
-    const back = once(rt, 'ready', (n: string) => n === 'crasher');
+    const back = onceEvent(rt, 'ready', (n: string) => n === 'crasher');
     rt.send('crasher', { type: 'crash.throw' });
     await back;
     const before = (await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok;
