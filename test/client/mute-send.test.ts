@@ -7,6 +7,7 @@ import { createServerObject } from '../../src/objects/server.js';
 import type { CoapOutgoingRequest } from '../../src/coap/api.js';
 import type { CodedError } from '../../src/errors.js';
 import { InProcessActors } from '../support/in-process-actors.js';
+import { waitFor } from '../support/poll.js';
 
 test('Send honours Mute Send (/1/x/23), read live from object 1', async (t) => {
   const client = { endpoint: 'mute-1', servers: [{ uri: 'coap://127.0.0.1:5683', ssid: 5 }] };
@@ -22,7 +23,7 @@ test('Send honours Mute Send (/1/x/23), read live from object 1', async (t) => {
   const srv = await rt.start('object:1', objectActorModule({ spec: createServerObject() }));
   const c = await rt.start('client', clientActorModule({ config: { networkAtBoot: 'assume' } }), client) as ClientActorInstance;
   t.teardown(() => rt.stopAll());
-  for (let i = 0; i < 100 && !c.actor.getSnapshot().matches({ connected: 'registered' }); i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => c.actor.getSnapshot().matches({ connected: 'registered' }), { timeoutMs: 1000, what: () => `registered, in ${JSON.stringify(c.actor.getSnapshot().value)}` });
   t.true(c.actor.getSnapshot().matches({ connected: 'registered' }), JSON.stringify(c.actor.getSnapshot().value));
 
   const read = (await srv.receive({ type: 'object.request', op: 'read', path: [1, 0, 23], accept: 0 })) as { code: string; payload?: Uint8Array };

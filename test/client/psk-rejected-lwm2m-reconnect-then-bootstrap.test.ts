@@ -9,7 +9,7 @@ import { startLibcoapServer } from '../support/libcoap.js';
 import { bootstrapAccount, pskAccount } from '../support/client-fakes.js';
 import { HostileServer } from '../support/hostile-server.js';
 import { InProcessActors } from '../support/in-process-actors.js';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil, quietPeriod } from '../support/poll.js';
 
 const KEY = 'secretPSK';
 
@@ -71,7 +71,7 @@ test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growi
     clock.increment(10_000); // first backoff
     await failedOpens(2);
     clock.increment(9_000);
-    await new Promise((r) => setTimeout(r, 50));
+    await quietPeriod(50, 'no socket.open may start before the second backoff (20 s) ends');
     t.is(opens.length, 2, 'the second backoff is longer than the first');
     clock.increment(11_000);
     // the third refusal reaches maxRegisterFailures: bootstrap

@@ -14,16 +14,11 @@ import { SIMULATED_NEIGHBOURS } from '../../src/modem/simulated.js';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { SimTimers } from '../support/sim-timers.js';
 import { loadLocationPlugin, type Controller } from './location-plugin.js';
+import { pollUntil, quietPeriod, waitFor } from '../support/poll.js';
 
 const FIX_TIME_MS = Date.UTC(2026, 10, 25, 12, 0, 0);
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (cond: () => boolean, ms = 5000): Promise<void> => waitFor(cond, { timeoutMs: ms, everyMs: 5 });
 
 test('ground fix: measurements sent, answer written back, location readable from object 6; a second request within the minimum interval is not sent', async (t) => {
   const plugin = await loadLocationPlugin();
@@ -88,11 +83,7 @@ test('ground fix: measurements sent, answer written back, location readable from
 
   // Object 6, read by the server.
   await until(() => svc.answers.length > 0);
-  let loc = await s.read(ep, '/6/0', { format: 112 });
-  for (let i = 0; i < 50 && !(loc.records ?? []).some((r) => r.path.join('/') === '6/0/3' && r.value === 400); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    loc = await s.read(ep, '/6/0', { format: 112 });
-  }
+  const loc = await pollUntil(() => s.read(ep, '/6/0', { format: 112 }), (l) => (l.records ?? []).some((r) => r.path.join('/') === '6/0/3' && r.value === 400), 1000, 10);
   t.is(loc.code, '2.05');
   const lv = new Map((loc.records ?? []).map((r) => [r.path.join('/'), r.value]));
   t.is(lv.get('6/0/0'), 63.4215);
@@ -105,7 +96,7 @@ test('ground fix: measurements sent, answer written back, location readable from
   const sendsBefore = s.count('send', ep);
   const r2 = await (ctl.receive({ type: 'location.request' }) as Promise<{ sent: boolean; why?: string }>);
   t.like(r2, { sent: false, why: 'rate-limited' });
-  await new Promise((r) => setTimeout(r, 50));
+  await quietPeriod(50, 'a rate-limited request must not reach the dev server');
   t.is(s.count('send', ep), sendsBefore);
   // Once the interval has passed (simulated), the deferred request goes out: a second Send, a second answer.
   const second = new Promise<LocationAnswer>((resolve) => svc.once('answer', resolve));

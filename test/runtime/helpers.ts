@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SupervisorConfig } from '../../src/runtime/config.js';
 import type { ActorSpec, Runtime } from '../../src/runtime/runtime.js';
+import { waitFor } from '../support/poll.js';
 
 export function fixture(name: string): string {
   return new URL(`./fixtures/${name}.js`, import.meta.url).href;
@@ -20,11 +21,9 @@ export const supervisor: SupervisorConfig = {
 
 /** Waits until pinger has had n answers; returns how many requests it took (each reply counts as 1 relayed message). */
 export async function waitPings(rt: Runtime, n: number): Promise<number> {
-  for (let i = 1; i < 500; i++) {
-    if ((await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok >= n) return i;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('pings did not arrive');
+  let asked = 0;
+  await waitFor(async () => { asked++; return (await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok >= n; }, { timeoutMs: 5000, everyMs: 5, what: `${n} pings` });
+  return asked;
 }
 
 /** The echo / pinger / crasher trio the fault tests run: the crasher fails on command, the other two keep exchanging. */

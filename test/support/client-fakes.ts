@@ -10,6 +10,7 @@ import type { LwRecord } from '../../src/lwm2m/types.js';
 import { createClientActor, type ClientActorInstance } from '../../src/actors/client.actor.js';
 import type { ClientLifecycleConfig } from '../../src/client/config-schema.js';
 import type { PersistedRegistration } from '../../src/client/persisted.js';
+import { waitFor } from './poll.js';
 
 export const EPOCH = Date.UTC(2026, 0, 1);
 
@@ -131,12 +132,8 @@ export class ClientHarness {
   }
 
   /** Polls (real time) until `cond` holds; for tests over real sockets. */
-  async until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!cond()) {
-      if (Date.now() > end) throw new Error(`timed out in state ${this.state()}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+    return waitFor(cond, { timeoutMs, what: () => `the condition, in state ${this.state()}` });
   }
 
   setNetwork(up: boolean): void {
