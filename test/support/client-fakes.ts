@@ -11,6 +11,7 @@ import { createClientActor, type ClientActorInstance } from '../../src/actors/cl
 import type { ClientLifecycleConfig } from '../../src/client/config-schema.js';
 import type { PersistedRegistration } from '../../src/client/persisted.js';
 import { waitFor } from './poll.js';
+import { flush as flushTurns } from './sim-timers.js';
 
 export const EPOCH = Date.UTC(2026, 0, 1);
 
@@ -108,8 +109,8 @@ export class ClientHarness {
   }
 
   /** Lets promise chains (fake replies) run. */
-  async flush(rounds = 8): Promise<void> {
-    for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+  flush(rounds = 8): Promise<void> {
+    return flushTurns(rounds);
   }
 
   /** Advances simulated time in steps, letting replies run between steps. */
