@@ -43,6 +43,22 @@ export default tseslint.config(
     },
   },
   {
+    // No fixed sleeps in tests: wait on a condition, an event or the simulated clock; the kit (test/support) holds the
+    // few real-time waits, and quietPeriod(ms, reason) where nothing can be observed.
+    files: ['test/**/*.ts'],
+    ignores: ['test/support/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "NewExpression[callee.name='Promise'] CallExpression[callee.name='setTimeout']",
+        message: 'No setTimeout inside new Promise in tests (a fixed sleep or a home-made timeout): use test/support/poll.ts (waitFor, pollUntil, waitUntilFound, onceEvent, settledWithin, quietPeriod) or the simulated clock (test/support/sim-timers.ts).',
+      }],
+      'no-restricted-imports': ['error', { paths: [
+        { name: 'node:timers/promises', message: 'No fixed sleeps in tests: use test/support/poll.ts or test/support/sim-timers.ts.' },
+        { name: 'timers/promises', message: 'No fixed sleeps in tests: use test/support/poll.ts or test/support/sim-timers.ts.' },
+      ] }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly' } },

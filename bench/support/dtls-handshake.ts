@@ -1,6 +1,6 @@
 // dtls-handshake.ts: measures the bytes of one full DTLS 1.2 PSK (CCM_8) handshake of our client with libcoap's GnuTLS server, counted datagram by datagram at a relay.
 import { createSocket } from 'node:dgram';
-import { freeUdpPortPair, startServer, stopServer } from '../../test/coap/support/libcoap.js';
+import { startLibcoapServer, type LibcoapServer } from '../../test/support/libcoap.js';
 import type { Datagram } from '../../src/modem/profiles/types.js';
 import { ModemDtlsTransport } from '../../src/modem/modem-dtls-transport.js';
 import type { DatagramBackend } from '../../src/modem/at-udp-socket.js';
@@ -9,11 +9,13 @@ export interface HandshakeBytes { datagrams: number; bytes: number; up: number; 
 
 /** One handshake, counted where the modem would carry it (UDP payload bytes; add IP/UDP headers per datagram yourself). Undefined when coap-server-gnutls is missing. */
 export async function measureHandshake(identity = 'lwm2m-meter-0001'): Promise<HandshakeBytes | undefined> {
-  const base = await freeUdpPortPair();
-  const port = base + 1; // libcoap's servers take DTLS on -p port + 1
-  const child = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(base), '-k', 'benchkey']);
-  const spawned = await new Promise<boolean>((r) => { child.once('error', () => r(false)); setTimeout(() => r(true), 300); });
-  if (!spawned) return undefined;
+  let server: LibcoapServer;
+  try {
+    server = await startLibcoapServer('coap-server-gnutls', ['-k', 'benchkey']);
+  } catch {
+    return undefined;
+  }
+  const port = server.dtlsPort; // libcoap's servers take DTLS on -p port + 1
   const udp = createSocket('udp4');
   await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
   const counted = { datagrams: 0, up: 0, down: 0 };
@@ -50,6 +52,6 @@ export async function measureHandshake(identity = 'lwm2m-meter-0001'): Promise<H
     return undefined;
   } finally {
     udp.close();
-    await stopServer(child);
+    await server.stop();
   }
 }

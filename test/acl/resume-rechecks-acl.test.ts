@@ -14,6 +14,7 @@ import { aclEntriesFromRecords } from '../../src/lwm2m/acl.js';
 import { ContentFormat, type LwRecord } from '../../src/lwm2m/types.js';
 import type { CoapIncomingResponse } from '../../src/coap/api.js';
 import { stubServer } from '../actors/persist-helpers.js';
+import { waitFor } from '../support/poll.js';
 
 for (const revoked of [false, true]) {
   test(`server 102 observed /3/0/0, restart, ${revoked ? 'read revoked meanwhile: the observer gets what a new Observe would (4.04), not resumed' : 'ACL unchanged: resumed'}`, async (t) => {
@@ -56,7 +57,7 @@ for (const revoked of [false, true]) {
     observer.send(generate({ messageId: 77, token: Buffer.from([7, 7]), code: 'GET', confirmable: true, options: [
       { name: 'Observe', value: Buffer.alloc(0) }, ...['3', '0', '0'].map((s) => ({ name: 'Uri-Path' as const, value: Buffer.from(s) })),
     ] }), port, '127.0.0.1');
-    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => got.length > 0, { timeoutMs: 2000, what: 'the observe answer' });
     t.deepEqual(got, ['2.05'], 'observation accepted: 102 may read /3/0 (seeded entry 0 = R)');
 
     // the process dies: socket and object 3 restart with their stores
@@ -76,7 +77,7 @@ for (const revoked of [false, true]) {
     }
     port = await startSocket();
     t.is(await coap({ method: 'POST', path: ['rd', 'abc'] }), '2.04', 'the Update resumes the registration');
-    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => got.length >= 2, { timeoutMs: 2000, what: 'the resumed relation\'s notification' });
     const observed = ((await actors.get('object:3')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids;
     if (revoked) {
       t.deepEqual(got, ['2.05', '4.04'], 'no right at all hides the instance, as for a new request: the observer is told it is gone');

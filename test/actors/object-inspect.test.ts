@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { immediateClock, supervisor, tmpState } from '../runtime/helpers.js';
+import { supervisor, tmpState } from '../runtime/helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { waitFor } from '../support/poll.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const src = (p: string): string => new URL(`../../src/${p}`, import.meta.url).href;
@@ -45,7 +47,7 @@ test('the inspection stream shows object:3, the valve plugin object and a plugin
     t.is(r.code, '2.05');
     t.deepEqual(await rt.request('plugin:echo:echo', { type: 'echo.ping' }), { echo: 'echo.ping' });
     const settled = (a: string): boolean => states(events, a).includes('busy') && states(events, a).at(-1) === 'ready';
-    for (let i = 0; i < 300 && !(settled('object:3306') && settled('plugin:echo:echo')); i++) await new Promise((res) => setTimeout(res, 10));
+    await waitFor(() => settled('object:3306') && settled('plugin:echo:echo'), { timeoutMs: 3000, what: 'both actors busy, then ready' });
     const actors = events.filter((e) => e.type === '@xstate.actor').map((e) => String(e.sessionId));
     t.true(actors.some((id) => id.startsWith('object:3.0/')), 'object:3 is registered for inspection');
     t.true(actors.some((id) => id.startsWith('object:3306.0/')), 'the plugin object is registered for inspection');

@@ -3,6 +3,7 @@ import test from 'ava';
 import { cleanupAfter, device, managementClient, stubServer, until } from './persist-helpers.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { settle } from '../support/sim-timers.js';
+import { quietPeriod } from '../support/poll.js';
 
 const discover = async (mc: ReturnType<typeof managementClient>, port: number): Promise<string> => {
   const r = await mc.call(port, 'GET', '/3424/0/1', { accept: ContentFormat.LINK });
@@ -31,7 +32,7 @@ test('pmin/pmax/gt written by the server hold after the object actor restarts: D
   t.deepEqual(obs.values, [1]);
   await d.reading(4);
   await d.timers.advance(59_000);
-  await new Promise((r) => setTimeout(r, 50));
+  await quietPeriod(50, 'no notification may cross the loopback socket before pmax');
   t.deepEqual(obs.values, [1], 'no crossing of gt, before pmax: nothing');
   await d.timers.advance(1000);
   await until(() => obs.values.length >= 2);
@@ -39,7 +40,7 @@ test('pmin/pmax/gt written by the server hold after the object actor restarts: D
   await d.timers.advance(1000);
   await d.reading(7);
   await d.timers.advance(8000);
-  await new Promise((r) => setTimeout(r, 50));
+  await quietPeriod(50, 'no notification may cross the loopback socket within pmin');
   t.deepEqual(obs.values, [1, 4], 'crossed gt, but within pmin');
   await d.timers.advance(1000);
   await until(() => obs.values.length >= 3);

@@ -9,6 +9,7 @@ import type { CoapIncomingResponse } from '../../src/coap/api.js';
 import type { PeerAddress, Transport } from '../../src/coap/transport.js';
 import { waterMeterObject } from '../../src/objects/water-meter.js';
 import type { MeterSnapshot } from '../../src/meter/meter-core.js';
+import { waitFor } from '../support/poll.js';
 
 /** node-coap as the LwM2M server's registration interface: Register → 2.01 /rd/abc, Update → 2.04, De-register → 2.02. */
 export async function stubServer(): Promise<{ server: Server; port: number; seen: string[] }> {
@@ -102,9 +103,9 @@ export function managementClient() {
   return { agent, call, observe };
 }
 
-/** Waits (real time, bounded) until `cond` holds: UDP loopback delivery. */
-export async function until(cond: () => boolean, ms = 2000): Promise<void> {
-  for (let i = 0; i < ms / 10 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+/** Waits (real time, bounded) until `cond` holds: UDP loopback delivery (the kit's waitFor; throws at the bound). */
+export function until(cond: () => boolean, ms = 2000): Promise<void> {
+  return waitFor(cond, { timeoutMs: ms, what: 'UDP loopback delivery' });
 }
 
 /** Stops everything when the test ends, passed or failed (so a failure does not leave sockets open). */

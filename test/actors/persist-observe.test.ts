@@ -3,6 +3,7 @@ import test from 'ava';
 import { cleanupAfter, device, managementClient, stubServer, until } from './persist-helpers.js';
 import { OBSERVATIONS_KEY, type JournalEntry } from '../../src/actors/observe-journal.js';
 import type { InProcessActors } from '../support/in-process-actors.js';
+import { quietPeriod, waitFor } from '../support/poll.js';
 
 /** The socket actor's stored observations (InProcessActors keeps one store per actor name). */
 const stored = (actors: InProcessActors): JournalEntry[] =>
@@ -32,7 +33,7 @@ test('observe, kill and restart socket + object actors, Update: the next notific
   await d.restartAll();
   t.deepEqual(await observations(d.actors), [], 'nothing observed before the registration is resumed');
   await d.reading(3); // the meter's reading while the registration is not resumed yet
-  await new Promise((r) => setTimeout(r, 50));
+  await quietPeriod(50, 'no notification may cross the loopback socket before the Update resumes the relation');
   t.deepEqual(obs.values, [0, 2]);
   t.is((await d.update()).code, '2.04');
   t.is((await observations(d.actors)).length, 1, 'the Update resumed it');
@@ -52,7 +53,7 @@ test('observe, kill and restart socket + object actors, Update: the next notific
   t.is((await observations(d.actors)).length, 1);
   await d.reading(6);
   await until(() => obs.values.length >= 5);
-  await new Promise((r) => setTimeout(r, 50));
+  await quietPeriod(50, 'a duplicate relation would send a second notification');
   t.deepEqual(obs.values, [0, 2, 3, 5, 6], 'no duplicate relation');
 });
 
@@ -73,7 +74,7 @@ test('after a restart, a new Register (registration not resumed) drops the store
   t.is((await d.update()).code, '2.04');
   t.deepEqual(await observations(d.actors), [], 'nothing to resume');
   await d.reading(9);
-  await new Promise((r) => setTimeout(r, 100));
+  await quietPeriod(100, 'a dropped relation sends nothing over the loopback socket');
   t.deepEqual(obs.values, [0]);
 });
 
@@ -106,9 +107,9 @@ test('only the object actor restarts (supervisor): the live relation is observed
   const id = stored(d.actors)[0].id;
 
   await d.restartObject();
-  for (let i = 0; i < 100 && (await observations(d.actors)).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(async () => (await observations(d.actors)).length > 0, { timeoutMs: 2000, what: 'the relation observed again' });
   t.deepEqual(await observations(d.actors), [id], 'observed again under the relation id');
-  await new Promise((r) => setTimeout(r, 50));
+  await quietPeriod(50, 'the re-attach itself must send no notification');
   t.deepEqual(obs.values, [0, 2], 'no notification for the re-attach itself');
   await d.reading(4);
   await until(() => obs.values.length >= 3);

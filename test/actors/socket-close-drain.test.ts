@@ -3,7 +3,8 @@ import test from 'ava';
 import { Agent, request, type IncomingMessage } from 'coap';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
 import { InProcessActors } from '../support/in-process-actors.js';
-import { TestUdpTransport } from '../firmware/support/udp.js';
+import { TestUdpTransport } from '../support/udp-transport.js';
+import { quietPeriod, settledWithin } from '../support/poll.js';
 
 const SERVER = { ssid: 1, uri: 'coap://127.0.0.1:5683', host: '127.0.0.1', port: 5683, security: 'nosec' as const };
 
@@ -16,19 +17,18 @@ async function setup(closeWith: { type: string; reason?: string }) {
     if (m.type !== 'object.request') return undefined;
     // The close arrives while the Execute is still being answered (the object's reply comes after it).
     const closing = Promise.resolve(actors.get('socket')?.receive(closeWith)).then(() => { closed.push('closed'); });
-    return new Promise((resolve) => setTimeout(() => resolve({ code: '2.04' }), 30)).then((r) => { void closing; return r; });
+    return quietPeriod(30, 'the object replies only after the socket.close has reached the socket').then(() => { void closing; return { code: '2.04' }; });
   });
   await actors.start('socket', socketActorModule({ transport: () => (transport = new TestUdpTransport()) }), { objects: [3] });
   await actors.get('socket')?.receive({ type: 'socket.open', server: SERVER });
   const port = transport?.port() ?? 0;
   const agent = new Agent({ type: 'udp4' });
-  const execute = (path: string): Promise<string> => new Promise((resolve) => {
+  const execute = (path: string): Promise<string> => settledWithin(new Promise<string>((resolve) => {
     const req = request({ hostname: '127.0.0.1', port, method: 'POST', pathname: path, agent, confirmable: true, retrySend: 0 });
-    const timer = setTimeout(() => resolve('no response'), 2500);
-    req.on('response', (res: IncomingMessage) => { clearTimeout(timer); resolve(res.code); });
-    req.on('error', () => { clearTimeout(timer); resolve('error'); });
+    req.on('response', (res: IncomingMessage) => { resolve(res.code); });
+    req.on('error', () => { resolve('error'); });
     req.end();
-  });
+  }), 2500, 'no response');
   return { actors, execute, closed, agent };
 }
 

@@ -2,15 +2,15 @@
 import test from 'ava';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
-import { freeUdpPortPair, startServer, stopServer } from '../coap/support/libcoap.js';
+import { startLibcoapServer } from '../support/libcoap.js';
 import type { CoapIncomingResponse } from '../../src/coap/api.js';
 import type { ServerTarget } from '../../src/messages/index.js';
 
 const KEY = 'secretPSK';
 
 test('socket.open over DTLS-PSK, coap.send GET, close; a wrong key fails with a code', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY, '-h', 'CoAP']);
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY, '-h', 'CoAP']);
+  const port = srv.port;
   const actors = new InProcessActors();
   try {
     await actors.start('socket', socketActorModule(), { objects: [] });
@@ -18,16 +18,8 @@ test('socket.open over DTLS-PSK, coap.send GET, close; a wrong key fails with a 
     const target = (key: string): ServerTarget => ({
       ssid: 101, uri: `coaps://127.0.0.1:${port + 1}`, host: '127.0.0.1', port: port + 1, security: 'psk', pskIdentity: 'meter-1', pskKey: Buffer.from(key).toString('base64'),
     });
-    let opened = false;
-    for (let i = 0; i < 20 && !opened; i++) {
-      try {
-        await socket.receive({ type: 'socket.open', server: target(KEY) });
-        opened = true;
-      } catch {
-        await new Promise((r) => setTimeout(r, 200)); // the server may still be starting
-      }
-    }
-    t.true(opened);
+    // the server has bound its DTLS port (startLibcoapServer): the first open must succeed
+    t.deepEqual(await socket.receive({ type: 'socket.open', server: target(KEY) }), { ok: true });
     const res = (await socket.receive({ type: 'coap.send', req: { method: 'GET', path: [] } })) as CoapIncomingResponse;
     t.is(res.code, '2.05');
     t.regex(Buffer.from(res.payload).toString(), /libcoap/i);
@@ -38,6 +30,6 @@ test('socket.open over DTLS-PSK, coap.send GET, close; a wrong key fails with a 
     t.true(actors.captured.some((c) => c.kind === 'publish' && c.msg.type === 'network.error'));
   } finally {
     await actors.stopAll();
-    await stopServer(srv);
+    await srv.stop();
   }
 });

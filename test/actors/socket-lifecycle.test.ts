@@ -11,6 +11,7 @@ import { createDeviceObject } from '../../src/objects/device.js';
 import { createUdpTransport, type UdpTransport } from '../../src/coap/transports/udp.js';
 import type { CoapIncomingResponse } from '../../src/coap/api.js';
 import type { Transport } from '../../src/coap/transport.js';
+import { pollUntil, waitFor } from '../support/poll.js';
 
 async function lwm2mServerStub(): Promise<{ server: Server; port: number; seen: string[] }> {
   const seen: string[] = [];
@@ -125,22 +126,16 @@ test('observe through the real endpoint: notification on change, deregister by G
       ...['3442', '0', '1'].map((s) => ({ name: 'Uri-Path', value: Buffer.from(s) })),
     ] }), port, '127.0.0.1');
   };
-  const waitFor = async (n: number): Promise<void> => {
-    for (let i = 0; i < 100 && got.length < n; i++) await new Promise((r) => setTimeout(r, 10));
-  };
+  const answers = (n: number): Promise<void> => waitFor(() => got.length >= n, { timeoutMs: 2000, what: `${n} answers` });
   get(0, 1);
-  await waitFor(1);
+  await answers(1);
   t.deepEqual(got, ['5']);
   await actors.get('object:3442')!.receive({ type: 'object.request', op: 'write', path: [3442, 0, 1], format: 0, payload: new Uint8Array(Buffer.from('6')) });
-  await waitFor(2);
+  await answers(2);
   t.deepEqual(got, ['5', '6']);
   get(1, 2);
-  await waitFor(3);
-  let ids: string[] = ['x'];
-  for (let i = 0; i < 100 && ids.length > 0; i++) {
-    ids = ((await actors.get('object:3442')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids;
-    if (ids.length) await new Promise((r) => setTimeout(r, 10));
-  }
+  await answers(3);
+  const ids = await pollUntil(async () => ((await actors.get('object:3442')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids, (x) => x.length === 0, 1000, 10);
   t.deepEqual(ids, []);
   sock.close();
   await actors.stopAll();

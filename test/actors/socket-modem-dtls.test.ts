@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
 import type { CoapIncomingResponse } from '../../src/coap/api.js';
-import { freeUdpPortPair, startServer, stopServer } from '../coap/support/libcoap.js';
+import { startLibcoapServer } from '../support/libcoap.js';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { ModemDtlsTransport } from '../../src/modem/modem-dtls-transport.js';
 
@@ -37,18 +37,12 @@ const target = (port: number, key: string) => ({
 });
 
 test('coaps:// over the modem socket: handshake and GET through modem messages, nothing in clear on the modem', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
-  t.teardown(() => stopServer(srv));
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
+  t.teardown(() => srv.stop());
   const { actors, sent, received } = await modemRig(t);
   const socket = actors.get('socket')!;
-  // the server may still be starting: retry the open a few times
-  let opened: unknown;
-  for (let i = 0; i < 20 && opened === undefined; i++) {
-    opened = await (socket.receive({ type: 'socket.open', server: target(port + 1, KEY) }) as Promise<unknown>).catch(() => undefined);
-    if (opened === undefined) await new Promise((r) => setTimeout(r, 150));
-  }
-  t.deepEqual(opened, { ok: true });
+  // the server has bound its DTLS port (startLibcoapServer): the first open must succeed
+  t.deepEqual(await socket.receive({ type: 'socket.open', server: target(srv.dtlsPort, KEY) }), { ok: true });
   const handshakeDatagrams = sent.length;
   t.true(handshakeDatagrams >= 3, `handshake flights went through the modem (${handshakeDatagrams})`);
   t.is(sent[0][0], 22, 'first datagram is a DTLS handshake record (content type 22)');
@@ -64,17 +58,13 @@ test('coaps:// over the modem socket: handshake and GET through modem messages, 
 });
 
 test('a wrong key over the modem socket: DTLS_HANDSHAKE_FAILED naming the server and the modem socket', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
-  t.teardown(() => stopServer(srv));
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
+  const port = srv.port;
+  t.teardown(() => srv.stop());
   const { actors } = await modemRig(t);
   const socket = actors.get('socket')!;
-  // wait until the server answers with the right key, so the failure below is the key's fault
-  for (let i = 0; i < 20; i++) {
-    const ok = await (socket.receive({ type: 'socket.open', server: target(port + 1, KEY) }) as Promise<unknown>).catch(() => undefined);
-    if (ok !== undefined) break;
-    await new Promise((r) => setTimeout(r, 150));
-  }
+  // the right key works first, so the failure below is the key's fault
+  t.deepEqual(await socket.receive({ type: 'socket.open', server: target(port + 1, KEY) }), { ok: true });
   await socket.receive({ type: 'socket.close' });
   const err = await t.throwsAsync(socket.receive({ type: 'socket.open', server: { ...target(port + 1, 'not-the-key'), } }) as Promise<unknown>);
   t.is((err as { code?: string } | undefined)?.code, 'DTLS_HANDSHAKE_FAILED');
@@ -83,9 +73,9 @@ test('a wrong key over the modem socket: DTLS_HANDSHAKE_FAILED naming the server
 });
 
 test('modem DTLS after a long silence: the idle re-handshake goes through a new modem socket', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
-  t.teardown(() => stopServer(srv));
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
+  const port = srv.port;
+  t.teardown(() => srv.stop());
   // the modem's socket: closing it and sending again opens a new one on a new local port, as an AT socket does
   const up: Buffer[] = [];
   const localPorts = new Set<number>();
@@ -119,12 +109,8 @@ test('modem DTLS after a long silence: the idle re-handshake goes through a new 
   };
   let now = 5_000_000;
   const server = { address: '127.0.0.1', port: port + 1 };
-  let tr: ModemDtlsTransport | undefined;
-  for (let i = 0; i < 20 && tr === undefined; i++) {
-    const candidate = new ModemDtlsTransport(backend, { server, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 2000, idleRehandshakeMs: 240_000, now: () => now });
-    tr = await candidate.open().then(() => candidate, async () => { await new Promise((r) => setTimeout(r, 150)); return undefined; });
-  }
-  if (tr === undefined) { t.fail('no DTLS session with the server'); return; }
+  const tr = new ModemDtlsTransport(backend, { server, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 2000, idleRehandshakeMs: 240_000, now: () => now });
+  await tr.open();
   const clientHellos = (): number => up.filter((b) => b[0] === 22 && b[13] === 1).length;
   const ep = createEndpoint(tr);
   t.is((await ep.request(server, { method: 'GET', path: [] })).code, '2.05');

@@ -13,6 +13,7 @@ import { createDeviceObject } from '../../src/objects/device.js';
 import { testObject } from '../lwm2m/fixture-object.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { decode, untypedContext } from '../../src/lwm2m/formats/index.js';
+import { quietPeriod, waitFor } from '../support/poll.js';
 
 const FORMATS: Record<string, number> = {
   'text/plain': 0, 'application/link-format': 40, 'application/octet-stream': 42, 'application/senml+json': 110, 'application/senml+cbor': 112,
@@ -69,8 +70,7 @@ test('read /3/0 and /3/0/0, write, execute, create/delete, discover over UDP', a
   t.is((await call('PUT', '/3/0/0', { format: ContentFormat.TEXT, payload: 'x' })).code, '4.05');
 
   t.is((await call('POST', '/3/0/4')).code, '2.04');
-  await new Promise((r) => setTimeout(r, 20));
-  t.true(actors.captured.some((c) => c.to === 'runtime' && c.msg.type === 'device.reboot'));
+  await waitFor(() => actors.captured.some((c) => c.to === 'runtime' && c.msg.type === 'device.reboot'), { timeoutMs: 2000, what: 'device.reboot' });
   t.true(actors.captured.some((c) => c.to === 'client' && c.msg.type === 'lwm2m.server-activity' && c.msg.ssid === 101));
   t.is((await call('POST', '/3442/0/5', { payload: 'bad args' })).code, '4.00');
 
@@ -107,35 +107,29 @@ test('write-attributes then observe: pmax forces, pmin holds back, cancel stops'
       { name: 'Uri-Path', value: Buffer.from('3442') }, { name: 'Uri-Path', value: Buffer.from('0') }, { name: 'Uri-Path', value: Buffer.from('1') },
     ] }), port, '127.0.0.1');
   };
-  const waitFor = async (n: number): Promise<void> => {
-    for (let i = 0; i < 100 && values.length < n; i++) await new Promise((r) => setTimeout(r, 10));
-  };
+  const notifications = (n: number): Promise<void> => waitFor(() => values.length >= n, { timeoutMs: 2000, what: `${n} notifications` });
   get(0, 100);
-  await waitFor(1);
+  await notifications(1);
   t.deepEqual(values, ['5']);
   await timers.advance(10_000); // pmax
-  await waitFor(2);
+  await notifications(2);
   t.deepEqual(values, ['5', '5']);
   // two quick writes within pmin → one notification with the last value at pmin
   t.is((await call('PUT', '/3442/0/1', { format: ContentFormat.TEXT, payload: '6' })).code, '2.04');
   t.is((await call('PUT', '/3442/0/1', { format: ContentFormat.TEXT, payload: '7' })).code, '2.04');
-  await new Promise((r) => setTimeout(r, 30));
+  await quietPeriod(30, 'pmin holds the change back: nothing may cross the loopback socket');
   t.is(values.length, 2, 'pmin holds the change back');
   await timers.advance(2000);
-  await waitFor(3);
+  await notifications(3);
   t.deepEqual(values, ['5', '5', '7']);
   get(1, 101); // deregister
-  await waitFor(4);
-  for (let i = 0; i < 100; i++) {
-    const ids = (await actors.get('object:3442')!.receive({ type: 'object.observations' })) as { ids: string[] };
-    if (ids.ids.length === 0) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await notifications(4);
+  await waitFor(async () => ((await actors.get('object:3442')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids.length === 0, { timeoutMs: 1000, what: 'the relation gone' });
   const left = (await actors.get('object:3442')!.receive({ type: 'object.observations' })) as { ids: string[] };
   t.deepEqual(left.ids, []);
   t.is(values.length, 4, 'the deregistering GET is answered once');
   await timers.advance(30_000);
-  await new Promise((r) => setTimeout(r, 30));
+  await quietPeriod(30, 'no notification may cross the loopback socket after the cancel');
   t.is(values.length, 4, 'no notifications after cancel');
   sock.close();
   await actors.stopAll();
@@ -168,10 +162,10 @@ test('observe-composite merges parts and notifies on a change of one of them', a
   sock.send(generate({ messageId: 7, token: Buffer.from([9, 9]), code: 'FETCH', confirmable: true, payload: body, options: [
     { name: 'Observe', value: Buffer.alloc(0) }, { name: 'Content-Format', value: Buffer.from([110]) }, { name: 'Accept', value: Buffer.from([110]) },
   ] }), port, '127.0.0.1');
-  for (let i = 0; i < 100 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => got.length >= 1, { timeoutMs: 2000, what: 'the first composite notification' });
   t.deepEqual(JSON.parse(got[0]), [{ bn: '/', n: '3/0/0', vs: 'ACME' }, { n: '3442/0/1', v: 5 }]);
   t.is((await call('PUT', '/3442/0/1', { format: ContentFormat.TEXT, payload: '8' })).code, '2.04');
-  for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => got.length >= 2, { timeoutMs: 2000, what: 'the second composite notification' });
   t.deepEqual(JSON.parse(got[1]), [{ bn: '/', n: '3/0/0', vs: 'ACME' }, { n: '3442/0/1', v: 8 }]);
   sock.close();
   await actors.stopAll();

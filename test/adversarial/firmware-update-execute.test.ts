@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Agent, request, type IncomingMessage } from 'coap';
 import { HostileServer } from '../support/hostile-server.js';
 import { DeviceProcess } from '../support/device-process.js';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil, settledWithin } from '../support/poll.js';
 import { buildLwfwPackage } from '../../src/firmware/integrity.js';
 import { FwState, UpdateResult } from '../../src/firmware/results.js';
 
@@ -17,13 +17,12 @@ const run = promisify(execFile);
 /** One CON request with node-coap (no retransmission: one answer or none); resolves with the code or 'no response'. */
 function nodeCoap(port: number, method: 'POST' | 'GET', path: string, waitMs: number): Promise<{ code: string; payload: string }> {
   const agent = new Agent({ type: 'udp4' });
-  return new Promise<{ code: string; payload: string }>((resolve) => {
+  return settledWithin(new Promise<{ code: string; payload: string }>((resolve) => {
     const req = request({ hostname: '127.0.0.1', port, method, pathname: path, agent, confirmable: true, retrySend: 0 });
-    const timer = setTimeout(() => resolve({ code: 'no response', payload: '' }), waitMs);
-    req.on('response', (res: IncomingMessage) => { clearTimeout(timer); resolve({ code: res.code, payload: res.payload.toString() }); });
-    req.on('error', (err: Error) => { clearTimeout(timer); resolve({ code: `error ${err.message}`, payload: '' }); });
+    req.on('response', (res: IncomingMessage) => { resolve({ code: res.code, payload: res.payload.toString() }); });
+    req.on('error', (err: Error) => { resolve({ code: `error ${err.message}`, payload: '' }); });
     req.end();
-  }).finally(() => agent.close());
+  }), waitMs, { code: 'no response', payload: '' }).finally(() => agent.close());
 }
 
 test('push with coap-client-notls, then Execute /5/0/2 from node-coap: 2.04 arrives, the update runs, the device registers again with result 1', async (t) => {

@@ -4,6 +4,7 @@ import { DeviceProcess, LEVEL } from '../support/device-process.js';
 import { HostileServer } from '../support/hostile-server.js';
 import { ModemEmulator } from '../support/modem-emulator.js';
 import { ptyPair } from '../support/modem-emulator-pty.js';
+import { quietPeriod } from '../support/poll.js';
 
 test('modem not identified at boot (generic, no socket dialect): backed-off recoveries, then identified as nrf91 on recovery → Register over the modem socket', async (t) => {
   const pty = await ptyPair();
@@ -24,7 +25,7 @@ test('modem not identified at boot (generic, no socket dialect): backed-off reco
     await device.waitForLog((l) => /no UDP socket commands/.test(JSON.stringify(l)), 20_000);
     const start = Date.now();
     const cyclesBefore = emu.received.filter((c) => c === 'AT+CFUN=1').length;
-    await new Promise((r) => setTimeout(r, 10_000));
+    await quietPeriod(10_000, 'a rate: the CFUN cycles the recovery backoff lets through in 10 s of real time');
     const cycles = emu.received.filter((c) => c === 'AT+CFUN=1').length - cyclesBefore;
     const noSocket = device.logs().filter((l) => /no UDP socket commands/.test(JSON.stringify(l))).length;
     t.log(`in ${Date.now() - start} ms: ${cycles} CFUN cycles, ${noSocket} "no UDP socket commands" lines`);

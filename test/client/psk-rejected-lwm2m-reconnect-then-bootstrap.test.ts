@@ -5,17 +5,18 @@ import { createClientActor } from '../../src/actors/client.actor.js';
 import { createDtlsTransport } from '../../src/coap/transports/dtls.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
 import type { ActorMessage, ActorModule } from '../../src/runtime/actor-api.js';
-import { freeUdpPortPair, startServer, stopServer } from '../coap/support/libcoap.js';
+import { startLibcoapServer } from '../support/libcoap.js';
 import { bootstrapAccount, pskAccount } from '../support/client-fakes.js';
 import { HostileServer } from '../support/hostile-server.js';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { pollUntil } from '../support/poll.js';
+import { flush } from '../support/sim-timers.js';
 
 const KEY = 'secretPSK';
 
 test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growing backoff (networkFailures 0, no modem.reconnect), then bootstrap', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
+  const port = srv.port;
   // the server is up once a handshake with the right key works (so the failures below are the key's)
   await pollUntil(async () => {
     const tr = createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY), handshakeTimeoutMs: 1000 });
@@ -71,7 +72,7 @@ test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growi
     clock.increment(10_000); // first backoff
     await failedOpens(2);
     clock.increment(9_000);
-    await new Promise((r) => setTimeout(r, 50));
+    await flush(); // a due backoff timer would have asked the socket to open by now (in-process messages, no I/O)
     t.is(opens.length, 2, 'the second backoff is longer than the first');
     clock.increment(11_000);
     // the third refusal reaches maxRegisterFailures: bootstrap
@@ -87,6 +88,6 @@ test('wrong PSK: DTLS_HANDSHAKE_FAILED naming the key, lwm2mReconnect with growi
   } finally {
     await actors.stopAll();
     await bs.close();
-    await stopServer(srv);
+    await srv.stop();
   }
 });

@@ -7,6 +7,7 @@ import { createServerObject } from '../../src/objects/server.js';
 import type { CoapOutgoingRequest } from '../../src/coap/api.js';
 import type { ServerTarget } from '../../src/messages/index.js';
 import { InProcessActors } from '../support/in-process-actors.js';
+import { waitFor } from '../support/poll.js';
 
 test('objects 0/1 seeded from client.servers → socket.open with DTLS-PSK, Register with </1/0>', async (t) => {
   const key = Buffer.from('0123456789abcdef').toString('base64');
@@ -29,7 +30,7 @@ test('objects 0/1 seeded from client.servers → socket.open with DTLS-PSK, Regi
   await rt.start('object:1', objectActorModule({ spec: createServerObject() }));
   const c = await rt.start('client', clientActorModule({ config: { networkAtBoot: 'assume' } }), client) as ClientActorInstance;
   t.teardown(() => rt.stopAll());
-  for (let i = 0; i < 50 && !c.actor.getSnapshot().matches({ connected: 'registered' }); i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => c.actor.getSnapshot().matches({ connected: 'registered' }), { timeoutMs: 1000, what: () => `registered, in ${JSON.stringify(c.actor.getSnapshot().value)}` });
   t.true(c.actor.getSnapshot().matches({ connected: 'registered' }), JSON.stringify(c.actor.getSnapshot().value));
   t.like(opened[0], { ssid: 7, security: 'psk', pskIdentity: 'meter-cfg', pskKey: key, host: '127.0.0.1', port: 5684 });
   t.deepEqual(sent[0].query, ['ep=meter-cfg', 'lt=600', 'lwm2m=1.2', 'b=U']);

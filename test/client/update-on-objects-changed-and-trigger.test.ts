@@ -1,4 +1,4 @@
-// update-on-objects-changed-and-trigger.test.ts: objects-changed → Update with new links; /1/x/8 trigger → Update; /1/x/9 → bootstrap; /1/x/4 → disable.
+// update-on-objects-changed-and-trigger.test.ts: objects-changed → Update with new links; /1/x/8 trigger → Update; /1/x/9 → bootstrap (Disable, /1/x/4, runs on the whole device: disable-device-level.test.ts).
 import test from 'ava';
 import { bootstrapAccount, kindOf, lwm2mServer, nosecAccount, registeredHarness } from '../support/client-fakes.js';
 
@@ -25,18 +25,6 @@ test('Bootstrap-Request Trigger → client-initiated bootstrap', async (t) => {
   await h.advance(1000);
   t.is(h.count('bootstrap'), 1);
   t.true(h.state().includes('bootstrapping'), h.state());
-  await h.client.stop();
-});
-
-test('Disable → De-register, silent for the disable timeout, then Register', async (t) => {
-  const h = await registeredHarness({ records });
-  await h.deliver({ type: 'lwm2m.trigger', trigger: 'disable', ssid: 1, disableTimeout: 120 });
-  t.deepEqual(h.kinds(), ['register', 'deregister']);
-  await h.advance(119_000);
-  t.is(h.requests.length, 2);
-  await h.advance(2000);
-  t.deepEqual(h.kinds(), ['register', 'deregister', 'register']);
-  t.true(h.isRegistered());
   await h.client.stop();
 });
 

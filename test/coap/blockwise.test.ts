@@ -4,7 +4,8 @@ import { createServer } from 'coap';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { decodeBlock, encodeBlock, getOption, getUint, uintBuf } from '../../src/coap/options.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 import { bytes, closeNode, udpNode } from './support/pair.js';
 
 test('Block1 upload and Block2 download between our endpoints; the server asks for smaller blocks', async (t) => {
@@ -81,7 +82,7 @@ test('our client against node-coap: large GET (Block2) and large PUT (Block1)', 
 
 test('Block1 out of order gets 4.08; too large gets 4.13 with Size1; a changed token per block still assembles', async (t) => {
   const tr = new FakeTransport();
-  const ep = createEndpoint(tr, { timers: new ManualTimers(), params: { maxBodyBytes: 1024 } });
+  const ep = createEndpoint(tr, { timers: new SimTimers(), params: { maxBodyBytes: 1024 } });
   const bodies: number[] = [];
   ep.handle((req) => { bodies.push(req.payload.length); return { code: '2.04' }; });
   const peer = { address: '10.0.0.4', port: 5683 };

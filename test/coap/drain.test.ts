@@ -2,13 +2,14 @@
 import test from 'ava';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.6', port: 5683 };
 const post = (mid: number): Buffer => generate({ code: '0.02', messageId: mid, confirmable: true, token: Buffer.from([mid & 0xff]), options: [{ name: 'Uri-Path', value: Buffer.from('x') }] });
 
 function setup() {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0, params: { separateResponseAfterMs: 500 } });
   let answer: (() => void) | undefined;

@@ -3,31 +3,23 @@ import test from 'ava';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { createDtlsTransport, DtlsTransport } from '../../src/coap/transports/dtls.js';
 import type { TransportEvent } from '../../src/coap/transport.js';
-import { freeUdpPortPair, startServer, stopServer } from './support/libcoap.js';
+import { startLibcoapServer } from '../support/libcoap.js';
 import { str } from './support/pair.js';
 
 const KEY = 'secretPSK';
 
-async function openWithRetry(make: () => DtlsTransport, tries = 20): Promise<DtlsTransport> {
-  for (let i = 0; ; i++) {
-    const tr = make();
-    try {
-      await tr.open();
-      return tr;
-    } catch (err) {
-      if (i >= tries) throw err;
-      await new Promise((r) => setTimeout(r, 150)); // the server may still be starting
-    }
-  }
+/** Opens the transport (the server has bound its DTLS port already: startLibcoapServer waits for that). */
+async function opened(tr: DtlsTransport): Promise<DtlsTransport> {
+  await tr.open();
+  return tr;
 }
 
 for (const bin of ['coap-server-gnutls', 'coap-server-openssl']) {
   test(`PSK CCM_8 handshake and GET against ${bin}`, async (t) => {
-    const port = await freeUdpPortPair();
-    const srv = startServer(bin, ['-A', '127.0.0.1', '-p', String(port), '-k', KEY, '-h', 'CoAP']);
+    const srv = await startLibcoapServer(bin, ['-k', KEY, '-h', 'CoAP']);
     try {
-      const tr = await openWithRetry(() => createDtlsTransport({
-        host: '127.0.0.1', port: port + 1, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
+      const tr = await opened(createDtlsTransport({
+        host: '127.0.0.1', port: srv.dtlsPort, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
       }));
       const ep = createEndpoint(tr);
       const res = await ep.request(tr.server, { method: 'GET', path: [] });
@@ -43,17 +35,17 @@ for (const bin of ['coap-server-gnutls', 'coap-server-openssl']) {
       await ep.close();
       await tr.close();
     } finally {
-      await stopServer(srv);
+      await srv.stop();
     }
   });
 }
 
 test('a wrong key fails with DTLS_HANDSHAKE_FAILED (rejection and transport event)', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
+  const port = srv.port;
   try {
-    // Wait for the server with the right key first, so the failure below is the key's fault.
-    const ok = await openWithRetry(() => createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'x', pskKey: Buffer.from(KEY), handshakeTimeoutMs: 3000 }));
+    // A handshake with the right key first, so the failure below is the key's fault.
+    const ok = await opened(createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'x', pskKey: Buffer.from(KEY), handshakeTimeoutMs: 3000 }));
     await ok.close();
     const tr = createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'x', pskKey: Buffer.from([1, 2, 3, 0xff, 0]), handshakeTimeoutMs: 2000 });
     const events: TransportEvent[] = [];
@@ -62,17 +54,16 @@ test('a wrong key fails with DTLS_HANDSHAKE_FAILED (rejection and transport even
     t.is((err as Error & { code?: string }).code, 'DTLS_HANDSHAKE_FAILED');
     t.true(events.some((e) => e.type === 'error' && e.code === 'DTLS_HANDSHAKE_FAILED'));
   } finally {
-    await stopServer(srv);
+    await srv.stop();
   }
 });
 
 test('idle re-handshake: after idleRehandshakeMs without a datagram from the server, the next send handshakes first (simulated clock)', async (t) => {
-  const port = await freeUdpPortPair();
-  const srv = startServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY]);
+  const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
   try {
     let now = 1_000_000;
-    const tr = await openWithRetry(() => createDtlsTransport({
-      host: '127.0.0.1', port: port + 1, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
+    const tr = await opened(createDtlsTransport({
+      host: '127.0.0.1', port: srv.dtlsPort, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
       idleRehandshakeMs: 240_000, now: () => now,
     }));
     const ep = createEndpoint(tr);
@@ -89,6 +80,6 @@ test('idle re-handshake: after idleRehandshakeMs without a datagram from the ser
     await ep.close();
     await tr.close();
   } finally {
-    await stopServer(srv);
+    await srv.stop();
   }
 });

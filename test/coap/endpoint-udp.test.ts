@@ -1,6 +1,7 @@
 // endpoint-udp.test.ts: two of our endpoints over loopback UDP: CON/NON request-response both ways, errors, ping, separate responses.
 import test from 'ava';
 import { closeNode, str, text, udpNode } from './support/pair.js';
+import { quietPeriod, waitFor } from '../support/poll.js';
 
 test('CON request/response both ways on one socket each', async (t) => {
   const a = await udpNode();
@@ -37,7 +38,7 @@ test('separate response when the handler is slow; handler errors become 5.00', a
   const b = await udpNode();
   a.endpoint.handle(async (req) => {
     if (req.path[0] === 'boom') throw new Error('boom');
-    await new Promise((r) => setTimeout(r, 100));
+    await quietPeriod(100, 'a handler slower than separateResponseAfterMs (20 ms): the endpoint answers with an empty ACK first');
     return { code: '2.05', payload: text('late') };
   });
   const r = await b.endpoint.request(a.addr, { method: 'GET', path: ['slow'] });
@@ -66,9 +67,10 @@ test('no handler installed answers 5.00; close fails pending requests with SOCKE
   const b = await udpNode();
   const r = await b.endpoint.request(a.addr, { method: 'GET', path: ['x'] });
   t.is(r.code, '5.00');
-  a.endpoint.handle(() => new Promise(() => undefined));
+  let arrived = false;
+  a.endpoint.handle(() => { arrived = true; return new Promise(() => undefined); });
   const p = b.endpoint.request(a.addr, { method: 'GET', path: ['never'] });
-  await new Promise((r2) => setTimeout(r2, 20));
+  await waitFor(() => arrived, { what: 'the request at the peer' });
   await b.endpoint.close();
   const err = await t.throwsAsync(p);
   t.is((err as Error & { code?: string }).code, 'SOCKET_CLOSED');

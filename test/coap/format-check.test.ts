@@ -4,7 +4,8 @@ import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { formatError, MAX_OPTIONS } from '../../src/coap/format-check.js';
 import { tryParse } from '../../src/coap/message.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.2', port: 5683 };
 /** CON GET mid 0x1234, token 0xAB, Uri-Path '3' (the shape the malformed cases below start from). */
@@ -30,7 +31,7 @@ for (const [what, bytes] of malformed) {
     const data = Buffer.from(bytes);
     t.truthy(formatError(data), what);
     t.is(tryParse(data), undefined);
-    const timers = new ManualTimers();
+    const timers = new SimTimers();
     const tr = new FakeTransport(() => timers.now());
     const ep = createEndpoint(tr, { timers });
     let called = 0;
@@ -59,7 +60,7 @@ test('well-formed datagrams pass the check (coap-packet output, empty messages, 
 });
 
 async function answer(options: { name: string | number; value: Buffer }[]): Promise<{ code: string; called: number }> {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers });
   let called = 0;
@@ -81,7 +82,7 @@ test('invalid critical options get 4.02 (length out of range, non-repeatable rep
 });
 
 test('an invalid elective option is ignored (Observe with 4 bytes: a plain GET)', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers });
   const seen: (number | undefined)[] = [];

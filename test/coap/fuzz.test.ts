@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { generate, parse } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { encodeBlock, uintBuf } from '../../src/coap/options.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.2', port: 5683 };
 
@@ -18,7 +19,7 @@ const seeds: Buffer[] = [
 ];
 
 test('mutated datagrams: no throw escapes, no unhandled rejection, no timers left running forever', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, params: { separateResponseAfterMs: 5, exchangeLifetimeMs: 1000 } });
   let handled = 0;
@@ -71,7 +72,7 @@ test('mutated datagrams: no throw escapes, no unhandled rejection, no timers lef
 
 test('a malformed CON gets RST (readable header), a malformed NON is dropped', async (t) => {
   const tr = new FakeTransport();
-  createEndpoint(tr, { timers: new ManualTimers() });
+  createEndpoint(tr, { timers: new SimTimers() });
   // version 1, CON, token length 9 (format error), MID 0x1234
   tr.deliver(Buffer.from([0x49, 0x01, 0x12, 0x34, 1, 2, 3, 4, 5, 6, 7, 8, 9]), peer);
   tr.deliver(Buffer.from([0x59, 0x01, 0x12, 0x35, 1, 2, 3, 4, 5, 6, 7, 8, 9]), peer);
@@ -85,7 +86,7 @@ test('a malformed CON gets RST (readable header), a malformed NON is dropped', a
 
 test('an unknown critical option gets 4.02, an unknown method 4.05', async (t) => {
   const tr = new FakeTransport();
-  const ep = createEndpoint(tr, { timers: new ManualTimers() });
+  const ep = createEndpoint(tr, { timers: new SimTimers() });
   ep.handle(() => ({ code: '2.05' }));
   tr.deliver(generate({ code: '0.01', messageId: 7, confirmable: true, token: Buffer.from([1]), options: [{ name: '2049', value: Buffer.from('x') }] }), peer);
   tr.deliver(generate({ code: '0.01', messageId: 8, confirmable: true, token: Buffer.from([2]), options: [{ name: 'Proxy-Uri', value: Buffer.from('coap://x') }] }), peer);

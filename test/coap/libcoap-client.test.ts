@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoapIncomingRequest, ObserveRelation } from '../../src/coap/api.js';
-import { runClient } from './support/libcoap.js';
+import { runClient } from '../support/libcoap.js';
 import { bytes, closeNode, str, text, udpNode } from './support/pair.js';
 
 const CLIENT = 'coap-client-notls';

@@ -3,7 +3,8 @@ import test from 'ava';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { encodeBlock, uintBuf } from '../../src/coap/options.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.2', port: 5683 };
 let mid = 100;
@@ -14,7 +15,7 @@ const observe = (token: number, value = 0): Buffer => generate({
 const hasObserve = (p: { options: { name: string | number }[] }): boolean => p.options.some((o) => o.name === 'Observe');
 
 test('maxObservations: registrations beyond the cap (in flight ones counted) get a plain 2.05; a cancel frees a slot', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, params: { maxObservations: 3 } });
   const observed: (number | undefined)[] = [];
@@ -49,7 +50,7 @@ test('maxObservations: registrations beyond the cap (in flight ones counted) get
 });
 
 test('maxPendingRequests: requests beyond the cap get 5.03 without reaching the handler; answered ones free their slots', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, params: { maxPendingRequests: 2, separateResponseAfterMs: 60_000 } });
   let calls = 0;
@@ -72,7 +73,7 @@ test('maxPendingRequests: requests beyond the cap get 5.03 without reaching the 
 });
 
 test('Block1 transfers in progress share one maxBodyBytes budget: the block that would exceed it gets 5.03', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, params: { maxBodyBytes: 100, blockSize: 16 } });
   ep.handle(() => ({ code: '2.04' }));

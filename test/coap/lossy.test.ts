@@ -2,6 +2,7 @@
 import test from 'ava';
 import { LossyRelay } from './support/lossy-relay.js';
 import { bytes, closeNode, str, text, udpNode } from './support/pair.js';
+import { quietPeriod } from '../support/poll.js';
 
 const params = { ackTimeoutMs: 15, maxRetransmit: 12, separateResponseAfterMs: 5 };
 
@@ -21,7 +22,7 @@ for (const seed of [1, 2, 3]) {
     b.endpoint.handle(async (req) => {
       const id = req.method === 'PUT' ? `big${req.payload.length}` : str(req.payload);
       count(callsB, id);
-      if (id.endsWith('slow')) await new Promise((r) => setTimeout(r, 20)); // separate response path
+      if (id.endsWith('slow')) await quietPeriod(20, 'slower than separateResponseAfterMs: the separate response path');
       return { code: '2.05', payload: req.path[0] === 'big' ? bytes(700, 3) : text(`B:${id}`) };
     });
     const n = 25;

@@ -3,6 +3,7 @@ import test from 'ava';
 import { Agent, request, type IncomingMessage } from 'coap';
 import type { ObserveRelation } from '../../src/coap/api.js';
 import { closeNode, text, udpNode } from './support/pair.js';
+import { waitFor } from '../support/poll.js';
 
 test('node-coap observes our resource: registration, ordered notifications; after its close the relation ends', async (t) => {
   const n = await udpNode({ params: { ackTimeoutMs: 50, maxRetransmit: 2 } });
@@ -26,15 +27,16 @@ test('node-coap observes our resource: registration, ordered notifications; afte
   res.on('data', (d: Buffer) => values.push(d.toString()));
   for (let i = 1; i <= 4; i++) {
     await rel?.notify({ code: '2.05', contentFormat: 0, payload: text(String(i)) }, { confirmable: i % 2 === 0 });
-    await new Promise((r) => setTimeout(r, 30));
+    await waitFor(() => values.length > i, { timeoutMs: 2000, what: `notification ${i}` });
   }
   t.deepEqual(values, ['0', '1', '2', '3', '4']);
   // node-coap 1.5's close() neither deregisters nor answers later notifications: the next CON notification times out.
   (res as unknown as { close(): void }).close();
-  await new Promise((r) => setTimeout(r, 100));
+  // a deregistration would end the relation at once; otherwise the next CON notification must time out
+  await waitFor(() => reasons.length > 0, { timeoutMs: 100 }).catch(() => undefined);
   if (reasons.length === 0) {
     await rel?.notify({ code: '2.05', payload: text('5') }, { confirmable: true }).catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => reasons.length > 0, { timeoutMs: 2000, what: 'the relation ended' });
   }
   t.true(['deregister', 'reset', 'timeout'].includes(reasons[0]), JSON.stringify(reasons));
   t.is(reasons.length, 1);

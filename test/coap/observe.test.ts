@@ -4,12 +4,13 @@ import { generate, type ParsedPacket } from 'coap-packet';
 import type { ObserveRelation } from '../../src/coap/api.js';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { decodeBlock, getOption, getUint, uintBuf } from '../../src/coap/options.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.3', port: 5683 };
 
 function setup(params = {}) {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0, params });
   const rels: ObserveRelation[] = [];

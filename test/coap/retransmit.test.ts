@@ -2,12 +2,13 @@
 import test from 'ava';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.1', port: 5683 };
 
 test('retransmits at 2, 6, 14, 30 s and fails with COAP_TIMEOUT at 62 s (random = 0)', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0 });
   let err: unknown;
@@ -22,7 +23,7 @@ test('retransmits at 2, 6, 14, 30 s and fails with COAP_TIMEOUT at 62 s (random 
 });
 
 test('the random factor scales the first timeout (random = 0.999 → ~3 s)', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0.999, params: { maxRetransmit: 1 } });
   ep.request(peer, { method: 'GET', path: ['x'] }).catch(() => undefined);
@@ -32,7 +33,7 @@ test('the random factor scales the first timeout (random = 0.999 → ~3 s)', asy
 });
 
 test('NSTART 1: the second request waits for the first; empty ACK then separate CON response', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0 });
   const results: string[] = [];
@@ -62,7 +63,7 @@ test('NSTART 1: the second request waits for the first; empty ACK then separate 
 });
 
 test('RST to our CON fails the request with COAP_RESET; unknown CON response gets RST', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0 });
   const p = ep.request(peer, { method: 'GET', path: ['a'] });

@@ -4,13 +4,14 @@ import { generate } from 'coap-packet';
 import { coapConfigSchema, paramsFromConfig } from '../../src/coap/config-schema.js';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { DEFAULT_PARAMS } from '../../src/coap/params.js';
-import { FakeTransport, flush, ManualTimers } from './support/fake.js';
+import { FakeTransport } from './support/fake.js';
+import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.5', port: 5683 };
 const req = (mid: number, con = true): Buffer => generate({ code: '0.01', messageId: mid, confirmable: con, token: Buffer.from([0xab, mid & 0xff]), options: [{ name: 'Uri-Path', value: Buffer.from('r') }] });
 
 test('slow handler: empty ACK, then a CON response retransmitted until ACKed; duplicates get the empty ACK again', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0, params: { separateResponseAfterMs: 500 } });
   let calls = 0;
@@ -45,7 +46,7 @@ test('slow handler: empty ACK, then a CON response retransmitted until ACKed; du
 });
 
 test('fast handler: piggybacked; duplicate CON and NON get the cached response; after EXCHANGE_LIFETIME it is new', async (t) => {
-  const timers = new ManualTimers();
+  const timers = new SimTimers();
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, params: { exchangeLifetimeMs: 10_000 } });
   let calls = 0;

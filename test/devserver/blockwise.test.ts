@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { generate, parse } from 'coap-packet';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 const blob = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7) & 0xff));
 

@@ -6,7 +6,7 @@ import { ContentFormat, type LwRecord } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { TypeRegistry } from '../../src/devserver/model.js';
 import { planAccounts } from '../../src/devserver/bootstrap.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 const types = new TypeRegistry();
 

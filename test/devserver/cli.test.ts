@@ -6,7 +6,8 @@ import { ContentFormat } from '../../src/lwm2m/types.js';
 import { parseDevServerArgs, runDevServer } from '../../src/devserver/cli.js';
 import type { DevServer } from '../../src/devserver/server.js';
 import { TypeRegistry } from '../../src/devserver/model.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
+import { waitFor } from '../support/poll.js';
 
 const types = new TypeRegistry();
 
@@ -60,9 +61,7 @@ test('runs, prints a registration, an auto-read and an auto-observe with its not
   const observed = server!.waitFor('register');
   await c.register(server!.port, 'cli-1');
   await observed;
-  const until = async (re: RegExp): Promise<void> => {
-    for (let i = 0; i < 100 && !lines.some((l) => re.test(l)); i++) await new Promise((r) => setTimeout(r, 20));
-  };
+  const until = (re: RegExp): Promise<void> => waitFor(() => lines.some((l) => re.test(l)), { timeoutMs: 2000, what: `a line ${re}` });
   await until(/observe .*cli-1/);
   push!(89);
   await until(/notify .*cli-1/);

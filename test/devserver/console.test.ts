@@ -12,7 +12,7 @@ import { TypeRegistry } from '../../src/devserver/model.js';
 import { loadObjectDefs } from '../../src/devserver/console/object-defs.js';
 import { DeviceProcess } from '../support/device-process.js';
 import { DevServerProcess } from '../support/devserver-process.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 test('lines: quotes keep blanks, # comments, --format takes a value, other flags are booleans', (t) => {
   t.deepEqual(tokenize(`write /3/0/15 "Europe/Oslo time" # zone`), ['write', '/3/0/15', '"Europe/Oslo time"']);

@@ -6,7 +6,7 @@ import { ContentFormat, type LwRecord } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { TypeRegistry } from '../../src/devserver/model.js';
 import type { NotifyEvent } from '../../src/devserver/types.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 const types = new TypeRegistry();
 const cbor = (records: LwRecord[]): Buffer => Buffer.from(encode(ContentFormat.SENML_CBOR, records, types.context([])));

@@ -4,7 +4,7 @@ import { decode, decodePaths, encode, untypedContext } from '../../src/lwm2m/for
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { TypeRegistry } from '../../src/devserver/model.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 const types = new TypeRegistry();
 

@@ -2,7 +2,8 @@
 import test from 'ava';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
+import { quietPeriod } from '../support/poll.js';
 
 test('a sleeping queue-mode client gets the held Read right after its Update', async (t) => {
   let now = 5_000_000;
@@ -18,7 +19,7 @@ test('a sleeping queue-mode client gets the held Read right after its Update', a
   now += 94_000;
   t.true(s.asleep('sleepy'));
   const held = s.read('sleepy', '/3/0/0');
-  await new Promise((r) => setTimeout(r, 100));
+  await quietPeriod(100, 'the held Read must not reach the sleeping client');
   t.is(c.seen.length, 1, 'not sent while asleep');
   t.is((await c.request(s.port, 'POST', s.registrations.get('sleepy')!.location)).code, '2.04');
   const r = await held;

@@ -1,7 +1,7 @@
 // registration.test.ts: Register / Update / De-register against libcoap's client, and the 4.03 / 4.04 / version / count knobs.
 import test from 'ava';
 import { startDevServer } from '../../src/devserver/server.js';
-import { coapClient } from './support/libcoap.js';
+import { coapClient } from '../support/libcoap.js';
 
 test('libcoap client registers, updates and deregisters', async (t) => {
   const s = await startDevServer({ port: 0 });

@@ -6,7 +6,8 @@ import { encode } from '../../src/lwm2m/formats/index.js';
 import { ContentFormat, type LwRecord } from '../../src/lwm2m/types.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { TypeRegistry } from '../../src/devserver/model.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
+import { quietPeriod, waitFor } from '../support/poll.js';
 
 const types = new TypeRegistry();
 const readings: LwRecord[] = [
@@ -68,17 +69,19 @@ test('dropped requests get no answer at all (not even an empty ACK); a retransmi
   s.setBehaviour('register', { drop: true });
   const pkt = generate({ code: '0.02', confirmable: true, messageId: 4242, token: Buffer.from([1, 2]),
     options: [{ name: 'Uri-Path', value: Buffer.from('rd') }, { name: 'Uri-Query', value: Buffer.from('ep=quiet') }], payload: Buffer.from('</3/0>') });
+  const registers = (): number => s.requests.filter((r) => r.kind === 'register').length;
   sock.send(pkt, s.port, '127.0.0.1');
-  await new Promise((r) => setTimeout(r, 250));
+  await waitFor(() => registers() >= 1, { timeoutMs: 2000, what: 'the dropped Register in the log' });
   sock.send(pkt, s.port, '127.0.0.1');
-  await new Promise((r) => setTimeout(r, 250));
+  await waitFor(() => registers() >= 2, { timeoutMs: 2000, what: 'the retransmission in the log' });
+  await quietPeriod(100, 'a dropped request gets no answer, not even an empty ACK');
   t.is(got.length, 0);
   t.is(s.count('register', 'quiet'), 1);
   t.is(s.requests.filter((r) => r.kind === 'register').length, 2, 'both datagrams are in the log');
   s.setBehaviour('register', undefined);
   sock.send(generate({ code: '0.02', confirmable: true, messageId: 4243, token: Buffer.from([3]),
     options: [{ name: 'Uri-Path', value: Buffer.from('rd') }, { name: 'Uri-Query', value: Buffer.from('ep=quiet') }], payload: Buffer.from('</3/0>') }), s.port, '127.0.0.1');
-  await new Promise((r) => setTimeout(r, 250));
+  await waitFor(() => got.length >= 1, { timeoutMs: 2000, what: 'the answer to the Register' });
   t.is(got.length, 1);
   t.is(parse(got[0]).code, '2.01');
 });
@@ -102,7 +105,8 @@ test('a CoAP ping (empty CON) gets exactly one RST', async (t) => {
   const got: Buffer[] = [];
   sock.on('message', (m) => got.push(m));
   sock.send(generate({ code: '0.00', confirmable: true, messageId: 777 }), s.port, '127.0.0.1');
-  await new Promise((r) => setTimeout(r, 250));
+  await waitFor(() => got.length >= 1, { timeoutMs: 2000, what: 'the RST' });
+  await quietPeriod(100, 'exactly one RST: a second answer would arrive now');
   t.is(got.length, 1);
   const p = parse(got[0]);
   t.true(p.reset);

@@ -7,7 +7,8 @@ import { TypeRegistry } from '../../src/devserver/model.js';
 import { startWebServer, type WebServer } from '../../src/devserver/web/server.js';
 import { parseWebArg, webArgv } from '../../src/devserver/web/listen.js';
 import { parseDevServerArgs } from '../../src/devserver/cli.js';
-import { FakeClient } from './support/fake-client.js';
+import { FakeClient } from '../support/fake-lwm2m-client.js';
+import { waitFor } from '../support/poll.js';
 
 /** JSON as the API returns it (the assertions check its shape). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -58,13 +59,9 @@ function sse(base: string, signal: AbortSignal): { events: Json[]; ready: Promis
 }
 
 async function until<T>(f: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let v: T | undefined;
+  await waitFor(() => (v = f()) !== undefined, { timeoutMs: ms, everyMs: 20 });
+  return v as T;
 }
 
 test('--web argument: bare flag is loopback 8080, HOST:PORT and PORT parse, junk is a CLI_ARGS error', (t) => {

@@ -6,6 +6,7 @@ import { buildLwfwPackage } from '../../src/firmware/integrity.js';
 import { FwState, UpdateResult } from '../../src/firmware/results.js';
 import type { FirmwareUpdater } from '../../src/firmware/updater.js';
 import { bytes, fwConfig, makeUpdater, tempDir } from './helpers.js';
+import { waitFor } from '../support/poll.js';
 
 async function script(dir: string, name: string, body: string): Promise<string> {
   const p = join(dir, name);
@@ -73,7 +74,7 @@ test('an apply that restarts the process is reported after the restart: 1 when t
   const persisted = JSON.parse(await readFile(join(cfg.dir, 'state.json'), 'utf8')) as { state: number; fromVersion: string };
   t.is(persisted.state, FwState.UPDATING);
   t.is(persisted.fromVersion, '1.0.0');
-  for (let i = 0; i < 100 && (await readFile(versionFile, 'utf8')).trim() !== '2.0.0'; i++) await new Promise((r) => setTimeout(r, 20));
+  await waitFor(async () => (await readFile(versionFile, 'utf8')).trim() === '2.0.0', { timeoutMs: 2000, what: 'the apply script to write 2.0.0' });
   await a.u.stop(); // the process dies
   const b = await makeUpdater(cfg);
   t.is(b.u.values().state, FwState.IDLE);

@@ -8,14 +8,14 @@ import { buildLwfwPackage } from '../../src/firmware/integrity.js';
 import { coapPuller } from '../../src/firmware/pull-coap.js';
 import { FwState, UpdateResult } from '../../src/firmware/results.js';
 import { bytes, fwConfig, makeUpdater, tempDir } from './helpers.js';
-import { coapPutFile, startCoapServer } from './support/libcoap.js';
-import { TestUdpTransport } from './support/udp.js';
+import { coapPutFile, startLibcoapServer } from '../support/libcoap.js';
+import { TestUdpTransport } from '../support/udp-transport.js';
 
 const fast = { ackTimeoutMs: 100, maxRetransmit: 3 };
 
 test('CoAP pull from coap-server-notls: Block2 1024, exact bytes, Downloaded with manifest version', async (t) => {
   const dir = await tempDir(t);
-  const srv = await startCoapServer();
+  const srv = await startLibcoapServer('coap-server-notls', ['-d', '8', '-v', '0']);
   t.teardown(() => srv.stop());
   const pkg = buildLwfwPackage(bytes(150_000, 5), { name: 'meter', version: '4.2.0' });
   const file = join(dir, 'pkg.bin');
@@ -41,7 +41,7 @@ test('CoAP pull from coap-server-notls: Block2 1024, exact bytes, Downloaded wit
 
 test('CoAP pull cut off (peer stops answering) resumes from the next block; 4.04 → result 7', async (t) => {
   const dir = await tempDir(t);
-  const srv = await startCoapServer();
+  const srv = await startLibcoapServer('coap-server-notls', ['-d', '8', '-v', '0']);
   t.teardown(() => srv.stop());
   const pkg = buildLwfwPackage(bytes(40_000, 9), { version: '5' });
   const file = join(dir, 'pkg.bin');

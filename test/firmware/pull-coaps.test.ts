@@ -1,36 +1,25 @@
 // pull-coaps.test.ts: pull over coaps:// (DTLS-PSK) from libcoap's coap-server-gnutls, through the object's configured PSK.
 import test from 'ava';
-import { execFile, spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { buildLwfwPackage } from '../../src/firmware/integrity.js';
 import { coapPuller, dtlsPullTransport } from '../../src/firmware/pull-coap.js';
 import { FwState } from '../../src/firmware/results.js';
 import { bytes, fwConfig, makeUpdater, tempDir } from './helpers.js';
-import { freeUdpPort } from './support/udp.js';
+import { coapPutFile, startLibcoapServer } from '../support/libcoap.js';
 
-const run = promisify(execFile);
 const KEY = 'sesame-firmware';
 
 test('coaps:// pull with DTLS-PSK from coap-server-gnutls ends Downloaded with the exact bytes', async (t) => {
   const dir = await tempDir(t);
   // libcoap listens for DTLS on port+1.
-  let port = 0;
-  let proc: ReturnType<typeof spawn> | undefined;
-  for (let i = 0; i < 5 && proc === undefined; i++) {
-    port = await freeUdpPort();
-    const p = spawn('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', KEY, '-d', '4', '-v', '0'], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 150));
-    if (p.exitCode === null) proc = p;
-  }
-  if (proc === undefined) { t.fail('coap-server-gnutls did not start'); return; }
-  const server = proc;
-  t.teardown(() => { server.kill(); });
+  const server = await startLibcoapServer('coap-server-gnutls', ['-k', KEY, '-d', '4', '-v', '0']);
+  const port = server.port;
+  t.teardown(() => server.stop());
   const pkg = buildLwfwPackage(bytes(20_000, 11), { version: '10.0' });
   const file = join(dir, 'pkg.bin');
   await writeFile(file, pkg);
-  await run('coap-client-notls', ['-m', 'put', '-b', '1024', '-B', '20', '-f', file, `coap://127.0.0.1:${port}/fw`]);
+  await coapPutFile(`coap://127.0.0.1:${port}/fw`, file, 1024);
   const cfg = fwConfig(dir);
   const { u, log } = await makeUpdater(cfg, {
     pullers: { 'coaps:': coapPuller({ transport: dtlsPullTransport('fw-client', Buffer.from(KEY).toString('base64')), blockSize: 1024 }) },

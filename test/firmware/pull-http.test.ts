@@ -8,6 +8,7 @@ import { buildLwfwPackage } from '../../src/firmware/integrity.js';
 import { httpPuller } from '../../src/firmware/pull-http.js';
 import { FwState, UpdateResult } from '../../src/firmware/results.js';
 import { bytes, fwConfig, makeUpdater, tempDir } from './helpers.js';
+import { waitFor } from '../support/poll.js';
 
 interface Served { url: string; ranges: (string | undefined)[]; close(): Promise<void> }
 
@@ -122,11 +123,7 @@ test('a pull in progress when the process stops resumes by itself at the next st
   const a = await makeUpdater(cfg, { pullers: { 'http:': httpPuller() } });
   a.u.writeUri(srv.url);
   const part = join(cfg.dir, 'package.part');
-  for (let i = 0; i < 200; i++) {
-    const size = await stat(part).then((s) => s.size, () => 0);
-    if (size >= 50_000) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(async () => (await stat(part).then((s) => s.size, () => 0)) >= 50_000, { timeoutMs: 2000, what: '50 000 bytes in package.part' });
   await a.u.stop(); // the process dies mid-download
   const b = await makeUpdater(cfg, { pullers: { 'http:': httpPuller() } });
   t.is(b.u.values().state, FwState.DOWNLOADING, 'restored as Downloading');

@@ -10,7 +10,7 @@ import { createAccessControlObject } from '../../src/objects/access-control.js';
 import { encodeBlock } from '../../src/coap/options.js';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { tempDir } from './helpers.js';
-import { TestUdpTransport } from './support/udp.js';
+import { TestUdpTransport } from '../support/udp-transport.js';
 
 async function bound(): Promise<Socket> {
   const s = createSocket('udp4');

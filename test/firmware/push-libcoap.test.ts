@@ -10,7 +10,7 @@ import { tapBlock1 } from '../../src/firmware/block1-tap.js';
 import { buildLwfwPackage } from '../../src/firmware/integrity.js';
 import { FwState, UpdateResult } from '../../src/firmware/results.js';
 import { bytes, fwConfig, makeUpdater, tempDir } from './helpers.js';
-import { TestUdpTransport } from './support/udp.js';
+import { TestUdpTransport } from '../support/udp-transport.js';
 
 const run = promisify(execFile);
 

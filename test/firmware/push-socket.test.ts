@@ -11,7 +11,7 @@ import { FwState } from '../../src/firmware/results.js';
 import type { FirmwareUpdater } from '../../src/firmware/updater.js';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { bytes, tempDir } from './helpers.js';
-import { TestUdpTransport } from './support/udp.js';
+import { TestUdpTransport } from '../support/udp-transport.js';
 
 const run = promisify(execFile);
 

@@ -9,6 +9,7 @@ import test from 'ava';
 import { meterConfigSchema } from '../../src/meter/config-schema.js';
 import { MeterCore } from '../../src/meter/meter-core.js';
 import { mulberry32 } from '../../src/prng.js';
+import { quietPeriod } from '../support/poll.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.js', import.meta.url));
 const ROUNDS = 60;
@@ -43,14 +44,16 @@ test('SIGKILL at random points: total never goes back, never exceeds the pulses 
           if (tick % 7 === 0) cmds += 's\n';
           child.stdin.write(cmds);
         }, 1);
-        if (killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), 5000); // fallback: never hang a round
-        if (killAfterMs === undefined) setTimeout(() => {
-          clearInterval(pump);
-          child.stdin.end();
-        }, 30);
+        if (killAfterMs !== undefined) void quietPeriod(5000, 'fallback kill: never hang a round').then(() => child.kill('SIGKILL'));
+        if (killAfterMs === undefined) {
+          void quietPeriod(30, 'a clean round: the child counts for 30 ms of real time, then its input ends').then(() => {
+            clearInterval(pump);
+            child.stdin.end();
+          });
+        }
       } else if (kind === 'DURABLE') {
         // The kill clock starts once the child is demonstrably counting, so every round kills mid-work even on a loaded machine.
-        if (round.durable.length === 0 && killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        if (round.durable.length === 0 && killAfterMs !== undefined) void quietPeriod(killAfterMs, 'the kill clock: the child dies mid-work at a random real time').then(() => child.kill('SIGKILL'));
         round.durable.push(Number(a));
       }
       else if (kind === 'END') round.end = Number(a);

@@ -4,7 +4,7 @@ import { SerialPortMock } from 'serialport';
 import { AtChannel } from '../../src/modem/at-channel.js';
 import { AtFramer, type FrameEvent } from '../../src/modem/framer.js';
 import { streamLink } from '../../src/modem/serial-link.js';
-import { SimTimers, settle } from '../support/sim-timers.js';
+import { flush, SimTimers, settle } from '../support/sim-timers.js';
 
 let n = 0;
 async function mockPort(): Promise<SerialPortMock> {
@@ -14,7 +14,8 @@ async function mockPort(): Promise<SerialPortMock> {
   await new Promise<void>((r) => port.on('open', () => r()));
   return port;
 }
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+/** Lets the mock port's writes and data events (queued on the event loop) run. */
+const tick = (): Promise<void> => flush();
 const written = (p: SerialPortMock): string => p.port?.recording.toString('latin1') ?? '';
 
 test('framer: lines split across chunks, garbage dropped, prompt and binary', (t) => {

@@ -4,7 +4,7 @@ import modemActor from '../../src/actors/modem.actor.js';
 import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
 import { log } from '../../src/runtime/log.js';
 import { pino } from 'pino';
-import { pollUntil } from '../support/poll.js';
+import { pollUntil, waitFor } from '../support/poll.js';
 import { fakeMessaging } from '../support/fake-messaging.js';
 import { dispatch } from '../../src/runtime/dispatch.js';
 
@@ -21,7 +21,7 @@ test('simulated modem actor: network.up published, connectivity.update to object
   };
   const inst = await modemActor.create(ctx);
   try {
-    await new Promise((r) => setTimeout(r, 150));
+    await waitFor(() => published.some((m) => m.type === 'network.up') && sent.some((s) => s.to === 'object:4'), { timeoutMs: 2000, what: 'network.up and connectivity.update' });
     t.deepEqual(published.filter((m) => m.type === 'network.up'), [{ type: 'network.up', bearer: 'lte-m', ip: '127.0.0.1' }]);
     const upd = sent.find((s) => s.to === 'object:4');
     t.is(upd?.msg.type, 'connectivity.update');

@@ -6,16 +6,18 @@ import { AtChannel } from '../../src/modem/at-channel.js';
 import { openSerialLink } from '../../src/modem/serial-link.js';
 import { ModemEmulator } from '../support/modem-emulator.js';
 import { ptyPair } from '../support/modem-emulator-pty.js';
-import { rig, until } from './pty-helpers.js';
+import { rig, until, urcSeen } from './pty-helpers.js';
+import { quietPeriod } from '../support/poll.js';
 
 test('registration: short +CEREG: 2 blip is absorbed; +CEREG: 0 beyond the grace → network.down, then recovery by CFUN cycle → network.up', async (t) => {
   const r = await rig('bg95', { profile: 'bg95' });
   try {
     await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    const blip = urcSeen(r, /\+CEREG: 2/);
     r.emu.setStat(2);
-    await new Promise((res) => setTimeout(res, 50));
+    await blip;
     r.emu.setStat(1);
-    await new Promise((res) => setTimeout(res, 400));
+    await quietPeriod(400, 'longer than lossGraceMs (300 ms): the absorbed blip must not become network.down');
     t.false(r.out.some((m) => m.type === 'network.down'), 'blip shorter than lossGraceMs');
     // Lose it for good: the emulator no longer re-attaches on its own until the radio is cycled.
     r.emu.attachAfterMs = 30;

@@ -9,6 +9,7 @@ import { openSerialLink } from '../../src/modem/serial-link.js';
 import { AtModemDriver } from '../../src/modem/at-driver.js';
 import { ModemEmulator, type EmulatedProfile } from '../support/modem-emulator.js';
 import { ptyPair, type PtyPair } from '../support/modem-emulator-pty.js';
+import { settledWithin, waitFor } from '../support/poll.js';
 
 export interface RigLog { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void }
 export const quietLog: RigLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
@@ -52,25 +53,26 @@ export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unkno
   };
 }
 
-export async function until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** The kit's waitFor (test/support/poll.ts) with the modem tests' argument order. */
+export function until(pred: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
+  return waitFor(pred, { timeoutMs: ms, what });
 }
 
 /** Resolves when the driver's AT channel has routed a URC matching `re` (listen before making the emulator send it). */
 export function urcSeen(r: Rig, re: RegExp, ms = 5000): Promise<void> {
   const driver = r.svc.driver();
   if (!(driver instanceof AtModemDriver)) return Promise.reject(new Error('not an AT driver'));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`timed out waiting for the URC ${re}`)); }, ms);
-    const off = driver.channel.onUrc((line) => {
+  let off = (): void => undefined;
+  const seen = new Promise<boolean>((resolve) => {
+    off = driver.channel.onUrc((line) => {
       if (!re.test(line)) return;
-      clearTimeout(timer);
       // after the socket's own listener (registered earlier) has seen it too
-      setImmediate(() => { off(); resolve(); });
+      setImmediate(() => { off(); resolve(true); });
     });
+  });
+  return settledWithin(seen, ms, false).then((ok) => {
+    if (ok) return;
+    off();
+    throw new Error(`timed out waiting for the URC ${re}`);
   });
 }

@@ -6,6 +6,7 @@ import { portLink } from '../../src/modem/port-link.js';
 import { openSerialBridge } from '../../src/modem/serial-bridge.js';
 import { ModemEmulator } from '../support/modem-emulator.js';
 import { ptyPair } from '../support/modem-emulator-pty.js';
+import { waitFor } from '../support/poll.js';
 
 test('bridge forwards commands, responses and URCs; closing the actor side closes the port', async (t) => {
   const pty = await ptyPair();
@@ -20,11 +21,10 @@ test('bridge forwards commands, responses and URCs; closing the actor side close
     t.deepEqual(r.lines, ['+CPIN: READY']);
     await ch.command('AT+CEREG=2'); // registration URCs are off until enabled (TS 27.007 §10.1.22)
     emu.setStat(1);
-    await new Promise((res) => setTimeout(res, 100));
+    await waitFor(() => urcs.length > 0, { timeoutMs: 2000, what: 'the +CEREG URC' });
     t.deepEqual(urcs, ['+CEREG: 1,"1A2D","01A2D001",7']);
   } finally {
     ch.close();
-    await new Promise((res) => setTimeout(res, 50));
     await t.throwsAsync(ch.command('AT'), { message: /closed/ });
     await emu.close();
     pty.close();

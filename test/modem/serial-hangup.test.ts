@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openSerialLink } from '../../src/modem/serial-link.js';
 import { readOrHangUp } from '../../src/modem/serial-binding.js';
 import { ptyPair } from '../support/modem-emulator-pty.js';
+import { settledWithin } from '../support/poll.js';
 
 test('socat dies under an open port: the link reports its close within 3 s', async (t) => {
   const pty = await ptyPair();
@@ -15,7 +16,7 @@ test('socat dies under an open port: the link reports its close within 3 s', asy
   const closed = new Promise<string>((resolve) => onClose(resolve));
   t.teardown(() => link.close());
   pty.close();
-  const reason = await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r('still open after 3 s'), 3000))]);
+  const reason = await settledWithin(closed, 3000, 'still open after 3 s');
   t.regex(reason, /hung up|port closed|port error/);
 });
 

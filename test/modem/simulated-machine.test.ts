@@ -5,20 +5,9 @@ import { parseModemConfig } from '../../src/modem/config-schema.js';
 import { type ModemOutput } from '../../src/modem/machine.js';
 import { modemMachineFor, modemInput } from '../../src/actors/modem.actor.js';
 import { SimulatedModem } from '../../src/modem/simulated.js';
-import type { Clock } from '../../src/clock.js';
+import { settle, stepClock, timersOf } from '../support/sim-timers.js';
 
-const flush = async (): Promise<void> => { for (let i = 0; i < 50; i++) await Promise.resolve(); };
-
-function clockTimers(clock: SimulatedClock): Clock {
-  return { now: () => clock.now(), setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (h) => clock.clearTimeout(h as number) };
-}
-
-async function advance(clock: SimulatedClock, ms: number, step = 100): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    clock.increment(step);
-    await flush();
-  }
-}
+const advance = (clock: SimulatedClock, ms: number): Promise<void> => stepClock(clock, ms, 100, () => settle(50));
 
 test('simulated modem: attach after the delay, connectivity updates, outage → network.down → network.up', async (t) => {
   const cfg = parseModemConfig({
@@ -27,12 +16,12 @@ test('simulated modem: attach after the delay, connectivity updates, outage → 
   });
   const clock = new SimulatedClock();
   const out: ModemOutput[] = [];
-  const driver = new SimulatedModem(cfg, clockTimers(clock));
+  const driver = new SimulatedModem(cfg, timersOf(clock));
   const actor = createActor(modemMachineFor(driver), { input: modemInput(driver, cfg), clock });
   actor.on('*', (m) => { if (m.type !== 'modem.poll-failed') out.push(m); });
   driver.onEvent((ev) => actor.send(ev));
   actor.start();
-  await flush();
+  await settle(50);
   t.is(actor.getSnapshot().value, 'attaching');
   await advance(clock, 1400);
   t.false(out.some((m) => m.type === 'network.up'));
@@ -65,7 +54,7 @@ test('simulated modem: modem.reconnect cycles the radio and comes back', async (
   const cfg = parseModemConfig({ simulated: { attachDelayMs: 500 }, timeouts: { cfunCycleMs: 300 } });
   const clock = new SimulatedClock();
   const out: ModemOutput[] = [];
-  const driver = new SimulatedModem(cfg, clockTimers(clock));
+  const driver = new SimulatedModem(cfg, timersOf(clock));
   const actor = createActor(modemMachineFor(driver), { input: modemInput(driver, cfg), clock });
   actor.on('*', (m) => { if (m.type !== 'modem.poll-failed') out.push(m); });
   driver.onEvent((ev) => actor.send(ev));
@@ -73,7 +62,7 @@ test('simulated modem: modem.reconnect cycles the radio and comes back', async (
   await advance(clock, 600);
   t.is(out.filter((m) => m.type === 'network.up').length, 1);
   actor.send({ type: 'modem.reconnect' });
-  await flush();
+  await settle(50);
   t.deepEqual(out.filter((m) => m.type === 'network.down'), [{ type: 'network.down', reason: 'modem recovery' }]);
   await advance(clock, 1000);
   t.is(out.filter((m) => m.type === 'network.up').length, 2);

@@ -1,60 +1,35 @@
 // location-assistance-e2e.test.ts: ground fix end to end over UDP loopback: simulated modem cells → /4/0 + /10256 → Send → dev server location service → Write /33626/0 → /6/0 read by the server.
-import test from 'ava';
-import { startDevServer } from '../../src/devserver/server.js';
 import { attachLocationService, type LocationAnswer } from '../../src/devserver/location-service.js';
 import { objectActorModule } from '../../src/actors/object.actor.js';
-import { socketActorModule } from '../../src/actors/socket.actor.js';
-import { clientActorModule } from '../../src/actors/client.actor.js';
-import modemActor from '../../src/actors/modem.actor.js';
-import { createSecurityObject } from '../../src/objects/security.js';
-import { createServerObject } from '../../src/objects/server.js';
-import { createDeviceObject } from '../../src/objects/device.js';
-import { createConnectivityObject } from '../../src/objects/connectivity.js';
 import { SIMULATED_NEIGHBOURS } from '../../src/modem/simulated.js';
-import { InProcessActors } from '../support/in-process-actors.js';
-import { SimTimers } from '../support/sim-timers.js';
 import { loadLocationPlugin, type Controller } from './location-plugin.js';
+import { pollUntil, quietPeriod, waitFor } from '../support/poll.js';
+import { deviceTest } from '../support/device-test.js';
 
 const FIX_TIME_MS = Date.UTC(2026, 10, 25, 12, 0, 0);
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const until = (cond: () => boolean, ms = 5000): Promise<void> => waitFor(cond, { timeoutMs: ms, everyMs: 5 });
 
-test('ground fix: measurements sent, answer written back, location readable from object 6; a second request within the minimum interval is not sent', async (t) => {
-  const plugin = await loadLocationPlugin();
-  const s = await startDevServer({ port: 0 });
-  const svc = attachLocationService(s);
-  const ep = 'loc-meter';
-  const client = { endpoint: ep, lwm2mVersion: '1.1', servers: [{ uri: `coap://127.0.0.1:${s.port}`, ssid: 1 }], objects: [1, 3, 4, 6, 10256, 33626] };
-  const rt = new InProcessActors({ client, endpoint: ep });
-  const pluginConfig = { ...plugin.manifest.config };
-  const timers = new SimTimers();
-  t.teardown(async () => { await rt.stopAll(); svc.detach(); await s.close(); });
+const plugin = await loadLocationPlugin();
+const pluginConfig = { ...plugin.manifest.config };
 
-  // Modem first (simulated, attaches after 10 ms), so cells are there when the client registers.
-  const modem = await rt.start('modem', modemActor, { kind: 'simulated', simulated: { attachDelayMs: 10 } });
-  await until(() => (modem.receive({ type: 'modem.status' }) as { up: boolean }).up);
-  await rt.start('object:0', objectActorModule({ spec: createSecurityObject() }));
-  await rt.start('object:1', objectActorModule({ spec: createServerObject() }));
-  await rt.start('object:3', objectActorModule({ spec: createDeviceObject({ version: '1.0.0' }) }));
-  await rt.start('object:4', objectActorModule({ spec: createConnectivityObject({ interfaces: () => ({}) }) }));
+deviceTest('ground fix: measurements sent, answer written back, location readable from object 6; a second request within the minimum interval is not sent', {
+  objects: [0, 1, 3, 4],
+  plugins: (clock) => [
+    { name: 'object:33626', module: objectActorModule({ spec: plugin.groundFix }), config: pluginConfig },
+    { name: 'object:10256', module: objectActorModule({ spec: plugin.ecid }), config: pluginConfig },
+    { name: 'object:6', module: objectActorModule({ spec: plugin.createLocationObject({ now: () => FIX_TIME_MS }) }), config: pluginConfig },
+    { name: 'plugin:location-assistance:controller', module: plugin.controllerActorModule({ timers: clock }), config: pluginConfig },
+  ],
+}, async ({ t, device, server: s, clock: timers }) => {
   t.deepEqual(plugin.manifest.objects.map((o) => o.id), [33626, 10256, 6, 33625]);
-  await rt.start('object:33626', objectActorModule({ spec: plugin.groundFix }), pluginConfig);
-  await rt.start('object:10256', objectActorModule({ spec: plugin.ecid }), pluginConfig);
-  await rt.start('object:6', objectActorModule({ spec: plugin.createLocationObject({ now: () => FIX_TIME_MS }) }), pluginConfig);
-  const ctl = await rt.start('plugin:location-assistance:controller', plugin.controllerActorModule({ timers }), pluginConfig) as Controller;
-  await rt.start('socket', socketActorModule(), { objects: [1, 3, 4, 6, 10256, 33626] });
-
+  const svc = attachLocationService(s);
+  t.teardown(() => svc.detach());
+  const ep = device.endpoint;
+  const ctl = device.get('plugin:location-assistance:controller') as Controller;
   const sent = s.waitFor('send', (e) => e.endpoint === ep);
   const answered = new Promise<LocationAnswer>((resolve) => svc.once('answer', resolve));
-  const registered = s.waitFor('register', (r) => r.endpoint === ep);
-  await rt.start('client', clientActorModule({ config: { networkAtBoot: 'assume' } }), client);
-  const reg = await registered;
+  const reg = await device.registered;
   t.true(reg.links.some((l) => l.target === '/33626/0'), JSON.stringify(reg.links));
   t.true(reg.links.some((l) => l.target === '/6/0'));
 
@@ -88,11 +63,7 @@ test('ground fix: measurements sent, answer written back, location readable from
 
   // Object 6, read by the server.
   await until(() => svc.answers.length > 0);
-  let loc = await s.read(ep, '/6/0', { format: 112 });
-  for (let i = 0; i < 50 && !(loc.records ?? []).some((r) => r.path.join('/') === '6/0/3' && r.value === 400); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    loc = await s.read(ep, '/6/0', { format: 112 });
-  }
+  const loc = await pollUntil(() => s.read(ep, '/6/0', { format: 112 }), (l) => (l.records ?? []).some((r) => r.path.join('/') === '6/0/3' && r.value === 400), 1000, 10);
   t.is(loc.code, '2.05');
   const lv = new Map((loc.records ?? []).map((r) => [r.path.join('/'), r.value]));
   t.is(lv.get('6/0/0'), 63.4215);
@@ -105,7 +76,7 @@ test('ground fix: measurements sent, answer written back, location readable from
   const sendsBefore = s.count('send', ep);
   const r2 = await (ctl.receive({ type: 'location.request' }) as Promise<{ sent: boolean; why?: string }>);
   t.like(r2, { sent: false, why: 'rate-limited' });
-  await new Promise((r) => setTimeout(r, 50));
+  await quietPeriod(50, 'a rate-limited request must not reach the dev server');
   t.is(s.count('send', ep), sendsBefore);
   // Once the interval has passed (simulated), the deferred request goes out: a second Send, a second answer.
   const second = new Promise<LocationAnswer>((resolve) => svc.once('answer', resolve));

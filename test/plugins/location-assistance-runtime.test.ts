@@ -3,6 +3,7 @@ import test from 'ava';
 import { startDevServer } from '../../src/devserver/index.js';
 import { attachLocationService, type GnssAnswer, type LocationAnswer } from '../../src/devserver/location-service.js';
 import { RuntimeChild } from './support/child.js';
+import { pollUntil } from '../support/poll.js';
 
 test('runtime + plugins.enabled [location-assistance]: ground fix Send from the simulated modem\'s cells, answer written back, /6/0 readable', async (t) => {
   const s = await startDevServer({ port: 0 });
@@ -34,11 +35,7 @@ test('runtime + plugins.enabled [location-assistance]: ground fix Send from the 
   const a = await answered;
   t.is(a.writeCode, '2.04');
   t.is(a.cells.neighbours.length, 3);
-  let lat: unknown;
-  for (let i = 0; i < 100 && lat !== 63.4215; i++) {
-    lat = (await s.read(ep, '/6/0/0', { format: 112 })).records?.[0]?.value;
-    if (lat !== 63.4215) await new Promise((r) => setTimeout(r, 20));
-  }
+  const lat = await pollUntil(async () => (await s.read(ep, '/6/0/0', { format: 112 })).records?.[0]?.value, (v) => v === 63.4215, 2000, 20);
   t.is(lat, 63.4215);
   const loc = await s.read(ep, '/6/0', { format: 112 });
   const lv = new Map((loc.records ?? []).map((r) => [r.path.join('/'), r.value]));
@@ -55,11 +52,6 @@ test('runtime + plugins.enabled [location-assistance]: ground fix Send from the 
   const g = await gnss;
   t.like(g, { request: { kind: 'agps', mask: 0x3f }, resultCode: 0, bytes: 1500, writeCode: '2.04' });
   type Status = { gnss: { results: number[]; dataBytes: number } };
-  let gs: Status | undefined;
-  for (let i = 0; i < 100 && (gs?.gnss.results.length ?? 0) === 0; i++) {
-    const cur = await rt.request<Status>('plugin:location-assistance:controller', { type: 'location.status' });
-    gs = cur;
-    if (cur.gnss.results.length === 0) await new Promise((r) => setTimeout(r, 20));
-  }
+  const gs = await pollUntil(() => rt.request<Status>('plugin:location-assistance:controller', { type: 'location.status' }), (cur) => cur.gnss.results.length > 0, 2000, 20);
   t.like(gs, { gnss: { results: [0], dataBytes: 1500 } });
 });

@@ -8,6 +8,7 @@ import modemActor from '../../src/actors/modem.actor.js';
 import type { ActorContext } from '../../src/runtime/actor-api.js';
 import { log } from '../../src/runtime/log.js';
 import { fakeMessaging } from '../support/fake-messaging.js';
+import { waitFor } from '../support/poll.js';
 
 test('nRF91 %NCELLMEAS: serving cell pci/earfcn and neighbour groups with SDK index conversions', (t) => {
   const line = '%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,-4,12400';
@@ -65,7 +66,7 @@ test('modem actor answers modem.cell-measurements with the simulated serving + n
   const inst = await modemActor.create(ctx);
   t.teardown(() => inst.stop());
   await t.throwsAsync(async () => { await inst.receive({ type: 'modem.cell-measurements' }); }, { message: /not attached/ });
-  for (let i = 0; i < 100 && !(inst.receive({ type: 'modem.status' }) as { up: boolean }).up; i++) await new Promise((r) => setTimeout(r, 10));
+  await waitFor(() => (inst.receive({ type: 'modem.status' }) as { up: boolean }).up, { timeoutMs: 1000, what: 'the simulated modem attached' });
   const m = await (inst.receive({ type: 'modem.cell-measurements' }) as Promise<{ serving: Record<string, unknown>; neighbours: unknown[] }>);
   t.like(m.serving, { ci: 0x01a2d001, lac: 0x1a2d, mcc: 1, mnc: 1, pci: 331, earfcn: 6300 });
   t.deepEqual(m.neighbours, SIMULATED_NEIGHBOURS.map((c) => ({ ...c })));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startDevServer } from '../../src/devserver/index.js';
 import { RESTART_EXIT_CODE } from '../../src/cli/reboot.js';
 import { RuntimeChild } from './support/child.js';
+import { waitFor } from '../support/poll.js';
 
 test('Execute /3/0/4: 2.04, de-register, clean stop, exit 75', async (t) => {
   const s = await startDevServer({ port: 0 });
@@ -38,7 +39,7 @@ test('Execute /3/0/4 with device.rebootCommand: clean stop, then the command run
   t.is((await s.execute('reboot-2', '/3/0/4')).code, '2.04');
   await gone;
   t.is(await rt.exited, 0);
-  for (let i = 0; i < 50 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(() => existsSync(marker), { timeoutMs: 2500, everyMs: 50, what: 'the reboot marker' });
   t.is(readFileSync(marker, 'utf8').trim(), 'yes');
 });
 
@@ -52,7 +53,7 @@ test('Execute /3/0/5 (Factory Reset): 2.04, de-register, LwM2M state wiped, mete
   await rt.explain(s.waitFor('register', (r) => r.endpoint === 'reset-1', 30_000));
   const stateDir = rt.stateDir;
   // The client persisted its registration; the meter keeps its journal.
-  for (let i = 0; i < 100 && !existsSync(join(stateDir, 'actors', 'client')); i++) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(() => existsSync(join(stateDir, 'actors', 'client')), { timeoutMs: 5000, everyMs: 50, what: 'the persisted registration' });
   t.true(existsSync(join(stateDir, 'actors', 'client')), 'registration persisted before the reset');
   const gone = s.waitFor('deregister', (r) => r.endpoint === 'reset-1', 10_000);
   t.is((await s.execute('reset-1', '/3/0/5')).code, '2.04');

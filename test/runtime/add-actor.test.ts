@@ -3,7 +3,9 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { pollUntil } from '../support/poll.js';
 
 function make(placement: 'shared' | 'per-actor', stateDir = tmpState()): Runtime {
   return new Runtime({
@@ -13,13 +15,8 @@ function make(placement: 'shared' | 'per-actor', stateDir = tmpState()): Runtime
   });
 }
 
-async function pings(rt: Runtime, n: number): Promise<{ ok: number; failed: number }> {
-  for (let i = 0; i < 400; i++) {
-    const c = await rt.request<{ ok: number; failed: number }>('pinger', { type: 'pinger.count' });
-    if (c.ok >= n) return c;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return rt.request('pinger', { type: 'pinger.count' });
+function pings(rt: Runtime, n: number): Promise<{ ok: number; failed: number }> {
+  return pollUntil(() => rt.request<{ ok: number; failed: number }>('pinger', { type: 'pinger.count' }), (c) => c.ok >= n, 2000, 5);
 }
 
 for (const placement of ['shared', 'per-actor'] as const) {
@@ -40,11 +37,7 @@ for (const placement of ['shared', 'per-actor'] as const) {
     await rt.add({ name: 'listener', moduleUrl: fixture('echo.actor') }, 'first');
     t.is((await rt.request<{ messages: number }>('listener', { type: 'echo.count' })).messages, 0);
     await rt.request('pinger', { type: 'pinger.publish' });
-    let heard = 0;
-    for (let i = 0; i < 200 && heard === 0; i++) {
-      heard = (await rt.request<{ messages: number }>('listener', { type: 'echo.count' })).messages;
-      if (heard === 0) await new Promise((r) => setTimeout(r, 5));
-    }
+    const heard = await pollUntil(async () => (await rt.request<{ messages: number }>('listener', { type: 'echo.count' })).messages, (m) => m > 0, 1000, 5);
     t.is(heard, 1, 'tick.now published by the pinger reached the added subscriber');
     await t.throwsAsync(rt.add({ name: 'late', moduleUrl: fixture('echo.actor') }), { code: 'ACTOR_EXISTS' } as never);
     await rt.add({ name: 'last', moduleUrl: fixture('recorder.actor') }, 'first');

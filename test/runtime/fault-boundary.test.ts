@@ -2,7 +2,9 @@
 import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
 import type { WireError } from '../../src/errors.js';
-import { echoPingerCrasher, fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
+import { echoPingerCrasher, fixture, supervisor, tmpState, waitPings } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { onceEvent } from '../support/poll.js';
 
 for (const [kind, expected] of [
   ['crash.timer', /uncaught exception in crasher: boom in a timer/],
@@ -19,7 +21,7 @@ for (const [kind, expected] of [
     try {
       await rt.start();
       await waitPings(rt, 5);
-      const back = once(rt, 'ready', (n: string) => n === 'crasher');
+      const back = onceEvent(rt, 'ready', (n: string) => n === 'crasher');
       rt.send('crasher', { type: kind });
       await back;
       t.is(await rt.request('crasher', { type: 'crasher.starts' }), 2);
@@ -46,7 +48,7 @@ test('a create that never finishes fails with ACTOR_START_TIMEOUT and is given u
   const crashes: [string, WireError][] = [];
   rt.on('crash', (name: string, err: WireError) => crashes.push([name, err]));
   try {
-    const gaveUp = once(rt, 'gave-up-optional');
+    const gaveUp = onceEvent(rt, 'gave-up-optional');
     await rt.start();
     await gaveUp;
     t.deepEqual(crashes.map(([n, e]) => [n, e.code]), [['crasher', 'ACTOR_START_TIMEOUT'], ['crasher', 'ACTOR_START_TIMEOUT']]);

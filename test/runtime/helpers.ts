@@ -1,11 +1,10 @@
-// helpers.ts: shared bits for runtime tests: fixture URLs, a supervisor config, an immediate clock, waiting for events.
+// helpers.ts: shared bits for runtime tests: fixture URLs, a supervisor config, waiting for pings (the clock and event waits are in test/support).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventEmitter } from 'node:events';
 import type { SupervisorConfig } from '../../src/runtime/config.js';
 import type { ActorSpec, Runtime } from '../../src/runtime/runtime.js';
-import type { Clock } from '../../src/clock.js';
+import { waitFor } from '../support/poll.js';
 
 export function fixture(name: string): string {
   return new URL(`./fixtures/${name}.js`, import.meta.url).href;
@@ -20,45 +19,11 @@ export const supervisor: SupervisorConfig = {
   requestTimeoutMs: 3000, startTimeoutMs: 10_000, maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 0,
 };
 
-/** A clock whose timers fire on the next turn whatever the delay (records the delays asked for). */
-export function immediateClock(): Clock & { delays: number[]; t: number } {
-  const c = {
-    t: 0,
-    delays: [] as number[],
-    now: () => c.t,
-    setTimeout: (fn: () => void, ms: number) => {
-      c.delays.push(ms);
-      c.t += ms;
-      return setImmediate(fn);
-    },
-    clearTimeout: (h: unknown) => clearImmediate(h as NodeJS.Immediate),
-  };
-  return c;
-}
-
-export function once<T extends unknown[]>(em: EventEmitter, event: string, pred: (...a: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      em.off(event, on);
-      reject(new Error(`timed out waiting for ${event}`));
-    }, timeoutMs);
-    const on = (...a: unknown[]): void => {
-      if (!pred(...(a as T))) return;
-      clearTimeout(timer);
-      em.off(event, on);
-      resolve(a as T);
-    };
-    em.on(event, on);
-  });
-}
-
 /** Waits until pinger has had n answers; returns how many requests it took (each reply counts as 1 relayed message). */
 export async function waitPings(rt: Runtime, n: number): Promise<number> {
-  for (let i = 1; i < 500; i++) {
-    if ((await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok >= n) return i;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('pings did not arrive');
+  let asked = 0;
+  await waitFor(async () => { asked++; return (await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok >= n; }, { timeoutMs: 5000, everyMs: 5, what: `${n} pings` });
+  return asked;
 }
 
 /** The echo / pinger / crasher trio the fault tests run: the crasher fails on command, the other two keep exchanging. */

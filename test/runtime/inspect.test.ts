@@ -4,7 +4,9 @@ import { WebSocket } from 'ws';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { startInspectServer } from '../../src/runtime/inspect-server.js';
 import { prefixInspectionEvent } from '../../src/runtime/inspect-relay.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { waitFor } from '../support/poll.js';
 
 test('prefixing rewrites every ID field', (t) => {
   const ev = prefixInspectionEvent(JSON.stringify({ type: '@xstate.event', sessionId: 'x:0', rootId: 'x:0', sourceId: 'x:1' }), 'a.0');
@@ -34,7 +36,7 @@ test('two workers (startMachine and ctx.inspect): events arrive with distinct ac
     await rt.start();
     t.is(await rt.request('left', { type: 'toggle' }), 'on');
     t.is(await rt.request('right', { type: 'toggle' }), 'on');
-    for (let i = 0; i < 200 && !(received.filter((e) => e.type === '@xstate.snapshot').length >= 4); i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => received.filter((e) => e.type === '@xstate.snapshot').length >= 4, { timeoutMs: 2000, what: '4 snapshots at the inspector' });
     const actors = events.filter((e) => e.type === '@xstate.actor');
     const ids = new Set(actors.map((e) => e.sessionId));
     t.is(actors.length, 2);

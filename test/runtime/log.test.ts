@@ -1,7 +1,9 @@
 // log.test.ts: pino lines written in a worker reach the main thread's destination, tagged with the actor's name.
 import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { waitFor } from '../support/poll.js';
 
 test('worker log lines arrive on the main thread with the actor name', async (t) => {
   const lines: string[] = [];
@@ -21,7 +23,7 @@ test('worker log lines arrive on the main thread with the actor name', async (t)
   try {
     await rt.start();
     await rt.request('chatty', { type: 'say', n: 7 });
-    for (let i = 0; i < 100 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => lines.length > 0, { timeoutMs: 1000, what: 'a log line' });
   } finally {
     await rt.stop();
     process.stderr.write = orig;

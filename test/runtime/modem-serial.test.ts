@@ -5,18 +5,13 @@ import { defaultConfig } from '../../src/runtime/config.js';
 import { attachModemSerial } from '../../src/cli/modem-serial.js';
 import { ModemEmulator } from '../support/modem-emulator.js';
 import { ptyPair } from '../support/modem-emulator-pty.js';
-import { immediateClock, supervisor, tmpState } from './helpers.js';
+import { supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { pollUntil } from '../support/poll.js';
 
 const modemModule = new URL('../../src/actors/modem.actor.js', import.meta.url).href;
 
-async function until(f: () => Promise<boolean>, ms = 15_000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await f().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
-}
+const until = (f: () => Promise<boolean>, ms = 15_000): Promise<boolean> => pollUntil(() => f().catch(() => false), (ok) => ok, ms, 50);
 
 test('the modem actor in its worker attaches to the serial port through the main-thread bridge and comes up', async (t) => {
   const pty = await ptyPair();

@@ -2,7 +2,9 @@
 import test from 'ava';
 import { Runtime, groupActors } from '../../src/runtime/runtime.js';
 import { transferables, matchesSubscription } from '../../src/runtime/wire.js';
-import { echoPingerCrasher, fixture, immediateClock, once, supervisor, tmpState, waitPings } from './helpers.js';
+import { echoPingerCrasher, fixture, supervisor, tmpState, waitPings } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { onceEvent, pollUntil, quietPeriod } from '../support/poll.js';
 
 function make(opts: Partial<ConstructorParameters<typeof Runtime>[0]> = {}): Runtime {
   return new Runtime({
@@ -46,12 +48,7 @@ test('send and publish reach their targets; unknown names and timeouts reject wi
     await rt.start();
     await rt.request('pinger', { type: 'pinger.send', to: 'echo' });
     await rt.request('pinger', { type: 'pinger.publish' });
-    for (let i = 0; i < 200; i++) {
-      const c = await rt.request<{ messages: number }>('echo', { type: 'echo.count' });
-      if (c.messages >= 2) break;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    const c = await rt.request<{ messages: number }>('echo', { type: 'echo.count' });
+    const c = await pollUntil(() => rt.request<{ messages: number }>('echo', { type: 'echo.count' }), (x) => x.messages >= 2, 1000, 5);
     t.true(c.messages >= 2); // 'hello' + 'tick.now'; pings are requests and are counted too
     await t.throwsAsync(rt.request('pinger', { type: 'pinger.once', to: 'nobody' }), { code: 'ACTOR_UNKNOWN' } as never);
     await t.throwsAsync(rt.request('nobody', { type: 'x' }), { code: 'ACTOR_UNKNOWN' } as never);
@@ -86,7 +83,7 @@ test('shared placement: one worker; a throwing actor is restarted and its neighb
     t.is(rt.workerCount, 1);
     await rt.start();
     await waitPings(rt, 5);
-    const back = once(rt, 'ready', (n: string) => n === 'crasher');
+    const back = onceEvent(rt, 'ready', (n: string) => n === 'crasher');
     rt.send('crasher', { type: 'crash.throw' });
     await back;
     const before = (await rt.request<{ ok: number }>('pinger', { type: 'pinger.count' })).ok;
@@ -136,11 +133,11 @@ test('shared placement: requests and messages between actors of one worker are d
     t.deepEqual(await rt.request('pinger', { type: 'pinger.once', to: 'echo', msgType: 'hi' }), { echo: { type: 'hi' } });
     const before = (await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages;
     await rt.request('pinger', { type: 'pinger.send', to: 'echo' });
-    await new Promise((r) => setTimeout(r, 20));
-    t.is((await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages, before + 1);
+    const after = await pollUntil(async () => (await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages, (m) => m > before, 1000, 5);
+    t.is(after, before + 1);
     const started = Date.now();
     const pending = rt.request('pinger', { type: 'pinger.once', to: 'hang', msgType: 'never', timeoutMs: 8000 }, 9000);
-    await new Promise((r) => setTimeout(r, 20));
+    await quietPeriod(20, 'the request reaches the hanging actor (nothing to observe: it never answers) before it dies');
     rt.send('hang', { type: 'hang.die' });
     const err = await t.throwsAsync(pending);
     t.is((err as { code?: string }).code, 'ACTOR_UNAVAILABLE');

@@ -3,7 +3,8 @@ import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Runtime } from '../../src/runtime/runtime.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
 
 for (const placement of ['shared', 'per-actor'] as const) {
   test(`a hanging stop() does not hold shutdown past the budget (${placement})`, async (t) => {

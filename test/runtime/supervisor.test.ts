@@ -3,7 +3,9 @@ import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { CrashPolicy } from '../../src/runtime/supervisor.js';
 import type { Placement } from '../../src/runtime/config.js';
-import { echoPingerCrasher, fixture, immediateClock, once, supervisor, tmpState } from './helpers.js';
+import { echoPingerCrasher, fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
+import { onceEvent } from '../support/poll.js';
 
 test('crash policy: exponential backoff, then give up after N crashes in the window', (t) => {
   const p = new CrashPolicy({ maxRestarts: 3, windowMs: 1000, backoffInitialMs: 100, backoffMaxMs: 300 });
@@ -31,7 +33,7 @@ for (const placement of ['per-actor', { groups: [['echo', 'pinger'], ['crasher']
       await rt.start();
       let last = (await rt.request<{ ok: number; failed: number }>('pinger', { type: 'pinger.count' })).ok;
       for (const kind of ['throw', 'exit', 'oom']) {
-        const restarted = once(rt, 'ready', (n: string) => n === 'crasher');
+        const restarted = onceEvent(rt, 'ready', (n: string) => n === 'crasher');
         rt.send('crasher', { type: `crash.${kind}` });
         await restarted;
         const c = await rt.request<{ ok: number; failed: number }>('pinger', { type: 'pinger.count' });
@@ -57,7 +59,7 @@ test('gives up with ACTOR_GAVE_UP after maxRestarts; requests to it are rejected
     ],
     placement: 'per-actor', supervisor: { ...supervisor, maxRestarts: 2 }, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
   });
-  const gaveUp = once<[string, { code: string; message: string }]>(rt, 'gave-up');
+  const gaveUp = onceEvent<[string, { code: string; message: string }]>(rt, 'gave-up');
   try {
     const started = rt.start();
     const [name, err] = await gaveUp;
@@ -81,7 +83,7 @@ test('messages to a restarting actor are buffered and delivered once it is back'
   });
   try {
     await rt.start();
-    const crashed = once(rt, 'crash');
+    const crashed = onceEvent(rt, 'crash');
     rt.send('crasher', { type: 'crash.throw' });
     await crashed;
     t.is(rt.stateOf('crasher'), 'restarting');

@@ -1,4 +1,4 @@
-// client-fakes.ts: fake peers of the client actor (socket + LwM2M server, modem, objects 0/1/3, store) on a SimulatedClock.
+// client-fakes.ts: fake peers of the client actor (socket + LwM2M server, modem, objects 0/1/3, store) on a SimulatedClock (not to be confused with fake-lwm2m-client.ts, a fake device for the dev server).
 import { SimulatedClock } from 'xstate';
 import { pino } from 'pino';
 import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
@@ -13,6 +13,8 @@ import type { PersistedRegistration } from '../../src/client/persisted.js';
 import { fakeMessaging } from './fake-messaging.js';
 import { dispatch } from '../../src/runtime/dispatch.js';
 import { CLIENT_ACCEPTS } from '../../src/actors/client.actor.js';
+import { waitFor } from './poll.js';
+import { flush as flushTurns } from './sim-timers.js';
 
 const CLIENT_ACCEPTED = new Set<string>(CLIENT_ACCEPTS);
 
@@ -112,8 +114,8 @@ export class ClientHarness {
   }
 
   /** Lets promise chains (fake replies) run. */
-  async flush(rounds = 8): Promise<void> {
-    for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+  flush(rounds = 8): Promise<void> {
+    return flushTurns(rounds);
   }
 
   /** Advances simulated time in steps, letting replies run between steps. */
@@ -137,12 +139,8 @@ export class ClientHarness {
   }
 
   /** Polls (real time) until `cond` holds; for tests over real sockets. */
-  async until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!cond()) {
-      if (Date.now() > end) throw new Error(`timed out in state ${this.state()}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
+  until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+    return waitFor(cond, { timeoutMs, what: () => `the condition, in state ${this.state()}` });
   }
 
   setNetwork(up: boolean): void {

@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { DtlsPskServer, SUITES, type Suite } from './dtls-psk-server.js';
 import { HostileServer } from './hostile-server.js';
-import { runClient } from '../coap/support/libcoap.js';
+import { runClient } from './libcoap.js';
 import { UdpRelay } from './udp-relay.js';
 import { ReplayWindow } from './dtls-replay.js';
 import { CONTENT, HS, encodeHandshake, encodeRecord, parseHandshakeFragments, parseRecords } from './dtls-wire.js';

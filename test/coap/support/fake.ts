@@ -1,6 +1,5 @@
-// fake.ts: an in-memory Transport that records what the endpoint sends, and manual timers for simulated time.
+// fake.ts: an in-memory Transport that records what the endpoint sends (the simulated clock is test/support/sim-timers.ts).
 import type { PeerAddress, Transport, TransportEvent } from '../../../src/coap/transport.js';
-import type { Clock } from '../../../src/clock.js';
 import { parse, type ParsedPacket } from 'coap-packet';
 
 export class FakeTransport implements Transport {
@@ -23,38 +22,4 @@ export class FakeTransport implements Transport {
   packets(): ParsedPacket[] {
     return this.sent.map((s) => parse(s.data));
   }
-}
-
-/** Clock on a manual clock: advance() fires due callbacks in time order. */
-export class ManualTimers implements Clock {
-  private t = 0;
-  private seq = 0;
-  private readonly due = new Map<number, { at: number; fn: () => void }>();
-  now(): number { return this.t; }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.due.set(id, { at: this.t + ms, fn });
-    return id;
-  }
-  clearTimeout(h: unknown): void { this.due.delete(h as number); }
-  get pending(): number { return this.due.size; }
-  /** Moves the clock forward, firing timers (and letting promise callbacks run between them). */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    for (;;) {
-      await flush();
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const e of this.due) if (e[1].at <= end && (next === undefined || e[1].at < next[1].at)) next = e;
-      if (next === undefined) break;
-      this.due.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = end;
-    await flush();
-  }
-}
-
-export async function flush(): Promise<void> {
-  for (let i = 0; i < 10; i++) await new Promise<void>((r) => setImmediate(r));
 }

@@ -3,6 +3,7 @@ import { tlvInt, type Tlv } from './tlv.js';
 import type { SenmlRecord } from './senml.js';
 import type { DeviceRequest } from '../../support/hostile-server.js';
 import type { StrictServer } from './strict-server.js';
+import { quietPeriod } from '../../support/poll.js';
 
 /** A TLV instance (or a resource list) as id → raw value, multiple resources as id → (riid → raw value). */
 export function tlvTable(items: Tlv[]): Record<number, Buffer | Record<number, Buffer>> {
@@ -37,12 +38,11 @@ export function valueOf(records: SenmlRecord[] | undefined, name: string): Senml
 }
 
 /** Resolves true when nothing matching arrives from the device within ms (a negative check: "no notification"). */
-export function quietFor(server: StrictServer, pred: (kind: 'request' | 'response', token?: Buffer, req?: DeviceRequest) => boolean, ms: number): Promise<boolean> {
+export async function quietFor(server: StrictServer, pred: (kind: 'request' | 'response', token?: Buffer, req?: DeviceRequest) => boolean, ms: number): Promise<boolean> {
   const reqs = server.raw.requests.length;
   const ress = server.raw.responses.length;
-  return new Promise((resolve) => setTimeout(() => {
-    const req = server.raw.requests.slice(reqs).some((r) => pred('request', r.packet.token, r));
-    const res = server.raw.responses.slice(ress).some((r) => pred('response', r.token));
-    resolve(!req && !res);
-  }, ms));
+  await quietPeriod(ms, 'a negative check: nothing matching may arrive from the device');
+  const req = server.raw.requests.slice(reqs).some((r) => pred('request', r.packet.token, r));
+  const res = server.raw.responses.slice(ress).some((r) => pred('response', r.token));
+  return !req && !res;
 }

@@ -1,6 +1,6 @@
-// udp.ts: a minimal loopback UDP Transport for firmware tests (until/unless the coap area's UDP transport is used instead).
+// udp-transport.ts: a minimal loopback UDP Transport with send-loss injection (firmware and socket tests).
 import { createSocket, type Socket } from 'node:dgram';
-import type { PeerAddress, Transport, TransportEvent } from '../../../src/coap/transport.js';
+import type { PeerAddress, Transport, TransportEvent } from '../../src/coap/transport.js';
 
 export class TestUdpTransport implements Transport {
   readonly kind = 'udp' as const;
@@ -49,13 +49,4 @@ export class TestUdpTransport implements Transport {
   onEvent(listener: (ev: TransportEvent) => void): void {
     this.listeners.push(listener);
   }
-}
-
-/** A UDP port that was free a moment ago (for external servers that need a port number). */
-export async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }

@@ -1,4 +1,4 @@
-// fake-client.ts: a tiny LwM2M "client" on node-coap for dev server tests: one socket both registers and answers the server.
+// fake-lwm2m-client.ts: a tiny LwM2M "client" on node-coap for dev server tests: one socket both registers and answers the server (not to be confused with client-fakes.ts, the fake peers of the client actor).
 import { Agent, createServer, type IncomingMessage, type OutgoingMessage, type Server } from 'coap';
 import type { Socket } from 'node:dgram';
 
