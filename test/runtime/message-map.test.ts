@@ -9,7 +9,8 @@ import type { OpResult } from '../../src/lwm2m/operations/types.js';
 import type { SocketInbound } from '../../src/actors/socket.actor.js';
 import type { ClientInbound } from '../../src/actors/client.actor.js';
 import { CodedError } from '../../src/errors.js';
-import { fixture, immediateClock, supervisor, tmpState } from './helpers.js';
+import { fixture, supervisor, tmpState } from './helpers.js';
+import { immediateClock } from '../support/sim-timers.js';
 
 /** Never called: its body is what tsc checks. */
 export function typedAtCompileTime(ctx: ActorContext, plugin: PluginActorContext, rt: ObjectRuntime, socket: ActorInstance<SocketInbound>, client: ActorInstance<ClientInbound>): unknown[] {
