@@ -19,7 +19,7 @@ commands:
   run [--config FILE] [--server URI] [--endpoint NAME] [--state-dir DIR] [--inspect [HOST:PORT]] [--log-format json|pretty]
                          start the client (no --config: the demo with simulated modem and meter)
   check-config FILE      validate a config file; one line per problem
-  diagram ACTOR --format mermaid|dot|svg [--out FILE] [--config FILE]
+  diagram ACTOR --format mermaid|dot|svg [--depth N] [--out FILE] [--config FILE]
                          the statechart of an actor (client, socket, meter, modem, object:N, or a module path)
   objects [--config FILE] list the built-in LwM2M object definitions
   dev-server [...]       a local LwM2M server for development (see 'dev-server --help')
@@ -87,15 +87,20 @@ async function cmdDiagram(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { format: { type: 'string', short: 'f', default: 'mermaid' }, out: { type: 'string', short: 'o' }, config: { type: 'string', short: 'c' } },
+    options: {
+      format: { type: 'string', short: 'f', default: 'mermaid' }, out: { type: 'string', short: 'o' }, config: { type: 'string', short: 'c' },
+      depth: { type: 'string', short: 'd' },
+    },
   });
   const actor = positionals[0];
-  if (!actor) fail('usage: lwm2m-meter diagram ACTOR --format mermaid|dot|svg [--out FILE]', 2);
+  if (!actor) fail('usage: lwm2m-meter diagram ACTOR --format mermaid|dot|svg [--depth N] [--out FILE]', 2);
   const format = values.format as DiagramFormat;
   if (!['mermaid', 'dot', 'svg'].includes(format)) fail(`diagram: --format must be mermaid, dot or svg (got ${JSON.stringify(values.format)})`, 2);
+  const depth = values.depth === undefined ? undefined : Number(values.depth);
+  if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1)) fail(`diagram: --depth must be a whole number from 1 (got ${JSON.stringify(values.depth)})`, 2);
   const mod = await loadActorModule(actor, loadConfig(values.config));
   if (!mod.machine) throw new CodedError('ACTOR_NO_MACHINE', `actor ${actor} exports no machine to draw`);
-  const text = await renderDiagram(mod.machine, format);
+  const text = await renderDiagram(mod.machine, format, depth === undefined ? {} : { depth });
   if (values.out) {
     writeFileSync(values.out, text);
     out(`wrote ${values.out}`);

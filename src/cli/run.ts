@@ -48,12 +48,16 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     actors = present;
   }
   let inspectServer: InspectServer | undefined;
+  // The page draws each actor's statechart from its module; the runtime (created below) knows every actor's spec.
+  let specOf: (name: string) => ActorSpec | undefined = () => undefined;
   if (config.inspect.enabled) {
-    // Loaded only when asked for: ws and the page cost memory on a board that never inspects.
+    // Loaded only when asked for: ws, the page and graphviz cost memory on a board that never inspects.
     const { startInspectServer } = await import('../runtime/inspect-server.js');
-    inspectServer = await startInspectServer({ host: config.inspect.host, port: config.inspect.port });
+    const { chartSource } = await import('../runtime/inspect-charts.js');
+    inspectServer = await startInspectServer({ host: config.inspect.host, port: config.inspect.port, charts: chartSource((name) => specOf(name)) });
     io.print(`inspection stream: ${inspectServer.wsUrl}`);
-    io.print(`open ${inspectServer.pageUrl} in a browser: the page embeds the Stately inspector (stately.ai/inspect) and feeds it this stream`);
+    io.print(`statecharts: open ${inspectServer.pageUrl} in a browser (served here, no internet needed)`);
+    io.print(`hosted Stately inspector: ${inspectServer.statelyUrl} (needs the internet: frames stately.ai/inspect and feeds it this stream)`);
     if (!/^(127\.|::1$|localhost$)/.test(config.inspect.host)) io.print(`warning: inspection is bound to ${config.inspect.host}, not loopback: anyone who can reach it sees every state and event`);
   }
   const rt = new Runtime({
@@ -76,6 +80,7 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   if (Array.isArray(hosted)) attachServerPairs(rt, config, hosted.filter((x): x is number => typeof x === 'number'));
   if (inspectServer) {
     const s = inspectServer;
+    specOf = (name) => rt.specOf(name);
     rt.on('inspection', (ev: unknown) => s.publish(ev));
   }
   return new Promise<number>((resolve) => {

@@ -199,6 +199,11 @@ export class Runtime extends EventEmitter {
     return this.slots.get(name)?.state;
   }
 
+  /** How an actor was declared (its module URL and options): the inspection page draws its statechart from it. */
+  specOf(name: string): ActorSpec | undefined {
+    return this.slots.get(name)?.spec;
+  }
+
   /** Starts every actor (all at once) and resolves when all are ready; rejects with the first start failure. */
   async start(): Promise<void> {
     const readies = this.opts.actors.map((a) => {

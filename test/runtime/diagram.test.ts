@@ -24,10 +24,11 @@ test('Mermaid has the states, the nesting, initial/final markers and labelled tr
 
 test('DOT has clusters for compound states and renders to SVG offline', async (t) => {
   const dot = toDot(sampleMachine);
-  t.regex(dot, /subgraph "cluster_registering"/);
-  t.regex(dot, /"idle" -> "__init_registering" \[label="START", lhead="cluster_registering"\]/);
-  t.regex(dot, /"waiting" -> "sending" \[label="after retryDelay \[canRetry\]"\]/);
-  t.regex(dot, /"done" \[label="done", peripheries=2\]/);
+  t.regex(dot, /subgraph "cluster:client\.registering"/);
+  t.regex(dot, /"client\.idle" -> "client\.registering" \[label="START", lhead="cluster:client\.registering"\]/);
+  t.regex(dot, /"client\.registering" -> "client\.idle" \[label="STOP", ltail="cluster:client\.registering"\]/);
+  t.regex(dot, /"client\.registering\.waiting" -> "client\.registering\.sending" \[label="after retryDelay \[canRetry\]"\]/);
+  t.regex(dot, /"client\.done" \[id="state:client\.done", label="done", peripheries=2\]/);
   const svg = await dotToSvg(dot);
   t.regex(svg, /<svg[\s\S]*<\/svg>/);
   for (const s of ['idle', 'registering', 'sending', 'waiting', 'registered', 'START', 'after 5000ms']) t.true(svg.includes(`>${s}<`), s);
