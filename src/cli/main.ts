@@ -1,5 +1,5 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=1
-// main.ts: the lwm2m-meter command line: run, check-config, diagram, objects, dev-server.
+// main.ts: the lwm2m-meter command line: run, check-config, diagram, objects, dev-server, modem-emulator.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +23,8 @@ commands:
                          the statechart of an actor (client, socket, meter, modem, object:N, or a module path)
   objects [--config FILE] list the built-in LwM2M object definitions
   dev-server [...]       a local LwM2M server for development (see 'dev-server --help')
+  modem-emulator --profile bg95|nrf91|sim7080|generic [--device DEV]
+                         an emulated cellular modem on a new pty (path printed), UDP bridged to the host
 `;
 
 function out(s: string): void {
@@ -148,6 +150,9 @@ async function main(argv: string[]): Promise<void> {
       return cmdObjects(rest);
     case 'dev-server':
       return cmdDevServer(rest);
+    case 'modem-emulator':
+      process.exitCode = await (await import('./modem-emulator.js')).runModemEmulator(rest, out);
+      return;
     case undefined:
     case 'help':
     case '--help':
