@@ -58,7 +58,7 @@ export interface LoaderOptions {
   log?: Logger;
 }
 
-interface Found { path: string; name: string; manifest?: PluginManifest; problem?: string }
+export interface Found { path: string; name: string; manifest?: PluginManifest; problem?: string }
 
 function firstLine(err: unknown): string {
   const e = err as { name?: string; message?: string };
@@ -72,7 +72,7 @@ function zodReason(issues: readonly { path: readonly PropertyKey[]; message: str
 }
 
 /** Plugin folders (those holding a plugin.json) under `dir`, sorted by name. */
-function scanDir(dir: string): string[] {
+export function scanDir(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -88,7 +88,7 @@ function scanDir(dir: string): string[] {
   });
 }
 
-function readManifest(path: string): Found {
+export function readManifest(path: string): Found {
   const folderName = path.split(sep).pop() ?? path;
   let raw: unknown;
   try {
