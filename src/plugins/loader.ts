@@ -10,6 +10,7 @@ import { manifestSchema, pluginActorName, type PluginManifest } from './manifest
 import type { PluginsConfig } from './config-schema.js';
 import { checkObjectSpec } from './spec-check.js';
 import { mergeConfig } from './merge.js';
+import { describeJsonError } from './json-error.js';
 import { ensurePluginApiResolution, PLUGIN_API_URL } from './api-resolution.js';
 
 /** The package root (this file is dist/src/plugins/loader.js). */
@@ -91,10 +92,16 @@ export function scanDir(dir: string): string[] {
 export function readManifest(path: string): Found {
   const folderName = path.split(sep).pop() ?? path;
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(join(path, 'plugin.json'), 'utf8'));
+    text = readFileSync(join(path, 'plugin.json'), 'utf8');
   } catch (err) {
-    return { path, name: folderName, problem: `plugin.json is not valid JSON: ${firstLine(err)}` };
+    return { path, name: folderName, problem: `plugin.json cannot be read: ${firstLine(err)}` };
+  }
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { path, name: folderName, problem: `plugin.json is not valid JSON: ${describeJsonError(text, firstLine(err))}` };
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
