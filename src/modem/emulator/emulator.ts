@@ -3,9 +3,10 @@
 // sections): a command the module does not know answers ERROR (nRF91: no ATE), URCs come only when enabled (+CEREG=<n>) and as
 // late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later; BG95 AT+QIOPEN: OK first, `+QIOPEN: <id>,<err>` later).
 import { createSocket, type Socket } from 'node:dgram';
-import type { SerialPortStream } from '@serialport/stream';
 import { openSerialPort } from '../serial-link.js';
 import { CodedError } from '../../errors.js';
+
+type SerialPortStream = Awaited<ReturnType<typeof openSerialPort>>;
 
 export type EmulatedProfile = 'generic' | 'nrf91' | 'bg95' | 'sim7080';
 
