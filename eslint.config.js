@@ -17,7 +17,8 @@ const restrict = (files, { paths = [], patterns = [] }, ignores = []) => ({
   files, ...(ignores.length ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
 });
 const serialOnlyFiles = ['src/modem/serial-*.ts'];
-const dgramFiles = ['src/coap/transports/**', 'src/modem/modem-dtls-transport.ts', 'src/devserver/**'];
+// src/modem/emulator: the emulated modem's own UDP socket, bridged to the host (lwm2m-meter modem-emulator)
+const dgramFiles = ['src/coap/transports/**', 'src/modem/modem-dtls-transport.ts', 'src/devserver/**', 'src/modem/emulator/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'plugins/**/*.d.ts'] },

@@ -10,5 +10,7 @@ export type { Requests, Events, ReplyOf, MessageOf } from './messages/index.js';
 export { CodedError } from './errors.js';
 export { realClock } from './clock.js';
 export type { Clock } from './clock.js';
+export { parseDdf } from './lwm2m/ddf.js';
+export { ddfDefinition } from './plugins/ddf-definition.js';
 export { openGpioOutput, openGpioInput, SimulatedGpioChip, simulatedChip } from './plugins/gpio/index.js';
 export type { GpioOutput, GpioInput, GpioLineOptions } from './plugins/gpio/index.js';

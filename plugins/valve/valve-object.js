@@ -94,6 +94,8 @@ export function createValveObject() {
     rt.log.info({ open: v, why }, `valve ${v ? 'opened' : 'closed'} (${why})`);
     if (settleTimer !== undefined) clock.clearTimeout(settleTimer);
     if (feedback) settleTimer = clock.setTimeout(() => void checkFeedback(rt), cfg.settleMs);
+    // the meter's simulated source stops counting while the supply is shut
+    rt.emit('meter', { type: 'meter.valve', open: v });
   };
 
   /** @param {ObjectRuntime} rt @param {unknown} snapshot */
@@ -118,6 +120,8 @@ export function createValveObject() {
   const poll = async (rt) => {
     pollTimer = undefined;
     try {
+      // the position again: a meter that restarted since the last drive learns it
+      rt.emit('meter', { type: 'meter.valve', open });
       const r = /** @type {{ snapshot?: unknown }} */ (await rt.request('meter', { type: 'meter.status' }, { timeoutMs: 5000 }));
       await onMeter(rt, r.snapshot);
     } catch {

@@ -19,7 +19,7 @@ import { unhandled } from '../runtime/dispatch.js';
 import { ActorNames, type Accepted } from '../messages/index.js';
 
 /** The messages the meter actor takes (the host refuses others before `receive`). */
-export const METER_ACCEPTS = ['network.up', 'lwm2m.registered', 'meter.reset-volume', 'meter.reset-pulses', 'meter.pulse-ratio', 'meter.serial-data', 'meter.status'] as const;
+export const METER_ACCEPTS = ['network.up', 'lwm2m.registered', 'meter.reset-volume', 'meter.reset-pulses', 'meter.pulse-ratio', 'meter.serial-data', 'meter.valve', 'meter.status'] as const;
 export type MeterInbound = Accepted<typeof METER_ACCEPTS>;
 
 /** Actor-store key of a pulse ratio written by the server (/3424/0/6). */
@@ -83,6 +83,12 @@ function checkpointSaver(o: MeterServiceOptions, core: MeterCore): (force: boole
   };
 }
 
+/** Tells a source that models the flow itself (the simulated one) that the supply is shut or open. */
+function shutSupply(source: PulseSource, shut: boolean): void {
+  const s = source as PulseSource & { setSupplyShut?: (shut: boolean) => void };
+  if (typeof s.setSupplyShut === 'function') s.setSupplyShut(shut);
+}
+
 /** Builds and starts the meter: plain bookkeeping in MeterCore, lifecycle in the machine. */
 export function startMeterService(o: MeterServiceOptions): MeterService {
   const cfg = o.config;
@@ -94,10 +100,17 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
   if (core.journal.damage) reportDamage(o, core, core.journal.damage);
   const checkpoint = checkpointSaver(o, core);
   const serialInput = cfg.source.kind === 'serial' ? new PassThrough() : undefined;
+  // the supply valve's last reported position (meter.valve) and the source it applies to
+  let supplyShut = false;
+  let source: PulseSource | undefined;
   const deps: MeterServiceDeps = {
     cfg,
     core,
-    createSource: o.createSource ?? (() => createPulseSource(cfg.source, { clock: o.clock, pulseRatio: cfg.pulseRatio, ...(serialInput ? { serialInput } : {}) })),
+    createSource: () => {
+      source = (o.createSource ?? (() => createPulseSource(cfg.source, { clock: o.clock, pulseRatio: cfg.pulseRatio, ...(serialInput ? { serialInput } : {}) })))();
+      shutSupply(source, supplyShut);
+      return source;
+    },
     send: (records: LwRecord[]): Promise<SendReply> => o.request(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
     publish: (snapshot) => {
       o.send(ActorNames.object(3424), { type: 'meter.reading', snapshot });
@@ -141,6 +154,13 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
           return { ok: true };
         case 'meter.serial-data':
           if (serialInput && msg.data instanceof Uint8Array) serialInput.write(Buffer.from(msg.data));
+          return undefined;
+        case 'meter.valve':
+          if (typeof msg.open !== 'boolean') throw new CodedError('BAD_MESSAGE', 'meter.valve needs open: true or false');
+          if (supplyShut === !msg.open) return undefined;
+          supplyShut = !msg.open;
+          o.log.info({ valveOpen: msg.open }, `supply valve ${msg.open ? 'open' : 'shut'}${cfg.source.kind === 'simulated' ? (msg.open ? ': simulated flow resumes' : ': simulated flow stops') : ''}`);
+          if (source) shutSupply(source, supplyShut);
           return undefined;
         case 'meter.status':
           return { snapshot: core.snapshot(), queued: core.queue.size, state: actor.getSnapshot().value };

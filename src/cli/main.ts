@@ -1,5 +1,5 @@
 #!/usr/bin/env -S MALLOC_ARENA_MAX=1 node --max-semi-space-size=1
-// main.ts: the lwm2m-meter command line: run, check-config, diagram, objects, dev-server.
+// main.ts: the lwm2m-meter command line: run, check-config, diagram, objects, dev-server, modem-emulator.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,6 +10,9 @@ import { applyRunOverrides, normaliseInspectFlag } from './args.js';
 import { buildActorSet, resolveActorSet, BUILTIN_OBJECTS, DIST_SRC } from '../runtime/actor-set.js';
 import { renderDiagram, type DiagramFormat } from '../runtime/diagram.js';
 import { runRuntime } from './run.js';
+import { pluginConfigProblems } from '../plugins/config-check.js';
+import { loadPluginActorSet, loadPlugins } from '../plugins/index.js';
+import { log } from '../runtime/log.js';
 import type { ActorModule } from '../runtime/actor-api.js';
 import type { ObjectSpec } from '../lwm2m/object-api.js';
 
@@ -20,10 +23,17 @@ commands:
                          start the client (no --config: the demo with simulated modem and meter)
   check-config FILE      validate a config file; one line per problem
   diagram ACTOR --format mermaid|dot|svg [--depth N] [--out FILE] [--config FILE]
-                         the statechart of an actor (client, socket, meter, modem, object:N, or a module path)
-  objects [--config FILE] list the built-in LwM2M object definitions
+                         the statechart of an actor (client, socket, meter, modem, object:N, plugin:NAME:ACTOR, or a module path)
+  objects [--config FILE] list the LwM2M object definitions: built-in, and those of the config's plugins
   dev-server [...]       a local LwM2M server for development (see 'dev-server --help')
+  modem-emulator --profile bg95|nrf91|sim7080|generic [--device DEV]
+                         an emulated cellular modem on a new pty (path printed), UDP bridged to the host
 `;
+
+/** The logger for commands that print their own findings: plugin loading stays quiet. */
+function quietLog(): typeof log {
+  return log.child({}, { level: 'silent' });
+}
 
 function out(s: string): void {
   process.stdout.write(s.endsWith('\n') ? s : s + '\n');
@@ -52,11 +62,13 @@ async function cmdRun(argv: string[]): Promise<void> {
   process.exit(code);
 }
 
-function cmdCheckConfig(argv: string[]): void {
+async function cmdCheckConfig(argv: string[]): Promise<void> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   const file = positionals[0];
   if (!file || positionals.length > 1) fail('usage: lwm2m-meter check-config FILE', 2);
-  loadConfig(file);
+  const config = loadConfig(file);
+  const lines = await pluginConfigProblems(config.plugins);
+  if (lines.length > 0) throw new CodedError('CONFIG_INVALID', lines.join('\n'), { lines });
   out(`config ${file}: ok`);
 }
 
@@ -66,20 +78,29 @@ const DIAGRAM_ALIASES: Readonly<Record<string, string>> = { firmware: 'object:5'
 /** Finds an actor's module: a name from the actor table, or a path to a compiled module. */
 async function loadActorModule(name: string, config: Config): Promise<ActorModule> {
   const actor = DIAGRAM_ALIASES[name] ?? name;
-  const entry = buildActorSet(config).find((e) => e.name === actor || e.name.replace(/:.*/, '') === actor);
+  // the config's plugins too: their objects (object:<id>) and actors (plugin:<name>:<actor>)
+  const table = buildActorSet(config, DIST_SRC, await loadPluginActorSet(config, { log: quietLog() }));
+  const entry = table.find((e) => e.name === actor) ?? table.find((e) => e.name.replace(/:.*/, '') === actor);
   let url: string;
-  if (entry) {
+  if (entry && typeof entry.options.pluginModule === 'string') {
+    // a plugin actor: its own module holds its statechart (the host only wraps it)
+    url = entry.options.pluginModule;
+  } else if (entry) {
     const { present, missing } = resolveActorSet([entry]);
     if (!present[0]) throw new CodedError('ACTOR_MISSING', `actor ${actor}: module ${missing[0]?.file ?? entry.module} does not exist (yet)`);
     url = present[0].moduleUrl;
   } else if (/[/\\.]/.test(actor)) {
     url = pathToFileURL(resolve(actor)).href;
   } else {
-    const names = buildActorSet(config).map((e) => e.name).join(', ');
+    const names = table.map((e) => e.name).join(', ');
     throw new CodedError('ACTOR_UNKNOWN', `no actor named ${actor} (known: ${names}; or give a module path)`);
   }
   const mod = ((await import(url)) as { default?: ActorModule }).default;
   if (!mod) throw new CodedError('ACTOR_BAD_MODULE', `${url} has no default export`);
+  // a plugin actor without a statechart of its own runs in the host's lifecycle chart: draw that one
+  if (!mod.machine && entry && typeof entry.options.pluginModule === 'string') {
+    return ((await import(new URL(entry.module, DIST_SRC).href)) as { default: ActorModule }).default;
+  }
   return mod;
 }
 
@@ -110,9 +131,16 @@ async function cmdDiagram(argv: string[]): Promise<void> {
 }
 
 async function cmdObjects(argv: string[]): Promise<void> {
-  parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
-  for (const o of BUILTIN_OBJECTS) {
-    const url = new URL(o.spec, DIST_SRC).href;
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
+  const config = loadConfig(values.config);
+  const plugins = await loadPlugins(config.plugins, { builtinIds: BUILTIN_OBJECTS.map((o) => o.id), log: quietLog() });
+  const list = [
+    ...BUILTIN_OBJECTS.map((o) => ({ id: o.id, url: new URL(o.spec, DIST_SRC).href, file: o.spec, from: '' })),
+    ...plugins.loaded.flatMap((p) => p.objects.map((o) => ({ id: o.id, url: o.moduleUrl, file: o.moduleUrl, from: `  (plugin ${p.name})` }))),
+  ];
+  for (const r of plugins.refused) process.stderr.write(`plugin ${r.name} refused: ${r.code}: ${r.reason}\n`);
+  for (const o of list) {
+    const url = o.url;
     let spec: ObjectSpec | undefined;
     try {
       spec = ((await import(url)) as { default?: ObjectSpec }).default;
@@ -120,12 +148,12 @@ async function cmdObjects(argv: string[]): Promise<void> {
       spec = undefined;
     }
     if (!spec) {
-      out(`${String(o.id).padStart(5)}  (not built: ${o.spec})`);
+      out(`${String(o.id).padStart(5)}  (not built: ${o.file})`);
       continue;
     }
     const d = spec.definition;
     const res = d.resources.map((r) => `${r.id}:${r.name}(${r.operations || '-'})`).join(' ');
-    out(`${String(d.id).padStart(5)}  ${d.name} v${d.version}${d.multiple ? ' [multiple]' : ''}  ${res}`);
+    out(`${String(d.id).padStart(5)}  ${d.name} v${d.version}${d.multiple ? ' [multiple]' : ''}${o.from}  ${res}`);
   }
 }
 
@@ -153,6 +181,9 @@ async function main(argv: string[]): Promise<void> {
       return cmdObjects(rest);
     case 'dev-server':
       return cmdDevServer(rest);
+    case 'modem-emulator':
+      process.exitCode = await (await import('./modem-emulator.js')).runModemEmulator(rest, out);
+      return;
     case undefined:
     case 'help':
     case '--help':

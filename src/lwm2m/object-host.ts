@@ -1,4 +1,5 @@
 // object-host.ts: one object's instances and values for an ObjectSpec, and the dispatch of LwM2M operations to src/lwm2m/operations/.
+import { resourceValueProblem } from './value-check.js';
 import type { ObjectDef, ObjectRuntime, ObjectSpec, ResourceDef, ResourceValue, Status } from './object-api.js';
 import { ContentFormat, type LwRecord, type Path } from './types.js';
 import type { CodecContext } from './formats/index.js';
@@ -74,7 +75,14 @@ export class ObjectHost {
     }
     const noRequest = (): Promise<never> => Promise.reject(new CodedError('ACTOR_UNAVAILABLE', 'no actor routing in this host'));
     this.runtime = {
-      set: (iid, rid, value) => this.setLocal(iid, rid, value),
+      set: (iid, rid, value) => {
+        const why = this.setProblem(rid, value);
+        if (why === undefined) { this.setLocal(iid, rid, value); return; }
+        const plugin = typeof env.config?.plugin === 'string' ? env.config.plugin : undefined;
+        const path = `/${this.def.id}/${iid}/${rid}`;
+        this.runtime.log.warn({ code: 'OBJECT_SET_REFUSED', plugin, object: this.def.id, instance: iid, resource: rid, reason: why },
+          `${plugin ? `plugin ${plugin}: ` : ''}object ${this.def.id} (${this.def.name}): rt.set(${path}) refused, value not kept: ${why}`);
+      },
       get: (iid, rid) => this.store.get(iid)?.get(rid),
       createInstance: (iid, values) => {
         this.store.set(iid, new Map(values));
@@ -128,6 +136,14 @@ export class ObjectHost {
   }
   onInstancesChanged(l: () => void): void {
     this.instanceListeners.push(l);
+  }
+
+  /** Why a device-side set of resource `rid` to `value` is refused (no such resource, a value of another type). */
+  private setProblem(rid: number, value: ResourceValue): string | undefined {
+    const def = this.resources.get(rid);
+    if (!def) return `object ${this.def.id} has no resource ${rid} (it has ${[...this.resources.keys()].join(', ')})`;
+    const why = resourceValueProblem(def, value);
+    return why === undefined ? undefined : `resource ${rid} (${def.name}): ${why}`;
   }
 
   private setLocal(iid: number, rid: number, value: ResourceValue): void {

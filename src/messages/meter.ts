@@ -12,6 +12,11 @@ export type MeterResetPulses = { type: 'meter.reset-pulses' };
 export type MeterPulseRatio = { type: 'meter.pulse-ratio'; value: number };
 /** main-thread serial bridge → meter: bytes from the meter head (source kind 'serial'). */
 export type MeterSerialData = { type: 'meter.serial-data'; data: Uint8Array };
+/**
+ * a valve (the valve plugin) → meter: the supply is shut (open false) or open again. A simulated source counts no flow
+ * while it is shut; real sources need nothing (no water, no pulses).
+ */
+export type MeterValve = { type: 'meter.valve'; open: boolean };
 /** anyone → meter: the current durable snapshot and queue length. */
 export type MeterStatus = { type: 'meter.status' };
 
@@ -29,4 +34,5 @@ export interface MeterEvents {
   'meter.reset-pulses': MeterResetPulses;
   'meter.pulse-ratio': MeterPulseRatio;
   'meter.serial-data': MeterSerialData;
+  'meter.valve': MeterValve;
 }

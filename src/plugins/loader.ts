@@ -10,6 +10,7 @@ import { manifestSchema, pluginActorName, type PluginManifest } from './manifest
 import type { PluginsConfig } from './config-schema.js';
 import { checkObjectSpec } from './spec-check.js';
 import { mergeConfig } from './merge.js';
+import { describeJsonError } from './json-error.js';
 import { ensurePluginApiResolution, PLUGIN_API_URL } from './api-resolution.js';
 
 /** The package root (this file is dist/src/plugins/loader.js). */
@@ -58,7 +59,7 @@ export interface LoaderOptions {
   log?: Logger;
 }
 
-interface Found { path: string; name: string; manifest?: PluginManifest; problem?: string }
+export interface Found { path: string; name: string; manifest?: PluginManifest; problem?: string }
 
 function firstLine(err: unknown): string {
   const e = err as { name?: string; message?: string };
@@ -72,7 +73,7 @@ function zodReason(issues: readonly { path: readonly PropertyKey[]; message: str
 }
 
 /** Plugin folders (those holding a plugin.json) under `dir`, sorted by name. */
-function scanDir(dir: string): string[] {
+export function scanDir(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -88,13 +89,19 @@ function scanDir(dir: string): string[] {
   });
 }
 
-function readManifest(path: string): Found {
+export function readManifest(path: string): Found {
   const folderName = path.split(sep).pop() ?? path;
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(join(path, 'plugin.json'), 'utf8'));
+    text = readFileSync(join(path, 'plugin.json'), 'utf8');
   } catch (err) {
-    return { path, name: folderName, problem: `plugin.json is not valid JSON: ${firstLine(err)}` };
+    return { path, name: folderName, problem: `plugin.json cannot be read: ${firstLine(err)}` };
+  }
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { path, name: folderName, problem: `plugin.json is not valid JSON: ${describeJsonError(text, firstLine(err))}` };
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {

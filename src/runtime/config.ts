@@ -212,7 +212,8 @@ export function defaultConfig(): Config {
   return parseConfig({});
 }
 
-/** The embedded demo (`run` without --config): the defaults, with a meter whose volume moves every minute. */
+/** The embedded demo (`run` without --config): the defaults, with a meter whose volume moves every minute and the valve open. */
 export function demoConfig(): Config {
-  return parseConfig({ meter: { source: { kind: 'simulated', profile: 'demo' } } });
+  // the simulated valve starts open: a closed valve stops the simulated flow (the fail-safe default of a board is closed)
+  return parseConfig({ meter: { source: { kind: 'simulated', profile: 'demo' } }, plugins: { config: { valve: { failSafe: 'open' } } } });
 }

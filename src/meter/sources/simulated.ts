@@ -14,6 +14,7 @@ export class SimulatedSource implements PulseSource {
   private timer: unknown;
   private last = 0;
   private running = false;
+  private shut = false;
 
   constructor(private readonly cfg: SimulatedSourceConfig, pulseRatio: number, private readonly clock: Clock) {
     this.profile = cfg.profile === 'demo' ? new DemoFlow(pulseRatio) : new FlowProfile(cfg, pulseRatio);
@@ -25,13 +26,19 @@ export class SimulatedSource implements PulseSource {
     const step = (): void => {
       if (!this.running) return;
       const now = this.clock.now();
-      const n = this.profile.pulsesBetween(this.last, now);
+      // a shut valve: the flow of this span is lost, not delivered later
+      const n = this.shut ? 0 : this.profile.pulsesBetween(this.last, now);
       this.last = now;
       if (n > 0) sink.event({ kind: 'pulses', count: n, direction: 1 });
       this.timer = this.clock.setTimeout(step, this.cfg.tickMs);
     };
     this.timer = this.clock.setTimeout(step, this.cfg.tickMs);
     return Promise.resolve();
+  }
+
+  /** The supply valve is shut (no flow, no pulses) or open again. */
+  setSupplyShut(shut: boolean): void {
+    this.shut = shut;
   }
 
   stop(): Promise<void> {
