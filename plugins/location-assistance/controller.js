@@ -291,17 +291,24 @@ export function createController(ctx, opts = {}) {
   schedulePeriodic();
   scheduleCellCheck();
 
+  /** The 'lwm2m.registered' event of a registration completed before this actor started was missed: ask the client once. */
+  const onRegisteredEvent = () => {
+    if (registered) return undefined;
+    registered = true;
+    return cfg.onRegistered ? trigger('registered') : undefined;
+  };
+  ctx.request('client', { type: 'client.state' }, { timeoutMs: 10_000 }).then(
+    (/** @type {any} */ st) => { if (st?.registered === true && !stopped) void onRegisteredEvent(); },
+    (/** @type {any} */ err) => ctx.log.debug({ err: err?.message }, 'client state not known at start; waiting for lwm2m.registered'),
+  );
+
   return {
     trigger,
     /** @param {ActorMessage} msg */
     receive(msg) {
       switch (msg.type) {
         case 'lwm2m.registered':
-          if (!registered) {
-            registered = true;
-            if (cfg.onRegistered) return trigger('registered');
-          }
-          return undefined;
+          return onRegisteredEvent();
         case 'location.result':
           if (typeof msg.code === 'number') {
             if (msg.service === 'gnss') onGnssResult(msg.code);

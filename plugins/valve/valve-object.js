@@ -27,6 +27,8 @@ export function createValveObject() {
   /** @type {unknown} */ let settleTimer;
   /** @type {unknown} */ let pollTimer;
   let stopped = false;
+  /** The meter hears the valve's position once the valve was driven after its start (by a server, a local write or the leak rule). */
+  let meterFollows = false;
   /** Simulated feedback held at a level (a stuck valve); undefined = the simulated valve follows its relay. */
   /** @type {boolean | undefined} */ let stuck;
 
@@ -83,8 +85,8 @@ export function createValveObject() {
     report(rt, [[3, 0, 11], [3306, 0, ON_OFF]]);
   };
 
-  /** Drives the relay and records the position; the feedback is checked after settleMs. @param {ObjectRuntime} rt @param {boolean} v @param {string} why */
-  const drive = async (rt, v, why) => {
+  /** Drives the relay and records the position; the feedback is checked after settleMs. @param {ObjectRuntime} rt @param {boolean} v @param {string} why @param {boolean} [atStart] the fail-safe drive at start (not reported to the meter) */
+  const drive = async (rt, v, why, atStart = false) => {
     await out.set(v);
     const fb = cfg.feedback;
     if (fb?.kind === 'simulated' && stuck === undefined) simulatedChip(fb.chip).drive(fb.line, fb.activeLow ? !v : v);
@@ -94,8 +96,10 @@ export function createValveObject() {
     rt.log.info({ open: v, why }, `valve ${v ? 'opened' : 'closed'} (${why})`);
     if (settleTimer !== undefined) clock.clearTimeout(settleTimer);
     if (feedback) settleTimer = clock.setTimeout(() => void checkFeedback(rt), cfg.settleMs);
-    // the meter's simulated source stops counting while the supply is shut
-    rt.emit('meter', { type: 'meter.valve', open: v });
+    // the meter's simulated source stops counting while the supply is shut; the fail-safe position at start is not
+    // reported (a board's fail-safe is closed: a simulated meter would never move until a server opened the valve)
+    if (!atStart) meterFollows = true;
+    if (meterFollows) rt.emit('meter', { type: 'meter.valve', open: v });
   };
 
   /** @param {ObjectRuntime} rt @param {unknown} snapshot */
@@ -121,7 +125,7 @@ export function createValveObject() {
     pollTimer = undefined;
     try {
       // the position again: a meter that restarted since the last drive learns it
-      rt.emit('meter', { type: 'meter.valve', open });
+      if (meterFollows) rt.emit('meter', { type: 'meter.valve', open });
       const r = /** @type {{ snapshot?: unknown }} */ (await rt.request('meter', { type: 'meter.status' }, { timeoutMs: 5000 }));
       await onMeter(rt, r.snapshot);
     } catch {
@@ -151,7 +155,7 @@ export function createValveObject() {
       feedback = cfg.feedback ? openGpioInput(cfg.feedback) : undefined;
       open = false;
       // Fail-safe first: on start-up and after every crash (the supervisor restarts this actor, and start runs again).
-      await drive(rt, cfg.failSafe === 'open', 'fail-safe at start');
+      await drive(rt, cfg.failSafe === 'open', 'fail-safe at start', true);
       rt.createInstance(0, new Map(/** @type {[number, import('lwm2m-meter/plugin').ResourceValue][]} */ ([[ON_OFF, open], [ON_TIME, 0], [APP_TYPE, cfg.applicationType]])));
       if (cfg.leakRule.enabled) pollTimer = clock.setTimeout(() => void poll(rt), 0);
     },

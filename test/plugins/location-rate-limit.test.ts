@@ -20,6 +20,7 @@ async function setup(config: Record<string, unknown>, o: { notRegistered?: () =>
     request: <R>(to: string, msg: ActorMessage): Promise<R> => {
       if (to === 'modem' && msg.type === 'modem.cell-measurements') return Promise.resolve({ serving: { mode: 'lte-m', ...radio.cell }, neighbours: [{ pci: 5, earfcn: 6300, rsrpDbm: -100, rsrqDb: -11, timeDiff: 0 }] } as R);
       if (to === 'modem' && msg.type === 'modem.status') return Promise.resolve({ up: true, cell: { ...radio.cell } } as R);
+      if (to === 'client' && msg.type === 'client.state') return Promise.resolve({ registered: false } as R);
       if (to === 'client' && msg.type === 'lwm2m.send') {
         if (o.notRegistered?.()) return Promise.reject(new CodedError('NOT_REGISTERED', 'the client is not registered'));
         sends.push({ at: timers.now(), paths: msg.paths });
