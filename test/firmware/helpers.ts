@@ -32,7 +32,7 @@ export async function makeUpdater(cfg: FirmwareConfig, deps: Partial<UpdaterDeps
   const sent: Sent[] = [];
   const u = await FirmwareUpdater.start({
     config: cfg, log, pullers: {},
-    emit: (to, msg) => sent.push({ to, msg: msg as unknown as Sent['msg'] }),
+    emit: (to, msg) => sent.push({ to, msg: msg }),
     ...deps,
   });
   return { u, log, sent };
