@@ -3,7 +3,7 @@ import { assign, emit, fromCallback, fromPromise, setup } from 'xstate';
 import { CodedError, toWireError, type WireError } from '../errors.js';
 import type { MeterConfig } from './config-schema.js';
 
-/** The reply of the client actor to `lwm2m.send` (see src/actors/messages.ts). */
+/** The reply of the client actor to `lwm2m.send` (see src/messages/lwm2m.ts). */
 export interface SendReply { code: string }
 
 export interface MeterContext {
