@@ -4,11 +4,12 @@ import { CodedError } from '../../src/errors.js';
 import { log } from '../../src/runtime/log.js';
 import type { ActorMessage } from '../../src/runtime/actor-api.js';
 import { SimTimers } from '../support/sim-timers.js';
+import { pollUntil } from '../support/poll.js';
 import { loadLocationPlugin, type Controller } from './location-plugin.js';
 
 interface Cell { ci: number; lac: number; mcc: number; mnc: number; dbm: number; pci: number; earfcn: number }
 
-async function setup(config: Record<string, unknown>, o: { notRegistered?: () => boolean } = {}) {
+async function setup(config: Record<string, unknown>, o: { notRegistered?: () => boolean; registeredAtStart?: boolean } = {}) {
   const plugin = await loadLocationPlugin();
   const timers = new SimTimers();
   const sends: { at: number; paths: unknown }[] = [];
@@ -20,7 +21,7 @@ async function setup(config: Record<string, unknown>, o: { notRegistered?: () =>
     request: <R>(to: string, msg: ActorMessage): Promise<R> => {
       if (to === 'modem' && msg.type === 'modem.cell-measurements') return Promise.resolve({ serving: { mode: 'lte-m', ...radio.cell }, neighbours: [{ pci: 5, earfcn: 6300, rsrpDbm: -100, rsrqDb: -11, timeDiff: 0 }] } as R);
       if (to === 'modem' && msg.type === 'modem.status') return Promise.resolve({ up: true, cell: { ...radio.cell } } as R);
-      if (to === 'client' && msg.type === 'client.state') return Promise.resolve({ registered: false } as R);
+      if (to === 'client' && msg.type === 'client.state') return Promise.resolve({ registered: o.registeredAtStart === true } as R);
       if (to === 'client' && msg.type === 'lwm2m.send') {
         if (o.notRegistered?.()) return Promise.reject(new CodedError('NOT_REGISTERED', 'the client is not registered'));
         sends.push({ at: timers.now(), paths: msg.paths });
@@ -56,6 +57,15 @@ test('minimum interval: a request within minIntervalS is not sent; triggers in t
   t.is(sends[1].at, 60_000);
   await timers.advance(600_000);
   t.is(sends.length, 2, 'the coalesced triggers gave one request, not two');
+});
+
+test('started after the registration (its lwm2m.registered missed): the client\'s state at start triggers the one registration request', async (t) => {
+  const { sends, ctl } = await setup({ intervalS: 0, cellCheckS: 0 }, { registeredAtStart: true });
+  t.teardown(() => ctl.stop());
+  await pollUntil(async () => sends.length, (n) => n === 1, 2000, 5);
+  t.is(sends.length, 1);
+  await ctl.receive({ type: 'lwm2m.registered', ssid: 1, location: ['rd', 'x'] });
+  t.is(sends.length, 1, 'the event arriving late does not ask again');
 });
 
 test('hourly cap: at most maxPerHour requests in any sliding hour', async (t) => {

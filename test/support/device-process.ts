@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { waitUntilFound } from './poll.js';
+import { followChild, type ChildExit } from './child-output.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -31,7 +31,7 @@ export class DeviceProcess {
   private readonly parsed: DeviceLogLine[] = [];
   readonly stateDir: string;
   readonly configFile: string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ChildExit>;
   private readonly proc: ChildProcess;
   private readonly waiters = new Set<() => void>();
 
@@ -47,20 +47,13 @@ export class DeviceProcess {
     this.proc = spawn(cmd, args, {
       env: { ...process.env, MALLOC_ARENA_MAX: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const onLine = (l: string): void => {
+    this.exited = followChild(this.proc, this.waiters, (l) => {
       this.lines.push(l);
       // parsed once as it arrives: waits re-check on every line
       if (l.startsWith('{')) {
         try { this.parsed.push(JSON.parse(l) as DeviceLogLine); } catch { /* a partial line */ }
       }
-      for (const w of [...this.waiters]) w();
-    };
-    createInterface({ input: this.proc.stdout! }).on('line', onLine);
-    createInterface({ input: this.proc.stderr! }).on('line', onLine);
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => {
-      resolve({ code, signal });
-      for (const w of [...this.waiters]) w();
-    }));
+    });
   }
 
   /** The endpoint name written into the config (unless the test set its own). */

@@ -1,29 +1,20 @@
 // emulator-process.ts: starts `lwm2m-meter modem-emulator` as a child process (as a user runs it), reads its pty path, types console commands, stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { waitUntilFound } from './poll.js';
+import { followChild, type ChildExit } from './child-output.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
 export class EmulatorProcess {
   readonly lines: string[] = [];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<ChildExit>;
   private readonly proc: ChildProcess;
   private readonly waiters = new Set<() => void>();
 
   private constructor(args: string[]) {
     this.proc = spawn(process.execPath, [cli, 'modem-emulator', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const onLine = (l: string): void => {
-      this.lines.push(l);
-      for (const w of [...this.waiters]) w();
-    };
-    createInterface({ input: this.proc.stdout! }).on('line', onLine);
-    createInterface({ input: this.proc.stderr! }).on('line', onLine);
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code, signal) => {
-      resolve({ code, signal });
-      for (const w of [...this.waiters]) w();
-    }));
+    this.exited = followChild(this.proc, this.waiters, (l) => { this.lines.push(l); });
   }
 
   /** Starts the emulator and resolves once it printed the pty path (`path`) the device should open. */
