@@ -39,8 +39,10 @@ dev-server: build
 test: build system
 	bash scripts/test.sh $(ARGS)
 
+# Prettier formats (width 120, .prettierrc.json); `npx prettier --write .` fixes what --check finds.
 lint: deps
 	npx tsc -p tsconfig.json --noEmit
+	npx prettier --check . --log-level warn
 	npx eslint .
 
 bench: build

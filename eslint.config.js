@@ -6,19 +6,32 @@ import tseslint from 'typescript-eslint';
 // when several blocks match a file, so each block below lists every restriction that applies to its files.
 const dgram = { name: 'node:dgram', message: 'UDP sockets belong to src/coap/transports (DESIGN.md, The shape).' };
 const dgramBare = { name: 'dgram', message: dgram.message };
-const dtls = { name: 'node-dtls-client', message: 'DTLS belongs to src/coap/transports/dtls.ts (DESIGN.md, The shape).' };
-const serial = { name: 'serialport', message: 'serialport belongs to the modem\'s serial files, src/modem/serial-*.ts (DESIGN.md, The shape).' };
+const dtls = {
+  name: 'node-dtls-client',
+  message: 'DTLS belongs to src/coap/transports/dtls.ts (DESIGN.md, The shape).',
+};
+const serial = {
+  name: 'serialport',
+  message: "serialport belongs to the modem's serial files, src/modem/serial-*.ts (DESIGN.md, The shape).",
+};
 const serialScoped = { group: ['@serialport/*'], message: serial.message };
 const upperLayers = {
   regex: '^(\\.\\./)+(actors|runtime|coap|modem|meter|firmware|client|objects|devserver|cli|plugins)/',
   message: 'src/lwm2m is the pure protocol core: it imports no upper layer (DESIGN.md, The shape).',
 };
 const restrict = (files, { paths = [], patterns = [] }, ignores = []) => ({
-  files, ...(ignores.length ? { ignores } : {}), rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
+  files,
+  ...(ignores.length ? { ignores } : {}),
+  rules: { 'no-restricted-imports': ['error', { paths, patterns }] },
 });
 const serialOnlyFiles = ['src/modem/serial-*.ts'];
 // src/modem/emulator: the emulated modem's own UDP socket, bridged to the host (lwm2m-meter modem-emulator)
-const dgramFiles = ['src/coap/transports/**', 'src/modem/modem-dtls-transport.ts', 'src/devserver/**', 'src/modem/emulator/**'];
+const dgramFiles = [
+  'src/coap/transports/**',
+  'src/modem/modem-dtls-transport.ts',
+  'src/devserver/**',
+  'src/modem/emulator/**',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'var/**', 'plugins/**/*.d.ts'] },
@@ -41,6 +54,18 @@ export default tseslint.config(
       '@typescript-eslint/restrict-template-expressions': 'off',
       '@typescript-eslint/only-throw-error': 'off',
       '@typescript-eslint/prefer-promise-reject-errors': 'off',
+      // Prettier wraps code at 120; what it cannot wrap (comments, long strings) is held here.
+      'max-len': [
+        'error',
+        {
+          code: 160,
+          comments: 120,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+          ignoreUrls: true,
+        },
+      ],
     },
   },
   {
@@ -49,40 +74,90 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     ignores: ['test/support/**'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "NewExpression[callee.name='Promise'] CallExpression[callee.name='setTimeout']",
-        message: 'No setTimeout inside new Promise in tests (a fixed sleep or a home-made timeout): use test/support/poll.ts (waitFor, pollUntil, waitUntilFound, onceEvent, settledWithin, quietPeriod) or the simulated clock (test/support/sim-timers.ts).',
-      }],
-      'no-restricted-imports': ['error', { paths: [
-        { name: 'node:timers/promises', message: 'No fixed sleeps in tests: use test/support/poll.ts or test/support/sim-timers.ts.' },
-        { name: 'timers/promises', message: 'No fixed sleeps in tests: use test/support/poll.ts or test/support/sim-timers.ts.' },
-      ] }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Promise'] CallExpression[callee.name='setTimeout']",
+          message:
+            'No setTimeout inside new Promise in tests (a fixed sleep or a home-made timeout): use test/support/poll.ts (waitFor, pollUntil, waitUntilFound, onceEvent, settledWithin, quietPeriod) or the simulated clock (test/support/sim-timers.ts).',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:timers/promises',
+              message: 'No fixed sleeps in tests: use test/support/poll.ts or test/support/sim-timers.ts.',
+            },
+            {
+              name: 'timers/promises',
+              message: 'No fixed sleeps in tests: use test/support/poll.ts or test/support/sim-timers.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        Buffer: 'readonly',
+      },
+    },
   },
   {
     // the dev server's web page runs in the browser
     files: ['src/devserver/web/static/**/*.js'],
     languageOptions: {
-      globals: Object.fromEntries(['document', 'window', 'location', 'history', 'fetch', 'confirm', 'EventSource', 'URL', 'setTimeout', 'clearTimeout', 'setInterval', 'console'].map((g) => [g, 'readonly'])),
+      globals: Object.fromEntries(
+        [
+          'document',
+          'window',
+          'location',
+          'history',
+          'fetch',
+          'confirm',
+          'EventSource',
+          'URL',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'console',
+        ].map((g) => [g, 'readonly']),
+      ),
     },
   },
   // Layering: everything in src/ (the exceptions follow, each with the restrictions still in force there).
-  restrict(['src/**/*.ts'], { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped] }, ['src/lwm2m/**', ...serialOnlyFiles, ...dgramFiles]),
+  restrict(['src/**/*.ts'], { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped] }, [
+    'src/lwm2m/**',
+    ...serialOnlyFiles,
+    ...dgramFiles,
+  ]),
   restrict(['src/lwm2m/**/*.ts'], { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped, upperLayers] }),
   restrict(serialOnlyFiles, { paths: [dgram, dgramBare, dtls] }),
-  // coap/transports: the sockets; modem-dtls-transport: node-dtls-client's loopback relay; devserver: a dev/test server.
+  // coap/transports: the sockets; modem-dtls-transport: node-dtls-client's loopback relay; devserver: a dev/test
+  // server.
   restrict(['src/coap/transports/**'], { paths: [serial], patterns: [serialScoped] }),
-  restrict(['src/modem/modem-dtls-transport.ts', 'src/devserver/**'], { paths: [dtls, serial], patterns: [serialScoped] }),
+  restrict(['src/modem/modem-dtls-transport.ts', 'src/devserver/**'], {
+    paths: [dtls, serial],
+    patterns: [serialScoped],
+  }),
   // A plugin imports only the public plugin API (and its own files).
   restrict(['plugins/**/*.js'], {
-    patterns: [{
-      regex: '^(?!lwm2m-meter/plugin$|\\.{1,2}/)|(^|/)(src|dist|node_modules)/',
-      message: 'A plugin imports only lwm2m-meter/plugin and its own files (docs/plugins.md).',
-    }],
+    patterns: [
+      {
+        regex: '^(?!lwm2m-meter/plugin$|\\.{1,2}/)|(^|/)(src|dist|node_modules)/',
+        message: 'A plugin imports only lwm2m-meter/plugin and its own files (docs/plugins.md).',
+      },
+    ],
   }),
 );

@@ -1,4 +1,5 @@
-// coap.bench.ts: CoAP endpoint figures on loopback: requests/s and p50/p99 round trip over UDP (our server, libcoap's) and DTLS-PSK (libcoap GnuTLS), and the codec rates (coap-packet parse / generate, our encodeMessage).
+// coap.bench.ts: CoAP endpoint figures on loopback: requests/s and p50/p99 round trip over UDP (our server, libcoap's)
+// and DTLS-PSK (libcoap GnuTLS), and the codec rates (coap-packet parse / generate, our encodeMessage).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { generate, parse } from 'coap-packet';
@@ -15,7 +16,14 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
-async function measure(name: string, ep: CoapEndpointExt, to: PeerAddress, path: string[], n: number, parallel: number): Promise<void> {
+async function measure(
+  name: string,
+  ep: CoapEndpointExt,
+  to: PeerAddress,
+  path: string[],
+  n: number,
+  parallel: number,
+): Promise<void> {
   for (let i = 0; i < 50; i++) await ep.request(to, { method: 'GET', path }); // warm-up
   const rtts: number[] = [];
   const t0 = process.hrtime.bigint();
@@ -32,7 +40,9 @@ async function measure(name: string, ep: CoapEndpointExt, to: PeerAddress, path:
   await Promise.all(Array.from({ length: parallel }, worker));
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   rtts.sort((a, b) => a - b);
-  console.log(`${name.padEnd(46)} ${String(Math.round(n / secs)).padStart(6)} req/s   p50 ${pct(rtts, 0.5).toFixed(3)} ms   p99 ${pct(rtts, 0.99).toFixed(3)} ms   (n=${n}, parallel=${parallel})`);
+  console.log(
+    `${name.padEnd(46)} ${String(Math.round(n / secs)).padStart(6)} req/s   p50 ${pct(rtts, 0.5).toFixed(3)} ms   p99 ${pct(rtts, 0.99).toFixed(3)} ms   (n=${n}, parallel=${parallel})`,
+  );
 }
 
 async function freePortPair(): Promise<number> {
@@ -42,8 +52,14 @@ async function freePortPair(): Promise<number> {
     const p = s.address().port;
     await new Promise<void>((r) => s.close(() => r()));
     const s2 = createSocket('udp4');
-    const ok = await new Promise<boolean>((r) => { s2.once('error', () => r(false)); s2.bind(p + 1, '127.0.0.1', () => r(true)); });
-    if (ok) { await new Promise<void>((r) => s2.close(() => r())); return p; }
+    const ok = await new Promise<boolean>((r) => {
+      s2.once('error', () => r(false));
+      s2.bind(p + 1, '127.0.0.1', () => r(true));
+    });
+    if (ok) {
+      await new Promise<void>((r) => s2.close(() => r()));
+      return p;
+    }
   }
 }
 
@@ -79,10 +95,18 @@ async function main(): Promise<void> {
   const port = await freePortPair();
   await withServer('coap-server-gnutls', ['-A', '127.0.0.1', '-p', String(port), '-k', 'benchkey'], async () => {
     await measure('UDP ours→coap-server-gnutls (NoSec)', client.ep, { address: '127.0.0.1', port }, ['time'], N, 1);
-    const dt: Transport & { server: PeerAddress; open(): Promise<void> } = createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'bench', pskKey: Buffer.from('benchkey'), handshakeTimeoutMs: 5000 });
+    const dt: Transport & { server: PeerAddress; open(): Promise<void> } = createDtlsTransport({
+      host: '127.0.0.1',
+      port: port + 1,
+      pskIdentity: 'bench',
+      pskKey: Buffer.from('benchkey'),
+      handshakeTimeoutMs: 5000,
+    });
     const h0 = process.hrtime.bigint();
     await dt.open();
-    console.log(`${'DTLS PSK CCM_8 handshake (GnuTLS)'.padEnd(46)} ${(Number(process.hrtime.bigint() - h0) / 1e6).toFixed(1)} ms`);
+    console.log(
+      `${'DTLS PSK CCM_8 handshake (GnuTLS)'.padEnd(46)} ${(Number(process.hrtime.bigint() - h0) / 1e6).toFixed(1)} ms`,
+    );
     const dep = createEndpoint(dt);
     await measure('DTLS ours→coap-server-gnutls', dep, dt.server, ['time'], Math.min(N, 2000), 1);
     await dep.close();
@@ -91,8 +115,14 @@ async function main(): Promise<void> {
 
   // coap-packet codec.
   const pkt = {
-    code: '2.05', messageId: 1234, token: Buffer.from([1, 2, 3, 4]), ack: true,
-    options: [{ name: 'Content-Format', value: uintBuf(112) }, { name: 'Observe', value: uintBuf(77) }],
+    code: '2.05',
+    messageId: 1234,
+    token: Buffer.from([1, 2, 3, 4]),
+    ack: true,
+    options: [
+      { name: 'Content-Format', value: uintBuf(112) },
+      { name: 'Observe', value: uintBuf(77) },
+    ],
     payload: Buffer.alloc(64, 0x41),
   };
   const buf = generate(pkt);

@@ -1,4 +1,5 @@
-// registration-rss.bench.ts: RSS of a real `lwm2m-meter run` process 5 s after it registered with the dev server, per Node flags and placement.
+// registration-rss.bench.ts: RSS of a real `lwm2m-meter run` process 5 s after it registered with the dev server, per
+// Node flags and placement.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,15 +13,40 @@ setLogLevel('warn');
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 
-interface Variant { name: string; flags: string[]; env: Record<string, string>; config: string }
+interface Variant {
+  name: string;
+  flags: string[];
+  env: Record<string, string>;
+  config: string;
+}
 
 const variants: Variant[] = [
-  { name: 'as shipped (bin, make run, systemd unit): semi-space 1 + MALLOC_ARENA_MAX=1', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: '' },
+  {
+    name: 'as shipped (bin, make run, systemd unit): semi-space 1 + MALLOC_ARENA_MAX=1',
+    flags: ['--max-semi-space-size=1'],
+    env: { MALLOC_ARENA_MAX: '1' },
+    config: '',
+  },
   { name: 'semi-space 1 only', flags: ['--max-semi-space-size=1'], env: {}, config: '' },
   { name: 'plain node, no flags', flags: [], env: {}, config: '' },
-  { name: 'as shipped, plugins in a worker of their own (plugins.worker: own)', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: 'plugins:\n  worker: own\n' },
-  { name: 'as shipped, no plugins', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: 'plugins:\n  enabled: []\n' },
-  { name: 'as shipped, per-actor placement', flags: ['--max-semi-space-size=1'], env: { MALLOC_ARENA_MAX: '1' }, config: 'placement: per-actor\n' },
+  {
+    name: 'as shipped, plugins in a worker of their own (plugins.worker: own)',
+    flags: ['--max-semi-space-size=1'],
+    env: { MALLOC_ARENA_MAX: '1' },
+    config: 'plugins:\n  worker: own\n',
+  },
+  {
+    name: 'as shipped, no plugins',
+    flags: ['--max-semi-space-size=1'],
+    env: { MALLOC_ARENA_MAX: '1' },
+    config: 'plugins:\n  enabled: []\n',
+  },
+  {
+    name: 'as shipped, per-actor placement',
+    flags: ['--max-semi-space-size=1'],
+    env: { MALLOC_ARENA_MAX: '1' },
+    config: 'placement: per-actor\n',
+  },
 ];
 
 function rssMiB(pid: number): number {
@@ -33,11 +59,18 @@ async function once(v: Variant, round: number): Promise<{ rss: number; actors: s
   const dir = mkdtempSync(join(tmpdir(), 'rss-bench-'));
   const cfg = join(dir, 'c.yaml');
   writeFileSync(cfg, `endpoint: rss-${round}\nstateDir: ${join(dir, 'state')}\nlog:\n  level: warn\n${v.config}`);
-  const child = spawn(process.execPath, [...v.flags, cli, 'run', '--config', cfg, '--server', `coap://127.0.0.1:${server.port}`], {
-    env: { ...process.env, ...v.env }, stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...v.flags, cli, 'run', '--config', cfg, '--server', `coap://127.0.0.1:${server.port}`],
+    {
+      env: { ...process.env, ...v.env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   let out = '';
-  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stdout.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
   try {
     await server.waitFor('register', (r) => r.endpoint === `rss-${round}`, 60_000);
     await new Promise((r) => setTimeout(r, 5000));
@@ -50,7 +83,9 @@ async function once(v: Variant, round: number): Promise<{ rss: number; actors: s
   }
 }
 
-process.stdout.write(`RSS 5 s after registration (real run against the dev server; ${ROUNDS} rounds; target ≤ 96 MiB with the default placement)\n`);
+process.stdout.write(
+  `RSS 5 s after registration (real run against the dev server; ${ROUNDS} rounds; target ≤ 96 MiB with the default placement)\n`,
+);
 for (const v of variants) {
   const figures: number[] = [];
   let actors = '';

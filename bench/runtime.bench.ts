@@ -1,4 +1,5 @@
-// runtime.bench.ts: actor runtime figures: request round trip (main-thread relay vs direct channel), worker start time, RSS per placement.
+// runtime.bench.ts: actor runtime figures: request round trip (main-thread relay vs direct channel), worker start time,
+// RSS per placement.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,8 +19,14 @@ function pct(xs: number[], p: number): number {
 
 async function roundTrip(direct: boolean, placement: Placement): Promise<{ p50: number; p99: number }> {
   const rt = new Runtime({
-    actors: [{ name: 'echo', moduleUrl: fx('echo.actor') }, { name: 'rtt', moduleUrl: fx('rtt.actor') }],
-    placement, supervisor: sup, stateDir: mkdtempSync(join(tmpdir(), 'bench-')), logLevel: 'silent',
+    actors: [
+      { name: 'echo', moduleUrl: fx('echo.actor') },
+      { name: 'rtt', moduleUrl: fx('rtt.actor') },
+    ],
+    placement,
+    supervisor: sup,
+    stateDir: mkdtempSync(join(tmpdir(), 'bench-')),
+    logLevel: 'silent',
     directPairs: direct ? [['rtt', 'echo']] : [],
   });
   await rt.start();
@@ -32,7 +39,13 @@ async function roundTrip(direct: boolean, placement: Placement): Promise<{ p50: 
 async function startTime(): Promise<number> {
   const xs: number[] = [];
   for (let i = 0; i < 8; i++) {
-    const rt = new Runtime({ actors: [{ name: 'echo', moduleUrl: fx('echo.actor') }], placement: 'per-actor', supervisor: sup, stateDir: tmpdir(), logLevel: 'silent' });
+    const rt = new Runtime({
+      actors: [{ name: 'echo', moduleUrl: fx('echo.actor') }],
+      placement: 'per-actor',
+      supervisor: sup,
+      stateDir: tmpdir(),
+      logLevel: 'silent',
+    });
     const t0 = performance.now();
     await rt.start();
     xs.push(performance.now() - t0);
@@ -52,21 +65,37 @@ async function rssChild(kind: string, placement: Placement, young: number): Prom
   const cfg = defaultConfig();
   const base = process.memoryUsage().rss;
   const rt = new Runtime({
-    actors, placement, supervisor: { ...cfg.supervisor, ...(young ? { maxYoungGenerationSizeMb: young } : {}) }, stateDir: mkdtempSync(join(tmpdir(), 'bench-')),
-    fullConfig: cfg, logLevel: 'silent', directPairs: DEFAULT_DIRECT_PAIRS,
+    actors,
+    placement,
+    supervisor: { ...cfg.supervisor, ...(young ? { maxYoungGenerationSizeMb: young } : {}) },
+    stateDir: mkdtempSync(join(tmpdir(), 'bench-')),
+    fullConfig: cfg,
+    logLevel: 'silent',
+    directPairs: DEFAULT_DIRECT_PAIRS,
   });
   await rt.start();
   await new Promise((r) => setTimeout(r, 3000));
   global.gc?.();
   const rss = process.memoryUsage().rss;
-  process.stdout.write(JSON.stringify({ actors: actors.length, workers: rt.workerCount, rssMiB: rss / 2 ** 20, baseMiB: base / 2 ** 20 }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ actors: actors.length, workers: rt.workerCount, rssMiB: rss / 2 ** 20, baseMiB: base / 2 ** 20 }) +
+      '\n',
+  );
   await rt.stop();
   process.exit(0);
 }
 
-function rss(kind: string, placement: string, young = 0, nodeFlags: string[] = []): { actors: number; workers: number; rssMiB: number; baseMiB: number } {
+function rss(
+  kind: string,
+  placement: string,
+  young = 0,
+  nodeFlags: string[] = [],
+): { actors: number; workers: number; rssMiB: number; baseMiB: number } {
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, [...nodeFlags, self, '--rss-child', kind, placement, String(young)], { encoding: 'utf8', env: { ...process.env, LWM2M_LOG_LEVEL: 'silent' } });
+  const r = spawnSync(process.execPath, [...nodeFlags, self, '--rss-child', kind, placement, String(young)], {
+    encoding: 'utf8',
+    env: { ...process.env, LWM2M_LOG_LEVEL: 'silent' },
+  });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   if (!line.startsWith('{')) {
     process.stderr.write(`rss child (${kind}, ${placement}) failed:\n${r.stderr.split('\n').slice(-30).join('\n')}\n`);
@@ -96,13 +125,17 @@ async function main(): Promise<void> {
       for (const young of [0, 4]) {
         const r = rss(kind, placement, young);
         const per = (r.rssMiB - r.baseMiB) / r.actors;
-        console.log(`  ${kind.padEnd(10)}  ${placement.padEnd(10)}  ${(young ? `${young} MiB` : 'default').padEnd(9)}  ${String(r.actors).padStart(6)} ${String(r.workers).padStart(7)} ${f(r.rssMiB)} ${f(r.baseMiB)}  ${f(per)}`);
+        console.log(
+          `  ${kind.padEnd(10)}  ${placement.padEnd(10)}  ${(young ? `${young} MiB` : 'default').padEnd(9)}  ${String(r.actors).padStart(6)} ${String(r.workers).padStart(7)} ${f(r.rssMiB)} ${f(r.baseMiB)}  ${f(per)}`,
+        );
       }
     }
   }
   const flags = ['--max-semi-space-size=1'];
   const r = rss('demo', 'shared', 4, flags);
-  console.log(`  demo + main thread ${flags.join(' ')} (NODE_OPTIONS), shared, young 4 MiB: ${r.rssMiB.toFixed(1)} MiB (main-only ${r.baseMiB.toFixed(1)})`);
+  console.log(
+    `  demo + main thread ${flags.join(' ')} (NODE_OPTIONS), shared, young 4 MiB: ${r.rssMiB.toFixed(1)} MiB (main-only ${r.baseMiB.toFixed(1)})`,
+  );
 }
 
 await main();

@@ -1,4 +1,5 @@
-// clock.ts: the one Clock (wall time in ms and one-shot timers) every layer and plugin is given, so tests can run it on simulated time.
+// clock.ts: the one Clock (wall time in ms and one-shot timers) every layer and plugin is given, so tests can run it on
+// simulated time.
 
 export interface Clock {
   now(): number;

@@ -1,4 +1,5 @@
-// prng.ts: mulberry32, the one small seeded PRNG (simulated meter and modem, lossy test relays): reproducible runs from a configured seed.
+// prng.ts: mulberry32, the one small seeded PRNG (simulated meter and modem, lossy test relays): reproducible runs from
+// a configured seed.
 
 /** A deterministic generator of numbers in [0, 1) from a 32-bit seed. */
 export function mulberry32(seed: number): () => number {

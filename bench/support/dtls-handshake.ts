@@ -1,13 +1,22 @@
-// dtls-handshake.ts: measures the bytes of one full DTLS 1.2 PSK (CCM_8) handshake of our client with libcoap's GnuTLS server, counted datagram by datagram at a relay.
+// dtls-handshake.ts: measures the bytes of one full DTLS 1.2 PSK (CCM_8) handshake of our client with libcoap's GnuTLS
+// server, counted datagram by datagram at a relay.
 import { createSocket } from 'node:dgram';
 import { startLibcoapServer, type LibcoapServer } from '../../test/support/libcoap.js';
 import type { Datagram } from '../../src/modem/profiles/types.js';
 import { ModemDtlsTransport } from '../../src/modem/modem-dtls-transport.js';
 import type { DatagramBackend } from '../../src/modem/at-udp-socket.js';
 
-export interface HandshakeBytes { datagrams: number; bytes: number; up: number; down: number }
+export interface HandshakeBytes {
+  datagrams: number;
+  bytes: number;
+  up: number;
+  down: number;
+}
 
-/** One handshake, counted where the modem would carry it (UDP payload bytes; add IP/UDP headers per datagram yourself). Undefined when coap-server-gnutls is missing. */
+/**
+ * One handshake, counted where the modem would carry it (UDP payload bytes; add IP/UDP headers per datagram yourself).
+ * Undefined when coap-server-gnutls is missing.
+ */
 export async function measureHandshake(identity = 'lwm2m-meter-0001'): Promise<HandshakeBytes | undefined> {
   let server: LibcoapServer;
   try {
@@ -27,19 +36,29 @@ export async function measureHandshake(identity = 'lwm2m-meter-0001'): Promise<H
   });
   const backend: DatagramBackend = {
     mtu: 1280,
-    send: (data, to) => new Promise((resolve, reject) => {
-      counted.datagrams++;
-      counted.up += data.length;
-      udp.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve()));
-    }),
+    send: (data, to) =>
+      new Promise((resolve, reject) => {
+        counted.datagrams++;
+        counted.up += data.length;
+        udp.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve()));
+      }),
     close: () => Promise.resolve(),
-    onDatagram: (l) => { dl.push(l); },
+    onDatagram: (l) => {
+      dl.push(l);
+    },
     onError: () => undefined,
   };
   try {
     for (let attempt = 0; attempt < 10; attempt++) {
-      counted.datagrams = 0; counted.up = 0; counted.down = 0;
-      const t = new ModemDtlsTransport(backend, { server: { address: '127.0.0.1', port }, pskIdentity: identity, pskKey: Buffer.from('benchkey').toString('base64'), handshakeTimeoutMs: 2000 });
+      counted.datagrams = 0;
+      counted.up = 0;
+      counted.down = 0;
+      const t = new ModemDtlsTransport(backend, {
+        server: { address: '127.0.0.1', port },
+        pskIdentity: identity,
+        pskKey: Buffer.from('benchkey').toString('base64'),
+        handshakeTimeoutMs: 2000,
+      });
       try {
         await t.open();
         const result = { ...counted, bytes: counted.up + counted.down };

@@ -1,4 +1,5 @@
-// controller.actor.js: the plugin's actor (`plugin:location-assistance:controller`): hosts the ground fix controller; hears 'lwm2m.registered'.
+// controller.actor.js: the plugin's actor (`plugin:location-assistance:controller`): hosts the ground fix controller;
+// hears 'lwm2m.registered'.
 // @ts-check
 import { createController } from './controller.js';
 
@@ -13,7 +14,10 @@ export function controllerActorModule(opts = {}) {
   return {
     subscribes: ['lwm2m.registered'],
     create(ctx) {
-      return createController({ request: ctx.request.bind(ctx), log: ctx.log.child({ mod: 'location-assistance' }), config: ctx.config }, opts);
+      return createController(
+        { request: ctx.request.bind(ctx), log: ctx.log.child({ mod: 'location-assistance' }), config: ctx.config },
+        opts,
+      );
     },
   };
 }

@@ -1,7 +1,17 @@
-// controller.js: the ground fix request flow (triggers → cells from the modem → /4/0 and /10256 → LwM2M Send; result codes → backoff) and on-demand A-GPS / P-GPS requests (33625).
+// controller.js: the ground fix request flow (triggers → cells from the modem → /4/0 and /10256 → LwM2M Send; result
+// codes → backoff) and on-demand A-GPS / P-GPS requests (33625).
 // @ts-check
 import { realClock } from 'lwm2m-meter/plugin';
-import { ASSIST_TYPE, CM, GA, GNSS_ASSIST, GROUND_FIX_SEND_PATHS, RESULT, agpsSendPaths, pgpsSendPaths } from './ids.js';
+import {
+  ASSIST_TYPE,
+  CM,
+  GA,
+  GNSS_ASSIST,
+  GROUND_FIX_SEND_PATHS,
+  RESULT,
+  agpsSendPaths,
+  pgpsSendPaths,
+} from './ids.js';
 import { createBackoff, createRateLimit } from './policy.js';
 
 /** @typedef {import('lwm2m-meter/plugin').ActorContext} ActorContext */
@@ -12,11 +22,21 @@ import { createBackoff, createRateLimit } from './policy.js';
 /** @typedef {{ sent: boolean; why?: string; code?: string; at?: number; reason: string }} RequestOutcome */
 
 /** Errors that mean "nothing left the device": the request does not count against the rate limit. */
-const NOT_SENT = new Set(['NOT_REGISTERED', 'ACTOR_UNAVAILABLE', 'ACTOR_TIMEOUT', 'MODEM_NOT_READY', 'MODEM_NOT_ATTACHED', 'MODEM_NO_CELL_MEASUREMENTS']);
+const NOT_SENT = new Set([
+  'NOT_REGISTERED',
+  'ACTOR_UNAVAILABLE',
+  'ACTOR_TIMEOUT',
+  'MODEM_NOT_READY',
+  'MODEM_NOT_ATTACHED',
+  'MODEM_NO_CELL_MEASUREMENTS',
+]);
 
 /** @param {Readonly<Record<string, unknown>>} c */
 export function readConfig(c) {
-  const num = (/** @type {string} */ k, /** @type {number} */ d) => (typeof c[k] === 'number' && Number.isFinite(c[k]) && /** @type {number} */ (c[k]) >= 0 ? /** @type {number} */ (c[k]) : d);
+  const num = (/** @type {string} */ k, /** @type {number} */ d) =>
+    typeof c[k] === 'number' && Number.isFinite(c[k]) && /** @type {number} */ (c[k]) >= 0
+      ? /** @type {number} */ (c[k])
+      : d;
   return {
     minIntervalS: num('minIntervalS', 60),
     maxPerHour: num('maxPerHour', 20),
@@ -28,7 +48,8 @@ export function readConfig(c) {
     maxNeighbours: num('maxNeighbours', 8),
     sendTimeoutMs: num('sendTimeoutMs', 300_000),
     // -1: not sent (location_assistance.c adds /33625/0/8 only when the mask is >= 0).
-    agpsElevationMask: typeof c.agpsElevationMask === 'number' && Number.isInteger(c.agpsElevationMask) ? c.agpsElevationMask : -1,
+    agpsElevationMask:
+      typeof c.agpsElevationMask === 'number' && Number.isInteger(c.agpsElevationMask) ? c.agpsElevationMask : -1,
     pgpsPredictionCount: num('pgpsPredictionCount', 42),
     pgpsPredictionIntervalMin: num('pgpsPredictionIntervalMin', 240),
     pgpsStartGpsDay: num('pgpsStartGpsDay', 0),
@@ -74,16 +95,30 @@ export function createController(ctx, opts = {}) {
   /** @type {unknown} */ let retryTimer;
   /** @type {unknown} */ let periodicTimer;
   /** @type {unknown} */ let cellTimer;
-  const stats = { requests: 0, results: /** @type {number[]} */ ([]), rateLimited: 0, lastOutcome: /** @type {RequestOutcome | undefined} */ (undefined) };
+  const stats = {
+    requests: 0,
+    results: /** @type {number[]} */ ([]),
+    rateLimited: 0,
+    lastOutcome: /** @type {RequestOutcome | undefined} */ (undefined),
+  };
 
   /** @param {RequestOutcome} o */
-  const done = (o) => { stats.lastOutcome = o; return o; };
+  const done = (o) => {
+    stats.lastOutcome = o;
+    return o;
+  };
 
   /** @param {number} at @param {string} reason */
   const defer = (at, reason) => {
     deferredReason = reason;
     if (deferTimer !== undefined) return;
-    deferTimer = timers.setTimeout(() => { deferTimer = undefined; void trigger(deferredReason); }, Math.max(0, at - timers.now()));
+    deferTimer = timers.setTimeout(
+      () => {
+        deferTimer = undefined;
+        void trigger(deferredReason);
+      },
+      Math.max(0, at - timers.now()),
+    );
   };
 
   /** @param {string} reason @returns {Promise<RequestOutcome>} */
@@ -113,11 +148,21 @@ export function createController(ctx, opts = {}) {
       const m = await ctx.request('modem', { type: 'modem.cell-measurements' }, { timeoutMs: 90_000 });
       lastCell = cellKey(m.serving) ?? lastCell;
       await ctx.request('object:4', { type: 'connectivity.update', values: servingValues(m.serving) });
-      await ctx.request('object:10256', { type: 'ecid.update', cells: (m.neighbours ?? []).slice(0, cfg.maxNeighbours) });
+      await ctx.request('object:10256', {
+        type: 'ecid.update',
+        cells: (m.neighbours ?? []).slice(0, cfg.maxNeighbours),
+      });
       /** @type {{ code?: string }} */
-      const reply = await ctx.request('client', { type: 'lwm2m.send', paths: GROUND_FIX_SEND_PATHS.map((p) => [...p]) }, { timeoutMs: cfg.sendTimeoutMs });
+      const reply = await ctx.request(
+        'client',
+        { type: 'lwm2m.send', paths: GROUND_FIX_SEND_PATHS.map((p) => [...p]) },
+        { timeoutMs: cfg.sendTimeoutMs },
+      );
       stats.requests++;
-      log.info({ reason, code: reply?.code, cell: lastCell, neighbours: m.neighbours?.length ?? 0 }, 'ground fix request sent');
+      log.info(
+        { reason, code: reply?.code, cell: lastCell, neighbours: m.neighbours?.length ?? 0 },
+        'ground fix request sent',
+      );
       return done({ sent: true, code: reply?.code, reason });
     } catch (err) {
       const code = /** @type {{ code?: unknown }} */ (err)?.code;
@@ -144,7 +189,10 @@ export function createController(ctx, opts = {}) {
       const s = backoff.next();
       log.warn({ retryS: s }, 'temporary error from the location service: retry scheduled');
       if (retryTimer !== undefined) timers.clearTimeout(retryTimer);
-      retryTimer = timers.setTimeout(() => { retryTimer = undefined; void trigger('retry'); }, s * 1000);
+      retryTimer = timers.setTimeout(() => {
+        retryTimer = undefined;
+        void trigger('retry');
+      }, s * 1000);
     } else {
       log.warn({ code }, 'unknown ground fix result code');
     }
@@ -165,7 +213,8 @@ export function createController(ctx, opts = {}) {
   };
 
   /**
-   * A-GPS / P-GPS request: parameters into /33625/0, then a Send of the SDK's paths. No deferral: the GNSS side asks again.
+   * A-GPS / P-GPS request: parameters into /33625/0, then a Send of the SDK's paths. No deferral: the GNSS side asks
+   * again.
    * @param {'agps' | 'pgps'} kind @param {Record<number, number>} values @param {string} reason @returns {Promise<RequestOutcome>}
    */
   async function gnssRequest(kind, values, reason) {
@@ -181,9 +230,16 @@ export function createController(ctx, opts = {}) {
     gnss.last = { kind, values };
     try {
       await ctx.request(`object:${GNSS_ASSIST}`, { type: 'gnss.request', values });
-      const paths = kind === 'agps' ? agpsSendPaths((values[GA.ELEVATION_MASK] ?? -1) >= 0) : pgpsSendPaths((values[GA.PGPS_START_GPS_DAY] ?? 0) !== 0);
+      const paths =
+        kind === 'agps'
+          ? agpsSendPaths((values[GA.ELEVATION_MASK] ?? -1) >= 0)
+          : pgpsSendPaths((values[GA.PGPS_START_GPS_DAY] ?? 0) !== 0);
       /** @type {{ code?: string }} */
-      const reply = await ctx.request('client', { type: 'lwm2m.send', paths: paths.map((p) => [...p]) }, { timeoutMs: cfg.sendTimeoutMs });
+      const reply = await ctx.request(
+        'client',
+        { type: 'lwm2m.send', paths: paths.map((p) => [...p]) },
+        { timeoutMs: cfg.sendTimeoutMs },
+      );
       gnss.requests++;
       log.info({ kind, reason, code: reply?.code }, 'GNSS assistance request sent');
       return { sent: true, code: reply?.code, reason };
@@ -200,7 +256,10 @@ export function createController(ctx, opts = {}) {
   /** @param {ActorMessage} msg */
   function agpsValues(msg) {
     const mask = typeof msg.mask === 'number' && Number.isInteger(msg.mask) && msg.mask >= 0 ? msg.mask : 0x1ff;
-    const elevation = typeof msg.elevationMask === 'number' && Number.isInteger(msg.elevationMask) ? msg.elevationMask : cfg.agpsElevationMask;
+    const elevation =
+      typeof msg.elevationMask === 'number' && Number.isInteger(msg.elevationMask)
+        ? msg.elevationMask
+        : cfg.agpsElevationMask;
     /** @type {Record<number, number>} */
     const v = { [GA.ASSIST_TYPE]: ASSIST_TYPE.AGPS, [GA.AGPS_MASK]: mask };
     if (elevation >= 0) v[GA.ELEVATION_MASK] = elevation;
@@ -209,7 +268,8 @@ export function createController(ctx, opts = {}) {
 
   /** @param {ActorMessage} msg */
   function pgpsValues(msg) {
-    const n = (/** @type {string} */ k, /** @type {number} */ d) => (typeof msg[k] === 'number' && Number.isInteger(msg[k]) ? /** @type {number} */ (msg[k]) : d);
+    const n = (/** @type {string} */ k, /** @type {number} */ d) =>
+      typeof msg[k] === 'number' && Number.isInteger(msg[k]) ? /** @type {number} */ (msg[k]) : d;
     return {
       [GA.ASSIST_TYPE]: ASSIST_TYPE.PGPS,
       [GA.PGPS_PRED_COUNT]: n('predictionCount', cfg.pgpsPredictionCount),
@@ -291,15 +351,20 @@ export function createController(ctx, opts = {}) {
   schedulePeriodic();
   scheduleCellCheck();
 
-  /** The 'lwm2m.registered' event of a registration completed before this actor started was missed: ask the client once. */
+  /**
+   * The 'lwm2m.registered' event of a registration completed before this actor started was missed: ask the client once.
+   */
   const onRegisteredEvent = () => {
     if (registered) return undefined;
     registered = true;
     return cfg.onRegistered ? trigger('registered') : undefined;
   };
   ctx.request('client', { type: 'client.state' }, { timeoutMs: 10_000 }).then(
-    (/** @type {any} */ st) => { if (st?.registered === true && !stopped) void onRegisteredEvent(); },
-    (/** @type {any} */ err) => ctx.log.debug({ err: err?.message }, 'client state not known at start; waiting for lwm2m.registered'),
+    (/** @type {any} */ st) => {
+      if (st?.registered === true && !stopped) void onRegisteredEvent();
+    },
+    (/** @type {any} */ err) =>
+      ctx.log.debug({ err: err?.message }, 'client state not known at start; waiting for lwm2m.registered'),
   );
 
   return {
@@ -326,8 +391,21 @@ export function createController(ctx, opts = {}) {
           return trigger(typeof msg.reason === 'string' ? msg.reason : 'request');
         case 'location.status':
           return {
-            registered, permanentError, tempError, retryS: backoff.seconds, lastCell, ...stats, results: [...stats.results],
-            gnss: { requests: gnss.requests, results: [...gnss.results], tempError: gnss.tempError, permanentError: gnss.permanentError, retryS: gnss.backoff.seconds, dataBytes: gnss.dataBytes },
+            registered,
+            permanentError,
+            tempError,
+            retryS: backoff.seconds,
+            lastCell,
+            ...stats,
+            results: [...stats.results],
+            gnss: {
+              requests: gnss.requests,
+              results: [...gnss.results],
+              tempError: gnss.tempError,
+              permanentError: gnss.permanentError,
+              retryS: gnss.backoff.seconds,
+              dataBytes: gnss.dataBytes,
+            },
           };
         default:
           return undefined;

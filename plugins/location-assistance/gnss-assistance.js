@@ -1,4 +1,5 @@
-// gnss-assistance.js: object 33625 GNSS Assistance (nRF Connect SDK): A-GPS / P-GPS request parameters the client sends, assistance data and result code the server writes.
+// gnss-assistance.js: object 33625 GNSS Assistance (nRF Connect SDK): A-GPS / P-GPS request parameters the client
+// sends, assistance data and result code the server writes.
 // @ts-check
 import { ASSIST_TYPE, GA, GNSS_ASSIST } from './ids.js';
 
@@ -6,7 +7,10 @@ import { ASSIST_TYPE, GA, GNSS_ASSIST } from './ids.js';
 /** @typedef {import('lwm2m-meter/plugin').ObjectRuntime} ObjectRuntime */
 /** @typedef {import('lwm2m-meter/plugin').ResourceValue} ResourceValue */
 
-/** As sdk-nrf lwm2m/gnss_assistance_obj.c `fields[]`: 0 R s32, 1 R u32, 2–5 R s32, 6 W opaque, 7 W s32, 8 R s32. Version 1.0, one instance. */
+/**
+ * As sdk-nrf lwm2m/gnss_assistance_obj.c `fields[]`: 0 R s32, 1 R u32, 2–5 R s32, 6 W opaque, 7 W s32, 8 R s32. Version
+ * 1.0, one instance.
+ */
 export const gnssAssistanceDefinition = {
   id: GNSS_ASSIST,
   name: 'GNSS Assistance',
@@ -14,13 +18,41 @@ export const gnssAssistanceDefinition = {
   multiple: false,
   description: 'A-GPS / P-GPS assistance data requested through the LwM2M server (nRF Cloud).',
   resources: [
-    { id: GA.ASSIST_TYPE, name: 'Assistance type', type: 'integer', operations: 'R', mandatory: true, description: '0 A-GPS, 1 P-GPS' },
+    {
+      id: GA.ASSIST_TYPE,
+      name: 'Assistance type',
+      type: 'integer',
+      operations: 'R',
+      mandatory: true,
+      description: '0 A-GPS, 1 P-GPS',
+    },
     { id: GA.AGPS_MASK, name: 'A-GPS assistance mask', type: 'unsigned', operations: 'R' },
-    // gnss_assistance_obj.c PREDICTION_COUNT_MIN/MAX 1..168, PREDICTION_INTERVAL_MIN/MAX 120..480, START_TIME_MAX 83699.
-    { id: GA.PGPS_PRED_COUNT, name: 'P-GPS prediction count', type: 'integer', operations: 'R', range: { min: 1, max: 168 } },
-    { id: GA.PGPS_PRED_INTERVAL, name: 'P-GPS prediction interval', type: 'integer', operations: 'R', units: 'min', range: { min: 120, max: 480 } },
+    // gnss_assistance_obj.c PREDICTION_COUNT_MIN/MAX 1..168, PREDICTION_INTERVAL_MIN/MAX 120..480, START_TIME_MAX
+    // 83699.
+    {
+      id: GA.PGPS_PRED_COUNT,
+      name: 'P-GPS prediction count',
+      type: 'integer',
+      operations: 'R',
+      range: { min: 1, max: 168 },
+    },
+    {
+      id: GA.PGPS_PRED_INTERVAL,
+      name: 'P-GPS prediction interval',
+      type: 'integer',
+      operations: 'R',
+      units: 'min',
+      range: { min: 120, max: 480 },
+    },
     { id: GA.PGPS_START_GPS_DAY, name: 'P-GPS starting GPS day', type: 'integer', operations: 'R' },
-    { id: GA.PGPS_START_GPS_TIME_OF_DAY, name: 'P-GPS starting time of day', type: 'integer', operations: 'R', units: 's', range: { min: 0, max: 83699 } },
+    {
+      id: GA.PGPS_START_GPS_TIME_OF_DAY,
+      name: 'P-GPS starting time of day',
+      type: 'integer',
+      operations: 'R',
+      units: 's',
+      range: { min: 0, max: 83699 },
+    },
     { id: GA.ASSIST_DATA, name: 'Assistance data', type: 'opaque', operations: 'W' },
     { id: GA.RESULT_CODE, name: 'Result code', type: 'integer', operations: 'W', mandatory: true },
     { id: GA.ELEVATION_MASK, name: 'Satellite elevation mask', type: 'integer', operations: 'R', units: 'deg' },
@@ -50,7 +82,8 @@ const spec = {
       rt.emit(controllerName(rt), { type: 'location.result', code: value, service: 'gnss' });
     }
     if (t.resourceId === GA.ASSIST_DATA && value instanceof Uint8Array) {
-      // The SDK hands the data to nrf_cloud_agps_process / nrf_cloud_pgps_process_update; here it goes to the actor that
+      // The SDK hands the data to nrf_cloud_agps_process / nrf_cloud_pgps_process_update; here it goes to the actor
+      // that
       // owns a GNSS receiver, when one is configured (gnssDataTo), else it is only counted by the controller.
       const kind = rt.get(0, GA.ASSIST_TYPE) === ASSIST_TYPE.PGPS ? 'pgps' : 'agps';
       const to = rt.config.gnssDataTo;
@@ -64,7 +97,19 @@ const spec = {
     if (msg.type !== 'gnss.request' || typeof msg.values !== 'object' || msg.values === null) return undefined;
     for (const [k, v] of Object.entries(/** @type {Record<string, unknown>} */ (msg.values))) {
       const rid = Number(k);
-      if (typeof v === 'number' && Number.isInteger(v) && [GA.ASSIST_TYPE, GA.AGPS_MASK, GA.PGPS_PRED_COUNT, GA.PGPS_PRED_INTERVAL, GA.PGPS_START_GPS_DAY, GA.PGPS_START_GPS_TIME_OF_DAY, GA.ELEVATION_MASK].includes(rid)) {
+      if (
+        typeof v === 'number' &&
+        Number.isInteger(v) &&
+        [
+          GA.ASSIST_TYPE,
+          GA.AGPS_MASK,
+          GA.PGPS_PRED_COUNT,
+          GA.PGPS_PRED_INTERVAL,
+          GA.PGPS_START_GPS_DAY,
+          GA.PGPS_START_GPS_TIME_OF_DAY,
+          GA.ELEVATION_MASK,
+        ].includes(rid)
+      ) {
         rt.set(0, rid, v);
       }
     }

@@ -1,11 +1,14 @@
-// ground-fix.js: object 33626 Ground Fix (nRF Connect SDK location assistance): the request flag the client sends, the result code and location the server writes back.
+// ground-fix.js: object 33626 Ground Fix (nRF Connect SDK location assistance): the request flag the client sends, the
+// result code and location the server writes back.
 // @ts-check
 import { GF, GROUND_FIX, LOC, LOCATION } from './ids.js';
 
 /** @typedef {import('lwm2m-meter/plugin').ObjectSpec} ObjectSpec */
 /** @typedef {import('lwm2m-meter/plugin').ObjectRuntime} ObjectRuntime */
 
-/** As sdk-nrf lwm2m/ground_fix_obj.c `fields[]`: 0 R bool, 1 W s32, 2–4 W (optional) float. Version 1.0, one instance. */
+/**
+ * As sdk-nrf lwm2m/ground_fix_obj.c `fields[]`: 0 R bool, 1 W s32, 2–4 W (optional) float. Version 1.0, one instance.
+ */
 export const groundFixDefinition = {
   id: GROUND_FIX,
   name: 'Ground Fix Location',
@@ -14,7 +17,14 @@ export const groundFixDefinition = {
   description: 'Cell / Wi-Fi based location computed by the server (nRF Cloud through the LwM2M server).',
   resources: [
     { id: GF.SEND_LOCATION_BACK, name: 'Send location back', type: 'boolean', operations: 'R', mandatory: true },
-    { id: GF.RESULT_CODE, name: 'Result code', type: 'integer', operations: 'W', mandatory: true, description: '0 OK, 1 temporary error (retry with backoff), -1 permanent error' },
+    {
+      id: GF.RESULT_CODE,
+      name: 'Result code',
+      type: 'integer',
+      operations: 'W',
+      mandatory: true,
+      description: '0 OK, 1 temporary error (retry with backoff), -1 permanent error',
+    },
     { id: GF.LATITUDE, name: 'Latitude', type: 'float', operations: 'W', units: 'deg' },
     { id: GF.LONGITUDE, name: 'Longitude', type: 'float', operations: 'W', units: 'deg' },
     { id: GF.ACCURACY, name: 'Accuracy', type: 'float', operations: 'W', units: 'm' },

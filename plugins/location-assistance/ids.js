@@ -1,4 +1,5 @@
-// ids.js: object and resource IDs of the location assistance plugin, each checked against the nRF Connect SDK / Zephyr sources (see docs/location-assistance.md for file and line).
+// ids.js: object and resource IDs of the location assistance plugin, each checked against the nRF Connect SDK / Zephyr
+// sources (see docs/location-assistance.md for file and line).
 // @ts-check
 
 /** sdk-nrf include/net/lwm2m_client_utils_location.h: GROUND_FIX_OBJECT_ID 33626. */
@@ -29,7 +30,11 @@ export const RESULT = { OK: 0, PERMANENT_ERR: -1, TEMP_ERR: 1 };
  */
 export const GROUND_FIX_SEND_PATHS = [
   [GROUND_FIX, 0, GF.SEND_LOCATION_BACK],
-  [CONNMON, 0, CM.CELL_ID], [CONNMON, 0, CM.SMNC], [CONNMON, 0, CM.SMCC], [CONNMON, 0, CM.RADIO_SIGNAL_STRENGTH], [CONNMON, 0, CM.LAC],
+  [CONNMON, 0, CM.CELL_ID],
+  [CONNMON, 0, CM.SMNC],
+  [CONNMON, 0, CM.SMCC],
+  [CONNMON, 0, CM.RADIO_SIGNAL_STRENGTH],
+  [CONNMON, 0, CM.LAC],
   [ECID],
 ];
 
@@ -37,8 +42,15 @@ export const GROUND_FIX_SEND_PATHS = [
 export const GNSS_ASSIST = 33625;
 /** sdk-nrf lwm2m/gnss_assistance_obj.c (and location/location_assistance.c): GNSS_ASSIST_* resource IDs. */
 export const GA = {
-  ASSIST_TYPE: 0, AGPS_MASK: 1, PGPS_PRED_COUNT: 2, PGPS_PRED_INTERVAL: 3, PGPS_START_GPS_DAY: 4, PGPS_START_GPS_TIME_OF_DAY: 5,
-  ASSIST_DATA: 6, RESULT_CODE: 7, ELEVATION_MASK: 8,
+  ASSIST_TYPE: 0,
+  AGPS_MASK: 1,
+  PGPS_PRED_COUNT: 2,
+  PGPS_PRED_INTERVAL: 3,
+  PGPS_START_GPS_DAY: 4,
+  PGPS_START_GPS_TIME_OF_DAY: 5,
+  ASSIST_DATA: 6,
+  RESULT_CODE: 7,
+  ELEVATION_MASK: 8,
 };
 /** gnss_assistance_obj.c ASSISTANCE_REQUEST_TYPE_*. */
 export const ASSIST_TYPE = { AGPS: 0, PGPS: 1 };
@@ -46,8 +58,13 @@ export const ASSIST_TYPE = { AGPS: 0, PGPS: 1 };
 /** A-GPS request paths (location_assistance.c do_agps_request_send): the elevation mask only when it is set (>= 0). */
 export function agpsSendPaths(withElevationMask = false) {
   return [
-    [GNSS_ASSIST, 0, GA.ASSIST_TYPE], [GNSS_ASSIST, 0, GA.AGPS_MASK],
-    [CONNMON, 0, CM.CELL_ID], [CONNMON, 0, CM.SMNC], [CONNMON, 0, CM.SMCC], [CONNMON, 0, CM.RADIO_SIGNAL_STRENGTH], [CONNMON, 0, CM.LAC],
+    [GNSS_ASSIST, 0, GA.ASSIST_TYPE],
+    [GNSS_ASSIST, 0, GA.AGPS_MASK],
+    [CONNMON, 0, CM.CELL_ID],
+    [CONNMON, 0, CM.SMNC],
+    [CONNMON, 0, CM.SMCC],
+    [CONNMON, 0, CM.RADIO_SIGNAL_STRENGTH],
+    [CONNMON, 0, CM.LAC],
     ...(withElevationMask ? [[GNSS_ASSIST, 0, GA.ELEVATION_MASK]] : []),
   ];
 }
@@ -55,7 +72,9 @@ export function agpsSendPaths(withElevationMask = false) {
 /** P-GPS request paths (location_assistance.c do_pgps_request_send): the start day only when it is not 0. */
 export function pgpsSendPaths(withStartDay = false) {
   return [
-    [GNSS_ASSIST, 0, GA.ASSIST_TYPE], [GNSS_ASSIST, 0, GA.PGPS_PRED_COUNT], [GNSS_ASSIST, 0, GA.PGPS_PRED_INTERVAL],
+    [GNSS_ASSIST, 0, GA.ASSIST_TYPE],
+    [GNSS_ASSIST, 0, GA.PGPS_PRED_COUNT],
+    [GNSS_ASSIST, 0, GA.PGPS_PRED_INTERVAL],
     [GNSS_ASSIST, 0, GA.PGPS_START_GPS_TIME_OF_DAY],
     ...(withStartDay ? [[GNSS_ASSIST, 0, GA.PGPS_START_GPS_DAY]] : []),
   ];

@@ -1,4 +1,5 @@
-// location.js: object 6 Location (OMA): latitude, longitude, radius and timestamp of the last ground fix, set from object 33626's forwarded values.
+// location.js: object 6 Location (OMA): latitude, longitude, radius and timestamp of the last ground fix, set from
+// object 33626's forwarded values.
 // @ts-check
 import { LOC, LOCATION } from './ids.js';
 
@@ -33,7 +34,14 @@ export function createLocationObject(opts = {}) {
     definition: /** @type {ObjectSpec['definition']} */ (locationDefinition),
     start(rt) {
       if (!rt.instances().includes(0)) {
-        rt.createInstance(0, new Map([[LOC.LATITUDE, 0], [LOC.LONGITUDE, 0], [LOC.TIMESTAMP, 0]]));
+        rt.createInstance(
+          0,
+          new Map([
+            [LOC.LATITUDE, 0],
+            [LOC.LONGITUDE, 0],
+            [LOC.TIMESTAMP, 0],
+          ]),
+        );
       }
     },
     receive(msg, rt) {
@@ -44,7 +52,8 @@ export function createLocationObject(opts = {}) {
         if (![LOC.LATITUDE, LOC.LONGITUDE, LOC.ALTITUDE, LOC.RADIUS, LOC.SPEED, LOC.TIMESTAMP].includes(rid)) continue;
         rt.set(0, rid, v);
         // A new latitude stamps the fix time (ground_fix_obj.c forward_to_location_obj sets /6/0/5 with the latitude).
-        if (rid === LOC.LATITUDE && !(LOC.TIMESTAMP in /** @type {object} */ (msg.values))) rt.set(0, LOC.TIMESTAMP, Math.floor(now() / 1000));
+        if (rid === LOC.LATITUDE && !(LOC.TIMESTAMP in /** @type {object} */ (msg.values)))
+          rt.set(0, LOC.TIMESTAMP, Math.floor(now() / 1000));
       }
       return { ok: true };
     },

@@ -1,4 +1,5 @@
-// policy.js: when a ground fix request may go out (minimum interval, at most N per hour) and the SDK's retry backoff on result code 1. Pure: times are passed in.
+// policy.js: when a ground fix request may go out (minimum interval, at most N per hour) and the SDK's retry backoff on
+// result code 1. Pure: times are passed in.
 // @ts-check
 
 const HOUR_MS = 3_600_000;
@@ -10,7 +11,9 @@ const HOUR_MS = 3_600_000;
 export function createRateLimit(o) {
   /** @type {number[]} send times, ms, oldest first */
   const sent = [];
-  const prune = (/** @type {number} */ now) => { while (sent.length > 0 && sent[0] <= now - HOUR_MS) sent.shift(); };
+  const prune = (/** @type {number} */ now) => {
+    while (sent.length > 0 && sent[0] <= now - HOUR_MS) sent.shift();
+  };
   return {
     /** The earliest time (ms) a request may go out, given `now` (== now when allowed at once). @param {number} now */
     nextAllowed(now) {
@@ -18,14 +21,22 @@ export function createRateLimit(o) {
       let at = now;
       const last = sent[sent.length - 1];
       if (last !== undefined) at = Math.max(at, last + o.minIntervalS * 1000);
-      if (o.maxPerHour > 0 && sent.length >= o.maxPerHour) at = Math.max(at, sent[sent.length - o.maxPerHour] + HOUR_MS);
+      if (o.maxPerHour > 0 && sent.length >= o.maxPerHour)
+        at = Math.max(at, sent[sent.length - o.maxPerHour] + HOUR_MS);
       return at;
     },
     /** @param {number} now */
-    record(now) { sent.push(now); },
+    record(now) {
+      sent.push(now);
+    },
     /** Takes back the last record (the request never left: not registered, modem down). @param {number} at */
-    unrecord(at) { const i = sent.lastIndexOf(at); if (i >= 0) sent.splice(i, 1); },
-    get count() { return sent.length; },
+    unrecord(at) {
+      const i = sent.lastIndexOf(at);
+      if (i >= 0) sent.splice(i, 1);
+    },
+    get count() {
+      return sent.length;
+    },
   };
 }
 
@@ -44,7 +55,11 @@ export function createBackoff(o) {
       if (seconds < o.maxS) seconds = Math.min(o.maxS, seconds * 2);
       return s;
     },
-    reset() { seconds = o.initialS; },
-    get seconds() { return seconds; },
+    reset() {
+      seconds = o.initialS;
+    },
+    get seconds() {
+      return seconds;
+    },
   };
 }

@@ -1,11 +1,15 @@
-// counter-object.js: template plugin object 32769 "Labelled Counter": read the count, write the label, execute Increment.
+// counter-object.js: template plugin object 32769 "Labelled Counter": read the count, write the label, execute
+// Increment.
 // @ts-check
 import { defineObject, status } from 'lwm2m-meter/plugin';
 
 export default defineObject({
   // 1. Data first: what the server sees (IDs 32769–42768 are the private / test range).
   definition: {
-    id: 32769, name: 'Labelled Counter', version: '1.0', multiple: false,
+    id: 32769,
+    name: 'Labelled Counter',
+    version: '1.0',
+    multiple: false,
     resources: [
       { id: 0, name: 'Count', type: 'integer', operations: 'R', mandatory: true },
       { id: 1, name: 'Label', type: 'string', operations: 'RW', range: { max: 32 } },

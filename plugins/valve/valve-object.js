@@ -1,5 +1,7 @@
-// valve-object.js: IPSO Actuation 3306 for a valve relay: 5850 On/Off (true = open), 5852 On time, 5750 Application Type;
-// fail-safe position at start, optional feedback line (mismatch after settleMs → /3/0/11 error code + Send), local leak rule.
+// valve-object.js: IPSO Actuation 3306 for a valve relay: 5850 On/Off (true = open), 5852 On time, 5750 Application
+// Type;
+// fail-safe position at start, optional feedback line (mismatch after settleMs → /3/0/11 error code + Send), local leak
+// rule.
 // @ts-check
 import { defineObject, status, openGpioOutput, openGpioInput, simulatedChip } from 'lwm2m-meter/plugin';
 import { valveConfig } from './valve-config.js';
@@ -27,7 +29,10 @@ export function createValveObject() {
   /** @type {unknown} */ let settleTimer;
   /** @type {unknown} */ let pollTimer;
   let stopped = false;
-  /** The meter hears the valve's position once the valve was driven after its start (by a server, a local write or the leak rule). */
+  /**
+   * The meter hears the valve's position once the valve was driven after its start (by a server, a local write or the
+   * leak rule).
+   */
   let meterFollows = false;
   /** Simulated feedback held at a level (a stuck valve); undefined = the simulated valve follows its relay. */
   /** @type {boolean | undefined} */ let stuck;
@@ -35,7 +40,10 @@ export function createValveObject() {
   /** The Send in flight, if any: one at a time, so a report is never sent twice while the client is still answering. */
   /** @type {Promise<void> | undefined} */ let flushing;
   let flushAgain = false;
-  /** Sends what is pending (one Send at a time; a call during a Send runs once more after it). @param {ObjectRuntime} rt @returns {Promise<void>} */
+  /**
+   * Sends what is pending (one Send at a time; a call during a Send runs once more after it). @param {ObjectRuntime} rt
+   * @returns {Promise<void>}
+   */
   const flushReports = (rt) => {
     if (flushing) {
       flushAgain = true;
@@ -79,13 +87,25 @@ export function createValveObject() {
     }
     if (seen === open) return;
     faults++;
-    rt.log.error({ code: 'VALVE_FAULT', commanded: open ? 'open' : 'closed', feedback: seen === undefined ? 'unreadable' : seen ? 'open' : 'closed' },
-      `valve fault: commanded ${open ? 'open' : 'closed'} but feedback says ${seen === undefined ? 'nothing' : seen ? 'open' : 'closed'} after ${cfg.settleMs} ms`);
+    rt.log.error(
+      {
+        code: 'VALVE_FAULT',
+        commanded: open ? 'open' : 'closed',
+        feedback: seen === undefined ? 'unreadable' : seen ? 'open' : 'closed',
+      },
+      `valve fault: commanded ${open ? 'open' : 'closed'} but feedback says ${seen === undefined ? 'nothing' : seen ? 'open' : 'closed'} after ${cfg.settleMs} ms`,
+    );
     rt.emit('object:3', { type: 'device.error', code: cfg.faultErrorCode });
-    report(rt, [[3, 0, 11], [3306, 0, ON_OFF]]);
+    report(rt, [
+      [3, 0, 11],
+      [3306, 0, ON_OFF],
+    ]);
   };
 
-  /** Drives the relay and records the position; the feedback is checked after settleMs. @param {ObjectRuntime} rt @param {boolean} v @param {string} why @param {boolean} [atStart] the fail-safe drive at start (not reported to the meter) */
+  /**
+   * Drives the relay and records the position; the feedback is checked after settleMs. @param {ObjectRuntime} rt @param
+   * {boolean} v @param {string} why @param {boolean} [atStart] the fail-safe drive at start (not reported to the meter)
+   */
   const drive = async (rt, v, why, atStart = false) => {
     await out.set(v);
     const fb = cfg.feedback;
@@ -113,7 +133,10 @@ export function createValveObject() {
         rt.set(0, ON_OFF, false);
         leakClosures++;
         rt.log.warn({ code: 'VALVE_LEAK_CLOSED' }, `leak ${cfg.leakRule.on} by the meter: valve closed locally`);
-        report(rt, [[3306, 0, ON_OFF], [3424, 0, cfg.leakRule.on === 'detected' ? 10 : 9]]);
+        report(rt, [
+          [3306, 0, ON_OFF],
+          [3424, 0, cfg.leakRule.on === 'detected' ? 10 : 9],
+        ]);
       }
     } else if (!leak) {
       leakActive = false;
@@ -126,7 +149,9 @@ export function createValveObject() {
     try {
       // the position again: a meter that restarted since the last drive learns it
       if (meterFollows) rt.emit('meter', { type: 'meter.valve', open });
-      const r = /** @type {{ snapshot?: unknown }} */ (await rt.request('meter', { type: 'meter.status' }, { timeoutMs: 5000 }));
+      const r = /** @type {{ snapshot?: unknown }} */ (
+        await rt.request('meter', { type: 'meter.status' }, { timeoutMs: 5000 })
+      );
       await onMeter(rt, r.snapshot);
     } catch {
       // meter absent or restarting: try again next time
@@ -137,11 +162,28 @@ export function createValveObject() {
 
   return defineObject({
     definition: {
-      id: 3306, name: 'Actuation', version: '1.0', multiple: true,
+      id: 3306,
+      name: 'Actuation',
+      version: '1.0',
+      multiple: true,
       urn: 'urn:oma:lwm2m:ext:3306',
       resources: [
-        { id: ON_OFF, name: 'On/Off', type: 'boolean', operations: 'RW', mandatory: true, description: 'true = valve open' },
-        { id: ON_TIME, name: 'On time', type: 'integer', operations: 'RW', units: 's', description: 'seconds open since the last write of 0' },
+        {
+          id: ON_OFF,
+          name: 'On/Off',
+          type: 'boolean',
+          operations: 'RW',
+          mandatory: true,
+          description: 'true = valve open',
+        },
+        {
+          id: ON_TIME,
+          name: 'On time',
+          type: 'integer',
+          operations: 'RW',
+          units: 's',
+          description: 'seconds open since the last write of 0',
+        },
         { id: APP_TYPE, name: 'Application Type', type: 'string', operations: 'RW' },
       ],
     },
@@ -156,7 +198,16 @@ export function createValveObject() {
       open = false;
       // Fail-safe first: on start-up and after every crash (the supervisor restarts this actor, and start runs again).
       await drive(rt, cfg.failSafe === 'open', 'fail-safe at start', true);
-      rt.createInstance(0, new Map(/** @type {[number, import('lwm2m-meter/plugin').ResourceValue][]} */ ([[ON_OFF, open], [ON_TIME, 0], [APP_TYPE, cfg.applicationType]])));
+      rt.createInstance(
+        0,
+        new Map(
+          /** @type {[number, import('lwm2m-meter/plugin').ResourceValue][]} */ ([
+            [ON_OFF, open],
+            [ON_TIME, 0],
+            [APP_TYPE, cfg.applicationType],
+          ]),
+        ),
+      );
       if (cfg.leakRule.enabled) pollTimer = clock.setTimeout(() => void poll(rt), 0);
     },
     async stop() {
@@ -203,12 +254,20 @@ export function createValveObject() {
           return undefined;
         case 'valve.status':
           return {
-            open, faults, leakActive, leakClosures, pendingReports: pending.size,
+            open,
+            faults,
+            leakActive,
+            leakClosures,
+            pendingReports: pending.size,
             relay: cfg.gpio.kind === 'simulated' ? simulatedChip(cfg.gpio.chip).level(cfg.gpio.line) : out.value,
-            feedback: cfg.feedback?.kind === 'simulated' ? simulatedChip(cfg.feedback.chip).level(cfg.feedback.line) : undefined,
+            feedback:
+              cfg.feedback?.kind === 'simulated'
+                ? simulatedChip(cfg.feedback.chip).level(cfg.feedback.line)
+                : undefined,
           };
         case 'valve.simulate-feedback': {
-          // Simulated hardware only: hold the feedback input at a level (a stuck valve), or { value: null } to follow the relay again.
+          // Simulated hardware only: hold the feedback input at a level (a stuck valve), or { value: null } to follow
+          // the relay again.
           const fb = cfg.feedback;
           if (fb?.kind !== 'simulated' || (typeof msg.value !== 'boolean' && msg.value !== null)) return { ok: false };
           stuck = msg.value ?? undefined;

@@ -1,11 +1,25 @@
-// client.actor.ts: the LwM2M client actor: runs the lifecycle statechart, turns its services and side effects into messages.
+// client.actor.ts: the LwM2M client actor: runs the lifecycle statechart, turns its services and side effects into
+// messages.
 import { fromPromise, waitFor, type Actor, type ActorOptions } from 'xstate';
 import { CodedError, toWireError } from '../errors.js';
-import { defineActor, RUNTIME_ADDRESS, type ActorContext, type ActorInstance, type ActorModule } from '../runtime/actor-api.js';
+import {
+  defineActor,
+  RUNTIME_ADDRESS,
+  type ActorContext,
+  type ActorInstance,
+  type ActorModule,
+} from '../runtime/actor-api.js';
 import { unhandled } from '../runtime/dispatch.js';
 import { startMachine } from '../runtime/inspect.js';
 import { bootstrapConsistency, describeAccount, serverSsids } from '../client/accounts.js';
-import type { Accepted, ClientStateReply, NetworkError, SendRequest, ServerAccountsReport, ServerTrigger } from '../messages/index.js';
+import type {
+  Accepted,
+  ClientStateReply,
+  NetworkError,
+  SendRequest,
+  ServerAccountsReport,
+  ServerTrigger,
+} from '../messages/index.js';
 import { resolveClientConfig, type ClientLifecycleConfig } from '../client/config-schema.js';
 import { classifyFailure } from '../client/failure.js';
 import { isResumable } from '../client/persisted.js';
@@ -26,8 +40,17 @@ export interface ClientActorOptions {
 
 /** The messages the client actor takes (the host refuses others before `receive`). */
 export const CLIENT_ACCEPTS = [
-  'lwm2m.send', 'lwm2m.bootstrap-finish', 'client.state', 'network.error', 'lwm2m.trigger', 'network.up', 'network.down',
-  'lwm2m.server-activity', 'lwm2m.objects-changed', 'firmware.updating', 'firmware.done',
+  'lwm2m.send',
+  'lwm2m.bootstrap-finish',
+  'client.state',
+  'network.error',
+  'lwm2m.trigger',
+  'network.up',
+  'network.down',
+  'lwm2m.server-activity',
+  'lwm2m.objects-changed',
+  'firmware.updating',
+  'firmware.done',
 ] as const;
 export type ClientInbound = Accepted<typeof CLIENT_ACCEPTS>;
 
@@ -41,17 +64,33 @@ interface Pending {
   reject(e: CodedError): void;
 }
 
-/** Message types the client takes from publish; lwm2m.trigger (Update / Disable, from object 1) and lwm2m.objects-changed (from any object) are published so every server's client hears them. */
-export const CLIENT_SUBSCRIBES = ['network.*', 'firmware.updating', 'firmware.done', 'lwm2m.trigger', 'lwm2m.objects-changed'] as const;
+/**
+ * Message types the client takes from publish; lwm2m.trigger (Update / Disable, from object 1) and
+ * lwm2m.objects-changed (from any object) are published so every server's client hears them.
+ */
+export const CLIENT_SUBSCRIBES = [
+  'network.*',
+  'firmware.updating',
+  'firmware.done',
+  'lwm2m.trigger',
+  'lwm2m.objects-changed',
+] as const;
 
 export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = {}): ClientActorInstance {
   const cfg = resolveClientConfig({ ...ctx.config, ...(opts.config ?? {}) }, ctx.fullConfig.endpoint);
   const now = opts.now ?? ((): number => Date.now());
-  // Several LwM2M servers: a further server's client is pinned to its ssid (option `account`) and has its own socket (option `socket`).
+  // Several LwM2M servers: a further server's client is pinned to its ssid (option `account`) and has its own socket
+  // (option `socket`).
   const socket = typeof ctx.config.socket === 'string' && ctx.config.socket !== '' ? ctx.config.socket : 'socket';
   const pinned = typeof ctx.config.account === 'number' ? ctx.config.account : undefined;
-  const log = pinned === undefined ? ctx.log.child({ mod: 'client' }) : ctx.log.child({ mod: 'client', account: pinned });
-  const io: ClientIo = { request: (to, msg, o) => ctx.request(to, msg, o), send: (to, msg) => ctx.send(to, msg), store: ctx.store, now };
+  const log =
+    pinned === undefined ? ctx.log.child({ mod: 'client' }) : ctx.log.child({ mod: 'client', account: pinned });
+  const io: ClientIo = {
+    request: (to, msg, o) => ctx.request(to, msg, o),
+    send: (to, msg) => ctx.send(to, msg),
+    store: ctx.store,
+    now,
+  };
   const svc = makeClientServices(io, cfg, socket);
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -90,9 +129,13 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
       loadState: fromPromise<LoadedState, void>(async () => {
         const accounts = await svc.loadAccounts();
         const stored = await svc.loadRegistration();
-        const registration = stored && isResumable(stored, { ssid: stored.ssid, uri: stored.serverUri }, now(), 0) ? stored : undefined;
+        const registration =
+          stored && isResumable(stored, { ssid: stored.ssid, uri: stored.serverUri }, now(), 0) ? stored : undefined;
         const networkUp = (await svc.networkStatus()) === true;
-        log.info({ accounts: accounts.map(describeAccount), resumable: registration !== undefined, networkUp }, 'client state loaded');
+        log.info(
+          { accounts: accounts.map(describeAccount), resumable: registration !== undefined, networkUp },
+          'client state loaded',
+        );
         return registration ? { accounts, registration, networkUp } : { accounts, networkUp };
       }),
       openSocket: fromPromise(async ({ input }) => {
@@ -118,19 +161,33 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     },
   });
 
-  const actor = startMachine(ctx, machine, { input: pinned === undefined ? { cfg } : { cfg, account: pinned }, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const actor = startMachine(ctx, machine, {
+    input: pinned === undefined ? { cfg } : { cfg, account: pinned },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
 
   actor.on('*', (ev) => {
     switch (ev.type) {
-      case 'socket.pause': ctx.send(socket, { type: 'socket.pause', reason: ev.reason }); break;
-      case 'socket.resume': ctx.send(socket, { type: 'socket.resume' }); break;
-      case 'socket.close': ctx.send(socket, { type: 'socket.close' }); break;
-      case 'client.persist':
-        svc.saveRegistration(ev.registration).catch((err: unknown) => log.warn({ err: toWireError(err) }, 'registration not persisted'));
+      case 'socket.pause':
+        ctx.send(socket, { type: 'socket.pause', reason: ev.reason });
         break;
-      case 'client.registered': ctx.publish({ type: 'lwm2m.registered', ssid: ev.ssid, location: ev.location }); break;
+      case 'socket.resume':
+        ctx.send(socket, { type: 'socket.resume' });
+        break;
+      case 'socket.close':
+        ctx.send(socket, { type: 'socket.close' });
+        break;
+      case 'client.persist':
+        svc
+          .saveRegistration(ev.registration)
+          .catch((err: unknown) => log.warn({ err: toWireError(err) }, 'registration not persisted'));
+        break;
+      case 'client.registered':
+        ctx.publish({ type: 'lwm2m.registered', ssid: ev.ssid, location: ev.location });
+        break;
       case 'client.send-dropped':
-        for (const id of ev.ids) settle(id, (p) => p.reject(new CodedError(ev.code, 'send buffer full: oldest item dropped')));
+        for (const id of ev.ids)
+          settle(id, (p) => p.reject(new CodedError(ev.code, 'send buffer full: oldest item dropped')));
         break;
     }
   });
@@ -143,7 +200,10 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     const s = JSON.stringify(snap.value);
     if (s !== lastState) {
       lastState = s;
-      log.info({ state: snap.value, networkFailures: snap.context.networkFailures, lastError: snap.context.lastError }, 'client state');
+      log.info(
+        { state: snap.value, networkFailures: snap.context.networkFailures, lastError: snap.context.lastError },
+        'client state',
+      );
     }
     // The primary tells the main thread which LwM2M servers it has accounts for: it starts a client/socket pair for
     // each further one (servers a bootstrap server added; see cli/server-pairs.ts).
@@ -153,7 +213,11 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     seenAccounts = snap.context.accounts;
     seenAccount = snap.context.account;
     if (changed && pinned === undefined && primary !== undefined) {
-      const report: ServerAccountsReport = { type: 'lwm2m.server-accounts', primary, ssids: serverSsids(snap.context.accounts) };
+      const report: ServerAccountsReport = {
+        type: 'lwm2m.server-accounts',
+        primary,
+        ssids: serverSsids(snap.context.accounts),
+      };
       const key = JSON.stringify(report);
       if (key !== lastAccounts) {
         lastAccounts = key;
@@ -162,7 +226,10 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     }
   });
 
-  /** Mute Send (/1/x/23) of the server in use, read live from object 1 (a server may write it at any time); no answer → not muted. */
+  /**
+   * Mute Send (/1/x/23) of the server in use, read live from object 1 (a server may write it at any time); no answer →
+   * not muted.
+   */
   const sendMuted = async (ssid: number | undefined): Promise<boolean> => {
     if (ssid === undefined) return false;
     try {
@@ -175,14 +242,22 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
 
   const onLwm2mSend = async (msg: SendRequest): Promise<{ code: string }> => {
     const before = actor.getSnapshot();
-    if (!before.context.sessionActive || before.status !== 'active') throw new CodedError('NOT_REGISTERED', 'the client is not registered');
+    if (!before.context.sessionActive || before.status !== 'active')
+      throw new CodedError('NOT_REGISTERED', 'the client is not registered');
     // Muted: refused, so the caller keeps its data (the meter's queue is on disk) until the server unmutes.
-    if (await sendMuted(before.context.account?.ssid)) throw new CodedError('SEND_MUTED', `Send is muted by server ${before.context.account?.ssid} (/1/x/23)`);
+    if (await sendMuted(before.context.account?.ssid))
+      throw new CodedError('SEND_MUTED', `Send is muted by server ${before.context.account?.ssid} (/1/x/23)`);
     const snap = actor.getSnapshot();
-    if (!snap.context.sessionActive || snap.status !== 'active') throw new CodedError('NOT_REGISTERED', 'the client is not registered');
+    if (!snap.context.sessionActive || snap.status !== 'active')
+      throw new CodedError('NOT_REGISTERED', 'the client is not registered');
     const id = nextId++;
     const p = new Promise<{ code: string }>((resolve, reject) => pending.set(id, { resolve, reject }));
-    actor.send({ type: 'lwm2m.send', id, ...(Array.isArray(msg.records) ? { records: msg.records } : {}), ...(Array.isArray(msg.paths) ? { paths: msg.paths } : {}) });
+    actor.send({
+      type: 'lwm2m.send',
+      id,
+      ...(Array.isArray(msg.records) ? { records: msg.records } : {}),
+      ...(Array.isArray(msg.paths) ? { paths: msg.paths } : {}),
+    });
     return await p;
   };
 
@@ -200,7 +275,12 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
 
   const onClientState = (): ClientStateReply => {
     const snap = actor.getSnapshot();
-    return { state: snap.value, registered: snap.matches({ connected: 'registered' }), networkFailures: snap.context.networkFailures, lastError: snap.context.lastError ?? null };
+    return {
+      state: snap.value,
+      registered: snap.matches({ connected: 'registered' }),
+      networkFailures: snap.context.networkFailures,
+      lastError: snap.context.lastError ?? null,
+    };
   };
 
   const onNetworkError = (msg: NetworkError): { ok: true; ignored?: true } => {
@@ -215,7 +295,8 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
     // instance are that server's client's business.
     if (msg.trigger === 'bootstrap' && pinned !== undefined) return { ok: true, ignored: true };
     const own = pinned ?? actor.getSnapshot().context.account?.ssid;
-    if (msg.trigger !== 'bootstrap' && own !== undefined && typeof msg.ssid === 'number' && msg.ssid !== own) return { ok: true, ignored: true };
+    if (msg.trigger !== 'bootstrap' && own !== undefined && typeof msg.ssid === 'number' && msg.ssid !== own)
+      return { ok: true, ignored: true };
     actor.send(msg);
     return { ok: true };
   };
@@ -229,12 +310,20 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
           p.catch(() => undefined); // a plain send (no reply wanted) must not leave an unhandled rejection
           return p;
         }
-        case 'lwm2m.bootstrap-finish': return onLwm2mBootstrapFinish();
-        case 'client.state': return onClientState();
-        case 'network.error': return onNetworkError(msg);
-        case 'lwm2m.trigger': return onLwm2mTrigger(msg);
-        case 'network.up': case 'network.down': case 'lwm2m.server-activity': case 'lwm2m.objects-changed':
-        case 'firmware.updating': case 'firmware.done':
+        case 'lwm2m.bootstrap-finish':
+          return onLwm2mBootstrapFinish();
+        case 'client.state':
+          return onClientState();
+        case 'network.error':
+          return onNetworkError(msg);
+        case 'lwm2m.trigger':
+          return onLwm2mTrigger(msg);
+        case 'network.up':
+        case 'network.down':
+        case 'lwm2m.server-activity':
+        case 'lwm2m.objects-changed':
+        case 'firmware.updating':
+        case 'firmware.done':
           actor.send(msg);
           return { ok: true };
         default:
@@ -250,7 +339,8 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
           log.warn('De-register did not finish in time');
         }
       }
-      for (const id of [...pending.keys()]) settle(id, (p) => p.reject(new CodedError('CLIENT_STOPPED', 'the client stopped before sending')));
+      for (const id of [...pending.keys()])
+        settle(id, (p) => p.reject(new CodedError('CLIENT_STOPPED', 'the client stopped before sending')));
       actor.stop();
     },
   };
@@ -258,7 +348,12 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
 
 /** The module for the runtime (and tests that inject a clock). */
 export function clientActorModule(opts: ClientActorOptions = {}): ActorModule {
-  return defineActor({ machine: clientMachine, subscribes: CLIENT_SUBSCRIBES, accepts: CLIENT_ACCEPTS, create: (ctx) => createClientActor(ctx, opts) });
+  return defineActor({
+    machine: clientMachine,
+    subscribes: CLIENT_SUBSCRIBES,
+    accepts: CLIENT_ACCEPTS,
+    create: (ctx) => createClientActor(ctx, opts),
+  });
 }
 
 export default clientActorModule();

@@ -1,4 +1,5 @@
-// exchange-kind.ts: tells which registration-interface exchange a request to the server was (Register, Update, De-register), from the request and its answer.
+// exchange-kind.ts: tells which registration-interface exchange a request to the server was (Register, Update,
+// De-register), from the request and its answer.
 import type { CoapOutgoingRequest } from '../coap/api.js';
 
 export type RegistrationExchange = 'register' | 'update' | 'deregister';
@@ -12,9 +13,11 @@ export function registrationExchange(req: CoapOutgoingRequest, code: string): Re
   const first = req.path[0];
   if (req.method === 'POST') {
     if (hasEp) return first === 'rd' && code === '2.01' ? 'register' : undefined;
-    if (req.path.length === 0 || (req.path.length === 1 && (first === 'bs' || first === 'dp' || first === 'rd'))) return undefined;
+    if (req.path.length === 0 || (req.path.length === 1 && (first === 'bs' || first === 'dp' || first === 'rd')))
+      return undefined;
     return code.startsWith('2.') ? 'update' : undefined;
   }
-  if (req.method === 'DELETE' && req.path.length > 0) return code.startsWith('2.') || code === '4.04' ? 'deregister' : undefined;
+  if (req.method === 'DELETE' && req.path.length > 0)
+    return code.startsWith('2.') || code === '4.04' ? 'deregister' : undefined;
   return undefined;
 }

@@ -1,4 +1,5 @@
-// firmware.actor.ts: the object 5 actor with its firmware update statechart exposed (for `diagram` and the inspector); hosts the firmware ObjectSpec like any object actor.
+// firmware.actor.ts: the object 5 actor with its firmware update statechart exposed (for `diagram` and the inspector);
+// hosts the firmware ObjectSpec like any object actor.
 import { defineActor } from '../runtime/actor-api.js';
 import { inspectorOf } from '../runtime/inspect.js';
 import { firmwareMachine } from '../firmware/machine.js';

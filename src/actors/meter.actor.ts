@@ -1,4 +1,5 @@
-// meter.actor.ts: the meter actor: runs the pulse source, journals pulses, stores readings, Sends them in batches, feeds object 3424.
+// meter.actor.ts: the meter actor: runs the pulse source, journals pulses, stores readings, Sends them in batches,
+// feeds object 3424.
 import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import { createActor, type Actor } from 'xstate';
@@ -19,12 +20,24 @@ import { unhandled } from '../runtime/dispatch.js';
 import { ActorNames, type Accepted } from '../messages/index.js';
 
 /** The messages the meter actor takes (the host refuses others before `receive`). */
-export const METER_ACCEPTS = ['network.up', 'lwm2m.registered', 'meter.reset-volume', 'meter.reset-pulses', 'meter.pulse-ratio', 'meter.serial-data', 'meter.valve', 'meter.status'] as const;
+export const METER_ACCEPTS = [
+  'network.up',
+  'lwm2m.registered',
+  'meter.reset-volume',
+  'meter.reset-pulses',
+  'meter.pulse-ratio',
+  'meter.serial-data',
+  'meter.valve',
+  'meter.status',
+] as const;
 export type MeterInbound = Accepted<typeof METER_ACCEPTS>;
 
 /** Actor-store key of a pulse ratio written by the server (/3424/0/6). */
 const PULSE_RATIO_KEY = 'pulseRatio';
-/** Actor-store key of the journal checkpoint: a copy of the durable totals outside the meter dir, a floor at the next start. */
+/**
+ * Actor-store key of the journal checkpoint: a copy of the durable totals outside the meter dir, a floor at the next
+ * start.
+ */
 const CHECKPOINT_KEY = 'journalCheckpoint';
 
 /** What a host (the runtime, or a test with a simulated clock and a fake client) gives the meter service. */
@@ -57,19 +70,34 @@ export interface MeterService extends ActorInstance<MeterInbound> {
   stop(): void;
 }
 
-/** A damaged journal: an error line naming the files and where they were kept, and an error code in /3/0/11 for the server. */
+/**
+ * A damaged journal: an error line naming the files and where they were kept, and an error code in /3/0/11 for the
+ * server.
+ */
 function reportDamage(o: MeterServiceOptions, core: MeterCore, d: JournalDamage): void {
   const foundM3 = core.volumeOf(d.found);
   const restoredM3 = core.volumeOf(d.restored);
-  o.log.error({
-    code: d.code, file: d.files[0], files: d.files, keptAs: d.keptAs, reasons: d.reasons, foundM3, restoredM3,
-    deviceErrorCode: DeviceErrorCode.meterStateDamaged,
-  }, `pulse journal damaged: ${d.files.join(', ')}: ${d.reasons.join('; ')}; ${d.keptAs.length > 0 ? `kept as ${d.keptAs.join(', ')}; ` : ''}`
-    + `the total goes on from ${restoredM3} m³ (the highest durable value; the journal itself had ${foundM3} m³)`);
+  o.log.error(
+    {
+      code: d.code,
+      file: d.files[0],
+      files: d.files,
+      keptAs: d.keptAs,
+      reasons: d.reasons,
+      foundM3,
+      restoredM3,
+      deviceErrorCode: DeviceErrorCode.meterStateDamaged,
+    },
+    `pulse journal damaged: ${d.files.join(', ')}: ${d.reasons.join('; ')}; ${d.keptAs.length > 0 ? `kept as ${d.keptAs.join(', ')}; ` : ''}` +
+      `the total goes on from ${restoredM3} m³ (the highest durable value; the journal itself had ${foundM3} m³)`,
+  );
   o.send(ActorNames.object(3), { type: 'device.error', code: DeviceErrorCode.meterStateDamaged });
 }
 
-/** Copies the durable totals to the actor store when they changed: at most once per reading interval, or at once (resets). */
+/**
+ * Copies the durable totals to the actor store when they changed: at most once per reading interval, or at once
+ * (resets).
+ */
 function checkpointSaver(o: MeterServiceOptions, core: MeterCore): (force: boolean) => void {
   let savedSeq = -1;
   let savedAt = -Infinity;
@@ -79,7 +107,9 @@ function checkpointSaver(o: MeterServiceOptions, core: MeterCore): (force: boole
     if (!o.saveCheckpoint || d.seq === savedSeq || (!force && t - savedAt < o.config.readingIntervalS * 1000)) return;
     savedSeq = d.seq;
     savedAt = t;
-    o.saveCheckpoint({ ...d }).catch((err: unknown) => o.log.warn({ err: String(err) }, 'journal checkpoint not saved'));
+    o.saveCheckpoint({ ...d }).catch((err: unknown) =>
+      o.log.warn({ err: String(err) }, 'journal checkpoint not saved'),
+    );
   };
 }
 
@@ -93,7 +123,11 @@ function shutSupply(source: PulseSource, shut: boolean): void {
 export function startMeterService(o: MeterServiceOptions): MeterService {
   const cfg = o.config;
   const core = new MeterCore({
-    config: cfg, dir: o.dir, now: () => o.clock.now(), warn: (msg, d) => o.log.warn(d ?? {}, msg), error: (msg, d) => o.log.error(d ?? {}, msg),
+    config: cfg,
+    dir: o.dir,
+    now: () => o.clock.now(),
+    warn: (msg, d) => o.log.warn(d ?? {}, msg),
+    error: (msg, d) => o.log.error(d ?? {}, msg),
     ...(o.savedPulseRatio !== undefined ? { pulseRatio: o.savedPulseRatio } : {}),
     ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
   });
@@ -107,11 +141,20 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
     cfg,
     core,
     createSource: () => {
-      source = (o.createSource ?? (() => createPulseSource(cfg.source, { clock: o.clock, pulseRatio: cfg.pulseRatio, ...(serialInput ? { serialInput } : {}) })))();
+      source = (
+        o.createSource ??
+        (() =>
+          createPulseSource(cfg.source, {
+            clock: o.clock,
+            pulseRatio: cfg.pulseRatio,
+            ...(serialInput ? { serialInput } : {}),
+          }))
+      )();
       shutSupply(source, supplyShut);
       return source;
     },
-    send: (records: LwRecord[]): Promise<SendReply> => o.request(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
+    send: (records: LwRecord[]): Promise<SendReply> =>
+      o.request(ActorNames.client, { type: 'lwm2m.send', records }, { timeoutMs: 180_000 }),
     publish: (snapshot) => {
       o.send(ActorNames.object(3424), { type: 'meter.reading', snapshot });
       checkpoint(false);
@@ -123,7 +166,9 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
   const actor = o.start ? o.start(machine, input) : createActor(machine, { input, clock: o.clock }).start();
   actor.on('meter.counting', (e) => o.log.info({ kind: e.kind }, 'pulse source counting'));
   actor.on('meter.source-down', (e) => o.log.warn({ error: e.error, retries: e.retries }, 'pulse source failed'));
-  actor.on('meter.send-deferred', (e) => o.log.info({ err: e.error, queued: core.queue.size }, 'readings kept for later'));
+  actor.on('meter.send-deferred', (e) =>
+    o.log.info({ err: e.error, queued: core.queue.size }, 'readings kept for later'),
+  );
   deps.publish(core.snapshot());
   return {
     actor,
@@ -149,17 +194,23 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
           if (typeof msg.value !== 'number' || !core.setPulseRatio(msg.value)) {
             throw new CodedError('BAD_MESSAGE', 'meter.pulse-ratio needs a positive integer value');
           }
-          o.savePulseRatio?.(msg.value).catch((err: unknown) => o.log.warn({ err: String(err) }, 'pulse ratio not persisted'));
+          o.savePulseRatio?.(msg.value).catch((err: unknown) =>
+            o.log.warn({ err: String(err) }, 'pulse ratio not persisted'),
+          );
           deps.publish(core.snapshot());
           return { ok: true };
         case 'meter.serial-data':
           if (serialInput && msg.data instanceof Uint8Array) serialInput.write(Buffer.from(msg.data));
           return undefined;
         case 'meter.valve':
-          if (typeof msg.open !== 'boolean') throw new CodedError('BAD_MESSAGE', 'meter.valve needs open: true or false');
+          if (typeof msg.open !== 'boolean')
+            throw new CodedError('BAD_MESSAGE', 'meter.valve needs open: true or false');
           if (supplyShut === !msg.open) return undefined;
           supplyShut = !msg.open;
-          o.log.info({ valveOpen: msg.open }, `supply valve ${msg.open ? 'open' : 'shut'}${cfg.source.kind === 'simulated' ? (msg.open ? ': simulated flow resumes' : ': simulated flow stops') : ''}`);
+          o.log.info(
+            { valveOpen: msg.open },
+            `supply valve ${msg.open ? 'open' : 'shut'}${cfg.source.kind === 'simulated' ? (msg.open ? ': simulated flow resumes' : ': simulated flow stops') : ''}`,
+          );
           if (source) shutSupply(source, supplyShut);
           return undefined;
         case 'meter.status':
@@ -176,7 +227,10 @@ export function startMeterService(o: MeterServiceOptions): MeterService {
   };
 }
 
-/** A value from the actor store, or undefined when absent, malformed or unreadable (damaged state does not stop the meter). */
+/**
+ * A value from the actor store, or undefined when absent, malformed or unreadable (damaged state does not stop the
+ * meter).
+ */
 async function readStored<T>(ctx: ActorContext, key: string, valid: (v: unknown) => v is T): Promise<T | undefined> {
   try {
     const v = await ctx.store.read(key);

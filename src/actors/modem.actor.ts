@@ -1,4 +1,5 @@
-// modem.actor.ts: hosts the modem machine: picks the driver (simulated, or AT over the bridged serial port), publishes network.*, feeds object:4.
+// modem.actor.ts: hosts the modem machine: picks the driver (simulated, or AT over the bridged serial port), publishes
+// network.*, feeds object:4.
 import { fromPromise, type Actor } from 'xstate';
 import { backgroundClock, type Clock } from '../clock.js';
 import { CodedError, toWireError } from '../errors.js';
@@ -17,7 +18,13 @@ import { ActorNames, type Accepted, type ModemSocketError, type ModemSocketRx } 
 
 /** The messages the modem actor takes (the host refuses others before `receive`). */
 export const MODEM_ACCEPTS = [
-  'modem.serial-port', 'modem.reconnect', 'modem.status', 'modem.cell-measurements', 'modem.socket.open', 'modem.socket.send', 'modem.socket.close',
+  'modem.serial-port',
+  'modem.reconnect',
+  'modem.status',
+  'modem.cell-measurements',
+  'modem.socket.open',
+  'modem.socket.send',
+  'modem.socket.close',
 ] as const;
 export type ModemInbound = Accepted<typeof MODEM_ACCEPTS>;
 
@@ -34,7 +41,10 @@ export interface ModemServiceOptions {
   /** Where modem-socket datagrams and errors go (the socket actor). */
   deliver?(msg: ModemSocketRx | ModemSocketError): void;
   log: { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void };
-  /** Starts the XState actor from the provided machine (the runtime passes one wired to the inspector; tests a SimulatedClock). */
+  /**
+   * Starts the XState actor from the provided machine (the runtime passes one wired to the inspector; tests a
+   * SimulatedClock).
+   */
   startActor?: (machine: ModemMachine, input: ModemInput) => Actor<ModemMachine>;
   /** [0, 1) for the retry jitter (default Math.random; tests fix it). */
   random?: () => number;
@@ -51,7 +61,9 @@ export function modemMachineFor(d: ModemDriver, random?: () => number): ModemMac
       activateData: fromPromise(() => d.activateData()),
       readRadio: fromPromise(() => d.readRadio()),
       recover: fromPromise(({ input }: { input: { level: 'cfun' | 'reset' } }) => d.recover(input.level)),
-      identify: fromPromise(async (): Promise<{ changed: boolean }> => (d.identify ? { changed: (await d.identify()).changed } : { changed: false })),
+      identify: fromPromise(async (): Promise<{ changed: boolean }> =>
+        d.identify ? { changed: (await d.identify()).changed } : { changed: false },
+      ),
     },
     ...(random ? { delays: retryDelays(random) } : {}),
   });
@@ -91,7 +103,8 @@ export function startModemService(o: ModemServiceOptions): ModemService {
     actor = o.startActor ? o.startActor(modemMachineFor(d, o.random), modemInput(d, o.config)) : undefined;
     if (!actor) throw new CodedError('INTERNAL', 'startActor missing');
     actor.on('*', (m) => {
-      if (m.type === 'modem.poll-failed') o.log.warn({ code: m.code, err: m.message, failures: m.failures, of: m.of }, 'modem: signal poll failed');
+      if (m.type === 'modem.poll-failed')
+        o.log.warn({ code: m.code, err: m.message, failures: m.failures, of: m.of }, 'modem: signal poll failed');
       else emit(m);
     });
     d.onEvent((ev) => actor?.send(ev));
@@ -105,7 +118,16 @@ export function startModemService(o: ModemServiceOptions): ModemService {
 
   if (o.driver) start(o.driver);
   else if (o.config.kind === 'simulated') start(new SimulatedModem(o.config, o.timers));
-  else if (o.link) start(new AtModemDriver({ link: o.link, config: o.config, timers: o.timers, log: o.log, ...(o.hardReset ? { hardReset: o.hardReset } : {}) }));
+  else if (o.link)
+    start(
+      new AtModemDriver({
+        link: o.link,
+        config: o.config,
+        timers: o.timers,
+        log: o.log,
+        ...(o.hardReset ? { hardReset: o.hardReset } : {}),
+      }),
+    );
 
   return {
     actor: () => actor,
@@ -115,7 +137,15 @@ export function startModemService(o: ModemServiceOptions): ModemService {
         o.log.warn({}, 'modem already has a link; ignoring another');
         return;
       }
-      start(new AtModemDriver({ link, config: o.config, timers: o.timers, log: o.log, ...(o.hardReset ? { hardReset: o.hardReset } : {}) }));
+      start(
+        new AtModemDriver({
+          link,
+          config: o.config,
+          timers: o.timers,
+          log: o.log,
+          ...(o.hardReset ? { hardReset: o.hardReset } : {}),
+        }),
+      );
     },
     receive(msg: ModemInbound): unknown {
       switch (msg.type) {
@@ -128,20 +158,35 @@ export function startModemService(o: ModemServiceOptions): ModemService {
           return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
         case 'modem.status': {
           const radio = actor?.getSnapshot().context.radio;
-          // `cell`: the serving cell of the last signal poll (no AT traffic), so watchers can spot a cell change cheaply.
-          const cell = radio ? { ci: radio.ci, lac: radio.lac, mcc: radio.mcc, mnc: radio.mnc, pci: radio.pci, earfcn: radio.earfcn } : undefined;
-          return { up, ...(lastUp?.type === 'network.up' ? { bearer: lastUp.bearer, ip: lastUp.ip } : {}), state: actor?.getSnapshot().value ?? 'no-link', kind: driver?.kind, ...(cell ? { cell } : {}) };
+          // `cell`: the serving cell of the last signal poll (no AT traffic), so watchers can spot a cell change
+          // cheaply.
+          const cell = radio
+            ? { ci: radio.ci, lac: radio.lac, mcc: radio.mcc, mnc: radio.mnc, pci: radio.pci, earfcn: radio.earfcn }
+            : undefined;
+          return {
+            up,
+            ...(lastUp?.type === 'network.up' ? { bearer: lastUp.bearer, ip: lastUp.ip } : {}),
+            state: actor?.getSnapshot().value ?? 'no-link',
+            kind: driver?.kind,
+            ...(cell ? { cell } : {}),
+          };
         }
         case 'modem.cell-measurements':
-          // Serving + neighbour cells (location assistance). Reply { serving: RadioSnapshot, neighbours: NeighbourCell[] }.
+          // Serving + neighbour cells (location assistance). Reply { serving: RadioSnapshot, neighbours:
+          // NeighbourCell[] }.
           if (!driver) throw new CodedError('MODEM_NOT_READY', 'modem has no serial link yet');
           if (!up) throw new CodedError('MODEM_NOT_ATTACHED', 'no cell measurements while not attached');
-          if (!driver.cellMeasurements) throw new CodedError('MODEM_NO_CELL_MEASUREMENTS', 'this modem driver cannot measure cells');
+          if (!driver.cellMeasurements)
+            throw new CodedError('MODEM_NO_CELL_MEASUREMENTS', 'this modem driver cannot measure cells');
           return driver.cellMeasurements();
         case 'modem.socket.open':
         case 'modem.socket.send':
         case 'modem.socket.close':
-          if (!socket) throw new CodedError('MODEM_NO_SOCKET', 'modem.dataPath is not modem-socket, or the modem has no socket dialect');
+          if (!socket)
+            throw new CodedError(
+              'MODEM_NO_SOCKET',
+              'modem.dataPath is not modem-socket, or the modem has no socket dialect',
+            );
           return socket.handle(msg);
         default:
           return unhandled('modem', msg);

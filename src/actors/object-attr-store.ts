@@ -1,4 +1,5 @@
-// object-attr-store.ts: keeps an object actor's Write-Attributes (per server) in its durable store, so a restarted actor or process still honours them.
+// object-attr-store.ts: keeps an object actor's Write-Attributes (per server) in its durable store, so a restarted
+// actor or process still honours them.
 import type { ActorStore } from '../runtime/actor-api.js';
 import type { ObjectHost } from '../lwm2m/object-host.js';
 import { sanitizeAttributeSnapshot } from '../lwm2m/attributes.js';
@@ -6,7 +7,10 @@ import { sanitizeAttributeSnapshot } from '../lwm2m/attributes.js';
 /** Store key of the attributes snapshot (server id → path → attributes). */
 export const ATTRIBUTES_KEY = 'attributes';
 
-interface WarnLog { warn(o: object, m: string): void; error(o: object, m: string): void }
+interface WarnLog {
+  warn(o: object, m: string): void;
+  error(o: object, m: string): void;
+}
 
 export interface AttributeStore {
   /** Restores the stored attributes into the host (before the actor serves requests). */

@@ -1,4 +1,5 @@
-// object-machine.ts: the lifecycle statechart of an object actor (and of a hosted plugin actor): starting → ready ⇄ busy → stopping → stopped.
+// object-machine.ts: the lifecycle statechart of an object actor (and of a hosted plugin actor): starting → ready ⇄
+// busy → stopping → stopped.
 import { assign, setup } from 'xstate';
 
 export interface ObjectMachineContext {
@@ -41,9 +42,14 @@ export const objectMachine = setup({
       lastOp: ({ context, event }) => (event.type === 'object.request' ? event.op : context.lastOp),
     }),
     finish: assign({ pending: ({ context }) => Math.max(0, context.pending - 1) }),
-    countObservations: assign({ observations: ({ context, event }) => (event.type === 'object.observe' ? event.count : context.observations) }),
+    countObservations: assign({
+      observations: ({ context, event }) => (event.type === 'object.observe' ? event.count : context.observations),
+    }),
     countNotification: assign({ notified: ({ context }) => context.notified + 1 }),
-    recordFailure: assign({ failure: ({ event }) => (event.type === 'object.start-failed' ? { code: event.code, message: event.message } : undefined) }),
+    recordFailure: assign({
+      failure: ({ event }) =>
+        event.type === 'object.start-failed' ? { code: event.code, message: event.message } : undefined,
+    }),
     announce: () => undefined,
   },
   guards: {
@@ -74,10 +80,7 @@ export const objectMachine = setup({
     busy: {
       on: {
         'object.request': { actions: 'begin' },
-        'object.done': [
-          { guard: 'lastOperation', target: 'ready', actions: 'finish' },
-          { actions: 'finish' },
-        ],
+        'object.done': [{ guard: 'lastOperation', target: 'ready', actions: 'finish' }, { actions: 'finish' }],
         'object.stop': 'stopping',
       },
     },
@@ -89,4 +92,12 @@ export const objectMachine = setup({
 });
 
 /** Operations that go through the machine (busy while they run): the ones that change the object or act. */
-export const TRACKED_OPERATIONS: ReadonlySet<string> = new Set(['write', 'write-update', 'write-records', 'write-attributes', 'create', 'delete', 'execute']);
+export const TRACKED_OPERATIONS: ReadonlySet<string> = new Set([
+  'write',
+  'write-update',
+  'write-records',
+  'write-attributes',
+  'create',
+  'delete',
+  'execute',
+]);

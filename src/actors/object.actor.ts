@@ -1,22 +1,47 @@
-// object.actor.ts: hosts one ObjectHost for one ObjectSpec module: answers socket requests, runs observations (pmin/pmax timers), routes messages to the spec.
+// object.actor.ts: hosts one ObjectHost for one ObjectSpec module: answers socket requests, runs observations
+// (pmin/pmax timers), routes messages to the spec.
 import { defineActor, type ActorContext, type ActorInstance, type ActorModule } from '../runtime/actor-api.js';
 import { unhandled } from '../runtime/dispatch.js';
 import { ObjectHost } from '../lwm2m/object-host.js';
 import type { ObjectSpec } from '../lwm2m/object-api.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
 import type { Attributes } from '../lwm2m/attributes.js';
-import { initialState, mayEvaluate, nextWake, numericValue, onChange, onTimer, sent, type Decision, type PlanState } from '../lwm2m/observe-plan.js';
+import {
+  initialState,
+  mayEvaluate,
+  nextWake,
+  numericValue,
+  onChange,
+  onTimer,
+  sent,
+  type Decision,
+  type PlanState,
+} from '../lwm2m/observe-plan.js';
 import { isPrefix } from '../lwm2m/path.js';
 import { isStatus } from '../lwm2m/object-api.js';
 import { backgroundClock, type Clock } from '../clock.js';
 import { CodedError } from '../errors.js';
-import { ActorNames, type Accepted, type ObjectCancelObserve, type ObjectNotify, type ObjectObserve, type ObjectRegistrationNew, type ObjectRequest } from '../messages/index.js';
+import {
+  ActorNames,
+  type Accepted,
+  type ObjectCancelObserve,
+  type ObjectNotify,
+  type ObjectObserve,
+  type ObjectRegistrationNew,
+  type ObjectRequest,
+} from '../messages/index.js';
 
 /**
  * The messages every object actor takes (the host refuses no others: the rest go to the spec's own `receive`,
  * e.g. 'meter.reading' for object 3424, 'server.settings' for object 1, a plugin's own types).
  */
-export const OBJECT_ACCEPTS = ['object.request', 'object.observe', 'object.cancel-observe', 'object.observations', 'object.registration-new'] as const;
+export const OBJECT_ACCEPTS = [
+  'object.request',
+  'object.observe',
+  'object.cancel-observe',
+  'object.observations',
+  'object.registration-new',
+] as const;
 export type ObjectInbound = Accepted<typeof OBJECT_ACCEPTS>;
 import { attributeStore } from './object-attr-store.js';
 import type { OpResult } from '../lwm2m/operations/types.js';
@@ -51,12 +76,15 @@ interface Observation {
   absent: boolean;
 }
 
-/** Loads an ObjectSpec module: 'objects/device.js' (relative to dist/src) or a file:// URL; default export or `spec`. */
+/**
+ * Loads an ObjectSpec module: 'objects/device.js' (relative to dist/src) or a file:// URL; default export or `spec`.
+ */
 export async function loadSpec(ref: string): Promise<ObjectSpec> {
   const url = ref.startsWith('file:') ? ref : new URL('../' + ref.replace(/^\.?\//, ''), import.meta.url).href;
   const mod = (await import(url)) as { default?: ObjectSpec; spec?: ObjectSpec };
   const spec = mod.default ?? mod.spec;
-  if (!spec || typeof spec !== 'object' || !('definition' in spec)) throw new CodedError('OBJECT_SPEC_INVALID', `${ref} exports no ObjectSpec`);
+  if (!spec || typeof spec !== 'object' || !('definition' in spec))
+    throw new CodedError('OBJECT_SPEC_INVALID', `${ref} exports no ObjectSpec`);
   return spec;
 }
 
@@ -64,22 +92,32 @@ function singleNumber(recs: readonly LwRecord[]): number | undefined {
   return recs.length === 1 ? numericValue(recs[0].value) : undefined;
 }
 
-export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOptions = {}): Promise<ActorInstance<ObjectInbound>> {
+export async function createObjectActor(
+  ctx: ActorContext,
+  opts: ObjectActorOptions = {},
+): Promise<ActorInstance<ObjectInbound>> {
   const timers = opts.timers ?? backgroundClock;
   const specRef = ctx.config.spec;
   const spec = opts.spec ?? (typeof specRef === 'string' ? await loadSpec(specRef) : undefined);
   if (!spec) throw new CodedError('OBJECT_SPEC_INVALID', `${ctx.name}: config.spec names no object module`);
-  const clientSection = ctx.fullConfig.client as { preferredFormat?: unknown; maxValueBytes?: unknown; maxInstances?: unknown } | undefined;
+  const clientSection = ctx.fullConfig.client as
+    { preferredFormat?: unknown; maxValueBytes?: unknown; maxInstances?: unknown } | undefined;
   const fromConfig = ctx.config.preferredFormat ?? clientSection?.preferredFormat;
   const preferred = opts.preferredFormat ?? (typeof fromConfig === 'number' ? fromConfig : undefined);
   const log = ctx.log.child({ mod: 'object', object: spec.definition.id });
   // The lifecycle statechart (inspection, `diagram object:N`): lifecycle changes, observations, notifications and the
   // operations that change the object go through it; reads do not.
-  const life = startMachine(ctx, objectMachine.provide({
-    // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
-    actions: { announce: () => ctx.publish({ type: 'object.started', objectId: spec.definition.id }) },
-  }), { input: { objectId: spec.definition.id } });
-  const settled = (): void => { life.send({ type: 'object.done' }); };
+  const life = startMachine(
+    ctx,
+    objectMachine.provide({
+      // After a supervisor restart the socket still holds the server's relations: it has us observe them again.
+      actions: { announce: () => ctx.publish({ type: 'object.started', objectId: spec.definition.id }) },
+    }),
+    { input: { objectId: spec.definition.id } },
+  );
+  const settled = (): void => {
+    life.send({ type: 'object.done' });
+  };
   const host = new ObjectHost(spec, {
     // the spec may be a plugin's: its messages go out through the open form (built-in types still checked)
     emit: ctx.open.send,
@@ -87,7 +125,10 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     send: (paths) => ctx.send(ActorNames.client, { type: 'lwm2m.send', paths: paths.map((p) => [...p]) }),
     request: ctx.open.request,
     log: {
-      info: (o, m) => log.info(o, m), warn: (o, m) => log.warn(o, m), error: (o, m) => log.error(o, m), debug: (o, m) => log.debug(o, m),
+      info: (o, m) => log.info(o, m),
+      warn: (o, m) => log.warn(o, m),
+      error: (o, m) => log.error(o, m),
+      debug: (o, m) => log.debug(o, m),
     },
     config: { ...ctx.fullConfig, ...ctx.config },
     ...(opts.timers ? { clock: opts.timers } : {}),
@@ -105,7 +146,13 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   const schedule = (o: Observation, at: number | undefined): void => {
     stopTimer(o);
     if (at === undefined) return;
-    o.timer = timers.setTimeout(() => { o.timer = undefined; void tick(o); }, Math.max(0, at - timers.now()));
+    o.timer = timers.setTimeout(
+      () => {
+        o.timer = undefined;
+        void tick(o);
+      },
+      Math.max(0, at - timers.now()),
+    );
   };
   const end = (o: Observation): void => {
     stopTimer(o);
@@ -151,7 +198,10 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     if (o.deferred && mayEvaluate(o.attrs, o.state, timers.now())) {
       o.deferred = false;
       const recs = await current(o);
-      if (!Array.isArray(recs)) { await notify(o); return; }
+      if (!Array.isArray(recs)) {
+        await notify(o);
+        return;
+      }
       await decide(o, onChange(o.attrs, o.state, timers.now(), singleNumber(recs)), recs);
       return;
     }
@@ -161,7 +211,10 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
       if (Array.isArray(recs)) {
         const v = singleNumber(recs);
         const changed = v === undefined || v !== o.state.lastSentValue;
-        if (changed) { await decide(o, onChange(o.attrs, o.state, timers.now(), v), recs); return; }
+        if (changed) {
+          await decide(o, onChange(o.attrs, o.state, timers.now(), v), recs);
+          return;
+        }
       }
     }
     await decide(o, onTimer(o.attrs, o.state, timers.now()));
@@ -179,12 +232,20 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
         continue;
       }
       o.busy = true;
-      void current(o).then(async (recs) => {
-        o.busy = false;
-        if (!observations.has(o.id)) return;
-        if (!Array.isArray(recs)) { await notify(o, undefined); return; }
-        await decide(o, onChange(o.attrs, o.state, timers.now(), singleNumber(recs)), recs);
-      }).catch((err: unknown) => { o.busy = false; log.warn({ err: (err as Error).message }, 'observation update failed'); });
+      void current(o)
+        .then(async (recs) => {
+          o.busy = false;
+          if (!observations.has(o.id)) return;
+          if (!Array.isArray(recs)) {
+            await notify(o, undefined);
+            return;
+          }
+          await decide(o, onChange(o.attrs, o.state, timers.now(), singleNumber(recs)), recs);
+        })
+        .catch((err: unknown) => {
+          o.busy = false;
+          log.warn({ err: (err as Error).message }, 'observation update failed');
+        });
     }
   });
   host.onInstancesChanged(() => {
@@ -207,13 +268,25 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
     const absent = isStatus(read) && read.code === '4.04';
     if (isStatus(read) && !(absent && whileAbsent)) return { code: read.code };
     const recs = isStatus(read) ? [] : read;
-    const first: OpResult = m.mode === 'records' ? { code: '2.05', records: recs } : host.encodeRead(m.path, recs, m.accept);
+    const first: OpResult =
+      m.mode === 'records' ? { code: '2.05', records: recs } : host.encodeRead(m.path, recs, m.accept);
     if (first.code !== '2.05') return first;
     const attrs = host.effectiveAttributes(m.path, serverId, m.defaults);
     const o: Observation = {
-      id: m.observationId, path: [...m.path], accept: m.accept, serverId, attrs, defaults: m.defaults,
-      state: initialState(timers.now(), singleNumber(recs)), timer: undefined, mode: m.mode ?? 'encoded', notifyTo: m.notifyTo ?? 'socket', busy: false, deferred: false,
-      whileAbsent, absent,
+      id: m.observationId,
+      path: [...m.path],
+      accept: m.accept,
+      serverId,
+      attrs,
+      defaults: m.defaults,
+      state: initialState(timers.now(), singleNumber(recs)),
+      timer: undefined,
+      mode: m.mode ?? 'encoded',
+      notifyTo: m.notifyTo ?? 'socket',
+      busy: false,
+      deferred: false,
+      whileAbsent,
+      absent,
     };
     observations.set(o.id, o);
     life.send({ type: 'object.observe', count: observations.size });
@@ -223,13 +296,19 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
 
   const onObjectCancelObserve = (m: ObjectCancelObserve): { ok: true } => {
     for (const o of [...observations.values()]) {
-      if (m.observationId !== undefined ? o.id === m.observationId : m.serverId === undefined || o.serverId === m.serverId) end(o);
+      if (
+        m.observationId !== undefined ? o.id === m.observationId : m.serverId === undefined || o.serverId === m.serverId
+      )
+        end(o);
     }
     return { ok: true };
   };
 
   // Objects 0, 1 and 2 (or any with config.persist) keep server-written instances in the store across restarts.
-  const persist = ctx.config.persist === true || (ctx.config.persist !== false && (spec.definition.id === 0 || spec.definition.id === 1 || spec.definition.id === 2));
+  const persist =
+    ctx.config.persist === true ||
+    (ctx.config.persist !== false &&
+      (spec.definition.id === 0 || spec.definition.id === 1 || spec.definition.id === 2));
   if (persist) {
     try {
       const snap = await ctx.store.read<InstanceSnapshot>('instances');
@@ -242,7 +321,9 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   const save = (): void => {
     if (!persist) return;
     const snap = snapshotInstances(host.allInstances());
-    saving = saving.then(() => ctx.store.write('instances', snap)).catch((err: unknown) => log.error({ err: (err as Error).message }, 'cannot store instances'));
+    saving = saving
+      .then(() => ctx.store.write('instances', snap))
+      .catch((err: unknown) => log.error({ err: (err as Error).message }, 'cannot store instances'));
   };
   // Write-Attributes (per server) survive a restart of the actor or the process; a new Register drops them.
   const attrStore = attributeStore(ctx.store, host, log);
@@ -255,7 +336,11 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   try {
     if (spec.start) await spec.start(host.runtime);
   } catch (err) {
-    life.send({ type: 'object.start-failed', code: (err as { code?: string }).code ?? 'OBJECT_START_FAILED', message: (err as Error).message });
+    life.send({
+      type: 'object.start-failed',
+      code: (err as { code?: string }).code ?? 'OBJECT_START_FAILED',
+      message: (err as Error).message,
+    });
     life.stop();
     throw err;
   }
@@ -264,24 +349,33 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
 
   /** One LwM2M operation; persists what changed (instances, attributes) and refreshes observations' attributes. */
   const operation = (m: ObjectRequest): Promise<OpResult> => {
-    const mutating = m.op === 'write' || m.op === 'write-update' || m.op === 'create' || m.op === 'delete' || m.op === 'write-records';
-    const r = mutating && persist
-      ? host.handle(m).then((res) => { if (res.code.startsWith('2.')) save(); return res; })
-      : host.handle(m);
+    const mutating =
+      m.op === 'write' || m.op === 'write-update' || m.op === 'create' || m.op === 'delete' || m.op === 'write-records';
+    const r =
+      mutating && persist
+        ? host.handle(m).then((res) => {
+            if (res.code.startsWith('2.')) save();
+            return res;
+          })
+        : host.handle(m);
     if (m.op === 'delete') {
       // a deleted instance takes its attributes with it
-      return r.then((res) => { if (res.code === '2.02') attrStore.save(); return res; });
+      return r.then((res) => {
+        if (res.code === '2.02') attrStore.save();
+        return res;
+      });
     }
     if (m.op === 'write-attributes') {
       // attributes changed: store them, refresh the attributes of observations under the path
       return r.then((res) => {
         if (res.code === '2.04') attrStore.save();
-        if (res.code === '2.04') for (const o of observations.values()) {
-          if (isPrefix(m.path, o.path) || isPrefix(o.path, m.path)) {
-            o.attrs = host.effectiveAttributes(o.path, o.serverId, o.defaults);
-            schedule(o, nextWake(o.attrs, o.state));
+        if (res.code === '2.04')
+          for (const o of observations.values()) {
+            if (isPrefix(m.path, o.path) || isPrefix(o.path, m.path)) {
+              o.attrs = host.effectiveAttributes(o.path, o.serverId, o.defaults);
+              schedule(o, nextWake(o.attrs, o.state));
+            }
           }
-        }
         return res;
       });
     }
@@ -300,12 +394,18 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
   return {
     receive(msg: ObjectInbound): unknown {
       switch (msg.type) {
-        case 'object.request': return onObjectRequest(msg);
-        case 'object.observe': return onObjectObserve(msg);
-        case 'object.cancel-observe': return onObjectCancelObserve(msg);
-        case 'object.observations': return { ids: [...observations.keys()] };
-        case 'object.registration-new': return onObjectRegistrationNew(msg);
-        default: return unhandled(ctx.name, msg);
+        case 'object.request':
+          return onObjectRequest(msg);
+        case 'object.observe':
+          return onObjectObserve(msg);
+        case 'object.cancel-observe':
+          return onObjectCancelObserve(msg);
+        case 'object.observations':
+          return { ids: [...observations.keys()] };
+        case 'object.registration-new':
+          return onObjectRegistrationNew(msg);
+        default:
+          return unhandled(ctx.name, msg);
       }
     },
     /** Any other type is the spec's (e.g. 'meter.reading' for object 3424, a plugin's own). */
@@ -326,7 +426,11 @@ export async function createObjectActor(ctx: ActorContext, opts: ObjectActorOpti
 
 /** Factory for tests and the runtime: an object actor module with injected timers / spec. */
 export function objectActorModule(opts: ObjectActorOptions = {}): ActorModule {
-  return defineActor({ machine: objectMachine, accepts: OBJECT_ACCEPTS, create: (ctx) => createObjectActor(ctx, opts) });
+  return defineActor({
+    machine: objectMachine,
+    accepts: OBJECT_ACCEPTS,
+    create: (ctx) => createObjectActor(ctx, opts),
+  });
 }
 
 export default objectActorModule();

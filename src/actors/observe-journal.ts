@@ -1,4 +1,5 @@
-// observe-journal.ts: the socket actor's record of the server's Observe relations (peer, token, path, accept, last sequence number), kept in its store so a restart that resumes the registration with an Update can resume them too.
+// observe-journal.ts: the socket actor's record of the server's Observe relations (peer, token, path, accept, last
+// sequence number), kept in its store so a restart that resumes the registration with an Update can resume them too.
 import type { ActorStore } from '../runtime/actor-api.js';
 import type { Path } from '../lwm2m/types.js';
 
@@ -26,17 +27,33 @@ export interface JournalEntry {
   seq: number;
 }
 
-interface Log { error(o: object, m: string): void; warn(o: object, m: string): void }
+interface Log {
+  error(o: object, m: string): void;
+  warn(o: object, m: string): void;
+}
 
 const isEntry = (e: unknown): e is JournalEntry => {
   if (e === null || typeof e !== 'object') return false;
   const x = e as Record<string, unknown>;
   const peer = x.peer as Record<string, unknown> | undefined;
-  return typeof x.id === 'string' && typeof x.ssid === 'number' && typeof x.serverUri === 'string' && typeof x.token === 'string'
-    && /^([0-9a-f]{2}){0,8}$/.test(x.token) && typeof x.objectId === 'number' && Array.isArray(x.path) && x.path.every((n) => typeof n === 'number')
-    && Array.isArray(x.uriPath) && x.uriPath.every((s) => typeof s === 'string') && typeof x.seq === 'number'
-    && peer !== undefined && peer !== null && typeof peer.address === 'string' && typeof peer.port === 'number'
-    && (x.accept === undefined || typeof x.accept === 'number');
+  return (
+    typeof x.id === 'string' &&
+    typeof x.ssid === 'number' &&
+    typeof x.serverUri === 'string' &&
+    typeof x.token === 'string' &&
+    /^([0-9a-f]{2}){0,8}$/.test(x.token) &&
+    typeof x.objectId === 'number' &&
+    Array.isArray(x.path) &&
+    x.path.every((n) => typeof n === 'number') &&
+    Array.isArray(x.uriPath) &&
+    x.uriPath.every((s) => typeof s === 'string') &&
+    typeof x.seq === 'number' &&
+    peer !== undefined &&
+    peer !== null &&
+    typeof peer.address === 'string' &&
+    typeof peer.port === 'number' &&
+    (x.accept === undefined || typeof x.accept === 'number')
+  );
 };
 
 export class ObserveJournal {
@@ -45,7 +62,10 @@ export class ObserveJournal {
   private writing: Promise<void> | undefined;
   private dirty = false;
 
-  constructor(private readonly store: ActorStore, private readonly log: Log) {}
+  constructor(
+    private readonly store: ActorStore,
+    private readonly log: Log,
+  ) {}
 
   async load(): Promise<void> {
     try {
@@ -100,7 +120,11 @@ export class ObserveJournal {
   /** Forgets a server's observations (new Register, De-register). */
   dropServer(ssid: number): void {
     let changed = false;
-    for (const [id, e] of this.entries) if (e.ssid === ssid) { this.entries.delete(id); changed = true; }
+    for (const [id, e] of this.entries)
+      if (e.ssid === ssid) {
+        this.entries.delete(id);
+        changed = true;
+      }
     if (changed) this.save();
   }
 
@@ -134,10 +158,28 @@ export class ObserveJournal {
 }
 
 /** Builds an entry for a fresh relation. */
-export function journalEntry(o: { id: string; ssid: number; serverUri: string; peer: { address: string; port: number }; token: Uint8Array; objectId: number; path: Path; uriPath: readonly string[]; accept?: number | undefined; seq: number }): JournalEntry {
+export function journalEntry(o: {
+  id: string;
+  ssid: number;
+  serverUri: string;
+  peer: { address: string; port: number };
+  token: Uint8Array;
+  objectId: number;
+  path: Path;
+  uriPath: readonly string[];
+  accept?: number | undefined;
+  seq: number;
+}): JournalEntry {
   const e: JournalEntry = {
-    id: o.id, ssid: o.ssid, serverUri: o.serverUri, peer: { address: o.peer.address, port: o.peer.port }, token: Buffer.from(o.token).toString('hex'),
-    objectId: o.objectId, path: [...o.path], uriPath: [...o.uriPath], seq: o.seq,
+    id: o.id,
+    ssid: o.ssid,
+    serverUri: o.serverUri,
+    peer: { address: o.peer.address, port: o.peer.port },
+    token: Buffer.from(o.token).toString('hex'),
+    objectId: o.objectId,
+    path: [...o.path],
+    uriPath: [...o.uriPath],
+    seq: o.seq,
   };
   if (o.accept !== undefined) e.accept = o.accept;
   return e;

@@ -1,29 +1,50 @@
-// socket-acl.ts: the socket router's Access Control guard: caches the ACL table (objects 1 and 2), checks requests, keeps ACL instances in step with Create/Delete.
+// socket-acl.ts: the socket router's Access Control guard: caches the ACL table (objects 1 and 2), checks requests,
+// keeps ACL instances in step with Create/Delete.
 import type { CoapIncomingRequest } from '../coap/api.js';
 import type { OpRequest, OpResult } from '../lwm2m/operations/types.js';
 import { ContentFormat, type Path } from '../lwm2m/types.js';
 import { encode, untypedContext } from '../lwm2m/formats/index.js';
 import { parseLinks, type Link } from '../lwm2m/formats/link.js';
 import {
-  ACL_OBJECT_ID, AclRight, AclTable, aclEntriesFromRecords, aclRecords, seedAcl, serversFromRecords,
-  type AclRefusal, type AclSeed,
+  ACL_OBJECT_ID,
+  AclRight,
+  AclTable,
+  aclEntriesFromRecords,
+  aclRecords,
+  seedAcl,
+  serversFromRecords,
+  type AclRefusal,
+  type AclSeed,
 } from '../lwm2m/acl.js';
 
 type Ask = (objectId: number, req: OpRequest) => Promise<OpResult>;
-interface Log { warn(o: object, msg: string): void; info(o: object, msg: string): void }
+interface Log {
+  warn(o: object, msg: string): void;
+  info(o: object, msg: string): void;
+}
 
-/** The right a request on an object / instance / resource path needs, or undefined when the ACL does not apply (object-level Read, Discover, Write-Attributes). */
-export function requiredRight(req: Pick<CoapIncomingRequest, 'method' | 'contentFormat' | 'payload'>, path: Path): number | undefined {
+/**
+ * The right a request on an object / instance / resource path needs, or undefined when the ACL does not apply
+ * (object-level Read, Discover, Write-Attributes).
+ */
+export function requiredRight(
+  req: Pick<CoapIncomingRequest, 'method' | 'contentFormat' | 'payload'>,
+  path: Path,
+): number | undefined {
   switch (req.method) {
-    case 'GET': return path.length === 1 ? undefined : AclRight.READ;
+    case 'GET':
+      return path.length === 1 ? undefined : AclRight.READ;
     case 'PUT':
-      if (req.contentFormat === undefined && req.payload.length === 0) return path.length === 1 ? undefined : AclRight.READ;
+      if (req.contentFormat === undefined && req.payload.length === 0)
+        return path.length === 1 ? undefined : AclRight.READ;
       return AclRight.WRITE;
     case 'POST':
       if (path.length === 1) return AclRight.CREATE;
       return path.length === 3 ? AclRight.EXECUTE : AclRight.WRITE;
-    case 'DELETE': return AclRight.DELETE;
-    default: return undefined;
+    case 'DELETE':
+      return AclRight.DELETE;
+    default:
+      return undefined;
   }
 }
 
@@ -65,12 +86,14 @@ export class AclGuard {
   private load(): Promise<AclTable> {
     if (this.loading) return this.loading;
     const gen = this.generation;
-    const p = this.read().then((t) => {
-      if (gen === this.generation) this.table = t;
-      return t;
-    }).finally(() => {
-      if (this.loading === p) this.loading = undefined;
-    });
+    const p = this.read()
+      .then((t) => {
+        if (gen === this.generation) this.table = t;
+        return t;
+      })
+      .finally(() => {
+        if (this.loading === p) this.loading = undefined;
+      });
     this.loading = p;
     return p;
   }
@@ -86,10 +109,14 @@ export class AclGuard {
       this.log.warn({ servers: ssids }, 'several servers but no Access Control object hosted: access is not checked');
       return new AclTable([], []);
     }
-    let entries = aclEntriesFromRecords((await this.ask(ACL_OBJECT_ID, { op: 'read-records', path: [2], paths: [[2]], serverId: 0 })).records ?? []);
+    let entries = aclEntriesFromRecords(
+      (await this.ask(ACL_OBJECT_ID, { op: 'read-records', path: [2], paths: [[2]], serverId: 0 })).records ?? [],
+    );
     if (entries.length === 0) {
       await this.seed(servers, objs);
-      entries = aclEntriesFromRecords((await this.ask(ACL_OBJECT_ID, { op: 'read-records', path: [2], paths: [[2]], serverId: 0 })).records ?? []);
+      entries = aclEntriesFromRecords(
+        (await this.ask(ACL_OBJECT_ID, { op: 'read-records', path: [2], paths: [[2]], serverId: 0 })).records ?? [],
+      );
     }
     return new AclTable(ssids, entries);
   }
@@ -118,12 +145,25 @@ export class AclGuard {
       while (used.has(next)) next++;
       used.add(next);
       const payload = encode(ContentFormat.SENML_JSON, aclRecords(next, s), untypedContext([]));
-      const r = await this.ask(ACL_OBJECT_ID, { op: 'create', path: [ACL_OBJECT_ID], format: ContentFormat.SENML_JSON, payload, serverId: 0 });
-      if (r.code !== '2.01') this.log.warn({ code: r.code, message: r.message, target: `/${s.objectId}/${s.objectInstanceId}` }, 'access control instance not created');
+      const r = await this.ask(ACL_OBJECT_ID, {
+        op: 'create',
+        path: [ACL_OBJECT_ID],
+        format: ContentFormat.SENML_JSON,
+        payload,
+        serverId: 0,
+      });
+      if (r.code !== '2.01')
+        this.log.warn(
+          { code: r.code, message: r.message, target: `/${s.objectId}/${s.objectInstanceId}` },
+          'access control instance not created',
+        );
     }
   }
 
-  /** LwM2M 1.1 §7.3: a server's Create makes an Access Control instance for the new instance, owned by that server (no ACL entries: only the owner has rights). */
+  /**
+   * LwM2M 1.1 §7.3: a server's Create makes an Access Control instance for the new instance, owned by that server (no
+   * ACL entries: only the owner has rights).
+   */
   async created(table: AclTable, ssid: number, location: readonly string[] | undefined): Promise<void> {
     if (!table.enforced || !location || location.length !== 2) return;
     const [oid, iid] = location.map(Number);
@@ -149,7 +189,10 @@ export class AclGuard {
     });
   }
 
-  /** Checks a Read-Composite / Observe-Composite / Write-Composite part: instance paths need the right; object paths are filtered (Read) by the caller. */
+  /**
+   * Checks a Read-Composite / Observe-Composite / Write-Composite part: instance paths need the right; object paths are
+   * filtered (Read) by the caller.
+   */
   static checkPaths(table: AclTable, ssid: number, paths: readonly Path[], right: number): AclRefusal | undefined {
     if (!table.enforced) return undefined;
     for (const p of paths) {

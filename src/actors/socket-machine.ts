@@ -1,4 +1,6 @@
-// socket-machine.ts: the socket's lifecycle statechart (closed → opening → open ⇄ paused, closing, failed); the adapter (socket.actor.ts) provides the transport work as the `connect` / `disconnect` actors and the `reportNetworkError` action.
+// socket-machine.ts: the socket's lifecycle statechart (closed → opening → open ⇄ paused, closing, failed); the adapter
+// (socket.actor.ts) provides the transport work as the `connect` / `disconnect` actors and the `reportNetworkError`
+// action.
 import { assign, fromPromise, setup } from 'xstate';
 import { toWireError, type WireError } from '../errors.js';
 import type { ServerTarget } from '../messages/index.js';
@@ -24,8 +26,13 @@ export type SocketEvent =
   /** The open transport failed (a transport error or close event, a send that met NETWORK_ERROR). */
   | { type: 'FAIL'; error: WireError };
 
-export interface ConnectInput { server: ServerTarget; attempt: number }
-export interface DisconnectInput { drain: boolean }
+export interface ConnectInput {
+  server: ServerTarget;
+  attempt: number;
+}
+export interface DisconnectInput {
+  drain: boolean;
+}
 
 const toOpening = { target: 'opening', reenter: true, actions: 'startAttempt' } as const;
 
@@ -48,7 +55,10 @@ export const socketMachine = setup({
       server: event.type === 'OPEN' ? event.server : context.server,
       error: undefined,
     })),
-    closeTo: assign((_, params: { after: 'closed' | 'paused'; drain: boolean }) => ({ after: params.after, drain: params.drain })),
+    closeTo: assign((_, params: { after: 'closed' | 'paused'; drain: boolean }) => ({
+      after: params.after,
+      drain: params.drain,
+    })),
     recordFailure: assign((_, params: { error: unknown }) => ({ error: toWireError(params.error) })),
   },
   guards: {
@@ -72,23 +82,35 @@ export const socketMachine = setup({
         onDone: 'open',
         onError: {
           target: 'failed',
-          actions: [{ type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }, { type: 'reportNetworkError', params: ({ event }) => ({ error: toWireError(event.error) }) }],
+          actions: [
+            { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+            { type: 'reportNetworkError', params: ({ event }) => ({ error: toWireError(event.error) }) },
+          ],
         },
       },
       on: {
         OPEN: toOpening,
         CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
-        PAUSE: { target: 'closing', actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) } },
+        PAUSE: {
+          target: 'closing',
+          actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) },
+        },
       },
     },
     open: {
       on: {
         OPEN: toOpening,
         CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
-        PAUSE: { target: 'closing', actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) } },
+        PAUSE: {
+          target: 'closing',
+          actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) },
+        },
         FAIL: {
           target: 'failed',
-          actions: [{ type: 'recordFailure', params: ({ event }) => ({ error: event.error }) }, { type: 'reportNetworkError', params: ({ event }) => ({ error: event.error }) }],
+          actions: [
+            { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
+            { type: 'reportNetworkError', params: ({ event }) => ({ error: event.error }) },
+          ],
         },
       },
     },
@@ -109,7 +131,10 @@ export const socketMachine = setup({
         OPEN: toOpening,
         RESUME: toOpening,
         CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
-        PAUSE: { target: 'closing', actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) } },
+        PAUSE: {
+          target: 'closing',
+          actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) },
+        },
       },
     },
   },

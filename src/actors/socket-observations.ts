@@ -1,4 +1,6 @@
-// socket-observations.ts: the observation relay: a server's Observe becomes an object actor observation, each object.notify a CoAP notification (single paths and composites), journalled so an Update after a restart resumes them.
+// socket-observations.ts: the observation relay: a server's Observe becomes an object actor observation, each
+// object.notify a CoAP notification (single paths and composites), journalled so an Update after a restart resumes
+// them.
 import type { CoapIncomingRequest, CoapResponse, ObserveRelation } from '../coap/api.js';
 import type { ActorContext } from '../runtime/actor-api.js';
 import type { OpResult } from '../lwm2m/operations/types.js';
@@ -36,10 +38,22 @@ export interface RelayOptions {
   acl: AclGuard;
 }
 
-interface Single { relation: ObserveRelation; objectId: number; path: string }
-interface Composite { relation: ObserveRelation; parts: Map<string, LwRecord[]>; owners: Map<string, number>; accept: number }
+interface Single {
+  relation: ObserveRelation;
+  objectId: number;
+  path: string;
+}
+interface Composite {
+  relation: ObserveRelation;
+  parts: Map<string, LwRecord[]>;
+  owners: Map<string, number>;
+  accept: number;
+}
 
-const logUndelivered = (ctx: ActorContext) => (err: unknown): void => ctx.log.debug({ err: (err as Error).message }, 'notification not delivered');
+const logUndelivered =
+  (ctx: ActorContext) =>
+  (err: unknown): void =>
+    ctx.log.debug({ err: (err as Error).message }, 'notification not delivered');
 
 export class ObservationRelay {
   /** Observation id → relation (single-object observations). */
@@ -47,10 +61,18 @@ export class ObservationRelay {
   /** Observe-Composite relations by id; their parts are observed as '<id>#<n>'. */
   private readonly composites = new Map<string, Composite>();
 
-  constructor(private readonly ctx: ActorContext, private readonly opts: RelayOptions) {}
+  constructor(
+    private readonly ctx: ActorContext,
+    private readonly opts: RelayOptions,
+  ) {}
 
   /** Observe on an object, instance or resource path (GET with Observe=0). */
-  async observe(oid: number, path: Path, req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
+  async observe(
+    oid: number,
+    path: Path,
+    req: CoapIncomingRequest,
+    ctx: { acceptObserve(): ObserveRelation },
+  ): Promise<CoapResponse> {
     const relation = ctx.acceptObserve();
     const r = await this.askObserve(oid, relation.id, path, req.accept, await this.defaults());
     if (r.code !== '2.05') {
@@ -65,7 +87,8 @@ export class ObservationRelay {
   deregister(req: CoapIncomingRequest): void {
     const key = req.path.join('/');
     for (const [id, r] of this.relations) {
-      if (r.path !== key || r.relation.peer.address !== req.from.address || r.relation.peer.port !== req.from.port) continue;
+      if (r.path !== key || r.relation.peer.address !== req.from.address || r.relation.peer.port !== req.from.port)
+        continue;
       this.forget(id);
       this.ctx.send(ActorNames.object(r.objectId), { type: 'object.cancel-observe', observationId: id });
       r.relation.cancel();
@@ -75,7 +98,10 @@ export class ObservationRelay {
   /** An `object.notify` from an object actor: forward it on its relation (or merge it into a composite). */
   notify(m: ObjectNotify): void {
     const hash = m.observationId.indexOf('#');
-    if (hash > 0) { this.compositePart(m, m.observationId.slice(0, hash)); return; }
+    if (hash > 0) {
+      this.compositePart(m, m.observationId.slice(0, hash));
+      return;
+    }
     const rel = this.relations.get(m.observationId);
     if (!rel) return;
     const res: CoapResponse = { code: m.code };
@@ -91,9 +117,14 @@ export class ObservationRelay {
   }
 
   /** Observe-Composite (FETCH with Observe=0): one object actor observation per path, merged into one notification. */
-  async observeComposite(paths: readonly Path[], accept: number, ctx: { acceptObserve(): ObserveRelation }): Promise<CoapResponse> {
+  async observeComposite(
+    paths: readonly Path[],
+    accept: number,
+    ctx: { acceptObserve(): ObserveRelation },
+  ): Promise<CoapResponse> {
     // Each path is an observation in an object actor: the count is capped like the relations (coap.maxObservations).
-    if (paths.length > MAX_COMPOSITE_OBSERVE_PATHS) return { code: '4.00', payload: text(`more than ${MAX_COMPOSITE_OBSERVE_PATHS} paths in one Observe-Composite`) };
+    if (paths.length > MAX_COMPOSITE_OBSERVE_PATHS)
+      return { code: '4.00', payload: text(`more than ${MAX_COMPOSITE_OBSERVE_PATHS} paths in one Observe-Composite`) };
     const relation = ctx.acceptObserve();
     const parts = new Map<string, LwRecord[]>();
     const owners = new Map<string, number>();
@@ -102,13 +133,27 @@ export class ObservationRelay {
       if (p.length === 0 || !this.opts.objects().includes(p[0])) continue;
       const id = `${relation.id}#${n++}`;
       const r = await this.askObserve(p[0], id, p, undefined, undefined, true);
-      if (r.code === '2.05') { parts.set(id, r.records ?? []); owners.set(id, p[0]); }
+      if (r.code === '2.05') {
+        parts.set(id, r.records ?? []);
+        owners.set(id, p[0]);
+      }
     }
     // nothing to report now (every path absent or refused): 4.04, and the parts kept for absent paths end
-    if ([...parts.values()].every((recs) => recs.length === 0)) { this.cancelParts(owners); relation.cancel(); return { code: '4.04' }; }
+    if ([...parts.values()].every((recs) => recs.length === 0)) {
+      this.cancelParts(owners);
+      relation.cancel();
+      return { code: '4.04' };
+    }
     this.composites.set(relation.id, { relation, parts, owners, accept });
-    relation.onCancel(() => { this.cancelParts(owners); this.composites.delete(relation.id); });
-    return { code: '2.05', contentFormat: accept, payload: encode(accept, [...parts.values()].flat(), untypedContext([])) };
+    relation.onCancel(() => {
+      this.cancelParts(owners);
+      this.composites.delete(relation.id);
+    });
+    return {
+      code: '2.05',
+      contentFormat: accept,
+      payload: encode(accept, [...parts.values()].flat(), untypedContext([])),
+    };
   }
 
   /**
@@ -137,14 +182,32 @@ export class ObservationRelay {
    * the object actor observes the path again under the relation's id. False (and the relation ended with the
    * object's error code) when the path cannot be observed any more.
    */
-  async resumeObservation(relation: ObserveRelation, objectId: number, path: Path, uriPath: string[], accept: number | undefined): Promise<boolean> {
-    if (!this.opts.objects().includes(objectId)) { relation.cancel({ code: '4.04' }); return false; }
-    // Access Control may have changed while the device was down (a bootstrap, another server): checked as a new Observe would be.
+  async resumeObservation(
+    relation: ObserveRelation,
+    objectId: number,
+    path: Path,
+    uriPath: string[],
+    accept: number | undefined,
+  ): Promise<boolean> {
+    if (!this.opts.objects().includes(objectId)) {
+      relation.cancel({ code: '4.04' });
+      return false;
+    }
+    // Access Control may have changed while the device was down (a bootstrap, another server): checked as a new Observe
+    // would be.
     const table = await this.opts.acl.current();
     if (table.enforced) {
       const ssid = this.opts.ssid();
-      const refusal = path.length === 1 ? (table.unreadable(ssid, objectId).length > 0 ? '4.01' : undefined) : table.check(ssid, path, AclRight.READ);
-      if (refusal) { relation.cancel({ code: refusal }); return false; }
+      const refusal =
+        path.length === 1
+          ? table.unreadable(ssid, objectId).length > 0
+            ? '4.01'
+            : undefined
+          : table.check(ssid, path, AclRight.READ);
+      if (refusal) {
+        relation.cancel({ code: refusal });
+        return false;
+      }
     }
     let r: OpResult;
     try {
@@ -154,7 +217,10 @@ export class ObservationRelay {
       relation.cancel();
       return false;
     }
-    if (r.code !== '2.05') { relation.cancel(toCoap(r)); return false; }
+    if (r.code !== '2.05') {
+      relation.cancel(toCoap(r));
+      return false;
+    }
     this.attach(relation, objectId, path, uriPath, accept);
     // What changed while we were away is not lost: the current value goes out now (the object's pmin counts from here).
     relation.notify(toCoap(r)).catch(logUndelivered(this.ctx));
@@ -164,24 +230,51 @@ export class ObservationRelay {
 
   /** Ends every observation (transport closed or server changed). */
   cancelAll(): void {
-    for (const [id, r] of this.relations) this.ctx.send(ActorNames.object(r.objectId), { type: 'object.cancel-observe', observationId: id });
+    for (const [id, r] of this.relations)
+      this.ctx.send(ActorNames.object(r.objectId), { type: 'object.cancel-observe', observationId: id });
     this.relations.clear();
     for (const c of this.composites.values()) this.cancelParts(c.owners);
     this.composites.clear();
   }
 
-  /** The one place an object actor is asked to observe a path for this socket (new, resumed, re-attached, composite part). */
-  private askObserve(objectId: number, observationId: string, path: Path, accept: number | undefined, defaults: ServerDefaults | undefined, compositePart = false): Promise<OpResult> {
-    const msg: ObjectObserve = { type: 'object.observe', observationId, path, serverId: this.opts.ssid(), notifyTo: this.ctx.name };
-    // A composite part notifies records; whileAbsent: a path whose instance does not exist yet stays observed and joins once created.
-    if (compositePart) { msg.mode = 'records'; msg.whileAbsent = true; }
+  /**
+   * The one place an object actor is asked to observe a path for this socket (new, resumed, re-attached, composite
+   * part).
+   */
+  private askObserve(
+    objectId: number,
+    observationId: string,
+    path: Path,
+    accept: number | undefined,
+    defaults: ServerDefaults | undefined,
+    compositePart = false,
+  ): Promise<OpResult> {
+    const msg: ObjectObserve = {
+      type: 'object.observe',
+      observationId,
+      path,
+      serverId: this.opts.ssid(),
+      notifyTo: this.ctx.name,
+    };
+    // A composite part notifies records; whileAbsent: a path whose instance does not exist yet stays observed and joins
+    // once created.
+    if (compositePart) {
+      msg.mode = 'records';
+      msg.whileAbsent = true;
+    }
     if (accept !== undefined) msg.accept = accept;
     if (defaults) msg.defaults = defaults;
     return this.ctx.request(ActorNames.object(objectId), msg);
   }
 
   /** A single-path relation the object actor now observes: kept, journalled, and ended at the object when it ends. */
-  private attach(relation: ObserveRelation, objectId: number, path: Path, uriPath: string[], accept: number | undefined): void {
+  private attach(
+    relation: ObserveRelation,
+    objectId: number,
+    path: Path,
+    uriPath: string[],
+    accept: number | undefined,
+  ): void {
     this.relations.set(relation.id, { relation, objectId, path: uriPath.join('/') });
     const j = this.opts.journal;
     if (j) {
@@ -226,12 +319,13 @@ export class ObservationRelay {
   private compositePart(m: ObjectNotify, id: string): void {
     const c = this.composites.get(id);
     if (!c || !c.parts.has(m.observationId)) return;
-    c.parts.set(m.observationId, m.code === '2.05' ? m.records ?? [] : []);
+    c.parts.set(m.observationId, m.code === '2.05' ? (m.records ?? []) : []);
     const payload = encode(c.accept, [...c.parts.values()].flat(), untypedContext([]));
     c.relation.notify({ code: '2.05', contentFormat: c.accept, payload }).catch(() => undefined);
   }
 
   private cancelParts(owners: Map<string, number>): void {
-    for (const [pid, oid] of owners) this.ctx.send(ActorNames.object(oid), { type: 'object.cancel-observe', observationId: pid });
+    for (const [pid, oid] of owners)
+      this.ctx.send(ActorNames.object(oid), { type: 'object.cancel-observe', observationId: pid });
   }
 }

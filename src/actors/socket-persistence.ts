@@ -1,4 +1,5 @@
-// socket-persistence.ts: the socket actor's side of persistence: journals Observe relations, resumes them after an Update, drops them (and the objects' attributes) on a new Register or De-register.
+// socket-persistence.ts: the socket actor's side of persistence: journals Observe relations, resumes them after an
+// Update, drops them (and the objects' attributes) on a new Register or De-register.
 import type { ActorContext } from '../runtime/actor-api.js';
 import type { CoapEndpoint, CoapOutgoingRequest } from '../coap/api.js';
 import { ActorNames, type ServerTarget } from '../messages/index.js';
@@ -33,10 +34,20 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
     started: (o) => {
       const srv = deps.server();
       if (!srv) return;
-      journal.add(journalEntry({
-        id: o.relation.id, ssid: srv.ssid, serverUri: srv.uri, peer: o.relation.peer, token: o.relation.token, objectId: o.objectId,
-        path: o.path, uriPath: o.uriPath, accept: o.accept, seq: o.relation.currentSeq?.() ?? 0,
-      }));
+      journal.add(
+        journalEntry({
+          id: o.relation.id,
+          ssid: srv.ssid,
+          serverUri: srv.uri,
+          peer: o.relation.peer,
+          token: o.relation.token,
+          objectId: o.objectId,
+          path: o.path,
+          uriPath: o.uriPath,
+          accept: o.accept,
+          seq: o.relation.currentSeq?.() ?? 0,
+        }),
+      );
     },
     notified: (id, seq) => journal.setSeq(id, seq),
     ended: (id) => journal.remove(id),
@@ -51,7 +62,10 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
     }
   };
 
-  /** The registration resumed with an Update: stored relations of this server that are not live come back on the endpoint. */
+  /**
+   * The registration resumed with an Update: stored relations of this server that are not live come back on the
+   * endpoint.
+   */
   const resume = async (srv: ServerTarget): Promise<void> => {
     const ep = deps.endpoint();
     const entries = journal.forServer(srv.ssid, srv.uri).filter((e) => !deps.observations().hasObservation(e.id));
@@ -63,7 +77,13 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
     }
     let resumed = 0;
     for (const e of entries) {
-      const rel = ep.restoreObserve({ token: new Uint8Array(Buffer.from(e.token, 'hex')), peer: e.peer, path: e.uriPath, ...(e.accept !== undefined ? { accept: e.accept } : {}), lastSeq: e.seq });
+      const rel = ep.restoreObserve({
+        token: new Uint8Array(Buffer.from(e.token, 'hex')),
+        peer: e.peer,
+        path: e.uriPath,
+        ...(e.accept !== undefined ? { accept: e.accept } : {}),
+        lastSeq: e.seq,
+      });
       journal.remove(e.id); // the resumed relation is journalled under its new id
       if (await deps.observations().resumeObservation(rel, e.objectId, e.path, e.uriPath, e.accept)) resumed++;
     }
@@ -89,7 +109,9 @@ export function socketPersistence(ctx: ActorContext, deps: SocketPersistenceDeps
     async reattach(objectId): Promise<void> {
       const srv = deps.server();
       if (!srv) return;
-      const live = journal.forServer(srv.ssid, srv.uri).filter((e) => e.objectId === objectId && deps.observations().hasObservation(e.id));
+      const live = journal
+        .forServer(srv.ssid, srv.uri)
+        .filter((e) => e.objectId === objectId && deps.observations().hasObservation(e.id));
       if (live.length === 0) return;
       try {
         await deps.observations().reobserve(objectId, live);

@@ -1,4 +1,5 @@
-// socket-router.ts: routes the LwM2M server's CoAP requests: the session gate, Access Control, then object:N (single paths), the composite operations (root path) or the observation relay.
+// socket-router.ts: routes the LwM2M server's CoAP requests: the session gate, Access Control, then object:N (single
+// paths), the composite operations (root path) or the observation relay.
 import type { CoapIncomingRequest, CoapResponse, ObserveRelation } from '../coap/api.js';
 import type { ActorContext } from '../runtime/actor-api.js';
 import type { OpRequest, OpResult } from '../lwm2m/operations/types.js';
@@ -26,11 +27,16 @@ export interface RouterOptions {
   requestTimeoutMs?: number;
   /** Clock for throttling activity reports (default Date.now). */
   now?: () => number;
-  /** At most one lwm2m.server-activity per server this often (ms, default 1000): the client only re-arms its queue-mode awake timer (93 s), and one message per request cost a thread hop per Read. */
+  /**
+   * At most one lwm2m.server-activity per server this often (ms, default 1000): the client only re-arms its queue-mode
+   * awake timer (93 s), and one message per request cost a thread hop per Read.
+   */
   activityEveryMs?: number;
   /** The client actor to tell about server activity and Bootstrap-Finish (default 'client'). */
   client?: string;
-  /** Observation persistence (the socket actor's journal): told when single-object observations start, notify and end. */
+  /**
+   * Observation persistence (the socket actor's journal): told when single-object observations start, notify and end.
+   */
   journal?: RouterJournal;
 }
 
@@ -45,7 +51,9 @@ function base0(path: Path, ssid: number, req: CoapIncomingRequest, bootstrap = f
   return base;
 }
 
-/** Errors a peer's bad request raises (payload that does not decode, a content format we do not speak): 4.xx, not 5.00. */
+/**
+ * Errors a peer's bad request raises (payload that does not decode, a content format we do not speak): 4.xx, not 5.00.
+ */
 function clientErrorCode(code: string | undefined): '4.00' | '4.15' | undefined {
   if (code === 'FORMAT_DECODE' || code === 'PATH_INVALID') return '4.00';
   if (code === 'FORMAT_UNSUPPORTED') return '4.15';
@@ -69,10 +77,19 @@ export class SocketRouter {
     const ask = (oid: number, req: OpRequest): Promise<OpResult> => this.ask(oid, req);
     this.acl = new AclGuard(ask, opts.objects, ctx.log);
     this.observations = new ObservationRelay(ctx, {
-      objects: opts.objects, ssid: opts.ssid, acl: this.acl,
-      ...(opts.defaults ? { defaults: opts.defaults } : {}), ...(opts.journal ? { journal: opts.journal } : {}),
+      objects: opts.objects,
+      ssid: opts.ssid,
+      acl: this.acl,
+      ...(opts.defaults ? { defaults: opts.defaults } : {}),
+      ...(opts.journal ? { journal: opts.journal } : {}),
     });
-    this.composite = new CompositeOperations({ objects: opts.objects, ssid: opts.ssid, ask, acl: this.acl, observations: this.observations });
+    this.composite = new CompositeOperations({
+      objects: opts.objects,
+      ssid: opts.ssid,
+      ask,
+      acl: this.acl,
+      observations: this.observations,
+    });
   }
 
   private reportActivity(ssid: number): void {
@@ -84,7 +101,8 @@ export class SocketRouter {
   }
 
   private ask(objectId: number, req: OpRequest): Promise<OpResult> {
-    // Without its own timeout, ctx.request's (supervisor.requestTimeoutMs): an object whose hook never answers gets 5.03.
+    // Without its own timeout, ctx.request's (supervisor.requestTimeoutMs): an object whose hook never answers gets
+    // 5.03.
     const o = this.opts.requestTimeoutMs !== undefined ? { timeoutMs: this.opts.requestTimeoutMs } : undefined;
     return this.ctx.request(ActorNames.object(objectId), { type: 'object.request', ...req }, o);
   }
@@ -118,11 +136,14 @@ export class SocketRouter {
       }
       const oid = path[0];
       if (!this.opts.objects().includes(oid)) return { code: '4.04' };
-      // The bootstrap server is never checked; with one server account the table is "not enforced". Once cached, no round trip.
+      // The bootstrap server is never checked; with one server account the table is "not enforced". Once cached, no
+      // round trip.
       const cached = bootstrap ? undefined : this.acl.current();
       const table = cached instanceof Promise ? await cached : cached;
       const base = base0(path, ssid, req, bootstrap);
-      const res = await (table?.enforced ? this.guarded(req, ctx, path, base, table) : this.route(req, ctx, path, base));
+      const res = await (table?.enforced
+        ? this.guarded(req, ctx, path, base, table)
+        : this.route(req, ctx, path, base));
       this.acl.touched(oid, req.method, bootstrap);
       return res;
     } catch (err) {
@@ -142,19 +163,37 @@ export class SocketRouter {
    * The same gate for a write that bypasses `handle` (a firmware block the transport tap streams to object 5): the
    * session, then Access Control (W on the instance). A refusal code, or undefined when it may go on.
    */
-  async admitWrite(req: Pick<CoapIncomingRequest, 'path' | 'from' | 'contentFormat' | 'payload'>): Promise<string | undefined> {
+  async admitWrite(
+    req: Pick<CoapIncomingRequest, 'path' | 'from' | 'contentFormat' | 'payload'>,
+  ): Promise<string | undefined> {
     const ssid = this.opts.ssid();
     let path: Path;
-    try { path = pathFromSegments(req.path); } catch { return '4.04'; }
-    const refusal = sessionRefusal({ ...req, method: 'PUT' }, path, { bootstrap: ssid === 0, peer: this.opts.peer?.() });
+    try {
+      path = pathFromSegments(req.path);
+    } catch {
+      return '4.04';
+    }
+    const refusal = sessionRefusal({ ...req, method: 'PUT' }, path, {
+      bootstrap: ssid === 0,
+      peer: this.opts.peer?.(),
+    });
     if (refusal) return refusal.code;
     if (ssid === 0) return undefined;
     const table = await this.acl.current();
     return table.enforced ? table.check(ssid, path, AclRight.WRITE) : undefined;
   }
 
-  /** A request from a server when several servers exist: ACL checks, then routing, then ACL bookkeeping (Create / Delete). */
-  private async guarded(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, path: Path, base: OpRequest, table: AclTable): Promise<CoapResponse> {
+  /**
+   * A request from a server when several servers exist: ACL checks, then routing, then ACL bookkeeping (Create /
+   * Delete).
+   */
+  private async guarded(
+    req: CoapIncomingRequest,
+    ctx: { acceptObserve(): ObserveRelation },
+    path: Path,
+    base: OpRequest,
+    table: AclTable,
+  ): Promise<CoapResponse> {
     const ssid = base.serverId ?? 0;
     const oid = path[0];
     const right = requiredRight(req, path);
@@ -171,19 +210,29 @@ export class SocketRouter {
           const links = AclGuard.filterLinks(table, ssid, parseLinks(Buffer.from(r.payload).toString('utf8')));
           return { code: '2.05', contentFormat: ContentFormat.LINK, payload: text(formatLinks(links)) };
         }
-        // Observe of an object path is not filtered per notification: refused when some instance is hidden from this server.
+        // Observe of an object path is not filtered per notification: refused when some instance is hidden from this
+        // server.
         if (req.observe === 0) return { code: '4.01' };
         if (req.observe !== 1) return toCoap(await this.ask(oid, { ...base, hideInstances: hide }));
       }
     }
     const res = await this.route(req, ctx, path, base);
-    if (req.method === 'POST' && path.length === 1 && res.code === '2.01') await this.acl.created(table, ssid, res.locationPath);
+    if (req.method === 'POST' && path.length === 1 && res.code === '2.01')
+      await this.acl.created(table, ssid, res.locationPath);
     if (req.method === 'DELETE' && path.length === 2 && res.code === '2.02') await this.acl.deleted(table, path);
     return res;
   }
 
-  /** Maps a request on an object / instance / resource path to the object actor (not async: one promise per request, the object's answer). */
-  private route(req: CoapIncomingRequest, ctx: { acceptObserve(): ObserveRelation }, path: Path, base: OpRequest): Promise<CoapResponse> {
+  /**
+   * Maps a request on an object / instance / resource path to the object actor (not async: one promise per request, the
+   * object's answer).
+   */
+  private route(
+    req: CoapIncomingRequest,
+    ctx: { acceptObserve(): ObserveRelation },
+    path: Path,
+    base: OpRequest,
+  ): Promise<CoapResponse> {
     const oid = path[0];
     const bootstrap = base.bootstrap === true;
     switch (req.method) {
@@ -193,7 +242,8 @@ export class SocketRouter {
         if (req.observe === 1) this.observations.deregister(req);
         return this.askCoap(oid, base);
       case 'PUT':
-        if (req.contentFormat === undefined && req.payload.length === 0) return this.askCoap(oid, { ...base, op: 'write-attributes' });
+        if (req.contentFormat === undefined && req.payload.length === 0)
+          return this.askCoap(oid, { ...base, op: 'write-attributes' });
         return this.askCoap(oid, { ...base, op: 'write' });
       case 'POST':
         if (path.length === 1) return this.askCoap(oid, { ...base, op: 'create' });

@@ -1,4 +1,6 @@
-// socket-session.ts: which LwM2M interface a server request may use on this socket's session: the bootstrap server's session (from its own address) gets the bootstrap interface, a DM server's session the device-management interface without the Security object.
+// socket-session.ts: which LwM2M interface a server request may use on this socket's session: the bootstrap server's
+// session (from its own address) gets the bootstrap interface, a DM server's session the device-management interface
+// without the Security object.
 import { isIP } from 'node:net';
 import type { CoapIncomingRequest } from '../coap/api.js';
 import type { PeerAddress } from '../coap/transport.js';
@@ -15,7 +17,10 @@ export interface Session {
   peer?: PeerAddress | undefined;
 }
 
-export interface Refusal { code: StatusCode; message: string }
+export interface Refusal {
+  code: StatusCode;
+  message: string;
+}
 
 /** POST /bs: Bootstrap-Finish. */
 export function isBootstrapFinish(req: Pick<CoapIncomingRequest, 'method' | 'path'>): boolean {
@@ -38,21 +43,35 @@ export function fromServer(from: PeerAddress, peer: PeerAddress): boolean {
  * `path` is the request's LwM2M path (undefined when Uri-Path is not one, e.g. /bs).
  * - Bootstrap session: only the bootstrap server's address, and only the bootstrap interface: Read / Discover (GET
  *   without Observe), Write (PUT with a payload), Delete, Bootstrap-Finish; anything else 4.05.
- * - DM session: Bootstrap-Finish and every operation on /0 (Discover, Observe, Write-Attributes, Execute … included) 4.01.
+ * - DM session: Bootstrap-Finish and every operation on /0 (Discover, Observe, Write-Attributes, Execute … included)
+ * 4.01.
  */
-export function sessionRefusal(req: Pick<CoapIncomingRequest, 'method' | 'path' | 'from' | 'observe' | 'contentFormat' | 'payload'>, path: Path | undefined, s: Session): Refusal | undefined {
+export function sessionRefusal(
+  req: Pick<CoapIncomingRequest, 'method' | 'path' | 'from' | 'observe' | 'contentFormat' | 'payload'>,
+  path: Path | undefined,
+  s: Session,
+): Refusal | undefined {
   if (s.bootstrap) {
     if (s.peer && !fromServer(req.from, s.peer)) return { code: '4.01', message: 'not the bootstrap server' };
     if (isBootstrapFinish(req)) return undefined;
     switch (req.method) {
-      case 'GET': return req.observe === undefined ? undefined : { code: '4.05', message: 'no Observe on the bootstrap interface' };
-      case 'PUT': return req.contentFormat !== undefined || req.payload.length > 0 ? undefined : { code: '4.05', message: 'no Write-Attributes on the bootstrap interface' };
-      case 'DELETE': return undefined;
-      default: return { code: '4.05', message: 'not a bootstrap interface operation' };
+      case 'GET':
+        return req.observe === undefined
+          ? undefined
+          : { code: '4.05', message: 'no Observe on the bootstrap interface' };
+      case 'PUT':
+        return req.contentFormat !== undefined || req.payload.length > 0
+          ? undefined
+          : { code: '4.05', message: 'no Write-Attributes on the bootstrap interface' };
+      case 'DELETE':
+        return undefined;
+      default:
+        return { code: '4.05', message: 'not a bootstrap interface operation' };
     }
   }
-  if (isBootstrapFinish(req)) return { code: '4.01', message: 'Bootstrap-Finish is the bootstrap server\'s' };
-  if (path !== undefined && path.length > 0 && path[0] === SECURITY_OBJECT_ID) return { code: '4.01', message: 'the Security object belongs to the bootstrap interface' };
+  if (isBootstrapFinish(req)) return { code: '4.01', message: "Bootstrap-Finish is the bootstrap server's" };
+  if (path !== undefined && path.length > 0 && path[0] === SECURITY_OBJECT_ID)
+    return { code: '4.01', message: 'the Security object belongs to the bootstrap interface' };
   return undefined;
 }
 
@@ -60,5 +79,6 @@ export function sessionRefusal(req: Pick<CoapIncomingRequest, 'method' | 'path' 
 export function compositeRefusal(paths: readonly Path[], s: Session): Refusal | undefined {
   if (s.bootstrap) return undefined;
   return paths.some((p) => p.length > 0 && p[0] === SECURITY_OBJECT_ID)
-    ? { code: '4.01', message: 'the Security object belongs to the bootstrap interface' } : undefined;
+    ? { code: '4.01', message: 'the Security object belongs to the bootstrap interface' }
+    : undefined;
 }

@@ -1,11 +1,19 @@
-// socket.actor.ts: the socket actor, an adapter: its statechart (socket-machine.ts) drives open/close/pause/resume, this file does the transport work, coap.send, and hands the server's requests to the router.
+// socket.actor.ts: the socket actor, an adapter: its statechart (socket-machine.ts) drives open/close/pause/resume,
+// this file does the transport work, coap.send, and hands the server's requests to the router.
 import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { defineActor, type ActorContext, type ActorInstance, type ActorModule } from '../runtime/actor-api.js';
 import { unhandled } from '../runtime/dispatch.js';
 import type { CoapEndpoint } from '../coap/api.js';
 import type { PeerAddress, Transport } from '../coap/transport.js';
 import { CodedError, fromWireError, toWireError, type WireError } from '../errors.js';
-import { ActorNames, type Accepted, type CoapSend, type ServerTarget, type SocketOpen, type SocketPause } from '../messages/index.js';
+import {
+  ActorNames,
+  type Accepted,
+  type CoapSend,
+  type ServerTarget,
+  type SocketOpen,
+  type SocketPause,
+} from '../messages/index.js';
 import { SocketRouter } from './socket-router.js';
 import { socketPersistence } from './socket-persistence.js';
 import { createEndpoint } from '../coap/endpoint.js';
@@ -20,8 +28,19 @@ export { socketMachine } from './socket-machine.js';
 
 /** The messages the socket actor takes (the host refuses others before `receive`). */
 export const SOCKET_ACCEPTS = [
-  'socket.open', 'socket.close', 'socket.pause', 'socket.resume', 'socket.state', 'socket.address', 'coap.send', 'coap.ping',
-  'acl.invalidate', 'object.notify', 'object.started', 'modem.socket.rx', 'modem.socket.error',
+  'socket.open',
+  'socket.close',
+  'socket.pause',
+  'socket.resume',
+  'socket.state',
+  'socket.address',
+  'coap.send',
+  'coap.ping',
+  'acl.invalidate',
+  'object.notify',
+  'object.started',
+  'modem.socket.rx',
+  'modem.socket.error',
 ] as const;
 export type SocketInbound = Accepted<typeof SOCKET_ACCEPTS>;
 
@@ -36,15 +55,22 @@ export interface SocketActorOptions {
 }
 
 /** DTLS settings from the coap config section. */
-interface DtlsSettings { handshakeTimeoutMs: number; idleRehandshakeMs: number }
+interface DtlsSettings {
+  handshakeTimeoutMs: number;
+  idleRehandshakeMs: number;
+}
 
 /** Identity and key of a PSK server (a target without them cannot handshake). */
 function pskOf(server: ServerTarget): { pskIdentity: string; pskKey: string } {
-  if (server.pskIdentity === undefined || server.pskKey === undefined) throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
+  if (server.pskIdentity === undefined || server.pskKey === undefined)
+    throw new CodedError('DTLS_HANDSHAKE_FAILED', 'psk server without identity or key');
   return { pskIdentity: server.pskIdentity, pskKey: server.pskKey };
 }
 
-/** The host's own IP stack: UDP for NoSec, DTLS-PSK for psk (node-dtls-client, ~13 MiB RSS, is loaded only when a psk server is used). */
+/**
+ * The host's own IP stack: UDP for NoSec, DTLS-PSK for psk (node-dtls-client, ~13 MiB RSS, is loaded only when a psk
+ * server is used).
+ */
 async function hostTransport(server: ServerTarget, dtls: DtlsSettings): Promise<Transport> {
   if (server.security === 'psk') {
     const psk = pskOf(server);
@@ -54,8 +80,15 @@ async function hostTransport(server: ServerTarget, dtls: DtlsSettings): Promise<
   return createUdpTransport({ host: server.host.includes(':') ? '::' : '0.0.0.0', port: 0 });
 }
 
-/** The transport the config asks for: the host's stack, or the modem's own UDP socket over AT commands (modem.dataPath: modem-socket). */
-function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof remoteModemBackend>) => void, dtls: DtlsSettings): TransportFactory {
+/**
+ * The transport the config asks for: the host's stack, or the modem's own UDP socket over AT commands (modem.dataPath:
+ * modem-socket).
+ */
+function configuredTransport(
+  ctx: ActorContext,
+  deliverTo: (b: ReturnType<typeof remoteModemBackend>) => void,
+  dtls: DtlsSettings,
+): TransportFactory {
   const modem = ctx.fullConfig.modem as { dataPath?: unknown } | undefined;
   if (modem?.dataPath !== 'modem-socket') return (server) => hostTransport(server, dtls);
   return async (server) => {
@@ -63,7 +96,8 @@ function configuredTransport(ctx: ActorContext, deliverTo: (b: ReturnType<typeof
     deliverTo(backend);
     if (server.security !== 'psk') return new AtSocketTransport(backend);
     const psk = pskOf(server);
-    // node-dtls-client speaks node:dgram only: it talks to a loopback relay that carries its records through the modem socket.
+    // node-dtls-client speaks node:dgram only: it talks to a loopback relay that carries its records through the modem
+    // socket.
     const { ModemDtlsTransport } = await import('../modem/modem-dtls-transport.js');
     return new ModemDtlsTransport(backend, { server: { address: server.host, port: server.port }, ...psk, ...dtls });
   };
@@ -73,18 +107,31 @@ function defaultEndpoint(transport: Transport, params: Partial<CoapParams> | und
   return createEndpoint(transport, params ? { params } : {});
 }
 
-export async function createSocketActor(ctx: ActorContext, opts: SocketActorOptions = {}): Promise<ActorInstance<SocketInbound>> {
+export async function createSocketActor(
+  ctx: ActorContext,
+  opts: SocketActorOptions = {},
+): Promise<ActorInstance<SocketInbound>> {
   const coapConfig = coapConfigSchema.parse(ctx.fullConfig.coap ?? {});
   const coapParams = paramsFromConfig(coapConfig);
   /** The modem-socket backend currently in use: 'modem.socket.rx' / '.error' messages from the modem actor go to it. */
   let modemBackend: ReturnType<typeof remoteModemBackend> | undefined;
-  const makeTransport = opts.transport ?? configuredTransport(ctx, (b) => { modemBackend = b; }, {
-    handshakeTimeoutMs: coapConfig.dtlsHandshakeTimeoutMs, idleRehandshakeMs: coapConfig.dtlsIdleRehandshakeS * 1000,
-  });
+  const makeTransport =
+    opts.transport ??
+    configuredTransport(
+      ctx,
+      (b) => {
+        modemBackend = b;
+      },
+      {
+        handshakeTimeoutMs: coapConfig.dtlsHandshakeTimeoutMs,
+        idleRehandshakeMs: coapConfig.dtlsIdleRehandshakeS * 1000,
+      },
+    );
   const makeEndpoint = opts.endpoint ?? ((t: Transport) => defaultEndpoint(t, coapParams));
   const log = ctx.log.child({ mod: 'socket' });
   /** The client actor this socket serves (option `client`; 'client:<ssid>' for a further LwM2M server). */
-  const clientName = typeof ctx.config.client === 'string' && ctx.config.client !== '' ? ctx.config.client : ActorNames.client;
+  const clientName =
+    typeof ctx.config.client === 'string' && ctx.config.client !== '' ? ctx.config.client : ActorNames.client;
   let server: ServerTarget | undefined;
   let peer: PeerAddress | undefined;
   let transport: Transport | undefined;
@@ -93,14 +140,30 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   let endpoint: CoapEndpoint | undefined;
   let generation = 0;
   // The actor's config is fixed for its life: the object list is read once (the router asks for it on every request).
-  const objectList: readonly number[] = Array.isArray(ctx.config.objects) ? ctx.config.objects.filter((x): x is number => typeof x === 'number') : [0, 1, 3];
+  const objectList: readonly number[] = Array.isArray(ctx.config.objects)
+    ? ctx.config.objects.filter((x): x is number => typeof x === 'number')
+    : [0, 1, 3];
   const objectIds = (): readonly number[] => objectList;
   // Observe relations are journalled in the store: an Update after a restart resumes them, a new Register drops them.
-  const persistence = socketPersistence(ctx, { server: () => server, endpoint: () => endpoint, observations: () => router.observations, objects: objectIds });
+  const persistence = socketPersistence(ctx, {
+    server: () => server,
+    endpoint: () => endpoint,
+    observations: () => router.observations,
+    objects: objectIds,
+  });
   await persistence.load();
-  const router = new SocketRouter(ctx, { objects: objectIds, ssid: () => server?.ssid ?? 0, peer: () => peer, journal: persistence.journal, client: clientName });
+  const router = new SocketRouter(ctx, {
+    objects: objectIds,
+    ssid: () => server?.ssid ?? 0,
+    peer: () => peer,
+    journal: persistence.journal,
+    client: clientName,
+  });
 
-  /** Closes endpoint and transport; `drain`: answers still being sent get coap.closeDrainMs to leave first (not when the link is down). */
+  /**
+   * Closes endpoint and transport; `drain`: answers still being sent get coap.closeDrainMs to leave first (not when the
+   * link is down).
+   */
   const teardown = async (drain: boolean): Promise<void> => {
     generation++;
     router.observations.cancelAll();
@@ -109,8 +172,16 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
     endpoint = undefined;
     transport = undefined;
     if (drain) await ep?.drain?.(coapConfig.closeDrainMs).catch(() => undefined);
-    try { await ep?.close(); } catch { /* closing anyway */ }
-    try { await tr?.close(); } catch { /* closing anyway */ }
+    try {
+      await ep?.close();
+    } catch {
+      /* closing anyway */
+    }
+    try {
+      await tr?.close();
+    } catch {
+      /* closing anyway */
+    }
   };
 
   const networkError = (w: WireError): void => {
@@ -121,7 +192,8 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   const connect = async (target: ServerTarget): Promise<void> => {
     await teardown(true);
     server = target;
-    // Objects 1/2 may have changed while the socket was elsewhere (bootstrap server, another server): read the ACL table again.
+    // Objects 1/2 may have changed while the socket was elsewhere (bootstrap server, another server): read the ACL
+    // table again.
     router.acl.invalidate();
     peer = { address: target.host, port: target.port };
     const gen = generation;
@@ -132,7 +204,12 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       const sink = firmwareBlockSink(ctx, () => server?.ssid ?? 0, clientName);
       // The tapped blocks pass the router's gate too (session, Access Control) before they reach object 5.
       const gated: BlockSink = async (b) => {
-        const refused = await router.admitWrite({ path: b.path, from: b.from, payload: b.payload, ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}) });
+        const refused = await router.admitWrite({
+          path: b.path,
+          from: b.from,
+          payload: b.payload,
+          ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),
+        });
         return refused !== undefined ? { code: refused } : sink(b);
       };
       const tr = objectIds().includes(5) ? tapBlock1(raw, gated) : raw;
@@ -148,25 +225,35 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
       await tr.open();
       const ep = await makeEndpoint(tr);
       ep.handle((req, hctx) => router.handle(req, hctx));
-      if (gen !== generation) { await ep.close(); await tr.close(); throw new CodedError('SOCKET_CLOSED', 'closed while opening'); }
+      if (gen !== generation) {
+        await ep.close();
+        await tr.close();
+        throw new CodedError('SOCKET_CLOSED', 'closed while opening');
+      }
       transport = tr;
       endpoint = ep;
       log.info({ uri: target.uri, ssid: target.ssid }, 'socket open');
     } catch (err) {
       const w = toWireError(err);
-      throw err instanceof CodedError ? err : new CodedError(w.code === 'INTERNAL' ? 'NETWORK_ERROR' : w.code, w.message);
+      throw err instanceof CodedError
+        ? err
+        : new CodedError(w.code === 'INTERNAL' ? 'NETWORK_ERROR' : w.code, w.message);
     }
   };
 
-  const life = createActor(socketMachine.provide({
-    actors: {
-      connect: fromPromise<void, ConnectInput>(({ input }) => connect(input.server)),
-      disconnect: fromPromise<void, DisconnectInput>(({ input }) => teardown(input.drain)),
-    },
-    actions: {
-      reportNetworkError: (_args, p: { error: WireError | undefined }) => { if (p.error) networkError(p.error); },
-    },
-  }));
+  const life = createActor(
+    socketMachine.provide({
+      actors: {
+        connect: fromPromise<void, ConnectInput>(({ input }) => connect(input.server)),
+        disconnect: fromPromise<void, DisconnectInput>(({ input }) => teardown(input.drain)),
+      },
+      actions: {
+        reportNetworkError: (_args, p: { error: WireError | undefined }) => {
+          if (p.error) networkError(p.error);
+        },
+      },
+    }),
+  );
   ctx.inspect?.(life);
   life.start();
   type Snap = SnapshotFrom<typeof socketMachine>;
@@ -191,7 +278,8 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
    */
   const opened = async (attempt: number, latest = false): Promise<{ ok: true }> => {
     const s = await until((x) => (!latest && x.context.attempt !== attempt) || x.value !== 'opening');
-    if (s.context.attempt !== attempt && !latest) throw new CodedError('SOCKET_CLOSED', 'closed while opening (a newer open took over)');
+    if (s.context.attempt !== attempt && !latest)
+      throw new CodedError('SOCKET_CLOSED', 'closed while opening (a newer open took over)');
     if (s.value === 'open') return { ok: true };
     if (s.value === 'failed' && s.context.error) throw fromWireError(s.context.error);
     throw new CodedError('SOCKET_CLOSED', 'closed while opening');
@@ -226,7 +314,8 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   };
 
   const onCoapSend = async (m: CoapSend): Promise<unknown> => {
-    if (!endpoint || !peer || life.getSnapshot().value !== 'open') throw new CodedError('SOCKET_CLOSED', 'socket is not open');
+    if (!endpoint || !peer || life.getSnapshot().value !== 'open')
+      throw new CodedError('SOCKET_CLOSED', 'socket is not open');
     const gen = generation;
     try {
       const res = await endpoint.request(peer, m.req);
@@ -242,19 +331,24 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
   return {
     receive(msg: SocketInbound): unknown {
       switch (msg.type) {
-        case 'socket.open': return onSocketOpen(msg);
+        case 'socket.open':
+          return onSocketOpen(msg);
         case 'socket.close':
           life.send({ type: 'CLOSE' });
           return closed();
-        case 'socket.pause': return onSocketPause(msg);
-        case 'socket.resume': return onSocketResume();
-        case 'socket.state': return { state: life.getSnapshot().value };
+        case 'socket.pause':
+          return onSocketPause(msg);
+        case 'socket.resume':
+          return onSocketResume();
+        case 'socket.state':
+          return { state: life.getSnapshot().value };
         case 'socket.address': {
           // Local address of the transport, when it can tell (UDP): diagnostics and benchmarks.
           const tr: (Transport & { address?: () => PeerAddress }) | undefined = transport ? rawTransport : undefined;
           return tr && typeof tr.address === 'function' ? tr.address() : undefined;
         }
-        case 'coap.send': return onCoapSend(msg);
+        case 'coap.send':
+          return onCoapSend(msg);
         case 'coap.ping':
           if (!endpoint || !peer) return Promise.reject(new CodedError('SOCKET_CLOSED', 'socket is not open'));
           return endpoint.ping(peer);
@@ -285,7 +379,12 @@ export async function createSocketActor(ctx: ActorContext, opts: SocketActorOpti
 
 export function socketActorModule(opts: SocketActorOptions = {}): ActorModule {
   // object.started is published by object actors: every socket (one per LwM2M server) re-attaches its live relations.
-  return defineActor({ machine: socketMachine, subscribes: ['object.started'], accepts: SOCKET_ACCEPTS, create: (ctx) => createSocketActor(ctx, opts) });
+  return defineActor({
+    machine: socketMachine,
+    subscribes: ['object.started'],
+    accepts: SOCKET_ACCEPTS,
+    create: (ctx) => createSocketActor(ctx, opts),
+  });
 }
 
 export default socketActorModule();

@@ -23,15 +23,23 @@ export function normaliseInspectFlag(argv: string[]): string[] {
 }
 
 /** Applies `run`'s command-line overrides to a loaded config. */
-export function applyRunOverrides(config: Config, v: { server?: string; endpoint?: string; 'state-dir'?: string; inspect?: string; 'log-format'?: string }): Config {
+export function applyRunOverrides(
+  config: Config,
+  v: { server?: string; endpoint?: string; 'state-dir'?: string; inspect?: string; 'log-format'?: string },
+): Config {
   const c: Config = { ...config, inspect: { ...config.inspect } };
   const lf = v['log-format'];
   if (lf !== undefined) {
-    if (lf !== 'json' && lf !== 'pretty' && lf !== 'auto') throw new CodedError('CONFIG_INVALID', `--log-format: must be json, pretty or auto (got ${JSON.stringify(lf)})`);
+    if (lf !== 'json' && lf !== 'pretty' && lf !== 'auto')
+      throw new CodedError('CONFIG_INVALID', `--log-format: must be json, pretty or auto (got ${JSON.stringify(lf)})`);
     c.log = { ...config.log, format: lf };
   }
   if (v.server !== undefined) {
-    if (!isLwm2mServerUri(v.server)) throw new CodedError('CONFIG_INVALID', `--server: must be a coap:// or coaps:// URI with a host (got ${JSON.stringify(v.server)})`);
+    if (!isLwm2mServerUri(v.server))
+      throw new CodedError(
+        'CONFIG_INVALID',
+        `--server: must be a coap:// or coaps:// URI with a host (got ${JSON.stringify(v.server)})`,
+      );
     c.server = v.server;
   }
   if (v.endpoint !== undefined) {
@@ -43,11 +51,14 @@ export function applyRunOverrides(config: Config, v: { server?: string; endpoint
     c.inspect.enabled = true;
     if (v.inspect !== '') {
       const hp = parseHostPort(v.inspect, c.inspect.host);
-      if (!hp) throw new CodedError('CONFIG_INVALID', `--inspect: must be HOST:PORT or PORT (got ${JSON.stringify(v.inspect)})`);
+      if (!hp)
+        throw new CodedError(
+          'CONFIG_INVALID',
+          `--inspect: must be HOST:PORT or PORT (got ${JSON.stringify(v.inspect)})`,
+        );
       c.inspect.host = hp.host;
       c.inspect.port = hp.port;
     }
   }
   return c;
 }
-

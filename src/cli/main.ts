@@ -87,7 +87,11 @@ async function loadActorModule(name: string, config: Config): Promise<ActorModul
     url = entry.options.pluginModule;
   } else if (entry) {
     const { present, missing } = resolveActorSet([entry]);
-    if (!present[0]) throw new CodedError('ACTOR_MISSING', `actor ${actor}: module ${missing[0]?.file ?? entry.module} does not exist (yet)`);
+    if (!present[0])
+      throw new CodedError(
+        'ACTOR_MISSING',
+        `actor ${actor}: module ${missing[0]?.file ?? entry.module} does not exist (yet)`,
+      );
     url = present[0].moduleUrl;
   } else if (/[/\\.]/.test(actor)) {
     url = pathToFileURL(resolve(actor)).href;
@@ -109,16 +113,20 @@ async function cmdDiagram(argv: string[]): Promise<void> {
     args: argv,
     allowPositionals: true,
     options: {
-      format: { type: 'string', short: 'f', default: 'mermaid' }, out: { type: 'string', short: 'o' }, config: { type: 'string', short: 'c' },
+      format: { type: 'string', short: 'f', default: 'mermaid' },
+      out: { type: 'string', short: 'o' },
+      config: { type: 'string', short: 'c' },
       depth: { type: 'string', short: 'd' },
     },
   });
   const actor = positionals[0];
   if (!actor) fail('usage: lwm2m-meter diagram ACTOR --format mermaid|dot|svg [--depth N] [--out FILE]', 2);
   const format = values.format as DiagramFormat;
-  if (!['mermaid', 'dot', 'svg'].includes(format)) fail(`diagram: --format must be mermaid, dot or svg (got ${JSON.stringify(values.format)})`, 2);
+  if (!['mermaid', 'dot', 'svg'].includes(format))
+    fail(`diagram: --format must be mermaid, dot or svg (got ${JSON.stringify(values.format)})`, 2);
   const depth = values.depth === undefined ? undefined : Number(values.depth);
-  if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1)) fail(`diagram: --depth must be a whole number from 1 (got ${JSON.stringify(values.depth)})`, 2);
+  if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1))
+    fail(`diagram: --depth must be a whole number from 1 (got ${JSON.stringify(values.depth)})`, 2);
   const mod = await loadActorModule(actor, loadConfig(values.config));
   if (!mod.machine) throw new CodedError('ACTOR_NO_MACHINE', `actor ${actor} exports no machine to draw`);
   const text = await renderDiagram(mod.machine, format, depth === undefined ? {} : { depth });
@@ -136,7 +144,9 @@ async function cmdObjects(argv: string[]): Promise<void> {
   const plugins = await loadPlugins(config.plugins, { builtinIds: BUILTIN_OBJECTS.map((o) => o.id), log: quietLog() });
   const list = [
     ...BUILTIN_OBJECTS.map((o) => ({ id: o.id, url: new URL(o.spec, DIST_SRC).href, file: o.spec, from: '' })),
-    ...plugins.loaded.flatMap((p) => p.objects.map((o) => ({ id: o.id, url: o.moduleUrl, file: o.moduleUrl, from: `  (plugin ${p.name})` }))),
+    ...plugins.loaded.flatMap((p) =>
+      p.objects.map((o) => ({ id: o.id, url: o.moduleUrl, file: o.moduleUrl, from: `  (plugin ${p.name})` })),
+    ),
   ];
   for (const r of plugins.refused) process.stderr.write(`plugin ${r.name} refused: ${r.code}: ${r.reason}\n`);
   for (const o of list) {
@@ -160,11 +170,15 @@ async function cmdObjects(argv: string[]): Promise<void> {
 async function cmdDevServer(argv: string[]): Promise<void> {
   let mod: { runDevServer?: (argv: string[]) => Promise<number> };
   try {
-    mod = (await import('../devserver/cli.js'));
+    mod = await import('../devserver/cli.js');
   } catch (e) {
-    throw new CodedError('DEVSERVER_MISSING', `dev-server is not available in this build (${(e as Error).message.split('\n')[0]})`);
+    throw new CodedError(
+      'DEVSERVER_MISSING',
+      `dev-server is not available in this build (${(e as Error).message.split('\n')[0]})`,
+    );
   }
-  if (typeof mod.runDevServer !== 'function') throw new CodedError('DEVSERVER_MISSING', 'dev-server is not available in this build (no runDevServer export)');
+  if (typeof mod.runDevServer !== 'function')
+    throw new CodedError('DEVSERVER_MISSING', 'dev-server is not available in this build (no runDevServer export)');
   process.exitCode = await mod.runDevServer(argv);
 }
 
@@ -197,7 +211,11 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   const err = e as { code?: string; message?: string };
-  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+  if (
+    err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+    err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+    err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+  ) {
     fail(`${err.message}\n${USAGE}`, 2);
   }
   fail(e instanceof CodedError ? e.message : `error: ${err.message ?? String(e)}`, 1);

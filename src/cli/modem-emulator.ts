@@ -1,4 +1,5 @@
-// modem-emulator.ts: `lwm2m-meter modem-emulator`: an emulated cellular modem on a new pty (or a serial device), its UDP socket bridged to the host, fault switches on stdin.
+// modem-emulator.ts: `lwm2m-meter modem-emulator`: an emulated cellular modem on a new pty (or a serial device), its
+// UDP socket bridged to the host, fault switches on stdin.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../errors.js';
@@ -32,10 +33,14 @@ export async function runModemEmulator(argv: string[], print: (s: string) => voi
   }
   const profile = values.profile as EmulatedProfile | undefined;
   if (!profile || !PROFILES.includes(profile)) {
-    throw new CodedError('USAGE', `modem-emulator: --profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(values.profile)})\n${MODEM_EMULATOR_USAGE}`);
+    throw new CodedError(
+      'USAGE',
+      `modem-emulator: --profile must be one of ${PROFILES.join(', ')} (got ${JSON.stringify(values.profile)})\n${MODEM_EMULATOR_USAGE}`,
+    );
   }
   const baudRate = Number(values.baud);
-  if (!Number.isInteger(baudRate) || baudRate <= 0) throw new CodedError('USAGE', `modem-emulator: --baud must be a positive integer (got ${values.baud})`);
+  if (!Number.isInteger(baudRate) || baudRate <= 0)
+    throw new CodedError('USAGE', `modem-emulator: --baud must be a positive integer (got ${values.baud})`);
   let pty: PtyPair | undefined;
   if (!values.device) pty = await ptyPair();
   const path = values.device ?? pty!.a;
@@ -46,8 +51,12 @@ export async function runModemEmulator(argv: string[], print: (s: string) => voi
     pty?.close();
     throw e;
   }
-  print(values.device ? `modem-emulator: ${profile} on ${values.device}` : `modem-emulator: ${profile} on pty ${pty!.b}`);
-  print(`set modem.port: ${values.device ?? pty!.b} (modem.profile: ${profile} or auto); type 'help' for fault switches`);
+  print(
+    values.device ? `modem-emulator: ${profile} on ${values.device}` : `modem-emulator: ${profile} on pty ${pty!.b}`,
+  );
+  print(
+    `set modem.port: ${values.device ?? pty!.b} (modem.profile: ${profile} or auto); type 'help' for fault switches`,
+  );
 
   return new Promise<number>((resolve) => {
     let done = false;
@@ -67,8 +76,14 @@ export async function runModemEmulator(argv: string[], print: (s: string) => voi
     });
     // stdin closed (a pipe ended, Ctrl-D): keep answering until a signal, as a board's modem would
     rl.on('close', () => undefined);
-    emu.onPortClose(() => { print('modem-emulator: serial port closed'); finish(1); });
-    void pty?.exited.then(() => { print('modem-emulator: socat ended'); finish(1); });
+    emu.onPortClose(() => {
+      print('modem-emulator: serial port closed');
+      finish(1);
+    });
+    void pty?.exited.then(() => {
+      print('modem-emulator: socat ended');
+      finish(1);
+    });
     process.once('SIGINT', () => finish(0));
     process.once('SIGTERM', () => finish(0));
   });

@@ -1,10 +1,15 @@
-// reboot.ts: Execute on /3/0/4 (Reboot) and /3/0/5 (Factory Reset): the device object tells the main thread ('runtime'); after the 2.04 is out, `run` stops cleanly and exits for systemd to restart it, or runs device.rebootCommand.
+// reboot.ts: Execute on /3/0/4 (Reboot) and /3/0/5 (Factory Reset): the device object tells the main thread
+// ('runtime'); after the 2.04 is out, `run` stops cleanly and exits for systemd to restart it, or runs
+// device.rebootCommand.
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { log } from '../runtime/log.js';
 
-/** Exit code of `run` after a server-requested reboot (EX_TEMPFAIL); the systemd unit restarts on it (RestartForceExitStatus=75). */
+/**
+ * Exit code of `run` after a server-requested reboot (EX_TEMPFAIL); the systemd unit restarts on it
+ * (RestartForceExitStatus=75).
+ */
 export const RESTART_EXIT_CODE = 75;
 /** Time for the Execute's 2.04 to leave before the client de-registers and the actors stop. */
 export const REBOOT_DELAY_MS = 300;
@@ -36,9 +41,18 @@ export function runRebootCommand(cmd: readonly string[]): void {
   log.child({ mod: 'run' }).warn({ cmd }, `rebooting the board: ${cmd.join(' ')}`);
   try {
     const child = spawn(cmd[0], cmd.slice(1), { detached: true, stdio: 'ignore' });
-    child.on('error', (err) => log.child({ mod: 'run' }).error({ code: 'REBOOT_FAILED', err: err.message }, `reboot command failed: ${err.message}`));
+    child.on('error', (err) =>
+      log
+        .child({ mod: 'run' })
+        .error({ code: 'REBOOT_FAILED', err: err.message }, `reboot command failed: ${err.message}`),
+    );
     child.unref();
   } catch (err) {
-    log.child({ mod: 'run' }).error({ code: 'REBOOT_FAILED', err: (err as Error).message }, `reboot command failed: ${(err as Error).message}`);
+    log
+      .child({ mod: 'run' })
+      .error(
+        { code: 'REBOOT_FAILED', err: (err as Error).message },
+        `reboot command failed: ${(err as Error).message}`,
+      );
   }
 }

@@ -4,7 +4,14 @@ import { log, setLogFormat, setLogLevel } from '../runtime/log.js';
 import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
 import { loadPluginActorSet } from '../plugins/index.js';
 import { placementWithPlugins } from '../plugins/placement.js';
-import { isFactoryResetRequest, isRebootRequest, REBOOT_DELAY_MS, RESTART_EXIT_CODE, runRebootCommand, wipeForFactoryReset } from './reboot.js';
+import {
+  isFactoryResetRequest,
+  isRebootRequest,
+  REBOOT_DELAY_MS,
+  RESTART_EXIT_CODE,
+  runRebootCommand,
+  wipeForFactoryReset,
+} from './reboot.js';
 import { Runtime, type ActorSpec } from '../runtime/runtime.js';
 import type { InspectServer } from '../runtime/inspect-server.js';
 import type { Config } from '../runtime/config.js';
@@ -27,9 +34,16 @@ function securePrivateState(stateDir: string): void {
   if (isMainThread) process.umask(PRIVATE_UMASK); // a worker thread may not set the process's umask
   try {
     const fixed = secureStateDirSync(stateDir);
-    if (fixed.length > 0) clog.warn({ code: 'STATE_MODES_FIXED', stateDir, count: fixed.length, paths: fixed.slice(0, 20) }, `state dir: ${fixed.length} files/folders were readable by others; set to 0600/0700`);
+    if (fixed.length > 0)
+      clog.warn(
+        { code: 'STATE_MODES_FIXED', stateDir, count: fixed.length, paths: fixed.slice(0, 20) },
+        `state dir: ${fixed.length} files/folders were readable by others; set to 0600/0700`,
+      );
   } catch (e) {
-    clog.error({ code: 'STATE_DIR_IO', stateDir, err: (e as Error).message }, `state dir ${stateDir}: ${(e as Error).message}`);
+    clog.error(
+      { code: 'STATE_DIR_IO', stateDir, err: (e as Error).message },
+      `state dir ${stateDir}: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -44,7 +58,8 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     const plugins = await loadPluginActorSet(config);
     optionalActors = plugins.optional;
     const { present, missing } = resolveActorSet(buildActorSet(config, DIST_SRC, plugins));
-    for (const m of missing) clog.warn({ actor: m.name, file: m.file }, `actor ${m.name} not started: ${m.file} does not exist`);
+    for (const m of missing)
+      clog.warn({ actor: m.name, file: m.file }, `actor ${m.name} not started: ${m.file} does not exist`);
     actors = present;
   }
   let inspectServer: InspectServer | undefined;
@@ -54,15 +69,29 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     // Loaded only when asked for: ws, the page and graphviz cost memory on a board that never inspects.
     const { startInspectServer } = await import('../runtime/inspect-server.js');
     const { chartSource } = await import('../runtime/inspect-charts.js');
-    inspectServer = await startInspectServer({ host: config.inspect.host, port: config.inspect.port, charts: chartSource((name) => specOf(name)) });
+    inspectServer = await startInspectServer({
+      host: config.inspect.host,
+      port: config.inspect.port,
+      charts: chartSource((name) => specOf(name)),
+    });
     io.print(`inspection stream: ${inspectServer.wsUrl}`);
     io.print(`statecharts: open ${inspectServer.pageUrl} in a browser (served here, no internet needed)`);
-    io.print(`hosted Stately inspector: ${inspectServer.statelyUrl} (needs the internet: frames stately.ai/inspect and feeds it this stream)`);
-    if (!/^(127\.|::1$|localhost$)/.test(config.inspect.host)) io.print(`warning: inspection is bound to ${config.inspect.host}, not loopback: anyone who can reach it sees every state and event`);
+    io.print(
+      `hosted Stately inspector: ${inspectServer.statelyUrl} (needs the internet: frames stately.ai/inspect and feeds it this stream)`,
+    );
+    if (!/^(127\.|::1$|localhost$)/.test(config.inspect.host))
+      io.print(
+        `warning: inspection is bound to ${config.inspect.host}, not loopback: anyone who can reach it sees every state and event`,
+      );
   }
   const rt = new Runtime({
     actors,
-    placement: placementWithPlugins(config.placement, actors.map((a) => a.name), optionalActors, config.plugins.worker),
+    placement: placementWithPlugins(
+      config.placement,
+      actors.map((a) => a.name),
+      optionalActors,
+      config.plugins.worker,
+    ),
     supervisor: config.supervisor,
     stateDir: config.stateDir,
     fullConfig: config,
@@ -72,12 +101,18 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     optionalActors,
   });
-  const serial: ModemSerialAttachment | undefined = config.modem.kind === 'serial' && actors.some((a) => a.name === 'modem')
-    ? attachModemSerial(rt, { path: config.modem.port, baudRate: config.modem.baudRate })
-    : undefined;
+  const serial: ModemSerialAttachment | undefined =
+    config.modem.kind === 'serial' && actors.some((a) => a.name === 'modem')
+      ? attachModemSerial(rt, { path: config.modem.port, baudRate: config.modem.baudRate })
+      : undefined;
   // Servers a bootstrap server adds get their own client/socket pair (the hosted objects are the socket's).
   const hosted = actors.find((a) => a.name === 'socket')?.options?.objects;
-  if (Array.isArray(hosted)) attachServerPairs(rt, config, hosted.filter((x): x is number => typeof x === 'number'));
+  if (Array.isArray(hosted))
+    attachServerPairs(
+      rt,
+      config,
+      hosted.filter((x): x is number => typeof x === 'number'),
+    );
   if (inspectServer) {
     const s = inspectServer;
     specOf = (name) => rt.specOf(name);
@@ -106,7 +141,10 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
             try {
               wipeForFactoryReset(config.stateDir);
             } catch (e) {
-              clog.error({ code: 'FACTORY_RESET_FAILED', err: (e as Error).message }, `factory reset could not remove the state: ${(e as Error).message}`);
+              clog.error(
+                { code: 'FACTORY_RESET_FAILED', err: (e as Error).message },
+                `factory reset could not remove the state: ${(e as Error).message}`,
+              );
             }
           }
           if (code === RESTART_EXIT_CODE && config.device.rebootCommand) {
@@ -122,10 +160,14 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
     rt.on('control', (msg: unknown) => {
-      if (isRebootRequest(msg)) setTimeout(() => shutdown(RESTART_EXIT_CODE, 'reboot requested (Execute /3/0/4)'), REBOOT_DELAY_MS).unref();
+      if (isRebootRequest(msg))
+        setTimeout(() => shutdown(RESTART_EXIT_CODE, 'reboot requested (Execute /3/0/4)'), REBOOT_DELAY_MS).unref();
       if (isFactoryResetRequest(msg) && !stopping) {
         factoryReset = true;
-        setTimeout(() => shutdown(RESTART_EXIT_CODE, 'factory reset requested (Execute /3/0/5)'), REBOOT_DELAY_MS).unref();
+        setTimeout(
+          () => shutdown(RESTART_EXIT_CODE, 'factory reset requested (Execute /3/0/5)'),
+          REBOOT_DELAY_MS,
+        ).unref();
       }
     });
     rt.on('gave-up-optional', (name: string) => {
@@ -133,7 +175,10 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
       // sends an Update whose links no longer list its object (a given-up object actor answers no Discover).
       const fields = actors.find((a) => a.name === name)?.logFields ?? {};
       const who = fields.plugin !== undefined ? `plugin ${fields.plugin} at ${fields.pluginPath}` : name;
-      clog.error({ code: 'PLUGIN_GAVE_UP', actor: name, ...fields }, `${who}: ${name} given up after repeated faults; the device goes on without it`);
+      clog.error(
+        { code: 'PLUGIN_GAVE_UP', actor: name, ...fields },
+        `${who}: ${name} given up after repeated faults; the device goes on without it`,
+      );
       if (name.startsWith('object:')) rt.publish({ type: 'lwm2m.objects-changed' });
     });
     rt.on('gave-up', (name: string, err: Error) => {

@@ -1,4 +1,5 @@
-// server-pairs.ts: a client/socket pair for every LwM2M server the device has an account for — the primary client reports its accounts, the main thread starts the pairs that are missing (servers a bootstrap server added).
+// server-pairs.ts: a client/socket pair for every LwM2M server the device has an account for — the primary client
+// reports its accounts, the main thread starts the pairs that are missing (servers a bootstrap server added).
 import { isServerAccountsReport } from '../messages/index.js';
 import { resolveActorSet, serverPairEntries, DIST_SRC } from '../runtime/actor-set.js';
 import type { Config } from '../runtime/config.js';
@@ -12,7 +13,12 @@ const plog = log.child({ mod: 'server-pairs' });
  * client yet, and stops the pairs it started whose server is gone or became the primary's. Pairs from the config
  * (`client.servers`) are the config's: they stay.
  */
-export function attachServerPairs(rt: Runtime, config: Config, hosted: readonly number[], srcRoot: URL = DIST_SRC): void {
+export function attachServerPairs(
+  rt: Runtime,
+  config: Config,
+  hosted: readonly number[],
+  srcRoot: URL = DIST_SRC,
+): void {
   const started = new Set<number>();
   rt.on('control', (msg: unknown) => {
     if (!isServerAccountsReport(msg)) return;
@@ -25,7 +31,8 @@ export function attachServerPairs(rt: Runtime, config: Config, hosted: readonly 
         .then(() => rt.remove(`socket:${ssid}`))
         .then(
           () => plog.info({ ssid }, `LwM2M server ${ssid}: no longer a further server, its client and socket stopped`),
-          (err: unknown) => plog.warn({ ssid, err: (err as Error).message }, `LwM2M server ${ssid}: its client could not be stopped`),
+          (err: unknown) =>
+            plog.warn({ ssid, err: (err as Error).message }, `LwM2M server ${ssid}: its client could not be stopped`),
         );
     }
     for (const ssid of msg.ssids) {
@@ -42,7 +49,8 @@ export function attachServerPairs(rt: Runtime, config: Config, hosted: readonly 
         .then(() => rt.add(client, 'client'))
         .then(
           () => plog.info({ ssid }, `LwM2M server ${ssid}: started ${socket.name} and ${client.name}`),
-          (err: unknown) => plog.warn({ ssid, err: (err as Error).message }, `LwM2M server ${ssid}: its client could not start`),
+          (err: unknown) =>
+            plog.warn({ ssid, err: (err as Error).message }, `LwM2M server ${ssid}: its client could not start`),
         );
     }
   });

@@ -1,4 +1,5 @@
-// accounts.ts: server accounts from objects 0 (Security) and 1 (Server): selection, bootstrap consistency check, socket target.
+// accounts.ts: server accounts from objects 0 (Security) and 1 (Server): selection, bootstrap consistency check, socket
+// target.
 import type { ServerTarget } from '../messages/index.js';
 import type { LwRecord, LwValue } from '../lwm2m/types.js';
 
@@ -36,7 +37,13 @@ function byInstance(records: readonly LwRecord[], objectId: number): Map<number,
 }
 
 const num = (v: LwValue | undefined): number | undefined =>
-  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : undefined;
+  typeof v === 'number'
+    ? v
+    : typeof v === 'bigint'
+      ? Number(v)
+      : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))
+        ? Number(v)
+        : undefined;
 const str = (v: LwValue | undefined): string | undefined =>
   typeof v === 'string' ? v : v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : undefined;
 const bytes = (v: LwValue | undefined): Uint8Array | undefined =>
@@ -45,7 +52,9 @@ const bool = (v: LwValue | undefined): boolean => v === true || v === 1 || v ===
 
 /** Short server IDs of the LwM2M (non-bootstrap) accounts that have a Server instance, in Security instance order. */
 export function serverSsids(accounts: readonly ServerAccount[]): number[] {
-  return [...new Set(accounts.filter((a) => !a.bootstrap && a.ssid > 0 && a.serverInstance !== undefined).map((a) => a.ssid))];
+  return [
+    ...new Set(accounts.filter((a) => !a.bootstrap && a.ssid > 0 && a.serverInstance !== undefined).map((a) => a.ssid)),
+  ];
 }
 
 /** Every Security instance, joined with the matching Server instance (bootstrap accounts have none). */
@@ -60,8 +69,14 @@ export function accountsFromRecords(records: readonly LwRecord[]): ServerAccount
   const out: ServerAccount[] = [];
   for (const [iid, m] of [...sec].sort((a, b) => a[0] - b[0])) {
     const bootstrap = bool(m.get(1));
-    const ssid = bootstrap ? 0 : num(m.get(10)) ?? 0;
-    const acc: ServerAccount = { securityInstance: iid, bootstrap, uri: str(m.get(0)) ?? '', securityMode: num(m.get(2)) ?? 3, ssid };
+    const ssid = bootstrap ? 0 : (num(m.get(10)) ?? 0);
+    const acc: ServerAccount = {
+      securityInstance: iid,
+      bootstrap,
+      uri: str(m.get(0)) ?? '',
+      securityMode: num(m.get(2)) ?? 3,
+      ssid,
+    };
     const ident = str(m.get(3));
     const key = bytes(m.get(5));
     if (ident !== undefined && ident !== '') acc.pskIdentity = ident;
@@ -93,9 +108,11 @@ export function accountProblem(a: ServerAccount): string | undefined {
   } catch {
     return `security instance ${a.securityInstance}: server URI "${a.uri}" is not a URI`;
   }
-  if (u.protocol !== 'coap:' && u.protocol !== 'coaps:') return `security instance ${a.securityInstance}: unsupported scheme ${u.protocol}`;
+  if (u.protocol !== 'coap:' && u.protocol !== 'coaps:')
+    return `security instance ${a.securityInstance}: unsupported scheme ${u.protocol}`;
   if (a.securityMode === 0) {
-    if (!a.pskIdentity || !a.pskKey) return `security instance ${a.securityInstance}: PSK mode needs identity (/0/x/3) and key (/0/x/5)`;
+    if (!a.pskIdentity || !a.pskKey)
+      return `security instance ${a.securityInstance}: PSK mode needs identity (/0/x/3) and key (/0/x/5)`;
     if (u.protocol !== 'coaps:') return `security instance ${a.securityInstance}: PSK mode needs a coaps:// URI`;
   } else if (a.securityMode === 3) {
     if (u.protocol !== 'coap:') return `security instance ${a.securityInstance}: NoSec mode needs a coap:// URI`;
@@ -103,8 +120,10 @@ export function accountProblem(a: ServerAccount): string | undefined {
     return `security instance ${a.securityInstance}: security mode ${a.securityMode} is not supported (PSK or NoSec only)`;
   }
   if (!a.bootstrap) {
-    if (a.ssid < 1 || a.ssid > 65534) return `security instance ${a.securityInstance}: short server ID ${a.ssid} out of range`;
-    if (a.serverInstance === undefined) return `security instance ${a.securityInstance}: no Server instance with short server ID ${a.ssid}`;
+    if (a.ssid < 1 || a.ssid > 65534)
+      return `security instance ${a.securityInstance}: short server ID ${a.ssid} out of range`;
+    if (a.serverInstance === undefined)
+      return `security instance ${a.securityInstance}: no Server instance with short server ID ${a.ssid}`;
   }
   return undefined;
 }
@@ -118,7 +137,10 @@ export function selectBootstrapAccount(accounts: readonly ServerAccount[]): Serv
   return accounts.find((a) => a.bootstrap && accountProblem(a) === undefined);
 }
 
-/** Bootstrap-Finish consistency (LwM2M 1.2 §6.1.7.8): at least one usable non-bootstrap account. Returns the problems found, [] when consistent. */
+/**
+ * Bootstrap-Finish consistency (LwM2M 1.2 §6.1.7.8): at least one usable non-bootstrap account. Returns the problems
+ * found, [] when consistent.
+ */
 export function bootstrapConsistency(accounts: readonly ServerAccount[]): string[] {
   if (selectServerAccount(accounts)) return [];
   const servers = accounts.filter((a) => !a.bootstrap);
@@ -142,5 +164,10 @@ export function targetOf(a: ServerAccount): ServerTarget {
 
 /** A loggable view of an account (no key, no identity). */
 export function describeAccount(a: ServerAccount): { ssid: number; uri: string; mode: string; bootstrap: boolean } {
-  return { ssid: a.ssid, uri: a.uri, mode: a.securityMode === 0 ? 'psk' : a.securityMode === 3 ? 'nosec' : String(a.securityMode), bootstrap: a.bootstrap };
+  return {
+    ssid: a.ssid,
+    uri: a.uri,
+    mode: a.securityMode === 0 ? 'psk' : a.securityMode === 3 ? 'nosec' : String(a.securityMode),
+    bootstrap: a.bootstrap,
+  };
 }

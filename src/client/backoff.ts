@@ -1,4 +1,5 @@
-// backoff.ts: growing retry delays (initial × factor^(n-1), capped), with optional jitter from an injected random source.
+// backoff.ts: growing retry delays (initial × factor^(n-1), capped), with optional jitter from an injected random
+// source.
 
 export interface BackoffParams {
   backoffInitialS: number;

@@ -1,7 +1,10 @@
 // failure.ts: sorts a failed exchange (thrown CodedError or refusing CoAP code) into what the lifecycle does next.
 import { CodedError } from '../errors.js';
 
-/** network: reconnect LTE; refused: credentials problem (backoff, then bootstrap); notFound: registration gone; other: LwM2M reconnect. */
+/**
+ * network: reconnect LTE; refused: credentials problem (backoff, then bootstrap); notFound: registration gone; other:
+ * LwM2M reconnect.
+ */
 export type FailureKind = 'network' | 'refused' | 'notFound' | 'other';
 
 /** Codes that mean the path to the server is broken (radio, IP, no answer at all). */
@@ -22,7 +25,8 @@ export function statusOf(err: unknown): string | undefined {
 
 export function codeOf(err: unknown): string {
   if (err instanceof CodedError) return err.code;
-  if (typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string') return (err as { code: string }).code;
+  if (typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string')
+    return (err as { code: string }).code;
   return 'INTERNAL';
 }
 

@@ -1,4 +1,5 @@
-// machine.ts: the LwM2M client lifecycle statechart (boot → LTE → bootstrap/register → registered → recovery), services provided by the adapter.
+// machine.ts: the LwM2M client lifecycle statechart (boot → LTE → bootstrap/register → registered → recovery), services
+// provided by the adapter.
 import { assign, emit, fromPromise, setup } from 'xstate';
 import { CodedError } from '../errors.js';
 import type { Lwm2mVersion } from '../lwm2m/registration.js';
@@ -13,12 +14,15 @@ import type { RegisterResult, SendItem, RegistrationRefresh } from './services.j
 
 export interface ClientContext {
   cfg: ResolvedClientConfig;
-  /** Pinned to this short server ID (a further LwM2M server's client: never bootstraps); undefined: the first usable account. */
+  /**
+   * Pinned to this short server ID (a further LwM2M server's client: never bootstraps); undefined: the first usable
+   * account.
+   */
   pinned?: number;
   accounts: ServerAccount[];
   /** The LwM2M server in use (from objects 0/1). */
   account?: ServerAccount;
-  registration?: PersistedRegistration;
+  registration?: PersistedRegistration | undefined;
   version: Lwm2mVersion;
   versionFellBack: boolean;
   /** Consecutive failed network recoveries since the last successful registration (the seed's counter). */
@@ -41,7 +45,7 @@ export interface ClientContext {
   /** True once registered (Send is accepted and buffered from then on, until disabled or stopped). */
   sessionActive: boolean;
   disableTimeoutS?: number;
-  lastError?: string;
+  lastError?: string | undefined;
   /** Ids the last enqueue pushed out of a full buffer (rejected with QUEUE_FULL). */
   lastDropped: number[];
   /** Last network.up / network.down seen (events that come while booting are not lost). */
@@ -72,7 +76,7 @@ export type ClientEmitted =
 
 export interface LoadedState {
   accounts: ServerAccount[];
-  registration?: PersistedRegistration;
+  registration?: PersistedRegistration | undefined;
   /** The network is already up (modem.status), so no network.up will come. */
   networkUp?: boolean;
 }
@@ -85,16 +89,20 @@ const notProvided = (name: string) => (): Promise<never> =>
   Promise.reject(new CodedError('NOT_PROVIDED', `client service ${name} is not provided`));
 
 /** The bootstrap account; a pinned client has none (bootstrap is the primary client's job). */
-const bsAccount = (c: ClientContext): ServerAccount | undefined => (c.pinned === undefined ? selectBootstrapAccount(c.accounts) : undefined);
+const bsAccount = (c: ClientContext): ServerAccount | undefined =>
+  c.pinned === undefined ? selectBootstrapAccount(c.accounts) : undefined;
 /** The LwM2M server account to use: the first usable one, or the pinned ssid's. */
 const serverAccount = (c: ClientContext): ServerAccount | undefined =>
-  selectServerAccount(c.pinned === undefined ? c.accounts : c.accounts.filter((a) => !a.bootstrap && a.ssid === c.pinned));
+  selectServerAccount(
+    c.pinned === undefined ? c.accounts : c.accounts.filter((a) => !a.bootstrap && a.ssid === c.pinned),
+  );
 /** Why the pinned account cannot be used. */
 const pinnedProblem = (c: ClientContext): string => {
   const a = c.accounts.find((x) => !x.bootstrap && x.ssid === c.pinned);
-  return `account ${c.pinned}: ${a ? accountProblem(a) ?? 'unusable' : 'no Security instance with this short server ID'}`;
+  return `account ${c.pinned}: ${a ? (accountProblem(a) ?? 'unusable') : 'no Security instance with this short server ID'}`;
 };
-const sameServer = (r: PersistedRegistration, a: ServerAccount | undefined): boolean => a !== undefined && r.ssid === a.ssid && r.serverUri === a.uri;
+const sameServer = (r: PersistedRegistration, a: ServerAccount | undefined): boolean =>
+  a !== undefined && r.ssid === a.ssid && r.serverUri === a.uri;
 const queueMode = (c: ClientContext): boolean => (c.registration?.binding ?? '').includes('Q');
 const sentIdsOf = (err: unknown): number[] => {
   const s = err instanceof CodedError ? err.details?.sent : undefined;
@@ -112,7 +120,9 @@ export const clientMachine = setup({
     loadState: fromPromise<LoadedState, void>(notProvided('loadState')),
     openSocket: fromPromise<void, { account: ServerAccount }>(notProvided('openSocket')),
     register: fromPromise<RegisterResult, { account: ServerAccount; version: Lwm2mVersion }>(notProvided('register')),
-    update: fromPromise<RegistrationRefresh, { registration: PersistedRegistration; withLinks: boolean }>(notProvided('update')),
+    update: fromPromise<RegistrationRefresh, { registration: PersistedRegistration; withLinks: boolean }>(
+      notProvided('update'),
+    ),
     deregister: fromPromise<void, { registration: PersistedRegistration | undefined }>(notProvided('deregister')),
     bootstrapRequest: fromPromise<void, { account: ServerAccount }>(notProvided('bootstrapRequest')),
     reconnectModem: fromPromise<void, void>(notProvided('reconnectModem')),
@@ -136,7 +146,10 @@ export const clientMachine = setup({
     queueMode: ({ context: c }) => queueMode(c),
     tooManyNetworkFailures: ({ context: c }) => c.networkFailures > c.cfg.maxNetworkRetries,
     isNetworkFailure: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'network',
-    /** A published network.error that is not a credentials problem (a DTLS handshake failure reaches the client as the open's rejection). */
+    /**
+     * A published network.error that is not a credentials problem (a DTLS handshake failure reaches the client as the
+     * open's rejection).
+     */
     networkErrorEvent: ({ event }) => event.type === 'network.error' && classifyFailure(event) !== 'refused',
     isNotFound: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'notFound',
     canFallBackVersion: ({ context: c, event }) => {
@@ -144,21 +157,25 @@ export const clientMachine = setup({
       return !c.versionFellBack && err instanceof CodedError && err.details?.fallback !== undefined;
     },
     refusedTooOften: ({ context: c, event }) =>
-      classifyFailure((event as { error?: unknown }).error) === 'refused'
-      && c.registerFailures + 1 >= c.cfg.maxRegisterFailures && bsAccount(c) !== undefined,
+      classifyFailure((event as { error?: unknown }).error) === 'refused' &&
+      c.registerFailures + 1 >= c.cfg.maxRegisterFailures &&
+      bsAccount(c) !== undefined,
   },
   delays: {
     lteWait: ({ context: c }) => c.cfg.lteWaitS * 1000,
-    updateDue: ({ context: c }) => updateDueMs(c.registration?.lifetime ?? c.cfg.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
+    updateDue: ({ context: c }) =>
+      updateDueMs(c.registration?.lifetime ?? c.cfg.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
     queueAwake: ({ context: c }) => c.cfg.queueAwakeS * 1000,
     /** Before an LTE reconnect after a repeated network error (the first goes at once). */
     networkBackoff: ({ context: c }) => backoffMs(c.networkStreak - 1, c.cfg, Math.random),
-    registerBackoff: ({ context: c }) => Math.max(backoffMs(c.registerFailures, c.cfg, Math.random), c.cfg.reconnectDelayS * 1000),
+    registerBackoff: ({ context: c }) =>
+      Math.max(backoffMs(c.registerFailures, c.cfg, Math.random), c.cfg.reconnectDelayS * 1000),
     bootstrapBackoff: ({ context: c }) => backoffMs(c.bootstrapFailures, c.cfg, Math.random),
     holdOff: ({ context: c }) => (bsAccount(c)?.holdOffS ?? c.cfg.bootstrapHoldOffS) * 1000,
     bootstrapTimeout: ({ context: c }) => (bsAccount(c)?.bootstrapAccountTimeoutS || c.cfg.bootstrapTimeoutS) * 1000,
     bootstrapSettle: ({ context: c }) => c.cfg.bootstrapSettleMs,
-    disableTimeout: ({ context: c }) => (c.disableTimeoutS ?? c.account?.disableTimeoutS ?? c.cfg.disableTimeoutS) * 1000,
+    disableTimeout: ({ context: c }) =>
+      (c.disableTimeoutS ?? c.account?.disableTimeoutS ?? c.cfg.disableTimeoutS) * 1000,
     firmwareTimeout: ({ context: c }) => c.cfg.firmwareTimeoutS * 1000,
   },
   actions: {
@@ -172,13 +189,21 @@ export const clientMachine = setup({
       const r = enqueue(c.buffer, { id: event.id, item }, c.cfg.queueMaxItems);
       return { buffer: r.buffer, lastDropped: r.dropped.map((d) => d.id) };
     }),
-    emitDropped: emit(({ context: c }) => ({ type: 'client.send-dropped' as const, ids: c.lastDropped, code: 'QUEUE_FULL' })),
+    emitDropped: emit(({ context: c }) => ({
+      type: 'client.send-dropped' as const,
+      ids: c.lastDropped,
+      code: 'QUEUE_FULL',
+    })),
     clearRegistration: assign({ registration: undefined }),
     persist: emit(({ context: c }) => ({ type: 'client.persist' as const, registration: c.registration })),
     pauseSocket: emit({ type: 'socket.pause', reason: 'lte-down' } as const),
     pauseSocketAsleep: emit({ type: 'socket.pause', reason: 'queue-mode' } as const),
     pauseSocketNetworkError: emit({ type: 'socket.pause', reason: 'network-error' } as const),
-    emitRegistered: emit(({ context: c }) => ({ type: 'client.registered' as const, ssid: c.registration?.ssid ?? 0, location: c.registration?.location ?? [] })),
+    emitRegistered: emit(({ context: c }) => ({
+      type: 'client.registered' as const,
+      ssid: c.registration?.ssid ?? 0,
+      location: c.registration?.location ?? [],
+    })),
     resumeSocket: emit({ type: 'socket.resume' } as const),
     closeSocket: emit({ type: 'socket.close' } as const),
     netUp: assign({ networkUp: true }),
@@ -187,9 +212,24 @@ export const clientMachine = setup({
 }).createMachine({
   id: 'client',
   context: ({ input }) => ({
-    cfg: input.cfg, ...(input.account !== undefined ? { pinned: input.account } : {}), accounts: [], version: input.cfg.lwm2mVersion, versionFellBack: false,
-    networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, forceBootstrap: false,
-    buffer: [], updatePending: false, updateWithLinks: false, updateAgain: false, updateAgainWithLinks: false, sessionActive: false, lastDropped: [], networkUp: false,
+    cfg: input.cfg,
+    ...(input.account !== undefined ? { pinned: input.account } : {}),
+    accounts: [],
+    version: input.cfg.lwm2mVersion,
+    versionFellBack: false,
+    networkFailures: 0,
+    networkStreak: 0,
+    registerFailures: 0,
+    bootstrapFailures: 0,
+    forceBootstrap: false,
+    buffer: [],
+    updatePending: false,
+    updateWithLinks: false,
+    updateAgain: false,
+    updateAgainWithLinks: false,
+    sessionActive: false,
+    lastDropped: [],
+    networkUp: false,
   }),
   initial: 'boot',
   on: {
@@ -206,7 +246,9 @@ export const clientMachine = setup({
         onDone: {
           target: 'lteConnecting',
           actions: assign(({ context: c, event }) => ({
-            accounts: event.output.accounts, registration: event.output.registration, networkUp: c.networkUp || event.output.networkUp === true,
+            accounts: event.output.accounts,
+            registration: event.output.registration,
+            networkUp: c.networkUp || event.output.networkUp === true,
           })),
         },
         onError: { target: 'lteConnecting', actions: 'noteError' },
@@ -218,14 +260,24 @@ export const clientMachine = setup({
       on: { 'network.up': { target: 'selecting', actions: 'netUp' } },
       after: { lteWait: 'lteReconnect' },
     },
-    /** Chooses: bootstrap (no usable account, or fallback), resume a stored registration with an Update, or Register. */
+    /**
+     * Chooses: bootstrap (no usable account, or fallback), resume a stored registration with an Update, or Register.
+     */
     selecting: {
-      entry: ['pickAccount', assign(({ context: c }) => ({
-        registration: c.registration && !c.forceBootstrap && sameServer(c.registration, c.account) ? c.registration : undefined,
-      }))],
+      entry: [
+        'pickAccount',
+        assign(({ context: c }) => ({
+          registration:
+            c.registration && !c.forceBootstrap && sameServer(c.registration, c.account) ? c.registration : undefined,
+        })),
+      ],
       always: [
         // a pinned client never bootstraps: it waits (backoff) and reads its account again
-        { guard: 'pinnedUnusable', target: 'noAccount', actions: assign({ lastError: ({ context: c }) => pinnedProblem(c) }) },
+        {
+          guard: 'pinnedUnusable',
+          target: 'noAccount',
+          actions: assign({ lastError: ({ context: c }) => pinnedProblem(c) }),
+        },
         { guard: 'mustBootstrap', target: 'connected.online.bootstrapping' },
         { target: 'connected.online.connecting' },
       ],
@@ -235,198 +287,272 @@ export const clientMachine = setup({
       on: { 'network.down': { target: '#client.lteDown', actions: 'netDown' } },
       initial: 'online',
       states: {
-      online: {
-        initial: 'connecting',
-        on: {
-          'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
-          'lwm2m.trigger': [
-            { guard: 'bootstrapTrigger', target: '#client.bootstrapFallback' },
-          ],
-        },
-        states: {
-          /** Opens the transport (NoSec or DTLS-PSK from object 0) to the chosen server. */
-          connecting: {
-            invoke: {
-              src: 'openSocket',
-              input: ({ context: c }) => ({ account: c.account! }),
-              onDone: [
-                { guard: 'canResume', target: '#client.connected.updating' },
-                { target: 'registering' },
-              ],
-              onError: [
-                { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-                { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
-                { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
-              ],
-            },
+        online: {
+          initial: 'connecting',
+          on: {
+            'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+            'lwm2m.trigger': [{ guard: 'bootstrapTrigger', target: '#client.bootstrapFallback' }],
           },
-          registering: {
-            invoke: {
-              src: 'register',
-              input: ({ context: c }) => ({ account: c.account!, version: c.version }),
-              onDone: {
-                target: '#client.connected.registered',
-                actions: assign(({ context: c, event }) => ({
-                  registration: { ssid: c.account!.ssid, serverUri: c.account!.uri, ...event.output },
-                  updatePending: false, updateWithLinks: false,
-                })),
+          states: {
+            /** Opens the transport (NoSec or DTLS-PSK from object 0) to the chosen server. */
+            connecting: {
+              invoke: {
+                src: 'openSocket',
+                input: ({ context: c }) => ({ account: c.account! }),
+                onDone: [{ guard: 'canResume', target: '#client.connected.updating' }, { target: 'registering' }],
+                onError: [
+                  { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                  { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
+                  {
+                    target: 'lwm2mReconnect',
+                    actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })],
+                  },
+                ],
               },
-              onError: [
-                { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-                { guard: 'canFallBackVersion', target: 'registering', reenter: true, actions: ['noteError', assign({ version: '1.1', versionFellBack: true })] },
-                { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
-                { target: 'lwm2mReconnect', actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })] },
-              ],
             },
-          },
-          /** Backoff after a refused or failed Register, then a fresh transport and Register (no request storm). */
-          lwm2mReconnect: {
-            entry: 'closeSocket',
-            after: { registerBackoff: 'connecting' },
-          },
-          bootstrapping: {
-            initial: 'holdOff',
-            entry: ['closeSocket', 'clearRegistration', 'persist'],
-            after: { bootstrapTimeout: '#client.connected.bootstrapFailed' },
-            states: {
-              holdOff: {
-                always: { guard: 'noBootstrapServer', target: '#client.noAccount' },
-                after: { holdOff: 'opening' },
+            registering: {
+              invoke: {
+                src: 'register',
+                input: ({ context: c }) => ({ account: c.account!, version: c.version }),
+                onDone: {
+                  target: '#client.connected.registered',
+                  actions: assign(({ context: c, event }) => ({
+                    registration: { ssid: c.account!.ssid, serverUri: c.account!.uri, ...event.output },
+                    updatePending: false,
+                    updateWithLinks: false,
+                  })),
+                },
+                onError: [
+                  { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                  {
+                    guard: 'canFallBackVersion',
+                    target: 'registering',
+                    reenter: true,
+                    actions: ['noteError', assign({ version: '1.1', versionFellBack: true })],
+                  },
+                  { guard: 'refusedTooOften', target: '#client.bootstrapFallback', actions: 'noteError' },
+                  {
+                    target: 'lwm2mReconnect',
+                    actions: ['noteError', assign({ registerFailures: ({ context: c }) => c.registerFailures + 1 })],
+                  },
+                ],
               },
-              opening: {
-                invoke: {
-                  src: 'openSocket',
-                  input: ({ context: c }) => ({ account: bsAccount(c)! }),
-                  onDone: 'requesting',
-                  onError: [
-                    { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-                    { target: '#client.connected.bootstrapFailed', actions: 'noteError' },
-                  ],
+            },
+            /** Backoff after a refused or failed Register, then a fresh transport and Register (no request storm). */
+            lwm2mReconnect: {
+              entry: 'closeSocket',
+              after: { registerBackoff: 'connecting' },
+            },
+            bootstrapping: {
+              initial: 'holdOff',
+              entry: ['closeSocket', 'clearRegistration', 'persist'],
+              after: { bootstrapTimeout: '#client.connected.bootstrapFailed' },
+              states: {
+                holdOff: {
+                  always: { guard: 'noBootstrapServer', target: '#client.noAccount' },
+                  after: { holdOff: 'opening' },
+                },
+                opening: {
+                  invoke: {
+                    src: 'openSocket',
+                    input: ({ context: c }) => ({ account: bsAccount(c)! }),
+                    onDone: 'requesting',
+                    onError: [
+                      { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                      { target: '#client.connected.bootstrapFailed', actions: 'noteError' },
+                    ],
+                  },
+                },
+                requesting: {
+                  invoke: {
+                    src: 'bootstrapRequest',
+                    input: ({ context: c }) => ({ account: bsAccount(c)! }),
+                    onDone: 'waitFinish',
+                    onError: [
+                      { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+                      { target: '#client.connected.bootstrapFailed', actions: 'noteError' },
+                    ],
+                  },
+                },
+                /**
+                 * The server writes objects 0/1; Bootstrap-Finish is checked by the module (4.06 when inconsistent).
+                 */
+                waitFinish: {},
+                settle: { after: { bootstrapSettle: '#client.selecting' } },
+              },
+              on: {
+                'client.bootstrap-done': {
+                  target: '.settle',
+                  actions: assign(({ event }) => ({
+                    accounts: event.accounts,
+                    forceBootstrap: false,
+                    bootstrapFailures: 0,
+                    networkFailures: 0,
+                    registerFailures: 0,
+                    versionFellBack: false,
+                  })),
                 },
               },
-              requesting: {
-                invoke: {
-                  src: 'bootstrapRequest',
-                  input: ({ context: c }) => ({ account: bsAccount(c)! }),
-                  onDone: 'waitFinish',
-                  onError: [
-                    { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-                    { target: '#client.connected.bootstrapFailed', actions: 'noteError' },
-                  ],
-                },
-              },
-              /** The server writes objects 0/1; Bootstrap-Finish is checked by the module (4.06 when inconsistent). */
-              waitFinish: {},
-              settle: { after: { bootstrapSettle: '#client.selecting' } },
-            },
-            on: {
-              'client.bootstrap-done': {
-                target: '.settle',
-                actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false, bootstrapFailures: 0, networkFailures: 0, registerFailures: 0, versionFellBack: false })),
-              },
             },
           },
         },
-      },
-      bootstrapFailed: {
-        entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
-        after: { bootstrapBackoff: 'online.bootstrapping' },
-      },
-      registered: {
-        entry: [
-          assign({ networkFailures: 0, networkStreak: 0, registerFailures: 0, bootstrapFailures: 0, sessionActive: true, lastError: undefined }),
-          'persist',
-          'emitRegistered',
-        ],
-        after: { updateDue: 'updating' },
-        on: {
-          'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
-          'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }), target: '.awake' },
-          'lwm2m.trigger': [
-            { guard: 'updateTrigger', actions: assign({ updatePending: true }), target: '.awake' },
-            { guard: 'bootstrapTrigger', target: '#client.bootstrapFallback' },
-            { guard: 'disableTrigger', target: '#client.disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
-          ],
-          'firmware.updating': 'firmwarePreparing',
+        bootstrapFailed: {
+          entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
+          after: { bootstrapBackoff: 'online.bootstrapping' },
         },
-        initial: 'awake',
-        states: {
-          /** Listening; in queue mode until queueAwake passes without an exchange. */
-          awake: {
-            always: [
-              { guard: 'updatePending', target: '#client.connected.updating' },
-              { guard: 'hasBuffered', target: 'sending' },
+        registered: {
+          entry: [
+            assign({
+              networkFailures: 0,
+              networkStreak: 0,
+              registerFailures: 0,
+              bootstrapFailures: 0,
+              sessionActive: true,
+              lastError: undefined,
+            }),
+            'persist',
+            'emitRegistered',
+          ],
+          after: { updateDue: 'updating' },
+          on: {
+            'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+            'lwm2m.objects-changed': {
+              actions: assign({ updatePending: true, updateWithLinks: true }),
+              target: '.awake',
+            },
+            'lwm2m.trigger': [
+              { guard: 'updateTrigger', actions: assign({ updatePending: true }), target: '.awake' },
+              { guard: 'bootstrapTrigger', target: '#client.bootstrapFallback' },
+              {
+                guard: 'disableTrigger',
+                target: '#client.disabling',
+                actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }),
+              },
             ],
-            after: { queueAwake: { guard: 'queueMode', target: 'asleep' } },
-            on: { 'lwm2m.server-activity': { target: 'awake', reenter: true } },
+            'firmware.updating': 'firmwarePreparing',
           },
-          /** Sends the buffered Send requests in order (POST /dp). */
-          sending: {
-            invoke: {
-              src: 'sendItems',
-              input: ({ context: c }) => ({ items: c.buffer }),
-              onDone: { target: 'awake', actions: assign({ buffer: ({ context: c, event }) => without(c.buffer, event.output.sent) }) },
-              onError: [
-                { guard: 'isNetworkFailure', target: '#client.networkError', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
-                { target: 'awake', actions: ['noteError', assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) })] },
+          initial: 'awake',
+          states: {
+            /** Listening; in queue mode until queueAwake passes without an exchange. */
+            awake: {
+              always: [
+                { guard: 'updatePending', target: '#client.connected.updating' },
+                { guard: 'hasBuffered', target: 'sending' },
               ],
+              after: { queueAwake: { guard: 'queueMode', target: 'asleep' } },
+              on: { 'lwm2m.server-activity': { target: 'awake', reenter: true } },
             },
-            on: {
-              'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
-              'lwm2m.trigger': { guard: 'updateTrigger', actions: assign({ updatePending: true }) },
+            /** Sends the buffered Send requests in order (POST /dp). */
+            sending: {
+              invoke: {
+                src: 'sendItems',
+                input: ({ context: c }) => ({ items: c.buffer }),
+                onDone: {
+                  target: 'awake',
+                  actions: assign({ buffer: ({ context: c, event }) => without(c.buffer, event.output.sent) }),
+                },
+                onError: [
+                  {
+                    guard: 'isNetworkFailure',
+                    target: '#client.networkError',
+                    actions: [
+                      'noteError',
+                      assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) }),
+                    ],
+                  },
+                  {
+                    target: 'awake',
+                    actions: [
+                      'noteError',
+                      assign({ buffer: ({ context: c, event }) => without(c.buffer, sentIdsOf(event.error)) }),
+                    ],
+                  },
+                ],
+              },
+              on: {
+                'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
+                'lwm2m.trigger': { guard: 'updateTrigger', actions: assign({ updatePending: true }) },
+              },
             },
-          },
-          /** Queue mode: not listening; Send requests wait in the buffer; any of them wakes the client (Update first). */
-          asleep: {
-            entry: 'pauseSocketAsleep',
-            on: {
-              'lwm2m.send': { actions: ['enqueueSend', 'emitDropped'], target: '#client.connected.updating' },
+            /**
+             * Queue mode: not listening; Send requests wait in the buffer; any of them wakes the client (Update first).
+             */
+            asleep: {
+              entry: 'pauseSocketAsleep',
+              on: {
+                'lwm2m.send': { actions: ['enqueueSend', 'emitDropped'], target: '#client.connected.updating' },
+              },
             },
           },
         },
-      },
-      /** Registration Update: periodic, on link changes, on trigger, on wake-up and after an outage. */
-      updating: {
-        entry: ['resumeSocket', assign({ updateAgain: false, updateAgainWithLinks: false })],
-        invoke: {
-          src: 'update',
-          input: ({ context: c }) => ({ registration: c.registration!, withLinks: c.updateWithLinks }),
-          onDone: {
-            target: 'registered',
-            actions: assign(({ context: c, event }) => ({
-              registration: { ...c.registration!, ...event.output }, updatePending: c.updateAgain, updateWithLinks: c.updateAgainWithLinks,
-            })),
+        /** Registration Update: periodic, on link changes, on trigger, on wake-up and after an outage. */
+        updating: {
+          entry: ['resumeSocket', assign({ updateAgain: false, updateAgainWithLinks: false })],
+          invoke: {
+            src: 'update',
+            input: ({ context: c }) => ({ registration: c.registration!, withLinks: c.updateWithLinks }),
+            onDone: {
+              target: 'registered',
+              actions: assign(({ context: c, event }) => ({
+                registration: { ...c.registration!, ...event.output },
+                updatePending: c.updateAgain,
+                updateWithLinks: c.updateAgainWithLinks,
+              })),
+            },
+            onError: [
+              { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
+              {
+                guard: 'isNotFound',
+                target: 'online.registering',
+                actions: ['noteError', 'clearRegistration', 'persist'],
+              },
+              { target: 'online.lwm2mReconnect', actions: ['noteError', 'clearRegistration', 'persist'] },
+            ],
           },
-          onError: [
-            { guard: 'isNetworkFailure', target: '#client.networkError', actions: 'noteError' },
-            { guard: 'isNotFound', target: 'online.registering', actions: ['noteError', 'clearRegistration', 'persist'] },
-            { target: 'online.lwm2mReconnect', actions: ['noteError', 'clearRegistration', 'persist'] },
-          ],
+          on: {
+            'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+            // A link change or trigger while the Update is in flight is not lost: another Update follows this one.
+            'lwm2m.objects-changed': {
+              actions: assign({
+                updatePending: true,
+                updateWithLinks: true,
+                updateAgain: true,
+                updateAgainWithLinks: true,
+              }),
+            },
+            'lwm2m.trigger': [
+              // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not
+              // never.
+              {
+                guard: 'disableTrigger',
+                target: '#client.disabling',
+                actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }),
+              },
+              { guard: 'updateTrigger', actions: assign({ updatePending: true, updateAgain: true }) },
+            ],
+          },
         },
-        on: {
-          'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
-          // A link change or trigger while the Update is in flight is not lost: another Update follows this one.
-          'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true, updateAgain: true, updateAgainWithLinks: true }) },
-          'lwm2m.trigger': [
-            // Disable while an Update is in flight (e.g. the one after Access Control seeding): de-register now, not never.
-            { guard: 'disableTrigger', target: '#client.disabling', actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }) },
-            { guard: 'updateTrigger', actions: assign({ updatePending: true, updateAgain: true }) },
-          ],
+        /**
+         * The firmware actor is applying an update: the client stops (no De-register; sends stay buffered) until
+         * firmware.done.
+         */
+        firmwarePreparing: {
+          entry: 'closeSocket',
+          on: { 'firmware.done': '#client.firmwareReconnecting' },
+          after: { firmwareTimeout: '#client.firmwareReconnecting' },
         },
-      },
-      /** The firmware actor is applying an update: the client stops (no De-register; sends stay buffered) until firmware.done. */
-      firmwarePreparing: {
-        entry: 'closeSocket',
-        on: { 'firmware.done': '#client.firmwareReconnecting' },
-        after: { firmwareTimeout: '#client.firmwareReconnecting' },
-      },
       },
     },
     /** No usable server and no bootstrap server: wait for a server-initiated bootstrap or retry after backoff. */
     noAccount: {
       entry: ['closeSocket', assign({ bootstrapFailures: ({ context: c }) => c.bootstrapFailures + 1 })],
       after: { bootstrapBackoff: 'boot' },
-      on: { 'client.bootstrap-done': { target: 'selecting', actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false })) } },
+      on: {
+        'client.bootstrap-done': {
+          target: 'selecting',
+          actions: assign(({ event }) => ({ accounts: event.accounts, forceBootstrap: false })),
+        },
+      },
     },
     /** LTE lost: the CoAP engine is paused (no retransmissions into a dead radio) until network.up. */
     lteDown: {
@@ -436,10 +562,7 @@ export const clientMachine = setup({
     },
     lteResuming: {
       entry: 'resumeSocket',
-      always: [
-        { guard: 'canResume', target: 'connected.updating' },
-        { target: 'selecting' },
-      ],
+      always: [{ guard: 'canResume', target: 'connected.updating' }, { target: 'selecting' }],
     },
     /**
      * A network error: count it; more than maxNetworkRetries in a row falls back to bootstrap, else reconnect LTE — at
@@ -447,7 +570,10 @@ export const clientMachine = setup({
      */
     networkError: {
       entry: [
-        assign({ networkFailures: ({ context: c }) => c.networkFailures + 1, networkStreak: ({ context: c }) => c.networkStreak + 1 }),
+        assign({
+          networkFailures: ({ context: c }) => c.networkFailures + 1,
+          networkStreak: ({ context: c }) => c.networkStreak + 1,
+        }),
         'pauseSocketNetworkError',
       ],
       always: [
@@ -463,12 +589,19 @@ export const clientMachine = setup({
         onDone: { target: 'connected.online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] },
         onError: { target: 'networkError', actions: 'noteError' },
       },
-      on: { 'network.up': { target: 'connected.online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] } },
+      on: {
+        'network.up': { target: 'connected.online.connecting', actions: ['netUp', 'resumeSocket', 'pickAccount'] },
+      },
     },
     /** The seed's recovery for outdated or removed credentials: forget the registration and bootstrap again. */
     bootstrapFallback: {
-      // (no socket.resume: the next state opens a transport itself; resuming would handshake again with the failing server)
-      entry: [assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }), 'clearRegistration', 'persist'],
+      // (no socket.resume: the next state opens a transport itself; resuming would handshake again with the failing
+      // server)
+      entry: [
+        assign({ forceBootstrap: true, networkFailures: 0, registerFailures: 0 }),
+        'clearRegistration',
+        'persist',
+      ],
       always: [
         { guard: 'hasBootstrapServer', target: 'connected.online.bootstrapping' },
         { target: 'selecting', actions: assign({ forceBootstrap: false }) },

@@ -1,4 +1,5 @@
-// persisted.ts: the registration the client keeps in its store (location, lifetime, time), and whether it is still valid.
+// persisted.ts: the registration the client keeps in its store (location, lifetime, time), and whether it is still
+// valid.
 import { z } from 'zod';
 
 export const REGISTRATION_KEY = 'registration';
@@ -23,13 +24,20 @@ export function parsePersisted(v: unknown): PersistedRegistration | undefined {
 }
 
 /** A stored registration is resumable when it belongs to this server and has not expired (with a margin in seconds). */
-export function isResumable(reg: PersistedRegistration | undefined, account: { ssid: number; uri: string } | undefined, nowMs: number, marginS = 0): boolean {
+export function isResumable(
+  reg: PersistedRegistration | undefined,
+  account: { ssid: number; uri: string } | undefined,
+  nowMs: number,
+  marginS = 0,
+): boolean {
   if (!reg || !account) return false;
   if (reg.ssid !== account.ssid || reg.serverUri !== account.uri) return false;
   return nowMs < reg.refreshedAt + (reg.lifetime - marginS) * 1000;
 }
 
-/** Ms from `refreshedAt` until the Update is due: lifetime × ratio, but at least marginS before expiry, never negative. */
+/**
+ * Ms from `refreshedAt` until the Update is due: lifetime × ratio, but at least marginS before expiry, never negative.
+ */
 export function updateDueMs(lifetimeS: number, ratio: number, marginS: number): number {
   const byRatio = lifetimeS * ratio;
   const byMargin = lifetimeS - marginS;

@@ -1,12 +1,20 @@
-// services.ts: what the client's invoked services do, as messages to its peers (socket, modem, object:N, store); no sockets or timers here.
+// services.ts: what the client's invoked services do, as messages to its peers (socket, modem, object:N, store); no
+// sockets or timers here.
 import type { CoapIncomingResponse, CoapOutgoingRequest } from '../coap/api.js';
 import { CodedError } from '../errors.js';
 import { encode, untypedContext } from '../lwm2m/formats/index.js';
 import { parseLinks } from '../lwm2m/formats/link.js';
 import { pathFromSegments } from '../lwm2m/path.js';
 import {
-  bootstrapQuery, fallbackVersion, objectLinksPayload, parseLocation, registerQuery, REGISTER_PATH, updateQuery,
-  type Lwm2mVersion, type RegisteredObject,
+  bootstrapQuery,
+  fallbackVersion,
+  objectLinksPayload,
+  parseLocation,
+  registerQuery,
+  REGISTER_PATH,
+  updateQuery,
+  type Lwm2mVersion,
+  type RegisteredObject,
 } from '../lwm2m/registration.js';
 import { ContentFormat, type LwRecord, type Path } from '../lwm2m/types.js';
 import { ActorNames, type AnyEvent, type AnyRequest, type ReplyOf } from '../messages/index.js';
@@ -19,7 +27,11 @@ import { statusError } from './failure.js';
 export interface ClientIo {
   request<M extends AnyRequest>(to: string, msg: M, opts?: { timeoutMs?: number }): Promise<ReplyOf<M['type']>>;
   send(to: string, msg: AnyEvent): void;
-  store: { read<T = unknown>(key: string): Promise<T | undefined>; write(key: string, value: unknown): Promise<void>; remove(key: string): Promise<void> };
+  store: {
+    read<T = unknown>(key: string): Promise<T | undefined>;
+    write(key: string, value: unknown): Promise<void>;
+    remove(key: string): Promise<void>;
+  };
   /** Wall clock in epoch ms (registration time stamps). */
   now(): number;
 }
@@ -30,7 +42,10 @@ export interface SendItem {
   paths?: Path[];
 }
 
-/** CoAP exchanges can take up to EXCHANGE_LIFETIME (~247 s) with retransmissions; the socket answers COAP_TIMEOUT itself. */
+/**
+ * CoAP exchanges can take up to EXCHANGE_LIFETIME (~247 s) with retransmissions; the socket answers COAP_TIMEOUT
+ * itself.
+ */
 const COAP_TIMEOUT_MS = 300_000;
 const MODEM_TIMEOUT_MS = 300_000;
 
@@ -51,7 +66,9 @@ export interface RegisterResult {
   refreshedAt: number;
 }
 
-/** Binding and queue mode for an account: object 1's /1/x/7 wins over config; 'Q' there or `queueMode` means queue mode. */
+/**
+ * Binding and queue mode for an account: object 1's /1/x/7 wins over config; 'Q' there or `queueMode` means queue mode.
+ */
 export function bindingOf(account: ServerAccount, cfg: ResolvedClientConfig): { binding: string; queueMode: boolean } {
   const raw = account.binding ?? cfg.binding;
   const queueMode = raw.includes('Q') || cfg.queueMode;
@@ -73,7 +90,14 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
     const records: LwRecord[] = [];
     for (const oid of [0, 1]) {
       try {
-        const r = await io.request(ActorNames.object(oid), { type: 'object.request', op: 'read-records', path: [oid], paths: [[oid]], serverId: 0, bootstrap: true });
+        const r = await io.request(ActorNames.object(oid), {
+          type: 'object.request',
+          op: 'read-records',
+          path: [oid],
+          paths: [[oid]],
+          serverId: 0,
+          bootstrap: true,
+        });
         if (ok2(r.code) && r.records) records.push(...r.records);
       } catch {
         // an object actor that is not there means no accounts from it
@@ -131,12 +155,28 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
     const { binding, queueMode } = bindingOf(account, cfg);
     const lifetime = lifetimeOf(account, cfg);
     const query = registerQuery({ endpoint: cfg.endpoint, lifetime, lwm2mVersion: version, binding, queueMode });
-    const res = await coap({ method: 'POST', path: [...REGISTER_PATH], query, contentFormat: ContentFormat.LINK, payload: await linksPayload() });
+    const res = await coap({
+      method: 'POST',
+      path: [...REGISTER_PATH],
+      query,
+      contentFormat: ContentFormat.LINK,
+      payload: await linksPayload(),
+    });
     if (res.code !== '2.01') {
       const fb = fallbackVersion(res.code, version);
-      throw new CodedError('LWM2M_STATUS', `Register answered ${res.code}`, fb ? { status: res.code, fallback: fb } : { status: res.code });
+      throw new CodedError(
+        'LWM2M_STATUS',
+        `Register answered ${res.code}`,
+        fb ? { status: res.code, fallback: fb } : { status: res.code },
+      );
     }
-    return { location: parseLocation(res.locationPath), lifetime, binding: queueMode ? `${binding}Q` : binding, lwm2mVersion: version, refreshedAt: io.now() };
+    return {
+      location: parseLocation(res.locationPath),
+      lifetime,
+      binding: queueMode ? `${binding}Q` : binding,
+      lwm2mVersion: version,
+      refreshedAt: io.now(),
+    };
   }
 
   /**
@@ -149,8 +189,20 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
     const nextB = current ? bindingOf(current, cfg) : prevB;
     const lifetime = current ? lifetimeOf(current, cfg) : reg.lifetime;
     const query = updateQuery(
-      { endpoint: cfg.endpoint, lifetime: reg.lifetime, lwm2mVersion: reg.lwm2mVersion, binding: prevB.binding, queueMode: prevB.queueMode },
-      { endpoint: cfg.endpoint, lifetime, lwm2mVersion: reg.lwm2mVersion, binding: nextB.binding, queueMode: nextB.queueMode },
+      {
+        endpoint: cfg.endpoint,
+        lifetime: reg.lifetime,
+        lwm2mVersion: reg.lwm2mVersion,
+        binding: prevB.binding,
+        queueMode: prevB.queueMode,
+      },
+      {
+        endpoint: cfg.endpoint,
+        lifetime,
+        lwm2mVersion: reg.lwm2mVersion,
+        binding: nextB.binding,
+        queueMode: nextB.queueMode,
+      },
     );
     const req: CoapOutgoingRequest = { method: 'POST', path: [...reg.location] };
     if (query.length > 0) req.query = query;
@@ -196,7 +248,12 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
     const byObject = new Map<number, Path[]>();
     for (const p of paths) byObject.set(p[0], [...(byObject.get(p[0]) ?? []), p]);
     for (const [oid, ps] of byObject) {
-      const r = await io.request(ActorNames.object(oid), { type: 'object.request', op: 'read-records', path: [oid], paths: ps.map((p) => [...p]) });
+      const r = await io.request(ActorNames.object(oid), {
+        type: 'object.request',
+        op: 'read-records',
+        path: [oid],
+        paths: ps.map((p) => [...p]),
+      });
       if (ok2(r.code) && r.records) out.push(...r.records);
     }
     return out;
@@ -210,6 +267,18 @@ export function makeClientServices(io: ClientIo, cfg: ResolvedClientConfig, sock
     return res.code;
   }
 
-  return { loadAccounts, loadRegistration, saveRegistration, networkStatus, openSocket, register, update, deregister, bootstrapRequest, reconnectModem, sendOne };
+  return {
+    loadAccounts,
+    loadRegistration,
+    saveRegistration,
+    networkStatus,
+    openSocket,
+    register,
+    update,
+    deregister,
+    bootstrapRequest,
+    reconnectModem,
+    sendOne,
+  };
 }
 export type ClientServices = ReturnType<typeof makeClientServices>;

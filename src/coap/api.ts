@@ -1,4 +1,5 @@
-// api.ts: the CoAP endpoint's public shapes: requests, responses, and the client+server endpoint interface used by actors.
+// api.ts: the CoAP endpoint's public shapes: requests, responses, and the client+server endpoint interface used by
+// actors.
 import type { PeerAddress } from './transport.js';
 
 export type CoapMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'FETCH' | 'PATCH' | 'iPATCH';
@@ -90,11 +91,17 @@ export type CoapRequestHandler = (
 
 /** One CoAP endpoint on one transport: a client and a server on the same socket, as LwM2M needs. */
 export interface CoapEndpoint {
-  /** Sends a request to the peer; resolves with the final response (Block2 reassembled), rejects with a CodedError (COAP_TIMEOUT, COAP_RESET, NETWORK_ERROR). */
+  /**
+   * Sends a request to the peer; resolves with the final response (Block2 reassembled), rejects with a CodedError
+   * (COAP_TIMEOUT, COAP_RESET, NETWORK_ERROR).
+   */
   request(to: PeerAddress, req: CoapOutgoingRequest): Promise<CoapIncomingResponse>;
   /** Installs the server-side handler. */
   handle(handler: CoapRequestHandler): void;
-  /** Re-creates an Observe relation of an earlier endpoint (same token and peer) — optional: endpoints without it cannot resume observations. */
+  /**
+   * Re-creates an Observe relation of an earlier endpoint (same token and peer) — optional: endpoints without it cannot
+   * resume observations.
+   */
   restoreObserve?(o: RestoredObserve): ObserveRelation;
   /**
    * Resolves once every request received so far is answered and its response sent (a separate CON response

@@ -1,4 +1,5 @@
-// block-server.ts: server-side block-wise (RFC 7959): Block1 reassembly keyed by peer+resource (not token), Block2 slicing with a cached representation.
+// block-server.ts: server-side block-wise (RFC 7959): Block1 reassembly keyed by peer+resource (not token), Block2
+// slicing with a cached representation.
 import type { CoapResponse } from './api.js';
 import { ExpiringMap } from './expiring-map.js';
 import type { Block } from './options.js';
@@ -10,12 +11,19 @@ export type Block1Result =
   | { kind: 'complete'; body: Buffer; block: Block }
   | { kind: 'error'; code: '4.00' | '4.08' | '4.13' | '5.03'; size1?: number };
 
-interface Transfer extends Block1Progress { chunks: Buffer[] }
+interface Transfer extends Block1Progress {
+  chunks: Buffer[];
+}
 
 export class Block1Assembler {
   private readonly transfers: ExpiringMap<Transfer>;
 
-  constructor(timers: Clock, lifetimeMs: number, private readonly maxBody: number, private readonly preferredSize: number) {
+  constructor(
+    timers: Clock,
+    lifetimeMs: number,
+    private readonly maxBody: number,
+    private readonly preferredSize: number,
+  ) {
     this.transfers = new ExpiringMap(timers, lifetimeMs, 64);
   }
 
@@ -42,7 +50,9 @@ export class Block1Assembler {
     const fit = fitBlock1(t, block, payload.length);
     if (fit.kind === 'error') {
       this.transfers.delete(key);
-      return fit.code === '4.13' ? { kind: 'error', code: '4.13', size1: this.maxBody } : { kind: 'error', code: fit.code };
+      return fit.code === '4.13'
+        ? { kind: 'error', code: '4.13', size1: this.maxBody }
+        : { kind: 'error', code: fit.code };
     }
     // The last block again (a retransmission with a new message ID): acknowledged again, stored once.
     if (fit.kind === 'repeat') return { kind: 'continue', block: echo };

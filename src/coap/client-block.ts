@@ -1,4 +1,5 @@
-// client-block.ts: client-side block-wise (RFC 7959): Block1 uploads with size renegotiation, Block2 downloads (whole or streamed).
+// client-block.ts: client-side block-wise (RFC 7959): Block1 uploads with size renegotiation, Block2 downloads (whole
+// or streamed).
 import type { CoapOutgoingRequest } from './api.js';
 import { CodedError } from '../errors.js';
 import type { ParsedPacket } from './message.js';
@@ -6,18 +7,38 @@ import { decodeBlock, encodeBlock, getOption, getUint, uintBuf, type Block, type
 import { requestOptions } from './packets.js';
 
 /** Sends one request message (its own token, NSTART slot, retransmission) and resolves with the response message. */
-export type ExchangeFn = (code: string, options: Option[], payload: Buffer, confirmable: boolean, token?: Buffer) => Promise<ParsedPacket>;
+export type ExchangeFn = (
+  code: string,
+  options: Option[],
+  payload: Buffer,
+  confirmable: boolean,
+  token?: Buffer,
+) => Promise<ParsedPacket>;
 /** A fresh token for a block-wise transfer (kept across its blocks: some servers, node-coap among them, require it). */
 export type TokenFn = () => Buffer;
 
-export interface BlockInfo { num: number; size: number; more: boolean; /** Size2 when the server told it. */ total?: number }
+export interface BlockInfo {
+  num: number;
+  size: number;
+  more: boolean;
+  /** Size2 when the server told it. */ total?: number;
+}
 
 function withBlock(opts: Option[], name: 'Block1' | 'Block2', b: Block): Option[] {
   return [...opts, { name, value: encodeBlock(b) }];
 }
 
-/** Sends a request, in Block1 blocks when the payload is larger than blockSize; resolves with the final response message. */
-export async function uploadRequest(ex: ExchangeFn, code: string, req: CoapOutgoingRequest, blockSize: number, token?: Buffer): Promise<ParsedPacket> {
+/**
+ * Sends a request, in Block1 blocks when the payload is larger than blockSize; resolves with the final response
+ * message.
+ */
+export async function uploadRequest(
+  ex: ExchangeFn,
+  code: string,
+  req: CoapOutgoingRequest,
+  blockSize: number,
+  token?: Buffer,
+): Promise<ParsedPacket> {
   const base = requestOptions(req);
   const body = Buffer.from(req.payload ?? new Uint8Array(0));
   const con = req.confirmable !== false;
@@ -46,19 +67,26 @@ export async function uploadRequest(ex: ExchangeFn, code: string, req: CoapOutgo
  * options and hands each block's payload to onBlock (block 0 included). Resolves with the last response message.
  */
 export async function continueDownload(
-  ex: ExchangeFn, code: string, req: CoapOutgoingRequest, first: ParsedPacket, onBlock: (payload: Buffer, info: BlockInfo) => void | Promise<void>, token?: Buffer,
+  ex: ExchangeFn,
+  code: string,
+  req: CoapOutgoingRequest,
+  first: ParsedPacket,
+  onBlock: (payload: Buffer, info: BlockInfo) => void | Promise<void>,
+  token?: Buffer,
 ): Promise<ParsedPacket> {
   let res = first;
   let b2 = decodeBlock(getOption(res, 'Block2'));
   const total = getUint(res, 'Size2');
   const info = (b: Block | undefined): BlockInfo => {
-    const i: BlockInfo = b === undefined ? { num: 0, size: res.payload.length, more: false } : { num: b.num, size: b.size, more: b.more };
+    const i: BlockInfo =
+      b === undefined ? { num: 0, size: res.payload.length, more: false } : { num: b.num, size: b.size, more: b.more };
     if (total !== undefined) i.total = total;
     return i;
   };
   await onBlock(res.payload, info(b2));
   // Follow-ups carry no Observe and (except FETCH) no payload.
-  const base = requestOptions({ ...req, observe: undefined });
+  const { observe: _observe, ...noObserve } = req;
+  const base = requestOptions(noObserve);
   const payload = code === '0.05' ? Buffer.from(req.payload ?? new Uint8Array(0)) : Buffer.alloc(0);
   while (b2 !== undefined && b2.more) {
     const want: Block = { num: b2.num + 1, more: false, size: b2.size };
@@ -66,7 +94,10 @@ export async function continueDownload(
     if (!res.code.startsWith('2.')) return res;
     const got = decodeBlock(getOption(res, 'Block2'));
     if (got === undefined || got.num * got.size !== want.num * want.size) {
-      throw new CodedError('COAP_BLOCK_MISMATCH', `asked for block ${want.num}/${want.size}, got ${got ? `${got.num}/${got.size}` : 'no Block2'}`);
+      throw new CodedError(
+        'COAP_BLOCK_MISMATCH',
+        `asked for block ${want.num}/${want.size}, got ${got ? `${got.num}/${got.size}` : 'no Block2'}`,
+      );
     }
     b2 = got;
     await onBlock(res.payload, info(b2));

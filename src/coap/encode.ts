@@ -1,4 +1,5 @@
-// encode.ts: CoAP message serialisation (RFC 7252 §3) in one pass into one buffer — the hot-path replacement for coap-packet's generate (parsing stays on coap-packet).
+// encode.ts: CoAP message serialisation (RFC 7252 §3) in one pass into one buffer — the hot-path replacement for
+// coap-packet's generate (parsing stays on coap-packet).
 import { CodedError } from '../errors.js';
 
 /** What a caller gives to encode: coap-packet's Packet shape (option names as coap-packet spells them, or numbers). */
@@ -15,19 +16,50 @@ export interface OutgoingPacket {
 
 /** Option numbers by the names coap-packet parses them into (RFC 7252 §12.2, 7641, 7959, 8613, 9177, 7967). */
 const OPTION_NUMBERS: Readonly<Record<string, number>> = {
-  'If-Match': 1, 'Uri-Host': 3, ETag: 4, 'If-None-Match': 5, Observe: 6, 'Uri-Port': 7, 'Location-Path': 8, OSCORE: 9,
-  'Uri-Path': 11, 'Content-Format': 12, 'Max-Age': 14, 'Uri-Query': 15, 'Hop-Limit': 16, Accept: 17, 'Q-Block1': 19,
-  'Location-Query': 20, Block2: 23, Block1: 27, Size2: 28, 'Q-Block2': 31, 'Proxy-Uri': 35, 'Proxy-Scheme': 39, Size1: 60,
-  'No-Response': 258, 'OCF-Accept-Content-Format-Version': 2049, 'OCF-Content-Format-Version': 2053,
+  'If-Match': 1,
+  'Uri-Host': 3,
+  ETag: 4,
+  'If-None-Match': 5,
+  Observe: 6,
+  'Uri-Port': 7,
+  'Location-Path': 8,
+  OSCORE: 9,
+  'Uri-Path': 11,
+  'Content-Format': 12,
+  'Max-Age': 14,
+  'Uri-Query': 15,
+  'Hop-Limit': 16,
+  Accept: 17,
+  'Q-Block1': 19,
+  'Location-Query': 20,
+  Block2: 23,
+  Block1: 27,
+  Size2: 28,
+  'Q-Block2': 31,
+  'Proxy-Uri': 35,
+  'Proxy-Scheme': 39,
+  Size1: 60,
+  'No-Response': 258,
+  'OCF-Accept-Content-Format-Version': 2049,
+  'OCF-Content-Format-Version': 2053,
 };
 
-const METHOD_CODES: Readonly<Record<string, number>> = { GET: 1, POST: 2, PUT: 3, DELETE: 4, FETCH: 5, PATCH: 6, iPATCH: 7 };
+const METHOD_CODES: Readonly<Record<string, number>> = {
+  GET: 1,
+  POST: 2,
+  PUT: 3,
+  DELETE: 4,
+  FETCH: 5,
+  PATCH: 6,
+  iPATCH: 7,
+};
 const EMPTY = new Uint8Array(0);
 
 function optionNumber(name: string | number): number {
   const known = typeof name === 'string' ? OPTION_NUMBERS[name] : undefined;
   const n = known ?? (typeof name === 'number' ? name : /^\d+$/.test(name) ? Number(name) : NaN);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new CodedError('COAP_BAD_OPTION', `unknown CoAP option ${JSON.stringify(name)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new CodedError('COAP_BAD_OPTION', `unknown CoAP option ${JSON.stringify(name)}`);
   return n;
 }
 
@@ -72,12 +104,13 @@ export function encodeMessage(p: OutgoingPacket): Buffer {
   const code = p.code ?? '0.01';
   const cb = codeByte(code);
   const empty = cb === 0;
-  const token = empty ? EMPTY : p.token ?? EMPTY;
+  const token = empty ? EMPTY : (p.token ?? EMPTY);
   if (token.length > 8) throw new CodedError('COAP_BAD_TOKEN', `token of ${token.length} bytes (at most 8)`);
   const mid = p.messageId ?? 0;
-  if (!Number.isInteger(mid) || mid < 0 || mid > 0xffff) throw new CodedError('COAP_BAD_MID', `message ID ${mid} out of range`);
-  const payload = empty ? EMPTY : p.payload ?? EMPTY;
-  const given = empty ? [] : p.options ?? [];
+  if (!Number.isInteger(mid) || mid < 0 || mid > 0xffff)
+    throw new CodedError('COAP_BAD_MID', `message ID ${mid} out of range`);
+  const payload = empty ? EMPTY : (p.payload ?? EMPTY);
+  const given = empty ? [] : (p.options ?? []);
 
   // number every option once, then sort by number (Array.prototype.sort is stable)
   const nums = new Array<number>(given.length);

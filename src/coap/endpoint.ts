@@ -1,10 +1,31 @@
-// endpoint.ts: createEndpoint(): one CoAP endpoint (client + server) on one transport: message layer dispatch, client exchanges, ping.
+// endpoint.ts: createEndpoint(): one CoAP endpoint (client + server) on one transport: message layer dispatch, client
+// exchanges, ping.
 import { randomBytes } from 'node:crypto';
 import { CodedError } from '../errors.js';
 import { log as rootLog, type Logger } from '../runtime/log.js';
-import type { CoapEndpoint, CoapIncomingResponse, CoapOutgoingRequest, CoapRequestHandler, ObserveRelation, RestoredObserve } from './api.js';
+import type {
+  CoapEndpoint,
+  CoapIncomingResponse,
+  CoapOutgoingRequest,
+  CoapRequestHandler,
+  ObserveRelation,
+  RestoredObserve,
+} from './api.js';
 import { continueDownload, uploadRequest, type BlockInfo, type ExchangeFn } from './client-block.js';
-import { build, emptyMessage, hex, isEmpty, isRequestCode, methodCode, MsgType, peekHeader, peerKey, tryParse, typeOf, type ParsedPacket } from './message.js';
+import {
+  build,
+  emptyMessage,
+  hex,
+  isEmpty,
+  isRequestCode,
+  methodCode,
+  MsgType,
+  peekHeader,
+  peerKey,
+  tryParse,
+  typeOf,
+  type ParsedPacket,
+} from './message.js';
 import { encodeBlock, type Option } from './options.js';
 import { toIncomingResponse } from './packets.js';
 import { DEFAULT_PARAMS, maxTransmitWaitMs, type CoapParams } from './params.js';
@@ -27,10 +48,20 @@ export interface EndpointOptions {
   log?: Logger;
 }
 
-/** The endpoint as createEndpoint returns it: the CoapEndpoint contract plus block-wise streaming download and introspection. */
+/**
+ * The endpoint as createEndpoint returns it: the CoapEndpoint contract plus block-wise streaming download and
+ * introspection.
+ */
 export interface CoapEndpointExt extends CoapEndpoint {
-  /** GET (or FETCH) a large resource block by block: onBlock gets each payload, the body is never held whole. Resolves with the last response (payload: last block). */
-  download(to: PeerAddress, req: CoapOutgoingRequest, onBlock: (payload: Uint8Array, info: BlockInfo) => void | Promise<void>): Promise<CoapIncomingResponse>;
+  /**
+   * GET (or FETCH) a large resource block by block: onBlock gets each payload, the body is never held whole. Resolves
+   * with the last response (payload: last block).
+   */
+  download(
+    to: PeerAddress,
+    req: CoapOutgoingRequest,
+    onBlock: (payload: Uint8Array, info: BlockInfo) => void | Promise<void>,
+  ): Promise<CoapIncomingResponse>;
   /** See CoapEndpoint.drain (always present here). */
   drain(maxMs: number): Promise<void>;
   /** Numbers for tests and diagnostics. */
@@ -62,14 +93,17 @@ interface Exchange {
 
 function outcomeError(o: ConOutcome): CodedError {
   switch (o.kind) {
-    case 'rst': return new CodedError('COAP_RESET', 'request reset by peer');
-    case 'timeout': return new CodedError('COAP_TIMEOUT', 'no acknowledgement after retransmissions');
+    case 'rst':
+      return new CodedError('COAP_RESET', 'request reset by peer');
+    case 'timeout':
+      return new CodedError('COAP_TIMEOUT', 'no acknowledgement after retransmissions');
     case 'error': {
       const e = o.error as { code?: unknown; message?: unknown };
       const code = typeof e?.code === 'string' && e.code === 'SOCKET_CLOSED' ? 'SOCKET_CLOSED' : 'NETWORK_ERROR';
       return new CodedError(code, typeof e?.message === 'string' ? e.message : String(o.error));
     }
-    default: return new CodedError('INTERNAL', 'unexpected outcome');
+    default:
+      return new CodedError('INTERNAL', 'unexpected outcome');
   }
 }
 
@@ -86,7 +120,10 @@ class Endpoint implements CoapEndpointExt {
   private mid: number;
   private closed = false;
 
-  constructor(private readonly transport: Transport, o: EndpointOptions) {
+  constructor(
+    private readonly transport: Transport,
+    o: EndpointOptions,
+  ) {
     this.params = { ...DEFAULT_PARAMS, ...o.params };
     this.timers = o.timers ?? backgroundClock;
     this.log = o.log ?? rootLog.child({ mod: 'coap' });
@@ -97,11 +134,25 @@ class Endpoint implements CoapEndpointExt {
     let bs = 1024;
     while (bs > 16 && bs + 64 > transport.mtu) bs /= 2;
     this.blockSize = Math.max(16, Math.min(this.params.blockSize, bs));
-    this.rt = new Retransmitter(this.params, this.timers, random, (buf, to) => this.send(buf, to), (to, r) => {
-      const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-      this.log.warn({ code: 'COAP_NO_ANSWER', peer: `${to.address}:${to.port}`, attempt: r.attempt, of: r.of, nextWaitMs: Math.round(r.nextWaitMs) },
-        `no answer from coap://${to.address.includes(':') ? `[${to.address}]` : to.address}:${to.port} in ${s(r.waitedMs)}; retrying now, attempt ${r.attempt} of ${r.of}, next wait ${s(r.nextWaitMs)}`);
-    });
+    this.rt = new Retransmitter(
+      this.params,
+      this.timers,
+      random,
+      (buf, to) => this.send(buf, to),
+      (to, r) => {
+        const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+        this.log.warn(
+          {
+            code: 'COAP_NO_ANSWER',
+            peer: `${to.address}:${to.port}`,
+            attempt: r.attempt,
+            of: r.of,
+            nextWaitMs: Math.round(r.nextWaitMs),
+          },
+          `no answer from coap://${to.address.includes(':') ? `[${to.address}]` : to.address}:${to.port} in ${s(r.waitedMs)}; retrying now, attempt ${r.attempt} of ${r.of}, next wait ${s(r.nextWaitMs)}`,
+        );
+      },
+    );
     this.queue = new PeerQueue(Math.max(1, this.params.nstart));
     this.server = new ServerSide(this);
     transport.onEvent((ev) => this.onEvent(ev));
@@ -154,7 +205,8 @@ class Endpoint implements CoapEndpointExt {
     }
     const type = typeOf(p);
     if (isEmpty(p)) {
-      if (type === MsgType.CON) this.sendRaw(emptyMessage('rst', p.messageId), from); // CoAP ping
+      if (type === MsgType.CON)
+        this.sendRaw(emptyMessage('rst', p.messageId), from); // CoAP ping
       else if (type === MsgType.ACK) this.rt.ack(from, p);
       else if (type === MsgType.RST && !this.rt.rst(from, p.messageId)) this.server.reset(from, p.messageId);
       return;
@@ -185,7 +237,8 @@ class Endpoint implements CoapEndpointExt {
     const key = `${peerKey(from)}#${hex(p.token)}`;
     const ex = this.exchanges.get(key);
     if (ex === undefined) {
-      // Unknown token (late duplicate, cancelled observation): acknowledge a duplicate CON we already took, reject the rest.
+      // Unknown token (late duplicate, cancelled observation): acknowledge a duplicate CON we already took, reject the
+      // rest.
       const seenAt = this.seenResponses.get(`${peerKey(from)}#${p.messageId}`);
       if (seenAt !== undefined && type === MsgType.CON && this.timers.now() - seenAt < this.params.exchangeLifetimeMs) {
         this.sendRaw(emptyMessage('ack', p.messageId), from);
@@ -205,7 +258,8 @@ class Endpoint implements CoapEndpointExt {
     const now = this.timers.now();
     this.seenResponses.set(k, now);
     if (this.seenResponses.size > 256) {
-      for (const [key, t] of this.seenResponses) if (now - t >= this.params.exchangeLifetimeMs || this.seenResponses.size > 256) this.seenResponses.delete(key);
+      for (const [key, t] of this.seenResponses)
+        if (now - t >= this.params.exchangeLifetimeMs || this.seenResponses.size > 256) this.seenResponses.delete(key);
     }
   }
 
@@ -244,7 +298,14 @@ class Endpoint implements CoapEndpointExt {
     };
   }
 
-  private exchangeOnce(to: PeerAddress, code: string, options: Option[], payload: Buffer, confirmable: boolean, given?: Buffer): Promise<ParsedPacket> {
+  private exchangeOnce(
+    to: PeerAddress,
+    code: string,
+    options: Option[],
+    payload: Buffer,
+    confirmable: boolean,
+    given?: Buffer,
+  ): Promise<ParsedPacket> {
     if (this.closed) return Promise.reject(new CodedError('SOCKET_CLOSED', 'endpoint closed'));
     const token = given ?? this.newToken(to);
     const messageId = this.nextMid();
@@ -254,10 +315,15 @@ class Endpoint implements CoapEndpointExt {
       const ex: Exchange = { to, messageId, timer: undefined, resolve, reject };
       this.exchanges.set(key, ex);
       const waitSeparate = (ms: number): void => {
-        ex.timer = this.timers.setTimeout(() => this.finishExchange(key, ex, new CodedError('COAP_TIMEOUT', 'no response')), ms);
+        ex.timer = this.timers.setTimeout(
+          () => this.finishExchange(key, ex, new CodedError('COAP_TIMEOUT', 'no response')),
+          ms,
+        );
       };
       if (!confirmable) {
-        this.send(buf, to).catch((err: unknown) => this.finishExchange(key, ex, outcomeError({ kind: 'error', error: err })));
+        this.send(buf, to).catch((err: unknown) =>
+          this.finishExchange(key, ex, outcomeError({ kind: 'error', error: err })),
+        );
         waitSeparate(maxTransmitWaitMs(this.params));
         return;
       }
@@ -275,24 +341,42 @@ class Endpoint implements CoapEndpointExt {
 
   async request(to: PeerAddress, req: CoapOutgoingRequest): Promise<CoapIncomingResponse> {
     const chunks: Buffer[] = [];
-    const last = await this.transfer(to, req, (b) => { chunks.push(Buffer.from(b)); });
+    const last = await this.transfer(to, req, (b) => {
+      chunks.push(Buffer.from(b));
+    });
     return toIncomingResponse(last, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   }
 
-  async download(to: PeerAddress, req: CoapOutgoingRequest, onBlock: (payload: Uint8Array, info: BlockInfo) => void | Promise<void>): Promise<CoapIncomingResponse> {
+  async download(
+    to: PeerAddress,
+    req: CoapOutgoingRequest,
+    onBlock: (payload: Uint8Array, info: BlockInfo) => void | Promise<void>,
+  ): Promise<CoapIncomingResponse> {
     const last = await this.transfer(to, req, onBlock);
     return toIncomingResponse(last);
   }
 
-  private async transfer(to: PeerAddress, req: CoapOutgoingRequest, onBlock: (payload: Buffer, info: BlockInfo) => void | Promise<void>): Promise<ParsedPacket> {
+  private async transfer(
+    to: PeerAddress,
+    req: CoapOutgoingRequest,
+    onBlock: (payload: Buffer, info: BlockInfo) => void | Promise<void>,
+  ): Promise<ParsedPacket> {
     const code = methodCode(req.method);
     const ex = this.exchangeFn(to);
     const bs = req.blockSize !== undefined ? Math.min(req.blockSize, this.blockSize) : this.blockSize;
     // A GET with a preferred block size asks for Block2 from the start (early negotiation, RFC 7959 §2.4).
     // block2Start resumes a download at that block (firmware pull): the first request asks for it directly.
-    const early: ExchangeFn = (req.blockSize !== undefined || req.block2Start !== undefined) && (req.method === 'GET' || req.method === 'FETCH')
-      ? (c, opts, pl, con, tok) => ex(c, [...opts, { name: 'Block2', value: encodeBlock({ num: req.block2Start ?? 0, more: false, size: bs }) }], pl, con, tok)
-      : ex;
+    const early: ExchangeFn =
+      (req.blockSize !== undefined || req.block2Start !== undefined) && (req.method === 'GET' || req.method === 'FETCH')
+        ? (c, opts, pl, con, tok) =>
+            ex(
+              c,
+              [...opts, { name: 'Block2', value: encodeBlock({ num: req.block2Start ?? 0, more: false, size: bs }) }],
+              pl,
+              con,
+              tok,
+            )
+        : ex;
     // One token for the whole block-wise transfer (a new one per request, checked against pending ones).
     const token = this.newToken(to);
     const inUse = `${peerKey(to)}#${token.toString('hex')}`;

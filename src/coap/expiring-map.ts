@@ -5,7 +5,11 @@ export class ExpiringMap<V> {
   private readonly map = new Map<string, { value: V; expires: number }>();
   private lastSweep = 0;
 
-  constructor(private readonly timers: Clock, private readonly lifetimeMs: number, private readonly maxEntries = 2000) {}
+  constructor(
+    private readonly timers: Clock,
+    private readonly lifetimeMs: number,
+    private readonly maxEntries = 2000,
+  ) {}
 
   get(key: string): V | undefined {
     const e = this.map.get(key);

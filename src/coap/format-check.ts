@@ -1,6 +1,10 @@
-// format-check.ts: the RFC 7252 §3 message format checked byte by byte before decoding: a datagram that fails is a format error (dropped; RST when it is a readable CON).
+// format-check.ts: the RFC 7252 §3 message format checked byte by byte before decoding: a datagram that fails is a
+// format error (dropped; RST when it is a readable CON).
 
-/** Options per message we take at most; more is treated as a format error (a request needs a handful, thousands cost CPU and memory). */
+/**
+ * Options per message we take at most; more is treated as a format error (a request needs a handful, thousands cost CPU
+ * and memory).
+ */
 export const MAX_OPTIONS = 64;
 
 /** Why a datagram is not a well-formed CoAP message, or undefined when it is. */

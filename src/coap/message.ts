@@ -1,4 +1,5 @@
-// message.ts: CoAP datagram parsing (coap-packet) and building (encode.ts), plus small helpers (peer keys, codes, header peeking).
+// message.ts: CoAP datagram parsing (coap-packet) and building (encode.ts), plus small helpers (peer keys, codes,
+// header peeking).
 import { parse, type ParsedPacket, type Packet } from 'coap-packet';
 import { encodeMessage, type OutgoingPacket } from './encode.js';
 import { formatError } from './format-check.js';
@@ -8,9 +9,17 @@ import type { CoapMethod } from './api.js';
 export type { ParsedPacket, Packet };
 
 /** Message types from the header (RFC 7252 §3). */
-export const enum MsgType { CON = 0, NON = 1, ACK = 2, RST = 3 }
+export const enum MsgType {
+  CON = 0,
+  NON = 1,
+  ACK = 2,
+  RST = 3,
+}
 
-/** Parses a datagram; undefined when it is malformed (format-check.ts first: coap-packet is lenient, e.g. about truncation). */
+/**
+ * Parses a datagram; undefined when it is malformed (format-check.ts first: coap-packet is lenient, e.g. about
+ * truncation).
+ */
 export function tryParse(data: Uint8Array): ParsedPacket | undefined {
   if (formatError(data) !== undefined) return undefined;
   try {
@@ -49,7 +58,15 @@ export function isRequestCode(code: string): boolean {
   return code.startsWith('0.') && code !== '0.00';
 }
 
-const METHOD_CODES: Record<CoapMethod, string> = { GET: '0.01', POST: '0.02', PUT: '0.03', DELETE: '0.04', FETCH: '0.05', PATCH: '0.06', iPATCH: '0.07' };
+const METHOD_CODES: Record<CoapMethod, string> = {
+  GET: '0.01',
+  POST: '0.02',
+  PUT: '0.03',
+  DELETE: '0.04',
+  FETCH: '0.05',
+  PATCH: '0.06',
+  iPATCH: '0.07',
+};
 const CODE_METHODS = new Map<string, CoapMethod>(Object.entries(METHOD_CODES).map(([m, c]) => [c, m as CoapMethod]));
 
 export function methodCode(m: CoapMethod): string {
@@ -65,13 +82,22 @@ export function isEmpty(p: ParsedPacket): boolean {
   return p.code === '0.00';
 }
 
-/** Builds a datagram (empty ACK/RST/CON have no token, options or payload); encode.ts says why this is not coap-packet's generate. */
+/**
+ * Builds a datagram (empty ACK/RST/CON have no token, options or payload); encode.ts says why this is not coap-packet's
+ * generate.
+ */
 export function build(p: OutgoingPacket): Buffer {
   return encodeMessage(p);
 }
 
 export function emptyMessage(type: 'ack' | 'rst' | 'con', messageId: number): Buffer {
-  return encodeMessage({ code: '0.00', messageId, ack: type === 'ack', reset: type === 'rst', confirmable: type === 'con' });
+  return encodeMessage({
+    code: '0.00',
+    messageId,
+    ack: type === 'ack',
+    reset: type === 'rst',
+    confirmable: type === 'con',
+  });
 }
 
 /** A stable key for a peer ('::ffff:127.0.0.1' and '127.0.0.1' are the same peer). */

@@ -46,7 +46,8 @@ export class Relation implements ObserveRelation {
     this.seq = (this.seq + 1) & 0xffffff;
     const now = this.host.now();
     let con = opts?.confirmable === true;
-    if (!con && (this.sinceCon + 1 >= this.host.conEvery || now - this.lastCon >= this.host.conMaxIntervalMs)) con = true;
+    if (!con && (this.sinceCon + 1 >= this.host.conEvery || now - this.lastCon >= this.host.conMaxIntervalMs))
+      con = true;
     if (con) {
       this.sinceCon = 0;
       this.lastCon = now;

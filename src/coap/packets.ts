@@ -1,5 +1,11 @@
 // packets.ts: conversions between the endpoint API's shapes and coap-packet options (requests, responses).
-import type { CoapIncomingRequest, CoapIncomingResponse, CoapMethod, CoapOutgoingRequest, CoapResponse } from './api.js';
+import type {
+  CoapIncomingRequest,
+  CoapIncomingResponse,
+  CoapMethod,
+  CoapOutgoingRequest,
+  CoapResponse,
+} from './api.js';
 import type { ParsedPacket } from './message.js';
 import { getStrings, getUint, pathOptions, readUint, uintBuf, type Option } from './options.js';
 import type { PeerAddress } from './transport.js';
@@ -38,23 +44,52 @@ export function incomingOptions(p: ParsedPacket): IncomingOptions {
   const o: IncomingOptions = { uriPath: [], uriQuery: [] };
   for (const { name, value } of p.options) {
     switch (name) {
-      case 'Uri-Path': o.uriPath.push(value.toString('utf8')); break;
-      case 'Uri-Query': o.uriQuery.push(value.toString('utf8')); break;
-      case 'Content-Format': o.contentFormat ??= value; break;
-      case 'Accept': o.accept ??= value; break;
-      case 'Observe': o.observe ??= value; break;
-      case 'Block1': o.block1 ??= value; break;
-      case 'Block2': o.block2 ??= value; break;
-      case 'Size1': o.size1 ??= value; break;
-      default: break;
+      case 'Uri-Path':
+        o.uriPath.push(value.toString('utf8'));
+        break;
+      case 'Uri-Query':
+        o.uriQuery.push(value.toString('utf8'));
+        break;
+      case 'Content-Format':
+        o.contentFormat ??= value;
+        break;
+      case 'Accept':
+        o.accept ??= value;
+        break;
+      case 'Observe':
+        o.observe ??= value;
+        break;
+      case 'Block1':
+        o.block1 ??= value;
+        break;
+      case 'Block2':
+        o.block2 ??= value;
+        break;
+      case 'Size1':
+        o.size1 ??= value;
+        break;
+      default:
+        break;
     }
   }
   return o;
 }
 
-export function toIncomingRequest(p: ParsedPacket, method: CoapMethod, from: PeerAddress, confirmable: boolean, o: IncomingOptions = incomingOptions(p)): CoapIncomingRequest {
+export function toIncomingRequest(
+  p: ParsedPacket,
+  method: CoapMethod,
+  from: PeerAddress,
+  confirmable: boolean,
+  o: IncomingOptions = incomingOptions(p),
+): CoapIncomingRequest {
   const r: CoapIncomingRequest = {
-    method, path: o.uriPath, query: o.uriQuery, payload: new Uint8Array(p.payload), token: new Uint8Array(p.token), from, confirmable,
+    method,
+    path: o.uriPath,
+    query: o.uriQuery,
+    payload: new Uint8Array(p.payload),
+    token: new Uint8Array(p.token),
+    from,
+    confirmable,
   };
   if (o.contentFormat !== undefined) r.contentFormat = readUint(o.contentFormat);
   if (o.accept !== undefined) r.accept = readUint(o.accept);

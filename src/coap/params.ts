@@ -21,11 +21,20 @@ export interface CoapParams {
   notifyConMaxIntervalMs: number;
   /** Token length in bytes for our requests (1..8); bytes cost money on NB-IoT, collisions are checked. */
   tokenLength: number;
-  /** Limit on a reassembled Block1 body (4.13 beyond it); also the budget of all Block1 transfers in progress together (5.03 beyond it). */
+  /**
+   * Limit on a reassembled Block1 body (4.13 beyond it); also the budget of all Block1 transfers in progress together
+   * (5.03 beyond it).
+   */
   maxBodyBytes: number;
-  /** Observe relations held at once (per endpoint = per server); an Observe beyond it gets a normal response without Observe (RFC 7641 §4.1). */
+  /**
+   * Observe relations held at once (per endpoint = per server); an Observe beyond it gets a normal response without
+   * Observe (RFC 7641 §4.1).
+   */
   maxObservations: number;
-  /** Requests from peers in progress at once (handler running, or separate CON response awaiting its ACK); 5.03 beyond it. */
+  /**
+   * Requests from peers in progress at once (handler running, or separate CON response awaiting its ACK); 5.03 beyond
+   * it.
+   */
   maxPendingRequests: number;
 }
 

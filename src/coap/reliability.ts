@@ -1,4 +1,5 @@
-// reliability.ts: outgoing confirmable messages: retransmission with random initial timeout and exponential backoff (RFC 7252 §4.2).
+// reliability.ts: outgoing confirmable messages: retransmission with random initial timeout and exponential backoff
+// (RFC 7252 §4.2).
 import type { ParsedPacket } from './message.js';
 import { peerKey } from './message.js';
 import type { CoapParams } from './params.js';
@@ -6,10 +7,7 @@ import type { Clock } from '../clock.js';
 import type { PeerAddress } from './transport.js';
 
 export type ConOutcome =
-  | { kind: 'ack'; packet: ParsedPacket }
-  | { kind: 'rst' }
-  | { kind: 'timeout' }
-  | { kind: 'error'; error: unknown };
+  { kind: 'ack'; packet: ParsedPacket } | { kind: 'rst' } | { kind: 'timeout' } | { kind: 'error'; error: unknown };
 
 interface Pending {
   buf: Buffer;
@@ -22,8 +20,13 @@ interface Pending {
 
 export type RawSend = (buf: Buffer, to: PeerAddress) => Promise<void>;
 
-/** Told before each retransmission: the attempt about to leave (2 = first retransmission), of how many, and its wait. */
-export type RetransmitNotice = (to: PeerAddress, r: { attempt: number; of: number; waitedMs: number; nextWaitMs: number }) => void;
+/**
+ * Told before each retransmission: the attempt about to leave (2 = first retransmission), of how many, and its wait.
+ */
+export type RetransmitNotice = (
+  to: PeerAddress,
+  r: { attempt: number; of: number; waitedMs: number; nextWaitMs: number },
+) => void;
 
 export class Retransmitter {
   private readonly pending = new Map<string, Pending>();
@@ -40,7 +43,14 @@ export class Retransmitter {
   send(buf: Buffer, messageId: number, to: PeerAddress, done: (o: ConOutcome) => void): void {
     const key = `${peerKey(to)}#${messageId}`;
     const { ackTimeoutMs, ackRandomFactor } = this.params;
-    const p: Pending = { buf, to, timeoutMs: ackTimeoutMs * (1 + this.random() * (ackRandomFactor - 1)), retries: 0, timer: undefined, done };
+    const p: Pending = {
+      buf,
+      to,
+      timeoutMs: ackTimeoutMs * (1 + this.random() * (ackRandomFactor - 1)),
+      retries: 0,
+      timer: undefined,
+      done,
+    };
     this.pending.set(key, p);
     this.transmit(key, p);
   }
@@ -56,7 +66,12 @@ export class Retransmitter {
       p.retries++;
       const waitedMs = p.timeoutMs;
       p.timeoutMs *= 2;
-      this.onRetransmit?.(p.to, { attempt: p.retries + 1, of: this.params.maxRetransmit + 1, waitedMs, nextWaitMs: p.timeoutMs });
+      this.onRetransmit?.(p.to, {
+        attempt: p.retries + 1,
+        of: this.params.maxRetransmit + 1,
+        waitedMs,
+        nextWaitMs: p.timeoutMs,
+      });
       this.transmit(key, p);
     }, p.timeoutMs);
   }

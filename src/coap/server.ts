@@ -1,4 +1,5 @@
-// server.ts: the endpoint's server side: duplicate detection, piggybacked/separate responses, 4.02/4.05, Block1/Block2, Observe registration.
+// server.ts: the endpoint's server side: duplicate detection, piggybacked/separate responses, 4.02/4.05, Block1/Block2,
+// Observe registration.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../runtime/log.js';
 import { CodedError } from '../errors.js';
@@ -7,7 +8,18 @@ import { Block1Assembler, Block2Cache, sliceBlock } from './block-server.js';
 import { ExpiringMap } from './expiring-map.js';
 import { build, codeMethod, emptyMessage, hex, MsgType, peerKey, type ParsedPacket } from './message.js';
 import { Relation, type RelationHost } from './observe.js';
-import { badCriticalOption, decodeBlock, dropBadElectiveOptions, encodeBlock, invalidOptions, readUint, reservedBlockSize, uintBuf, type Block, type Option } from './options.js';
+import {
+  badCriticalOption,
+  decodeBlock,
+  dropBadElectiveOptions,
+  encodeBlock,
+  invalidOptions,
+  readUint,
+  reservedBlockSize,
+  uintBuf,
+  type Block,
+  type Option,
+} from './options.js';
 import { incomingOptions, resourceKeyOf, responseOptions, toIncomingRequest } from './packets.js';
 import type { CoapParams } from './params.js';
 import type { Retransmitter } from './reliability.js';
@@ -29,7 +41,9 @@ export interface ServerCore {
 }
 
 /** Per received CON/NON: the reply to repeat for duplicates (undefined while the handler runs). */
-interface Seen { reply?: Buffer }
+interface Seen {
+  reply?: Buffer;
+}
 
 export class ServerSide {
   private handler: CoapRequestHandler | undefined;
@@ -42,7 +56,10 @@ export class ServerSide {
   private readonly relationHost: RelationHost;
   /** The CON notification in flight per relation (superseded ones resolve when replaced). */
   private readonly inflight = new Map<Relation, { mid: number; resolve: () => void }>();
-  /** Requests being answered: the handler runs, or the response is on its way (a separate CON response until its ACK or give-up). */
+  /**
+   * Requests being answered: the handler runs, or the response is on its way (a separate CON response until its ACK or
+   * give-up).
+   */
   private readonly answering = new Set<Answering>();
   /** Observe registrations whose handler still runs (they count against maxObservations). */
   private registering = 0;
@@ -87,7 +104,14 @@ export class ServerSide {
   /** Re-creates a relation after a restart: same token and peer, numbering continues after `lastSeq`. */
   restore(o: RestoredObserve): Relation {
     const resKey = `${peerKey(o.peer)}|0.01|${o.path.join('/')}?|${o.accept ?? ''}`;
-    const rel = new Relation(randomUUID(), new Uint8Array(o.token), { ...o.peer }, resKey, this.relationHost, o.lastSeq);
+    const rel = new Relation(
+      randomUUID(),
+      new Uint8Array(o.token),
+      { ...o.peer },
+      resKey,
+      this.relationHost,
+      o.lastSeq,
+    );
     const k = relKey(o.peer, o.token);
     const old = this.relations.get(k);
     if (old !== undefined && old !== rel) old.cancelledBy('replaced');
@@ -116,7 +140,9 @@ export class ServerSide {
     let timer: unknown;
     await Promise.race([
       Promise.all(pending),
-      new Promise<void>((resolve) => { timer = this.core.timers.setTimeout(resolve, maxMs); }),
+      new Promise<void>((resolve) => {
+        timer = this.core.timers.setTimeout(resolve, maxMs);
+      }),
     ]);
     this.core.timers.clearTimeout(timer);
   }
@@ -132,7 +158,10 @@ export class ServerSide {
     this.answering.add(a);
     this.answer(p, type, from, a, overloaded).then(
       () => a.handled(),
-      (err: unknown) => { this.core.log.warn({ err: (err as Error).message }, 'request failed'); a.handled(); },
+      (err: unknown) => {
+        this.core.log.warn({ err: (err as Error).message }, 'request failed');
+        a.handled();
+      },
     );
   }
 
@@ -148,7 +177,13 @@ export class ServerSide {
   }
 
   /** Handles one request; every response datagram it sends is tracked by `flights` (settled once it has left). */
-  private async answer(p: ParsedPacket, type: MsgType, from: PeerAddress, flights: Answering, overloaded: boolean): Promise<void> {
+  private async answer(
+    p: ParsedPacket,
+    type: MsgType,
+    from: PeerAddress,
+    flights: Answering,
+    overloaded: boolean,
+  ): Promise<void> {
     const peer = peerKey(from);
     const seenKey = peer + '#' + p.messageId;
     const dup = this.seen.get(seenKey);
@@ -190,18 +225,24 @@ export class ServerSide {
     };
 
     if (overloaded) {
-      this.warnOnce('pending', { max: this.core.params.maxPendingRequests }, 'too many requests in progress: answering 5.03');
+      this.warnOnce(
+        'pending',
+        { max: this.core.params.maxPendingRequests },
+        'too many requests in progress: answering 5.03',
+      );
       return reply({ code: '5.03', maxAge: 1 });
     }
     const method = codeMethod(p.code);
     if (method === undefined) return reply({ code: '4.05' });
     const invalid = invalidOptions(p);
     const crit = badCriticalOption(p, invalid);
-    if (crit !== undefined) return reply({ code: '4.02', payload: Buffer.from(`unsupported or invalid critical option ${crit}`) });
+    if (crit !== undefined)
+      return reply({ code: '4.02', payload: Buffer.from(`unsupported or invalid critical option ${crit}`) });
     dropBadElectiveOptions(p, invalid);
     const o = incomingOptions(p);
     // SZX 7 is reserved (RFC 7959 §2.2: 4.00 on reception in a request).
-    if (reservedBlockSize(o.block1) || reservedBlockSize(o.block2)) return reply({ code: '4.00', payload: Buffer.from('block size exponent 7 is reserved') });
+    if (reservedBlockSize(o.block1) || reservedBlockSize(o.block2))
+      return reply({ code: '4.00', payload: Buffer.from('block size exponent 7 is reserved') });
     // The resource key (block-wise transfers, relations) is built only when one of them needs it.
     let resKeyMemo: string | undefined;
     const resKey = (): string => (resKeyMemo ??= resourceKeyOf(peer, p.code, o));
@@ -218,7 +259,8 @@ export class ServerSide {
     const b1 = decodeBlock(o.block1);
     if (b1 !== undefined) {
       const r = this.block1.offer(resKey(), b1, p.payload, o.size1 === undefined ? undefined : readUint(o.size1));
-      if (r.kind === 'error') return reply({ code: r.code }, r.size1 !== undefined ? [{ name: 'Size1', value: uintBuf(r.size1) }] : []);
+      if (r.kind === 'error')
+        return reply({ code: r.code }, r.size1 !== undefined ? [{ name: 'Size1', value: uintBuf(r.size1) }] : []);
       if (r.kind === 'continue') return reply({ code: '2.31' }, [{ name: 'Block1', value: encodeBlock(r.block) }]);
       req.payload = new Uint8Array(r.body);
       extra.push({ name: 'Block1', value: encodeBlock(r.block) });
@@ -232,7 +274,11 @@ export class ServerSide {
     if (req.observe === 0 && !this.relations.has(rk)) {
       if (this.relations.size + this.registering >= this.core.params.maxObservations) {
         delete req.observe;
-        this.warnOnce('observe', { max: this.core.params.maxObservations }, 'observation limit reached: answering without Observe');
+        this.warnOnce(
+          'observe',
+          { max: this.core.params.maxObservations },
+          'observation limit reached: answering without Observe',
+        );
       } else {
         reserved = true;
         this.registering++;
@@ -242,7 +288,14 @@ export class ServerSide {
     const ctx = {
       acceptObserve: (): Relation => {
         if (relation === undefined) {
-          relation = new Relation(randomUUID(), new Uint8Array(p.token), from, resKey(), this.relationHost, Math.floor(Math.random() * 0x10000));
+          relation = new Relation(
+            randomUUID(),
+            new Uint8Array(p.token),
+            from,
+            resKey(),
+            this.relationHost,
+            Math.floor(Math.random() * 0x10000),
+          );
         }
         return relation;
       },
@@ -284,25 +337,42 @@ export class ServerSide {
         rel.cancelledBy('deregister');
       }
     }
-    this.replyBlock(reply, res, res.payload === undefined ? EMPTY : asBuffer(res.payload), b2 ?? undefined, extra.length > 0 ? extra : undefined, resKey);
+    this.replyBlock(
+      reply,
+      res,
+      res.payload === undefined ? EMPTY : asBuffer(res.payload),
+      b2 ?? undefined,
+      extra.length > 0 ? extra : undefined,
+      resKey,
+    );
   }
 
   /** Answers with the whole body, or with one Block2 slice of it (caching the body for the next blocks). */
   private replyBlock(
-    reply: (res: CoapResponse, extra?: Option[]) => void, res: CoapResponse, body: Buffer, want: Block | undefined, extra: Option[] | undefined, cacheKey?: () => string,
+    reply: (res: CoapResponse, extra?: Option[]) => void,
+    res: CoapResponse,
+    body: Buffer,
+    want: Block | undefined,
+    extra: Option[] | undefined,
+    cacheKey?: () => string,
   ): void {
     const size = Math.min(want?.size ?? this.core.blockSize, this.core.blockSize);
     if (want === undefined && body.length <= size) return reply(res, extra);
     const num = want?.num ?? 0;
     const slice = sliceBlock(body, num, size);
     if (slice === undefined) return reply({ code: '4.02', payload: Buffer.from('block out of range') });
-    if (cacheKey !== undefined && body.length > size) this.block2.put(cacheKey(), { res: { ...res, payload: undefined }, body });
+    if (cacheKey !== undefined && body.length > size) this.block2.put(cacheKey(), { res: withoutPayload(res), body });
     const opts: Option[] = [...(extra ?? []), { name: 'Block2', value: encodeBlock(slice.block) }];
     if (num === 0) opts.push({ name: 'Size2', value: uintBuf(body.length) });
     reply({ ...res, payload: slice.payload }, opts);
   }
 
-  private sendNotification(rel: Relation, res: CoapResponse, seq: number | undefined, confirmable: boolean): Promise<void> {
+  private sendNotification(
+    rel: Relation,
+    res: CoapResponse,
+    seq: number | undefined,
+    confirmable: boolean,
+  ): Promise<void> {
     if (this.core.isClosed()) return Promise.reject(new CodedError('SOCKET_CLOSED', 'endpoint closed'));
     const body = Buffer.from(res.payload ?? new Uint8Array(0));
     const opts: Option[] = responseOptions(res);
@@ -310,7 +380,7 @@ export class ServerSide {
     let payload: Buffer = body;
     if (body.length > this.core.blockSize) {
       // Large notification: block 0 only; the client GETs the rest with Block2 (RFC 7959 §2.6).
-      this.block2.put(rel.resourceKey, { res: { ...res, payload: undefined }, body });
+      this.block2.put(rel.resourceKey, { res: withoutPayload(res), body });
       const s = sliceBlock(body, 0, this.core.blockSize);
       if (s !== undefined) {
         payload = s.payload;
@@ -318,7 +388,14 @@ export class ServerSide {
       }
     }
     const mid = this.core.nextMid();
-    const buf = build({ code: res.code, token: Buffer.from(rel.token), messageId: mid, confirmable, options: opts, payload });
+    const buf = build({
+      code: res.code,
+      token: Buffer.from(rel.token),
+      messageId: mid,
+      confirmable,
+      options: opts,
+      payload,
+    });
     if (!confirmable) {
       this.nonNotifications.set(`${peerKey(rel.peer)}#${mid}`, rel);
       this.core.sendRaw(buf, rel.peer);
@@ -352,11 +429,20 @@ export class ServerSide {
 const EMPTY = Buffer.alloc(0);
 
 /** A Buffer view of the bytes (no copy: the encoder copies them into the datagram). */
+/** A response's head (code and options) without its body: what the Block2 cache keeps beside the whole body. */
+function withoutPayload(res: CoapResponse): CoapResponse {
+  const { payload: _payload, ...head } = res;
+  return head;
+}
+
 function asBuffer(u: Uint8Array): Buffer {
   return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
-interface SlowEntry { due: number; fire: () => void }
+interface SlowEntry {
+  due: number;
+  fire: () => void;
+}
 
 /**
  * Requests whose answer becomes separate if it is not ready by `afterMs`: one timer for all of them (armed for the
@@ -366,7 +452,10 @@ class SlowRequests {
   private readonly waiting = new Set<SlowEntry>();
   private armed = false;
 
-  constructor(private readonly timers: Clock, private readonly afterMs: number) {}
+  constructor(
+    private readonly timers: Clock,
+    private readonly afterMs: number,
+  ) {}
 
   add(fire: () => void): SlowEntry {
     const e = { due: this.timers.now() + this.afterMs, fire };

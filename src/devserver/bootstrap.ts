@@ -1,4 +1,5 @@
-// bootstrap.ts: bootstrap server configuration, the Security (/0) and Server (/1) instances it writes, and the OMA sequence.
+// bootstrap.ts: bootstrap server configuration, the Security (/0) and Server (/1) instances it writes, and the OMA
+// sequence.
 import { CodedError } from '../errors.js';
 import { encode } from '../lwm2m/formats/index.js';
 import { formatPath } from '../lwm2m/path.js';
@@ -55,7 +56,8 @@ const SECURITY_MODE = { psk: 0, nosec: 3 } as const;
 function keyBytes(psk: string | Uint8Array | undefined): Uint8Array {
   if (psk === undefined) return new Uint8Array(0);
   if (psk instanceof Uint8Array) return psk;
-  if (!/^([0-9a-fA-F]{2})*$/.test(psk)) throw new CodedError('BOOTSTRAP_CONFIG', 'psk must be an even-length hex string');
+  if (!/^([0-9a-fA-F]{2})*$/.test(psk))
+    throw new CodedError('BOOTSTRAP_CONFIG', 'psk must be an even-length hex string');
   return Uint8Array.from(Buffer.from(psk, 'hex'));
 }
 
@@ -63,8 +65,10 @@ function keyBytes(psk: string | Uint8Array | undefined): Uint8Array {
 export function validateAccounts(accounts: readonly ServerAccount[], where: string): void {
   accounts.forEach((a, i) => {
     if ((a.securityMode ?? 'nosec') === 'psk') {
-      if (a.serverUri === undefined) throw new CodedError('BOOTSTRAP_CONFIG', `${where}[${i}]: a PSK account needs serverUri (coaps://…)`);
-      if (a.pskIdentity === undefined || a.psk === undefined) throw new CodedError('BOOTSTRAP_CONFIG', `${where}[${i}]: a PSK account needs pskIdentity and psk`);
+      if (a.serverUri === undefined)
+        throw new CodedError('BOOTSTRAP_CONFIG', `${where}[${i}]: a PSK account needs serverUri (coaps://…)`);
+      if (a.pskIdentity === undefined || a.psk === undefined)
+        throw new CodedError('BOOTSTRAP_CONFIG', `${where}[${i}]: a PSK account needs pskIdentity and psk`);
       keyBytes(a.psk);
     }
   });
@@ -79,7 +83,11 @@ export interface PlannedAccount {
 }
 
 /** Resolves ids and defaults, building the /0 and /1 instance records. usedSecurityIds: instances the client keeps. */
-export function planAccounts(accounts: readonly ServerAccount[], ownUri: string, usedSecurityIds: ReadonlySet<number> = new Set([0])): PlannedAccount[] {
+export function planAccounts(
+  accounts: readonly ServerAccount[],
+  ownUri: string,
+  usedSecurityIds: ReadonlySet<number> = new Set([0]),
+): PlannedAccount[] {
   const used = new Set(usedSecurityIds);
   let nextSec = 1;
   return accounts.map((a, i) => {
@@ -112,7 +120,11 @@ export function planAccounts(accounts: readonly ServerAccount[], ownUri: string,
 }
 
 /** What the sequence needs from the server: one request to the client at a time. */
-export type BootstrapSend = (method: 'GET' | 'PUT' | 'DELETE' | 'POST', pathname: string, opts: { accept?: number; contentFormat?: number; payload?: Uint8Array }) => Promise<OpResult>;
+export type BootstrapSend = (
+  method: 'GET' | 'PUT' | 'DELETE' | 'POST',
+  pathname: string,
+  opts: { accept?: number; contentFormat?: number; payload?: Uint8Array },
+) => Promise<OpResult>;
 
 /** Security instance ids present in a Bootstrap-Discover answer ('</0/0>,</0/3>,…'). */
 function securityIdsOf(result: OpResult): Set<number> {
@@ -128,11 +140,24 @@ function securityIdsOf(result: OpResult): Set<number> {
  * Runs the OMA bootstrap sequence against one client: [Discover], [Read /1], Delete '/', Write /0/x and /1/x, Finish.
  * Stops at the first failing step; the event lists every step and its answer.
  */
-export async function runBootstrap(endpoint: string, accounts: readonly ServerAccount[], cfg: BootstrapConfig, ownUri: string, types: TypeRegistry, send: BootstrapSend): Promise<BootstrapFinishEvent> {
+export async function runBootstrap(
+  endpoint: string,
+  accounts: readonly ServerAccount[],
+  cfg: BootstrapConfig,
+  ownUri: string,
+  types: TypeRegistry,
+  send: BootstrapSend,
+): Promise<BootstrapFinishEvent> {
   const steps: [string, string][] = [];
   const event: BootstrapFinishEvent = { endpoint, code: undefined, steps };
   const format = cfg.format ?? ContentFormat.TLV;
-  const step = async (label: string, method: 'GET' | 'PUT' | 'DELETE' | 'POST', pathname: string, opts: Parameters<BootstrapSend>[2], ok: (code: string) => boolean): Promise<OpResult | undefined> => {
+  const step = async (
+    label: string,
+    method: 'GET' | 'PUT' | 'DELETE' | 'POST',
+    pathname: string,
+    opts: Parameters<BootstrapSend>[2],
+    ok: (code: string) => boolean,
+  ): Promise<OpResult | undefined> => {
     const res = await send(method, pathname, opts);
     steps.push([label, res.code]);
     if (!ok(res.code)) {
@@ -159,8 +184,26 @@ export async function runBootstrap(endpoint: string, accounts: readonly ServerAc
     for (const p of planAccounts(accounts, ownUri, keep)) {
       const sp: Path = [0, p.securityInstanceId];
       const vp: Path = [1, p.serverInstanceId];
-      if (!(await step(`WRITE /0/${p.securityInstanceId}`, 'PUT', formatPath(sp), { contentFormat: format, payload: encode(format, p.security, types.context(sp)) }, success))) return event;
-      if (!(await step(`WRITE /1/${p.serverInstanceId}`, 'PUT', formatPath(vp), { contentFormat: format, payload: encode(format, p.server, types.context(vp)) }, success))) return event;
+      if (
+        !(await step(
+          `WRITE /0/${p.securityInstanceId}`,
+          'PUT',
+          formatPath(sp),
+          { contentFormat: format, payload: encode(format, p.security, types.context(sp)) },
+          success,
+        ))
+      )
+        return event;
+      if (
+        !(await step(
+          `WRITE /1/${p.serverInstanceId}`,
+          'PUT',
+          formatPath(vp),
+          { contentFormat: format, payload: encode(format, p.server, types.context(vp)) },
+          success,
+        ))
+      )
+        return event;
     }
     const fin = await send('POST', '/bs', { payload: new Uint8Array(0) });
     steps.push(['FINISH', fin.code]);

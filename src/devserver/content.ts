@@ -35,13 +35,20 @@ export function formatNumber(v: unknown): number | undefined {
 }
 
 /** Builds an OpResult, decoding the payload by its content format (links for 40, records for LwM2M formats). */
-export function toResult(code: string, contentFormat: number | undefined, payload: Uint8Array, basePath: Path, types: TypeRegistry): OpResult {
+export function toResult(
+  code: string,
+  contentFormat: number | undefined,
+  payload: Uint8Array,
+  basePath: Path,
+  types: TypeRegistry,
+): OpResult {
   const result: OpResult = { code, payload };
   if (contentFormat !== undefined) result.contentFormat = contentFormat;
   if (!code.startsWith('2.') || payload.length === 0 || contentFormat === undefined) return result;
   try {
     if (contentFormat === ContentFormat.LINK) result.links = parseLinks(Buffer.from(payload).toString('utf8'));
-    else if (SUPPORTED_FORMATS.includes(contentFormat)) result.records = decode(contentFormat, payload, types.context(basePath));
+    else if (SUPPORTED_FORMATS.includes(contentFormat))
+      result.records = decode(contentFormat, payload, types.context(basePath));
   } catch (err) {
     result.decodeError = err instanceof Error ? err.message : String(err);
   }

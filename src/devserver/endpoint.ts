@@ -1,4 +1,5 @@
-// endpoint.ts: one node-coap server and one node-coap Agent sharing a single UDP socket (requests leave from the port that got the registration).
+// endpoint.ts: one node-coap server and one node-coap Agent sharing a single UDP socket (requests leave from the port
+// that got the registration).
 import { Agent, createServer, ObserveReadStream, type IncomingMessage, type OutgoingMessage, type Server } from 'coap';
 import type { Socket } from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -30,12 +31,17 @@ export interface OutRequest {
 }
 
 /** The part of node-coap's Block1 sender (OutgoingMessage.segmentedSender) that progress reports read. */
-interface SegmentedSender { sendNext(): void; currentByte: number; totalLength: number }
+interface SegmentedSender {
+  sendNext(): void;
+  currentByte: number;
+  totalLength: number;
+}
 
 /** Block size → SZX exponent (16 → 0 … 1024 → 6). */
 export function szx(size: number): number {
   const e = Math.log2(size) - 4;
-  if (!Number.isInteger(e) || e < 0 || e > 6) throw new CodedError('DEVSERVER_BLOCK_SIZE', `block size ${size} is not a power of two in 16..1024`);
+  if (!Number.isInteger(e) || e < 0 || e > 6)
+    throw new CodedError('DEVSERVER_BLOCK_SIZE', `block size ${size} is not a power of two in 16..1024`);
   return e;
 }
 
@@ -62,7 +68,10 @@ export class CoapEndpoint {
     const server = createServer({ type: isIPv6(host) ? 'udp6' : 'udp4', reuseAddr: false });
     server.on('request', handler);
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(new CodedError('DEVSERVER_BIND', `cannot bind ${host}:${port}: ${err.message}`, undefined, { cause: err }));
+      const onError = (err: Error): void =>
+        reject(
+          new CodedError('DEVSERVER_BIND', `cannot bind ${host}:${port}: ${err.message}`, undefined, { cause: err }),
+        );
       server.once('error', onError);
       server.listen(port, host, (err?: Error) => {
         server.off('error', onError);
@@ -93,7 +102,9 @@ export class CoapEndpoint {
         ...(r.observe !== undefined ? { observe: r.observe } : {}),
         ...(r.token !== undefined ? { token: r.token } : {}),
         confirmable: r.confirmable ?? true,
-        ...(r.block1Size !== undefined && r.payload !== undefined && r.payload.length > r.block1Size ? { options: { Block1: Buffer.from([szx(r.block1Size)]) } } : {}),
+        ...(r.block1Size !== undefined && r.payload !== undefined && r.payload.length > r.block1Size
+          ? { options: { Block1: Buffer.from([szx(r.block1Size)]) } }
+          : {}),
       });
       let done = false;
       const expire = (): void => {
@@ -101,7 +112,12 @@ export class CoapEndpoint {
         done = true;
         this.pending.delete(cancel);
         this.agent.abort(req);
-        reject(new CodedError('DEVSERVER_TIMEOUT', `${r.method} ${r.pathname} to ${peer.address}:${peer.port}: no answer in ${timeoutMs} ms`));
+        reject(
+          new CodedError(
+            'DEVSERVER_TIMEOUT',
+            `${r.method} ${r.pathname} to ${peer.address}:${peer.port}: no answer in ${timeoutMs} ms`,
+          ),
+        );
       };
       let timer = setTimeout(expire, timeoutMs);
       req.on('response', (res: IncomingMessage) => {
@@ -116,7 +132,14 @@ export class CoapEndpoint {
         done = true;
         this.pending.delete(cancel);
         clearTimeout(timer);
-        reject(err instanceof CodedError ? err : new CodedError('DEVSERVER_REQUEST', `${r.method} ${r.pathname}: ${err instanceof Error ? err.message : String(err)}`));
+        reject(
+          err instanceof CodedError
+            ? err
+            : new CodedError(
+                'DEVSERVER_REQUEST',
+                `${r.method} ${r.pathname}: ${err instanceof Error ? err.message : String(err)}`,
+              ),
+        );
       };
       const cancel = (err: Error): void => {
         if (done) return;

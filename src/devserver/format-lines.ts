@@ -12,14 +12,17 @@ export function formatValue(v: LwValue): string {
 }
 
 export function formatRecords(records: readonly LwRecord[]): string {
-  return records.map((r) => `${formatPath(r.path)}=${formatValue(r.value)}${r.time !== undefined ? `@${r.time}` : ''}`).join(' ');
+  return records
+    .map((r) => `${formatPath(r.path)}=${formatValue(r.value)}${r.time !== undefined ? `@${r.time}` : ''}`)
+    .join(' ');
 }
 
 export function formatResult(r: OpResult): string {
   if (r.records) return `${r.code} ${formatRecords(r.records)}`;
   if (r.links) return `${r.code} ${formatLinks(r.links)}`;
   if (r.decodeError !== undefined) return `${r.code} (cf ${r.contentFormat ?? '-'}, undecodable: ${r.decodeError})`;
-  if (r.payload.length > 0) return `${r.code} (cf ${r.contentFormat ?? '-'}) ${Buffer.from(r.payload).toString('utf8')}`;
+  if (r.payload.length > 0)
+    return `${r.code} (cf ${r.contentFormat ?? '-'}) ${Buffer.from(r.payload).toString('utf8')}`;
   return r.code;
 }
 

@@ -7,4 +7,18 @@ export { runDevServer, parseDevServerArgs, USAGE as DEV_SERVER_USAGE, type DevSe
 export { planAccounts, type BootstrapConfig, type ServerAccount } from './bootstrap.js';
 export { TypeRegistry, CORE_TYPES, typesFromDefs, type TypeTable } from './model.js';
 export type * from './types.js';
-export { attachLocationService, locateCells, groundFixRequest, LocationService, DEFAULT_TABLE as LOCATION_TABLE, type LocationServiceOptions, type LocationAnswer, type GroundFixCells, type GroundFixLocation, gnssRequest, fakeAssistanceData, type GnssRequest, type GnssAnswer } from './location-service.js';
+export {
+  attachLocationService,
+  locateCells,
+  groundFixRequest,
+  LocationService,
+  DEFAULT_TABLE as LOCATION_TABLE,
+  type LocationServiceOptions,
+  type LocationAnswer,
+  type GroundFixCells,
+  type GroundFixLocation,
+  gnssRequest,
+  fakeAssistanceData,
+  type GnssRequest,
+  type GnssAnswer,
+} from './location-service.js';

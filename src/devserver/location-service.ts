@@ -1,11 +1,15 @@
-// location-service.ts: the dev server playing the cloud location service: a ground fix Send (/33626/0/0 + cells) gets a computed location written into /33626/0; a GNSS assistance Send (/33625) gets stand-in data.
+// location-service.ts: the dev server playing the cloud location service: a ground fix Send (/33626/0/0 + cells) gets a
+// computed location written into /33626/0; a GNSS assistance Send (/33625) gets stand-in data.
 import { EventEmitter } from 'node:events';
 import type { LwRecord, LwValue } from '../lwm2m/types.js';
 import type { DevServer } from './server.js';
 import type { SendEvent } from './types.js';
 import { log as rootLog } from '../runtime/log.js';
 
-/** Object / resource IDs (sdk-nrf lwm2m_client_utils_location.h, ground_fix_obj.c, ecid_signal_meas_info.c; OMA object 4). */
+/**
+ * Object / resource IDs (sdk-nrf lwm2m_client_utils_location.h, ground_fix_obj.c, ecid_signal_meas_info.c; OMA object
+ * 4).
+ */
 const GROUND_FIX = 33626;
 const ECID = 10256;
 const GNSS_ASSIST = 33625;
@@ -16,7 +20,11 @@ export interface GroundFixCells {
   reportBack: boolean;
 }
 
-export interface GroundFixLocation { lat: number; lon: number; accuracy: number }
+export interface GroundFixLocation {
+  lat: number;
+  lon: number;
+  accuracy: number;
+}
 
 export interface LocationAnswer {
   endpoint: string;
@@ -27,7 +35,9 @@ export interface LocationAnswer {
   writeCode: string;
 }
 
-/** A GNSS assistance request (Send holding /33625/0/0): 0 A-GPS with its mask, 1 P-GPS with its prediction parameters. */
+/**
+ * A GNSS assistance request (Send holding /33625/0/0): 0 A-GPS with its mask, 1 P-GPS with its prediction parameters.
+ */
 export interface GnssRequest {
   kind: 'agps' | 'pgps';
   mask?: number;
@@ -56,7 +66,9 @@ export interface LocationServiceOptions {
   resultCode?: (cells: GroundFixCells) => number;
 }
 
-/** The simulated modem's serving cell (test network 001-01, TAC 0x1A2D, ECI 0x01A2D001) → Nordic's office in Trondheim. */
+/**
+ * The simulated modem's serving cell (test network 001-01, TAC 0x1A2D, ECI 0x01A2D001) → Nordic's office in Trondheim.
+ */
 export const DEFAULT_TABLE: Readonly<Record<string, GroundFixLocation>> = {
   '1-1-6701-27447297': { lat: 63.4215, lon: 10.4381, accuracy: 400 },
 };
@@ -73,11 +85,15 @@ function fnv1a(s: string): number {
 }
 
 /**
- * The location for a set of cells: the table entry of the serving cell, else a deterministic point from a hash of the cell
+ * The location for a set of cells: the table entry of the serving cell, else a deterministic point from a hash of the
+ * cell
  * key (latitude -60…70, longitude -180…180, 5 decimals). Accuracy: 3000 m with the serving cell alone, shrinking with
  * each neighbour (3000 / (1 + n), at least 150 m) — a toy model, not radio geometry.
  */
-export function locateCells(cells: GroundFixCells, table: Readonly<Record<string, GroundFixLocation>> = DEFAULT_TABLE): GroundFixLocation {
+export function locateCells(
+  cells: GroundFixCells,
+  table: Readonly<Record<string, GroundFixLocation>> = DEFAULT_TABLE,
+): GroundFixLocation {
   const key = cellKey(cells.serving);
   const fixed = table[key];
   if (fixed) return { ...fixed };
@@ -91,7 +107,8 @@ export function locateCells(cells: GroundFixCells, table: Readonly<Record<string
   };
 }
 
-const num = (v: LwValue | undefined): number | undefined => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined);
+const num = (v: LwValue | undefined): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
 
 /** The ground fix request carried by a Send, or undefined when the Send is something else (no /33626/0/0). */
 export function groundFixRequest(records: readonly LwRecord[]): GroundFixCells | undefined {
@@ -99,8 +116,15 @@ export function groundFixRequest(records: readonly LwRecord[]): GroundFixCells |
   const flag = at(`${GROUND_FIX}/0/0`);
   if (flag === undefined) return undefined;
   const serving: GroundFixCells['serving'] = {};
-  const set = (k: keyof GroundFixCells['serving'], p: string): void => { const v = num(at(p)); if (v !== undefined) serving[k] = v; };
-  set('ci', '4/0/8'); set('mnc', '4/0/9'); set('mcc', '4/0/10'); set('rsrp', '4/0/2'); set('lac', '4/0/12');
+  const set = (k: keyof GroundFixCells['serving'], p: string): void => {
+    const v = num(at(p));
+    if (v !== undefined) serving[k] = v;
+  };
+  set('ci', '4/0/8');
+  set('mnc', '4/0/9');
+  set('mcc', '4/0/10');
+  set('rsrp', '4/0/2');
+  set('lac', '4/0/12');
   const byInst = new Map<number, GroundFixCells['neighbours'][number]>();
   for (const r of records) {
     if (r.path[0] !== ECID || r.path.length < 3) continue;
@@ -115,23 +139,39 @@ export function groundFixRequest(records: readonly LwRecord[]): GroundFixCells |
     byInst.set(r.path[1], inst);
   }
   // Zeroed instances are unused slots (the SDK keeps all instances and zeroes the ones without a cell).
-  const neighbours = [...byInst.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c).filter((c) => (c.pci ?? 0) !== 0 || (c.earfcn ?? 0) !== 0);
+  const neighbours = [...byInst.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, c]) => c)
+    .filter((c) => (c.pci ?? 0) !== 0 || (c.earfcn ?? 0) !== 0);
   return { serving, neighbours, reportBack: flag === true || flag === 1 };
 }
 
 /** The GNSS assistance request carried by a Send, or undefined (no /33625/0/0). */
 export function gnssRequest(records: readonly LwRecord[]): GnssRequest | undefined {
-  const at = (r: number): number | undefined => num(records.find((x) => x.path.join('/') === `${GNSS_ASSIST}/0/${r}`)?.value);
+  const at = (r: number): number | undefined =>
+    num(records.find((x) => x.path.join('/') === `${GNSS_ASSIST}/0/${r}`)?.value);
   const type = at(0);
   if (type === undefined) return undefined;
   const req: GnssRequest = { kind: type === 1 ? 'pgps' : 'agps' };
-  const put = (k: Exclude<keyof GnssRequest, 'kind'>, r: number): void => { const v = at(r); if (v !== undefined) req[k] = v; };
-  if (req.kind === 'agps') { put('mask', 1); put('elevationMask', 8); } else { put('predictionCount', 2); put('predictionIntervalMin', 3); put('startGpsDay', 4); put('startTimeOfDayS', 5); }
+  const put = (k: Exclude<keyof GnssRequest, 'kind'>, r: number): void => {
+    const v = at(r);
+    if (v !== undefined) req[k] = v;
+  };
+  if (req.kind === 'agps') {
+    put('mask', 1);
+    put('elevationMask', 8);
+  } else {
+    put('predictionCount', 2);
+    put('predictionIntervalMin', 3);
+    put('startGpsDay', 4);
+    put('startTimeOfDayS', 5);
+  }
   return req;
 }
 
 /**
- * Stand-in assistance data (not nRF Cloud's binary format: nothing on the device parses it): an ASCII tag and the request's
+ * Stand-in assistance data (not nRF Cloud's binary format: nothing on the device parses it): an ASCII tag and the
+ * request's
  * parameters, padded to 1500 bytes so the Write goes block-wise like real A-GPS data (a few kB) does.
  */
 export function fakeAssistanceData(req: GnssRequest): Uint8Array {
@@ -148,8 +188,12 @@ export function fakeAssistanceData(req: GnssRequest): Uint8Array {
 export class LocationService extends EventEmitter<{ answer: [LocationAnswer]; gnss: [GnssAnswer] }> {
   readonly answers: LocationAnswer[] = [];
   readonly gnssAnswers: GnssAnswer[] = [];
-  constructor(private readonly detachFn: () => void) { super(); }
-  detach(): void { this.detachFn(); }
+  constructor(private readonly detachFn: () => void) {
+    super();
+  }
+  detach(): void {
+    this.detachFn();
+  }
 }
 
 /**
@@ -163,17 +207,23 @@ export function attachLocationService(s: DevServer, o: LocationServiceOptions = 
   const onGnss = (ep: string, req: GnssRequest): void => {
     const resultCode = o.gnssResultCode ? o.gnssResultCode(req) : 0;
     const data = resultCode === 0 ? fakeAssistanceData(req) : undefined;
-    const records: LwRecord[] = [...(data ? [{ path: [GNSS_ASSIST, 0, 6], value: data }] : []), { path: [GNSS_ASSIST, 0, 7], value: resultCode }];
+    const records: LwRecord[] = [
+      ...(data ? [{ path: [GNSS_ASSIST, 0, 6], value: data }] : []),
+      { path: [GNSS_ASSIST, 0, 7], value: resultCode },
+    ];
     const finish = (writeCode: string): void => {
       const a: GnssAnswer = { endpoint: ep, request: req, resultCode, bytes: data?.length ?? 0, writeCode };
       svc.gnssAnswers.push(a);
       log.debug({ ep, ...a }, 'GNSS assistance answered');
       svc.emit('gnss', a);
     };
-    s.write(ep, [GNSS_ASSIST, 0], records, { partial: true }).then((r) => finish(r.code), (err: unknown) => {
-      log.warn({ ep, err: (err as Error).message }, 'GNSS assistance write failed');
-      finish((err as { code?: string }).code ?? 'error');
-    });
+    s.write(ep, [GNSS_ASSIST, 0], records, { partial: true }).then(
+      (r) => finish(r.code),
+      (err: unknown) => {
+        log.warn({ ep, err: (err as Error).message }, 'GNSS assistance write failed');
+        finish((err as { code?: string }).code ?? 'error');
+      },
+    );
   };
   const onSend = (ev: SendEvent): void => {
     const g = ev.endpoint !== undefined ? gnssRequest(ev.records) : undefined;
@@ -185,20 +235,32 @@ export function attachLocationService(s: DevServer, o: LocationServiceOptions = 
     const location = resultCode === 0 && cells.reportBack ? locateCells(cells, table) : undefined;
     const records: LwRecord[] = [{ path: [GROUND_FIX, 0, 1], value: resultCode }];
     if (location) {
-      records.push({ path: [GROUND_FIX, 0, 2], value: location.lat }, { path: [GROUND_FIX, 0, 3], value: location.lon }, { path: [GROUND_FIX, 0, 4], value: location.accuracy });
+      records.push(
+        { path: [GROUND_FIX, 0, 2], value: location.lat },
+        { path: [GROUND_FIX, 0, 3], value: location.lon },
+        { path: [GROUND_FIX, 0, 4], value: location.accuracy },
+      );
     }
     const finish = (writeCode: string): void => {
       const a: LocationAnswer = { endpoint: ep, cells, resultCode, writeCode, ...(location ? { location } : {}) };
       svc.answers.push(a);
-      log.debug({ ep, cell: cellKey(cells.serving), neighbours: cells.neighbours.length, resultCode, location, writeCode }, 'ground fix answered');
+      log.debug(
+        { ep, cell: cellKey(cells.serving), neighbours: cells.neighbours.length, resultCode, location, writeCode },
+        'ground fix answered',
+      );
       svc.emit('answer', a);
     };
-    s.write(ep, [GROUND_FIX, 0], records, { partial: true }).then((r) => finish(r.code), (err: unknown) => {
-      log.warn({ ep, err: (err as Error).message }, 'ground fix write failed');
-      finish((err as { code?: string }).code ?? 'error');
-    });
+    s.write(ep, [GROUND_FIX, 0], records, { partial: true }).then(
+      (r) => finish(r.code),
+      (err: unknown) => {
+        log.warn({ ep, err: (err as Error).message }, 'ground fix write failed');
+        finish((err as { code?: string }).code ?? 'error');
+      },
+    );
   };
   s.on('send', onSend);
-  const svc = new LocationService(() => { s.off('send', onSend); });
+  const svc = new LocationService(() => {
+    s.off('send', onSend);
+  });
   return svc;
 }

@@ -1,4 +1,5 @@
-// observation.ts: one observation the server holds on a client: notifications as events and as an async iterable, and cancel.
+// observation.ts: one observation the server holds on a client: notifications as events and as an async iterable, and
+// cancel.
 import { EventEmitter } from 'node:events';
 import type { ObserveReadStream } from 'coap';
 import type { Path } from '../lwm2m/types.js';
@@ -27,9 +28,15 @@ export class Observation extends EventEmitter<ObservationEvents> {
     super();
   }
 
-  get code(): string { return this.result.code; }
-  get records(): OpResult['records'] { return this.result.records; }
-  get active(): boolean { return !this.ended; }
+  get code(): string {
+    return this.result.code;
+  }
+  get records(): OpResult['records'] {
+    return this.result.records;
+  }
+  get active(): boolean {
+    return !this.ended;
+  }
 
   /** Called by the server for each notification. */
   push(n: NotifyEvent): void {
@@ -70,7 +77,10 @@ export class Observation extends EventEmitter<ObservationEvents> {
     const n = this.queue.shift();
     if (n) return Promise.resolve(n);
     return new Promise((resolve, reject) => {
-      if (this.ended) { reject(new Error('observation ended')); return; }
+      if (this.ended) {
+        reject(new Error('observation ended'));
+        return;
+      }
       const t = setTimeout(() => {
         this.waiting = this.waiting.filter((w) => w !== cb);
         reject(new Error(`no notification within ${timeoutMs} ms`));

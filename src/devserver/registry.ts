@@ -1,4 +1,5 @@
-// registry.ts: the registration store (endpoint ⇄ registration id ⇄ peer), and parsing of Register/Update query parameters.
+// registry.ts: the registration store (endpoint ⇄ registration id ⇄ peer), and parsing of Register/Update query
+// parameters.
 import { randomBytes } from 'node:crypto';
 import { CodedError } from '../errors.js';
 import type { Link } from '../lwm2m/formats/link.js';
@@ -23,17 +24,29 @@ export function parseRegisterQuery(query: string): RegisterParams {
     const key = eq < 0 ? part : part.slice(0, eq);
     const value = eq < 0 ? undefined : part.slice(eq + 1);
     switch (key) {
-      case 'ep': out.ep = value ?? ''; break;
+      case 'ep':
+        out.ep = value ?? '';
+        break;
       case 'lt': {
-        if (value === undefined || !/^\d{1,10}$/.test(value)) throw new CodedError('REGISTER_PARAM', `lt=${value ?? ''} is not a number of seconds`);
+        if (value === undefined || !/^\d{1,10}$/.test(value))
+          throw new CodedError('REGISTER_PARAM', `lt=${value ?? ''} is not a number of seconds`);
         out.lt = Number(value);
         break;
       }
-      case 'lwm2m': out.lwm2m = value ?? ''; break;
-      case 'b': out.b = value ?? ''; break;
-      case 'Q': out.q = true; break;
-      case 'sms': out.sms = value ?? ''; break;
-      default: break; // unknown parameters are ignored (forward compatibility)
+      case 'lwm2m':
+        out.lwm2m = value ?? '';
+        break;
+      case 'b':
+        out.b = value ?? '';
+        break;
+      case 'Q':
+        out.q = true;
+        break;
+      case 'sms':
+        out.sms = value ?? '';
+        break;
+      default:
+        break; // unknown parameters are ignored (forward compatibility)
     }
   }
   return out;
@@ -44,7 +57,14 @@ export function rootOf(links: readonly Link[]): { rootPath: string; contentForma
   const root = links.find((l) => l.params.rt === 'oma.lwm2m');
   if (!root) return { rootPath: '', contentFormats: [] };
   const ct = root.params.ct;
-  const contentFormats = ct === undefined || ct === true ? [] : String(ct).replace(/"/g, '').split(/\s+/).filter((x) => /^\d+$/.test(x)).map(Number);
+  const contentFormats =
+    ct === undefined || ct === true
+      ? []
+      : String(ct)
+          .replace(/"/g, '')
+          .split(/\s+/)
+          .filter((x) => /^\d+$/.test(x))
+          .map(Number);
   const rootPath = root.target.replace(/\/+$/, '');
   return { rootPath, contentFormats };
 }
@@ -147,7 +167,8 @@ export class Registry {
   }
 
   byPeer(peer: Peer): Registration | undefined {
-    for (const reg of this.byEndpoint.values()) if (reg.peer.address === peer.address && reg.peer.port === peer.port) return reg;
+    for (const reg of this.byEndpoint.values())
+      if (reg.peer.address === peer.address && reg.peer.port === peer.port) return reg;
     return undefined;
   }
 

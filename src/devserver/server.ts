@@ -1,4 +1,5 @@
-// server.ts: the local LwM2M server on node-coap: sockets, Registration / Send / Bootstrap interfaces, test knobs, events.
+// server.ts: the local LwM2M server on node-coap: sockets, Registration / Send / Bootstrap interfaces, test knobs,
+// events.
 import { type EventEmitter, on } from 'node:events';
 import type { IncomingMessage, OutgoingMessage } from 'coap';
 import { CodedError } from '../errors.js';
@@ -12,7 +13,15 @@ import { CoapEndpoint, szx, type OutRequest } from './endpoint.js';
 import { TypeRegistry, type TypeTable } from './model.js';
 import { ClientOperations, type OperationsConfig } from './operations.js';
 import { parseRegisterQuery, Registry, splitUrl, type RegisterParams } from './registry.js';
-import type { Behaviour, DevServerEvents, Peer, Registration, RegistrationOptions, RequestKind, SendEvent } from './types.js';
+import type {
+  Behaviour,
+  DevServerEvents,
+  Peer,
+  Registration,
+  RegistrationOptions,
+  RequestKind,
+  SendEvent,
+} from './types.js';
 
 export interface DevServerOptions {
   /** Address to bind (default '127.0.0.1'). */
@@ -72,7 +81,6 @@ function peerOf(req: IncomingMessage): Peer {
   return { address: req.rsinfo.address, port: req.rsinfo.port };
 }
 
-
 export class DevServer extends ClientOperations {
   readonly registry: Registry;
   readonly types: TypeRegistry;
@@ -97,7 +105,10 @@ export class DevServer extends ClientOperations {
     this.rejected = new Set(opts.registration?.rejectEndpoints ?? []);
     this.log = (opts.log ?? rootLog).child({ mod: 'devserver' });
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
-    this.config = { ...(opts.queueAwakeMs !== undefined ? { queueAwakeMs: opts.queueAwakeMs } : {}), ...(opts.blockSize !== undefined ? { blockSize: opts.blockSize } : {}) };
+    this.config = {
+      ...(opts.queueAwakeMs !== undefined ? { queueAwakeMs: opts.queueAwakeMs } : {}),
+      ...(opts.blockSize !== undefined ? { blockSize: opts.blockSize } : {}),
+    };
   }
 
   static async start(opts: DevServerOptions = {}): Promise<DevServer> {
@@ -122,15 +133,21 @@ export class DevServer extends ClientOperations {
     return s;
   }
 
-  get port(): number { return this.main.port; }
-  get address(): string { return this.main.address; }
+  get port(): number {
+    return this.main.port;
+  }
+  get address(): string {
+    return this.main.address;
+  }
   /** Port serving /bs: its own when bootstrap.port is set, else the registration port; undefined without bootstrap. */
   get bootstrapPort(): number | undefined {
     if (!this.opts.bootstrap) return undefined;
     return this.bs ? this.bs.port : this.main.port;
   }
   /** Endpoint name → registration (live view). */
-  get registrations(): ReadonlyMap<string, Registration> { return this.registry.all(); }
+  get registrations(): ReadonlyMap<string, Registration> {
+    return this.registry.all();
+  }
   /** coap:// URI of the registration endpoint (what bootstrap writes by default). */
   get uri(): string {
     if (this.opts.serverUri !== undefined) return this.opts.serverUri;
@@ -140,20 +157,29 @@ export class DevServer extends ClientOperations {
 
   // ---- test knobs ----
 
-  /** Overrides the answer to a kind of request ({ code: '5.03' } or { drop: true }); undefined restores normal handling. */
+  /**
+   * Overrides the answer to a kind of request ({ code: '5.03' } or { drop: true }); undefined restores normal handling.
+   */
   setBehaviour(kind: RequestKind, b: Behaviour | undefined): void {
     if (b === undefined) this.behaviours.delete(kind);
     else this.behaviours.set(kind, b);
   }
   /** Answers this endpoint's Register with 4.03 Forbidden from now on. */
-  rejectEndpoint(ep: string): void { this.rejected.add(ep); }
-  allowEndpoint(ep: string): void { this.rejected.delete(ep); }
+  rejectEndpoint(ep: string): void {
+    this.rejected.add(ep);
+  }
+  allowEndpoint(ep: string): void {
+    this.rejected.delete(ep);
+  }
   /** Forgets a registration silently: the next Update gets 4.04. */
   forget(ep: string): boolean {
     this.dropObservations(ep);
     return this.registry.forget(ep);
   }
-  /** Revokes an endpoint's credentials: registration forgotten, Register answered 4.03 until the endpoint bootstraps again. */
+  /**
+   * Revokes an endpoint's credentials: registration forgotten, Register answered 4.03 until the endpoint bootstraps
+   * again.
+   */
   revokeCredentials(ep: string): void {
     this.forget(ep);
     this.revoked.add(ep);
@@ -183,7 +209,11 @@ export class DevServer extends ClientOperations {
     return seen.size;
   }
   /** Resolves with the next event of that name that passes the filter (rejects after timeoutMs). */
-  waitFor<K extends keyof DevServerEvents>(event: K, filter: (...args: DevServerEvents[K]) => boolean = () => true, timeoutMs = 10_000): Promise<DevServerEvents[K][0]> {
+  waitFor<K extends keyof DevServerEvents>(
+    event: K,
+    filter: (...args: DevServerEvents[K]) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<DevServerEvents[K][0]> {
     return new Promise((resolve, reject) => {
       // casts below: EventEmitter's typed on/off cannot relate a listener of one generic event K to its map
       const on = (...args: DevServerEvents[K]): void => {
@@ -201,13 +231,17 @@ export class DevServer extends ClientOperations {
   }
 
   /** The events of one name as an async iterable (ends when the signal aborts or the server closes). */
-  async *events<K extends keyof DevServerEvents>(event: K, signal?: AbortSignal): AsyncGenerator<DevServerEvents[K][0]> {
+  async *events<K extends keyof DevServerEvents>(
+    event: K,
+    signal?: AbortSignal,
+  ): AsyncGenerator<DevServerEvents[K][0]> {
     const ac = new AbortController();
     const stop = (): void => ac.abort();
     signal?.addEventListener('abort', stop, { once: true });
     this.once('closed', stop);
     try {
-      for await (const args of on(this as EventEmitter, event, { signal: ac.signal })) yield (args as DevServerEvents[K])[0];
+      for await (const args of on(this as EventEmitter, event, { signal: ac.signal }))
+        yield (args as DevServerEvents[K])[0];
     } catch (err) {
       if (!ac.signal.aborted) throw err;
     } finally {
@@ -236,16 +270,24 @@ export class DevServer extends ClientOperations {
   }
 
   private handle(req: IncomingMessage, res: OutgoingMessage, role: 'main' | 'bootstrap'): void {
-    if (req.code === '0.00') { drop(res); return; } // CoAP ping: the Agent on the same socket answers it with RST
+    if (req.code === '0.00') {
+      drop(res);
+      return;
+    } // CoAP ping: the Agent on the same socket answers it with RST
     try {
       const { segments, query } = splitUrl(req.url);
       const method = req.method;
       const bsHere = this.opts.bootstrap !== undefined && (role === 'bootstrap' || this.bs === undefined);
-      if (role === 'main' && segments[0] === 'rd' && segments.length === 1 && method === 'POST') this.onRegister(req, res, query);
-      else if (role === 'main' && segments[0] === 'rd' && segments.length === 2 && method === 'POST') this.onUpdate(req, res, segments[1], query);
-      else if (role === 'main' && segments[0] === 'rd' && segments.length === 2 && method === 'DELETE') this.onDeregister(req, res, segments[1]);
-      else if (role === 'main' && segments[0] === 'dp' && segments.length === 1 && method === 'POST') this.onSend(req, res);
-      else if (bsHere && segments[0] === 'bs' && segments.length === 1 && method === 'POST') this.onBootstrapRequest(req, res, query);
+      if (role === 'main' && segments[0] === 'rd' && segments.length === 1 && method === 'POST')
+        this.onRegister(req, res, query);
+      else if (role === 'main' && segments[0] === 'rd' && segments.length === 2 && method === 'POST')
+        this.onUpdate(req, res, segments[1], query);
+      else if (role === 'main' && segments[0] === 'rd' && segments.length === 2 && method === 'DELETE')
+        this.onDeregister(req, res, segments[1]);
+      else if (role === 'main' && segments[0] === 'dp' && segments.length === 1 && method === 'POST')
+        this.onSend(req, res);
+      else if (bsHere && segments[0] === 'bs' && segments.length === 1 && method === 'POST')
+        this.onBootstrapRequest(req, res, query);
       else {
         this.record('other', req, this.registry.byPeer(peerOf(req))?.endpoint);
         answer(res, '4.04');
@@ -283,13 +325,23 @@ export class DevServer extends ClientOperations {
     const p = this.parseParams(query, res);
     this.record('register', req, p?.ep);
     if (!p || this.overridden('register', res)) return;
-    if (p.ep === undefined || p.ep === '') { answer(res, '4.00', Buffer.from('ep is required')); return; }
-    const version = p.lwm2m ?? '1.0';
-    if (!(this.opts.registration?.acceptVersions ?? VERSIONS).includes(version)) {
-      answer(res, this.opts.registration?.versionRejectCode ?? '4.12', Buffer.from(`lwm2m=${version} is not supported`));
+    if (p.ep === undefined || p.ep === '') {
+      answer(res, '4.00', Buffer.from('ep is required'));
       return;
     }
-    if (this.rejected.has(p.ep) || this.revoked.has(p.ep)) { answer(res, '4.03'); return; }
+    const version = p.lwm2m ?? '1.0';
+    if (!(this.opts.registration?.acceptVersions ?? VERSIONS).includes(version)) {
+      answer(
+        res,
+        this.opts.registration?.versionRejectCode ?? '4.12',
+        Buffer.from(`lwm2m=${version} is not supported`),
+      );
+      return;
+    }
+    if (this.rejected.has(p.ep) || this.revoked.has(p.ep)) {
+      answer(res, '4.03');
+      return;
+    }
     const links = this.parseBody(req, res);
     if (!links) return;
     this.dropObservations(p.ep); // a new registration starts without observations (Core §6.2.1)
@@ -307,7 +359,10 @@ export class DevServer extends ClientOperations {
     const links = req.payload.length > 0 ? this.parseBody(req, res) : undefined;
     if (req.payload.length > 0 && !links) return;
     const reg = this.registry.update(id, p, links, peerOf(req));
-    if (!reg) { answer(res, '4.04'); return; }
+    if (!reg) {
+      answer(res, '4.04');
+      return;
+    }
     answer(res, '2.04');
     this.emit('update', reg);
   }
@@ -316,7 +371,10 @@ export class DevServer extends ClientOperations {
     this.record('deregister', req, this.registry.byRegistrationId(id)?.endpoint);
     if (this.overridden('deregister', res)) return;
     const reg = this.registry.remove(id);
-    if (!reg) { answer(res, '4.04'); return; }
+    if (!reg) {
+      answer(res, '4.04');
+      return;
+    }
     this.dropObservations(reg.endpoint);
     answer(res, '2.02');
     this.log.debug({ ep: reg.endpoint }, 'deregistered');
@@ -327,7 +385,10 @@ export class DevServer extends ClientOperations {
     const reg = this.registry.byPeer(peerOf(req));
     this.record('send', req, reg?.endpoint);
     if (this.overridden('send', res)) return;
-    if (!reg) { answer(res, '4.04', Buffer.from('not registered')); return; }
+    if (!reg) {
+      answer(res, '4.04', Buffer.from('not registered'));
+      return;
+    }
     const cf = formatNumber(req.headers['Content-Format']);
     const result = toResult('2.04', cf, req.payload, [], this.types);
     if (cf === undefined || result.decodeError !== undefined || !result.records) {
@@ -335,7 +396,13 @@ export class DevServer extends ClientOperations {
       return;
     }
     answer(res, '2.04');
-    const ev: SendEvent = { endpoint: reg.endpoint, peer: peerOf(req), contentFormat: cf, records: result.records, payload: req.payload };
+    const ev: SendEvent = {
+      endpoint: reg.endpoint,
+      peer: peerOf(req),
+      contentFormat: cf,
+      records: result.records,
+      payload: req.payload,
+    };
     this.emit('send', ev);
   }
 
@@ -350,9 +417,15 @@ export class DevServer extends ClientOperations {
     this.record('bootstrap-request', req, p?.ep);
     if (!p || this.overridden('bootstrap-request', res)) return;
     const ep = p.ep;
-    if (ep === undefined || ep === '') { answer(res, '4.00', Buffer.from('ep is required')); return; }
+    if (ep === undefined || ep === '') {
+      answer(res, '4.00', Buffer.from('ep is required'));
+      return;
+    }
     const accounts = this.accountsFor(ep);
-    if (accounts.length === 0) { answer(res, '4.00', Buffer.from('no bootstrap information for this endpoint')); return; }
+    if (accounts.length === 0) {
+      answer(res, '4.00', Buffer.from('no bootstrap information for this endpoint'));
+      return;
+    }
     answer(res, '2.04');
     const peer = peerOf(req);
     this.emit('bootstrap-request', { endpoint: ep, peer });
@@ -366,7 +439,13 @@ export class DevServer extends ClientOperations {
         const r: OutRequest = { method, pathname, ...o };
         const raw = await endpoint.request(peer, r, timeout);
         const basePath = pathname === '/bs' ? [] : parsePath(pathname);
-        return toResult(raw.message.code, formatNumber(raw.message.headers['Content-Format']), raw.message.payload, basePath, this.types);
+        return toResult(
+          raw.message.code,
+          formatNumber(raw.message.headers['Content-Format']),
+          raw.message.payload,
+          basePath,
+          this.types,
+        );
       }).then((ev) => {
         this.bootstrapping.delete(ep);
         if (ev.error === undefined) this.revoked.delete(ep);

@@ -18,23 +18,43 @@ export function runApply(pkgPath: string, o: ApplyOptions): Promise<void> {
     try {
       child = spawn(o.command, [...o.args, pkgPath], { stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err) {
-      reject(new FirmwareError(UpdateResult.UPDATE_FAILED, 'FW_APPLY_SPAWN', `cannot run ${o.command}: ${(err as Error).message}`, { cause: err }));
+      reject(
+        new FirmwareError(
+          UpdateResult.UPDATE_FAILED,
+          'FW_APPLY_SPAWN',
+          `cannot run ${o.command}: ${(err as Error).message}`,
+          { cause: err },
+        ),
+      );
       return;
     }
-    const lines = (stream: 'stdout' | 'stderr') => (b: Buffer): void => {
-      for (const l of b.toString('utf8').split('\n')) if (l.trim() !== '') o.onOutput?.(l, stream);
-    };
+    const lines =
+      (stream: 'stdout' | 'stderr') =>
+      (b: Buffer): void => {
+        for (const l of b.toString('utf8').split('\n')) if (l.trim() !== '') o.onOutput?.(l, stream);
+      };
     child.stdout.on('data', lines('stdout'));
     child.stderr.on('data', lines('stderr'));
     const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new FirmwareError(UpdateResult.UPDATE_FAILED, 'FW_APPLY_SPAWN', `cannot run ${o.command}: ${err.message}`, { cause: err }));
+      reject(
+        new FirmwareError(UpdateResult.UPDATE_FAILED, 'FW_APPLY_SPAWN', `cannot run ${o.command}: ${err.message}`, {
+          cause: err,
+        }),
+      );
     });
     child.on('close', (code, sig) => {
       clearTimeout(timer);
       if (code === 0) resolve();
-      else reject(new FirmwareError(UpdateResult.UPDATE_FAILED, 'FW_APPLY_FAILED', `${o.command} exited with ${code ?? sig ?? 'unknown'}`));
+      else
+        reject(
+          new FirmwareError(
+            UpdateResult.UPDATE_FAILED,
+            'FW_APPLY_FAILED',
+            `${o.command} exited with ${code ?? sig ?? 'unknown'}`,
+          ),
+        );
     });
   });
 }
@@ -42,7 +62,9 @@ export function runApply(pkgPath: string, o: ApplyOptions): Promise<void> {
 /** The version of the running app from its package.json (what object 3 shows by default). */
 export async function packageVersion(): Promise<string> {
   try {
-    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';

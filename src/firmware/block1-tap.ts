@@ -1,4 +1,5 @@
-// block1-tap.ts: a Transport wrapper that takes Block1 writes to one path (/5/0/0) off the CoAP stream and hands each block on as it arrives (streamed to disk, never reassembled).
+// block1-tap.ts: a Transport wrapper that takes Block1 writes to one path (/5/0/0) off the CoAP stream and hands each
+// block on as it arrives (streamed to disk, never reassembled).
 import { parse, type ParsedPacket } from 'coap-packet';
 import { encodeMessage } from '../coap/encode.js';
 import { randomInt } from 'node:crypto';
@@ -47,7 +48,11 @@ export class Block1Tap implements Transport {
   private mid = randomInt(0, 0x10000);
   private readonly path: string;
 
-  constructor(private readonly inner: Transport, private readonly sink: BlockSink, private readonly o: TapOptions = {}) {
+  constructor(
+    private readonly inner: Transport,
+    private readonly sink: BlockSink,
+    private readonly o: TapOptions = {},
+  ) {
     this.kind = inner.kind;
     this.path = (o.path ?? ['5', '0', '0']).join('/');
     inner.onEvent((ev) => {
@@ -132,8 +137,15 @@ export class Block1Tap implements Transport {
       const cf = getUint(pkt, 'Content-Format');
       try {
         const r = await this.sink({
-          path: this.path.split('/'), num: blk.num, size: blk.size, more: blk.more, payload: new Uint8Array(pkt.payload),
-          ...(total !== undefined ? { total } : {}), ...(cf !== undefined ? { contentFormat: cf } : {}), from, token: new Uint8Array(pkt.token),
+          path: this.path.split('/'),
+          num: blk.num,
+          size: blk.size,
+          more: blk.more,
+          payload: new Uint8Array(pkt.payload),
+          ...(total !== undefined ? { total } : {}),
+          ...(cf !== undefined ? { contentFormat: cf } : {}),
+          from,
+          token: new Uint8Array(pkt.token),
         });
         code = r.code;
         size1 = code === '4.13' ? r.size1 : undefined;
@@ -147,11 +159,18 @@ export class Block1Tap implements Transport {
     // Option order by number: Max-Age (14), Block1 (27), Size1 (60).
     const options: { name: 'Max-Age' | 'Block1' | 'Size1'; value: Buffer }[] = [];
     if (maxAge !== undefined) options.push({ name: 'Max-Age', value: uintBuf(maxAge) });
-    if (echo !== undefined && (code === '2.31' || code === '2.04' || code === '4.08' || code === '4.13')) options.push({ name: 'Block1', value: encodeBlock(echo) });
+    if (echo !== undefined && (code === '2.31' || code === '2.04' || code === '4.08' || code === '4.13'))
+      options.push({ name: 'Block1', value: encodeBlock(echo) });
     if (size1 !== undefined) options.push({ name: 'Size1', value: uintBuf(size1) });
     const res = pkt.confirmable
       ? encodeMessage({ messageId: pkt.messageId, token: pkt.token, code, ack: true, options })
-      : encodeMessage({ messageId: (this.mid = (this.mid + 1) & 0xffff), token: pkt.token, code, confirmable: false, options });
+      : encodeMessage({
+          messageId: (this.mid = (this.mid + 1) & 0xffff),
+          token: pkt.token,
+          code,
+          confirmable: false,
+          options,
+        });
     this.remember(key, res);
     await this.inner.send(res, from).catch(() => undefined);
   }
@@ -166,18 +185,31 @@ export function tapBlock1(t: Transport, sink: BlockSink, o?: TapOptions): Transp
  * The sink the socket actor uses: each block becomes an `object.write-block` request to object:5 (its source is
  * this socket actor and the peer's address, its token in hex), and server activity goes to the client.
  */
-export function firmwareBlockSink(ctx: Pick<ActorContext, 'request' | 'send' | 'name'>, ssid: () => number, client = 'client'): BlockSink {
+export function firmwareBlockSink(
+  ctx: Pick<ActorContext, 'request' | 'send' | 'name'>,
+  ssid: () => number,
+  client = 'client',
+): BlockSink {
   return async (b) => {
     ctx.send(client, { type: 'lwm2m.server-activity', ssid: ssid() });
     const msg: Block1ChunkMessage = {
-      type: 'object.write-block', path: [5, 0, 0], num: b.num, size: b.size, more: b.more, payload: b.payload, serverId: ssid(),
-      source: `${ctx.name}|${b.from.address}|${b.from.port}`, token: Buffer.from(b.token).toString('hex'),
-      ...(b.total !== undefined ? { total: b.total } : {}), ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),
+      type: 'object.write-block',
+      path: [5, 0, 0],
+      num: b.num,
+      size: b.size,
+      more: b.more,
+      payload: b.payload,
+      serverId: ssid(),
+      source: `${ctx.name}|${b.from.address}|${b.from.port}`,
+      token: Buffer.from(b.token).toString('hex'),
+      ...(b.total !== undefined ? { total: b.total } : {}),
+      ...(b.contentFormat !== undefined ? { contentFormat: b.contentFormat } : {}),
     };
     const r = await ctx.request(ActorNames.object(5), msg, { timeoutMs: 30_000 });
     return {
       code: typeof r?.code === 'string' ? r.code : '5.00',
-      ...(typeof r?.size1 === 'number' ? { size1: r.size1 } : {}), ...(typeof r?.maxAge === 'number' ? { maxAge: r.maxAge } : {}),
+      ...(typeof r?.size1 === 'number' ? { size1: r.size1 } : {}),
+      ...(typeof r?.maxAge === 'number' ? { maxAge: r.maxAge } : {}),
     };
   };
 }

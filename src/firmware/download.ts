@@ -1,4 +1,5 @@
-// download.ts: a firmware package pulled from the URI the server wrote (/5/0/1): one pull at a time, resumed after a lost connection (same URI), cut when no byte arrives for stallTimeoutMs.
+// download.ts: a firmware package pulled from the URI the server wrote (/5/0/1): one pull at a time, resumed after a
+// lost connection (same URI), cut when no byte arrives for stallTimeoutMs.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import type { Clock } from '../clock.js';
 import { FILE_MODE } from '../runtime/durable-fs.js';
@@ -15,7 +16,10 @@ export type Scheme = 'coap:' | 'coaps:' | 'http:' | 'https:';
 
 const SCHEMES: readonly string[] = ['coap:', 'coaps:', 'http:', 'https:'];
 
-interface PartMeta { uri: string; validator?: string }
+interface PartMeta {
+  uri: string;
+  validator?: string;
+}
 
 export interface DownloadDeps {
   config: FirmwareConfig;
@@ -41,7 +45,10 @@ export class FirmwareDownload {
     return this.pullSettled;
   }
 
-  /** The machine's `download` actor: pulls `uriText` to disk and verifies it; rejects with a FirmwareError (its result code). */
+  /**
+   * The machine's `download` actor: pulls `uriText` to disk and verifies it; rejects with a FirmwareError (its result
+   * code).
+   */
   pull(uriText: string, signal: AbortSignal): Promise<PackageInfo> {
     return this.pullOne(uriText, signal);
   }
@@ -49,7 +56,9 @@ export class FirmwareDownload {
   private async pullOne(uriText: string, signal: AbortSignal): Promise<PackageInfo> {
     const previous = this.pullSettled;
     let settle!: () => void;
-    this.pullSettled = new Promise<void>((r) => { settle = r; });
+    this.pullSettled = new Promise<void>((r) => {
+      settle = r;
+    });
     try {
       await previous;
       return await this.pullNow(uriText, signal);
@@ -65,9 +74,15 @@ export class FirmwareDownload {
     } catch (err) {
       throw new FirmwareError(UpdateResult.INVALID_URI, 'FW_URI_INVALID', `not a URI: ${uriText}`, { cause: err });
     }
-    if (uriText.length > 255 || uri.hostname === '') throw new FirmwareError(UpdateResult.INVALID_URI, 'FW_URI_INVALID', `invalid package URI: ${uriText}`);
+    if (uriText.length > 255 || uri.hostname === '')
+      throw new FirmwareError(UpdateResult.INVALID_URI, 'FW_URI_INVALID', `invalid package URI: ${uriText}`);
     const puller = SCHEMES.includes(uri.protocol) ? this.d.pullers[uri.protocol as Scheme] : undefined;
-    if (puller === undefined) throw new FirmwareError(UpdateResult.UNSUPPORTED_PROTOCOL, 'FW_URI_PROTOCOL', `protocol ${uri.protocol} is not supported`);
+    if (puller === undefined)
+      throw new FirmwareError(
+        UpdateResult.UNSUPPORTED_PROTOCOL,
+        'FW_URI_PROTOCOL',
+        `protocol ${uri.protocol} is not supported`,
+      );
     const c = this.d.config;
     let meta: PartMeta | undefined;
     try {
@@ -79,7 +94,12 @@ export class FirmwareDownload {
     await rm(this.d.files.paths.done, { force: true });
     const sink = await PackageSink.open(c.dir, this.d.files.limits(), resume);
     let validator = resume ? meta?.validator : undefined;
-    const saveMeta = (): Promise<void> => writeFile(this.d.files.partMetaPath(), JSON.stringify({ uri: uriText, ...(validator !== undefined ? { validator } : {}) }), { mode: FILE_MODE });
+    const saveMeta = (): Promise<void> =>
+      writeFile(
+        this.d.files.partMetaPath(),
+        JSON.stringify({ uri: uriText, ...(validator !== undefined ? { validator } : {}) }),
+        { mode: FILE_MODE },
+      );
     await saveMeta();
     if (resume) this.d.log.info({ uri: uriText, bytes: sink.bytes }, 'resuming firmware download');
     let ok = false;
@@ -123,7 +143,15 @@ export class FirmwareDownload {
   }
 
   /** One try of a puller, cut when no byte arrives for stallTimeoutMs or when the state machine aborts. */
-  private async attempt(puller: Puller, uri: URL, sink: PackageSink, outer: AbortSignal, progress: Progress, validator: string | undefined, setValidator: (v: string | undefined) => void): Promise<void> {
+  private async attempt(
+    puller: Puller,
+    uri: URL,
+    sink: PackageSink,
+    outer: AbortSignal,
+    progress: Progress,
+    validator: string | undefined,
+    setValidator: (v: string | undefined) => void,
+  ): Promise<void> {
     const ac = new AbortController();
     const onAbort = (): void => ac.abort();
     outer.addEventListener('abort', onAbort);
@@ -153,7 +181,13 @@ export class FirmwareDownload {
         setValidator,
       });
     } catch (err) {
-      if (stalled) throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_STALLED', `no data for ${this.d.config.stallTimeoutMs} ms`, { cause: err });
+      if (stalled)
+        throw new FirmwareError(
+          UpdateResult.CONNECTION_LOST,
+          'FW_STALLED',
+          `no data for ${this.d.config.stallTimeoutMs} ms`,
+          { cause: err },
+        );
       throw err;
     } finally {
       this.d.timers.clearTimeout(stall);

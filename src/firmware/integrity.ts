@@ -42,18 +42,33 @@ export function detectType(head: Uint8Array): PackageType {
 export function parseManifest(head: Uint8Array): { manifest: Manifest; payloadOffset: number } {
   const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const end = b.indexOf(0x0a, LWFW_MAGIC.length);
-  if (end < 0) throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_MANIFEST_INVALID', 'manifest line not terminated');
+  if (end < 0)
+    throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_MANIFEST_INVALID', 'manifest line not terminated');
   let m: unknown;
   try {
     m = JSON.parse(b.subarray(LWFW_MAGIC.length, end).toString('utf8'));
   } catch (err) {
-    throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_MANIFEST_INVALID', 'manifest is not JSON', { cause: err });
+    throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_MANIFEST_INVALID', 'manifest is not JSON', {
+      cause: err,
+    });
   }
   const o = m as Partial<Manifest> | null;
-  if (o === null || typeof o !== 'object' || typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 0
-    || typeof o.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(o.sha256)
-    || (o.name !== undefined && typeof o.name !== 'string') || (o.version !== undefined && typeof o.version !== 'string')) {
-    throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_MANIFEST_INVALID', 'manifest needs size (integer) and sha256 (64 hex digits)');
+  if (
+    o === null ||
+    typeof o !== 'object' ||
+    typeof o.size !== 'number' ||
+    !Number.isInteger(o.size) ||
+    o.size < 0 ||
+    typeof o.sha256 !== 'string' ||
+    !/^[0-9a-fA-F]{64}$/.test(o.sha256) ||
+    (o.name !== undefined && typeof o.name !== 'string') ||
+    (o.version !== undefined && typeof o.version !== 'string')
+  ) {
+    throw new FirmwareError(
+      UpdateResult.INTEGRITY_FAILURE,
+      'FW_MANIFEST_INVALID',
+      'manifest needs size (integer) and sha256 (64 hex digits)',
+    );
   }
   return { manifest: o as Manifest, payloadOffset: end + 1 };
 }
@@ -72,11 +87,20 @@ async function sha256OfFile(path: string, start = 0): Promise<string> {
 }
 
 async function gunzipTest(path: string, start: number): Promise<void> {
-  const sink = new Writable({ write(_c, _e, cb) { cb(); } });
+  const sink = new Writable({
+    write(_c, _e, cb) {
+      cb();
+    },
+  });
   try {
     await pipeline(createReadStream(path, { start }), createGunzip(), sink);
   } catch (err) {
-    throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_GZIP_CORRUPT', `gzip stream is corrupt or truncated: ${(err as Error).message}`, { cause: err });
+    throw new FirmwareError(
+      UpdateResult.INTEGRITY_FAILURE,
+      'FW_GZIP_CORRUPT',
+      `gzip stream is corrupt or truncated: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 
@@ -93,27 +117,55 @@ export async function verifyPackage(path: string, opts: IntegrityOptions): Promi
     await fh.close();
   }
   if (size === 0) throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_EMPTY', 'package is empty');
-  if (size > opts.maxPackageBytes) throw new FirmwareError(UpdateResult.NOT_ENOUGH_FLASH, 'FW_TOO_LARGE', `package is ${size} bytes, limit ${opts.maxPackageBytes}`);
+  if (size > opts.maxPackageBytes)
+    throw new FirmwareError(
+      UpdateResult.NOT_ENOUGH_FLASH,
+      'FW_TOO_LARGE',
+      `package is ${size} bytes, limit ${opts.maxPackageBytes}`,
+    );
   const type = detectType(head.subarray(0, n));
-  if (!opts.acceptTypes.includes(type)) throw new FirmwareError(UpdateResult.UNSUPPORTED_TYPE, 'FW_UNSUPPORTED_TYPE', `package type '${type}' is not accepted`);
+  if (!opts.acceptTypes.includes(type))
+    throw new FirmwareError(
+      UpdateResult.UNSUPPORTED_TYPE,
+      'FW_UNSUPPORTED_TYPE',
+      `package type '${type}' is not accepted`,
+    );
   if (opts.sha256 !== undefined) {
     const got = await sha256OfFile(path);
-    if (got !== opts.sha256.toLowerCase()) throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_SHA256_MISMATCH', `package SHA-256 ${got} does not match the configured one`);
+    if (got !== opts.sha256.toLowerCase())
+      throw new FirmwareError(
+        UpdateResult.INTEGRITY_FAILURE,
+        'FW_SHA256_MISMATCH',
+        `package SHA-256 ${got} does not match the configured one`,
+      );
   }
   const info: PackageInfo = { pkgName: '', pkgVersion: '' };
   let payloadStart = 0;
   if (type === 'lwfw') {
     const { manifest, payloadOffset } = parseManifest(head.subarray(0, n));
     if (size - payloadOffset !== manifest.size) {
-      throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_SIZE_MISMATCH', `payload is ${size - payloadOffset} bytes, manifest says ${manifest.size}`);
+      throw new FirmwareError(
+        UpdateResult.INTEGRITY_FAILURE,
+        'FW_SIZE_MISMATCH',
+        `payload is ${size - payloadOffset} bytes, manifest says ${manifest.size}`,
+      );
     }
     const got = await sha256OfFile(path, payloadOffset);
-    if (got !== manifest.sha256.toLowerCase()) throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_SHA256_MISMATCH', 'payload SHA-256 does not match the manifest');
+    if (got !== manifest.sha256.toLowerCase())
+      throw new FirmwareError(
+        UpdateResult.INTEGRITY_FAILURE,
+        'FW_SHA256_MISMATCH',
+        'payload SHA-256 does not match the manifest',
+      );
     info.pkgName = manifest.name ?? '';
     info.pkgVersion = manifest.version ?? '';
     payloadStart = payloadOffset;
   } else if (opts.requireManifest) {
-    throw new FirmwareError(UpdateResult.INTEGRITY_FAILURE, 'FW_NO_MANIFEST', 'package has no manifest and one is required');
+    throw new FirmwareError(
+      UpdateResult.INTEGRITY_FAILURE,
+      'FW_NO_MANIFEST',
+      'package has no manifest and one is required',
+    );
   }
   const inner = type === 'lwfw' ? await readHead(path, payloadStart) : head.subarray(0, n);
   if (detectType(inner) === 'gzip') await gunzipTest(path, payloadStart);

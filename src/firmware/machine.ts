@@ -1,4 +1,5 @@
-// machine.ts: the object 5 firmware update state machine (XState v5): Idle → Downloading → Downloaded → Updating → Idle.
+// machine.ts: the object 5 firmware update state machine (XState v5): Idle → Downloading → Downloaded → Updating →
+// Idle.
 import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
 import { CodedError } from '../errors.js';
 import { FwState, UpdateResult, resultOf, type FwStateCode, type UpdateResultCode } from './results.js';
@@ -40,7 +41,13 @@ export type FwEvent =
   | { type: 'firmware.update' }
   | { type: 'firmware.restore' };
 
-export const IDLE_RESTORE: FwRestore = { state: FwState.IDLE, result: UpdateResult.INITIAL, uri: '', pkgName: '', pkgVersion: '' };
+export const IDLE_RESTORE: FwRestore = {
+  state: FwState.IDLE,
+  result: UpdateResult.INITIAL,
+  uri: '',
+  pkgName: '',
+  pkgVersion: '',
+};
 
 const notProvided = (name: string) => (): Promise<never> =>
   Promise.reject(new CodedError('NOT_PROVIDED', `firmware service ${name} is not provided`));
@@ -60,7 +67,10 @@ export const firmwareMachine = setup({
   guards: {
     restoreIdle: ({ context }) => context.restore.state === FwState.IDLE,
     restoreDownloaded: ({ context }) => context.restore.state === FwState.DOWNLOADED,
-    restorePull: ({ context }) => context.restore.state === FwState.DOWNLOADING && context.restore.delivery !== 'push' && context.restore.uri !== '',
+    restorePull: ({ context }) =>
+      context.restore.state === FwState.DOWNLOADING &&
+      context.restore.delivery !== 'push' &&
+      context.restore.uri !== '',
     restoreApplied: ({ context }) => context.restore.state === FwState.UPDATING && context.restore.applied === true,
     restoreNotApplied: ({ context }) => context.restore.state === FwState.UPDATING && context.restore.applied !== true,
     nonEmptyUri: ({ event }) => event.type === 'firmware.uri' && event.uri !== '',
@@ -75,7 +85,9 @@ export const firmwareMachine = setup({
     })),
     clear: assign({ result: UpdateResult.INITIAL, uri: '', pkgName: '', pkgVersion: '' }),
     cancelled: assign({ result: UpdateResult.CANCELLED, uri: '', pkgName: '', pkgVersion: '' }),
-    pushFailed: assign(({ event }) => ({ result: event.type === 'firmware.push-failed' ? event.result : UpdateResult.CONNECTION_LOST })),
+    pushFailed: assign(({ event }) => ({
+      result: event.type === 'firmware.push-failed' ? event.result : UpdateResult.CONNECTION_LOST,
+    })),
     pushDone: assign(({ event }) => (event.type === 'firmware.push-done' ? { ...event.info } : {})),
     resetResult: assign({ result: UpdateResult.INITIAL }),
   },
@@ -89,15 +101,20 @@ export const firmwareMachine = setup({
   states: {
     boot: {
       // The host sends firmware.restore once after start (an event rather than `always`, so diagrams show these edges).
-      on: { 'firmware.restore': [
-        { guard: 'restoreIdle', target: 'idle' },
-        { guard: 'restoreDownloaded', target: 'downloaded' },
-        { guard: 'restorePull', target: 'downloading.pull' },
-        { guard: 'restoreApplied', target: 'idle', actions: assign({ result: UpdateResult.SUCCESS, uri: '' }) },
-        { guard: 'restoreNotApplied', target: 'downloaded', actions: assign({ result: UpdateResult.UPDATE_FAILED }) },
-        // An interrupted push cannot resume: the server has to push again.
-        { target: 'idle', actions: assign({ result: UpdateResult.CONNECTION_LOST, uri: '', pkgName: '', pkgVersion: '' }) },
-      ] },
+      on: {
+        'firmware.restore': [
+          { guard: 'restoreIdle', target: 'idle' },
+          { guard: 'restoreDownloaded', target: 'downloaded' },
+          { guard: 'restorePull', target: 'downloading.pull' },
+          { guard: 'restoreApplied', target: 'idle', actions: assign({ result: UpdateResult.SUCCESS, uri: '' }) },
+          { guard: 'restoreNotApplied', target: 'downloaded', actions: assign({ result: UpdateResult.UPDATE_FAILED }) },
+          // An interrupted push cannot resume: the server has to push again.
+          {
+            target: 'idle',
+            actions: assign({ result: UpdateResult.CONNECTION_LOST, uri: '', pkgName: '', pkgVersion: '' }),
+          },
+        ],
+      },
     },
     idle: {
       on: {

@@ -35,7 +35,11 @@ export class PackageSink {
   private fh: FileHandle | undefined;
   private size = 0;
   private checkedUpTo = 0;
-  private constructor(private readonly dir: string, readonly paths: PackagePaths, private readonly limits: SinkLimits) {}
+  private constructor(
+    private readonly dir: string,
+    readonly paths: PackagePaths,
+    private readonly limits: SinkLimits,
+  ) {}
 
   /** Opens the partial file; `resume` keeps what is there (its size is `bytes`), otherwise it starts empty. */
   static async open(dir: string, limits: SinkLimits, resume: boolean): Promise<PackageSink> {
@@ -55,7 +59,11 @@ export class PackageSink {
   /** Checks a size announced up front (Content-Length, Size2, Size1) against the limit and the free disk. */
   async expect(total: number): Promise<void> {
     if (total > this.limits.maxPackageBytes) {
-      throw new FirmwareError(UpdateResult.NOT_ENOUGH_FLASH, 'FW_TOO_LARGE', `package is ${total} bytes, limit ${this.limits.maxPackageBytes}`);
+      throw new FirmwareError(
+        UpdateResult.NOT_ENOUGH_FLASH,
+        'FW_TOO_LARGE',
+        `package is ${total} bytes, limit ${this.limits.maxPackageBytes}`,
+      );
     }
     await this.checkDisk(Math.max(0, total - this.size));
   }
@@ -63,17 +71,31 @@ export class PackageSink {
   private async checkDisk(more: number): Promise<void> {
     const free = await (this.limits.freeBytes ?? freeBytes)(this.dir);
     if (free - more < this.limits.reserveBytes) {
-      throw new FirmwareError(UpdateResult.NOT_ENOUGH_FLASH, 'FW_NO_SPACE', `${free} bytes free, ${more} more needed plus ${this.limits.reserveBytes} reserve`);
+      throw new FirmwareError(
+        UpdateResult.NOT_ENOUGH_FLASH,
+        'FW_NO_SPACE',
+        `${free} bytes free, ${more} more needed plus ${this.limits.reserveBytes} reserve`,
+      );
     }
   }
 
   /** Writes a chunk at `offset` (a repeated block overwrites; a gap is refused). */
   async write(offset: number, data: Uint8Array): Promise<void> {
-    if (this.fh === undefined) throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_SINK_CLOSED', 'package file is closed');
-    if (offset > this.size) throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_GAP', `chunk at ${offset} leaves a gap after ${this.size}`);
+    if (this.fh === undefined)
+      throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_SINK_CLOSED', 'package file is closed');
+    if (offset > this.size)
+      throw new FirmwareError(
+        UpdateResult.CONNECTION_LOST,
+        'FW_GAP',
+        `chunk at ${offset} leaves a gap after ${this.size}`,
+      );
     const end = offset + data.byteLength;
     if (end > this.limits.maxPackageBytes) {
-      throw new FirmwareError(UpdateResult.NOT_ENOUGH_FLASH, 'FW_TOO_LARGE', `package exceeds ${this.limits.maxPackageBytes} bytes`);
+      throw new FirmwareError(
+        UpdateResult.NOT_ENOUGH_FLASH,
+        'FW_TOO_LARGE',
+        `package exceeds ${this.limits.maxPackageBytes} bytes`,
+      );
     }
     // Look at the disk once per MiB written, not per block.
     if (end - this.checkedUpTo >= 1024 * 1024) {

@@ -1,4 +1,5 @@
-// pull-coap.ts: coap(s):// package download through the CoAP endpoint's streamed Block2 download, each block written to disk as it arrives; resumes at the next block.
+// pull-coap.ts: coap(s):// package download through the CoAP endpoint's streamed Block2 download, each block written to
+// disk as it arrives; resumes at the next block.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { createEndpoint } from '../coap/endpoint.js';
@@ -28,26 +29,44 @@ async function resolvePeer(uri: URL): Promise<PeerAddress> {
   } catch (err) {
     // An unknown name is a bad URI; a resolver that cannot be reached is a lost connection (retried).
     const notFound = (err as { code?: unknown }).code === 'ENOTFOUND';
-    throw new FirmwareError(notFound ? UpdateResult.INVALID_URI : UpdateResult.CONNECTION_LOST, 'FW_COAP_HOST', `cannot resolve ${host}`, { cause: err });
+    throw new FirmwareError(
+      notFound ? UpdateResult.INVALID_URI : UpdateResult.CONNECTION_LOST,
+      'FW_COAP_HOST',
+      `cannot resolve ${host}`,
+      { cause: err },
+    );
   }
 }
 
 function uriPath(uri: URL): string[] {
-  return uri.pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  return uri.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => decodeURIComponent(s));
 }
 
 function uriQuery(uri: URL): string[] {
-  return uri.search.replace(/^\?/, '').split('&').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  return uri.search
+    .replace(/^\?/, '')
+    .split('&')
+    .filter((s) => s !== '')
+    .map((s) => decodeURIComponent(s));
 }
 
 function failFor(code: string, uri: URL): FirmwareError {
-  if (code === '4.04' || code === '4.00' || code === '4.02') return new FirmwareError(UpdateResult.INVALID_URI, 'FW_COAP_NOT_FOUND', `GET ${uri.href}: ${code}`);
-  if (code === '4.06' || code === '4.15') return new FirmwareError(UpdateResult.UNSUPPORTED_TYPE, 'FW_COAP_TYPE', `GET ${uri.href}: ${code}`);
-  if (code === '4.13') return new FirmwareError(UpdateResult.NOT_ENOUGH_FLASH, 'FW_COAP_TOO_LARGE', `GET ${uri.href}: ${code}`);
+  if (code === '4.04' || code === '4.00' || code === '4.02')
+    return new FirmwareError(UpdateResult.INVALID_URI, 'FW_COAP_NOT_FOUND', `GET ${uri.href}: ${code}`);
+  if (code === '4.06' || code === '4.15')
+    return new FirmwareError(UpdateResult.UNSUPPORTED_TYPE, 'FW_COAP_TYPE', `GET ${uri.href}: ${code}`);
+  if (code === '4.13')
+    return new FirmwareError(UpdateResult.NOT_ENOUGH_FLASH, 'FW_COAP_TOO_LARGE', `GET ${uri.href}: ${code}`);
   return new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_COAP_STATUS', `GET ${uri.href}: ${code}`);
 }
 
-/** A CoAP puller through the project's CoAP endpoint: GET with Block2 from block floor(bytes on disk / size), each block written as it arrives. */
+/**
+ * A CoAP puller through the project's CoAP endpoint: GET with Block2 from block floor(bytes on disk / size), each block
+ * written as it arrives.
+ */
 export function coapPuller(o: CoapPullOptions): Puller {
   return async (uri, sink, ctx) => {
     const peer = await resolvePeer(uri);
@@ -56,9 +75,17 @@ export function coapPuller(o: CoapPullOptions): Puller {
       t = await o.transport(uri, peer);
       await t.open();
     } catch (err) {
-      throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_COAP_OPEN', `cannot open ${uri.protocol} transport: ${(err as Error).message}`, { cause: err });
+      throw new FirmwareError(
+        UpdateResult.CONNECTION_LOST,
+        'FW_COAP_OPEN',
+        `cannot open ${uri.protocol} transport: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
-    const ep = createEndpoint(t, { ...(o.params ? { params: o.params } : {}), ...(o.timers ? { timers: o.timers } : {}) });
+    const ep = createEndpoint(t, {
+      ...(o.params ? { params: o.params } : {}),
+      ...(o.timers ? { timers: o.timers } : {}),
+    });
     const size = o.blockSize;
     const start = Math.floor(sink.bytes / size);
     await sink.truncate(start * size);
@@ -66,17 +93,26 @@ export function coapPuller(o: CoapPullOptions): Puller {
     const onAbort = (): void => void ep.close();
     ctx.signal.addEventListener('abort', onAbort);
     try {
-      const last = await ep.download(peer, { method: 'GET', path: uriPath(uri), query: uriQuery(uri), blockSize: size, block2Start: start }, async (payload, info) => {
-        if (ctx.signal.aborted) throw new FirmwareError(UpdateResult.CANCELLED, 'FW_ABORTED', 'download aborted');
-        if (!announced && info.total !== undefined) {
-          announced = true;
-          await ctx.total(info.total);
-        }
-        const offset = info.num * info.size;
-        if (offset > sink.bytes) throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_COAP_BLOCK', `block at ${offset} leaves a gap after ${sink.bytes}`);
-        await sink.write(offset, payload);
-        ctx.progress(offset + payload.byteLength);
-      });
+      const last = await ep.download(
+        peer,
+        { method: 'GET', path: uriPath(uri), query: uriQuery(uri), blockSize: size, block2Start: start },
+        async (payload, info) => {
+          if (ctx.signal.aborted) throw new FirmwareError(UpdateResult.CANCELLED, 'FW_ABORTED', 'download aborted');
+          if (!announced && info.total !== undefined) {
+            announced = true;
+            await ctx.total(info.total);
+          }
+          const offset = info.num * info.size;
+          if (offset > sink.bytes)
+            throw new FirmwareError(
+              UpdateResult.CONNECTION_LOST,
+              'FW_COAP_BLOCK',
+              `block at ${offset} leaves a gap after ${sink.bytes}`,
+            );
+          await sink.write(offset, payload);
+          ctx.progress(offset + payload.byteLength);
+        },
+      );
       if (last.code !== '2.05') {
         await sink.truncate(start * size);
         throw failFor(last.code, uri);
@@ -84,7 +120,12 @@ export function coapPuller(o: CoapPullOptions): Puller {
     } catch (err) {
       if (err instanceof FirmwareError) throw err;
       const code = (err as { code?: unknown }).code;
-      throw new FirmwareError(UpdateResult.CONNECTION_LOST, typeof code === 'string' ? code : 'FW_COAP_FAILED', `${uri.href}: ${(err as Error).message}`, { cause: err });
+      throw new FirmwareError(
+        UpdateResult.CONNECTION_LOST,
+        typeof code === 'string' ? code : 'FW_COAP_FAILED',
+        `${uri.href}: ${(err as Error).message}`,
+        { cause: err },
+      );
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
       await ep.close().catch(() => undefined);
@@ -94,7 +135,8 @@ export function coapPuller(o: CoapPullOptions): Puller {
 }
 
 /** The default transport for coap:// pulls: the coap area's UDP transport on an ephemeral port. */
-export const udpPullTransport: TransportFactory = (_uri, peer) => createUdpTransport({ host: isIP(peer.address) === 6 ? '::' : '0.0.0.0', port: 0 });
+export const udpPullTransport: TransportFactory = (_uri, peer) =>
+  createUdpTransport({ host: isIP(peer.address) === 6 ? '::' : '0.0.0.0', port: 0 });
 
 /** Transport for coaps:// pulls: the coap area's DTLS-PSK transport with the firmware section's own credentials.
  *  Loaded on first use: node-dtls-client costs ~13 MiB RSS, and most devices never pull over coaps. */

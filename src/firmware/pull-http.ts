@@ -17,13 +17,22 @@ export function httpPuller(fetchFn: FetchFn = fetch): Puller {
     try {
       res = await fetchFn(uri, { headers, signal: ctx.signal, redirect: 'follow' });
     } catch (err) {
-      throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_HTTP_CONNECT', `GET ${uri.href} failed: ${(err as Error).message}`, { cause: err });
+      throw new FirmwareError(
+        UpdateResult.CONNECTION_LOST,
+        'FW_HTTP_CONNECT',
+        `GET ${uri.href} failed: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     if (res.status === 416 && from > 0) {
       // Range not satisfiable: the partial file is already complete or stale; start again.
       await res.body?.cancel();
       await sink.truncate(0);
-      throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_HTTP_RANGE', 'range not satisfiable, restarting from 0');
+      throw new FirmwareError(
+        UpdateResult.CONNECTION_LOST,
+        'FW_HTTP_RANGE',
+        'range not satisfiable, restarting from 0',
+      );
     }
     if (res.status === 404 || res.status === 410 || res.status === 400) {
       await res.body?.cancel();
@@ -48,7 +57,11 @@ export function httpPuller(fetchFn: FetchFn = fetch): Puller {
       if (m === null || Number(m[1]) !== from) {
         await res.body?.cancel();
         await sink.truncate(0);
-        throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_HTTP_RANGE', 'unexpected Content-Range, restarting from 0');
+        throw new FirmwareError(
+          UpdateResult.CONNECTION_LOST,
+          'FW_HTTP_RANGE',
+          'unexpected Content-Range, restarting from 0',
+        );
       }
       if (m[2] !== '*') await ctx.total(Number(m[2]));
     } else {
@@ -56,7 +69,8 @@ export function httpPuller(fetchFn: FetchFn = fetch): Puller {
       if (len !== null) await ctx.total(Number(len));
     }
     ctx.setValidator(res.headers.get('etag') ?? res.headers.get('last-modified') ?? undefined);
-    if (res.body === null) throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_HTTP_NO_BODY', 'response has no body');
+    if (res.body === null)
+      throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_HTTP_NO_BODY', 'response has no body');
     const expected = res.status === 206 ? undefined : res.headers.get('content-length');
     try {
       for await (const chunk of res.body) {
@@ -66,7 +80,12 @@ export function httpPuller(fetchFn: FetchFn = fetch): Puller {
       }
     } catch (err) {
       if (err instanceof FirmwareError) throw err;
-      throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_HTTP_INTERRUPTED', `download interrupted at ${offset} bytes: ${(err as Error).message}`, { cause: err });
+      throw new FirmwareError(
+        UpdateResult.CONNECTION_LOST,
+        'FW_HTTP_INTERRUPTED',
+        `download interrupted at ${offset} bytes: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     if (expected !== null && expected !== undefined && offset !== Number(expected)) {
       throw new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_HTTP_SHORT', `got ${offset} of ${expected} bytes`);

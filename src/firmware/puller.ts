@@ -1,4 +1,5 @@
-// puller.ts: what a pull protocol (HTTP, CoAP) implements: continue a download into the package sink from its current size.
+// puller.ts: what a pull protocol (HTTP, CoAP) implements: continue a download into the package sink from its current
+// size.
 import type { PackageSink } from './package-file.js';
 
 export interface PullContext {
@@ -12,5 +13,7 @@ export interface PullContext {
   setValidator(v: string | undefined): void;
 }
 
-/** Continues the download of `uri` into `sink` from `sink.bytes`; resolves when complete, rejects with a FirmwareError. */
+/**
+ * Continues the download of `uri` into `sink` from `sink.bytes`; resolves when complete, rejects with a FirmwareError.
+ */
 export type Puller = (uri: URL, sink: PackageSink, ctx: PullContext) => Promise<void>;

@@ -1,4 +1,5 @@
-// push-session.ts: a firmware package pushed by the server (Block1 writes to /5/0/0): one transfer at a time, each block checked and written to disk as it arrives, stalls and broken transfers ending as a failed download.
+// push-session.ts: a firmware package pushed by the server (Block1 writes to /5/0/0): one transfer at a time, each
+// block checked and written to disk as it arrives, stalls and broken transfers ending as a failed download.
 import { rm } from 'node:fs/promises';
 import { fitBlock1, type Block1Progress } from '../coap/block1-sequence.js';
 import type { Clock } from '../clock.js';
@@ -10,7 +11,6 @@ import { Progress } from './progress.js';
 import { UpdateResult, resultOf, type UpdateResultCode } from './results.js';
 import type { Block1Chunk, Block1ChunkReply } from '../messages/index.js';
 import type { FwLog } from './updater.js';
-
 
 /** CoAP answer to a push chunk: 2.31 Continue, 2.04 Changed, or an error. */
 export type PushAnswer = '2.31' | '2.04' | '4.00' | '4.05' | '4.08' | '4.13' | '5.00' | '5.03';
@@ -54,7 +54,10 @@ export class PushSession {
     this.now = () => d.timers.now();
   }
 
-  /** Write /5/0/0 (one Block1 chunk, or a whole small package) with the options of the answer. Chunks are handled one at a time, in order of arrival. */
+  /**
+   * Write /5/0/0 (one Block1 chunk, or a whole small package) with the options of the answer. Chunks are handled one at
+   * a time, in order of arrival.
+   */
   pushBlock(chunk: Block1Chunk): Promise<Block1ChunkReply<PushAnswer>> {
     const next = this.pushQueue.then(() => this.pushOne(chunk));
     this.pushQueue = next.catch(() => undefined);
@@ -82,7 +85,10 @@ export class PushSession {
   private async pushOne(c: Block1Chunk): Promise<Block1ChunkReply<PushAnswer>> {
     const s = this.d.snapshot();
     const source = c.source ?? '';
-    const live = this.session !== undefined && this.sink !== undefined && s.matches({ downloading: 'push' }) ? this.session : undefined;
+    const live =
+      this.session !== undefined && this.sink !== undefined && s.matches({ downloading: 'push' })
+        ? this.session
+        : undefined;
     if (c.num === 0 && !c.more && c.payload.byteLength === 0) {
       // Empty package: reset to Idle.
       if (s.matches('updating')) return { code: '4.05' };
@@ -94,10 +100,20 @@ export class PushSession {
       return { code: '2.04' };
     }
     if (c.num === 0) {
-      if (live !== undefined && (live.source !== source || (c.token !== undefined && live.token !== undefined && c.token !== live.token))) {
-        if (c.token !== undefined && !live.refused.includes(c.token)) live.refused = [...live.refused, c.token].slice(-MAX_REFUSED_TOKENS);
-        this.d.log.warn({ source, bytes: live.progress.received }, 'second firmware push refused: another transfer is in progress');
-        return { code: '5.03', maxAge: Math.max(1, Math.ceil((live.lastAt + this.d.config.pushStallTimeoutMs - this.now()) / 1000)) };
+      if (
+        live !== undefined &&
+        (live.source !== source || (c.token !== undefined && live.token !== undefined && c.token !== live.token))
+      ) {
+        if (c.token !== undefined && !live.refused.includes(c.token))
+          live.refused = [...live.refused, c.token].slice(-MAX_REFUSED_TOKENS);
+        this.d.log.warn(
+          { source, bytes: live.progress.received },
+          'second firmware push refused: another transfer is in progress',
+        );
+        return {
+          code: '5.03',
+          maxAge: Math.max(1, Math.ceil((live.lastAt + this.d.config.pushStallTimeoutMs - this.now()) / 1000)),
+        };
       }
       if (s.matches('updating')) return { code: '4.05' };
       this.endSession();
@@ -112,10 +128,22 @@ export class PushSession {
       } catch (err) {
         return this.pushFailed(err);
       }
-      this.session = { source, token: c.token, refused: [], progress: { received: 0 }, total: c.total, lastAt: this.now(), stall: undefined };
+      this.session = {
+        source,
+        token: c.token,
+        refused: [],
+        progress: { received: 0 },
+        total: c.total,
+        lastAt: this.now(),
+        stall: undefined,
+      };
       this.pushProgress = new Progress(this.d.log, this.d.config.progressIntervalMs, this.now, 0, 'push');
       this.pushProgress.setTotal(c.total);
-    } else if (live === undefined || live.source !== source || (c.token !== undefined && live.refused.includes(c.token))) {
+    } else if (
+      live === undefined ||
+      live.source !== source ||
+      (c.token !== undefined && live.refused.includes(c.token))
+    ) {
       return { code: '4.08' }; // not a block of the transfer in progress (if any): it goes on untouched
     }
     const session = this.session;
@@ -166,10 +194,16 @@ export class PushSession {
     session.lastAt = this.now();
     this.d.timers.clearTimeout(session.stall);
     session.stall = this.d.timers.setTimeout(() => {
-      this.pushQueue = this.pushQueue.then(async () => {
-        if (this.session !== session || !this.d.snapshot().matches({ downloading: 'push' })) return;
-        await this.failPush(UpdateResult.CONNECTION_LOST, { code: 'FW_PUSH_STALLED', bytes: session.progress.received }, `firmware push stalled: no block for ${this.d.config.pushStallTimeoutMs} ms`);
-      }).catch(() => undefined);
+      this.pushQueue = this.pushQueue
+        .then(async () => {
+          if (this.session !== session || !this.d.snapshot().matches({ downloading: 'push' })) return;
+          await this.failPush(
+            UpdateResult.CONNECTION_LOST,
+            { code: 'FW_PUSH_STALLED', bytes: session.progress.received },
+            `firmware push stalled: no block for ${this.d.config.pushStallTimeoutMs} ms`,
+          );
+        })
+        .catch(() => undefined);
     }, this.d.config.pushStallTimeoutMs);
   }
 
@@ -179,9 +213,15 @@ export class PushSession {
     if (s !== undefined) this.d.timers.clearTimeout(s.stall);
   }
 
-  /** A block of the push itself that breaks it: the push ends as a failed download (result 4) and the block gets `code`. */
+  /**
+   * A block of the push itself that breaks it: the push ends as a failed download (result 4) and the block gets `code`.
+   */
   private async breakPush(code: '4.00' | '4.08' | '4.13', reason: string): Promise<Block1ChunkReply<PushAnswer>> {
-    await this.failPush(UpdateResult.CONNECTION_LOST, { code: 'FW_PUSH_BROKEN', answer: code }, `firmware push ended: ${reason}`);
+    await this.failPush(
+      UpdateResult.CONNECTION_LOST,
+      { code: 'FW_PUSH_BROKEN', answer: code },
+      `firmware push ended: ${reason}`,
+    );
     return code === '4.13' ? { code, size1: this.d.config.maxPackageBytes } : { code };
   }
 
@@ -197,7 +237,9 @@ export class PushSession {
   private async pushFailed(err: unknown): Promise<Block1ChunkReply<PushAnswer>> {
     const result = resultOf(err);
     await this.failPush(result, { err }, 'firmware push failed');
-    return result === UpdateResult.NOT_ENOUGH_FLASH ? { code: '4.13', size1: this.d.config.maxPackageBytes } : { code: '5.00' };
+    return result === UpdateResult.NOT_ENOUGH_FLASH
+      ? { code: '4.13', size1: this.d.config.maxPackageBytes }
+      : { code: '5.00' };
   }
 
   private async closeSink(): Promise<void> {

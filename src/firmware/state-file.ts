@@ -1,4 +1,5 @@
-// state-file.ts: the persisted update state (state, result, URI, package name/version) written atomically in the firmware dir.
+// state-file.ts: the persisted update state (state, result, URI, package name/version) written atomically in the
+// firmware dir.
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { FwState, UpdateResult } from './results.js';
@@ -18,11 +19,17 @@ export async function readFwState(path: string): Promise<PersistedFw> {
     const o = JSON.parse(await readFile(path, 'utf8')) as Partial<PersistedFw>;
     const states: number[] = Object.values(FwState);
     const results: number[] = Object.values(UpdateResult);
-    if (typeof o.state !== 'number' || !states.includes(o.state) || typeof o.result !== 'number' || !results.includes(o.result)) {
+    if (
+      typeof o.state !== 'number' ||
+      !states.includes(o.state) ||
+      typeof o.result !== 'number' ||
+      !results.includes(o.result)
+    ) {
       throw new Error('bad state file');
     }
     return {
-      state: o.state, result: o.result,
+      state: o.state,
+      result: o.result,
       uri: typeof o.uri === 'string' ? o.uri : '',
       pkgName: typeof o.pkgName === 'string' ? o.pkgName : '',
       pkgVersion: typeof o.pkgVersion === 'string' ? o.pkgVersion : '',

@@ -1,4 +1,5 @@
-// updater.ts: the firmware update's machine host: runs the object 5 statechart, restores and persists its state, applies; the deliveries are push-session.ts (Block1 to /5/0/0) and download.ts (pull).
+// updater.ts: the firmware update's machine host: runs the object 5 statechart, restores and persists its state,
+// applies; the deliveries are push-session.ts (Block1 to /5/0/0) and download.ts (pull).
 import { access, rm } from 'node:fs/promises';
 import { createActor, fromPromise, type Actor, type AnyActorRef, type InspectionEvent, type Observer } from 'xstate';
 import { backgroundClock, type Clock } from '../clock.js';
@@ -85,7 +86,10 @@ export class FirmwareUpdater {
     const common = { config: d.config, log: d.log, timers: this.timers, files: this.files };
     this.download = new FirmwareDownload({ ...common, pullers: d.pullers, stopping: () => this.stopping });
     this.pushes = new PushSession({
-      ...common, snapshot: () => this.actor.getSnapshot(), send: (e) => this.actor.send(e), pullSettled: () => this.download.settled(),
+      ...common,
+      snapshot: () => this.actor.getSnapshot(),
+      send: (e) => this.actor.send(e),
+      pullSettled: () => this.download.settled(),
     });
   }
 
@@ -104,16 +108,24 @@ export class FirmwareUpdater {
     const restore: PersistedFw = { ...saved };
     if (saved.state === FwState.UPDATING) {
       restore.applied = saved.fromVersion !== undefined && this.running !== saved.fromVersion;
-      this.d.log.info({ from: saved.fromVersion, running: this.running, applied: restore.applied }, 'firmware update finished across a restart');
+      this.d.log.info(
+        { from: saved.fromVersion, running: this.running, applied: restore.applied },
+        'firmware update finished across a restart',
+      );
     }
-    if ((saved.state === FwState.DOWNLOADED || (saved.state === FwState.UPDATING && restore.applied !== true)) && !(await exists(this.paths.done))) {
+    if (
+      (saved.state === FwState.DOWNLOADED || (saved.state === FwState.UPDATING && restore.applied !== true)) &&
+      !(await exists(this.paths.done))
+    ) {
       // The package vanished (the failed apply may have consumed it): back to Idle, keeping a failed update's 8.
       restore.state = FwState.IDLE;
       restore.result = saved.state === FwState.UPDATING ? UpdateResult.UPDATE_FAILED : UpdateResult.INITIAL;
     }
     const machine = firmwareMachine.provide({
       actors: {
-        download: fromPromise<PackageInfo, { uri: string }>(({ input, signal }) => this.download.pull(input.uri, signal)),
+        download: fromPromise<PackageInfo, { uri: string }>(({ input, signal }) =>
+          this.download.pull(input.uri, signal),
+        ),
         apply: fromPromise<void, { pkgName: string; pkgVersion: string }>(() => this.apply()),
       },
     });
@@ -129,7 +141,12 @@ export class FirmwareUpdater {
     if (saved.state === FwState.UPDATING) {
       const success = restore.applied === true;
       if (success) await rm(this.paths.done, { force: true });
-      this.d.emit?.('client', { type: 'firmware.done', result: success ? UpdateResult.SUCCESS : UpdateResult.UPDATE_FAILED, success, version: this.running });
+      this.d.emit?.('client', {
+        type: 'firmware.done',
+        result: success ? UpdateResult.SUCCESS : UpdateResult.UPDATE_FAILED,
+        success,
+        version: this.running,
+      });
     }
   }
 
@@ -141,8 +158,12 @@ export class FirmwareUpdater {
   values(): FwValues {
     const s = this.actor.getSnapshot();
     return {
-      state: stateCode(s), result: s.context.result, uri: s.context.uri,
-      pkgName: s.context.pkgName, pkgVersion: s.context.pkgVersion, changedAt: this.changedAt,
+      state: stateCode(s),
+      result: s.context.result,
+      uri: s.context.uri,
+      pkgName: s.context.pkgName,
+      pkgVersion: s.context.pkgVersion,
+      changedAt: this.changedAt,
     };
   }
 
@@ -162,14 +183,28 @@ export class FirmwareUpdater {
       this.d.log.info({ from: prev.state, to: v.state, result: v.result }, 'firmware state change');
     }
     this.last = v;
-    const p: PersistedFw = { state: v.state, result: v.result, uri: v.uri, pkgName: v.pkgName, pkgVersion: v.pkgVersion, changedAt: v.changedAt };
+    const p: PersistedFw = {
+      state: v.state,
+      result: v.result,
+      uri: v.uri,
+      pkgName: v.pkgName,
+      pkgVersion: v.pkgVersion,
+      changedAt: v.changedAt,
+    };
     const delivery = deliveryOf(s);
     if (delivery !== undefined) p.delivery = delivery;
     if (v.state === FwState.UPDATING && this.fromVersion !== undefined) p.fromVersion = this.fromVersion;
     this.persisting = this.persisting
       .then(() => writeFwState(this.paths.state, p))
       .catch((err: unknown) => this.d.log.error({ err }, 'cannot persist firmware state'));
-    if (prev === undefined || prev.state !== v.state || prev.result !== v.result || prev.uri !== v.uri || prev.pkgName !== v.pkgName || prev.pkgVersion !== v.pkgVersion) {
+    if (
+      prev === undefined ||
+      prev.state !== v.state ||
+      prev.result !== v.result ||
+      prev.uri !== v.uri ||
+      prev.pkgName !== v.pkgName ||
+      prev.pkgVersion !== v.pkgVersion
+    ) {
       this.d.onChange?.(v);
     }
     for (const w of this.waiters) w();
@@ -219,7 +254,9 @@ export class FirmwareUpdater {
     return true;
   }
 
-  /** Write /5/0/0 (one Block1 chunk, or a whole small package). Chunks are handled one at a time, in order of arrival. */
+  /**
+   * Write /5/0/0 (one Block1 chunk, or a whole small package). Chunks are handled one at a time, in order of arrival.
+   */
   async push(chunk: Block1Chunk): Promise<PushAnswer> {
     return (await this.pushBlock(chunk)).code;
   }
@@ -237,26 +274,44 @@ export class FirmwareUpdater {
     this.d.emit?.('client', { type: 'firmware.updating', pkgName: s.pkgName, pkgVersion: s.pkgVersion });
     await this.persisting;
     try {
-      if (c.applyCommand === undefined) throw new FirmwareError(UpdateResult.UPDATE_FAILED, 'FW_NO_APPLY', 'firmware.applyCommand is not configured');
+      if (c.applyCommand === undefined)
+        throw new FirmwareError(UpdateResult.UPDATE_FAILED, 'FW_NO_APPLY', 'firmware.applyCommand is not configured');
       this.d.log.info({ command: c.applyCommand, pkg: this.paths.done }, 'applying firmware package');
       await runApply(this.paths.done, {
-        command: c.applyCommand, args: c.applyArgs, timeoutMs: c.applyTimeoutMs,
+        command: c.applyCommand,
+        args: c.applyArgs,
+        timeoutMs: c.applyTimeoutMs,
         onOutput: (line, stream) => this.d.log.info({ stream, line }, 'apply command output'),
       });
     } catch (err) {
       if (this.stopping) throw err;
       this.d.log.error({ err }, 'firmware update failed; the old version keeps running');
-      this.d.emit?.('client', { type: 'firmware.done', result: UpdateResult.UPDATE_FAILED, success: false, version: this.running });
+      this.d.emit?.('client', {
+        type: 'firmware.done',
+        result: UpdateResult.UPDATE_FAILED,
+        success: false,
+        version: this.running,
+      });
       throw err;
     }
     // Stopped while the command ran (it restarted us): the next start reports the outcome.
     if (this.stopping) return;
     const before = this.running;
-    this.running = c.versionFile !== undefined ? await readVersion(c.versionFile, before) : (s.pkgVersion !== '' ? s.pkgVersion : before);
+    this.running =
+      c.versionFile !== undefined
+        ? await readVersion(c.versionFile, before)
+        : s.pkgVersion !== ''
+          ? s.pkgVersion
+          : before;
     await rm(this.paths.done, { force: true });
     this.d.log.info({ from: before, to: this.running }, 'firmware updated');
     this.d.emit?.('object:3', { type: 'firmware.version', version: this.running });
-    this.d.emit?.('client', { type: 'firmware.done', result: UpdateResult.SUCCESS, success: true, version: this.running });
+    this.d.emit?.('client', {
+      type: 'firmware.done',
+      result: UpdateResult.SUCCESS,
+      success: true,
+      version: this.running,
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
-// acl.ts: LwM2M Access Control (object 2) decisions, pure: the ACL table from object 1/2 records, rights per operation, seeding with several servers.
+// acl.ts: LwM2M Access Control (object 2) decisions, pure: the ACL table from object 1/2 records, rights per operation,
+// seeding with several servers.
 import type { LwRecord, LwValue, Path } from './types.js';
 
 /** ACL bits (LwM2M 1.1 object 2, resource 2): R covers Read, Observe, Discover and Write-Attributes. */
@@ -20,7 +21,10 @@ export interface AclEntry {
   acl: Map<number, number>;
 }
 
-/** Why a request is refused: 4.01 (the server has some right on the target but not this one), 4.04 (no right at all: hidden). */
+/**
+ * Why a request is refused: 4.01 (the server has some right on the target but not this one), 4.04 (no right at all:
+ * hidden).
+ */
 export type AclRefusal = '4.01' | '4.04';
 
 const num = (v: LwValue | undefined): number | undefined =>
@@ -30,10 +34,11 @@ const key = (oid: number, iid: number): number => oid * 65536 + iid;
 /** Short server IDs per Server instance (/1/x/0), from object 1's records. */
 export function serversFromRecords(records: readonly LwRecord[]): Map<number, number> {
   const out = new Map<number, number>();
-  for (const r of records) if (r.path[0] === 1 && r.path.length === 3 && r.path[2] === 0) {
-    const s = num(r.value);
-    if (s !== undefined) out.set(r.path[1], s);
-  }
+  for (const r of records)
+    if (r.path[0] === 1 && r.path.length === 3 && r.path[2] === 0) {
+      const s = num(r.value);
+      if (s !== undefined) out.set(r.path[1], s);
+    }
   return out;
 }
 
@@ -77,7 +82,8 @@ export class AclTable {
     this.entries = entries;
     this.enforced = new Set(servers).size > 1;
     for (const e of entries) {
-      if (!this.byTarget.has(key(e.objectId, e.objectInstanceId))) this.byTarget.set(key(e.objectId, e.objectInstanceId), e);
+      if (!this.byTarget.has(key(e.objectId, e.objectInstanceId)))
+        this.byTarget.set(key(e.objectId, e.objectInstanceId), e);
       this.byInstance.set(e.instanceId, e);
     }
   }
@@ -139,15 +145,29 @@ export class AclTable {
     return objectId === ACL_OBJECT_ID || (this.rights(ssid, objectId, objectInstanceId) & AclRight.READ) !== 0;
   }
 
-  /** Instances of the object the server may not read (empty when it reads them all): object-level reads leave them out. */
+  /**
+   * Instances of the object the server may not read (empty when it reads them all): object-level reads leave them out.
+   */
   unreadable(ssid: number, objectId: number): number[] {
     if (!this.enforced || objectId === ACL_OBJECT_ID) return [];
-    return this.entries.filter((e) => e.objectId === objectId && e.objectInstanceId !== OBJECT_LEVEL && !this.canRead(ssid, objectId, e.objectInstanceId)).map((e) => e.objectInstanceId);
+    return this.entries
+      .filter(
+        (e) =>
+          e.objectId === objectId &&
+          e.objectInstanceId !== OBJECT_LEVEL &&
+          !this.canRead(ssid, objectId, e.objectInstanceId),
+      )
+      .map((e) => e.objectInstanceId);
   }
 }
 
 /** An Access Control instance to create. */
-export interface AclSeed { objectId: number; objectInstanceId: number; owner: number; acl: Record<number, number> }
+export interface AclSeed {
+  objectId: number;
+  objectInstanceId: number;
+  owner: number;
+  acl: Record<number, number>;
+}
 
 /**
  * Access Control instances for a device with several servers and no ACL yet (like a factory bootstrap):
@@ -156,7 +176,11 @@ export interface AclSeed { objectId: number; objectInstanceId: number; owner: nu
  * - object level (Create): the first server may create, on every object but 0, 1 and 2; owner MAX_ID (bootstrap).
  * Object 0 gets none (only the bootstrap server reaches it).
  */
-export function seedAcl(servers: ReadonlyMap<number, number>, instances: readonly (readonly [number, number])[], objects: readonly number[]): AclSeed[] {
+export function seedAcl(
+  servers: ReadonlyMap<number, number>,
+  instances: readonly (readonly [number, number])[],
+  objects: readonly number[],
+): AclSeed[] {
   const ordered = [...servers].sort((a, b) => a[0] - b[0]);
   if (new Set(ordered.map((s) => s[1])).size < 2) return [];
   const primary = ordered[0][1];
@@ -164,8 +188,14 @@ export function seedAcl(servers: ReadonlyMap<number, number>, instances: readonl
   for (const [iid, ssid] of ordered) out.push({ objectId: 1, objectInstanceId: iid, owner: ssid, acl: {} });
   for (const oid of [...objects].sort((a, b) => a - b)) {
     if (oid === 0 || oid === 1 || oid === ACL_OBJECT_ID) continue;
-    out.push({ objectId: oid, objectInstanceId: OBJECT_LEVEL, owner: BOOTSTRAP_OWNER, acl: { [primary]: AclRight.CREATE } });
-    for (const [o, i] of instances) if (o === oid) out.push({ objectId: oid, objectInstanceId: i, owner: primary, acl: { 0: AclRight.READ } });
+    out.push({
+      objectId: oid,
+      objectInstanceId: OBJECT_LEVEL,
+      owner: BOOTSTRAP_OWNER,
+      acl: { [primary]: AclRight.CREATE },
+    });
+    for (const [o, i] of instances)
+      if (o === oid) out.push({ objectId: oid, objectInstanceId: i, owner: primary, acl: { 0: AclRight.READ } });
   }
   return out;
 }
@@ -176,7 +206,8 @@ export function aclRecords(instanceId: number, s: AclSeed): LwRecord[] {
     { path: [ACL_OBJECT_ID, instanceId, 0], value: s.objectId },
     { path: [ACL_OBJECT_ID, instanceId, 1], value: s.objectInstanceId },
   ];
-  for (const [ssid, bits] of Object.entries(s.acl)) recs.push({ path: [ACL_OBJECT_ID, instanceId, 2, Number(ssid)], value: bits });
+  for (const [ssid, bits] of Object.entries(s.acl))
+    recs.push({ path: [ACL_OBJECT_ID, instanceId, 2, Number(ssid)], value: bits });
   recs.push({ path: [ACL_OBJECT_ID, instanceId, 3], value: s.owner });
   return recs;
 }

@@ -1,4 +1,5 @@
-// attribute-store.ts: one object's Write-Attributes per server and path: set, inherited lookup, snapshot/restore, drop with an instance.
+// attribute-store.ts: one object's Write-Attributes per server and path: set, inherited lookup, snapshot/restore, drop
+// with an instance.
 import { mergeAttributes, type AttributeSnapshot, type Attributes } from './attributes.js';
 import { formatPath } from './path.js';
 import type { Path } from './types.js';
@@ -21,7 +22,9 @@ export class AttributeStore {
     else this.server(serverId).set(key, attrs);
   }
 
-  /** Effective attributes for an observation of `path`: inherited from object → instance → resource → resource instance. */
+  /**
+   * Effective attributes for an observation of `path`: inherited from object → instance → resource → resource instance.
+   */
   effective(path: Path, serverId = 0, defaults?: Attributes): Attributes {
     const levels: (Attributes | undefined)[] = [];
     for (let n = 1; n <= path.length; n++) levels.push(this.at(path.slice(0, n), serverId));

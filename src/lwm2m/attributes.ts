@@ -1,4 +1,5 @@
-// attributes.ts: LwM2M notification attributes (pmin, pmax, gt, lt, st, epmin, epmax): parsing, validation, inheritance.
+// attributes.ts: LwM2M notification attributes (pmin, pmax, gt, lt, st, epmin, epmax): parsing, validation,
+// inheritance.
 import type { ResourceType } from './types.js';
 
 /** Notification attributes of one level (object, instance, resource or resource instance). Times in seconds. */
@@ -22,7 +23,10 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; reason: strin
 
 const NUM = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 
-/** Largest pmin / pmax / epmin / epmax (s): the longest timer Node arms (2^31 − 1 ms, ~24.8 days); longer ones fire at once. */
+/**
+ * Largest pmin / pmax / epmin / epmax (s): the longest timer Node arms (2^31 − 1 ms, ~24.8 days); longer ones fire at
+ * once.
+ */
 export const MAX_PERIOD_S = Math.floor((2 ** 31 - 1) / 1000);
 /** Largest |gt|, |lt|, st: beyond 2^53 a number no longer tells neighbouring integers apart. */
 export const MAX_THRESHOLD = Number.MAX_SAFE_INTEGER;
@@ -35,15 +39,21 @@ export function parseAttributeQuery(query: readonly string[]): ParseResult<Attri
     const eq = item.indexOf('=');
     const name = eq < 0 ? item : item.slice(0, eq);
     const raw = eq < 0 ? undefined : item.slice(eq + 1);
-    if (!(ATTRIBUTE_NAMES as readonly string[]).includes(name)) return { ok: false, reason: `unknown attribute '${name}'` };
+    if (!(ATTRIBUTE_NAMES as readonly string[]).includes(name))
+      return { ok: false, reason: `unknown attribute '${name}'` };
     const key = name as AttributeName;
-    if (raw === undefined || raw === '') { out[key] = null; continue; }
+    if (raw === undefined || raw === '') {
+      out[key] = null;
+      continue;
+    }
     if (!NUM.test(raw)) return { ok: false, reason: `attribute ${name}: '${raw}' is not a number` };
     const n = Number(raw);
     if (!Number.isFinite(n)) return { ok: false, reason: `attribute ${name}: '${raw}' is not finite` };
     const integer = key === 'pmin' || key === 'pmax' || key === 'epmin' || key === 'epmax';
-    if (integer && (!Number.isInteger(n) || n < 0 || n > MAX_PERIOD_S)) return { ok: false, reason: `attribute ${name} must be an integer 0..${MAX_PERIOD_S}` };
-    if (!integer && Math.abs(n) > MAX_THRESHOLD) return { ok: false, reason: `attribute ${name} must be within ±${MAX_THRESHOLD}` };
+    if (integer && (!Number.isInteger(n) || n < 0 || n > MAX_PERIOD_S))
+      return { ok: false, reason: `attribute ${name} must be an integer 0..${MAX_PERIOD_S}` };
+    if (!integer && Math.abs(n) > MAX_THRESHOLD)
+      return { ok: false, reason: `attribute ${name} must be within ±${MAX_THRESHOLD}` };
     out[key] = n;
   }
   return { ok: true, value: out };
@@ -65,23 +75,36 @@ export function applyChange(current: Attributes | undefined, change: AttributeCh
  * Checks one level's attributes after a change. `level` is the path length (1 object … 4 resource instance);
  * `type` is the resource type when the level is a resource. gt/lt/st need a numeric resource.
  */
-export function validateAttributes(a: Attributes, level: number, type: ResourceType | undefined, multiple = false): ParseResult<Attributes> {
+export function validateAttributes(
+  a: Attributes,
+  level: number,
+  type: ResourceType | undefined,
+  multiple = false,
+): ParseResult<Attributes> {
   const numeric = type === 'integer' || type === 'unsigned' || type === 'float' || type === 'time';
   const hasValueAttr = a.gt !== undefined || a.lt !== undefined || a.st !== undefined;
   if (hasValueAttr && (level < 3 || !numeric || (multiple && level === 3))) {
-    return { ok: false, reason: 'gt, lt and st apply only to a numeric single-instance resource (or resource instance)' };
+    return {
+      ok: false,
+      reason: 'gt, lt and st apply only to a numeric single-instance resource (or resource instance)',
+    };
   }
   if (a.st !== undefined && a.st < 0) return { ok: false, reason: 'st must be >= 0' };
   if (a.lt !== undefined && a.gt !== undefined) {
     if (!(a.lt < a.gt)) return { ok: false, reason: 'lt must be less than gt' };
     if (a.st !== undefined && !(a.lt + 2 * a.st < a.gt)) return { ok: false, reason: 'lt + 2*st must be less than gt' };
   }
-  if (a.pmin !== undefined && a.pmax !== undefined && a.pmax < a.pmin) return { ok: false, reason: 'pmax must be >= pmin' };
-  if (a.epmin !== undefined && a.epmax !== undefined && a.epmax < a.epmin) return { ok: false, reason: 'epmax must be >= epmin' };
+  if (a.pmin !== undefined && a.pmax !== undefined && a.pmax < a.pmin)
+    return { ok: false, reason: 'pmax must be >= pmin' };
+  if (a.epmin !== undefined && a.epmax !== undefined && a.epmax < a.epmin)
+    return { ok: false, reason: 'epmax must be >= epmin' };
   return { ok: true, value: a };
 }
 
-/** Effective attributes: inherited object → instance → resource → resource instance (the deeper wins), over server defaults. */
+/**
+ * Effective attributes: inherited object → instance → resource → resource instance (the deeper wins), over server
+ * defaults.
+ */
 export function mergeAttributes(levels: readonly (Attributes | undefined)[], defaults?: Attributes): Attributes {
   const out: Attributes = { ...(defaults ?? {}) };
   for (const lv of levels) {
@@ -102,7 +125,9 @@ export function attributeParams(a: Attributes | undefined): Record<string, numbe
 /** Stored form of one object's Write-Attributes: server id → path ('/3/0/1') → attributes. */
 export type AttributeSnapshot = Record<string, Record<string, Attributes>>;
 
-/** Reads a stored snapshot back, keeping only well-formed entries (unknown names, non-numbers and bad keys are dropped). */
+/**
+ * Reads a stored snapshot back, keeping only well-formed entries (unknown names, non-numbers and bad keys are dropped).
+ */
 export function sanitizeAttributeSnapshot(raw: unknown): AttributeSnapshot {
   const out: AttributeSnapshot = {};
   if (raw === null || typeof raw !== 'object') return out;

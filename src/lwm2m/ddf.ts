@@ -7,17 +7,32 @@ import type { ObjectDef, Operations, ResourceDef } from './object-api.js';
 import type { ResourceType } from './types.js';
 
 const TYPES: Record<string, ResourceType> = {
-  string: 'string', integer: 'integer', 'unsigned integer': 'unsigned', float: 'float', boolean: 'boolean', opaque: 'opaque',
-  time: 'time', objlnk: 'objlnk', corelnk: 'corelnk', '': 'none', none: 'none',
+  string: 'string',
+  integer: 'integer',
+  'unsigned integer': 'unsigned',
+  float: 'float',
+  boolean: 'boolean',
+  opaque: 'opaque',
+  time: 'time',
+  objlnk: 'objlnk',
+  corelnk: 'corelnk',
+  '': 'none',
+  none: 'none',
 };
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true, isArray: (name) => name === 'Item' });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: true,
+  isArray: (name) => name === 'Item',
+});
 
 function text(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'object' && '#text' in v) return text((v)['#text']);
+  if (typeof v === 'object' && '#text' in v) return text(v['#text']);
   return '';
 }
 
@@ -30,7 +45,9 @@ function range(s: string): { min?: number; max?: number } | undefined {
 
 /** Parses one DDF document; `where` names the file in errors (DDF_INVALID). */
 export function parseDdf(xml: string, where = 'DDF'): ObjectDef {
-  const fail = (why: string): never => { throw new CodedError('DDF_INVALID', `${where}: ${why}`, { file: where }); };
+  const fail = (why: string): never => {
+    throw new CodedError('DDF_INVALID', `${where}: ${why}`, { file: where });
+  };
   let doc: Record<string, unknown>;
   try {
     doc = parser.parse(xml) as Record<string, unknown>;
@@ -60,17 +77,33 @@ export function parseDdf(xml: string, where = 'DDF'): ObjectDef {
     const type = TYPES[typeText];
     if (type === undefined) return fail(`resource ${id}: unknown type '${text(it.Type)}'`);
     const r: ResourceDef = {
-      id, name: text(it.Name), type: ops === 'E' ? 'none' : type === 'none' ? 'opaque' : type, operations: ops as Operations,
-      multiple: text(it.MultipleInstances) === 'Multiple', mandatory: text(it.Mandatory) === 'Mandatory',
+      id,
+      name: text(it.Name),
+      type: ops === 'E' ? 'none' : type === 'none' ? 'opaque' : type,
+      operations: ops as Operations,
+      multiple: text(it.MultipleInstances) === 'Multiple',
+      mandatory: text(it.Mandatory) === 'Mandatory',
     };
     const units = text(it.Units);
     if (units) r.units = units;
     const rg = range(text(it.RangeEnumeration));
-    if (rg && (r.type === 'integer' || r.type === 'unsigned' || r.type === 'float' || r.type === 'string' || r.type === 'opaque')) r.range = rg;
+    if (
+      rg &&
+      (r.type === 'integer' ||
+        r.type === 'unsigned' ||
+        r.type === 'float' ||
+        r.type === 'string' ||
+        r.type === 'opaque')
+    )
+      r.range = rg;
     resources.push(r);
   }
   const def: ObjectDef = {
-    id: Number(idText), name: text(obj.Name), multiple: text(obj.MultipleInstances) === 'Multiple', mandatory: text(obj.Mandatory) === 'Mandatory', resources,
+    id: Number(idText),
+    name: text(obj.Name),
+    multiple: text(obj.MultipleInstances) === 'Multiple',
+    mandatory: text(obj.Mandatory) === 'Mandatory',
+    resources,
   };
   const ver = text(obj.ObjectVersion);
   if (ver) def.version = ver;
@@ -81,11 +114,16 @@ export function parseDdf(xml: string, where = 'DDF'): ObjectDef {
   return def;
 }
 
-/** Loads every object file (`<id>.xml`, `<id>-<version>.xml`) in a folder; the first bad file stops with DDF_INVALID naming it. */
+/**
+ * Loads every object file (`<id>.xml`, `<id>-<version>.xml`) in a folder; the first bad file stops with DDF_INVALID
+ * naming it.
+ */
 export function loadDdfFolder(dir: string): ObjectDef[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /^\d+(?:[-_][\w.]+)?\.xml$/i.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => /^\d+(?:[-_][\w.]+)?\.xml$/i.test(n))
+      .sort();
   } catch (err) {
     throw new CodedError('DDF_INVALID', `${dir}: cannot list: ${(err as Error).message}`);
   }

@@ -1,4 +1,5 @@
-// instance-snapshot.ts: object instances ⇄ plain JSON (for the durable store): Maps, bytes, bigints and object links tagged.
+// instance-snapshot.ts: object instances ⇄ plain JSON (for the durable store): Maps, bytes, bigints and object links
+// tagged.
 import type { ResourceValue } from './object-api.js';
 import { isObjLnk, type LwValue } from './types.js';
 
@@ -18,12 +19,23 @@ function fromJson(j: unknown): LwValue | undefined {
   const o = j as Record<string, unknown>;
   if (typeof o.b64 === 'string') return new Uint8Array(Buffer.from(o.b64, 'base64'));
   if (typeof o.big === 'string' && /^-?\d+$/.test(o.big)) return BigInt(o.big);
-  if (Array.isArray(o.lnk) && o.lnk.length === 2 && o.lnk.every((x) => typeof x === 'number')) return { objectId: o.lnk[0], instanceId: o.lnk[1] };
+  if (Array.isArray(o.lnk) && o.lnk.length === 2 && o.lnk.every((x) => typeof x === 'number'))
+    return { objectId: o.lnk[0], instanceId: o.lnk[1] };
   return undefined;
 }
 
-export function snapshotInstances(instances: ReadonlyMap<number, ReadonlyMap<number, ResourceValue>>): InstanceSnapshot {
-  return [...instances].map(([iid, res]) => [iid, [...res].map(([rid, v]) => [rid, v instanceof Map ? { multi: [...v].map(([ri, x]) => [ri, toJson(x)] as [number, JsonValue]) } : toJson(v as LwValue)])]);
+export function snapshotInstances(
+  instances: ReadonlyMap<number, ReadonlyMap<number, ResourceValue>>,
+): InstanceSnapshot {
+  return [...instances].map(([iid, res]) => [
+    iid,
+    [...res].map(([rid, v]) => [
+      rid,
+      v instanceof Map
+        ? { multi: [...v].map(([ri, x]) => [ri, toJson(x)] as [number, JsonValue]) }
+        : toJson(v as LwValue),
+    ]),
+  ]);
 }
 
 /** Rebuilds instances; anything malformed is skipped (a damaged snapshot never crashes the object). */

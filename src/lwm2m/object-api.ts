@@ -1,4 +1,5 @@
-// object-api.ts: what a built-in object or a plugin writes: a definition (data) and small hooks returning values or statuses.
+// object-api.ts: what a built-in object or a plugin writes: a definition (data) and small hooks returning values or
+// statuses.
 import type { Clock } from '../clock.js';
 import type { LwValue, Path, ResourceType } from './types.js';
 import type { Checked, CheckedReply, OpenMessage } from '../messages/index.js';
@@ -39,9 +40,27 @@ export interface ObjectDef {
 
 /** CoAP response codes used as LwM2M statuses ('2.05' Content, '4.04' Not Found …). */
 export type StatusCode =
-  | '2.01' | '2.02' | '2.03' | '2.04' | '2.05' | '2.31'
-  | '4.00' | '4.01' | '4.02' | '4.03' | '4.04' | '4.05' | '4.06' | '4.08' | '4.09' | '4.12' | '4.13' | '4.15'
-  | '5.00' | '5.01' | '5.03';
+  | '2.01'
+  | '2.02'
+  | '2.03'
+  | '2.04'
+  | '2.05'
+  | '2.31'
+  | '4.00'
+  | '4.01'
+  | '4.02'
+  | '4.03'
+  | '4.04'
+  | '4.05'
+  | '4.06'
+  | '4.08'
+  | '4.09'
+  | '4.12'
+  | '4.13'
+  | '4.15'
+  | '5.00'
+  | '5.01'
+  | '5.03';
 
 /** A hook's way to answer with an LwM2M status instead of a value (e.g. `return status('4.05')`). */
 export class Status {
@@ -71,7 +90,10 @@ export interface HookTarget {
   resourceInstanceId?: number;
   /** The short server ID of the requesting server (0 when local). */
   serverId: number;
-  /** True when the request came from a server over the network (false/absent for the device's own actors, e.g. the client). */
+  /**
+   * True when the request came from a server over the network (false/absent for the device's own actors, e.g. the
+   * client).
+   */
   remote?: boolean;
 }
 
@@ -86,7 +108,10 @@ export interface ResourceChange {
   previous: ResourceValue | undefined;
 }
 
-/** What `apply` receives: the stored changes of one Write, Write-Update, Write-Composite part, Bootstrap-Write or Create. */
+/**
+ * What `apply` receives: the stored changes of one Write, Write-Update, Write-Composite part, Bootstrap-Write or
+ * Create.
+ */
 export interface AppliedWrite {
   op: 'write' | 'write-update' | 'write-composite' | 'bootstrap-write' | 'create';
   /** The short server ID of the requesting server (0 when local or the bootstrap server). */
@@ -101,7 +126,9 @@ export type LinkParams = Record<string, string | number>;
 
 /** Services the runtime gives an object implementation (inside its actor). */
 export interface ObjectRuntime {
-  /** Sets a resource value from the device side (e.g. a new meter reading); observers are notified per their attributes. */
+  /**
+   * Sets a resource value from the device side (e.g. a new meter reading); observers are notified per their attributes.
+   */
   set(instanceId: number, resourceId: number, value: ResourceValue): void;
   get(instanceId: number, resourceId: number): ResourceValue | undefined;
   /** Creates an instance from the device side (no server involved). */
@@ -118,9 +145,18 @@ export interface ObjectRuntime {
   /** Asks for an LwM2M Send (POST /dp) of these paths' current values (fire-and-forget). */
   send(paths: readonly Path[]): void;
   /** Request/response to another actor by name (e.g. `request('client', { type: 'lwm2m.send', records })`). */
-  request<M extends { type: string }, R = unknown>(to: string, message: M & Checked<M>, opts?: { timeoutMs?: number }): Promise<CheckedReply<M, R>>;
+  request<M extends { type: string }, R = unknown>(
+    to: string,
+    message: M & Checked<M>,
+    opts?: { timeoutMs?: number },
+  ): Promise<CheckedReply<M, R>>;
   /** Module logger for this object. */
-  log: { info(o: object | string, msg?: string): void; warn(o: object | string, msg?: string): void; error(o: object | string, msg?: string): void; debug(o: object | string, msg?: string): void };
+  log: {
+    info(o: object | string, msg?: string): void;
+    warn(o: object | string, msg?: string): void;
+    error(o: object | string, msg?: string): void;
+    debug(o: object | string, msg?: string): void;
+  };
   /** This object's configuration section (from the config file / plugin config). */
   config: Readonly<Record<string, unknown>>;
   /** Wall time and one-shot timers (simulated in tests): use it rather than Date.now / setTimeout. */
@@ -156,7 +192,11 @@ export interface ObjectSpec {
   apply?(w: AppliedWrite, rt: ObjectRuntime): MaybePromise<void | Status>;
   /** Execute with the raw argument string (LwM2M 1.1 Execute arguments, e.g. "0='abc',1"). */
   execute?(t: HookTarget, args: string, rt: ObjectRuntime): MaybePromise<void | Status>;
-  create?(instanceId: number, values: ReadonlyMap<number, ResourceValue>, rt: ObjectRuntime): MaybePromise<void | Status>;
+  create?(
+    instanceId: number,
+    values: ReadonlyMap<number, ResourceValue>,
+    rt: ObjectRuntime,
+  ): MaybePromise<void | Status>;
   delete?(instanceId: number, rt: ObjectRuntime): MaybePromise<void | Status>;
   /** Extra parameters of an instance's link in a Bootstrap-Discover answer (objects 0 and 1: `ssid`, `uri`). */
   bootstrapLink?(instanceId: number, rt: ObjectRuntime): LinkParams | undefined;

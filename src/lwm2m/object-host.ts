@@ -1,4 +1,5 @@
-// object-host.ts: one object's instances and values for an ObjectSpec, and the dispatch of LwM2M operations to src/lwm2m/operations/.
+// object-host.ts: one object's instances and values for an ObjectSpec, and the dispatch of LwM2M operations to
+// src/lwm2m/operations/.
 import { resourceValueProblem } from './value-check.js';
 import type { ObjectDef, ObjectRuntime, ObjectSpec, ResourceDef, ResourceValue, Status } from './object-api.js';
 import { ContentFormat, type LwRecord, type Path } from './types.js';
@@ -33,7 +34,10 @@ export interface ObjectHostEnv {
   clock?: Clock;
   /** Format used for multi-value reads without Accept (default SenML CBOR). */
   preferredFormat?: number;
-  /** Largest string (UTF-8 bytes) / opaque value a write may carry where the definition gives no range.max (default DEFAULT_MAX_VALUE_BYTES). */
+  /**
+   * Largest string (UTF-8 bytes) / opaque value a write may carry where the definition gives no range.max (default
+   * DEFAULT_MAX_VALUE_BYTES).
+   */
   maxValueBytes?: number;
   /** Most instances a server's Create may bring an object to (default DEFAULT_MAX_INSTANCES). */
   maxInstances?: number;
@@ -73,15 +77,21 @@ export class ObjectHost {
       for (const [rid, v] of Object.entries(values)) m.set(Number(rid), v);
       this.store.set(Number(iid), m);
     }
-    const noRequest = (): Promise<never> => Promise.reject(new CodedError('ACTOR_UNAVAILABLE', 'no actor routing in this host'));
+    const noRequest = (): Promise<never> =>
+      Promise.reject(new CodedError('ACTOR_UNAVAILABLE', 'no actor routing in this host'));
     this.runtime = {
       set: (iid, rid, value) => {
         const why = this.setProblem(rid, value);
-        if (why === undefined) { this.setLocal(iid, rid, value); return; }
+        if (why === undefined) {
+          this.setLocal(iid, rid, value);
+          return;
+        }
         const plugin = typeof env.config?.plugin === 'string' ? env.config.plugin : undefined;
         const path = `/${this.def.id}/${iid}/${rid}`;
-        this.runtime.log.warn({ code: 'OBJECT_SET_REFUSED', plugin, object: this.def.id, instance: iid, resource: rid, reason: why },
-          `${plugin ? `plugin ${plugin}: ` : ''}object ${this.def.id} (${this.def.name}): rt.set(${path}) refused, value not kept: ${why}`);
+        this.runtime.log.warn(
+          { code: 'OBJECT_SET_REFUSED', plugin, object: this.def.id, instance: iid, resource: rid, reason: why },
+          `${plugin ? `plugin ${plugin}: ` : ''}object ${this.def.id} (${this.def.name}): rt.set(${path}) refused, value not kept: ${why}`,
+        );
       },
       get: (iid, rid) => this.store.get(iid)?.get(rid),
       createInstance: (iid, values) => {
@@ -101,7 +111,11 @@ export class ObjectHost {
       clock: env.clock ?? realClock,
     };
     this.model = {
-      def: this.def, spec, runtime: this.runtime, codec: this.codec, attributes: this.attrs,
+      def: this.def,
+      spec,
+      runtime: this.runtime,
+      codec: this.codec,
+      attributes: this.attrs,
       preferredFormat: env.preferredFormat ?? ContentFormat.SENML_CBOR,
       maxValueBytes: env.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES,
       maxInstances: env.maxInstances ?? DEFAULT_MAX_INSTANCES,
@@ -109,7 +123,9 @@ export class ObjectHost {
       instance: (iid) => this.store.get(iid),
       instanceIds: () => this.instanceIds(),
       instanceCount: () => this.store.size,
-      putInstance: (iid, values) => { this.store.set(iid, values); },
+      putInstance: (iid, values) => {
+        this.store.set(iid, values);
+      },
       removeInstance: (iid) => this.store.delete(iid),
       changed: (paths) => this.changed(paths),
       instancesChanged: () => this.instancesChanged(),
@@ -170,28 +186,48 @@ export class ObjectHost {
     try {
       if (req.path.length > 0 && req.path[0] !== this.def.id) return fail('4.04', 'not this object');
       switch (req.op) {
-        case 'read': return await read(m, req);
-        case 'discover': return await discover(m, req);
-        case 'write': return await write(m, req, false);
-        case 'write-update': return await write(m, req, true);
-        case 'write-attributes': return writeAttributes(m, req);
-        case 'execute': return await execute(m, req);
-        case 'create': return await create(m, req);
-        case 'delete': return await del(m, req);
-        case 'read-records': return await readRecordsOp(m, req);
-        case 'write-records': return await writeRecordsOp(m, req);
-        default: return fail('4.05', `unknown operation ${String((req as { op: unknown }).op)}`);
+        case 'read':
+          return await read(m, req);
+        case 'discover':
+          return await discover(m, req);
+        case 'write':
+          return await write(m, req, false);
+        case 'write-update':
+          return await write(m, req, true);
+        case 'write-attributes':
+          return writeAttributes(m, req);
+        case 'execute':
+          return await execute(m, req);
+        case 'create':
+          return await create(m, req);
+        case 'delete':
+          return await del(m, req);
+        case 'read-records':
+          return await readRecordsOp(m, req);
+        case 'write-records':
+          return await writeRecordsOp(m, req);
+        default:
+          return fail('4.05', `unknown operation ${String((req as { op: unknown }).op)}`);
       }
     } catch (err) {
       if (err instanceof CodedError && err.code === 'FORMAT_DECODE') return fail('4.00', err.message);
       if (err instanceof CodedError && err.code === 'FORMAT_UNSUPPORTED') return fail('4.15', err.message);
-      this.runtime.log.error({ err: (err as Error).message, op: req.op, path: formatPath(req.path) }, 'object operation failed');
+      this.runtime.log.error(
+        { err: (err as Error).message, op: req.op, path: formatPath(req.path) },
+        'object operation failed',
+      );
       return fail('5.00', (err as Error).message);
     }
   }
 
   /** Records at a path (object, instance, resource, resource instance), or a Status. */
-  readRecords(path: Path, serverId = 0, bootstrap = false, remote = false, hide?: readonly number[]): Promise<LwRecord[] | Status> {
+  readRecords(
+    path: Path,
+    serverId = 0,
+    bootstrap = false,
+    remote = false,
+    hide?: readonly number[],
+  ): Promise<LwRecord[] | Status> {
     return readRecords(this.model, path, serverId, bootstrap, remote, hide);
   }
   /** Encodes records for a path; used by Read and by notifications. */
@@ -224,7 +260,9 @@ export class ObjectHost {
   attributesAt(path: Path, serverId = 0): Attributes | undefined {
     return this.attrs.at(path, serverId);
   }
-  /** Effective attributes for an observation of `path`: inherited from object → instance → resource → resource instance. */
+  /**
+   * Effective attributes for an observation of `path`: inherited from object → instance → resource → resource instance.
+   */
   effectiveAttributes(path: Path, serverId = 0, defaults?: Attributes): Attributes {
     return this.attrs.effective(path, serverId, defaults);
   }

@@ -1,4 +1,5 @@
-// observe-plan.ts: when to notify an observation (pure, clock injected): pmin hold-off, pmax force, gt/lt crossing, st step, epmin/epmax.
+// observe-plan.ts: when to notify an observation (pure, clock injected): pmin hold-off, pmax force, gt/lt crossing, st
+// step, epmin/epmax.
 import type { Attributes } from './attributes.js';
 
 /** Per-observation state the planner keeps (times in ms from the injected clock). */
@@ -24,13 +25,13 @@ export function isSignificant(a: Attributes, s: PlanState, value: number | undef
   if (a.gt === undefined && a.lt === undefined && a.st === undefined) return true;
   if (value === undefined || s.lastSentValue === undefined) return true;
   const prev = s.lastSentValue;
-  if (a.gt !== undefined && (prev <= a.gt) !== (value <= a.gt)) return true;
-  if (a.lt !== undefined && (prev < a.lt) !== (value < a.lt)) return true;
+  if (a.gt !== undefined && prev <= a.gt !== value <= a.gt) return true;
+  if (a.lt !== undefined && prev < a.lt !== value < a.lt) return true;
   if (a.st !== undefined && Math.abs(value - prev) >= a.st) return true;
   return false;
 }
 
-export type Decision = { notify: true } | { notify: false; wakeAt?: number };
+export type Decision = { notify: true } | { notify: false; wakeAt?: number | undefined };
 
 /** pmax in ms, or undefined when absent, 0, or not above pmin (then it is ignored, per spec). */
 function pmaxMs(a: Attributes): number | undefined {

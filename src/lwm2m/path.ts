@@ -22,7 +22,8 @@ export function pathFromSegments(segments: readonly string[]): Path {
 }
 
 function parseSegment(p: string, whole: string | readonly string[]): number {
-  if (!/^\d{1,5}$/.test(p)) throw new CodedError('PATH_INVALID', `path ${wholePath(whole)}: '${p}' is not a number 0..65535`);
+  if (!/^\d{1,5}$/.test(p))
+    throw new CodedError('PATH_INVALID', `path ${wholePath(whole)}: '${p}' is not a number 0..65535`);
   const n = Number(p);
   if (n > 65535) throw new CodedError('PATH_INVALID', `path ${wholePath(whole)}: ${n} is above 65535`);
   return n;

@@ -1,4 +1,5 @@
-// registration.ts: Register / Update / De-register message parts (pure): queries, the object link payload, version fallback, location.
+// registration.ts: Register / Update / De-register message parts (pure): queries, the object link payload, version
+// fallback, location.
 import { CodedError } from '../errors.js';
 import { formatLinks, type Link } from './formats/link.js';
 import type { ObjectDef } from './object-api.js';
@@ -48,7 +49,10 @@ export function updateQuery(prev: RegistrationParams, next: RegistrationParams):
  * The link payload: `</>;rt="oma.lwm2m";ct=110,</1>;ver=1.1,</1/0>,</3/0>,…`. Security (object 0) and OSCORE (21)
  * are never listed; an object without instances is listed by itself; versions only when not 1.0.
  */
-export function objectLinks(objects: readonly RegisteredObject[], opts: { contentFormat?: number; rootPath?: string } = {}): Link[] {
+export function objectLinks(
+  objects: readonly RegisteredObject[],
+  opts: { contentFormat?: number; rootPath?: string } = {},
+): Link[] {
   const ct = opts.contentFormat ?? ContentFormat.SENML_CBOR;
   const root = opts.rootPath ?? '/';
   const links: Link[] = [{ target: root, params: { rt: 'oma.lwm2m', ct } }];
@@ -57,13 +61,17 @@ export function objectLinks(objects: readonly RegisteredObject[], opts: { conten
     if (o.def.id === 0 || o.def.id === 21) continue;
     const versioned = o.def.version !== undefined && o.def.version !== '1.0';
     const insts = [...o.instances].sort((a, b) => a - b);
-    if (versioned || insts.length === 0) links.push({ target: `${prefix}/${o.def.id}`, params: versioned ? { ver: o.def.version! } : {} });
+    if (versioned || insts.length === 0)
+      links.push({ target: `${prefix}/${o.def.id}`, params: versioned ? { ver: o.def.version! } : {} });
     for (const i of insts) links.push({ target: `${prefix}/${o.def.id}/${i}`, params: {} });
   }
   return links;
 }
 
-export function objectLinksPayload(objects: readonly RegisteredObject[], opts: { contentFormat?: number; rootPath?: string } = {}): Uint8Array {
+export function objectLinksPayload(
+  objects: readonly RegisteredObject[],
+  opts: { contentFormat?: number; rootPath?: string } = {},
+): Uint8Array {
   return new Uint8Array(Buffer.from(formatLinks(objectLinks(objects, opts)), 'utf8'));
 }
 
@@ -73,11 +81,16 @@ export function fallbackVersion(code: string, tried: Lwm2mVersion): Lwm2mVersion
   return undefined;
 }
 
-/** Checks a Register answer's Location-Path (e.g. ['rd', '5a3f']) and returns it; throws REGISTRATION_INVALID when unusable. */
+/**
+ * Checks a Register answer's Location-Path (e.g. ['rd', '5a3f']) and returns it; throws REGISTRATION_INVALID when
+ * unusable.
+ */
 export function parseLocation(locationPath: readonly string[] | undefined): string[] {
-  if (!locationPath || locationPath.length === 0) throw new CodedError('REGISTRATION_INVALID', 'Register answer has no Location-Path');
+  if (!locationPath || locationPath.length === 0)
+    throw new CodedError('REGISTRATION_INVALID', 'Register answer has no Location-Path');
   for (const seg of locationPath) {
-    if (seg === '' || seg === '.' || seg === '..' || seg.length > 255) throw new CodedError('REGISTRATION_INVALID', `Location-Path segment '${seg}' is not usable`);
+    if (seg === '' || seg === '.' || seg === '..' || seg.length > 255)
+      throw new CodedError('REGISTRATION_INVALID', `Location-Path segment '${seg}' is not usable`);
   }
   return [...locationPath];
 }

@@ -2,7 +2,7 @@
 
 /** LwM2M resource data types (OMA LwM2M 1.2 Core, Appendix C). 'none' is for executable resources. */
 export type ResourceType =
-  | 'string' | 'integer' | 'unsigned' | 'float' | 'boolean' | 'opaque' | 'time' | 'objlnk' | 'corelnk' | 'none';
+  'string' | 'integer' | 'unsigned' | 'float' | 'boolean' | 'opaque' | 'time' | 'objlnk' | 'corelnk' | 'none';
 
 /** Object link value: ObjectID:InstanceID (65535:65535 is the null link). */
 export interface ObjLnk {
@@ -45,6 +45,11 @@ export const ContentFormat = {
 export type ContentFormatNumber = (typeof ContentFormat)[keyof typeof ContentFormat];
 
 export function isObjLnk(v: unknown): v is ObjLnk {
-  return typeof v === 'object' && v !== null && !(v instanceof Uint8Array)
-    && typeof (v as ObjLnk).objectId === 'number' && typeof (v as ObjLnk).instanceId === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !(v instanceof Uint8Array) &&
+    typeof (v as ObjLnk).objectId === 'number' &&
+    typeof (v as ObjLnk).instanceId === 'number'
+  );
 }

@@ -1,4 +1,5 @@
-// firmware.ts: what the firmware update (object 5) tells the rest of the device ('client' reacts, 'object:3' shows the version), and the streamed Block1 chunk it receives.
+// firmware.ts: what the firmware update (object 5) tells the rest of the device ('client' reacts, 'object:3' shows the
+// version), and the streamed Block1 chunk it receives.
 
 /** object:5 → client: the apply step starts (the device may restart during it). */
 export type FirmwareUpdating = { type: 'firmware.updating'; pkgName: string; pkgVersion: string };
@@ -40,9 +41,20 @@ export type Block1ChunkMessage = Block1Chunk & {
 /** True when `m` has the fields of a Block1ChunkMessage (it reaches object 5's spec through the open receive). */
 export function isBlock1ChunkMessage(m: { type: string; [k: string]: unknown }): m is Block1ChunkMessage {
   const opt = (v: unknown, t: 'number' | 'string'): boolean => v === undefined || typeof v === t;
-  return m.type === 'object.write-block' && Array.isArray(m.path) && m.path.every((x) => typeof x === 'number')
-    && Number.isInteger(m.num) && Number.isInteger(m.size) && typeof m.more === 'boolean' && m.payload instanceof Uint8Array
-    && opt(m.total, 'number') && opt(m.contentFormat, 'number') && opt(m.serverId, 'number') && opt(m.source, 'string') && opt(m.token, 'string');
+  return (
+    m.type === 'object.write-block' &&
+    Array.isArray(m.path) &&
+    m.path.every((x) => typeof x === 'number') &&
+    Number.isInteger(m.num) &&
+    Number.isInteger(m.size) &&
+    typeof m.more === 'boolean' &&
+    m.payload instanceof Uint8Array &&
+    opt(m.total, 'number') &&
+    opt(m.contentFormat, 'number') &&
+    opt(m.serverId, 'number') &&
+    opt(m.source, 'string') &&
+    opt(m.token, 'string')
+  );
 }
 
 export interface FirmwareRequests {

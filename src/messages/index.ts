@@ -1,4 +1,5 @@
-// index.ts: the message map: every request (with its reply) and event (fire-and-forget or published) the built-in actors exchange.
+// index.ts: the message map: every request (with its reply) and event (fire-and-forget or published) the built-in
+// actors exchange.
 import type { DeviceEvents } from './device.js';
 import type { FirmwareEvents, FirmwareRequests } from './firmware.js';
 import type { LocationEvents, LocationRequests } from './location.js';
@@ -27,17 +28,39 @@ export { ActorNames } from './names.js';
  * Requests by type: the message and the reply its receiver answers with (`ctx.request` resolves to it). A type may
  * also be an event (below) where its receiver takes it without an answer being awaited.
  */
-export interface Requests extends SocketRequests, ObjectRequests, Lwm2mRequests, ModemRequests, MeterRequests, FirmwareRequests, LocationRequests {}
+export interface Requests
+  extends
+    SocketRequests,
+    ObjectRequests,
+    Lwm2mRequests,
+    ModemRequests,
+    MeterRequests,
+    FirmwareRequests,
+    LocationRequests {}
 
 /** Events by type: sent fire-and-forget (`ctx.send`) or published to subscribers (`ctx.publish`). */
-export interface Events extends SocketEvents, ObjectEvents, Lwm2mEvents, NetworkEvents, ModemEvents, MeterEvents, FirmwareEvents, DeviceEvents, LocationEvents {}
+export interface Events
+  extends
+    SocketEvents,
+    ObjectEvents,
+    Lwm2mEvents,
+    NetworkEvents,
+    ModemEvents,
+    MeterEvents,
+    FirmwareEvents,
+    DeviceEvents,
+    LocationEvents {}
 
 export type RequestType = keyof Requests;
 export type EventType = keyof Events;
 export type MessageType = RequestType | EventType;
 
 /** The message of a type (the same shape whether requested or sent). */
-export type MessageOf<T extends MessageType> = T extends RequestType ? Requests[T]['msg'] : T extends EventType ? Events[T] : never;
+export type MessageOf<T extends MessageType> = T extends RequestType
+  ? Requests[T]['msg']
+  : T extends EventType
+    ? Events[T]
+    : never;
 /** What a request of this type resolves to. */
 export type ReplyOf<T extends RequestType> = Requests[T]['reply'];
 

@@ -1,4 +1,5 @@
-// location.ts: the location-assistance plugin's messages (plugins/location-assistance, plain JS): its controller actor and objects 6, 10256, 33625, 33626.
+// location.ts: the location-assistance plugin's messages (plugins/location-assistance, plain JS): its controller actor
+// and objects 6, 10256, 33625, 33626.
 import type { NeighbourCell } from '../modem/profiles/types.js';
 
 /** anyone → controller: run a ground-fix (cell-based location) request now. */

@@ -1,4 +1,5 @@
-// object.ts: messages between the socket actor and object actors (object:N): operations, observations, notifications, streamed Block1 writes.
+// object.ts: messages between the socket actor and object actors (object:N): operations, observations, notifications,
+// streamed Block1 writes.
 import type { Attributes } from '../lwm2m/attributes.js';
 import type { OpRequest, OpResult } from '../lwm2m/operations/types.js';
 import type { Path } from '../lwm2m/types.js';
@@ -32,7 +33,10 @@ export type ObjectObserve = {
 /** socket → object:N: stop one observation, or all of a server's / all (`observationId` absent). */
 export type ObjectCancelObserve = { type: 'object.cancel-observe'; observationId?: string; serverId?: number };
 
-/** object:N → socket: a notification for one observation. code other than 2.05 ends it (e.g. 4.04 after Delete), except for a `whileAbsent` one. */
+/**
+ * object:N → socket: a notification for one observation. code other than 2.05 ends it (e.g. 4.04 after Delete), except
+ * for a `whileAbsent` one.
+ */
 export type ObjectNotify = {
   type: 'object.notify';
   observationId: string;
@@ -48,7 +52,10 @@ export type ObjectNotify = {
  */
 export type ObjectRegistrationNew = { type: 'object.registration-new'; serverId: number };
 
-/** object:N → every socket (published), on every start: after a supervisor restart the socket has the object observe its live relations again. */
+/**
+ * object:N → every socket (published), on every start: after a supervisor restart the socket has the object observe its
+ * live relations again.
+ */
 export type ObjectStarted = { type: 'object.started'; objectId: number };
 
 /** anyone → object:N (diagnostics, tests): the ids of its live observations. */

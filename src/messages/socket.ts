@@ -1,4 +1,5 @@
-// socket.ts: messages to the socket actor (one per LwM2M server): transport lifecycle, coap.send, ACL refresh, modem-socket datagrams.
+// socket.ts: messages to the socket actor (one per LwM2M server): transport lifecycle, coap.send, ACL refresh,
+// modem-socket datagrams.
 import type { CoapIncomingResponse, CoapOutgoingRequest } from '../coap/api.js';
 import type { PeerAddress } from '../coap/transport.js';
 import type { Ok } from './common.js';
@@ -16,7 +17,9 @@ export type ServerTarget = {
   pskKey?: string;
 };
 
-/** client → socket: opens (or re-opens) the transport to a server. Rejects with DTLS_HANDSHAKE_FAILED / NETWORK_ERROR. */
+/**
+ * client → socket: opens (or re-opens) the transport to a server. Rejects with DTLS_HANDSHAKE_FAILED / NETWORK_ERROR.
+ */
 export type SocketOpen = { type: 'socket.open'; server: ServerTarget };
 /** client → socket: closes the transport (answers still being sent get coap.closeDrainMs first). */
 export type SocketClose = { type: 'socket.close' };
@@ -31,11 +34,16 @@ export type SocketResume = { type: 'socket.resume' };
 export type SocketState = { type: 'socket.state' };
 /** anyone → socket (diagnostics, benchmarks): the transport's local address, when it can tell (UDP). */
 export type SocketAddress = { type: 'socket.address' };
-/** client → socket: a CoAP request to the open server. Rejects with COAP_TIMEOUT, COAP_RESET, NETWORK_ERROR, SOCKET_CLOSED. */
+/**
+ * client → socket: a CoAP request to the open server. Rejects with COAP_TIMEOUT, COAP_RESET, NETWORK_ERROR,
+ * SOCKET_CLOSED.
+ */
 export type CoapSend = { type: 'coap.send'; req: CoapOutgoingRequest };
 /** anyone → socket: CoAP ping (empty CON) to the open server; true when it answered with RST. */
 export type CoapPing = { type: 'coap.ping' };
-/** object:1 / object:2's side → socket: objects 1 or 2 changed on the device side; read the Access Control table again. */
+/**
+ * object:1 / object:2's side → socket: objects 1 or 2 changed on the device side; read the Access Control table again.
+ */
 export type AclInvalidate = { type: 'acl.invalidate' };
 
 /** modem → socket (modem.dataPath: modem-socket): a datagram from the modem's own UDP socket. */

@@ -1,4 +1,5 @@
-// accounting.ts: pure volume accounting: flow-rate windows (min/max), leak rules, back flow, blocked meter; clock passed in.
+// accounting.ts: pure volume accounting: flow-rate windows (min/max), leak rules, back flow, blocked meter; clock
+// passed in.
 import type { LeakRules } from './config-schema.js';
 import type { ReadingFlags } from './reading.js';
 
@@ -52,7 +53,11 @@ export class Accounting {
   /** The first time this accounting saw; nights that started before it are not judged. */
   private readonly origin: number;
 
-  constructor(private readonly cfg: AccountingConfig, startMs: number, lastPulseMs?: number) {
+  constructor(
+    private readonly cfg: AccountingConfig,
+    startMs: number,
+    lastPulseMs?: number,
+  ) {
     this.m3PerPulse = 1 / cfg.pulseRatio;
     this.windowMs = cfg.flowWindowS * 1000;
     this.now = startMs;
@@ -73,7 +78,8 @@ export class Accounting {
     this.windowPulses += n;
     this.intervalForward += n;
     const quiet = this.cfg.leak.quietGapS * 1000;
-    if (this.lastPulse === undefined || this.flowSince === undefined || now - this.lastPulse >= quiet) this.flowSince = now;
+    if (this.lastPulse === undefined || this.flowSince === undefined || now - this.lastPulse >= quiet)
+      this.flowSince = now;
     this.lastPulse = now;
     const night = this.night;
     if (night && now >= night.start && now < night.end) {
@@ -156,7 +162,9 @@ export class Accounting {
     };
   }
 
-  /** Ends a reading interval at `t`: min/max flow over the windows closed in it (0/0 when none closed), pulse counts. */
+  /**
+   * Ends a reading interval at `t`: min/max flow over the windows closed in it (0/0 when none closed), pulse counts.
+   */
   takeInterval(t: number): IntervalFlow {
     this.advance(t);
     const out: IntervalFlow = {
@@ -185,8 +193,13 @@ export class Accounting {
 }
 
 /** The night window (UTC ms) that contains `t`, or undefined when `t` is outside every night or nights are disabled. */
-export function nightAt(t: number, startHour: number, endHour: number, utcOffsetH: number): { start: number; end: number } | undefined {
-  const len = (((endHour - startHour) % 24) + 24) % 24 * H;
+export function nightAt(
+  t: number,
+  startHour: number,
+  endHour: number,
+  utcOffsetH: number,
+): { start: number; end: number } | undefined {
+  const len = ((((endHour - startHour) % 24) + 24) % 24) * H;
   if (len === 0) return undefined;
   const off = utcOffsetH * H;
   const local = t + off;

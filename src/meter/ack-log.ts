@@ -1,4 +1,5 @@
-// ack-log.ts: `readings.acked`, the queue's acknowledgement pointer: an append-only log of checksummed records; the highest wins.
+// ack-log.ts: `readings.acked`, the queue's acknowledgement pointer: an append-only log of checksummed records; the
+// highest wins.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { atomicWriteFileSync, openPrivateSync } from './durable-fs.js';
@@ -11,8 +12,14 @@ export const ACKED_FILE = 'readings.acked';
 /** Past this size the log is replaced by its last record (temp + fsync + rename). */
 const ACK_LOG_COMPACT_BYTES = 32 * 1024;
 
-/** Readings up to `ackedSeq` were stored by the server; `last` is the newest of them (baseline of the next Send's flags). */
-export interface AckRecord { ackedSeq: number; last?: MeterReading }
+/**
+ * Readings up to `ackedSeq` were stored by the server; `last` is the newest of them (baseline of the next Send's
+ * flags).
+ */
+export interface AckRecord {
+  ackedSeq: number;
+  last?: MeterReading;
+}
 
 /** Where recovery reports what it found (the meter's logger). */
 export interface StateFileLog {
@@ -22,8 +29,13 @@ export interface StateFileLog {
 
 function isAck(v: unknown): v is AckRecord {
   const a = v as AckRecord;
-  return typeof v === 'object' && v !== null && Number.isSafeInteger(a.ackedSeq) && a.ackedSeq >= 0
-    && (a.last === undefined || isReading(a.last));
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Number.isSafeInteger(a.ackedSeq) &&
+    a.ackedSeq >= 0 &&
+    (a.last === undefined || isReading(a.last))
+  );
 }
 
 /**
@@ -38,7 +50,10 @@ export class AckLog {
   private inflight: Promise<unknown> | undefined;
   private closed = false;
 
-  private constructor(private readonly file: string, rec: AckRecord) {
+  private constructor(
+    private readonly file: string,
+    rec: AckRecord,
+  ) {
     this.rec = rec;
     this.fd = openPrivateSync(file, 'a');
     this.bytes = fs.fstatSync(this.fd).size;
@@ -65,14 +80,25 @@ export class AckLog {
     if (scan.damaged.length > 0 || scan.damagedTail || !best) {
       const rec = best ?? { ackedSeq: 0 };
       const copy = data.length > 0 ? keepDamagedCopy(file) : undefined;
-      log?.error(`reading queue ack pointer ${file} is damaged: ${scan.records.length} intact records; acknowledged up to seq ${rec.ackedSeq}, queued readings after it are sent again`, {
-        code: 'METER_ACK_DAMAGED', file, ...(copy ? { keptAs: copy } : {}), bytes: data.length, ackedSeq: rec.ackedSeq,
-      });
+      log?.error(
+        `reading queue ack pointer ${file} is damaged: ${scan.records.length} intact records; acknowledged up to seq ${rec.ackedSeq}, queued readings after it are sent again`,
+        {
+          code: 'METER_ACK_DAMAGED',
+          file,
+          ...(copy ? { keptAs: copy } : {}),
+          bytes: data.length,
+          ackedSeq: rec.ackedSeq,
+        },
+      );
       atomicWriteFileSync(file, frame(rec));
       return new AckLog(file, rec);
     }
     if (scan.tornTail !== undefined) {
-      log?.warn(`reading queue ack pointer ${file}: unfinished last record (power cut during an append) dropped`, { code: 'METER_ACK_TORN', file, at: scan.tornTail });
+      log?.warn(`reading queue ack pointer ${file}: unfinished last record (power cut during an append) dropped`, {
+        code: 'METER_ACK_TORN',
+        file,
+        at: scan.tornTail,
+      });
       fs.truncateSync(file, scan.tornTail);
     }
     return new AckLog(file, best);

@@ -6,7 +6,10 @@ import { fsyncDir } from './durable-fs.js';
 
 /** Copies `file` to a new `<file>.damaged-<time>` (fsynced) and returns its path; the caller then repairs `file`. */
 export function keepDamagedCopy(file: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   let target = `${file}.damaged-${stamp}`;
   for (let n = 1; fs.existsSync(target); n++) target = `${file}.damaged-${stamp}-${n}`;
   fs.copyFileSync(file, target, fs.constants.COPYFILE_EXCL);

@@ -1,4 +1,5 @@
-// durable-fs-async.ts: the meter's durable writes while other actors share its thread: fsync on libuv's pool, not the event loop (files 0600 like every state file).
+// durable-fs-async.ts: the meter's durable writes while other actors share its thread: fsync on libuv's pool, not the
+// event loop (files 0600 like every state file).
 import * as fs from 'node:fs';
 import { promisify } from 'node:util';
 import { openPrivate } from '../runtime/durable-fs.js';

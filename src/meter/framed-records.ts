@@ -1,4 +1,5 @@
-// framed-records.ts: self-delimiting checksummed records (u32 length, u32 CRC-32, JSON) and a scan that resyncs after damage.
+// framed-records.ts: self-delimiting checksummed records (u32 length, u32 CRC-32, JSON) and a scan that resyncs after
+// damage.
 import { crc32 } from 'node:zlib';
 
 export const FRAME_HEADER = 8;
@@ -15,7 +16,11 @@ export function frame(value: unknown): Buffer {
   return out;
 }
 
-export interface ScannedRecord<T> { value: T; offset: number; bytes: number }
+export interface ScannedRecord<T> {
+  value: T;
+  offset: number;
+  bytes: number;
+}
 
 export interface ScanResult<T> {
   records: ScannedRecord<T>[];
@@ -27,7 +32,11 @@ export interface ScanResult<T> {
   damagedTail: boolean;
 }
 
-function recordAt<T>(data: Buffer, off: number, accept: (v: unknown) => v is T): { value: T; bytes: number } | 'short' | undefined {
+function recordAt<T>(
+  data: Buffer,
+  off: number,
+  accept: (v: unknown) => v is T,
+): { value: T; bytes: number } | 'short' | undefined {
   if (off + FRAME_HEADER > data.length) return 'short';
   const len = data.readUInt32BE(off);
   if (len < MIN_FRAME_PAYLOAD || len > MAX_FRAME_PAYLOAD) return undefined;

@@ -1,11 +1,22 @@
-// journal.ts: crash-safe pulse journal: append-only fixed-size checksummed records of absolute totals, batched fsync, compaction.
+// journal.ts: crash-safe pulse journal: append-only fixed-size checksummed records of absolute totals, batched fsync,
+// compaction.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { CodedError } from '../errors.js';
-import { appendDurableSync, atomicWriteFileSync, ensureDirSync, fsyncDir, openPrivateSync, removeTempLeftoversSync } from './durable-fs.js';
+import {
+  appendDurableSync,
+  atomicWriteFileSync,
+  ensureDirSync,
+  fsyncDir,
+  openPrivateSync,
+  removeTempLeftoversSync,
+} from './durable-fs.js';
 
-/** The durable meter totals. Pulse counts are absolute since the device's first start, so replaying can never count twice. */
+/**
+ * The durable meter totals. Pulse counts are absolute since the device's first start, so replaying can never count
+ * twice.
+ */
 export interface PulseTotals {
   /** Record sequence number (monotonic across compactions). */
   seq: number;
@@ -36,9 +47,21 @@ export function emptyTotals(): PulseTotals {
 export function isTotals(v: unknown): v is PulseTotals {
   const t = v as PulseTotals;
   const int = (x: unknown): boolean => Number.isSafeInteger(x);
-  return typeof v === 'object' && v !== null && int(t.seq) && t.seq >= 0 && typeof t.timeMs === 'number' && Number.isFinite(t.timeMs)
-    && int(t.forward) && t.forward >= 0 && int(t.backward) && t.backward >= 0 && int(t.pulseBase) && int(t.volumeBase)
-    && (t.register === undefined || (typeof t.register === 'number' && Number.isFinite(t.register)));
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    int(t.seq) &&
+    t.seq >= 0 &&
+    typeof t.timeMs === 'number' &&
+    Number.isFinite(t.timeMs) &&
+    int(t.forward) &&
+    t.forward >= 0 &&
+    int(t.backward) &&
+    t.backward >= 0 &&
+    int(t.pulseBase) &&
+    int(t.volumeBase) &&
+    (t.register === undefined || (typeof t.register === 'number' && Number.isFinite(t.register)))
+  );
 }
 
 /** Encodes one 64-byte record: magic, version, flags, seq, time, forward, backward, register, bases, crc32. */
@@ -79,14 +102,20 @@ export function decodeRecord(buf: Uint8Array): PulseTotals | undefined {
 }
 
 interface Scan {
-  best?: PulseTotals; records: number; validBytes: number; size: number;
+  best?: PulseTotals | undefined;
+  records: number;
+  validBytes: number;
+  size: number;
   /** Bad records before the last good one. */
   badSlots: number;
   /** Why the file could not be read at all (a folder in its place, an I/O error). */
   unreadable?: string;
 }
 
-/** Reads every aligned record of a file; the best is the valid one with the highest seq; validBytes ends after the last valid record. */
+/**
+ * Reads every aligned record of a file; the best is the valid one with the highest seq; validBytes ends after the last
+ * valid record.
+ */
 function scanFile(file: string): Scan {
   let data: Buffer;
   try {
@@ -181,7 +210,14 @@ export class PulseJournal {
   /** Set when `open` found the journal damaged or behind another durable value (and went on from the highest). */
   damage: JournalDamage | undefined;
 
-  private constructor(private readonly dir: string, gen: number, fd: number, records: number, state: PulseTotals, opts: JournalOptions) {
+  private constructor(
+    private readonly dir: string,
+    gen: number,
+    fd: number,
+    records: number,
+    state: PulseTotals,
+    opts: JournalOptions,
+  ) {
     this.gen = gen;
     this.fd = fd;
     this.recordsInFile = records;
@@ -201,7 +237,8 @@ export class PulseJournal {
     try {
       ensureDirSync(dir);
       removeTempLeftoversSync(dir);
-      const gens = fs.readdirSync(dir)
+      const gens = fs
+        .readdirSync(dir)
         .map((f) => FILE_RE.exec(f))
         .filter((m): m is RegExpExecArray => m !== null)
         .map((m) => Number(m[1]))
@@ -210,8 +247,12 @@ export class PulseJournal {
       let best: PulseTotals | undefined;
       for (const s of scans.values()) if (s.best && (!best || s.best.seq > best.seq)) best = s.best;
       const found = best ?? emptyTotals();
-      const damaged = [...scans.entries()].filter(([, s]) => isDamaged(s))
-        .map(([g, s]) => `pulses.${g}.journal ${s.unreadable === undefined ? 'has unreadable records' : `is unreadable (${s.unreadable})`}`);
+      const damaged = [...scans.entries()]
+        .filter(([, s]) => isDamaged(s))
+        .map(
+          ([g, s]) =>
+            `pulses.${g}.journal ${s.unreadable === undefined ? 'has unreadable records' : `is unreadable (${s.unreadable})`}`,
+        );
       const { restored, reasons } = PulseJournal.check(found, damaged, opts);
       if (reasons.length > 0) return PulseJournal.restart(dir, gens, found, restored, reasons, opts);
       const gen = gens[0] ?? 0;
@@ -231,30 +272,57 @@ export class PulseJournal {
       return j;
     } catch (err) {
       if (err instanceof CodedError) throw err;
-      throw new CodedError('METER_JOURNAL_IO', `pulse journal in ${dir}: ${(err as Error).message}`, { dir }, { cause: err });
+      throw new CodedError(
+        'METER_JOURNAL_IO',
+        `pulse journal in ${dir}: ${(err as Error).message}`,
+        { dir },
+        { cause: err },
+      );
     }
   }
 
-  /** The highest durable value (the journal's best record, the checkpoint, the latest reading) and why the journal is not it. */
-  private static check(found: PulseTotals, damaged: string[], opts: JournalOptions): { restored: PulseTotals; reasons: string[] } {
+  /**
+   * The highest durable value (the journal's best record, the checkpoint, the latest reading) and why the journal is
+   * not it.
+   */
+  private static check(
+    found: PulseTotals,
+    damaged: string[],
+    opts: JournalOptions,
+  ): { restored: PulseTotals; reasons: string[] } {
     const reasons = [...damaged];
     let restored = found;
     const cp = opts.checkpoint;
     if (cp && cp.seq > found.seq) {
-      reasons.push(found.seq === 0 ? `no journal record, but its checkpoint is at record ${cp.seq}` : `journal is behind its checkpoint (record ${found.seq} < ${cp.seq})`);
+      reasons.push(
+        found.seq === 0
+          ? `no journal record, but its checkpoint is at record ${cp.seq}`
+          : `journal is behind its checkpoint (record ${found.seq} < ${cp.seq})`,
+      );
       restored = { ...cp };
     }
     const r = opts.reading;
     const raised = r && r.timeMs > restored.timeMs ? raisedTo(restored, r) : undefined;
     if (r && raised) {
-      reasons.push(`journal is behind the latest stored reading (${raised.forward - restored.forward} pulses short of ${r.pulses} pulses / ${r.volumeM3} m³)`);
+      reasons.push(
+        `journal is behind the latest stored reading (${raised.forward - restored.forward} pulses short of ${r.pulses} pulses / ${r.volumeM3} m³)`,
+      );
       restored = raised;
     }
     return { restored, reasons };
   }
 
-  /** Moves every journal file aside (kept for inspection) and starts a new generation whose one record is `restored`. */
-  private static restart(dir: string, gens: number[], found: PulseTotals, restored: PulseTotals, reasons: string[], opts: JournalOptions): PulseJournal {
+  /**
+   * Moves every journal file aside (kept for inspection) and starts a new generation whose one record is `restored`.
+   */
+  private static restart(
+    dir: string,
+    gens: number[],
+    found: PulseTotals,
+    restored: PulseTotals,
+    reasons: string[],
+    opts: JournalOptions,
+  ): PulseJournal {
     const now = opts.now ?? Date.now;
     const stamp = new Date(now()).toISOString().replace(/[:.]/g, '-');
     const files = gens.length > 0 ? gens.map((g) => fileOf(dir, g)) : [path.join(dir, 'pulses.*.journal (missing)')];
@@ -286,8 +354,13 @@ export class PulseJournal {
   get dirty(): boolean {
     const a = this.cur;
     const b = this.lastDurable;
-    return a.forward !== b.forward || a.backward !== b.backward || a.register !== b.register
-      || a.pulseBase !== b.pulseBase || a.volumeBase !== b.volumeBase;
+    return (
+      a.forward !== b.forward ||
+      a.backward !== b.backward ||
+      a.register !== b.register ||
+      a.pulseBase !== b.pulseBase ||
+      a.volumeBase !== b.volumeBase
+    );
   }
 
   addPulses(forward: number, backward = 0): void {
@@ -321,7 +394,9 @@ export class PulseJournal {
     try {
       appendDurableSync(this.fd, bytes);
     } catch (err) {
-      throw new CodedError('METER_JOURNAL_IO', `pulse journal append: ${(err as Error).message}`, undefined, { cause: err });
+      throw new CodedError('METER_JOURNAL_IO', `pulse journal append: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
     }
     this.stats.appends++;
     this.stats.bytes += bytes.length;
@@ -333,7 +408,10 @@ export class PulseJournal {
     return this.lastDurable;
   }
 
-  /** Writes the durable totals as the single record of a new generation (temp + fsync + rename), then drops the old file. */
+  /**
+   * Writes the durable totals as the single record of a new generation (temp + fsync + rename), then drops the old
+   * file.
+   */
   compact(): void {
     const next = this.gen + 1;
     const bytes = encodeRecord(this.lastDurable);

@@ -1,10 +1,13 @@
-// machine.ts: the meter's lifecycle statechart: source (starting → counting → failed/retry), journal fsync, readings, Send batches.
+// machine.ts: the meter's lifecycle statechart: source (starting → counting → failed/retry), journal fsync, readings,
+// Send batches.
 import { assign, emit, fromCallback, fromPromise, setup } from 'xstate';
 import { CodedError, toWireError, type WireError } from '../errors.js';
 import type { MeterConfig } from './config-schema.js';
 
 /** The reply of the client actor to `lwm2m.send` (see src/messages/lwm2m.ts). */
-export interface SendReply { code: string }
+export interface SendReply {
+  code: string;
+}
 
 export interface MeterContext {
   cfg: MeterConfig;
@@ -41,8 +44,10 @@ export function untilBoundary(now: number, periodMs: number, offsetMs = 0): numb
 /** The delays aligned to wall-clock boundaries, read from `now` (the adapter provides them with its clock). */
 export function boundaryDelays(now: () => number) {
   return {
-    readingInterval: ({ context }: { context: MeterContext }) => untilBoundary(now(), context.cfg.readingIntervalS * 1000),
-    sendBatch: ({ context }: { context: MeterContext }) => untilBoundary(now(), context.cfg.sendBatchS * 1000, context.cfg.sendOffsetS * 1000),
+    readingInterval: ({ context }: { context: MeterContext }) =>
+      untilBoundary(now(), context.cfg.readingIntervalS * 1000),
+    sendBatch: ({ context }: { context: MeterContext }) =>
+      untilBoundary(now(), context.cfg.sendBatchS * 1000, context.cfg.sendOffsetS * 1000),
   };
 }
 
@@ -58,7 +63,10 @@ export const meterMachine = setup({
     emitted: {} as MeterEmitted,
   },
   actors: {
-    /** Runs the pulse source while in `running`; pulses go straight to the core (plain code), failures come back as events. */
+    /**
+     * Runs the pulse source while in `running`; pulses go straight to the core (plain code), failures come back as
+     * events.
+     */
     source: fromCallback<MeterEvent, void>(notProvided('source')),
     /** Sends every queued reading in batches; resolves with how many the server acknowledged. */
     sendPending: fromPromise<number, void>(notProvided('sendPending')),
@@ -68,19 +76,30 @@ export const meterMachine = setup({
     flushJournal: notProvided('flushJournal'),
     /** Store a reading in the queue (and publish the snapshot). */
     takeReading: notProvided('takeReading'),
-    noteFailure: assign(({ context, event }) => ({ lastError: event.type === 'meter.source-failed' ? event.error : undefined, retries: context.retries + 1 })),
-    emitSourceDown: emit(({ context }) => ({ type: 'meter.source-down' as const, error: context.lastError, retries: context.retries - 1 })),
+    noteFailure: assign(({ context, event }) => ({
+      lastError: event.type === 'meter.source-failed' ? event.error : undefined,
+      retries: context.retries + 1,
+    })),
+    emitSourceDown: emit(({ context }) => ({
+      type: 'meter.source-down' as const,
+      error: context.lastError,
+      retries: context.retries - 1,
+    })),
     noteStarted: assign({ retries: 0, lastError: undefined }),
     emitCounting: emit(({ context }) => ({ type: 'meter.counting' as const, kind: context.cfg.source.kind })),
     // casts in these two: XState types a done / error event's output only inside the invoke, not in a named action
     noteSent: assign({ sent: ({ context, event }) => context.sent + (event as unknown as { output: number }).output }),
-    emitSendDeferred: emit(({ event }) => ({ type: 'meter.send-deferred' as const, error: toWireError((event as unknown as { error: unknown }).error) })),
+    emitSendDeferred: emit(({ event }) => ({
+      type: 'meter.send-deferred' as const,
+      error: toWireError((event as unknown as { error: unknown }).error),
+    })),
   },
   delays: {
     fsyncInterval: ({ context }) => context.cfg.fsyncIntervalS * 1000,
     ...boundaryDelays(Date.now),
     sendRetry: ({ context }) => context.cfg.sendRetryS * 1000,
-    retryDelay: ({ context }) => Math.min(context.cfg.retryS * 2 ** Math.max(0, context.retries - 1), context.cfg.retryMaxS) * 1000,
+    retryDelay: ({ context }) =>
+      Math.min(context.cfg.retryS * 2 ** Math.max(0, context.retries - 1), context.cfg.retryMaxS) * 1000,
   },
 }).createMachine({
   id: 'meter',
@@ -94,7 +113,9 @@ export const meterMachine = setup({
           invoke: { src: 'source' },
           initial: 'starting',
           states: {
-            starting: { on: { 'meter.source-started': { target: 'counting', actions: ['noteStarted', 'emitCounting'] } } },
+            starting: {
+              on: { 'meter.source-started': { target: 'counting', actions: ['noteStarted', 'emitCounting'] } },
+            },
             counting: {},
           },
           on: { 'meter.source-failed': { target: 'failed', actions: ['noteFailure', 'emitSourceDown'] } },

@@ -1,4 +1,5 @@
-// meter-core.ts: one meter's bookkeeping without threads or timers: pulses → journal + accounting, readings → durable queue.
+// meter-core.ts: one meter's bookkeeping without threads or timers: pulses → journal + accounting, readings → durable
+// queue.
 import * as path from 'node:path';
 import { Accounting } from './accounting.js';
 import type { MeterConfig } from './config-schema.js';
@@ -8,7 +9,9 @@ import { readingRecords, type MeterReading, type ReadingFlags } from './reading.
 import type { PulseEvent } from './sources/source.js';
 import type { LwRecord } from '../lwm2m/types.js';
 
-/** A register drop larger than this (pulses) is a replaced / reset meter head, not back flow: re-baselined, not counted. */
+/**
+ * A register drop larger than this (pulses) is a replaced / reset meter head, not back flow: re-baselined, not counted.
+ */
 export const REGISTER_RESET_PULSES = 1000;
 
 /** What object 3424 shows: only fsynced totals, so a value the server saw never goes back after a power cut. */
@@ -52,24 +55,45 @@ export class MeterCore {
     const cfg = opts.config;
     const dir = path.resolve(opts.dir ?? cfg.stateDir ?? './var/meter');
     this.now = opts.now;
-    this.pulseRatio = opts.pulseRatio !== undefined && Number.isSafeInteger(opts.pulseRatio) && opts.pulseRatio > 0 ? opts.pulseRatio : cfg.pulseRatio;
+    this.pulseRatio =
+      opts.pulseRatio !== undefined && Number.isSafeInteger(opts.pulseRatio) && opts.pulseRatio > 0
+        ? opts.pulseRatio
+        : cfg.pulseRatio;
     this.queue = ReadingQueue.open(dir, {
       maxReadings: cfg.queueMaxReadings,
       log: { warn: (msg, d) => opts.warn?.(msg, d), error: (msg, d) => (opts.error ?? opts.warn)?.(msg, d) },
       ...(opts.queueCompactBytes === undefined ? {} : { compactBytes: opts.queueCompactBytes }),
     });
-    // Every durable value is a floor for the total: the journal, its checkpoint, and the latest reading stored or acknowledged.
+    // Every durable value is a floor for the total: the journal, its checkpoint, and the latest reading stored or
+    // acknowledged.
     const latest = this.queue.peek().at(-1) ?? this.queue.lastAcknowledged;
     this.journal = PulseJournal.open(dir, {
-      compactRecords: cfg.journalCompactRecords, now: opts.now,
+      compactRecords: cfg.journalCompactRecords,
+      now: opts.now,
       ...(opts.checkpoint ? { checkpoint: opts.checkpoint } : {}),
-      ...(latest ? { reading: { timeMs: latest.time * 1000, volumeM3: latest.volumeM3, pulses: latest.pulses, pulseRatio: this.pulseRatio } } : {}),
+      ...(latest
+        ? {
+            reading: {
+              timeMs: latest.time * 1000,
+              volumeM3: latest.volumeM3,
+              pulses: latest.pulses,
+              pulseRatio: this.pulseRatio,
+            },
+          }
+        : {}),
     });
     const lastPulse = this.journal.state.seq > 0 ? this.journal.state.timeMs : undefined;
-    this.accounting = new Accounting({
-      pulseRatio: this.pulseRatio, flowWindowS: cfg.flowWindowS, leak: cfg.leak,
-      backflowMinPulses: cfg.backflowMinPulses, blockedAfterS: cfg.blockedAfterS,
-    }, opts.now(), lastPulse);
+    this.accounting = new Accounting(
+      {
+        pulseRatio: this.pulseRatio,
+        flowWindowS: cfg.flowWindowS,
+        leak: cfg.leak,
+        backflowMinPulses: cfg.backflowMinPulses,
+        blockedAfterS: cfg.blockedAfterS,
+      },
+      opts.now(),
+      lastPulse,
+    );
   }
 
   /** Applies one source event: journal totals (in memory until the next flush) and accounting. */
@@ -86,8 +110,10 @@ export class MeterCore {
     if (prev === undefined) return; // first register value: the baseline
     const delta = e.pulses - prev;
     if (delta > 0) this.onEvent({ kind: 'pulses', count: delta, direction: 1 });
-    else if (delta < 0 && -delta <= REGISTER_RESET_PULSES) this.onEvent({ kind: 'pulses', count: -delta, direction: -1 });
-    else if (delta < 0) this.opts.warn?.('meter head register dropped: re-baselined, not counted', { from: prev, to: e.pulses });
+    else if (delta < 0 && -delta <= REGISTER_RESET_PULSES)
+      this.onEvent({ kind: 'pulses', count: -delta, direction: -1 });
+    else if (delta < 0)
+      this.opts.warn?.('meter head register dropped: re-baselined, not counted', { from: prev, to: e.pulses });
   }
 
   /** fsyncs the journal if anything changed; returns true when it wrote. */

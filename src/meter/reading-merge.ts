@@ -1,4 +1,5 @@
-// reading-merge.ts: the queue's bound: past its cap, older readings are merged into coarser ones (hourly, then daily, …).
+// reading-merge.ts: the queue's bound: past its cap, older readings are merged into coarser ones (hourly, then daily,
+// …).
 import type { MeterReading } from './reading.js';
 
 /** Bucket lengths tried in turn (s); the last one merges everything older into one reading. */
@@ -39,7 +40,8 @@ export function mergeByBucket(readings: readonly MeterReading[], bucketS: number
 
 /**
  * Brings `readings` (oldest first) from above `max` to at most 3/4 of it: the newest max/2 stay as they are, the older
- * ones are merged hourly, then daily, weekly, monthly, and at last into one. Nothing of the total is lost: every reading
+ * ones are merged hourly, then daily, weekly, monthly, and at last into one. Nothing of the total is lost: every
+ * reading
  * is cumulative, and the newest is kept.
  */
 export function thinReadings(readings: readonly MeterReading[], max: number): MeterReading[] {

@@ -1,11 +1,19 @@
-// reading-queue.ts: durable FIFO of meter readings: fsync'd append before a reading counts as stored, removal only on server ack.
+// reading-queue.ts: durable FIFO of meter readings: fsync'd append before a reading counts as stored, removal only on
+// server ack.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { CodedError } from '../errors.js';
 import { AckLog, type AckRecord, type StateFileLog } from './ack-log.js';
 import { keepDamagedCopy } from './damaged-file.js';
-import { appendDurableSync, atomicWriteFileSync, ensureDirSync, fsyncDir, openPrivateSync, removeTempLeftoversSync } from './durable-fs.js';
+import {
+  appendDurableSync,
+  atomicWriteFileSync,
+  ensureDirSync,
+  fsyncDir,
+  openPrivateSync,
+  removeTempLeftoversSync,
+} from './durable-fs.js';
 import { writeFileDurable } from './durable-fs-async.js';
 import { frame, scanFrames } from './framed-records.js';
 import { thinReadings } from './reading-merge.js';
@@ -26,7 +34,10 @@ export interface ReadingQueueOptions {
   log?: StateFileLog;
 }
 
-interface Entry { r: MeterReading; bytes: number }
+interface Entry {
+  r: MeterReading;
+  bytes: number;
+}
 
 /**
  * The durable reading FIFO. `append` returns once the reading is fsynced ("stored"). `ack(seq)` appends one fsynced
@@ -56,7 +67,13 @@ export class ReadingQueue {
   private readonly maxReadings: number;
   private readonly file: string;
 
-  private constructor(private readonly dir: string, private readonly acks: AckLog, entries: Entry[], fileBytes: number, private readonly opts: ReadingQueueOptions) {
+  private constructor(
+    private readonly dir: string,
+    private readonly acks: AckLog,
+    entries: Entry[],
+    fileBytes: number,
+    private readonly opts: ReadingQueueOptions,
+  ) {
     this.file = path.join(dir, QUEUE_FILE);
     const ack = acks.record;
     this.ackedSeq = ack.ackedSeq;
@@ -90,7 +107,12 @@ export class ReadingQueue {
       return new ReadingQueue(dir, acks, entries, fileBytes, opts);
     } catch (err) {
       if (err instanceof CodedError) throw err;
-      throw new CodedError('METER_QUEUE_IO', `reading queue in ${dir}: ${(err as Error).message}`, { dir }, { cause: err });
+      throw new CodedError(
+        'METER_QUEUE_IO',
+        `reading queue in ${dir}: ${(err as Error).message}`,
+        { dir },
+        { cause: err },
+      );
     }
   }
 
@@ -105,7 +127,9 @@ export class ReadingQueue {
     try {
       appendDurableSync(this.fd, bytes);
     } catch (err) {
-      throw new CodedError('METER_QUEUE_IO', `reading queue append: ${(err as Error).message}`, undefined, { cause: err });
+      throw new CodedError('METER_QUEUE_IO', `reading queue append: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
     }
     this.lastSeq = reading.seq;
     this.lastTime = reading.time;
@@ -116,7 +140,10 @@ export class ReadingQueue {
       this.thinQueued = true;
       this.enqueue(() => this.thin()).catch((err: unknown) => {
         if ((err as CodedError).code === 'METER_QUEUE_CLOSED') return;
-        this.opts.log?.error(`reading queue merge failed: ${(err as Error).message}`, { code: 'METER_QUEUE_IO', file: this.file });
+        this.opts.log?.error(`reading queue merge failed: ${(err as Error).message}`, {
+          code: 'METER_QUEUE_IO',
+          file: this.file,
+        });
       });
     }
     return reading;
@@ -175,7 +202,11 @@ export class ReadingQueue {
       }
       if (this.closed) return;
       if (this.size === 0) this.truncate();
-      else if (this.fileBytes - this.pendingBytes >= this.compactBytes && this.fileBytes - this.pendingBytes >= 2 * this.pendingBytes) await this.compact();
+      else if (
+        this.fileBytes - this.pendingBytes >= this.compactBytes &&
+        this.fileBytes - this.pendingBytes >= 2 * this.pendingBytes
+      )
+        await this.compact();
     });
   }
 
@@ -194,7 +225,8 @@ export class ReadingQueue {
     const snapEnd = this.fileBytes;
     const data = Buffer.alloc(this.pendingBytes);
     const { bytesRead } = await read(this.fd, data, 0, data.length, snapEnd - data.length);
-    if (bytesRead !== data.length) throw new CodedError('METER_QUEUE_IO', `reading queue compaction: short read of ${this.file}`);
+    if (bytesRead !== data.length)
+      throw new CodedError('METER_QUEUE_IO', `reading queue compaction: short read of ${this.file}`);
     await this.replaceFile(data, this.entries.slice(this.head), snapEnd);
   }
 
@@ -207,9 +239,15 @@ export class ReadingQueue {
     const frames = thinned.map(frame);
     const list = thinned.map((r, k) => ({ r, bytes: frames[k].length }));
     await this.replaceFile(Buffer.concat(frames), list, this.fileBytes, before);
-    this.opts.log?.warn(`reading queue above ${this.maxReadings} readings: the oldest merged into coarser ones, ${before} → ${thinned.length} (totals kept)`, {
-      code: 'METER_QUEUE_MERGED', file: this.file, before, after: thinned.length,
-    });
+    this.opts.log?.warn(
+      `reading queue above ${this.maxReadings} readings: the oldest merged into coarser ones, ${before} → ${thinned.length} (totals kept)`,
+      {
+        code: 'METER_QUEUE_MERGED',
+        file: this.file,
+        before,
+        after: thinned.length,
+      },
+    );
   }
 
   /**
@@ -257,7 +295,10 @@ export class ReadingQueue {
         if (this.closed) this.closeFds();
       }
     });
-    this.chain = p.then(() => undefined, () => undefined);
+    this.chain = p.then(
+      () => undefined,
+      () => undefined,
+    );
     return p;
   }
 
@@ -303,13 +344,24 @@ function recover(file: string, data: Buffer, log: StateFileLog | undefined): { e
     const copy = keepDamagedCopy(file);
     const clean = Buffer.concat(kept.map((k) => data.subarray(k.offset, k.offset + k.bytes)));
     atomicWriteFileSync(file, clean);
-    log?.error(`reading queue ${file} is damaged: ${data.length - clean.length} bytes unreadable; the ${entries.length} intact readings are kept, the file as found is ${copy}`, {
-      code: 'METER_QUEUE_DAMAGED', file, keptAs: copy, readings: entries.length, damagedBytes: data.length - clean.length,
-    });
+    log?.error(
+      `reading queue ${file} is damaged: ${data.length - clean.length} bytes unreadable; the ${entries.length} intact readings are kept, the file as found is ${copy}`,
+      {
+        code: 'METER_QUEUE_DAMAGED',
+        file,
+        keptAs: copy,
+        readings: entries.length,
+        damagedBytes: data.length - clean.length,
+      },
+    );
     return { entries, fileBytes: clean.length };
   }
   if (scan.tornTail !== undefined) {
-    log?.warn(`reading queue ${file}: unfinished last record (power cut during an append) dropped`, { code: 'METER_QUEUE_TORN', file, at: scan.tornTail });
+    log?.warn(`reading queue ${file}: unfinished last record (power cut during an append) dropped`, {
+      code: 'METER_QUEUE_TORN',
+      file,
+      at: scan.tornTail,
+    });
     fs.truncateSync(file, scan.tornTail);
     return { entries, fileBytes: scan.tornTail };
   }

@@ -23,8 +23,15 @@ export interface MeterReading {
 /** A stored reading as read back from disk. */
 export function isReading(v: unknown): v is MeterReading {
   const r = v as MeterReading;
-  return typeof v === 'object' && v !== null && Number.isSafeInteger(r.seq) && r.seq > 0 && typeof r.time === 'number'
-    && typeof r.volumeM3 === 'number' && typeof r.pulses === 'number';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    Number.isSafeInteger(r.seq) &&
+    r.seq > 0 &&
+    typeof r.time === 'number' &&
+    typeof r.volumeM3 === 'number' &&
+    typeof r.pulses === 'number'
+  );
 }
 
 export type ReadingFlags = Pick<MeterReading, 'leakSuspected' | 'leakDetected' | 'backflow' | 'blocked'>;
@@ -39,9 +46,15 @@ export function readingRecords(readings: readonly MeterReading[], instanceId = 0
   let last = prev;
   for (const r of readings) {
     out.push({ path: [3424, instanceId, 1], value: r.volumeM3, time: r.time });
-    const flags: [keyof ReadingFlags, number][] = [['leakSuspected', 9], ['leakDetected', 10], ['backflow', 11], ['blocked', 12]];
+    const flags: [keyof ReadingFlags, number][] = [
+      ['leakSuspected', 9],
+      ['leakDetected', 10],
+      ['backflow', 11],
+      ['blocked', 12],
+    ];
     for (const [k, res] of flags) {
-      if (last === undefined || last[k] !== r[k]) out.push({ path: [3424, instanceId, res], value: r[k], time: r.time });
+      if (last === undefined || last[k] !== r[k])
+        out.push({ path: [3424, instanceId, res], value: r[k], time: r.time });
     }
     last = r;
   }

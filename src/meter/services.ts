@@ -1,4 +1,5 @@
-// services.ts: what the meter machine's named services and effects do (pulse source, batched Send, journal fsync, readings); the adapter provides them.
+// services.ts: what the meter machine's named services and effects do (pulse source, batched Send, journal fsync,
+// readings); the adapter provides them.
 import { fromCallback, fromPromise } from 'xstate';
 import { CodedError, toWireError } from '../errors.js';
 import type { LwRecord } from '../lwm2m/types.js';
@@ -12,11 +13,18 @@ export interface MeterServiceDeps {
   cfg: MeterConfig;
   core: MeterCore;
   createSource(): PulseSource;
-  /** LwM2M Send of these records through the client; resolves with the server's code, rejects NOT_REGISTERED when offline. */
+  /**
+   * LwM2M Send of these records through the client; resolves with the server's code, rejects NOT_REGISTERED when
+   * offline.
+   */
   send(records: LwRecord[]): Promise<SendReply>;
   /** Pushes the durable values to object 3424. */
   publish(snapshot: MeterSnapshot): void;
-  log: { info(o: object, msg?: string): void; warn(o: object, msg?: string): void; error(o: object, msg?: string): void };
+  log: {
+    info(o: object, msg?: string): void;
+    warn(o: object, msg?: string): void;
+    error(o: object, msg?: string): void;
+  };
 }
 
 /**
@@ -30,11 +38,19 @@ async function sendAll(deps: MeterServiceDeps): Promise<number> {
   let acked: Promise<void> = Promise.resolve();
   let ackError: unknown;
   try {
-    for (let batch = deps.core.nextBatch(deps.cfg.sendMaxReadings); batch; batch = deps.core.nextBatch(deps.cfg.sendMaxReadings, after)) {
+    for (
+      let batch = deps.core.nextBatch(deps.cfg.sendMaxReadings);
+      batch;
+      batch = deps.core.nextBatch(deps.cfg.sendMaxReadings, after)
+    ) {
       if (ackError !== undefined) throw ackError;
       const reply = await deps.send(batch.records);
       if (reply.code !== '2.04') {
-        throw new CodedError('METER_SEND_REFUSED', `server answered ${reply.code} to a Send of ${batch.readings.length} readings`, { code: reply.code });
+        throw new CodedError(
+          'METER_SEND_REFUSED',
+          `server answered ${reply.code} to a Send of ${batch.readings.length} readings`,
+          { code: reply.code },
+        );
       }
       after = batch.readings[batch.readings.length - 1];
       acked = deps.core.acknowledge(after.seq).catch((err: unknown) => {
@@ -63,25 +79,28 @@ export function meterImplementations(deps: MeterServiceDeps) {
         };
         try {
           src = deps.createSource();
-          src.start({
-            event: (e) => {
-              try {
-                deps.core.onEvent(e);
-              } catch (err) {
-                deps.log.error({ err: toWireError(err) }, 'pulse event not counted');
-              }
-            },
-            error: fail,
-            warn: (msg, details) => deps.log.warn(details ?? {}, msg),
-          }).then(() => {
-            if (!stopped) sendBack({ type: 'meter.source-started' });
-          }, fail);
+          src
+            .start({
+              event: (e) => {
+                try {
+                  deps.core.onEvent(e);
+                } catch (err) {
+                  deps.log.error({ err: toWireError(err) }, 'pulse event not counted');
+                }
+              },
+              error: fail,
+              warn: (msg, details) => deps.log.warn(details ?? {}, msg),
+            })
+            .then(() => {
+              if (!stopped) sendBack({ type: 'meter.source-started' });
+            }, fail);
         } catch (err) {
           fail(err);
         }
         return () => {
           stopped = true;
-          if (src) src.stop().catch((err: unknown) => deps.log.warn({ err: toWireError(err) }, 'pulse source stop failed'));
+          if (src)
+            src.stop().catch((err: unknown) => deps.log.warn({ err: toWireError(err) }, 'pulse source stop failed'));
         };
       }),
       sendPending: fromPromise<number, void>(() => sendAll(deps)),
@@ -98,7 +117,10 @@ export function meterImplementations(deps: MeterServiceDeps) {
         try {
           const r = deps.core.takeReading();
           deps.publish(deps.core.snapshot());
-          deps.log.info({ seq: r.seq, time: r.time, volumeM3: r.volumeM3, queued: deps.core.queue.size }, 'reading stored');
+          deps.log.info(
+            { seq: r.seq, time: r.time, volumeM3: r.volumeM3, queued: deps.core.queue.size },
+            'reading stored',
+          );
         } catch (err) {
           deps.log.error({ err: toWireError(err) }, 'reading not stored');
         }

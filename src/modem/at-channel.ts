@@ -1,4 +1,5 @@
-// at-channel.ts: the AT transaction engine: one command in flight, per-command timeouts, final results, URCs routed apart.
+// at-channel.ts: the AT transaction engine: one command in flight, per-command timeouts, final results, URCs routed
+// apart.
 import { CodedError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import { cmeText, cmsText } from './cme-errors.js';
@@ -14,7 +15,10 @@ export interface AtResponse {
 
 export interface AtCommandOptions {
   timeoutMs?: number;
-  /** Prefix of this command's information response (e.g. '+CEREG:'): such lines are the response even if they look like a URC. */
+  /**
+   * Prefix of this command's information response (e.g. '+CEREG:'): such lines are the response even if they look like
+   * a URC.
+   */
   expect?: string;
   /** Bytes to write after the `>` prompt (AT+QISEND / AT+CASEND). */
   payload?: Uint8Array;
@@ -42,7 +46,19 @@ interface Pending {
 }
 
 /** The standard URCs of TS 27.007 that a data modem sends; profiles add their vendor ones. */
-export const STANDARD_URCS = ['+CEREG:', '+CREG:', '+CGREG:', '+CSCON:', '+CGEV:', '+CPIN:', '+CEDRXP:', '+CTZV:', '+CTZE:', 'RDY', '+CFUN:'];
+export const STANDARD_URCS = [
+  '+CEREG:',
+  '+CREG:',
+  '+CGREG:',
+  '+CSCON:',
+  '+CGEV:',
+  '+CPIN:',
+  '+CEDRXP:',
+  '+CTZV:',
+  '+CTZE:',
+  'RDY',
+  '+CFUN:',
+];
 
 export class AtChannel {
   private readonly framer: AtFramer;
@@ -54,7 +70,10 @@ export class AtChannel {
   private okFinals: Set<string>;
   private errorFinals: Set<string>;
 
-  constructor(private readonly link: ByteLink, private readonly o: AtChannelOptions) {
+  constructor(
+    private readonly link: ByteLink,
+    private readonly o: AtChannelOptions,
+  ) {
     this.urcPrefixes = o.urcPrefixes ?? STANDARD_URCS;
     this.okFinals = new Set(['OK', ...(o.okFinals ?? [])]);
     this.errorFinals = new Set(['ERROR', 'NO CARRIER', 'ABORTED', ...(o.errorFinals ?? [])]);
@@ -63,7 +82,10 @@ export class AtChannel {
     link.onClose?.((reason) => this.shutdown(reason));
   }
 
-  /** Sends `cmd` (without CR) when the previous command has finished; resolves on OK, rejects with AT_ERROR / AT_CME_ERROR / AT_CMS_ERROR / AT_TIMEOUT / AT_CLOSED. */
+  /**
+   * Sends `cmd` (without CR) when the previous command has finished; resolves on OK, rejects with AT_ERROR /
+   * AT_CME_ERROR / AT_CMS_ERROR / AT_TIMEOUT / AT_CLOSED.
+   */
   command(cmd: string, opts: AtCommandOptions = {}): Promise<AtResponse> {
     if (this.closed) return Promise.reject(new CodedError('AT_CLOSED', 'AT channel is closed'));
     return new Promise<AtResponse>((resolve, reject) => {
@@ -95,29 +117,48 @@ export class AtChannel {
     let timer: unknown;
     let cancel: () => void = () => undefined;
     const promise = new Promise<string>((resolve, reject) => {
-      const done = (): void => { off(); this.o.timers.clearTimeout(timer); };
+      const done = (): void => {
+        off();
+        this.o.timers.clearTimeout(timer);
+      };
       off = this.onUrc((line) => {
-        if (re.test(line)) { done(); resolve(line); }
-        else if (fail?.test(line)) { done(); reject(new CodedError('AT_URC_FAILED', `modem reported: ${line}`, { line, phase: 'urc' })); }
+        if (re.test(line)) {
+          done();
+          resolve(line);
+        } else if (fail?.test(line)) {
+          done();
+          reject(new CodedError('AT_URC_FAILED', `modem reported: ${line}`, { line, phase: 'urc' }));
+        }
       });
       timer = this.o.timers.setTimeout(() => {
         off();
         reject(new CodedError('AT_TIMEOUT', `no ${re.source} within ${timeoutMs} ms`, { phase: 'urc' }));
       }, timeoutMs);
-      cancel = () => { done(); resolve(''); };
+      cancel = () => {
+        done();
+        resolve('');
+      };
     });
     promise.catch(() => undefined);
     return { promise, cancel };
   }
 
   /**
-   * A command whose result arrives later as a URC (after OK): the URC listener is set before the command is sent and its
+   * A command whose result arrives later as a URC (after OK): the URC listener is set before the command is sent and
+   * its
    * `timeoutMs` counts from the OK, so time spent waiting for the command itself (a queue, a silent modem) is not charged
-   * to the URC. Rejects like command(), or with AT_TIMEOUT / AT_URC_FAILED (details.phase 'urc') for the URC. Resolves with the response and the URC.
+   * to the URC. Rejects like command(), or with AT_TIMEOUT / AT_URC_FAILED (details.phase 'urc') for the URC. Resolves
+   * with the response and the URC.
    */
-  async commandThenUrc(cmd: string, opts: AtCommandOptions, urc: { re: RegExp; fail?: RegExp; timeoutMs: number }): Promise<{ res: AtResponse; line: string }> {
+  async commandThenUrc(
+    cmd: string,
+    opts: AtCommandOptions,
+    urc: { re: RegExp; fail?: RegExp; timeoutMs: number },
+  ): Promise<{ res: AtResponse; line: string }> {
     const early: string[] = [];
-    const offEarly = this.onUrc((line) => { if (urc.re.test(line) || urc.fail?.test(line)) early.push(line); });
+    const offEarly = this.onUrc((line) => {
+      if (urc.re.test(line) || urc.fail?.test(line)) early.push(line);
+    });
     let res: AtResponse;
     try {
       res = await this.command(cmd, opts);
@@ -159,7 +200,11 @@ export class AtChannel {
     const p = this.queue.shift();
     if (!p) return;
     const timeoutMs = p.opts.timeoutMs ?? this.o.defaultTimeoutMs ?? 5000;
-    const timer = this.o.timers.setTimeout(() => this.timeout(new CodedError('AT_TIMEOUT', `${p.cmd}: no final result within ${timeoutMs} ms`, { cmd: p.cmd })), timeoutMs);
+    const timer = this.o.timers.setTimeout(
+      () =>
+        this.timeout(new CodedError('AT_TIMEOUT', `${p.cmd}: no final result within ${timeoutMs} ms`, { cmd: p.cmd })),
+      timeoutMs,
+    );
     this.current = { p, res: { lines: [], data: [], final: '' }, timer };
     this.framer.expectPrompt = p.opts.payload !== undefined;
     this.o.log?.debug({ cmd: p.cmd }, 'at >');
@@ -228,14 +273,24 @@ export class AtChannel {
       const raw = cme[1] ?? '';
       const n = Number.parseInt(raw, 10);
       const text = Number.isNaN(n) ? raw : cmeText(n);
-      this.finish(new CodedError('AT_CME_ERROR', `${c.p.cmd}: +CME ERROR: ${text}`, { cmd: c.p.cmd, cme: Number.isNaN(n) ? raw : n }));
+      this.finish(
+        new CodedError('AT_CME_ERROR', `${c.p.cmd}: +CME ERROR: ${text}`, {
+          cmd: c.p.cmd,
+          cme: Number.isNaN(n) ? raw : n,
+        }),
+      );
       return;
     }
     const cms = /^\+CMS ERROR: ?(.*)$/.exec(line);
     if (cms) {
       const raw = cms[1] ?? '';
       const n = Number.parseInt(raw, 10);
-      this.finish(new CodedError('AT_CMS_ERROR', `${c.p.cmd}: +CMS ERROR: ${Number.isNaN(n) ? raw : cmsText(n)}`, { cmd: c.p.cmd, cms: Number.isNaN(n) ? raw : n }));
+      this.finish(
+        new CodedError('AT_CMS_ERROR', `${c.p.cmd}: +CMS ERROR: ${Number.isNaN(n) ? raw : cmsText(n)}`, {
+          cmd: c.p.cmd,
+          cms: Number.isNaN(n) ? raw : n,
+        }),
+      );
       return;
     }
     if (c.p.opts.expect !== undefined && line.startsWith(c.p.opts.expect)) {

@@ -3,13 +3,23 @@ import type { Clock } from '../clock.js';
 import { CodedError } from '../errors.js';
 import { AtChannel, type AtResponse } from './at-channel.js';
 import type { ModemConfig } from './config-schema.js';
-import type { CellMeasurements, DataInfo, DriverEvent, Identification, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
+import type {
+  CellMeasurements,
+  DataInfo,
+  DriverEvent,
+  Identification,
+  ModemDriver,
+  PowerOnInfo,
+  RadioSnapshot,
+} from './driver.js';
 import type { ByteLink } from './link.js';
 import { paramsOf, parseCereg, parseCesq, parseCops, parseCsq, type Registration } from './parse.js';
 import { configuredProfile, detectProfile } from './profiles/index.js';
 import { genericProfile } from './profiles/generic.js';
 import type { AtStep, ModemProfile, SocketTimeouts } from './profiles/types.js';
 import { pulseReset } from './reset-gpio.js';
+import { runGnssFix } from './gnss/session.js';
+import type { GnssAssistanceFormat, GnssDialect, GnssFix, GnssNeed, GnssOptions, RfSharing } from './gnss/types.js';
 
 export interface AtDriverLog {
   debug(o: object, msg?: string): void;
@@ -82,10 +92,18 @@ export class AtModemDriver implements ModemDriver {
 
   private async run(steps: readonly AtStep[]): Promise<void> {
     for (const s of steps) {
-      const opts = { ...(s.expect !== undefined ? { expect: s.expect } : {}), timeoutMs: s.long ? this.cfg.timeouts.longCommandMs : this.cfg.timeouts.commandMs };
+      const opts = {
+        ...(s.expect !== undefined ? { expect: s.expect } : {}),
+        timeoutMs: s.long ? this.cfg.timeouts.longCommandMs : this.cfg.timeouts.commandMs,
+      };
       try {
         // The command's effect comes later as a URC (SIM7080 AT+CNACT → +APP PDP): wait for it, from the OK on.
-        if (s.urc) await this.channel.commandThenUrc(s.cmd, opts, { re: s.urc, ...(s.urcFail ? { fail: s.urcFail } : {}), timeoutMs: this.cfg.timeouts.longCommandMs });
+        if (s.urc)
+          await this.channel.commandThenUrc(s.cmd, opts, {
+            re: s.urc,
+            ...(s.urcFail ? { fail: s.urcFail } : {}),
+            timeoutMs: this.cfg.timeouts.longCommandMs,
+          });
         else await this.channel.command(s.cmd, opts);
       } catch (err) {
         // An optional command may fail; the URC it did announce may not (the context did not come up).
@@ -107,8 +125,10 @@ export class AtModemDriver implements ModemDriver {
         last = err;
       }
     }
-    if (!ok) throw new CodedError('MODEM_NOT_RESPONDING', `no answer to AT: ${(last as Error | undefined)?.message ?? ''}`);
-    // Echo off before identification, unless the configured profile has no echo control (the channel skips echoes anyway).
+    if (!ok)
+      throw new CodedError('MODEM_NOT_RESPONDING', `no answer to AT: ${(last as Error | undefined)?.message ?? ''}`);
+    // Echo off before identification, unless the configured profile has no echo control (the channel skips echoes
+    // anyway).
     if (!this.profile.noEchoControl) await this.run([{ cmd: 'ATE0', optional: true }]);
     await this.identify();
     // +COPS=3,2: numeric operator format for later +COPS? reads (TS 27.007 §7.3).
@@ -138,7 +158,10 @@ export class AtModemDriver implements ModemDriver {
     }
     const changed = this.profile.name !== before;
     if (!identified) {
-      this.o.log.warn({ profile: this.profile.name }, 'modem not identified (AT+CGMM and ATI failed): keeping this profile until a recovery identifies it');
+      this.o.log.warn(
+        { profile: this.profile.name },
+        'modem not identified (AT+CGMM and ATI failed): keeping this profile until a recovery identifies it',
+      );
     } else if (changed || !this.seen) {
       this.o.log.info({ model, profile: this.profile.name, ...(this.seen ? { was: before } : {}) }, 'modem identified');
     }
@@ -178,7 +201,8 @@ export class AtModemDriver implements ModemDriver {
     const q = this.profile.ipQuery;
     const r = await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) });
     const ips = q.parse(r.lines);
-    if (ips.length === 0) throw new CodedError('PDP_NOT_ACTIVE', `no IP address after data activation: ${r.lines.join(' | ') || q.cmd}`);
+    if (ips.length === 0)
+      throw new CodedError('PDP_NOT_ACTIVE', `no IP address after data activation: ${r.lines.join(' | ') || q.cmd}`);
     if (this.cfg.dataPath === 'modem-socket' && this.profile.socket?.setup) await this.run(this.profile.socket.setup);
     return { ips, apn: this.cfg.apn };
   }
@@ -207,13 +231,16 @@ export class AtModemDriver implements ModemDriver {
         let lines: string[];
         if (cell.urc) {
           const t = this.cfg.timeouts.longCommandMs;
-          lines = [(await this.channel.commandThenUrc(cell.cmd, { timeoutMs: t }, { re: cell.urc, timeoutMs: t })).line];
+          lines = [
+            (await this.channel.commandThenUrc(cell.cmd, { timeoutMs: t }, { re: cell.urc, timeoutMs: t })).line,
+          ];
         } else {
           lines = (await this.cmd(cell.cmd, { ...(cell.expect !== undefined ? { expect: cell.expect } : {}) })).lines;
         }
         const info = cell.parse(lines);
         // cast: the profile's parser returns a partial snapshot; its defined fields overwrite the snapshot's by name
-        for (const [k, v] of Object.entries(info)) if (v !== undefined) (snap as unknown as Record<string, unknown>)[k] = v;
+        for (const [k, v] of Object.entries(info))
+          if (v !== undefined) (snap as unknown as Record<string, unknown>)[k] = v;
       } catch (err) {
         this.o.log.debug({ err: (err as Error).message }, 'cell query failed');
       }
@@ -221,14 +248,19 @@ export class AtModemDriver implements ModemDriver {
     return snap;
   }
 
-  /** Serving cell (readRadio) plus neighbours: from the cell query itself (nRF91 %NCELLMEAS) or the profile's `ncell` query. */
+  /**
+   * Serving cell (readRadio) plus neighbours: from the cell query itself (nRF91 %NCELLMEAS) or the profile's `ncell`
+   * query.
+   */
   async cellMeasurements(): Promise<CellMeasurements> {
     const serving = await this.readRadio();
     let neighbours = serving.neighbourCells ?? [];
     const q = this.profile.ncell;
     if (q) {
       try {
-        neighbours = q.parse((await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) })).lines);
+        neighbours = q.parse(
+          (await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) })).lines,
+        );
       } catch (err) {
         this.o.log.debug({ err: (err as Error).message }, 'neighbour cell query failed');
       }
@@ -236,6 +268,49 @@ export class AtModemDriver implements ModemDriver {
     const { neighbourCells: _n, ...rest } = serving;
     void _n;
     return { serving: rest, neighbours };
+  }
+
+  gnssInfo(): { rf: RfSharing; assistanceFormat: GnssAssistanceFormat } | undefined {
+    const g = this.profile.gnss;
+    return g ? { rf: g.rf, assistanceFormat: g.assistanceFormat } : undefined;
+  }
+
+  private gnss(): GnssDialect {
+    const g = this.profile.gnss;
+    if (!g) throw new CodedError('MODEM_NO_GNSS', `the ${this.profile.name} profile drives no GNSS receiver`);
+    return g;
+  }
+
+  async gnssFix(o: GnssOptions, signal?: AbortSignal): Promise<GnssFix> {
+    const deps = {
+      ch: this.channel,
+      run: (steps: readonly AtStep[]) => this.run(steps),
+      cmd: (s: AtStep) =>
+        this.cmd(s.cmd, { ...(s.expect !== undefined ? { expect: s.expect } : {}), ...(s.long ? { long: true } : {}) }),
+      clock: this.o.timers,
+      log: this.o.log,
+    };
+    return runGnssFix(deps, this.gnss(), o, signal);
+  }
+
+  async gnssNeed(): Promise<GnssNeed> {
+    const q = this.gnss().need;
+    if (!q) return { ephemeris: true };
+    return q.parse(
+      (
+        await this.cmd(q.cmd, {
+          ...(q.expect !== undefined ? { expect: q.expect } : {}),
+          ...(q.long ? { long: true } : {}),
+        })
+      ).lines,
+    );
+  }
+
+  async gnssInject(data: Uint8Array): Promise<void> {
+    const g = this.gnss();
+    if (!g.inject)
+      throw new CodedError('GNSS_INJECT_FAILED', `the ${this.profile.name} profile cannot inject assistance data`);
+    await g.inject(this.channel, data, this.socketTimeouts);
   }
 
   async recover(level: 'cfun' | 'reset'): Promise<void> {

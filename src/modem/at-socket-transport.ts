@@ -1,4 +1,5 @@
-// at-socket-transport.ts: the CoAP Transport over the modem's own UDP socket (AT commands), same thread or via the modem actor.
+// at-socket-transport.ts: the CoAP Transport over the modem's own UDP socket (AT commands), same thread or via the
+// modem actor.
 import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.js';
 import { CodedError } from '../errors.js';
 import type { DatagramBackend } from './at-udp-socket.js';
@@ -44,12 +45,14 @@ export class AtSocketTransport implements Transport {
   }
 }
 
-
 /**
  * A backend in another thread (the socket actor) that talks to the modem actor: requests 'modem.socket.send' / 'close';
  * the host feeds incoming 'modem.socket.rx' / 'modem.socket.error' messages to `deliver`.
  */
-export function remoteModemBackend(request: (msg: ModemSocketSend | ModemSocketClose) => Promise<unknown>, mtu = 1024): DatagramBackend & { deliver(msg: ModemSocketRx | ModemSocketError): void } {
+export function remoteModemBackend(
+  request: (msg: ModemSocketSend | ModemSocketClose) => Promise<unknown>,
+  mtu = 1024,
+): DatagramBackend & { deliver(msg: ModemSocketRx | ModemSocketError): void } {
   const dl: ((d: Datagram) => void)[] = [];
   const el: ((code: string, message: string) => void)[] = [];
   return {
@@ -60,8 +63,12 @@ export function remoteModemBackend(request: (msg: ModemSocketSend | ModemSocketC
     async close() {
       await request({ type: 'modem.socket.close' });
     },
-    onDatagram(l) { dl.push(l); },
-    onError(l) { el.push(l); },
+    onDatagram(l) {
+      dl.push(l);
+    },
+    onError(l) {
+      el.push(l);
+    },
     deliver(msg) {
       if (msg.type === 'modem.socket.rx') for (const l of dl) l({ data: msg.data, from: msg.from });
       else for (const l of el) l(msg.code, msg.message);

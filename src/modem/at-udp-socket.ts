@@ -1,4 +1,5 @@
-// at-udp-socket.ts: one UDP socket on the modem itself (profile dialect over the AT channel): lazy open, rx URCs → reads, peer changes.
+// at-udp-socket.ts: one UDP socket on the modem itself (profile dialect over the AT channel): lazy open, rx URCs →
+// reads, peer changes.
 import type { PeerAddress } from '../coap/transport.js';
 import { CodedError } from '../errors.js';
 import type { ModemSocketClose, ModemSocketOpen, ModemSocketSend } from '../messages/index.js';
@@ -34,7 +35,10 @@ export class AtUdpSocket implements DatagramBackend {
       // The modem closed the socket itself (SIM7080 +CASTATE: <cid>,0, BG95 +QIURC: "closed",<id>), or the data context
       // went down and took it along (profile.pdpLost): the next send opens a new one.
       const c = d?.closedNotice?.exec(line);
-      if ((c && this.id !== undefined && Number(c[1]) === this.id) || (this.id !== undefined && this.driver.profile.pdpLost?.test(line))) {
+      if (
+        (c && this.id !== undefined && Number(c[1]) === this.id) ||
+        (this.id !== undefined && this.driver.profile.pdpLost?.test(line))
+      ) {
         this.closedByModem();
       }
     });
@@ -71,7 +75,8 @@ export class AtUdpSocket implements DatagramBackend {
 
   private async ensureOpen(to: PeerAddress): Promise<number> {
     const d = this.need();
-    if (this.id !== undefined && (d.anyPeer || (this.peer?.address === to.address && this.peer.port === to.port))) return this.id;
+    if (this.id !== undefined && (d.anyPeer || (this.peer?.address === to.address && this.peer.port === to.port)))
+      return this.id;
     if (this.opening) return this.opening;
     this.opening = (async () => {
       if (this.id !== undefined) await d.close(this.driver.channel, this.id, this.driver.socketTimeouts);
@@ -83,25 +88,33 @@ export class AtUdpSocket implements DatagramBackend {
       this.id = id;
       this.peer = { ...to };
       return id;
-    })().finally(() => { this.opening = undefined; });
+    })().finally(() => {
+      this.opening = undefined;
+    });
     return this.opening;
   }
 
   async send(data: Uint8Array, to: PeerAddress): Promise<void> {
     const d = this.need();
-    if (data.length > d.mtu) throw new CodedError('MESSAGE_TOO_BIG', `datagram of ${data.length} bytes exceeds the modem socket's ${d.mtu}`);
+    if (data.length > d.mtu)
+      throw new CodedError('MESSAGE_TOO_BIG', `datagram of ${data.length} bytes exceeds the modem socket's ${d.mtu}`);
     try {
       const id = await this.ensureOpen(to);
       await d.sendTo(this.driver.channel, id, data, to, this.driver.socketTimeouts);
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'NETWORK_ERROR';
-      throw new CodedError('NETWORK_ERROR', `modem socket send failed (${code}): ${(err as Error).message}`, { cause: code });
+      throw new CodedError('NETWORK_ERROR', `modem socket send failed (${code}): ${(err as Error).message}`, {
+        cause: code,
+      });
     }
   }
 
   /** Reads until the modem says nothing is left; a notice during a read triggers one more pass. */
   private readAll(): void {
-    if (this.reading) { this.again = true; return; }
+    if (this.reading) {
+      this.again = true;
+      return;
+    }
     const d = this.dialect;
     const id = this.id;
     if (!d || id === undefined) return;
@@ -110,7 +123,12 @@ export class AtUdpSocket implements DatagramBackend {
       try {
         do {
           this.again = false;
-          const got = await d.recv(this.driver.channel, id, this.peer ?? { address: '', port: 0 }, this.driver.socketTimeouts);
+          const got = await d.recv(
+            this.driver.channel,
+            id,
+            this.peer ?? { address: '', port: 0 },
+            this.driver.socketTimeouts,
+          );
           for (const g of got) for (const l of this.dgListeners) l(g);
         } while (this.again);
       } catch (err) {
@@ -140,7 +158,13 @@ export class AtUdpSocket implements DatagramBackend {
       case 'modem.socket.send': {
         // checked all the same: a plugin in plain JS may send it
         const { data, to } = msg;
-        if (!(data instanceof Uint8Array) || typeof to !== 'object' || to === null || typeof to.address !== 'string' || typeof to.port !== 'number') {
+        if (
+          !(data instanceof Uint8Array) ||
+          typeof to !== 'object' ||
+          to === null ||
+          typeof to.address !== 'string' ||
+          typeof to.port !== 'number'
+        ) {
           throw new CodedError('BAD_MESSAGE', 'modem.socket.send needs data (Uint8Array) and to {address, port}');
         }
         await this.send(data, to);

@@ -1,16 +1,27 @@
-// driver.ts: ModemDriver, what the modem machine drives (an AT modem over serial, or the simulated modem), and connectivity values.
+// driver.ts: ModemDriver, what the modem machine drives (an AT modem over serial, or the simulated modem), and
+// connectivity values.
 import type { Registration } from './parse.js';
+import type { GnssAssistanceFormat, GnssFix, GnssNeed, GnssOptions, RfSharing } from './gnss/types.js';
 import type { CellInfo, NeighbourCell } from './profiles/types.js';
 
-/** modem.reg: a +CEREG URC; modem.data-lost: the PDP / IP context went down while attached (profile.pdpLost); modem.link-closed: the port closed. */
-export type DriverEvent = { type: 'modem.reg'; reg: Registration } | { type: 'modem.data-lost'; reason: string } | { type: 'modem.link-closed'; reason: string };
+/**
+ * modem.reg: a +CEREG URC; modem.data-lost: the PDP / IP context went down while attached (profile.pdpLost);
+ * modem.link-closed: the port closed.
+ */
+export type DriverEvent =
+  | { type: 'modem.reg'; reg: Registration }
+  | { type: 'modem.data-lost'; reason: string }
+  | { type: 'modem.link-closed'; reason: string };
 
 export interface PowerOnInfo {
   model: string;
   profile: string;
 }
 
-/** What identification found: `identified` false when the modem gave no model (the generic profile stands in); `changed`: the profile differs from the one in use. */
+/**
+ * What identification found: `identified` false when the modem gave no model (the generic profile stands in);
+ * `changed`: the profile differs from the one in use.
+ */
 export interface Identification extends PowerOnInfo {
   identified: boolean;
   changed: boolean;
@@ -54,6 +65,14 @@ export interface ModemDriver {
   readRadio(): Promise<RadioSnapshot>;
   /** Serving + neighbour cell measurements (optional: drivers without it answer MODEM_NO_CELL_MEASUREMENTS). */
   cellMeasurements?(): Promise<CellMeasurements>;
+  /** The GNSS receiver's RF sharing and assistance format; undefined: this modem (profile) drives no GNSS. */
+  gnssInfo?(): { rf: RfSharing; assistanceFormat: GnssAssistanceFormat } | undefined;
+  /** One GNSS fix attempt (rejects MODEM_NO_GNSS, GNSS_TIMEOUT, GNSS_ABORTED); the receiver is off again when it settles. */
+  gnssFix?(o: GnssOptions, signal?: AbortSignal): Promise<GnssFix>;
+  /** What assistance the receiver lacks (rejects MODEM_NO_GNSS). */
+  gnssNeed?(): Promise<GnssNeed>;
+  /** Injects assistance data in the format gnssInfo() names (rejects MODEM_NO_GNSS, GNSS_INJECT_FAILED). */
+  gnssInject?(data: Uint8Array): Promise<void>;
   /** Recovery: 'cfun' cycles CFUN=0/1; 'reset' pulses the reset GPIO (then the modem needs powerOn again). */
   recover(level: 'cfun' | 'reset'): Promise<void>;
   readonly canHardReset: boolean;
@@ -71,7 +90,11 @@ export function linkQuality(dbm: number | undefined): number | undefined {
 }
 
 /** Object 4 values (resource id → value) from radio and data snapshots. */
-export function connectivityValues(r: RadioSnapshot | undefined, d: DataInfo | undefined, reg?: Registration): Record<number, unknown> {
+export function connectivityValues(
+  r: RadioSnapshot | undefined,
+  d: DataInfo | undefined,
+  reg?: Registration,
+): Record<number, unknown> {
   const v: Record<number, unknown> = {};
   if (r) {
     v[0] = BEARER[r.mode];
@@ -85,7 +108,8 @@ export function connectivityValues(r: RadioSnapshot | undefined, d: DataInfo | u
     if (r.lac !== undefined) v[12] = r.lac;
   }
   // Cell ID (res 8) and LAC/TAC (res 12) from the +CEREG registration (hex <ci> / <tac>) when the cell query gave none.
-  const hex = (x: string | undefined): number | undefined => (x !== undefined && /^[0-9A-Fa-f]{1,8}$/.test(x) ? Number.parseInt(x, 16) : undefined);
+  const hex = (x: string | undefined): number | undefined =>
+    x !== undefined && /^[0-9A-Fa-f]{1,8}$/.test(x) ? Number.parseInt(x, 16) : undefined;
   const ci = hex(reg?.ci);
   const tac = hex(reg?.tac);
   if (v[8] === undefined && ci !== undefined) v[8] = ci;

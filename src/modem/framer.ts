@@ -2,13 +2,12 @@
 
 /** What the framer hands the AT channel. */
 export type FrameEvent =
-  | { kind: 'line'; text: string }
-  | { kind: 'prompt' }
-  | { kind: 'data'; header: string; data: Uint8Array };
+  { kind: 'line'; text: string } | { kind: 'prompt' } | { kind: 'data'; header: string; data: Uint8Array };
 
 /**
  * A length-prefixed binary read. `after-line`: the header line (e.g. `+QIRD: 5,"1.2.3.4",5683`)
- * is followed by CRLF and then exactly N raw bytes. `inline`: N raw bytes follow the header on the same line right after
+ * is followed by CRLF and then exactly N raw bytes. `inline`: N raw bytes follow the header on the same line right
+ * after
  * the match (SIM7080 `+CARECV: 5,<bytes>`). The first capture group of `re` is N (decimal).
  */
 export interface BinaryRule {
@@ -35,7 +34,10 @@ export class AtFramer {
   /** Set by the channel while a command waits for the `>` prompt. */
   expectPrompt = false;
 
-  constructor(public rules: readonly BinaryRule[], private readonly emit: (ev: FrameEvent) => void) {}
+  constructor(
+    public rules: readonly BinaryRule[],
+    private readonly emit: (ev: FrameEvent) => void,
+  ) {}
 
   /** Drops a half-read binary payload and any partial line (after a timeout: resynchronise on the next line). */
   reset(): void {
@@ -89,7 +91,10 @@ export class AtFramer {
       if (this.tryInline()) continue;
       let end = -1;
       for (let j = 0; j < this.buf.length; j++) {
-        if (this.buf[j] === CR || this.buf[j] === LF) { end = j; break; }
+        if (this.buf[j] === CR || this.buf[j] === LF) {
+          end = j;
+          break;
+        }
       }
       if (end < 0) {
         if (this.buf.length > MAX_LINE) this.buf = new Uint8Array(0); // runaway garbage: drop it
@@ -148,6 +153,9 @@ function concat(parts: Uint8Array[]): Uint8Array {
   const n = parts.reduce((a, p) => a + p.length, 0);
   const out = new Uint8Array(n);
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }

@@ -1,11 +1,15 @@
-// machine.ts: the modem lifecycle (XState v5): power on → SIM → radio → attach → PDP → online, signal polling, loss and recovery.
+// machine.ts: the modem lifecycle (XState v5): power on → SIM → radio → attach → PDP → online, signal polling, loss and
+// recovery.
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { CodedError } from '../errors.js';
 import type { ModemConfig } from './config-schema.js';
 import { connectivityValues, type DataInfo, type DriverEvent, type PowerOnInfo, type RadioSnapshot } from './driver.js';
 import { isRegistered, type Registration } from './parse.js';
 
-/** What the machine emits (the adapter publishes network.*, sends connectivity.update to object:4, logs modem.poll-failed). */
+/**
+ * What the machine emits (the adapter publishes network.*, sends connectivity.update to object:4, logs
+ * modem.poll-failed).
+ */
 export type ModemOutput =
   | { type: 'network.up'; bearer: 'lte-m' | 'nb-iot' | 'host'; ip?: string }
   | { type: 'network.down'; reason: string }
@@ -13,7 +17,13 @@ export type ModemOutput =
   | { type: 'connectivity.update'; values: Record<number, unknown> };
 
 /** A signal poll failed while online (the adapter logs it as a warning). */
-export interface ModemPollFailed { type: 'modem.poll-failed'; code: string; message: string; failures: number; of: number }
+export interface ModemPollFailed {
+  type: 'modem.poll-failed';
+  code: string;
+  message: string;
+  failures: number;
+  of: number;
+}
 
 export type ModemEmitted = ModemOutput | ModemPollFailed;
 
@@ -60,15 +70,20 @@ const notProvided = (name: string) => (): Promise<never> =>
 
 function errOf(e: unknown): { code: string; message: string } {
   const x = e as { code?: unknown; message?: unknown };
-  return { code: typeof x.code === 'string' ? x.code : 'MODEM_ERROR', message: typeof x.message === 'string' ? x.message : String(e) };
+  return {
+    code: typeof x.code === 'string' ? x.code : 'MODEM_ERROR',
+    message: typeof x.message === 'string' ? x.message : String(e),
+  };
 }
 
 /** The retry delays with a jitter source (the adapter provides them again with the random it is given). */
 export function retryDelays(random: () => number) {
   return {
-    retry: ({ context }: { context: { retries: number; cfg: ModemConfig } }) => retryDelayMs(context.retries, context.cfg, random),
+    retry: ({ context }: { context: { retries: number; cfg: ModemConfig } }) =>
+      retryDelayMs(context.retries, context.cfg, random),
     /** Before a repeated recovery (the first one in a while is at once). */
-    recoveryBackoff: ({ context }: { context: { retries: number; cfg: ModemConfig } }) => retryDelayMs(context.retries - 1, context.cfg, random),
+    recoveryBackoff: ({ context }: { context: { retries: number; cfg: ModemConfig } }) =>
+      retryDelayMs(context.retries - 1, context.cfg, random),
   };
 }
 
@@ -93,7 +108,8 @@ export const modemMachine = setup({
     ...retryDelays(Math.random),
     stable: ({ context }) => context.cfg.timeouts.stableMs,
     /** The next signal poll: sooner after a failed one. */
-    poll: ({ context }) => (context.pollFailures > 0 ? context.cfg.timeouts.retryMs : context.cfg.timeouts.signalIntervalMs),
+    poll: ({ context }) =>
+      context.pollFailures > 0 ? context.cfg.timeouts.retryMs : context.cfg.timeouts.signalIntervalMs,
     attach: ({ context }) => context.cfg.timeouts.attachMs,
     lossGrace: ({ context }) => context.cfg.timeouts.lossGraceMs,
   },
@@ -102,11 +118,14 @@ export const modemMachine = setup({
     notRegistered: ({ event }) => event.type === 'modem.reg' && !isRegistered(event.reg.stat),
     tooManyFailures: ({ context }) => context.failures >= 3,
     /** A registered +CEREG naming another cell (or TAC) than the last one. */
-    cellChanged: ({ context, event }) => event.type === 'modem.reg' && (event.reg.ci !== undefined || event.reg.tac !== undefined)
-      && (event.reg.ci !== context.reg?.ci || event.reg.tac !== context.reg?.tac),
+    cellChanged: ({ context, event }) =>
+      event.type === 'modem.reg' &&
+      (event.reg.ci !== undefined || event.reg.tac !== undefined) &&
+      (event.reg.ci !== context.reg?.ci || event.reg.tac !== context.reg?.tac),
     firstRetry: ({ context }) => context.retries <= 1,
     pollsExhausted: ({ context }) => context.pollFailures + 1 >= context.cfg.maxPollFailures,
-    // casts in these guards: XState types a done-actor event's output only inside the invoke's onDone, not in a named guard
+    // casts in these guards: XState types a done-actor event's output only inside the invoke's onDone, not in a named
+    // guard
     /** AT+CEREG? answered registered (home or roaming). */
     readRegistered: ({ event }) => isRegistered((event as unknown as { output: Registration }).output.stat),
     /** Identification found another modem than the profile in use. */
@@ -118,7 +137,7 @@ export const modemMachine = setup({
   actions: {
     publishUp: enqueueActions(({ context, enqueue }) => {
       if (!context.up) {
-        const bearer = context.hostBearer ? 'host' : context.radio?.mode ?? context.cfg.mode;
+        const bearer = context.hostBearer ? 'host' : (context.radio?.mode ?? context.cfg.mode);
         const ip = context.data?.ips[0];
         enqueue.emit({ type: 'network.up', bearer, ...(ip !== undefined ? { ip } : {}) });
       }
@@ -134,19 +153,42 @@ export const modemMachine = setup({
     }),
     emitPollFailed: emit(({ context, event }) => {
       const e = errOf((event as { error?: unknown }).error);
-      return { type: 'modem.poll-failed' as const, code: e.code, message: e.message, failures: context.pollFailures, of: context.cfg.maxPollFailures };
+      return {
+        type: 'modem.poll-failed' as const,
+        code: e.code,
+        message: e.message,
+        failures: context.pollFailures,
+        of: context.cfg.maxPollFailures,
+      };
     }),
     noteError: assign({ lastError: ({ event }) => errOf((event as { error?: unknown }).error) }),
-    sendConnectivity: emit(({ context }) => ({ type: 'connectivity.update' as const, values: connectivityValues(context.radio, context.data, context.reg) })),
+    sendConnectivity: emit(({ context }) => ({
+      type: 'connectivity.update' as const,
+      values: connectivityValues(context.radio, context.data, context.reg),
+    })),
     /** Keeps the TAC / cell id a registration carries (object 4 Cell ID and LAC when the cell query gives none). */
     noteReg: assign(({ context, event }) => {
       const reg = event.type === 'modem.reg' ? event.reg : (event as { output?: Registration }).output;
-      return reg && (reg.ci !== undefined || reg.tac !== undefined) && isRegistered(reg.stat) ? { reg } : { reg: context.reg };
+      return reg && (reg.ci !== undefined || reg.tac !== undefined) && isRegistered(reg.stat)
+        ? { reg }
+        : { reg: context.reg };
     }),
   },
 }).createMachine({
   id: 'modem',
-  context: ({ input }) => ({ ...input, failures: 0, retries: 0, pollFailures: 0, cycles: 0, up: false, lastError: undefined, info: undefined, data: undefined, radio: undefined, reg: undefined }),
+  context: ({ input }) => ({
+    ...input,
+    failures: 0,
+    retries: 0,
+    pollFailures: 0,
+    cycles: 0,
+    up: false,
+    lastError: undefined,
+    info: undefined,
+    data: undefined,
+    radio: undefined,
+    reg: undefined,
+  }),
   initial: 'powerOn',
   on: {
     'modem.reg': { actions: 'noteReg' },
@@ -185,7 +227,12 @@ export const modemMachine = setup({
       after: {
         attach: {
           target: 'recovering',
-          actions: [assign({ lastError: () => ({ code: 'ATTACH_TIMEOUT', message: 'no LTE registration within timeouts.attachMs' }) }), 'publishError'],
+          actions: [
+            assign({
+              lastError: () => ({ code: 'ATTACH_TIMEOUT', message: 'no LTE registration within timeouts.attachMs' }),
+            }),
+            'publishError',
+          ],
         },
       },
     },
@@ -207,7 +254,10 @@ export const modemMachine = setup({
           { actions: 'noteReg' },
         ],
         // The modem took the PDP / IP context down while attached: activate it again.
-        'modem.data-lost': { target: 'connecting', actions: { type: 'publishDown', params: { reason: 'PDP context lost' } } },
+        'modem.data-lost': {
+          target: 'connecting',
+          actions: { type: 'publishDown', params: { reason: 'PDP context lost' } },
+        },
       },
       // Up long enough: the next failure's retry starts from timeouts.retryMs again.
       after: { stable: { actions: assign({ retries: 0 }) } },
@@ -215,16 +265,28 @@ export const modemMachine = setup({
         polling: {
           invoke: {
             src: 'readRadio',
-                onDone: { target: 'idle', actions: [assign({ radio: ({ event }) => event.output, pollFailures: 0 }), 'sendConnectivity'] },
+            onDone: {
+              target: 'idle',
+              actions: [assign({ radio: ({ event }) => event.output, pollFailures: 0 }), 'sendConnectivity'],
+            },
             // A modem that stops answering (or answers only errors) while registered and idle: maxPollFailures polls in
             // a row declare the link down, and it recovers the usual way (failed → retry → power on …).
             onError: [
               {
                 guard: 'pollsExhausted',
                 target: '#modem.failed',
-                actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1, lastError: ({ event }) => errOf(event.error) }), 'emitPollFailed'],
+                actions: [
+                  assign({
+                    pollFailures: ({ context }) => context.pollFailures + 1,
+                    lastError: ({ event }) => errOf(event.error),
+                  }),
+                  'emitPollFailed',
+                ],
               },
-              { target: 'idle', actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1 }), 'emitPollFailed'] },
+              {
+                target: 'idle',
+                actions: [assign({ pollFailures: ({ context }) => context.pollFailures + 1 }), 'emitPollFailed'],
+              },
             ],
           },
         },
@@ -233,17 +295,31 @@ export const modemMachine = setup({
     },
     lost: {
       on: { 'modem.reg': { guard: 'registered', target: 'online', actions: 'noteReg' } },
-      after: { lossGrace: { target: 'attaching', actions: { type: 'publishDown', params: { reason: 'LTE registration lost' } } } },
+      after: {
+        lossGrace: {
+          target: 'attaching',
+          actions: { type: 'publishDown', params: { reason: 'LTE registration lost' } },
+        },
+      },
     },
     failed: {
-      entry: [assign({ failures: ({ context }) => context.failures + 1, retries: ({ context }) => context.retries + 1 }),
-        { type: 'publishDown', params: { reason: 'modem failure' } }, 'publishError'],
+      entry: [
+        assign({ failures: ({ context }) => context.failures + 1, retries: ({ context }) => context.retries + 1 }),
+        { type: 'publishDown', params: { reason: 'modem failure' } },
+        'publishError',
+      ],
       always: { guard: 'tooManyFailures', target: 'recovering' },
       after: { retry: 'powerOn' },
     },
     recovering: {
-      entry: [assign({ cycles: ({ context }) => context.cycles + 1, failures: 0, retries: ({ context }) => context.retries + 1 }),
-        { type: 'publishDown', params: { reason: 'modem recovery' } }],
+      entry: [
+        assign({
+          cycles: ({ context }) => context.cycles + 1,
+          failures: 0,
+          retries: ({ context }) => context.retries + 1,
+        }),
+        { type: 'publishDown', params: { reason: 'modem recovery' } },
+      ],
       initial: 'backoff',
       states: {
         /** The first recovery in a while goes at once; repeated ones wait, longer each time (retryDelayMs). */
@@ -252,7 +328,7 @@ export const modemMachine = setup({
         identify: {
           invoke: {
             src: 'identify',
-                onDone: [{ guard: 'modemChanged', target: '#modem.powerOn' }, { target: 'choose' }],
+            onDone: [{ guard: 'modemChanged', target: '#modem.powerOn' }, { target: 'choose' }],
             onError: 'choose',
           },
         },
@@ -279,8 +355,11 @@ export const modemMachine = setup({
       },
     },
     closed: {
-      entry: [{ type: 'publishDown', params: { reason: 'serial link closed' } },
-        assign({ lastError: () => ({ code: 'MODEM_LINK_CLOSED', message: 'serial link to the modem closed' }) }), 'publishError'],
+      entry: [
+        { type: 'publishDown', params: { reason: 'serial link closed' } },
+        assign({ lastError: () => ({ code: 'MODEM_LINK_CLOSED', message: 'serial link to the modem closed' }) }),
+        'publishError',
+      ],
       type: 'final',
     },
   },

@@ -1,4 +1,5 @@
-// modem-dtls-transport.ts: DTLS-PSK over the modem's own UDP socket — node-dtls-client (which speaks only node:dgram) talks to a loopback relay that carries its records through the modem socket.
+// modem-dtls-transport.ts: DTLS-PSK over the modem's own UDP socket — node-dtls-client (which speaks only node:dgram)
+// talks to a loopback relay that carries its records through the modem socket.
 import { createSocket, type Socket } from 'node:dgram';
 import type { PeerAddress, Transport, TransportEvent } from '../coap/transport.js';
 import { createDtlsTransport, type DtlsTransport } from '../coap/transports/dtls.js';
@@ -33,7 +34,10 @@ export class ModemDtlsTransport implements Transport {
   private relayPeer: PeerAddress | undefined;
   private readonly listeners: ((ev: TransportEvent) => void)[] = [];
 
-  constructor(private readonly backend: DatagramBackend, private readonly opts: ModemDtlsOptions) {
+  constructor(
+    private readonly backend: DatagramBackend,
+    private readonly opts: ModemDtlsOptions,
+  ) {
     backend.onDatagram((d) => {
       const r = this.relay;
       const c = this.client;
@@ -57,9 +61,14 @@ export class ModemDtlsTransport implements Transport {
     const relay = createSocket('udp4');
     await new Promise<void>((resolve, reject) => {
       relay.once('error', reject);
-      relay.bind(0, '127.0.0.1', () => { relay.off('error', reject); resolve(); });
+      relay.bind(0, '127.0.0.1', () => {
+        relay.off('error', reject);
+        resolve();
+      });
     });
-    relay.on('error', (err) => this.emit({ type: 'error', code: 'NETWORK_ERROR', message: `modem DTLS relay: ${err.message}` }));
+    relay.on('error', (err) =>
+      this.emit({ type: 'error', code: 'NETWORK_ERROR', message: `modem DTLS relay: ${err.message}` }),
+    );
     relay.on('message', (data, rinfo) => {
       this.client = { address: rinfo.address, port: rinfo.port };
       this.backend.send(new Uint8Array(data), this.opts.server).catch((err: unknown) => {
@@ -71,7 +80,9 @@ export class ModemDtlsTransport implements Transport {
     this.relayPeer = { address: '127.0.0.1', port: relay.address().port };
     const { server: _s, ...dtlsOpts } = this.opts;
     const dtls = createDtlsTransport({
-      ...dtlsOpts, host: '127.0.0.1', port: this.relayPeer.port,
+      ...dtlsOpts,
+      host: '127.0.0.1',
+      port: this.relayPeer.port,
       // An idle re-handshake goes out on a new modem socket (new local port): a server that still holds the old
       // session for the old address would ignore a ClientHello from it. The relay follows the new DTLS socket.
       beforeRehandshake: () => this.backend.close().catch(() => undefined),
@@ -83,7 +94,13 @@ export class ModemDtlsTransport implements Transport {
     } catch (err) {
       this.closeRelay();
       const e = err instanceof CodedError ? err : new CodedError('DTLS_HANDSHAKE_FAILED', String(err));
-      throw new CodedError(e.code, e.message.replace(`127.0.0.1:${this.relayPeer.port}`, `${this.opts.server.address}:${this.opts.server.port} (modem socket)`));
+      throw new CodedError(
+        e.code,
+        e.message.replace(
+          `127.0.0.1:${this.relayPeer.port}`,
+          `${this.opts.server.address}:${this.opts.server.port} (modem socket)`,
+        ),
+      );
     }
     this.dtls = dtls;
   }
@@ -91,9 +108,15 @@ export class ModemDtlsTransport implements Transport {
   send(data: Uint8Array, to: PeerAddress): Promise<void> {
     const d = this.dtls;
     const rp = this.relayPeer;
-    if (d === undefined || rp === undefined) return Promise.reject(new CodedError('SOCKET_CLOSED', 'modem DTLS session not open'));
+    if (d === undefined || rp === undefined)
+      return Promise.reject(new CodedError('SOCKET_CLOSED', 'modem DTLS session not open'));
     if (to.port !== this.opts.server.port || to.address !== this.opts.server.address) {
-      return Promise.reject(new CodedError('NETWORK_ERROR', `DTLS session is with ${this.opts.server.address}:${this.opts.server.port}, not ${to.address}:${to.port}`));
+      return Promise.reject(
+        new CodedError(
+          'NETWORK_ERROR',
+          `DTLS session is with ${this.opts.server.address}:${this.opts.server.port}, not ${to.address}:${to.port}`,
+        ),
+      );
     }
     return d.send(data, rp);
   }
@@ -102,7 +125,12 @@ export class ModemDtlsTransport implements Transport {
     const r = this.relay;
     this.relay = undefined;
     this.client = undefined;
-    if (r !== undefined) try { r.close(); } catch { /* already closed */ }
+    if (r !== undefined)
+      try {
+        r.close();
+      } catch {
+        /* already closed */
+      }
   }
 
   async close(): Promise<void> {

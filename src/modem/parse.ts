@@ -7,8 +7,10 @@ export function splitParams(s: string): string[] {
   let q = false;
   for (const ch of s) {
     if (ch === '"') q = !q;
-    else if (ch === ',' && !q) { out.push(cur.trim()); cur = ''; }
-    else cur += ch;
+    else if (ch === ',' && !q) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
   }
   out.push(cur.trim());
   return out;
@@ -44,7 +46,10 @@ export function parseCereg(line: string, read: boolean): Registration | undefine
   const r: Registration = { stat };
   if (f[1]) r.tac = f[1];
   if (f[2]) r.ci = f[2];
-  if (f[3] !== undefined && f[3] !== '') { const a = Number.parseInt(f[3], 10); if (!Number.isNaN(a)) r.act = a; }
+  if (f[3] !== undefined && f[3] !== '') {
+    const a = Number.parseInt(f[3], 10);
+    if (!Number.isNaN(a)) r.act = a;
+  }
   return r;
 }
 
@@ -55,7 +60,10 @@ export interface Signal {
   rsrqDb?: number;
 }
 
-/** +CESQ: <rxlev>,<ber>,<rscp>,<ecno>,<rsrq>,<rsrp> (TS 27.007 §8.69): RSRP 0..97 → -140..-44 dBm, RSRQ 0..34 → -19.5..-3 dB, 255 unknown. */
+/**
+ * +CESQ: <rxlev>,<ber>,<rscp>,<ecno>,<rsrq>,<rsrp> (TS 27.007 §8.69): RSRP 0..97 → -140..-44 dBm, RSRQ 0..34 →
+ * -19.5..-3 dB, 255 unknown.
+ */
 export function parseCesq(line: string): Signal | undefined {
   const p = paramsOf(line, '+CESQ');
   if (!p || p.length < 6) return undefined;

@@ -4,9 +4,7 @@ import type { ByteLink } from './link.js';
 
 /** Messages on the bridge port, both directions. */
 export type BridgeMessage =
-  | { type: 'serial.data'; data: Uint8Array }
-  | { type: 'serial.closed'; reason: string }
-  | { type: 'serial.close' };
+  { type: 'serial.data'; data: Uint8Array } | { type: 'serial.closed'; reason: string } | { type: 'serial.close' };
 
 export function portLink(port: MessagePort): ByteLink {
   let onData: (d: Uint8Array) => void = () => undefined;
@@ -29,8 +27,12 @@ export function portLink(port: MessagePort): ByteLink {
       const copy = data.slice();
       port.postMessage({ type: 'serial.data', data: copy } satisfies BridgeMessage, [copy.buffer]);
     },
-    onData(l) { onData = l; },
-    onClose(l) { closeListeners.push(l); },
+    onData(l) {
+      onData = l;
+    },
+    onClose(l) {
+      closeListeners.push(l);
+    },
     close() {
       if (closed) return;
       port.postMessage({ type: 'serial.close' } satisfies BridgeMessage);

@@ -1,4 +1,5 @@
-// reset-gpio.ts: pulses the modem's hardware reset line with libgpiod's gpioset (v1 CLI: `gpioset <chip> <line>=<value>`).
+// reset-gpio.ts: pulses the modem's hardware reset line with libgpiod's gpioset (v1 CLI: `gpioset <chip>
+// <line>=<value>`).
 import { execFile } from 'node:child_process';
 import { CodedError } from '../errors.js';
 import type { Clock } from '../clock.js';

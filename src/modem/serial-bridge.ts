@@ -1,4 +1,5 @@
-// serial-bridge.ts: main-thread side of the modem's serial port: opens it and forwards bytes both ways over a MessagePort.
+// serial-bridge.ts: main-thread side of the modem's serial port: opens it and forwards bytes both ways over a
+// MessagePort.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { log } from '../runtime/log.js';
 import type { ByteLink } from './link.js';
@@ -8,7 +9,10 @@ import { openSerialLink, type SerialOpenOptions } from './serial-link.js';
 const blog = log.child({ mod: 'serial-bridge' });
 
 export interface SerialBridge {
-  /** Transfer this port to the modem actor's worker (message `{ type: 'modem.serial-port', port }`, transfer list [port]). */
+  /**
+   * Transfer this port to the modem actor's worker (message `{ type: 'modem.serial-port', port }`, transfer list
+   * [port]).
+   */
   readonly port: MessagePort;
   /** Closes the serial port and the bridge; resolves once the port is released (it can be opened again at once). */
   close(): Promise<void>;
@@ -26,7 +30,11 @@ export async function openSerialBridge(o: SerialOpenOptions & { link?: ByteLink 
   const close = (reason: string): void => {
     if (closed) return;
     closed = true;
-    try { port1.postMessage({ type: 'serial.closed', reason } satisfies BridgeMessage); } catch { /* port gone */ }
+    try {
+      port1.postMessage({ type: 'serial.closed', reason } satisfies BridgeMessage);
+    } catch {
+      /* port gone */
+    }
     port1.close();
     link.close();
   };

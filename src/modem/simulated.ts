@@ -1,4 +1,5 @@
-// simulated.ts: the simulated modem for `make run` without hardware: attaches after a delay, drifting signal, scripted outages; host IP stack as data path.
+// simulated.ts: the simulated modem for `make run` without hardware: attaches after a delay, drifting signal, scripted
+// outages; host IP stack as data path.
 import type { Clock } from '../clock.js';
 import type { ModemConfig } from './config-schema.js';
 import type { CellMeasurements, DataInfo, DriverEvent, ModemDriver, PowerOnInfo, RadioSnapshot } from './driver.js';
@@ -6,7 +7,10 @@ import type { NeighbourCell } from './profiles/types.js';
 import type { Registration } from './parse.js';
 import { mulberry32 as prng } from '../prng.js';
 
-/** The simulated modem's neighbour cells: a fixed, plausible set (same EARFCN as the serving cell, and one inter-frequency). */
+/**
+ * The simulated modem's neighbour cells: a fixed, plausible set (same EARFCN as the serving cell, and one
+ * inter-frequency).
+ */
 export const SIMULATED_NEIGHBOURS: readonly NeighbourCell[] = [
   { pci: 332, earfcn: 6300, rsrpDbm: -101, rsrqDb: -12, timeDiff: 0 },
   { pci: 97, earfcn: 6300, rsrpDbm: -108, rsrqDb: -15, timeDiff: 0 },
@@ -23,7 +27,10 @@ export class SimulatedModem implements ModemDriver {
   private readonly handles = new Set<unknown>();
   private started = false;
 
-  constructor(private readonly cfg: ModemConfig, private readonly timers: Clock) {
+  constructor(
+    private readonly cfg: ModemConfig,
+    private readonly timers: Clock,
+  ) {
     this.rsrp = cfg.simulated.rsrpDbm;
     this.rand = prng(cfg.simulated.seed);
   }
@@ -34,7 +41,8 @@ export class SimulatedModem implements ModemDriver {
 
   private setStat(stat: number): void {
     this.stat = stat;
-    const reg: Registration = stat === 1 ? { stat, tac: '1A2D', ci: '01A2D001', act: this.cfg.mode === 'nb-iot' ? 9 : 7 } : { stat };
+    const reg: Registration =
+      stat === 1 ? { stat, tac: '1A2D', ci: '01A2D001', act: this.cfg.mode === 'nb-iot' ? 9 : 7 } : { stat };
     for (const l of this.listeners) l({ type: 'modem.reg', reg });
   }
 
@@ -78,7 +86,18 @@ export class SimulatedModem implements ModemDriver {
   readRadio(): Promise<RadioSnapshot> {
     // Random walk of ±3 dB, kept within -120 … -70 dBm.
     this.rsrp = Math.max(-120, Math.min(-70, Math.round(this.rsrp + (this.rand() * 6 - 3))));
-    return Promise.resolve({ mode: this.cfg.mode, dbm: this.rsrp, rsrqDb: -10, ci: 0x01a2d001, lac: 0x1a2d, mcc: 1, mnc: 1, neighbours: SIMULATED_NEIGHBOURS.length, pci: 331, earfcn: 6300 });
+    return Promise.resolve({
+      mode: this.cfg.mode,
+      dbm: this.rsrp,
+      rsrqDb: -10,
+      ci: 0x01a2d001,
+      lac: 0x1a2d,
+      mcc: 1,
+      mnc: 1,
+      neighbours: SIMULATED_NEIGHBOURS.length,
+      pci: 331,
+      earfcn: 6300,
+    });
   }
 
   async cellMeasurements(): Promise<CellMeasurements> {

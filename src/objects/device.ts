@@ -1,13 +1,29 @@
-// device.ts: object 3 Device: identity from config, firmware version = package version, memory from `os`, time, error codes, reboot and factory reset → 'runtime' (main thread: clean restart, factory reset wipes the LwM2M state first).
+// device.ts: object 3 Device: identity from config, firmware version = package version, memory from `os`, time, error
+// codes, reboot and factory reset → 'runtime' (main thread: clean restart, factory reset wipes the LwM2M state first).
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { defineObject, status, type ObjectDef, type ObjectSpec } from '../lwm2m/object-api.js';
 
 /** Resource IDs of object 3. */
 export const DEV = {
-  MANUFACTURER: 0, MODEL_NUMBER: 1, SERIAL_NUMBER: 2, FIRMWARE_VERSION: 3, REBOOT: 4, FACTORY_RESET: 5, POWER_SOURCES: 6,
-  MEMORY_FREE: 10, ERROR_CODE: 11, RESET_ERROR_CODE: 12, CURRENT_TIME: 13, UTC_OFFSET: 14, TIMEZONE: 15, BINDING_MODES: 16,
-  DEVICE_TYPE: 17, HARDWARE_VERSION: 18, SOFTWARE_VERSION: 19, MEMORY_TOTAL: 21,
+  MANUFACTURER: 0,
+  MODEL_NUMBER: 1,
+  SERIAL_NUMBER: 2,
+  FIRMWARE_VERSION: 3,
+  REBOOT: 4,
+  FACTORY_RESET: 5,
+  POWER_SOURCES: 6,
+  MEMORY_FREE: 10,
+  ERROR_CODE: 11,
+  RESET_ERROR_CODE: 12,
+  CURRENT_TIME: 13,
+  UTC_OFFSET: 14,
+  TIMEZONE: 15,
+  BINDING_MODES: 16,
+  DEVICE_TYPE: 17,
+  HARDWARE_VERSION: 18,
+  SOFTWARE_VERSION: 19,
+  MEMORY_TOTAL: 21,
 } as const;
 
 export const deviceDefinition: ObjectDef = {
@@ -25,9 +41,24 @@ export const deviceDefinition: ObjectDef = {
     { id: DEV.FIRMWARE_VERSION, name: 'Firmware Version', type: 'string', operations: 'R' },
     { id: DEV.REBOOT, name: 'Reboot', type: 'none', operations: 'E', mandatory: true },
     { id: DEV.FACTORY_RESET, name: 'Factory Reset', type: 'none', operations: 'E' },
-    { id: DEV.POWER_SOURCES, name: 'Available Power Sources', type: 'integer', operations: 'R', multiple: true, range: { min: 0, max: 7 } },
+    {
+      id: DEV.POWER_SOURCES,
+      name: 'Available Power Sources',
+      type: 'integer',
+      operations: 'R',
+      multiple: true,
+      range: { min: 0, max: 7 },
+    },
     { id: DEV.MEMORY_FREE, name: 'Memory Free', type: 'integer', operations: 'R', units: 'KiB' },
-    { id: DEV.ERROR_CODE, name: 'Error Code', type: 'integer', operations: 'R', multiple: true, mandatory: true, range: { min: 0, max: 32 } },
+    {
+      id: DEV.ERROR_CODE,
+      name: 'Error Code',
+      type: 'integer',
+      operations: 'R',
+      multiple: true,
+      mandatory: true,
+      range: { min: 0, max: 32 },
+    },
     { id: DEV.RESET_ERROR_CODE, name: 'Reset Error Code', type: 'none', operations: 'E' },
     { id: DEV.CURRENT_TIME, name: 'Current Time', type: 'time', operations: 'RW' },
     { id: DEV.UTC_OFFSET, name: 'UTC Offset', type: 'string', operations: 'RW' },
@@ -53,7 +84,9 @@ export interface DeviceObjectOptions {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -75,40 +108,57 @@ export function createDeviceObject(opts: DeviceObjectOptions = {}): ObjectSpec {
       const d = deviceSection(rt.config);
       const version = opts.version ?? packageVersion();
       const str = (v: unknown, dflt: string): string => (typeof v === 'string' ? v : dflt);
-      rt.createInstance(0, new Map<number, import('../lwm2m/object-api.js').ResourceValue>([
-        [DEV.MANUFACTURER, str(d.manufacturer, 'lwm2m-meter')],
-        [DEV.MODEL_NUMBER, str(d.model, 'demo-water-meter')],
-        [DEV.SERIAL_NUMBER, str(d.serial, '0001')],
-        [DEV.FIRMWARE_VERSION, version],
-        [DEV.POWER_SOURCES, new Map([[0, POWER_AC_MAINS]])],
-        [DEV.ERROR_CODE, new Map([[0, 0]])],
-        [DEV.UTC_OFFSET, str(d.utcOffset, '+00:00')],
-        [DEV.TIMEZONE, str(d.timezone, Intl.DateTimeFormat().resolvedOptions().timeZone)],
-        [DEV.BINDING_MODES, 'UQ'],
-        [DEV.DEVICE_TYPE, 'water meter'],
-        [DEV.HARDWARE_VERSION, str(d.hardwareVersion, '1.0')],
-        [DEV.SOFTWARE_VERSION, version],
-      ]));
+      rt.createInstance(
+        0,
+        new Map<number, import('../lwm2m/object-api.js').ResourceValue>([
+          [DEV.MANUFACTURER, str(d.manufacturer, 'lwm2m-meter')],
+          [DEV.MODEL_NUMBER, str(d.model, 'demo-water-meter')],
+          [DEV.SERIAL_NUMBER, str(d.serial, '0001')],
+          [DEV.FIRMWARE_VERSION, version],
+          [DEV.POWER_SOURCES, new Map([[0, POWER_AC_MAINS]])],
+          [DEV.ERROR_CODE, new Map([[0, 0]])],
+          [DEV.UTC_OFFSET, str(d.utcOffset, '+00:00')],
+          [DEV.TIMEZONE, str(d.timezone, Intl.DateTimeFormat().resolvedOptions().timeZone)],
+          [DEV.BINDING_MODES, 'UQ'],
+          [DEV.DEVICE_TYPE, 'water meter'],
+          [DEV.HARDWARE_VERSION, str(d.hardwareVersion, '1.0')],
+          [DEV.SOFTWARE_VERSION, version],
+        ]),
+      );
     },
     read(t) {
       switch (t.resourceId) {
-        case DEV.MEMORY_FREE: return Math.floor(mem.free() / 1024);
-        case DEV.MEMORY_TOTAL: return Math.floor(mem.total() / 1024);
-        case DEV.CURRENT_TIME: return Math.floor(now() / 1000) + clockOffsetS;
-        default: return undefined;
+        case DEV.MEMORY_FREE:
+          return Math.floor(mem.free() / 1024);
+        case DEV.MEMORY_TOTAL:
+          return Math.floor(mem.total() / 1024);
+        case DEV.CURRENT_TIME:
+          return Math.floor(now() / 1000) + clockOffsetS;
+        default:
+          return undefined;
       }
     },
     apply(w) {
-      // A written Current Time sets the offset of /3/0/13 from the system clock (the value read back follows the clock).
-      for (const c of w.changes) if (c.resourceId === DEV.CURRENT_TIME && typeof c.value === 'number') clockOffsetS = c.value - Math.floor(now() / 1000);
+      // A written Current Time sets the offset of /3/0/13 from the system clock (the value read back follows the
+      // clock).
+      for (const c of w.changes)
+        if (c.resourceId === DEV.CURRENT_TIME && typeof c.value === 'number')
+          clockOffsetS = c.value - Math.floor(now() / 1000);
       return undefined;
     },
     execute(t, _args, rt) {
       switch (t.resourceId) {
-        case DEV.REBOOT: rt.emit('runtime', { type: 'device.reboot' }); return undefined; // main thread: 2.04 first, then a clean stop (cli/reboot.ts)
-        case DEV.FACTORY_RESET: rt.emit('runtime', { type: 'device.factory-reset' }); return undefined; // main thread: 2.04 first, then wipe and restart (cli/reboot.ts)
-        case DEV.RESET_ERROR_CODE: rt.set(0, DEV.ERROR_CODE, new Map([[0, 0]])); return undefined;
-        default: return status('4.05');
+        case DEV.REBOOT:
+          rt.emit('runtime', { type: 'device.reboot' });
+          return undefined; // main thread: 2.04 first, then a clean stop (cli/reboot.ts)
+        case DEV.FACTORY_RESET:
+          rt.emit('runtime', { type: 'device.factory-reset' });
+          return undefined; // main thread: 2.04 first, then wipe and restart (cli/reboot.ts)
+        case DEV.RESET_ERROR_CODE:
+          rt.set(0, DEV.ERROR_CODE, new Map([[0, 0]]));
+          return undefined;
+        default:
+          return status('4.05');
       }
     },
     receive(msg, rt) {

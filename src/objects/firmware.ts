@@ -1,5 +1,11 @@
 // firmware.ts: object 5 Firmware Update: pull (coap, coaps, http, https) and push (streamed Block1) delivery, hosted by its object actor.
-import { status, type ObjectDef, type ObjectRuntime, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
+import {
+  status,
+  type ObjectDef,
+  type ObjectRuntime,
+  type ObjectSpec,
+  type ResourceValue,
+} from '../lwm2m/object-api.js';
 import { parseFirmwareConfig } from '../firmware/config-schema.js';
 import { FwProtocol, FwState, UpdateResult } from '../firmware/results.js';
 import { FirmwareUpdater, type FwValues, type Scheme, type UpdaterDeps } from '../firmware/updater.js';
@@ -10,8 +16,17 @@ import { isBlock1ChunkMessage, type Block1ChunkReply } from '../messages/index.j
 
 /** Resource IDs of object 5. */
 export const FW = {
-  PACKAGE: 0, PACKAGE_URI: 1, UPDATE: 2, STATE: 3, UPDATE_RESULT: 5, PKG_NAME: 6, PKG_VERSION: 7, PROTOCOL_SUPPORT: 8,
-  DELIVERY_METHOD: 9, CANCEL: 10, LAST_STATE_CHANGE: 12,
+  PACKAGE: 0,
+  PACKAGE_URI: 1,
+  UPDATE: 2,
+  STATE: 3,
+  UPDATE_RESULT: 5,
+  PKG_NAME: 6,
+  PKG_VERSION: 7,
+  PROTOCOL_SUPPORT: 8,
+  DELIVERY_METHOD: 9,
+  CANCEL: 10,
+  LAST_STATE_CHANGE: 12,
 } as const;
 
 export const firmwareDefinition: ObjectDef = {
@@ -24,14 +39,42 @@ export const firmwareDefinition: ObjectDef = {
   urn: 'urn:oma:lwm2m:oma:5:1.2',
   resources: [
     { id: FW.PACKAGE, name: 'Package', type: 'opaque', operations: 'W', mandatory: true },
-    { id: FW.PACKAGE_URI, name: 'Package URI', type: 'string', operations: 'RW', mandatory: true, range: { min: 0, max: 255 } },
+    {
+      id: FW.PACKAGE_URI,
+      name: 'Package URI',
+      type: 'string',
+      operations: 'RW',
+      mandatory: true,
+      range: { min: 0, max: 255 },
+    },
     { id: FW.UPDATE, name: 'Update', type: 'none', operations: 'E', mandatory: true },
     { id: FW.STATE, name: 'State', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 3 } },
-    { id: FW.UPDATE_RESULT, name: 'Update Result', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 11 } },
+    {
+      id: FW.UPDATE_RESULT,
+      name: 'Update Result',
+      type: 'integer',
+      operations: 'R',
+      mandatory: true,
+      range: { min: 0, max: 11 },
+    },
     { id: FW.PKG_NAME, name: 'PkgName', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
     { id: FW.PKG_VERSION, name: 'PkgVersion', type: 'string', operations: 'R', range: { min: 0, max: 255 } },
-    { id: FW.PROTOCOL_SUPPORT, name: 'Firmware Update Protocol Support', type: 'integer', operations: 'R', multiple: true, range: { min: 0, max: 5 } },
-    { id: FW.DELIVERY_METHOD, name: 'Firmware Update Delivery Method', type: 'integer', operations: 'R', mandatory: true, range: { min: 0, max: 2 } },
+    {
+      id: FW.PROTOCOL_SUPPORT,
+      name: 'Firmware Update Protocol Support',
+      type: 'integer',
+      operations: 'R',
+      multiple: true,
+      range: { min: 0, max: 5 },
+    },
+    {
+      id: FW.DELIVERY_METHOD,
+      name: 'Firmware Update Delivery Method',
+      type: 'integer',
+      operations: 'R',
+      mandatory: true,
+      range: { min: 0, max: 2 },
+    },
     { id: FW.CANCEL, name: 'Cancel', type: 'none', operations: 'E' },
     { id: FW.LAST_STATE_CHANGE, name: 'Last State Change Time', type: 'time', operations: 'R' },
   ],
@@ -55,8 +98,12 @@ export interface FirmwareObjectOptions {
 
 function resultMap(v: FwValues): Map<number, ResourceValue> {
   return new Map<number, ResourceValue>([
-    [FW.PACKAGE_URI, v.uri], [FW.STATE, v.state], [FW.UPDATE_RESULT, v.result], [FW.PKG_NAME, v.pkgName],
-    [FW.PKG_VERSION, v.pkgVersion], [FW.LAST_STATE_CHANGE, v.changedAt],
+    [FW.PACKAGE_URI, v.uri],
+    [FW.STATE, v.state],
+    [FW.UPDATE_RESULT, v.result],
+    [FW.PKG_NAME, v.pkgName],
+    [FW.PKG_VERSION, v.pkgVersion],
+    [FW.LAST_STATE_CHANGE, v.changedAt],
   ]);
 }
 
@@ -81,22 +128,30 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
       const { section, stateDir } = sectionOf(rt.config);
       const config = parseFirmwareConfig(section, stateDir);
       // Built per start: an object actor restarted in the same worker starts the same spec again.
-      const pullers: Partial<Record<Scheme, Puller>> = { 'http:': httpPuller(opts.fetch), 'https:': httpPuller(opts.fetch) };
+      const pullers: Partial<Record<Scheme, Puller>> = {
+        'http:': httpPuller(opts.fetch),
+        'https:': httpPuller(opts.fetch),
+      };
       const protocols: number[] = [FwProtocol.HTTP, FwProtocol.HTTPS];
       const udp = opts.transport === undefined ? udpPullTransport : opts.transport;
       if (udp !== null) {
         pullers['coap:'] = coapPuller({ transport: udp, blockSize: config.coapBlockSize });
         protocols.unshift(FwProtocol.COAP);
       }
-      const secure = opts.secureTransport
-        ?? (config.coapsPskIdentity !== undefined && config.coapsPskKey !== undefined ? dtlsPullTransport(config.coapsPskIdentity, config.coapsPskKey) : undefined);
+      const secure =
+        opts.secureTransport ??
+        (config.coapsPskIdentity !== undefined && config.coapsPskKey !== undefined
+          ? dtlsPullTransport(config.coapsPskIdentity, config.coapsPskKey)
+          : undefined);
       if (secure !== undefined) {
         pullers['coaps:'] = coapPuller({ transport: secure, blockSize: config.coapBlockSize });
         protocols.splice(protocols.indexOf(FwProtocol.HTTP), 0, FwProtocol.COAPS);
       }
       rt.set(0, FW.PROTOCOL_SUPPORT, new Map(protocols.map((p, i) => [i, p])));
       updater = await FirmwareUpdater.start({
-        config, log: rt.log, pullers,
+        config,
+        log: rt.log,
+        pullers,
         ...(opts.freeBytes ? { freeBytes: opts.freeBytes } : {}),
         ...(opts.inspect ? { inspect: opts.inspect } : {}),
         ...(opts.register ? { register: opts.register } : {}),
@@ -144,9 +199,13 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
       if (!isBlock1ChunkMessage(msg)) return { code: '4.00' };
       const m = msg;
       if (updater === undefined) return { code: '5.03' };
-      if (m.path.length !== 3 || m.path[0] !== firmwareDefinition.id || m.path[1] !== 0 || m.path[2] !== FW.PACKAGE) return { code: '4.05' };
+      if (m.path.length !== 3 || m.path[0] !== firmwareDefinition.id || m.path[1] !== 0 || m.path[2] !== FW.PACKAGE)
+        return { code: '4.05' };
       const reply: Block1ChunkReply = await updater.pushBlock({
-        num: m.num, size: m.size, more: m.more, payload: m.payload,
+        num: m.num,
+        size: m.size,
+        more: m.more,
+        payload: m.payload,
         ...(m.total !== undefined ? { total: m.total } : {}),
         ...(m.source !== undefined ? { source: m.source } : {}),
         ...(m.token !== undefined ? { token: m.token } : {}),

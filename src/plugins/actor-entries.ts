@@ -1,4 +1,5 @@
-// actor-entries.ts: turns loaded plugins into actor-table entries (object:<id> on the standard object host, plugin:<name>:<actor>), the object IDs to register, and the optional actors.
+// actor-entries.ts: turns loaded plugins into actor-table entries (object:<id> on the standard object host,
+// plugin:<name>:<actor>), the object IDs to register, and the optional actors.
 import type { PluginLoadResult } from './loader.js';
 
 export interface PluginActorEntry {
@@ -28,11 +29,25 @@ export function pluginActorSet(r: Pick<PluginLoadResult, 'loaded'>): PluginActor
   for (const p of r.loaded) {
     const logFields = { plugin: p.name, pluginPath: p.path };
     for (const o of p.objects) {
-      entries.push({ name: `object:${o.id}`, module: OBJECT_HOST, options: { ...p.config, spec: o.moduleUrl, resolveHook: p.resolveHook, plugin: p.name }, logFields });
+      entries.push({
+        name: `object:${o.id}`,
+        module: OBJECT_HOST,
+        options: { ...p.config, spec: o.moduleUrl, resolveHook: p.resolveHook, plugin: p.name },
+        logFields,
+      });
     }
     for (const a of p.actors) {
-      entries.push({ name: a.actorName, module: `${ACTOR_HOST}?actor=${encodeURIComponent(a.actorName)}`, options: { ...p.config, pluginModule: a.moduleUrl, resolveHook: p.resolveHook, plugin: p.name }, logFields });
+      entries.push({
+        name: a.actorName,
+        module: `${ACTOR_HOST}?actor=${encodeURIComponent(a.actorName)}`,
+        options: { ...p.config, pluginModule: a.moduleUrl, resolveHook: p.resolveHook, plugin: p.name },
+        logFields,
+      });
     }
   }
-  return { entries, objectIds: r.loaded.flatMap((p) => p.objects.map((o) => o.id)), optional: entries.map((e) => e.name) };
+  return {
+    entries,
+    objectIds: r.loaded.flatMap((p) => p.objects.map((o) => o.id)),
+    optional: entries.map((e) => e.name),
+  };
 }

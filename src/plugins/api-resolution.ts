@@ -1,4 +1,5 @@
-// api-resolution.ts: makes 'lwm2m-meter/plugin' importable from plugin folders anywhere (once per thread; hooks are not inherited by workers).
+// api-resolution.ts: makes 'lwm2m-meter/plugin' importable from plugin folders anywhere (once per thread; hooks are not
+// inherited by workers).
 import { register } from 'node:module';
 
 const KEY = Symbol.for('lwm2m-meter.plugin-api-hook');

@@ -1,4 +1,5 @@
-// api-resolve-hooks.ts: module resolve hook (node:module register) mapping 'lwm2m-meter/plugin' to this package's plugin-api.js, for plugin folders outside the package.
+// api-resolve-hooks.ts: module resolve hook (node:module register) mapping 'lwm2m-meter/plugin' to this package's
+// plugin-api.js, for plugin folders outside the package.
 let target = '';
 
 export function initialize(data: { target: string }): void {

@@ -1,4 +1,5 @@
-// ddf-definition.ts: an object definition from an OMA DDF file, for plugins (`ddfDefinition(new URL('./3323.xml', import.meta.url))` in lwm2m-meter/plugin).
+// ddf-definition.ts: an object definition from an OMA DDF file, for plugins (`ddfDefinition(new URL('./3323.xml',
+// import.meta.url))` in lwm2m-meter/plugin).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CodedError } from '../errors.js';
@@ -18,6 +19,7 @@ export function ddfDefinition(file: URL | string, expectId?: number): ObjectDef 
     throw new CodedError('DDF_INVALID', `${path}: cannot read: ${(err as Error).message}`, { file: path });
   }
   const def = parseDdf(xml, path);
-  if (expectId !== undefined && def.id !== expectId) throw new CodedError('DDF_INVALID', `${path}: ObjectID ${def.id}, expected ${expectId}`, { file: path });
+  if (expectId !== undefined && def.id !== expectId)
+    throw new CodedError('DDF_INVALID', `${path}: ObjectID ${def.id}, expected ${expectId}`, { file: path });
   return def;
 }

@@ -8,7 +8,10 @@ export { loadPlugins, PACKAGE_ROOT, type PluginLoadResult, type LoadedPlugin, ty
 export { pluginActorSet, NO_PLUGINS, type PluginActorSet } from './actor-entries.js';
 
 /** Loads config.plugins (refusals are logged, never thrown) and returns the actor entries to append. */
-export async function loadPluginActorSet(config: Pick<Config, 'plugins'>, opts: LoaderOptions = {}): Promise<PluginActorSet> {
+export async function loadPluginActorSet(
+  config: Pick<Config, 'plugins'>,
+  opts: LoaderOptions = {},
+): Promise<PluginActorSet> {
   const r = await loadPlugins(config.plugins, { builtinIds: BUILTIN_OBJECTS.map((o) => o.id), ...opts });
   return pluginActorSet(r);
 }

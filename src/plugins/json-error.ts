@@ -1,26 +1,48 @@
-// json-error.ts: where a JSON text goes wrong (line and column, 1-based) and what was expected there, for messages about plugin.json; a small RFC 8259 scanner since JSON.parse's messages do not always say where.
+// json-error.ts: where a JSON text goes wrong (line and column, 1-based) and what was expected there, for messages
+// about plugin.json; a small RFC 8259 scanner since JSON.parse's messages do not always say where.
 
-export interface JsonErrorPlace { line: number; column: number; expected: string }
+export interface JsonErrorPlace {
+  line: number;
+  column: number;
+  expected: string;
+}
 
-class Stop { constructor(readonly at: number, readonly expected: string) {} }
+class Stop {
+  constructor(
+    readonly at: number,
+    readonly expected: string,
+  ) {}
+}
 
 /** The first place `text` stops being JSON; undefined when it is valid. */
 export function jsonErrorPlace(text: string): JsonErrorPlace | undefined {
   let i = 0;
-  const ws = (): void => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
   const lit = (word: string): void => {
-    for (const ch of word) { if (text[i] !== ch) throw new Stop(i, `"${word}"`); i++; }
+    for (const ch of word) {
+      if (text[i] !== ch) throw new Stop(i, `"${word}"`);
+      i++;
+    }
   };
   const str = (): void => {
     i++; // opening quote
     for (;;) {
       const c = text[i];
       if (c === undefined) throw new Stop(i, 'a closing "');
-      if (c === '"') { i++; return; }
+      if (c === '"') {
+        i++;
+        return;
+      }
       if (c < ' ') throw new Stop(i, 'no control character inside a string');
       if (c === '\\') {
         const e = text[i + 1];
-        if (e === 'u') { if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) throw new Stop(i, 'a \\uXXXX escape'); i += 6; continue; }
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) throw new Stop(i, 'a \\uXXXX escape');
+          i += 6;
+          continue;
+        }
         if (e === undefined || !'"\\/bfnrt'.includes(e)) throw new Stop(i, 'an escape like \\n or \\"');
         i += 2;
         continue;
@@ -37,26 +59,50 @@ export function jsonErrorPlace(text: string): JsonErrorPlace | undefined {
     ws();
     const c = text[i];
     if (c === '{') {
-      i++; ws();
-      if (text[i] === '}') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
       for (;;) {
         ws();
         if (text[i] !== '"') throw new Stop(i, 'a property name in double quotes');
-        str(); ws();
+        str();
+        ws();
         if (text[i] !== ':') throw new Stop(i, "':'");
-        i++; value(); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === '}') { i++; return; }
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
         throw new Stop(i, "',' or '}'");
       }
     }
     if (c === '[') {
-      i++; ws();
-      if (text[i] === ']') { i++; return; }
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
       for (;;) {
-        value(); ws();
-        if (text[i] === ',') { i++; continue; }
-        if (text[i] === ']') { i++; return; }
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
         throw new Stop(i, "',' or ']'");
       }
     }
@@ -68,7 +114,8 @@ export function jsonErrorPlace(text: string): JsonErrorPlace | undefined {
     throw new Stop(i, 'a value');
   };
   try {
-    value(); ws();
+    value();
+    ws();
     if (i < text.length) throw new Stop(i, 'the end of the text');
     return undefined;
   } catch (e) {

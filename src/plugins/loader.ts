@@ -1,4 +1,5 @@
-// loader.ts: finds plugin folders, loads only allowlisted ones, validates manifests and object specs, refuses clashes; one log line per refusal.
+// loader.ts: finds plugin folders, loads only allowlisted ones, validates manifests and object specs, refuses clashes;
+// one log line per refusal.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve as resolvePath, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,8 +18,13 @@ import { ensurePluginApiResolution, PLUGIN_API_URL } from './api-resolution.js';
 export const PACKAGE_ROOT = new URL('../../../', import.meta.url);
 
 export type RefusalCode =
-  | 'PLUGIN_MANIFEST_INVALID' | 'PLUGIN_DUPLICATE' | 'PLUGIN_MODULE_MISSING' | 'PLUGIN_ID_CLASH'
-  | 'PLUGIN_LOAD_FAILED' | 'PLUGIN_OBJECT_INVALID' | 'PLUGIN_ACTOR_INVALID';
+  | 'PLUGIN_MANIFEST_INVALID'
+  | 'PLUGIN_DUPLICATE'
+  | 'PLUGIN_MODULE_MISSING'
+  | 'PLUGIN_ID_CLASH'
+  | 'PLUGIN_LOAD_FAILED'
+  | 'PLUGIN_OBJECT_INVALID'
+  | 'PLUGIN_ACTOR_INVALID';
 
 export interface PluginRefusal {
   code: RefusalCode;
@@ -59,7 +65,12 @@ export interface LoaderOptions {
   log?: Logger;
 }
 
-export interface Found { path: string; name: string; manifest?: PluginManifest; problem?: string }
+export interface Found {
+  path: string;
+  name: string;
+  manifest?: PluginManifest;
+  problem?: string;
+}
 
 function firstLine(err: unknown): string {
   const e = err as { name?: string; message?: string };
@@ -80,13 +91,15 @@ export function scanDir(dir: string): string[] {
   } catch {
     return [];
   }
-  return names.map((n) => join(dir, n)).filter((p) => {
-    try {
-      return statSync(p).isDirectory() && existsSync(join(p, 'plugin.json'));
-    } catch {
-      return false;
-    }
-  });
+  return names
+    .map((n) => join(dir, n))
+    .filter((p) => {
+      try {
+        return statSync(p).isDirectory() && existsSync(join(p, 'plugin.json'));
+      } catch {
+        return false;
+      }
+    });
 }
 
 export function readManifest(path: string): Found {
@@ -101,12 +114,20 @@ export function readManifest(path: string): Found {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { path, name: folderName, problem: `plugin.json is not valid JSON: ${describeJsonError(text, firstLine(err))}` };
+    return {
+      path,
+      name: folderName,
+      problem: `plugin.json is not valid JSON: ${describeJsonError(text, firstLine(err))}`,
+    };
   }
   const parsed = manifestSchema.safeParse(raw);
   if (!parsed.success) {
     const n = (raw as { name?: unknown } | null)?.name;
-    return { path, name: typeof n === 'string' && n ? n : folderName, problem: `plugin.json: ${zodReason(parsed.error.issues)}` };
+    return {
+      path,
+      name: typeof n === 'string' && n ? n : folderName,
+      problem: `plugin.json: ${zodReason(parsed.error.issues)}`,
+    };
   }
   return { path, name: parsed.data.name, manifest: parsed.data };
 }
@@ -117,7 +138,9 @@ export function readManifest(path: string): Found {
  */
 function resolvesNatively(path: string): boolean {
   try {
-    return pathToFileURL(createRequire(join(path, 'plugin.json')).resolve('lwm2m-meter/plugin')).href === PLUGIN_API_URL;
+    return (
+      pathToFileURL(createRequire(join(path, 'plugin.json')).resolve('lwm2m-meter/plugin')).href === PLUGIN_API_URL
+    );
   } catch {
     return false;
   }
@@ -134,12 +157,16 @@ export async function loadPlugins(cfg: PluginsConfig, opts: LoaderOptions = {}):
   const seen = new Set<string>();
   const refuse = (r: PluginRefusal): void => {
     result.refused.push(r);
-    log.error({ code: r.code, plugin: r.name, path: r.path, reason: r.reason }, `${r.code}: plugin ${r.name} at ${r.path} refused: ${r.reason}`);
+    log.error(
+      { code: r.code, plugin: r.name, path: r.path, reason: r.reason },
+      `${r.code}: plugin ${r.name} at ${r.path} refused: ${r.reason}`,
+    );
   };
 
   for (const dir of dirs) {
     if (!existsSync(dir)) {
-      if (dir !== join(root, 'plugins')) log.warn({ code: 'PLUGIN_DIR_MISSING', path: dir }, `plugin folder ${dir} does not exist`);
+      if (dir !== join(root, 'plugins'))
+        log.warn({ code: 'PLUGIN_DIR_MISSING', path: dir }, `plugin folder ${dir} does not exist`);
       continue;
     }
     for (const path of scanDir(dir)) {
@@ -153,7 +180,12 @@ export async function loadPlugins(cfg: PluginsConfig, opts: LoaderOptions = {}):
         continue;
       }
       if (seen.has(f.name)) {
-        refuse({ code: 'PLUGIN_DUPLICATE', path, name: f.name, reason: `another folder already provides plugin ${f.name}` });
+        refuse({
+          code: 'PLUGIN_DUPLICATE',
+          path,
+          name: f.name,
+          reason: `another folder already provides plugin ${f.name}`,
+        });
         continue;
       }
       seen.add(f.name);
@@ -162,8 +194,17 @@ export async function loadPlugins(cfg: PluginsConfig, opts: LoaderOptions = {}):
       else {
         for (const o of p.objects) taken.set(o.id, `plugin ${p.name}`);
         result.loaded.push(p);
-        log.info({ plugin: p.name, version: p.version, path, objects: p.objects.map((o) => o.id), actors: p.actors.map((a) => a.actorName), loadMs: Math.round(p.loadMs * 10) / 10 },
-          `plugin ${p.name} ${p.version} loaded from ${path}`);
+        log.info(
+          {
+            plugin: p.name,
+            version: p.version,
+            path,
+            objects: p.objects.map((o) => o.id),
+            actors: p.actors.map((a) => a.actorName),
+            loadMs: Math.round(p.loadMs * 10) / 10,
+          },
+          `plugin ${p.name} ${p.version} loaded from ${path}`,
+        );
       }
     }
   }
@@ -171,13 +212,26 @@ export async function loadPlugins(cfg: PluginsConfig, opts: LoaderOptions = {}):
     if (!seen.has(name) && !result.refused.some((r) => r.name === name)) result.notFound.push(name);
   }
   if (result.notEnabled.length > 0) {
-    log.info({ plugins: result.notEnabled }, `plugins found but not enabled (add to plugins.enabled to load): ${result.notEnabled.map((n) => `${n.name} (${n.path})`).join(', ')}`);
+    log.info(
+      { plugins: result.notEnabled },
+      `plugins found but not enabled (add to plugins.enabled to load): ${result.notEnabled.map((n) => `${n.name} (${n.path})`).join(', ')}`,
+    );
   }
-  if (result.notFound.length > 0) log.warn({ code: 'PLUGIN_NOT_FOUND', plugins: result.notFound }, `enabled plugins not found in ${dirs.join(', ')}: ${result.notFound.join(', ')}`);
+  if (result.notFound.length > 0)
+    log.warn(
+      { code: 'PLUGIN_NOT_FOUND', plugins: result.notFound },
+      `enabled plugins not found in ${dirs.join(', ')}: ${result.notFound.join(', ')}`,
+    );
   return result;
 }
 
-async function loadOne(m: PluginManifest, path: string, taken: ReadonlyMap<number, string>, resolveHook: boolean, override: Record<string, unknown> | undefined): Promise<LoadedPlugin | PluginRefusal> {
+async function loadOne(
+  m: PluginManifest,
+  path: string,
+  taken: ReadonlyMap<number, string>,
+  resolveHook: boolean,
+  override: Record<string, unknown> | undefined,
+): Promise<LoadedPlugin | PluginRefusal> {
   const t0 = performance.now();
   const fail = (code: RefusalCode, reason: string): PluginRefusal => ({ code, path, name: m.name, reason });
   const url = (rel: string): string => pathToFileURL(join(path, rel)).href;
@@ -214,12 +268,21 @@ async function loadOne(m: PluginManifest, path: string, taken: ReadonlyMap<numbe
     } catch (err) {
       return fail('PLUGIN_LOAD_FAILED', `${a.module}: ${firstLine(err)}`);
     }
-    if (!mod || typeof mod.create !== 'function') return fail('PLUGIN_ACTOR_INVALID', `${a.module}: the default export is not an ActorModule (no create function)`);
+    if (!mod || typeof mod.create !== 'function')
+      return fail('PLUGIN_ACTOR_INVALID', `${a.module}: the default export is not an ActorModule (no create function)`);
   }
   return {
-    name: m.name, version: m.version, path, manifest: m, resolveHook,
+    name: m.name,
+    version: m.version,
+    path,
+    manifest: m,
+    resolveHook,
     objects: m.objects.map((o) => ({ id: o.id, moduleUrl: url(o.module) })),
-    actors: m.actors.map((a) => ({ name: a.name, actorName: pluginActorName(m.name, a.name), moduleUrl: url(a.module) })),
+    actors: m.actors.map((a) => ({
+      name: a.name,
+      actorName: pluginActorName(m.name, a.name),
+      moduleUrl: url(a.module),
+    })),
     config: mergeConfig(m.config, override),
     loadMs: performance.now() - t0,
   };

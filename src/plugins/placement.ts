@@ -1,4 +1,5 @@
-// placement.ts: `plugins.worker: own` — with the shared placement, the plugins' actors get one worker of their own beside the built-ins' one.
+// placement.ts: `plugins.worker: own` — with the shared placement, the plugins' actors get one worker of their own
+// beside the built-ins' one.
 import type { Placement } from '../runtime/config.js';
 
 /**
@@ -6,7 +7,12 @@ import type { Placement } from '../runtime/config.js';
  * built-in actors share one worker and the plugin actors another (a plugin that blocks its thread stalls only the
  * plugins). An explicit per-actor or groups placement is the operator's and is kept as written.
  */
-export function placementWithPlugins(placement: Placement, names: readonly string[], pluginNames: readonly string[], worker: 'shared' | 'own'): Placement {
+export function placementWithPlugins(
+  placement: Placement,
+  names: readonly string[],
+  pluginNames: readonly string[],
+  worker: 'shared' | 'own',
+): Placement {
   if (worker !== 'own' || placement !== 'shared' || pluginNames.length === 0) return placement;
   const plugins = new Set(pluginNames);
   const builtins = names.filter((n) => !plugins.has(n));

@@ -1,9 +1,20 @@
-// actor-api.ts: the contract between an actor module (an XState machine plus plain message handling) and the runtime that hosts it.
+// actor-api.ts: the contract between an actor module (an XState machine plus plain message handling) and the runtime
+// that hosts it.
 import type { AnyStateMachine, AnyActorRef } from 'xstate';
-import type { AnyEvent, AnyRequest, Checked, CheckedReply, MessageType, OpenMessage, ReplyOf } from '../messages/index.js';
+import type {
+  AnyEvent,
+  AnyRequest,
+  Checked,
+  CheckedReply,
+  MessageType,
+  OpenMessage,
+  ReplyOf,
+} from '../messages/index.js';
 import type { Logger } from './log.js';
 
-/** The main thread's address: a message sent to it is emitted by the Runtime as 'control' (reboot, server accounts …). */
+/**
+ * The main thread's address: a message sent to it is emitted by the Runtime as 'control' (reboot, server accounts …).
+ */
 export const RUNTIME_ADDRESS = 'runtime';
 
 /**
@@ -33,10 +44,17 @@ interface ActorContextBase {
   inspect?(ref: AnyActorRef): void;
 }
 
-/** Messaging open to plugin-defined types: a message of a built-in type is checked against the map and its reply typed from it. */
+/**
+ * Messaging open to plugin-defined types: a message of a built-in type is checked against the map and its reply typed
+ * from it.
+ */
 export interface OpenMessaging {
   readonly send: <M extends { type: string }>(to: string, msg: M & Checked<M>) => void;
-  readonly request: <M extends { type: string }, R = unknown>(to: string, msg: M & Checked<M>, opts?: { timeoutMs?: number }) => Promise<CheckedReply<M, R>>;
+  readonly request: <M extends { type: string }, R = unknown>(
+    to: string,
+    msg: M & Checked<M>,
+    opts?: { timeoutMs?: number },
+  ) => Promise<CheckedReply<M, R>>;
   readonly publish: <M extends { type: string }>(msg: M & Checked<M>) => void;
 }
 
@@ -46,7 +64,10 @@ export interface ActorContext extends ActorContextBase {
   readonly open: OpenMessaging;
   /** Fire-and-forget event to another actor by name. Uint8Array fields are transferred where possible. */
   send(to: string, msg: AnyEvent): void;
-  /** Request/response to another actor by name; rejects with a CodedError ('ACTOR_TIMEOUT', 'ACTOR_UNAVAILABLE', or the peer's). */
+  /**
+   * Request/response to another actor by name; rejects with a CodedError ('ACTOR_TIMEOUT', 'ACTOR_UNAVAILABLE', or the
+   * peer's).
+   */
   request<M extends AnyRequest>(to: string, msg: M, opts?: { timeoutMs?: number }): Promise<ReplyOf<M['type']>>;
   /** Publishes to every actor that subscribed to this message type (see ActorModule.subscribes). */
   publish(msg: AnyEvent): void;

@@ -1,4 +1,5 @@
-// actor-set.ts: the table of actors `run` starts (name, module relative to dist/src, options), built from config; start order = table order.
+// actor-set.ts: the table of actors `run` starts (name, module relative to dist/src, options), built from config; start
+// order = table order.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.js';
@@ -45,54 +46,94 @@ export const DEFAULT_DIRECT_PAIRS: [string, string][] = [
 
 /**
  * Short server IDs of the LwM2M servers (non-bootstrap seeds in `client.servers`) after the first one: each gets its
- * own `client:<ssid>` / `socket:<ssid>` pair. The first account stays with the primary `client` / `socket` (bootstrap, Send).
+ * own `client:<ssid>` / `socket:<ssid>` pair. The first account stays with the primary `client` / `socket` (bootstrap,
+ * Send).
  */
 export function extraServerSsids(config: Config): number[] {
   // cast: serverSeeds reads the raw config sections (it also serves unvalidated input); Config has no index signature
-  const ssids = serverSeeds(config as unknown as Record<string, unknown>).filter((s) => !s.bootstrap).map((s) => s.ssid);
+  const ssids = serverSeeds(config as unknown as Record<string, unknown>)
+    .filter((s) => !s.bootstrap)
+    .map((s) => s.ssid);
   return [...new Set(ssids)].slice(1);
 }
 
 /** The dist/src directory as a URL (this file lives in dist/src/runtime/). */
 export const DIST_SRC = new URL('../', import.meta.url);
 
-/** The socket and client actors of a further LwM2M server (`ssid`): at start for `client.servers` seeds, later for servers a bootstrap server adds. */
-export function serverPairEntries(ssid: number, config: Config, hosted: readonly number[]): { socket: ActorSetEntry; client: ActorSetEntry } {
+/**
+ * The socket and client actors of a further LwM2M server (`ssid`): at start for `client.servers` seeds, later for
+ * servers a bootstrap server adds.
+ */
+export function serverPairEntries(
+  ssid: number,
+  config: Config,
+  hosted: readonly number[],
+): { socket: ActorSetEntry; client: ActorSetEntry } {
   return {
-    socket: { name: `socket:${ssid}`, module: 'actors/socket.actor.js', options: { objects: [...hosted], client: `client:${ssid}` } },
+    socket: {
+      name: `socket:${ssid}`,
+      module: 'actors/socket.actor.js',
+      options: { objects: [...hosted], client: `client:${ssid}` },
+    },
     client: {
-      name: `client:${ssid}`, module: 'actors/client.actor.js',
+      name: `client:${ssid}`,
+      module: 'actors/client.actor.js',
       options: { ...config.client, account: ssid, socket: `socket:${ssid}`, objects: registeredObjects(hosted) },
     },
   };
 }
 
-/** The actor table for a config. Order matters: started in this order, stopped in reverse (client first: deregisters while the socket is up). */
-export function buildActorSet(config: Config, srcRoot: URL = DIST_SRC, plugins: PluginActorSet = NO_PLUGINS): ActorSetEntry[] {
+/**
+ * The actor table for a config. Order matters: started in this order, stopped in reverse (client first: deregisters
+ * while the socket is up).
+ */
+export function buildActorSet(
+  config: Config,
+  srcRoot: URL = DIST_SRC,
+  plugins: PluginActorSet = NO_PLUGINS,
+): ActorSetEntry[] {
   const objects = BUILTIN_OBJECTS.filter((o) => existsSync(fileURLToPath(new URL(o.spec, srcRoot))));
-  // Plugin objects (src/plugins/loader.ts) are hosted, routed and registered like built-ins; their entries' modules are absolute URLs.
+  // Plugin objects (src/plugins/loader.ts) are hosted, routed and registered like built-ins; their entries' modules are
+  // absolute URLs.
   const hosted = [...objects.map((o) => o.id), ...plugins.objectIds];
   const pairs = extraServerSsids(config).map((s) => serverPairEntries(s, config, hosted));
   return [
     { name: 'modem', module: 'actors/modem.actor.js', options: { ...config.modem } },
     { name: 'socket', module: 'actors/socket.actor.js', options: { objects: hosted } },
     ...pairs.map((p) => p.socket),
-    ...objects.map((o) => ({ name: `object:${o.id}`, module: o.module ?? 'actors/object.actor.js', options: { spec: o.spec } })),
+    ...objects.map((o) => ({
+      name: `object:${o.id}`,
+      module: o.module ?? 'actors/object.actor.js',
+      options: { spec: o.spec },
+    })),
     { name: 'meter', module: 'actors/meter.actor.js', options: { ...config.meter } },
     ...plugins.entries,
-    { name: 'client', module: 'actors/client.actor.js', options: { ...config.client, objects: registeredObjects(hosted) } },
+    {
+      name: 'client',
+      module: 'actors/client.actor.js',
+      options: { ...config.client, objects: registeredObjects(hosted) },
+    },
     ...pairs.map((p) => p.client),
   ];
 }
 
 /** Splits the table into what can start (module file present) and what is missing. */
-export function resolveActorSet(entries: ActorSetEntry[], srcRoot: URL = DIST_SRC): { present: ActorSpec[]; missing: { name: string; file: string }[] } {
+export function resolveActorSet(
+  entries: ActorSetEntry[],
+  srcRoot: URL = DIST_SRC,
+): { present: ActorSpec[]; missing: { name: string; file: string }[] } {
   const present: ActorSpec[] = [];
   const missing: { name: string; file: string }[] = [];
   for (const e of entries) {
     const url = new URL(e.module, srcRoot);
     const file = fileURLToPath(url);
-    if (existsSync(file)) present.push({ name: e.name, moduleUrl: url.href, options: e.options, ...(e.logFields ? { logFields: e.logFields } : {}) });
+    if (existsSync(file))
+      present.push({
+        name: e.name,
+        moduleUrl: url.href,
+        options: e.options,
+        ...(e.logFields ? { logFields: e.logFields } : {}),
+      });
     else missing.push({ name: e.name, file });
   }
   return { present, missing };

@@ -1,11 +1,13 @@
-// clone.ts: the copy an actor message gets between actors of one thread — structuredClone's result, several times faster on the plain data messages are.
+// clone.ts: the copy an actor message gets between actors of one thread — structuredClone's result, several times
+// faster on the plain data messages are.
 const MAX_DEPTH = 64;
 
 class TooDeep extends Error {}
 
 function copy(v: unknown, depth: number): unknown {
   if (typeof v !== 'object' || v === null) {
-    if (typeof v === 'function' || typeof v === 'symbol') throw new DOMException(`${typeof v} could not be cloned`, 'DataCloneError');
+    if (typeof v === 'function' || typeof v === 'symbol')
+      throw new DOMException(`${typeof v} could not be cloned`, 'DataCloneError');
     return v;
   }
   if (depth > MAX_DEPTH) throw new TooDeep();
@@ -15,7 +17,8 @@ function copy(v: unknown, depth: number): unknown {
     for (let i = 0; i < v.length; i++) out[i] = copy(v[i], depth + 1);
     return out;
   }
-  // structuredClone turns a Buffer into a plain Uint8Array (copying the whole pooled ArrayBuffer): this copies the bytes only
+  // structuredClone turns a Buffer into a plain Uint8Array (copying the whole pooled ArrayBuffer): this copies the
+  // bytes only
   if (v instanceof Uint8Array) return new Uint8Array(v);
   const proto: unknown = Object.getPrototypeOf(v);
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);

@@ -1,4 +1,5 @@
-// diagram.ts: statechart diagrams from a machine (or its `toJSON()`): Mermaid stateDiagram-v2, Graphviz DOT, and SVG via graphviz wasm (offline).
+// diagram.ts: statechart diagrams from a machine (or its `toJSON()`): Mermaid stateDiagram-v2, Graphviz DOT, and SVG
+// via graphviz wasm (offline).
 /** The parts of XState's `machine.toJSON()` (a StateNode definition) that a diagram needs. */
 export interface StateNodeJson {
   id: string;
@@ -24,7 +25,9 @@ export interface DiagramOptions {
   depth?: number;
 }
 
-/** One drawn transition: its owner, its target (the owner itself for a targetless one, drawn as a loop) and its label. */
+/**
+ * One drawn transition: its owner, its target (the owner itself for a targetless one, drawn as a loop) and its label.
+ */
 export interface DiagramEdge {
   from: StateNodeJson;
   to: StateNodeJson;
@@ -37,7 +40,10 @@ interface LiveNode {
   always?: { target?: unknown[]; guard?: unknown }[];
 }
 
-/** A guard's printed name: the named guard, an inline function's name (or 'guard'), `not(a)` / `and(a, b)` for combinators. */
+/**
+ * A guard's printed name: the named guard, an inline function's name (or 'guard'), `not(a)` / `and(a, b)` for
+ * combinators.
+ */
 export function guardName(g: unknown): string | undefined {
   if (g === undefined || g === null) return undefined;
   if (typeof g === 'string') return g;
@@ -53,7 +59,8 @@ export function guardName(g: unknown): string | undefined {
 /** `toJSON()` leaves out eventless (`always`) transitions: copy them from the live state nodes. */
 function addAlways(json: StateNodeJson, live: LiveNode | undefined): void {
   if (!live) return;
-  if (live.always?.length) json.always = live.always.map((t) => ({ eventType: '', target: t.target ?? [], guard: t.guard }));
+  if (live.always?.length)
+    json.always = live.always.map((t) => ({ eventType: '', target: t.target ?? [], guard: t.guard }));
   for (const [k, child] of Object.entries(json.states ?? {})) addAlways(child, live.states?.[k]);
 }
 
@@ -79,7 +86,9 @@ function allNodes(root: StateNodeJson): StateNodeJson[] {
   return out;
 }
 
-/** 'done' / 'error' of an invoked actor; XState's generated IDs ('0.client.online.x') say nothing, so they are left out. */
+/**
+ * 'done' / 'error' of an invoked actor; XState's generated IDs ('0.client.online.x') say nothing, so they are left out.
+ */
 function invokeLabel(kind: string, id: string): string {
   return /^\d+\./.test(id) ? kind : `${kind} ${id}`;
 }
@@ -88,8 +97,10 @@ function invokeLabel(kind: string, id: string): string {
 export function eventName(t: TransitionJson): string {
   if (t.delay !== undefined) return typeof t.delay === 'number' ? `after ${t.delay}ms` : `after ${t.delay}`;
   if (t.eventType === '' || t.eventType === undefined || t.eventType === null) return 'always';
-  if (t.eventType.startsWith('xstate.done.actor.')) return invokeLabel('done', t.eventType.slice('xstate.done.actor.'.length));
-  if (t.eventType.startsWith('xstate.error.actor.')) return invokeLabel('error', t.eventType.slice('xstate.error.actor.'.length));
+  if (t.eventType.startsWith('xstate.done.actor.'))
+    return invokeLabel('done', t.eventType.slice('xstate.done.actor.'.length));
+  if (t.eventType.startsWith('xstate.error.actor.'))
+    return invokeLabel('error', t.eventType.slice('xstate.error.actor.'.length));
   if (t.eventType.startsWith('xstate.done.state.')) return 'done';
   return t.eventType;
 }
@@ -124,7 +135,9 @@ function depthOf(n: StateNodeJson, root: StateNodeJson): number {
   return n === root ? 0 : n.id.split('.').length - root.id.split('.').length;
 }
 
-/** What a diagram draws: the visible states (children cut at the depth) and the edges lifted onto them, deduplicated. */
+/**
+ * What a diagram draws: the visible states (children cut at the depth) and the edges lifted onto them, deduplicated.
+ */
 interface View {
   root: StateNodeJson;
   kids(n: StateNodeJson): StateNodeJson[];
@@ -224,7 +237,8 @@ export function toMermaid(machine: { toJSON(): unknown } | StateNodeJson, opts: 
   emit(v.root, 1);
   const rootEdges = v.edges.filter((e) => e.from === v.root);
   if (rootEdges.length) lines.push(`  ${anyId} : ${ANY_STATE}`);
-  for (const e of rootEdges) lines.push(`  ${anyId} --> ${e.to !== v.root ? ids.get(e.to) : anyId} : ${mermaidLabel(e.label)}`);
+  for (const e of rootEdges)
+    lines.push(`  ${anyId} --> ${e.to !== v.root ? ids.get(e.to) : anyId} : ${mermaidLabel(e.label)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -254,7 +268,8 @@ export function toDot(machine: { toJSON(): unknown } | StateNodeJson, opts: Diag
   const { root } = v;
   const cluster = (n: StateNodeJson): boolean => v.kids(n).length > 0;
   // A transition of a compound state that stays inside it starts from the cluster's `any state` box.
-  const inner = (e: DiagramEdge): boolean => cluster(e.from) && e.from !== root && (e.to === e.from || isInside(e.to, e.from));
+  const inner = (e: DiagramEdge): boolean =>
+    cluster(e.from) && e.from !== root && (e.to === e.from || isInside(e.to, e.from));
   const anyBoxOf = new Set(v.edges.filter(inner).map((e) => e.from));
   const anyBox = (pad: string, name: string, id: string): string =>
     `${pad}${q(name)} [id=${q(id)}, label=${q(ANY_STATE)}, style="dashed,rounded", fontsize=10, fontcolor="#555555", color="#888888"];`;
@@ -278,7 +293,9 @@ export function toDot(machine: { toJSON(): unknown } | StateNodeJson, opts: Diag
     for (const c of v.kids(n)) {
       if (cluster(c)) {
         lines.push(`${pad}subgraph ${q('cluster:' + c.id)} {`);
-        lines.push(`${pad}  id=${q(stateDomId(c.id))}; label=${q(c.key + (c.type === 'parallel' ? ' (parallel)' : ''))}; style=rounded; color="#666666";`);
+        lines.push(
+          `${pad}  id=${q(stateDomId(c.id))}; label=${q(c.key + (c.type === 'parallel' ? ' (parallel)' : ''))}; style=rounded; color="#666666";`,
+        );
         emit(c, depth + 1);
         lines.push(`${pad}}`);
       } else {
@@ -302,8 +319,10 @@ export function toDot(machine: { toJSON(): unknown } | StateNodeJson, opts: Diag
   for (const e of merged.values()) {
     const { to } = e;
     const attrs = [`label="${e.labels.map((l) => q(l).slice(1, -1)).join('\\n')}"`];
-    if (cluster(e.from) && e.from !== root && to !== e.from && !isInside(to, e.from)) attrs.push(`ltail=${q('cluster:' + e.from.id)}`);
-    if (cluster(to) && to !== root && to !== e.from && !isInside(e.from, to)) attrs.push(`lhead=${q('cluster:' + to.id)}`);
+    if (cluster(e.from) && e.from !== root && to !== e.from && !isInside(to, e.from))
+      attrs.push(`ltail=${q('cluster:' + e.from.id)}`);
+    if (cluster(to) && to !== root && to !== e.from && !isInside(e.from, to))
+      attrs.push(`lhead=${q('cluster:' + to.id)}`);
     lines.push(`  ${q(inner(e) ? `any:${e.from.id}` : e.from.id)} -> ${q(to.id)} [${attrs.join(', ')}];`);
   }
   lines.push('}');
@@ -319,7 +338,11 @@ export async function dotToSvg(dot: string): Promise<string> {
 
 export type DiagramFormat = 'mermaid' | 'dot' | 'svg';
 
-export async function renderDiagram(machine: { toJSON(): unknown } | StateNodeJson, format: DiagramFormat, opts: DiagramOptions = {}): Promise<string> {
+export async function renderDiagram(
+  machine: { toJSON(): unknown } | StateNodeJson,
+  format: DiagramFormat,
+  opts: DiagramOptions = {},
+): Promise<string> {
   if (format === 'mermaid') return toMermaid(machine, opts);
   const dot = toDot(machine, opts);
   return format === 'dot' ? dot : dotToSvg(dot);

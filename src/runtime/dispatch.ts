@@ -1,8 +1,11 @@
-// dispatch.ts: the boundary between the wire and an actor's receive: a message is handed on only when its type is one the actor accepts.
+// dispatch.ts: the boundary between the wire and an actor's receive: a message is handed on only when its type is one
+// the actor accepts.
 import { CodedError } from '../errors.js';
 import type { ActorInstance, ActorMessage } from './actor-api.js';
 
-/** What the host knows of an actor to dispatch to it: its instance and the message types it accepts (undefined: any). */
+/**
+ * What the host knows of an actor to dispatch to it: its instance and the message types it accepts (undefined: any).
+ */
 export interface DispatchTarget {
   name: string;
   instance: ActorInstance;

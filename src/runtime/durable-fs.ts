@@ -1,4 +1,6 @@
-// durable-fs.ts: the one way state reaches the disk: private modes (files 0600, folders 0700, whatever the umask), atomic replace (temp + fsync + rename + folder fsync), fsync'd appends, and the start-up repair of modes under the state dir.
+// durable-fs.ts: the one way state reaches the disk: private modes (files 0600, folders 0700, whatever the umask),
+// atomic replace (temp + fsync + rename + folder fsync), fsync'd appends, and the start-up repair of modes under the
+// state dir.
 import * as fs from 'node:fs';
 import { promises as fsp, constants as fsc } from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +14,10 @@ export const DIR_MODE = 0o700;
 export const PRIVATE_UMASK = 0o077;
 
 function tempName(file: string): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  return path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`,
+  );
 }
 
 /** True for a temp file left by a crash in the middle of an atomic write (the rename never happened). */

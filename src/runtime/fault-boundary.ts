@@ -1,4 +1,5 @@
-// fault-boundary.ts: the error boundary of a worker thread: an uncaught exception or unhandled rejection fails the actor whose code raised it, not the thread.
+// fault-boundary.ts: the error boundary of a worker thread: an uncaught exception or unhandled rejection fails the
+// actor whose code raised it, not the thread.
 import { AsyncLocalStorage, executionAsyncResource } from 'node:async_hooks';
 import type { Logger } from './log.js';
 import { toWireError } from '../errors.js';
@@ -54,13 +55,20 @@ function handle(err: unknown, kind: FaultKind, owner: FaultOwner | undefined): v
     // anymore; a repeating timer is cleared so it does not fire (and fail) forever.
     const res = executionAsyncResource() as { hasRef?: unknown; refresh?: unknown };
     // cast: the async resource of a timer callback is its Timeout (told apart by refresh / hasRef just above)
-    if (typeof res.refresh === 'function' && typeof res.hasRef === 'function') clearInterval(res as unknown as NodeJS.Timeout);
-    owner.log.warn({ code: 'ACTOR_LATE_FAULT', err: toWireError(err) }, `${kind} from ${owner.name} after it had stopped (ignored)`);
+    if (typeof res.refresh === 'function' && typeof res.hasRef === 'function')
+      clearInterval(res as unknown as NodeJS.Timeout);
+    owner.log.warn(
+      { code: 'ACTOR_LATE_FAULT', err: toWireError(err) },
+      `${kind} from ${owner.name} after it had stopped (ignored)`,
+    );
     return;
   }
   // Nobody's: the thread's state is in doubt, so every actor in it fails (each restarted by the supervisor), as if
   // the worker had crashed.
-  threadLog?.error({ code: 'WORKER_FAULT', err: toWireError(err) }, `${kind} outside any actor: every actor in this worker fails`);
+  threadLog?.error(
+    { code: 'WORKER_FAULT', err: toWireError(err) },
+    `${kind} outside any actor: every actor in this worker fails`,
+  );
   for (const o of [...everyone()]) if (!o.finished) o.fault(err, kind);
 }
 

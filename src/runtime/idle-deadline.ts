@@ -1,4 +1,5 @@
-// idle-deadline.ts: a deadline counted in time this thread's event loop sat idle, so a busy or starved thread does not make a waiting task late.
+// idle-deadline.ts: a deadline counted in time this thread's event loop sat idle, so a busy or starved thread does not
+// make a waiting task late.
 import { performance } from 'node:perf_hooks';
 
 /** The shortest re-check: a deadline that is nearly due is not polled in a tight loop. */

@@ -1,9 +1,12 @@
-// inspect-charts.ts: the SVG statechart of an inspected machine for the local inspection page, drawn on the main thread and cached.
+// inspect-charts.ts: the SVG statechart of an inspected machine for the local inspection page, drawn on the main thread
+// and cached.
 import { createMachine, type AnyStateMachine } from 'xstate';
 import { dotToSvg, toDot } from './diagram.js';
 import type { ActorSpec } from './runtime.js';
 
-/** What the page knows of a root XState actor: the runtime actor hosting it, its machine ID and its serialized config. */
+/**
+ * What the page knows of a root XState actor: the runtime actor hosting it, its machine ID and its serialized config.
+ */
 export interface ChartRequest {
   actor: string;
   machineId: string;
@@ -26,7 +29,10 @@ async function moduleMachine(url: string): Promise<AnyStateMachine | undefined> 
  * module a plugin host loads; else rebuilds it from the inspection event's config (named guards only, depth-limited).
  */
 async function findMachine(spec: ActorSpec | undefined, req: ChartRequest): Promise<AnyStateMachine | undefined> {
-  const urls = [spec?.moduleUrl, typeof spec?.options?.pluginModule === 'string' ? spec.options.pluginModule : undefined];
+  const urls = [
+    spec?.moduleUrl,
+    typeof spec?.options?.pluginModule === 'string' ? spec.options.pluginModule : undefined,
+  ];
   for (const url of urls) {
     if (!url) continue;
     const m = await moduleMachine(url);

@@ -1,4 +1,5 @@
-// inspect-live.ts: what the local inspection page needs from the relayed inspection stream: root machines, their current state, an event log.
+// inspect-live.ts: what the local inspection page needs from the relayed inspection stream: root machines, their
+// current state, an event log.
 /** A message to the page (one SSE `data:` line each). */
 export type PageMessage =
   | { k: 'actor'; session: string; actor: string; machine: string }
@@ -41,7 +42,10 @@ function detailOf(event: Record<string, unknown>): string {
   return text.length > 160 ? `${text.slice(0, 159)}…` : text;
 }
 
-/** Follows the stream: the root machine of each session (the ones a runtime actor started), its latest state, recent events. */
+/**
+ * Follows the stream: the root machine of each session (the ones a runtime actor started), its latest state, recent
+ * events.
+ */
 export class LiveCharts {
   private readonly roots = new Map<string, RootSession>();
   private readonly log: PageMessage[] = [];
@@ -59,10 +63,15 @@ export class LiveCharts {
       const machine = machineIdOf(ev.definition, str(ev.name, ''));
       // a restarted actor's new machine replaces the old generation's
       for (const [s, r] of this.roots) if (r.actor === actor && r.machine === machine) this.roots.delete(s);
-      this.roots.set(session, { actor, machine, ...(typeof ev.definition === 'string' ? { definition: ev.definition } : {}) });
+      this.roots.set(session, {
+        actor,
+        machine,
+        ...(typeof ev.definition === 'string' ? { definition: ev.definition } : {}),
+      });
       const msg: PageMessage = { k: 'actor', session, actor, machine };
       const snap = ev.snapshot as { value?: unknown; status?: unknown } | undefined;
-      if (snap?.value !== undefined) this.roots.get(session)!.state = { k: 'state', session, value: snap.value, status: str(snap.status, 'active') };
+      if (snap?.value !== undefined)
+        this.roots.get(session)!.state = { k: 'state', session, value: snap.value, status: str(snap.status, 'active') };
       return msg;
     }
     const root = this.roots.get(session);
@@ -77,7 +86,12 @@ export class LiveCharts {
       const event = (ev.event ?? {}) as Record<string, unknown>;
       const at = Number(ev.createdAt);
       const msg: PageMessage = {
-        k: 'event', session, actor: root.actor, type: str(event.type, ''), at: Number.isFinite(at) ? at : Date.now(), detail: detailOf(event),
+        k: 'event',
+        session,
+        actor: root.actor,
+        type: str(event.type, ''),
+        at: Number.isFinite(at) ? at : Date.now(),
+        detail: detailOf(event),
       };
       this.log.push(msg);
       if (this.log.length > this.keepEvents) this.log.shift();

@@ -1,4 +1,5 @@
-// inspect-page.ts: the local inspection page (plain HTML/CSS/JS, no external assets, relative URLs only) and the bridge page for the hosted Stately inspector.
+// inspect-page.ts: the local inspection page (plain HTML/CSS/JS, no external assets, relative URLs only) and the bridge
+// page for the hosted Stately inspector.
 
 /**
  * Every root machine's statechart (SVG drawn by the server) with its active states marked (class `active` on the

@@ -1,4 +1,5 @@
-// inspect-server.ts: serves the relayed inspection stream: a local statechart page (SSE + server-drawn SVG), a WebSocket stream, and a bridge page for the hosted Stately inspector.
+// inspect-server.ts: serves the relayed inspection stream: a local statechart page (SSE + server-drawn SVG), a
+// WebSocket stream, and a bridge page for the hosted Stately inspector.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
@@ -38,7 +39,9 @@ function send(res: ServerResponse, code: number, type: string, body: string): vo
   res.end(body);
 }
 
-/** Starts the stream server. Bind to loopback unless the config says otherwise: the stream shows every state and event. */
+/**
+ * Starts the stream server. Bind to loopback unless the config says otherwise: the stream shows every state and event.
+ */
 export async function startInspectServer(opts: InspectServerOptions): Promise<InspectServer> {
   const keep = opts.keep ?? 500;
   const recent: string[] = [];
@@ -57,7 +60,11 @@ export async function startInspectServer(opts: InspectServerOptions): Promise<In
       case '/stately':
         return send(res, 200, 'text/html; charset=utf-8', bridgePage(inspectorUrl));
       case '/events': {
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
         res.write('retry: 2000\n\n');
         for (const m of live.replay()) sse(res, m);
         pages.add(res);
@@ -70,7 +77,10 @@ export async function startInspectServer(opts: InspectServerOptions): Promise<In
         opts.charts(s).then(
           (svg) => (svg ? send(res, 200, 'image/svg+xml', svg) : send(res, 404, 'text/plain', 'no diagram\n')),
           (e: unknown) => {
-            ilog.warn({ code: 'INSPECT_CHART_FAILED', actor: s.actor, err: (e as Error).message }, 'could not draw the statechart');
+            ilog.warn(
+              { code: 'INSPECT_CHART_FAILED', actor: s.actor, err: (e as Error).message },
+              'could not draw the statechart',
+            );
             send(res, 500, 'text/plain', 'could not draw the statechart\n');
           },
         );
@@ -87,7 +97,9 @@ export async function startInspectServer(opts: InspectServerOptions): Promise<In
     ws.on('error', () => undefined);
   });
   // SSE through proxies and tunnels: a comment now and then keeps the connection open
-  const ping = setInterval(() => { for (const p of pages) p.write(': ping\n\n'); }, 15_000);
+  const ping = setInterval(() => {
+    for (const p of pages) p.write(': ping\n\n');
+  }, 15_000);
   ping.unref();
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -1,5 +1,12 @@
 // inspect.ts: XState inspection inside a worker: startMachine() creates an actor wired to the worker's inspector.
-import { createActor, type Actor, type ActorOptions, type AnyStateMachine, type InspectionEvent, type Observer } from 'xstate';
+import {
+  createActor,
+  type Actor,
+  type ActorOptions,
+  type AnyStateMachine,
+  type InspectionEvent,
+  type Observer,
+} from 'xstate';
 import type { ActorContext, PluginActorContext } from './actor-api.js';
 
 /** Either context (built-in or plugin actor): inspection needs neither's messaging. */
@@ -21,8 +28,14 @@ export interface StartMachineOptions<M extends AnyStateMachine> extends ActorOpt
   start?: boolean;
 }
 
-/** Creates the XState actor for `machine`, with the runtime's inspector attached when inspection is on, and starts it. */
-export function startMachine<M extends AnyStateMachine>(ctx: AnyContext, machine: M, options: StartMachineOptions<M> = {}): Actor<M> {
+/**
+ * Creates the XState actor for `machine`, with the runtime's inspector attached when inspection is on, and starts it.
+ */
+export function startMachine<M extends AnyStateMachine>(
+  ctx: AnyContext,
+  machine: M,
+  options: StartMachineOptions<M> = {},
+): Actor<M> {
   const { start = true, inspect: own, ...rest } = options;
   const ours = observers.get(ctx);
   let inspect: ActorOptions<M>['inspect'] = own;

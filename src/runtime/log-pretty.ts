@@ -36,7 +36,9 @@ export function prettyLine(line: string): string {
   const time = typeof e.time === 'number' ? new Date(e.time).toISOString().slice(11, 23) : '--:--:--.---';
   const level = (LEVELS[Number(e.level)] ?? text(e.level, '')).padEnd(5);
   const who = text(e.actor ?? e.mod, 'main').padEnd(12);
-  const fields = Object.entries(e).filter(([k, v]) => !HIDDEN.has(k) && v !== undefined).map(([k, v]) => `${k}=${elide(show(v))}`);
+  const fields = Object.entries(e)
+    .filter(([k, v]) => !HIDDEN.has(k) && v !== undefined)
+    .map(([k, v]) => `${k}=${elide(show(v))}`);
   const msg = elide(text(e.msg, ''), 2 * VALUE_LIMIT);
   return [time, level, who, msg, ...fields].join(' ').trimEnd();
 }

@@ -1,4 +1,5 @@
-// log.ts: the one logger (pino). On the main thread it writes to stderr (JSON, or one human line per entry); in a worker it posts entries to the main thread.
+// log.ts: the one logger (pino). On the main thread it writes to stderr (JSON, or one human line per entry); in a
+// worker it posts entries to the main thread.
 import { isMainThread, parentPort } from 'node:worker_threads';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { prettyLine } from './log-pretty.js';
@@ -37,7 +38,11 @@ function render(line: string): string {
 
 function mainDestination(): DestinationStream {
   const fd2 = pino.destination({ fd: 2, sync: true });
-  return { write(line: string): void { fd2.write(render(line)); } };
+  return {
+    write(line: string): void {
+      fd2.write(render(line));
+    },
+  };
 }
 
 const envFormat = process.env.LWM2M_LOG_FORMAT;

@@ -1,4 +1,5 @@
-// runtime.ts: the main-thread actor runtime: piscina pools by placement, routing by name, publish, direct channels, supervision, shutdown.
+// runtime.ts: the main-thread actor runtime: piscina pools by placement, routing by name, publish, direct channels,
+// supervision, shutdown.
 import { EventEmitter } from 'node:events';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
@@ -7,7 +8,15 @@ import { CodedError, toWireError, type WireError } from '../errors.js';
 import { log, writeWorkerLogLine, type LogEntryMessage } from './log.js';
 import { CrashPolicy } from './supervisor.js';
 import { prefixInspectionEvent } from './inspect-relay.js';
-import { matchesName, matchesSubscription, transferables, type FromWorker, type StartTask, type TaskEnd, type ToWorker } from './wire.js';
+import {
+  matchesName,
+  matchesSubscription,
+  transferables,
+  type FromWorker,
+  type StartTask,
+  type TaskEnd,
+  type ToWorker,
+} from './wire.js';
 import type { Placement, SupervisorConfig } from './config.js';
 import { RUNTIME_ADDRESS } from './actor-api.js';
 
@@ -27,7 +36,6 @@ export interface ActorSpec {
   /** Fields added to every log line of and about this actor (a plugin's name and folder). */
   logFields?: Record<string, string>;
 }
-
 
 export interface RuntimeOptions {
   actors: ActorSpec[];
@@ -68,7 +76,11 @@ interface Slot {
   lastError: WireError | undefined;
 }
 
-/** Events: 'ready' (name), 'crash' (name, WireError), 'restart' (name, generation), 'gave-up' (name, CodedError), 'gave-up-optional' (name, CodedError), 'control' (msg, from: a message sent to 'runtime'), 'inspection' (event object). */
+/**
+ * Events: 'ready' (name), 'crash' (name, WireError), 'restart' (name, generation), 'gave-up' (name, CodedError),
+ * 'gave-up-optional' (name, CodedError), 'control' (msg, from: a message sent to 'runtime'), 'inspection' (event
+ * object).
+ */
 export class Runtime extends EventEmitter {
   private readonly slots = new Map<string, Slot>();
   private readonly order: string[] = [];
@@ -83,7 +95,10 @@ export class Runtime extends EventEmitter {
   private readonly opts: RuntimeOptions;
   private stopping = false;
   private mainSeq = 0;
-  private readonly mainPending = new Map<string, { resolve(v: unknown): void; reject(e: unknown): void; timer: NodeJS.Timeout }>();
+  private readonly mainPending = new Map<
+    string,
+    { resolve(v: unknown): void; reject(e: unknown): void; timer: NodeJS.Timeout }
+  >();
   /** Counters: messages relayed through the main thread (send, request, reply, publish deliveries). */
   readonly stats = { relayed: 0 };
 
@@ -91,7 +106,10 @@ export class Runtime extends EventEmitter {
     super();
     this.opts = opts;
     this.clock = opts.clock ?? realClock;
-    const groups = groupActors(opts.actors.map((a) => a.name), opts.placement);
+    const groups = groupActors(
+      opts.actors.map((a) => a.name),
+      opts.placement,
+    );
     groups.forEach((names) => {
       // a shared or configured group keeps room for actors added later (see add); a worker of one actor does not
       const gi = this.newPool(names.length, names.length === 1 && opts.placement !== 'shared' ? 0 : SPARE_TASKS);
@@ -114,7 +132,9 @@ export class Runtime extends EventEmitter {
       idleTimeout: 2 ** 31 - 1,
       resourceLimits: {
         maxOldGenerationSizeMb: this.opts.supervisor.maxOldGenerationSizeMb,
-        ...(this.opts.supervisor.maxYoungGenerationSizeMb ? { maxYoungGenerationSizeMb: this.opts.supervisor.maxYoungGenerationSizeMb } : {}),
+        ...(this.opts.supervisor.maxYoungGenerationSizeMb
+          ? { maxYoungGenerationSizeMb: this.opts.supervisor.maxYoungGenerationSizeMb }
+          : {}),
       },
     });
     pool.on('message', (m: unknown) => {
@@ -129,9 +149,18 @@ export class Runtime extends EventEmitter {
 
   private newSlot(spec: ActorSpec, group: number): Slot {
     return {
-      spec, group, state: 'stopped', port: undefined, generation: -1, subscribes: [], buffer: [],
-      policy: new CrashPolicy(this.opts.supervisor), task: undefined, ready: undefined,
-      restartTimer: undefined, lastError: undefined,
+      spec,
+      group,
+      state: 'stopped',
+      port: undefined,
+      generation: -1,
+      subscribes: [],
+      buffer: [],
+      policy: new CrashPolicy(this.opts.supervisor),
+      task: undefined,
+      ready: undefined,
+      restartTimer: undefined,
+      lastError: undefined,
     };
   }
 
@@ -141,8 +170,10 @@ export class Runtime extends EventEmitter {
    * gets a worker of its own; it is stopped first on shutdown. Resolves when it is ready.
    */
   add(spec: ActorSpec, near?: string): Promise<void> {
-    if (this.stopping) return Promise.reject(new CodedError('RUNTIME_STOPPING', `cannot add ${spec.name}: the runtime is stopping`));
-    if (this.slots.has(spec.name)) return Promise.reject(new CodedError('ACTOR_EXISTS', `an actor named ${spec.name} is already running`));
+    if (this.stopping)
+      return Promise.reject(new CodedError('RUNTIME_STOPPING', `cannot add ${spec.name}: the runtime is stopping`));
+    if (this.slots.has(spec.name))
+      return Promise.reject(new CodedError('ACTOR_EXISTS', `an actor named ${spec.name} is already running`));
     const host = near !== undefined && this.opts.placement !== 'per-actor' ? this.slots.get(near) : undefined;
     let group: number;
     if (host !== undefined && this.spare[host.group] > 0) {
@@ -165,13 +196,17 @@ export class Runtime extends EventEmitter {
   async remove(name: string, timeoutMs = 2000): Promise<void> {
     const slot = this.slots.get(name);
     if (slot === undefined) throw new CodedError('ACTOR_UNKNOWN', `no actor named ${name}`);
-    if (!this.added.includes(name)) throw new CodedError('ACTOR_NOT_ADDED', `${name} was not added after start and cannot be removed`);
+    if (!this.added.includes(name))
+      throw new CodedError('ACTOR_NOT_ADDED', `${name} was not added after start and cannot be removed`);
     if (slot.restartTimer !== undefined) this.clock.clearTimeout(slot.restartTimer);
     if (slot.state === 'running' || slot.state === 'starting' || slot.state === 'restarting') {
       slot.state = 'stopping';
       this.post(slot, { t: 'stop' });
       await Promise.race([
-        (slot.task ?? Promise.resolve()).then(() => undefined, () => undefined),
+        (slot.task ?? Promise.resolve()).then(
+          () => undefined,
+          () => undefined,
+        ),
         new Promise<void>((r) => setTimeout(r, timeoutMs).unref()),
       ]);
     }
@@ -219,9 +254,17 @@ export class Runtime extends EventEmitter {
     const { port1, port2 } = new MessageChannel();
     slot.port = port1;
     const task: StartTask = {
-      t: 'start', port: port2, name: slot.spec.name, moduleUrl: slot.spec.moduleUrl, config: slot.spec.options ?? {},
-      fullConfig: this.opts.fullConfig ?? {}, stateDir: this.opts.stateDir, logLevel: this.opts.logLevel ?? String(log.level),
-      inspect: this.opts.inspect ?? false, generation: slot.generation, requestTimeoutMs: this.opts.supervisor.requestTimeoutMs,
+      t: 'start',
+      port: port2,
+      name: slot.spec.name,
+      moduleUrl: slot.spec.moduleUrl,
+      config: slot.spec.options ?? {},
+      fullConfig: this.opts.fullConfig ?? {},
+      stateDir: this.opts.stateDir,
+      logLevel: this.opts.logLevel ?? String(log.level),
+      inspect: this.opts.inspect ?? false,
+      generation: slot.generation,
+      requestTimeoutMs: this.opts.supervisor.requestTimeoutMs,
       startTimeoutMs: this.opts.supervisor.startTimeoutMs,
       ...(slot.spec.logFields ? { logFields: slot.spec.logFields } : {}),
     };
@@ -351,7 +394,9 @@ export class Runtime extends EventEmitter {
   }
 
   private pairsWith(a: string, b: string): boolean {
-    return (this.opts.directPairs ?? []).some(([x, y]) => (matchesName(x, a) && matchesName(y, b)) || (matchesName(x, b) && matchesName(y, a)));
+    return (this.opts.directPairs ?? []).some(
+      ([x, y]) => (matchesName(x, a) && matchesName(y, b)) || (matchesName(x, b) && matchesName(y, a)),
+    );
   }
 
   private openPeers(slot: Slot): void {
@@ -363,7 +408,9 @@ export class Runtime extends EventEmitter {
     }
   }
 
-  /** A task ended: `err` is its failure (the actor's own, or the thread's: exit, out of memory), none when it stopped. */
+  /**
+   * A task ended: `err` is its failure (the actor's own, or the thread's: exit, out of memory), none when it stopped.
+   */
   private onTaskEnd(slot: Slot, gen: number, err: WireError | undefined): void {
     if (gen !== slot.generation) return;
     const name = slot.spec.name;
@@ -371,11 +418,17 @@ export class Runtime extends EventEmitter {
     slot.port = undefined;
     port?.close();
     for (const other of this.slots.values()) {
-      if (other !== slot && other.state === 'running' && this.pairsWith(name, other.spec.name)) this.post(other, { t: 'unpeer', name });
+      if (other !== slot && other.state === 'running' && this.pairsWith(name, other.spec.name))
+        this.post(other, { t: 'unpeer', name });
     }
     // Requests the dead actor was answering, or had asked, will not be answered through it.
     for (const [id, r] of this.relayed) {
-      if (r.to === name) this.rejectRequest({ t: 'request', id, from: r.from, msg: { type: '?' } }, 'ACTOR_UNAVAILABLE', `actor ${name} crashed while handling the request`);
+      if (r.to === name)
+        this.rejectRequest(
+          { t: 'request', id, from: r.from, msg: { type: '?' } },
+          'ACTOR_UNAVAILABLE',
+          `actor ${name} crashed while handling the request`,
+        );
       else if (r.from === name) this.relayed.delete(id);
     }
     // stopping, or removed (see remove): no restart
@@ -387,11 +440,18 @@ export class Runtime extends EventEmitter {
     slot.lastError = undefined;
     const wasStarting = slot.state === 'starting' || slot.state === 'restarting';
     const decision = slot.policy.crashed(this.clock.now());
-    rlog.warn({ actor: name, ...slot.spec.logFields, err: error, crashes: decision.crashesInWindow }, `actor ${name} crashed: ${error.message}`);
+    rlog.warn(
+      { actor: name, ...slot.spec.logFields, err: error, crashes: decision.crashesInWindow },
+      `actor ${name} crashed: ${error.message}`,
+    );
     this.emit('crash', name, error);
     if (decision.action === 'give-up') {
       slot.state = 'gave-up';
-      const e = new CodedError('ACTOR_GAVE_UP', `actor ${name} gave up after ${decision.crashesInWindow} crashes within ${this.opts.supervisor.windowMs} ms (last: ${error.code}: ${error.message})`, { actor: name, last: error });
+      const e = new CodedError(
+        'ACTOR_GAVE_UP',
+        `actor ${name} gave up after ${decision.crashesInWindow} crashes within ${this.opts.supervisor.windowMs} ms (last: ${error.code}: ${error.message})`,
+        { actor: name, last: error },
+      );
       for (const w of slot.buffer.splice(0)) this.rejectRequest(w, 'ACTOR_UNAVAILABLE', e.message);
       rlog.error({ actor: name, ...slot.spec.logFields, code: e.code }, e.message);
       if (this.opts.optionalActors?.includes(name)) {
@@ -410,7 +470,11 @@ export class Runtime extends EventEmitter {
       if (this.stopping) return;
       this.emit('restart', name, slot.generation + 1);
       const p = this.launch(slot);
-      if (pendingReady) p.then(() => pendingReady.resolve(), (e: unknown) => pendingReady.reject(e));
+      if (pendingReady)
+        p.then(
+          () => pendingReady.resolve(),
+          (e: unknown) => pendingReady.reject(e),
+        );
     }, decision.delayMs);
   }
 
@@ -425,7 +489,11 @@ export class Runtime extends EventEmitter {
   }
 
   /** Request/response to an actor from the main thread; rejects like ctx.request. */
-  request<R = unknown>(to: string, msg: { type: string; [k: string]: unknown }, timeoutMs = this.opts.supervisor.requestTimeoutMs): Promise<R> {
+  request<R = unknown>(
+    to: string,
+    msg: { type: string; [k: string]: unknown },
+    timeoutMs = this.opts.supervisor.requestTimeoutMs,
+  ): Promise<R> {
     const id = `main#${++this.mainSeq}`;
     return new Promise<R>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -468,7 +536,10 @@ export class Runtime extends EventEmitter {
       this.post(slot, { t: 'stop' });
       const left = Math.max(1, deadline - Date.now() - slice * (order.length - 1 - i));
       const ok = await Promise.race([
-        (slot.task ?? Promise.resolve()).then(() => true, () => true),
+        (slot.task ?? Promise.resolve()).then(
+          () => true,
+          () => true,
+        ),
         new Promise<boolean>((r) => setTimeout(() => r(false), left).unref()),
       ]);
       if (!ok) {

@@ -1,4 +1,5 @@
-// store.ts: durable key/value store in the state directory (one JSON file per key, atomic writes, 0600 files, 0700 dir).
+// store.ts: durable key/value store in the state directory (one JSON file per key, atomic writes, 0600 files, 0700
+// dir).
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { CodedError } from '../errors.js';

@@ -2,7 +2,9 @@
 import { MessagePort } from 'node:worker_threads';
 import type { WireError } from '../errors.js';
 
-/** A message as it crosses a port: any object with a string type; the receiving host checks it (runtime/dispatch.ts). */
+/**
+ * A message as it crosses a port: any object with a string type; the receiving host checks it (runtime/dispatch.ts).
+ */
 export type WireMessage = { type: string };
 
 /** What piscina hands each long-running task: one actor to run, and its port to the main thread. */
@@ -27,31 +29,82 @@ export interface StartTask {
 }
 
 // ---- main → worker, and peer ↔ peer over a direct channel ----
-export interface DeliverMessage { t: 'message'; from: string; msg: WireMessage }
-export interface DeliverRequest { t: 'request'; id: string; from: string; msg: WireMessage }
-export interface Reply { t: 'reply'; id: string; ok: boolean; value?: unknown; error?: WireError }
+export interface DeliverMessage {
+  t: 'message';
+  from: string;
+  msg: WireMessage;
+}
+export interface DeliverRequest {
+  t: 'request';
+  id: string;
+  from: string;
+  msg: WireMessage;
+}
+export interface Reply {
+  t: 'reply';
+  id: string;
+  ok: boolean;
+  value?: unknown;
+  error?: WireError;
+}
 /** Main → worker: a direct channel to `name` (the port is transferred). */
-export interface PeerOpen { t: 'peer'; name: string; port: MessagePort }
+export interface PeerOpen {
+  t: 'peer';
+  name: string;
+  port: MessagePort;
+}
 /** Main → worker: forget the direct channel to `name` (it is restarting or stopped). */
-export interface PeerClose { t: 'unpeer'; name: string }
-export interface Stop { t: 'stop' }
+export interface PeerClose {
+  t: 'unpeer';
+  name: string;
+}
+export interface Stop {
+  t: 'stop';
+}
 
 export type ToWorker = DeliverMessage | DeliverRequest | Reply | PeerOpen | PeerClose | Stop;
 export type PeerWire = DeliverMessage | DeliverRequest | Reply;
 
 // ---- worker → main ----
-export interface Ready { t: 'ready'; subscribes: string[] }
-export interface SendOut { t: 'send'; to: string; msg: WireMessage }
-export interface RequestOut { t: 'request'; id: string; to: string; msg: WireMessage }
-export interface PublishOut { t: 'publish'; msg: WireMessage }
-export interface LogOut { t: 'log'; line: string }
+export interface Ready {
+  t: 'ready';
+  subscribes: string[];
+}
+export interface SendOut {
+  t: 'send';
+  to: string;
+  msg: WireMessage;
+}
+export interface RequestOut {
+  t: 'request';
+  id: string;
+  to: string;
+  msg: WireMessage;
+}
+export interface PublishOut {
+  t: 'publish';
+  msg: WireMessage;
+}
+export interface LogOut {
+  t: 'log';
+  line: string;
+}
 /** One Stately inspection event, JSON text (IDs are prefixed by the main thread). */
-export interface InspectionOut { t: 'inspection'; json: string }
+export interface InspectionOut {
+  t: 'inspection';
+  json: string;
+}
 /** The actor failed; the task rejects right after. */
-export interface ErrorOut { t: 'error'; error: WireError }
-export interface Stopped { t: 'stopped' }
+export interface ErrorOut {
+  t: 'error';
+  error: WireError;
+}
+export interface Stopped {
+  t: 'stopped';
+}
 
-export type FromWorker = Ready | SendOut | RequestOut | Reply | PublishOut | LogOut | InspectionOut | ErrorOut | Stopped;
+export type FromWorker =
+  Ready | SendOut | RequestOut | Reply | PublishOut | LogOut | InspectionOut | ErrorOut | Stopped;
 
 /**
  * What an actor task resolves with: stopped when told to, or failed with the actor's error. A failure resolves rather
@@ -62,7 +115,11 @@ export type TaskEnd = 'stopped' | { failed: WireError };
 /** Collects what a message must transfer: MessagePorts it carries (they can only move, e.g. the modem's serial bridge),
  *  and the ArrayBuffers of Uint8Array fields that can be transferred without harming others: views that span their
  *  whole (non-shared) buffer. Pooled Node Buffers (slices of a larger pool) are copied instead. */
-export function transferables(msg: unknown, depth = 0, out: (ArrayBuffer | MessagePort)[] = []): (ArrayBuffer | MessagePort)[] {
+export function transferables(
+  msg: unknown,
+  depth = 0,
+  out: (ArrayBuffer | MessagePort)[] = [],
+): (ArrayBuffer | MessagePort)[] {
   if (depth > 3 || msg === null || typeof msg !== 'object') return out;
   if (msg instanceof MessagePort) {
     if (!out.includes(msg)) out.push(msg);
@@ -70,7 +127,13 @@ export function transferables(msg: unknown, depth = 0, out: (ArrayBuffer | Messa
   }
   if (msg instanceof Uint8Array) {
     const buf = msg.buffer;
-    if (buf instanceof ArrayBuffer && msg.byteOffset === 0 && msg.byteLength === buf.byteLength && buf.byteLength > 0 && !out.includes(buf)) {
+    if (
+      buf instanceof ArrayBuffer &&
+      msg.byteOffset === 0 &&
+      msg.byteLength === buf.byteLength &&
+      buf.byteLength > 0 &&
+      !out.includes(buf)
+    ) {
       out.push(buf);
     }
     return out;

@@ -1,4 +1,5 @@
-// worker.ts: the piscina task that hosts one actor in a worker thread: loads its module, wires its context to the port, runs until stopped.
+// worker.ts: the piscina task that hosts one actor in a worker thread: loads its module, wires its context to the port,
+// runs until stopped.
 import type { MessagePort } from 'node:worker_threads';
 import type { AnyActorRef } from 'xstate';
 import { join } from 'node:path';
@@ -6,7 +7,15 @@ import { CodedError, fromWireError, toWireError, type WireError } from '../error
 import { log, setLogLevel } from './log.js';
 import { FileStore } from './store.js';
 import { registerInspector } from './inspect.js';
-import { transferables, type FromWorker, type PeerWire, type StartTask, type TaskEnd, type ToWorker, type WireMessage } from './wire.js';
+import {
+  transferables,
+  type FromWorker,
+  type PeerWire,
+  type StartTask,
+  type TaskEnd,
+  type ToWorker,
+  type WireMessage,
+} from './wire.js';
 import { cloneMessage } from './clone.js';
 import { idleDeadline } from './idle-deadline.js';
 import { installFaultBoundary, runAs, type FaultKind, type FaultOwner } from './fault-boundary.js';
@@ -100,7 +109,13 @@ class ActorHost implements FaultOwner {
   /** The fault boundary's verdict: an error this actor's code (or what it scheduled) left uncaught. */
   fault(err: unknown, kind: FaultKind): void {
     const e = toWireError(err);
-    this.fail(new CodedError('ACTOR_FAULT', `${kind} in ${this.task.name}: ${e.code === 'INTERNAL' ? '' : `${e.code}: `}${e.message}`, { kind, last: e }));
+    this.fail(
+      new CodedError(
+        'ACTOR_FAULT',
+        `${kind} in ${this.task.name}: ${e.code === 'INTERNAL' ? '' : `${e.code}: `}${e.message}`,
+        { kind, last: e },
+      ),
+    );
   }
 
   private post(m: FromWorker): void {
@@ -116,7 +131,11 @@ class ActorHost implements FaultOwner {
   /** An actor in this thread stopped or failed: requests it had not answered fail now instead of timing out. */
   localGone(name: string): void {
     for (const [id, p] of this.pending) {
-      if (p.via === `local:${name}`) this.settleReply(id, false, undefined, { code: 'ACTOR_UNAVAILABLE', message: `actor ${name} went away during the request` });
+      if (p.via === `local:${name}`)
+        this.settleReply(id, false, undefined, {
+          code: 'ACTOR_UNAVAILABLE',
+          message: `actor ${name} went away during the request`,
+        });
     }
   }
 
@@ -167,7 +186,10 @@ class ActorHost implements FaultOwner {
     });
   }
 
-  /** The deadline timer fires by the earliest due request; it stays armed when that one is answered (cheaper than re-arming per request). */
+  /**
+   * The deadline timer fires by the earliest due request; it stays armed when that one is answered (cheaper than
+   * re-arming per request).
+   */
   private armDeadline(due: number): void {
     if (due >= this.deadlineAt) return;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
@@ -200,7 +222,10 @@ class ActorHost implements FaultOwner {
     else p.reject(fromWireError(error ?? { code: 'INTERNAL', message: 'request failed' }));
   }
 
-  /** Runs a message or request through the actor, as its code (fault boundary); `answer` replies on the channel it came from. */
+  /**
+   * Runs a message or request through the actor, as its code (fault boundary); `answer` replies on the channel it came
+   * from.
+   */
   private handle(m: PeerWire, answer: (r: PeerWire) => void): void {
     runAs(this, () => this.handleAs(m, answer));
   }
@@ -239,7 +264,10 @@ class ActorHost implements FaultOwner {
     }
     if (typeof (r as { then?: unknown } | null)?.then === 'function') {
       // one promise per request (a then on the actor's own), not a chain
-      Promise.resolve(r).then((v) => this.reply(answer, id, true, v), (e: unknown) => this.reply(answer, id, false, e));
+      Promise.resolve(r).then(
+        (v) => this.reply(answer, id, true, v),
+        (e: unknown) => this.reply(answer, id, false, e),
+      );
     } else {
       this.reply(answer, id, true, r);
     }
@@ -284,7 +312,11 @@ class ActorHost implements FaultOwner {
     if (this.peers.get(name) !== port) return;
     this.peers.delete(name);
     for (const [id, p] of this.pending) {
-      if (p.via === name) this.settleReply(id, false, undefined, { code: 'ACTOR_UNAVAILABLE', message: `actor ${name} went away during the request` });
+      if (p.via === name)
+        this.settleReply(id, false, undefined, {
+          code: 'ACTOR_UNAVAILABLE',
+          message: `actor ${name} went away during the request`,
+        });
     }
   }
 
@@ -309,7 +341,9 @@ class ActorHost implements FaultOwner {
       const instance = await this.created(mod);
       if (this.done) {
         // failed while starting (an error its start scheduled): the instance it built is stopped, never used
-        void Promise.resolve().then(() => instance.stop()).catch(() => undefined);
+        void Promise.resolve()
+          .then(() => instance.stop())
+          .catch(() => undefined);
         return;
       }
       this.instance = instance;
@@ -322,7 +356,10 @@ class ActorHost implements FaultOwner {
     }
   }
 
-  /** The actor's create, within startTimeoutMs of idle thread time: a create that never finishes fails the actor instead of holding it. */
+  /**
+   * The actor's create, within startTimeoutMs of idle thread time: a create that never finishes fails the actor instead
+   * of holding it.
+   */
   private created(mod: ActorModule | PluginActorModule): Promise<ActorInstance> {
     const limit = this.task.startTimeoutMs;
     const creating = Promise.resolve(mod.create(this.ctx));
@@ -338,7 +375,15 @@ class ActorHost implements FaultOwner {
       });
     });
     // the instance of a create that finishes after the limit is stopped, never used
-    creating.then((inst) => { if (timedOut) void Promise.resolve().then(() => inst.stop()).catch(() => undefined); }, () => undefined);
+    creating.then(
+      (inst) => {
+        if (timedOut)
+          void Promise.resolve()
+            .then(() => inst.stop())
+            .catch(() => undefined);
+      },
+      () => undefined,
+    );
     return Promise.race([creating, late]).finally(() => cancel());
   }
 
@@ -348,7 +393,9 @@ class ActorHost implements FaultOwner {
       send: (event) => {
         let json: string;
         try {
-          json = JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v));
+          json = JSON.stringify(event, (_k, v: unknown) =>
+            typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? `<${v.byteLength} bytes>` : v,
+          );
         } catch {
           return;
         }
@@ -375,7 +422,10 @@ class ActorHost implements FaultOwner {
     this.instance = undefined;
     this.target = undefined;
     // Best effort: a failed actor in a shared worker must not keep timers or sockets alive.
-    if (inst) void Promise.resolve().then(() => inst.stop()).catch(() => undefined);
+    if (inst)
+      void Promise.resolve()
+        .then(() => inst.stop())
+        .catch(() => undefined);
     this.settle({ failed: error });
   }
 

@@ -1,13 +1,38 @@
-// acl-table.test.ts: the pure Access Control table: rights, refusal codes, object 2 rules, seeding with several servers, records round trip.
+// acl-table.test.ts: the pure Access Control table: rights, refusal codes, object 2 rules, seeding with several
+// servers, records round trip.
 import test from 'ava';
-import { AclRight, AclTable, aclEntriesFromRecords, aclRecords, seedAcl, serversFromRecords, BOOTSTRAP_OWNER, OBJECT_LEVEL, ALL_RIGHTS } from '../../src/lwm2m/acl.js';
+import {
+  AclRight,
+  AclTable,
+  aclEntriesFromRecords,
+  aclRecords,
+  seedAcl,
+  serversFromRecords,
+  BOOTSTRAP_OWNER,
+  OBJECT_LEVEL,
+  ALL_RIGHTS,
+} from '../../src/lwm2m/acl.js';
 import { requiredRight } from '../../src/actors/socket-acl.js';
 
-const entry = (instanceId: number, objectId: number, objectInstanceId: number, owner: number, acl: Record<number, number>) =>
-  ({ instanceId, objectId, objectInstanceId, owner, acl: new Map(Object.entries(acl).map(([k, v]) => [Number(k), v])) });
+const entry = (
+  instanceId: number,
+  objectId: number,
+  objectInstanceId: number,
+  owner: number,
+  acl: Record<number, number>,
+) => ({
+  instanceId,
+  objectId,
+  objectInstanceId,
+  owner,
+  acl: new Map(Object.entries(acl).map(([k, v]) => [Number(k), v])),
+});
 
 test('rights: owner all, own entry over default entry 0, missing entry none, no instance all; one server → not enforced', (t) => {
-  const table = new AclTable([101, 102, 103], [entry(0, 3, 0, 101, { 0: AclRight.READ, 103: AclRight.READ | AclRight.WRITE }), entry(1, 3, 1, 101, {})]);
+  const table = new AclTable(
+    [101, 102, 103],
+    [entry(0, 3, 0, 101, { 0: AclRight.READ, 103: AclRight.READ | AclRight.WRITE }), entry(1, 3, 1, 101, {})],
+  );
   t.true(table.enforced);
   t.is(table.rights(101, 3, 0), ALL_RIGHTS);
   t.is(table.rights(102, 3, 0), AclRight.READ);
@@ -40,7 +65,18 @@ test('create needs C on the object-level instance (65535)', (t) => {
 });
 
 test('seeding: /1/x owned by its server, other instances by the first server with default R, Create for the first server', (t) => {
-  const seeds = seedAcl(new Map([[0, 101], [1, 102]]), [[3, 0], [3442, 0], [3442, 1]], [0, 1, 2, 3, 3442]);
+  const seeds = seedAcl(
+    new Map([
+      [0, 101],
+      [1, 102],
+    ]),
+    [
+      [3, 0],
+      [3442, 0],
+      [3442, 1],
+    ],
+    [0, 1, 2, 3, 3442],
+  );
   t.deepEqual(seeds, [
     { objectId: 1, objectInstanceId: 0, owner: 101, acl: {} },
     { objectId: 1, objectInstanceId: 1, owner: 102, acl: {} },
@@ -56,12 +92,31 @@ test('seeding: /1/x owned by its server, other instances by the first server wit
 test('records round trip and server list from object 1 records', (t) => {
   const recs = aclRecords(5, { objectId: 3, objectInstanceId: 0, owner: 101, acl: { 0: 1, 102: 3 } });
   t.deepEqual(aclEntriesFromRecords(recs), [entry(5, 3, 0, 101, { 0: 1, 102: 3 })]);
-  t.deepEqual([...serversFromRecords([{ path: [1, 0, 0], value: 101 }, { path: [1, 0, 1], value: 300 }, { path: [1, 3, 0], value: 102 }])], [[0, 101], [3, 102]]);
+  t.deepEqual(
+    [
+      ...serversFromRecords([
+        { path: [1, 0, 0], value: 101 },
+        { path: [1, 0, 1], value: 300 },
+        { path: [1, 3, 0], value: 102 },
+      ]),
+    ],
+    [
+      [0, 101],
+      [3, 102],
+    ],
+  );
 });
 
 test('operation → right', (t) => {
   const r = (method: string, path: number[], o: { contentFormat?: number; payload?: number } = {}) =>
-    requiredRight({ method: method as 'GET', contentFormat: o.contentFormat, payload: new Uint8Array(o.payload ?? 0) }, path);
+    requiredRight(
+      {
+        method: method as 'GET',
+        ...(o.contentFormat !== undefined ? { contentFormat: o.contentFormat } : {}),
+        payload: new Uint8Array(o.payload ?? 0),
+      },
+      path,
+    );
   t.is(r('GET', [3, 0, 0]), AclRight.READ);
   t.is(r('GET', [3]), undefined, 'object-level read is filtered, not refused');
   t.is(r('PUT', [3, 0, 0]), AclRight.READ, 'write-attributes');

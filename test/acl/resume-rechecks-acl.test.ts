@@ -1,4 +1,6 @@
-// resume-rechecks-acl.test.ts: an observation stored before a restart is resumed by the Update only if Access Control still lets its server read the path; revoked meanwhile → the observer gets the refusal (4.04: hidden) and nothing is resumed.
+// resume-rechecks-acl.test.ts: an observation stored before a restart is resumed by the Update only if Access Control
+// still lets its server read the path; revoked meanwhile → the observer gets the refusal (4.04: hidden) and nothing is
+// resumed.
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { generate, parse } from 'coap-packet';
@@ -19,7 +21,15 @@ import { waitFor } from '../support/poll.js';
 for (const revoked of [false, true]) {
   test(`server 102 observed /3/0/0, restart, ${revoked ? 'read revoked meanwhile: the observer gets what a new Observe would (4.04), not resumed' : 'ACL unchanged: resumed'}`, async (t) => {
     const srv = await stubServer();
-    const actors = new InProcessActors({ client: { servers: [{ uri: 'coap://a.example:5683', ssid: 101 }, { uri: 'coap://b.example:5683', ssid: 102 }] }, device: { manufacturer: 'ACME' } });
+    const actors = new InProcessActors({
+      client: {
+        servers: [
+          { uri: 'coap://a.example:5683', ssid: 101 },
+          { uri: 'coap://b.example:5683', ssid: 102 },
+        ],
+      },
+      device: { manufacturer: 'ACME' },
+    });
     const timers = new SimTimers();
     const observer = createSocket('udp4');
     t.teardown(async () => {
@@ -29,12 +39,23 @@ for (const revoked of [false, true]) {
     });
     await actors.start('object:1', objectActorModule({ spec: createServerObject(), timers }));
     await actors.start('object:2', objectActorModule({ spec: createAccessControlObject(), timers }));
-    const startObject3 = () => actors.start('object:3', objectActorModule({ spec: createDeviceObject({ version: '1.0.0' }), timers }));
+    const startObject3 = () =>
+      actors.start('object:3', objectActorModule({ spec: createDeviceObject({ version: '1.0.0' }), timers }));
     await startObject3();
     let transport: UdpTransport | undefined;
-    const target = { ssid: 102, uri: `coap://127.0.0.1:${srv.port}`, host: '127.0.0.1', port: srv.port, security: 'nosec' };
+    const target = {
+      ssid: 102,
+      uri: `coap://127.0.0.1:${srv.port}`,
+      host: '127.0.0.1',
+      port: srv.port,
+      security: 'nosec',
+    };
     const startSocket = async (): Promise<number> => {
-      await actors.start('socket', socketActorModule({ transport: () => (transport = createUdpTransport({ host: '127.0.0.1', port: 0 })) }), { objects: [1, 2, 3] });
+      await actors.start(
+        'socket',
+        socketActorModule({ transport: () => (transport = createUdpTransport({ host: '127.0.0.1', port: 0 })) }),
+        { objects: [1, 2, 3] },
+      );
       await actors.get('socket')!.receive({ type: 'socket.open', server: target });
       return transport!.address().port;
     };
@@ -44,19 +65,40 @@ for (const revoked of [false, true]) {
       return r.code;
     };
     let port = await startSocket();
-    t.is(await coap({ method: 'POST', path: ['rd'], query: ['ep=acl-1'], contentFormat: 40, payload: new Uint8Array(Buffer.from('</3/0>')) }), '2.01');
+    t.is(
+      await coap({
+        method: 'POST',
+        path: ['rd'],
+        query: ['ep=acl-1'],
+        contentFormat: 40,
+        payload: new Uint8Array(Buffer.from('</3/0>')),
+      }),
+      '2.01',
+    );
 
     // the observer (server 102's side) keeps its socket: every message on token 0707 is recorded
     const got: string[] = [];
     observer.on('message', (b) => {
       const p = parse(b);
       if (p.token.toString('hex') === '0707') got.push(p.code);
-      if (p.confirmable) observer.send(generate({ messageId: p.messageId, code: '0.00', ack: true }), port, '127.0.0.1');
+      if (p.confirmable)
+        observer.send(generate({ messageId: p.messageId, code: '0.00', ack: true }), port, '127.0.0.1');
     });
     await new Promise<void>((r) => observer.bind(0, '127.0.0.1', () => r()));
-    observer.send(generate({ messageId: 77, token: Buffer.from([7, 7]), code: 'GET', confirmable: true, options: [
-      { name: 'Observe', value: Buffer.alloc(0) }, ...['3', '0', '0'].map((s) => ({ name: 'Uri-Path' as const, value: Buffer.from(s) })),
-    ] }), port, '127.0.0.1');
+    observer.send(
+      generate({
+        messageId: 77,
+        token: Buffer.from([7, 7]),
+        code: 'GET',
+        confirmable: true,
+        options: [
+          { name: 'Observe', value: Buffer.alloc(0) },
+          ...['3', '0', '0'].map((s) => ({ name: 'Uri-Path' as const, value: Buffer.from(s) })),
+        ],
+      }),
+      port,
+      '127.0.0.1',
+    );
     await waitFor(() => got.length > 0, { timeoutMs: 2000, what: 'the observe answer' });
     t.deepEqual(got, ['2.05'], 'observation accepted: 102 may read /3/0 (seeded entry 0 = R)');
 
@@ -66,21 +108,40 @@ for (const revoked of [false, true]) {
     await startObject3();
     if (revoked) {
       // meanwhile the ACL of /3/0 loses its default entry (0 = R): server 102 has no right on it any more
-      const recs = ((await actors.get('object:2')!.receive({ type: 'object.request', op: 'read-records', path: [2], paths: [[2]] })) as { records?: LwRecord[] }).records ?? [];
+      const recs =
+        (
+          (await actors
+            .get('object:2')!
+            .receive({ type: 'object.request', op: 'read-records', path: [2], paths: [[2]] })) as {
+            records?: LwRecord[];
+          }
+        ).records ?? [];
       const entry = aclEntriesFromRecords(recs).find((e) => e.objectId === 3 && e.objectInstanceId === 0);
-      if (entry === undefined) { t.fail('no seeded ACL instance for /3/0'); return; }
+      if (entry === undefined) {
+        t.fail('no seeded ACL instance for /3/0');
+        return;
+      }
       const w = (await actors.get('object:2')!.receive({
-        type: 'object.request', op: 'write', path: [2, entry.instanceId, 2], bootstrap: true, format: ContentFormat.SENML_JSON,
+        type: 'object.request',
+        op: 'write',
+        path: [2, entry.instanceId, 2],
+        bootstrap: true,
+        format: ContentFormat.SENML_JSON,
         payload: new Uint8Array(Buffer.from(JSON.stringify([{ n: `/2/${entry.instanceId}/2/101`, v: 1 }]))),
       })) as { code: string };
       t.is(w.code, '2.04');
     }
     port = await startSocket();
     t.is(await coap({ method: 'POST', path: ['rd', 'abc'] }), '2.04', 'the Update resumes the registration');
-    await waitFor(() => got.length >= 2, { timeoutMs: 2000, what: 'the resumed relation\'s notification' });
-    const observed = ((await actors.get('object:3')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids;
+    await waitFor(() => got.length >= 2, { timeoutMs: 2000, what: "the resumed relation's notification" });
+    const observed = ((await actors.get('object:3')!.receive({ type: 'object.observations' })) as { ids: string[] })
+      .ids;
     if (revoked) {
-      t.deepEqual(got, ['2.05', '4.04'], 'no right at all hides the instance, as for a new request: the observer is told it is gone');
+      t.deepEqual(
+        got,
+        ['2.05', '4.04'],
+        'no right at all hides the instance, as for a new request: the observer is told it is gone',
+      );
       t.deepEqual(observed, [], 'object 3 observes nothing');
     } else {
       t.deepEqual(got, ['2.05', '2.05'], 'current value on the old token after the Update');

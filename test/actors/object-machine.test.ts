@@ -1,11 +1,21 @@
-// object-machine.test.ts: the object lifecycle statechart on its own: start, busy while operations overlap, observations counted, stop; announce provided by the adapter.
+// object-machine.test.ts: the object lifecycle statechart on its own: start, busy while operations overlap,
+// observations counted, stop; announce provided by the adapter.
 import test from 'ava';
 import { createActor } from 'xstate';
 import { objectMachine } from '../../src/actors/object-machine.js';
 
 test('starting → ready (announced) ⇄ busy while operations overlap → stopping → stopped', (t) => {
   let announced = 0;
-  const a = createActor(objectMachine.provide({ actions: { announce: () => { announced++; } } }), { input: { objectId: 3 } }).start();
+  const a = createActor(
+    objectMachine.provide({
+      actions: {
+        announce: () => {
+          announced++;
+        },
+      },
+    }),
+    { input: { objectId: 3 } },
+  ).start();
   t.is(a.getSnapshot().value, 'starting');
   a.send({ type: 'object.started' });
   t.is(a.getSnapshot().value, 'ready');

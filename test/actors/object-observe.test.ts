@@ -1,4 +1,5 @@
-// object-observe.test.ts: the object actor's observations on a simulated clock: st step, epmin deferral, 4.04 after Delete, cancel.
+// object-observe.test.ts: the object actor's observations on a simulated clock: st step, epmin deferral, 4.04 after
+// Delete, cancel.
 import test from 'ava';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { SimTimers, settle } from '../support/sim-timers.js';
@@ -10,10 +11,19 @@ async function setup() {
   const timers = new SimTimers();
   const actors = new InProcessActors();
   const notes: ObjectNotify[] = [];
-  actors.stub('socket', (m) => { if (m.type === 'object.notify') notes.push(m as unknown as ObjectNotify); return undefined; });
+  actors.stub('socket', (m) => {
+    if (m.type === 'object.notify') notes.push(m as unknown as ObjectNotify);
+    return undefined;
+  });
   const obj = await actors.start('object:3442', objectActorModule({ spec: testObject(), timers }));
   const write = async (v: number): Promise<void> => {
-    await obj.receive({ type: 'object.request', op: 'write', path: [3442, 0, 1], format: 0, payload: new Uint8Array(Buffer.from(String(v))) });
+    await obj.receive({
+      type: 'object.request',
+      op: 'write',
+      path: [3442, 0, 1],
+      format: 0,
+      payload: new Uint8Array(Buffer.from(String(v))),
+    });
     await settle();
   };
   const text = (n: ObjectNotify): string => Buffer.from(n.payload ?? []).toString();
@@ -22,8 +32,17 @@ async function setup() {
 
 test('st: only steps of at least st from the last sent value notify', async (t) => {
   const { obj, notes, write, text, actors } = await setup();
-  t.is(((await obj.receive({ type: 'object.request', op: 'write-attributes', path: [3442, 0, 1], query: ['st=10'] })) as { code: string }).code, '2.04');
-  const first = (await obj.receive({ type: 'object.observe', observationId: 'o1', path: [3442, 0, 1] })) as { code: string };
+  t.is(
+    (
+      (await obj.receive({ type: 'object.request', op: 'write-attributes', path: [3442, 0, 1], query: ['st=10'] })) as {
+        code: string;
+      }
+    ).code,
+    '2.04',
+  );
+  const first = (await obj.receive({ type: 'object.observe', observationId: 'o1', path: [3442, 0, 1] })) as {
+    code: string;
+  };
   t.is(first.code, '2.05');
   for (const v of [8, 12, 15, 16, 30]) await write(v);
   t.deepEqual(notes.map(text), ['15', '30']);
@@ -65,15 +84,30 @@ test('objects 0 and 1 keep server-written instances in the store across a restar
   const actors = new InProcessActors({ client: { servers: [{ uri: 'coap://bs.example:5683', bootstrap: true }] } });
   const start = () => actors.start('object:0', objectActorModule({ spec: createSecurityObject() }));
   let obj = await start();
-  const payload = new TextEncoder().encode(JSON.stringify([
-    { bn: '/0/3/', n: '0', vs: 'coaps://dm.example:5684' }, { n: '1', vb: false }, { n: '2', v: 0 }, { n: '3', vd: Buffer.from('id').toString('base64url') },
-    { n: '5', vd: Buffer.from('key').toString('base64url') }, { n: '10', v: 42 },
-  ]));
-  const w = (await obj.receive({ type: 'object.request', op: 'write', path: [0, 3], format: 110, payload, bootstrap: true })) as { code: string };
+  const payload = new TextEncoder().encode(
+    JSON.stringify([
+      { bn: '/0/3/', n: '0', vs: 'coaps://dm.example:5684' },
+      { n: '1', vb: false },
+      { n: '2', v: 0 },
+      { n: '3', vd: Buffer.from('id').toString('base64url') },
+      { n: '5', vd: Buffer.from('key').toString('base64url') },
+      { n: '10', v: 42 },
+    ]),
+  );
+  const w = (await obj.receive({
+    type: 'object.request',
+    op: 'write',
+    path: [0, 3],
+    format: 110,
+    payload,
+    bootstrap: true,
+  })) as { code: string };
   t.is(w.code, '2.04');
   await actors.stopAll();
   obj = await start();
-  const r = (await obj.receiveOther!({ type: 'security.targets' })) as { targets: { ssid: number; uri: string; security: string; pskIdentity?: string; pskKey?: string }[] };
+  const r = (await obj.receiveOther!({ type: 'security.targets' })) as {
+    targets: { ssid: number; uri: string; security: string; pskIdentity?: string; pskKey?: string }[];
+  };
   const dm = r.targets.find((x) => x.ssid === 42);
   t.truthy(dm);
   t.is(dm?.uri, 'coaps://dm.example:5684');

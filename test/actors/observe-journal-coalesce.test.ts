@@ -1,4 +1,5 @@
-// observe-journal-coalesce.test.ts: a burst of observations behind a slow store costs a couple of journal writes of the latest list, not one queued copy per change.
+// observe-journal-coalesce.test.ts: a burst of observations behind a slow store costs a couple of journal writes of the
+// latest list, not one queued copy per change.
 import test from 'ava';
 import { journalEntry, ObserveJournal } from '../../src/actors/observe-journal.js';
 import type { ActorStore } from '../../src/runtime/actor-api.js';
@@ -10,15 +11,27 @@ test('500 observations added while a write is slow: at most two writes, the last
     read: () => Promise.resolve(undefined),
     write: (_k, v) => {
       writes.push((v as unknown[]).length);
-      return writes.length === 1 ? new Promise<void>((r) => { release = r; }) : Promise.resolve();
+      return writes.length === 1
+        ? new Promise<void>((r) => {
+            release = r;
+          })
+        : Promise.resolve();
     },
     remove: () => Promise.resolve(),
   };
   const j = new ObserveJournal(store, { error: () => undefined, warn: () => undefined });
-  const entry = (i: number): ReturnType<typeof journalEntry> => journalEntry({
-    id: `o${i}`, ssid: 1, serverUri: 'coap://s', peer: { address: '10.0.0.1', port: 5683 }, token: new Uint8Array([i & 0xff, i >> 8]),
-    objectId: 3, path: [3, 0, 0], uriPath: ['3', '0', '0'], seq: 0,
-  });
+  const entry = (i: number): ReturnType<typeof journalEntry> =>
+    journalEntry({
+      id: `o${i}`,
+      ssid: 1,
+      serverUri: 'coap://s',
+      peer: { address: '10.0.0.1', port: 5683 },
+      token: new Uint8Array([i & 0xff, i >> 8]),
+      objectId: 3,
+      path: [3, 0, 0],
+      uriPath: ['3', '0', '0'],
+      seq: 0,
+    });
   j.add(entry(0));
   await Promise.resolve();
   await Promise.resolve();

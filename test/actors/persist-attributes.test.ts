@@ -1,4 +1,5 @@
-// persist-attributes.test.ts: Write-Attributes on /3424/0/1 survive a restart of the object actor (and of socket + object); a new Register clears them.
+// persist-attributes.test.ts: Write-Attributes on /3424/0/1 survive a restart of the object actor (and of socket +
+// object); a new Register clears them.
 import test from 'ava';
 import { cleanupAfter, device, managementClient, stubServer, until } from './persist-helpers.js';
 import { ContentFormat } from '../../src/lwm2m/types.js';
@@ -51,7 +52,7 @@ test('pmin/pmax/gt written by the server hold after the object actor restarts: D
   t.is(await discover(mc, d.port), '</3424/0/1>;pmin=10;pmax=60;gt=5');
 });
 
-test('a new Register (not an Update) clears the server\'s attributes, in memory and in the store', async (t) => {
+test("a new Register (not an Update) clears the server's attributes, in memory and in the store", async (t) => {
   const srv = await stubServer();
   const d = await device(srv.port);
   const mc = managementClient();

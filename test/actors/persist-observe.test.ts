@@ -1,4 +1,5 @@
-// persist-observe.test.ts: an observation survives a restart of the socket + object actors when the registration resumes with an Update (same token, fresh sequence number); a new Register drops it.
+// persist-observe.test.ts: an observation survives a restart of the socket + object actors when the registration
+// resumes with an Update (same token, fresh sequence number); a new Register drops it.
 import test from 'ava';
 import { cleanupAfter, device, managementClient, stubServer, until } from './persist-helpers.js';
 import { OBSERVATIONS_KEY, type JournalEntry } from '../../src/actors/observe-journal.js';
@@ -7,7 +8,8 @@ import { quietPeriod, waitFor } from '../support/poll.js';
 
 /** The socket actor's stored observations (InProcessActors keeps one store per actor name). */
 const stored = (actors: InProcessActors): JournalEntry[] =>
-  ((actors as unknown as { stores: Map<string, Map<string, unknown>> }).stores.get('socket')?.get(OBSERVATIONS_KEY) as JournalEntry[] | undefined) ?? [];
+  ((actors as unknown as { stores: Map<string, Map<string, unknown>> }).stores.get('socket')?.get(OBSERVATIONS_KEY) as
+    JournalEntry[] | undefined) ?? [];
 
 const observations = async (actors: InProcessActors): Promise<string[]> =>
   ((await actors.get('object:3424')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids;
@@ -38,7 +40,11 @@ test('observe, kill and restart socket + object actors, Update: the next notific
   t.is((await d.update()).code, '2.04');
   t.is((await observations(d.actors)).length, 1, 'the Update resumed it');
   await until(() => obs.values.length >= 3);
-  t.deepEqual(obs.values, [0, 2, 3], 'the current value right after the Update, on the old token; node-coap took the sequence number as fresh');
+  t.deepEqual(
+    obs.values,
+    [0, 2, 3],
+    'the current value right after the Update, on the old token; node-coap took the sequence number as fresh',
+  );
   await d.reading(5);
   await until(() => obs.values.length >= 4);
   t.deepEqual(obs.values, [0, 2, 3, 5], 'and the next change');
@@ -88,7 +94,9 @@ test('De-register forgets the stored observations', async (t) => {
   t.teardown(() => obs.close());
   await until(() => obs.values.length >= 1);
   t.is(stored(d.actors).length, 1);
-  const r = (await d.actors.get('socket')!.receive({ type: 'coap.send', req: { method: 'DELETE', path: ['rd', 'abc'] } })) as { code: string };
+  const r = (await d.actors
+    .get('socket')!
+    .receive({ type: 'coap.send', req: { method: 'DELETE', path: ['rd', 'abc'] } })) as { code: string };
   t.is(r.code, '2.02');
   t.deepEqual(stored(d.actors), []);
 });
@@ -107,7 +115,10 @@ test('only the object actor restarts (supervisor): the live relation is observed
   const id = stored(d.actors)[0].id;
 
   await d.restartObject();
-  await waitFor(async () => (await observations(d.actors)).length > 0, { timeoutMs: 2000, what: 'the relation observed again' });
+  await waitFor(async () => (await observations(d.actors)).length > 0, {
+    timeoutMs: 2000,
+    what: 'the relation observed again',
+  });
   t.deepEqual(await observations(d.actors), [id], 'observed again under the relation id');
   await quietPeriod(50, 'the re-attach itself must send no notification');
   t.deepEqual(obs.values, [0, 2], 'no notification for the re-attach itself');

@@ -1,4 +1,5 @@
-// socket-activity.test.ts: the router reports server activity to the client at most once per interval per server, not once per request.
+// socket-activity.test.ts: the router reports server activity to the client at most once per interval per server, not
+// once per request.
 import test from 'ava';
 import { SocketRouter } from '../../src/actors/socket-router.js';
 import { InProcessActors } from '../support/in-process-actors.js';
@@ -8,9 +9,19 @@ test('lwm2m.server-activity: first request reported, the next ones within a seco
   actors.stub('object:3', () => ({ code: '2.05', contentFormat: 0, payload: new Uint8Array([0x41]) }));
   let now = 10_000;
   let ssid = 101;
-  const router = new SocketRouter(actors.context('socket', {}), { objects: () => [3], ssid: () => ssid, now: () => now });
-  const read = (): Promise<unknown> => router.handle({ method: 'GET', path: ['3', '0', '0'], query: [], options: [] } as never, { acceptObserve: () => { throw new Error('no observe'); } });
-  const activity = (): number => actors.captured.filter((c) => c.to === 'client' && c.msg.type === 'lwm2m.server-activity').length;
+  const router = new SocketRouter(actors.context('socket', {}), {
+    objects: () => [3],
+    ssid: () => ssid,
+    now: () => now,
+  });
+  const read = (): Promise<unknown> =>
+    router.handle({ method: 'GET', path: ['3', '0', '0'], query: [], options: [] } as never, {
+      acceptObserve: () => {
+        throw new Error('no observe');
+      },
+    });
+  const activity = (): number =>
+    actors.captured.filter((c) => c.to === 'client' && c.msg.type === 'lwm2m.server-activity').length;
   await read();
   await read();
   now += 999;

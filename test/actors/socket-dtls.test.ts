@@ -1,4 +1,5 @@
-// socket-dtls.test.ts: socket.open with a PSK server target uses DTLS (the project's transport) against libcoap's GnuTLS server; a wrong key → network.error.
+// socket-dtls.test.ts: socket.open with a PSK server target uses DTLS (the project's transport) against libcoap's
+// GnuTLS server; a wrong key → network.error.
 import test from 'ava';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
@@ -16,7 +17,13 @@ test('socket.open over DTLS-PSK, coap.send GET, close; a wrong key fails with a 
     await actors.start('socket', socketActorModule(), { objects: [] });
     const socket = actors.get('socket')!;
     const target = (key: string): ServerTarget => ({
-      ssid: 101, uri: `coaps://127.0.0.1:${port + 1}`, host: '127.0.0.1', port: port + 1, security: 'psk', pskIdentity: 'meter-1', pskKey: Buffer.from(key).toString('base64'),
+      ssid: 101,
+      uri: `coaps://127.0.0.1:${port + 1}`,
+      host: '127.0.0.1',
+      port: port + 1,
+      security: 'psk',
+      pskIdentity: 'meter-1',
+      pskKey: Buffer.from(key).toString('base64'),
     });
     // the server has bound its DTLS port (startLibcoapServer): the first open must succeed
     t.deepEqual(await socket.receive({ type: 'socket.open', server: target(KEY) }), { ok: true });
@@ -24,7 +31,9 @@ test('socket.open over DTLS-PSK, coap.send GET, close; a wrong key fails with a 
     t.is(res.code, '2.05');
     t.regex(Buffer.from(res.payload).toString(), /libcoap/i);
     t.deepEqual(await socket.receive({ type: 'socket.close' }), { ok: true });
-    const err = await t.throwsAsync(socket.receive({ type: 'socket.open', server: target('wrong-key') }) as Promise<unknown>);
+    const err = await t.throwsAsync(
+      socket.receive({ type: 'socket.open', server: target('wrong-key') }) as Promise<unknown>,
+    );
     t.regex(String((err as Error & { code?: string }).code), /DTLS|NETWORK/);
     t.deepEqual(socket.receive({ type: 'socket.state' }), { state: 'failed' });
     t.true(actors.captured.some((c) => c.kind === 'publish' && c.msg.type === 'network.error'));

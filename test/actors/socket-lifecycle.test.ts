@@ -1,4 +1,5 @@
-// socket-lifecycle.test.ts: the socket actor on the project's own CoAP endpoint and UDP transport: serves node-coap, sends coap.send, open/pause/resume/close, network.error.
+// socket-lifecycle.test.ts: the socket actor on the project's own CoAP endpoint and UDP transport: serves node-coap,
+// sends coap.send, open/pause/resume/close, network.error.
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { generate, parse } from 'coap-packet';
@@ -22,7 +23,11 @@ async function lwm2mServerStub(): Promise<{ server: Server; port: number; seen: 
     res.setOption('Location-Path', [Buffer.from('rd'), Buffer.from('abc')]);
     res.end();
   });
-  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server as unknown as { _sock: { address(): { port: number } } })._sock.address().port)));
+  const port = await new Promise<number>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve((server as unknown as { _sock: { address(): { port: number } } })._sock.address().port),
+    ),
+  );
   return { server, port, seen };
 }
 
@@ -31,15 +36,28 @@ test('socket actor on the real endpoint: coap.send to the server, serves its rea
   const actors = new InProcessActors({ device: { manufacturer: 'ACME' } });
   await actors.start('object:3', objectActorModule({ spec: createDeviceObject({ version: '1.0.0' }) }));
   let transport: UdpTransport | undefined;
-  await actors.start('socket', socketActorModule({
-    transport: (): Transport => (transport = createUdpTransport({ host: '127.0.0.1', port: 0 })),
-  }), { objects: [3] });
+  await actors.start(
+    'socket',
+    socketActorModule({
+      transport: (): Transport => (transport = createUdpTransport({ host: '127.0.0.1', port: 0 })),
+    }),
+    { objects: [3] },
+  );
   const socket = actors.get('socket')!;
   const target = { ssid: 101, uri: `coap://127.0.0.1:${port}`, host: '127.0.0.1', port, security: 'nosec' as const };
   t.deepEqual(await socket.receive({ type: 'socket.open', server: target }), { ok: true });
   t.deepEqual(socket.receive({ type: 'socket.state' }), { state: 'open' });
 
-  const reg = (await socket.receive({ type: 'coap.send', req: { method: 'POST', path: ['rd'], query: ['ep=x', 'lt=300'], contentFormat: 40, payload: new Uint8Array(Buffer.from('</3/0>')) } })) as CoapIncomingResponse;
+  const reg = (await socket.receive({
+    type: 'coap.send',
+    req: {
+      method: 'POST',
+      path: ['rd'],
+      query: ['ep=x', 'lt=300'],
+      contentFormat: 40,
+      payload: new Uint8Array(Buffer.from('</3/0>')),
+    },
+  })) as CoapIncomingResponse;
   t.is(reg.code, '2.01');
   t.deepEqual(reg.locationPath, ['rd', 'abc']);
   t.is(seen[0], 'POST /rd?ep=x&lt=300');
@@ -69,7 +87,10 @@ test('socket actor on the real endpoint: coap.send to the server, serves its rea
 
   t.deepEqual(await socket.receive({ type: 'socket.pause' }), { ok: true });
   t.deepEqual(socket.receive({ type: 'socket.state' }), { state: 'paused' });
-  await t.throwsAsync(socket.receive({ type: 'coap.send', req: { method: 'POST', path: ['rd'] } }) as Promise<unknown>, { code: 'SOCKET_CLOSED' } as never);
+  await t.throwsAsync(
+    socket.receive({ type: 'coap.send', req: { method: 'POST', path: ['rd'] } }) as Promise<unknown>,
+    { code: 'SOCKET_CLOSED' } as never,
+  );
   t.deepEqual(await socket.receive({ type: 'socket.resume' }), { ok: true });
   t.deepEqual(socket.receive({ type: 'socket.state' }), { state: 'open' });
   t.deepEqual(await socket.receive({ type: 'socket.close' }), { ok: true });
@@ -82,14 +103,26 @@ test('socket actor on the real endpoint: coap.send to the server, serves its rea
 test('a transport that cannot open → failed, network.error published, open rejects with its code', async (t) => {
   const actors = new InProcessActors();
   const failing: Transport = {
-    kind: 'udp', mtu: 1152, send: () => Promise.resolve(), close: () => Promise.resolve(), onEvent: () => undefined,
+    kind: 'udp',
+    mtu: 1152,
+    send: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+    onEvent: () => undefined,
     open: () => Promise.reject(Object.assign(new Error('no route'), { code: 'NETWORK_ERROR' })),
   };
   await actors.start('socket', socketActorModule({ transport: () => failing }), { objects: [] });
   const socket = actors.get('socket')!;
-  await t.throwsAsync(socket.receive({ type: 'socket.open', server: { ssid: 1, uri: 'coap://127.0.0.1:1', host: '127.0.0.1', port: 1, security: 'nosec' } }) as Promise<unknown>, { code: 'NETWORK_ERROR' } as never);
+  await t.throwsAsync(
+    socket.receive({
+      type: 'socket.open',
+      server: { ssid: 1, uri: 'coap://127.0.0.1:1', host: '127.0.0.1', port: 1, security: 'nosec' },
+    }) as Promise<unknown>,
+    { code: 'NETWORK_ERROR' } as never,
+  );
   t.deepEqual(socket.receive({ type: 'socket.state' }), { state: 'failed' });
-  t.true(actors.captured.some((c) => c.kind === 'publish' && c.msg.type === 'network.error' && c.msg.source === 'socket'));
+  t.true(
+    actors.captured.some((c) => c.kind === 'publish' && c.msg.type === 'network.error' && c.msg.source === 'socket'),
+  );
   await actors.stopAll();
 });
 
@@ -97,7 +130,10 @@ test('object actor loads a spec module by config path (as the runtime starts it)
   const actors = new InProcessActors({ device: { manufacturer: 'FromConfig' } });
   const { default: mod } = await import('../../src/actors/object.actor.js');
   await actors.start('object:3', mod, { spec: 'objects/device.js' });
-  const r = (await actors.get('object:3')!.receive({ type: 'object.request', op: 'read', path: [3, 0, 0] })) as { code: string; payload: Uint8Array };
+  const r = (await actors.get('object:3')!.receive({ type: 'object.request', op: 'read', path: [3, 0, 0] })) as {
+    code: string;
+    payload: Uint8Array;
+  };
   t.is(r.code, '2.05');
   t.is(Buffer.from(r.payload).toString(), 'FromConfig');
   await t.throwsAsync(actors.start('object:9', mod, { spec: 'objects/nope.js' }));
@@ -108,9 +144,16 @@ test('observe through the real endpoint: notification on change, deregister by G
   const actors = new InProcessActors();
   await actors.start('object:3442', objectActorModule({ spec: testObject() }));
   let transport: UdpTransport | undefined;
-  await actors.start('socket', socketActorModule({ transport: (): Transport => (transport = createUdpTransport({ host: '127.0.0.1', port: 0 })) }), { objects: [3442] });
+  await actors.start(
+    'socket',
+    socketActorModule({ transport: (): Transport => (transport = createUdpTransport({ host: '127.0.0.1', port: 0 })) }),
+    { objects: [3442] },
+  );
   const socket = actors.get('socket')!;
-  await socket.receive({ type: 'socket.open', server: { ssid: 101, uri: 'coap://127.0.0.1:9', host: '127.0.0.1', port: 9, security: 'nosec' } });
+  await socket.receive({
+    type: 'socket.open',
+    server: { ssid: 101, uri: 'coap://127.0.0.1:9', host: '127.0.0.1', port: 9, security: 'nosec' },
+  });
   const port = transport!.address().port;
   const sock = createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
@@ -121,21 +164,43 @@ test('observe through the real endpoint: notification on change, deregister by G
     if (p.code === '2.05') got.push(p.payload.toString());
   });
   const get = (observe: number, mid: number): void => {
-    sock.send(generate({ messageId: mid, token: Buffer.from([5, 6]), code: 'GET', confirmable: true, options: [
-      { name: 'Observe', value: Buffer.from(observe === 0 ? [] : [observe]) },
-      ...['3442', '0', '1'].map((s) => ({ name: 'Uri-Path', value: Buffer.from(s) })),
-    ] }), port, '127.0.0.1');
+    sock.send(
+      generate({
+        messageId: mid,
+        token: Buffer.from([5, 6]),
+        code: 'GET',
+        confirmable: true,
+        options: [
+          { name: 'Observe', value: Buffer.from(observe === 0 ? [] : [observe]) },
+          ...['3442', '0', '1'].map((s) => ({ name: 'Uri-Path', value: Buffer.from(s) })),
+        ],
+      }),
+      port,
+      '127.0.0.1',
+    );
   };
-  const answers = (n: number): Promise<void> => waitFor(() => got.length >= n, { timeoutMs: 2000, what: `${n} answers` });
+  const answers = (n: number): Promise<void> =>
+    waitFor(() => got.length >= n, { timeoutMs: 2000, what: `${n} answers` });
   get(0, 1);
   await answers(1);
   t.deepEqual(got, ['5']);
-  await actors.get('object:3442')!.receive({ type: 'object.request', op: 'write', path: [3442, 0, 1], format: 0, payload: new Uint8Array(Buffer.from('6')) });
+  await actors.get('object:3442')!.receive({
+    type: 'object.request',
+    op: 'write',
+    path: [3442, 0, 1],
+    format: 0,
+    payload: new Uint8Array(Buffer.from('6')),
+  });
   await answers(2);
   t.deepEqual(got, ['5', '6']);
   get(1, 2);
   await answers(3);
-  const ids = await pollUntil(async () => ((await actors.get('object:3442')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids, (x) => x.length === 0, 1000, 10);
+  const ids = await pollUntil(
+    async () => ((await actors.get('object:3442')!.receive({ type: 'object.observations' })) as { ids: string[] }).ids,
+    (x) => x.length === 0,
+    1000,
+    10,
+  );
   t.deepEqual(ids, []);
   sock.close();
   await actors.stopAll();

@@ -1,24 +1,41 @@
-// socket-machine.test.ts: the socket's statechart on its own: which request moves it where, what the transport work (connect / disconnect) is given, and when network.error is reported.
+// socket-machine.test.ts: the socket's statechart on its own: which request moves it where, what the transport work
+// (connect / disconnect) is given, and when network.error is reported.
 import test from 'ava';
 import { createActor, fromPromise } from 'xstate';
 import { CodedError, type WireError } from '../../src/errors.js';
 import { socketMachine, type ConnectInput, type DisconnectInput } from '../../src/actors/socket-machine.js';
 import type { ServerTarget } from '../../src/messages/index.js';
 
-const target = (port: number): ServerTarget => ({ ssid: 101, uri: `coap://127.0.0.1:${port}`, host: '127.0.0.1', port, security: 'nosec' });
+const target = (port: number): ServerTarget => ({
+  ssid: 101,
+  uri: `coap://127.0.0.1:${port}`,
+  host: '127.0.0.1',
+  port,
+  security: 'nosec',
+});
 
 /** The machine with controllable transport work: each connect / disconnect waits until the test settles it. */
 function rig() {
   const connects: { input: ConnectInput; resolve: () => void; reject: (e: unknown) => void }[] = [];
   const disconnects: { input: DisconnectInput; resolve: () => void }[] = [];
   const reported: WireError[] = [];
-  const actor = createActor(socketMachine.provide({
-    actors: {
-      connect: fromPromise<void, ConnectInput>(({ input }) => new Promise((resolve, reject) => connects.push({ input, resolve, reject }))),
-      disconnect: fromPromise<void, DisconnectInput>(({ input }) => new Promise((resolve) => disconnects.push({ input, resolve }))),
-    },
-    actions: { reportNetworkError: (_a, p: { error: WireError | undefined }) => { if (p.error) reported.push(p.error); } },
-  }));
+  const actor = createActor(
+    socketMachine.provide({
+      actors: {
+        connect: fromPromise<void, ConnectInput>(
+          ({ input }) => new Promise((resolve, reject) => connects.push({ input, resolve, reject })),
+        ),
+        disconnect: fromPromise<void, DisconnectInput>(
+          ({ input }) => new Promise((resolve) => disconnects.push({ input, resolve })),
+        ),
+      },
+      actions: {
+        reportNetworkError: (_a, p: { error: WireError | undefined }) => {
+          if (p.error) reported.push(p.error);
+        },
+      },
+    }),
+  );
   actor.start();
   const state = (): unknown => actor.getSnapshot().value;
   const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -74,15 +91,22 @@ test('a connect that fails → failed, the error recorded and reported once; a n
   r.connects[0].reject(new CodedError('DTLS_HANDSHAKE_FAILED', 'key rejected', { cause: 'key-rejected' }));
   await r.tick();
   t.is(r.state(), 'failed');
-  t.deepEqual(r.actor.getSnapshot().context.error, { code: 'DTLS_HANDSHAKE_FAILED', message: 'key rejected', details: { cause: 'key-rejected' } });
-  t.deepEqual(r.reported.map((e) => e.code), ['DTLS_HANDSHAKE_FAILED']);
+  t.deepEqual(r.actor.getSnapshot().context.error, {
+    code: 'DTLS_HANDSHAKE_FAILED',
+    message: 'key rejected',
+    details: { cause: 'key-rejected' },
+  });
+  t.deepEqual(
+    r.reported.map((e) => e.code),
+    ['DTLS_HANDSHAKE_FAILED'],
+  );
   r.actor.send({ type: 'OPEN', server: target(2) });
   t.is(r.state(), 'opening');
   t.is(r.actor.getSnapshot().context.error, undefined);
   t.is(r.connects[1].input.server.port, 2);
 });
 
-test('the open transport failing → failed with network.error; failures while opening are the attempt\'s to report', async (t) => {
+test("the open transport failing → failed with network.error; failures while opening are the attempt's to report", async (t) => {
   const r = rig();
   r.actor.send({ type: 'OPEN', server: target(1) });
   r.actor.send({ type: 'FAIL', error: { code: 'NETWORK_ERROR', message: 'early' } });
@@ -98,7 +122,7 @@ test('the open transport failing → failed with network.error; failures while o
   t.is(r.state(), 'closing', 'the failed endpoint is still closed');
 });
 
-test('a newer open supersedes one under way (the old attempt\'s outcome is ignored); close while opening closes', async (t) => {
+test("a newer open supersedes one under way (the old attempt's outcome is ignored); close while opening closes", async (t) => {
   const r = rig();
   r.actor.send({ type: 'OPEN', server: target(1) });
   r.actor.send({ type: 'OPEN', server: target(2) });

@@ -1,4 +1,6 @@
-// socket-modem-dtls.test.ts: modem.dataPath modem-socket with a coaps:// server: the DTLS-PSK (CCM_8) session with libcoap's GnuTLS server runs through modem.socket.send / .rx messages, only ciphertext crosses the modem, and an idle re-handshake goes the same way.
+// socket-modem-dtls.test.ts: modem.dataPath modem-socket with a coaps:// server: the DTLS-PSK (CCM_8) session with
+// libcoap's GnuTLS server runs through modem.socket.send / .rx messages, only ciphertext crosses the modem, and an idle
+// re-handshake goes the same way.
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { InProcessActors } from '../support/in-process-actors.js';
@@ -10,7 +12,9 @@ import { ModemDtlsTransport } from '../../src/modem/modem-dtls-transport.js';
 
 const KEY = 'modemPSKsecret';
 
-async function modemRig(t: { teardown(f: () => void): void }): Promise<{ actors: InProcessActors; sent: Buffer[]; received: Buffer[] }> {
+async function modemRig(t: {
+  teardown(f: () => void): void;
+}): Promise<{ actors: InProcessActors; sent: Buffer[]; received: Buffer[] }> {
   const actors = new InProcessActors({ modem: { dataPath: 'modem-socket' }, coap: { dtlsHandshakeTimeoutMs: 3000 } });
   // The modem's own UDP socket: what the module's IP stack does, here a loopback dgram socket.
   const modemUdp = createSocket('udp4');
@@ -18,14 +22,20 @@ async function modemRig(t: { teardown(f: () => void): void }): Promise<{ actors:
   const received: Buffer[] = [];
   modemUdp.on('message', (data, rinfo) => {
     received.push(Buffer.from(data));
-    void actors.get('socket')?.receive({ type: 'modem.socket.rx', data: new Uint8Array(data), from: { address: rinfo.address, port: rinfo.port } });
+    void actors.get('socket')?.receive({
+      type: 'modem.socket.rx',
+      data: new Uint8Array(data),
+      from: { address: rinfo.address, port: rinfo.port },
+    });
   });
   const sent: Buffer[] = [];
   actors.stub('modem', (m) => {
     if (m.type !== 'modem.socket.send') return undefined;
     const { data, to } = m as unknown as { data: Uint8Array; to: { address: string; port: number } };
     sent.push(Buffer.from(data));
-    return new Promise<void>((resolve, reject) => modemUdp.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve())));
+    return new Promise<void>((resolve, reject) =>
+      modemUdp.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve())),
+    );
   });
   t.teardown(() => modemUdp.close());
   await actors.start('socket', socketActorModule(), { objects: [] });
@@ -33,7 +43,13 @@ async function modemRig(t: { teardown(f: () => void): void }): Promise<{ actors:
 }
 
 const target = (port: number, key: string) => ({
-  ssid: 101, uri: `coaps://127.0.0.1:${port}`, host: '127.0.0.1', port, security: 'psk', pskIdentity: 'meter-1', pskKey: Buffer.from(key).toString('base64'),
+  ssid: 101,
+  uri: `coaps://127.0.0.1:${port}`,
+  host: '127.0.0.1',
+  port,
+  security: 'psk',
+  pskIdentity: 'meter-1',
+  pskKey: Buffer.from(key).toString('base64'),
 });
 
 test('coaps:// over the modem socket: handshake and GET through modem messages, nothing in clear on the modem', async (t) => {
@@ -53,7 +69,10 @@ test('coaps:// over the modem socket: handshake and GET through modem messages, 
   t.true(sent.length > handshakeDatagrams, 'the request crossed the modem too');
   t.is(sent.at(-1)?.[0], 23, 'as a DTLS application-data record (content type 23)');
   t.true(received.length > 0);
-  t.false(received.some((b) => b.includes(Buffer.from('libcoap'))), 'the banner crossed the modem encrypted');
+  t.false(
+    received.some((b) => b.includes(Buffer.from('libcoap'))),
+    'the banner crossed the modem encrypted',
+  );
   await actors.stopAll();
 });
 
@@ -66,7 +85,9 @@ test('a wrong key over the modem socket: DTLS_HANDSHAKE_FAILED naming the server
   // the right key works first, so the failure below is the key's fault
   t.deepEqual(await socket.receive({ type: 'socket.open', server: target(port + 1, KEY) }), { ok: true });
   await socket.receive({ type: 'socket.close' });
-  const err = await t.throwsAsync(socket.receive({ type: 'socket.open', server: { ...target(port + 1, 'not-the-key'), } }) as Promise<unknown>);
+  const err = await t.throwsAsync(
+    socket.receive({ type: 'socket.open', server: { ...target(port + 1, 'not-the-key') } }) as Promise<unknown>,
+  );
   t.is((err as { code?: string } | undefined)?.code, 'DTLS_HANDSHAKE_FAILED');
   t.regex(err?.message ?? '', new RegExp(`127\\.0\\.0\\.1:${port + 1} \\(modem socket\\)`));
   await actors.stopAll();
@@ -86,7 +107,9 @@ test('modem DTLS after a long silence: the idle re-handshake goes through a new 
     const s = createSocket('udp4');
     await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
     localPorts.add(s.address().port);
-    s.on('message', (data, rinfo) => { for (const l of listeners) l({ data: new Uint8Array(data), from: { address: rinfo.address, port: rinfo.port } }); });
+    s.on('message', (data, rinfo) => {
+      for (const l of listeners) l({ data: new Uint8Array(data), from: { address: rinfo.address, port: rinfo.port } });
+    });
     udp = s;
     return s;
   };
@@ -96,7 +119,9 @@ test('modem DTLS after a long silence: the idle re-handshake goes through a new 
     send: async (data: Uint8Array, to: { address: string; port: number }) => {
       const s = await socketNow();
       up.push(Buffer.from(data));
-      await new Promise<void>((resolve, reject) => s.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) =>
+        s.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve())),
+      );
     },
     close: () => {
       const s = udp;
@@ -104,12 +129,21 @@ test('modem DTLS after a long silence: the idle re-handshake goes through a new 
       s?.close();
       return Promise.resolve();
     },
-    onDatagram: (l: (d: { data: Uint8Array; from: { address: string; port: number } }) => void) => { listeners.push(l); },
+    onDatagram: (l: (d: { data: Uint8Array; from: { address: string; port: number } }) => void) => {
+      listeners.push(l);
+    },
     onError: () => undefined,
   };
   let now = 5_000_000;
   const server = { address: '127.0.0.1', port: port + 1 };
-  const tr = new ModemDtlsTransport(backend, { server, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 2000, idleRehandshakeMs: 240_000, now: () => now });
+  const tr = new ModemDtlsTransport(backend, {
+    server,
+    pskIdentity: 'meter-1',
+    pskKey: Buffer.from(KEY).toString('base64'),
+    handshakeTimeoutMs: 2000,
+    idleRehandshakeMs: 240_000,
+    now: () => now,
+  });
   await tr.open();
   const clientHellos = (): number => up.filter((b) => b[0] === 22 && b[13] === 1).length;
   const ep = createEndpoint(tr);

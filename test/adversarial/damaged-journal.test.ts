@@ -1,4 +1,6 @@
-// damaged-journal.test.ts: the real device counts, stops, finds its pulse journal deleted, truncated or overwritten with garbage, and starts again: the total never goes back, /3/0/11 carries code 16, an error line names the file, the damaged file is kept aside.
+// damaged-journal.test.ts: the real device counts, stops, finds its pulse journal deleted, truncated or overwritten
+// with garbage, and starts again: the total never goes back, /3/0/11 carries code 16, an error line names the file, the
+// damaged file is kept aside.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
@@ -30,19 +32,36 @@ async function errorCodes(server: HostileServer): Promise<number[]> {
 }
 
 function journals(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => /^pulses\.\d+\.journal$/.test(f)).map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^pulses\.\d+\.journal$/.test(f))
+    .map((f) => path.join(dir, f));
 }
 
 type Damage = (meterDir: string) => void;
 
 /** In this order: the first run wrote many records, so cutting the file loses some; later runs wrote only a few. */
 const damages: [string, Damage][] = [
-  ['truncated', (dir) => { for (const f of journals(dir)) fs.truncateSync(f, 100); }],
-  ['garbage', (dir) => {
-    const rnd = mulberry32(11);
-    for (const f of journals(dir)) fs.writeFileSync(f, Buffer.from(Array.from({ length: fs.statSync(f).size }, () => Math.floor(rnd() * 256))));
-  }],
-  ['deleted', (dir) => { for (const f of journals(dir)) fs.rmSync(f); }],
+  [
+    'truncated',
+    (dir) => {
+      for (const f of journals(dir)) fs.truncateSync(f, 100);
+    },
+  ],
+  [
+    'garbage',
+    (dir) => {
+      const rnd = mulberry32(11);
+      for (const f of journals(dir))
+        fs.writeFileSync(f, Buffer.from(Array.from({ length: fs.statSync(f).size }, () => Math.floor(rnd() * 256))));
+    },
+  ],
+  [
+    'deleted',
+    (dir) => {
+      for (const f of journals(dir)) fs.rmSync(f);
+    },
+  ],
 ];
 
 test('a deleted, truncated or garbage pulse journal: the device starts, the total does not go back, /3/0/11 says 16, the file is named and kept', async (t) => {
@@ -52,7 +71,11 @@ test('a deleted, truncated or garbage pulse journal: the device starts, the tota
   const meterDir = path.join(stateDir, 'meter');
   try {
     await server.waitForRegister(30_000);
-    let before = await pollUntil(() => volume(server), (v) => v >= 0.02, 15_000);
+    let before = await pollUntil(
+      () => volume(server),
+      (v) => v >= 0.02,
+      15_000,
+    );
     for (const [what, damage] of damages) {
       t.true(before >= 0.02, `${what}: counted before (${before} m³)`);
       await device.stop();
@@ -62,13 +85,20 @@ test('a deleted, truncated or garbage pulse journal: the device starts, the tota
       damage(meterDir);
       device = new DeviceProcess({ server: server.uri, config: { meter: slowMeter }, stateDir });
       await server.waitForRegister(30_000);
-      const after = await pollUntil(() => volume(server), (v) => v >= onDisk, 3000);
+      const after = await pollUntil(
+        () => volume(server),
+        (v) => v >= onDisk,
+        3000,
+      );
       t.true(after >= onDisk, `${what}: the total did not go back (${onDisk} → ${after} m³)`);
       t.true((await errorCodes(server)).includes(16), `${what}: /3/0/11 carries 16`);
       const line: DeviceLogLine = await device.waitForLog((l) => l.code === 'METER_JOURNAL_DAMAGED', 5000);
       t.is(line.level, LEVEL.error, what);
       const named = what === 'deleted' ? [path.join(meterDir, 'pulses.*.journal (missing)')] : hadFiles;
-      t.true(named.some((f) => String(line.msg).includes(f)), `${what}: the error names the file: ${line.msg}`);
+      t.true(
+        named.some((f) => String(line.msg).includes(f)),
+        `${what}: the error names the file: ${line.msg}`,
+      );
       if (what !== 'deleted') {
         const kept = fs.readdirSync(meterDir).filter((f) => f.includes('.journal.damaged-'));
         t.true(kept.length > 0, `${what}: the damaged file is kept aside`);

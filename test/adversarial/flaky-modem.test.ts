@@ -1,4 +1,6 @@
-// flaky-modem.test.ts: the real `run` process on an emulated serial modem (pty) that answers ERROR to AT+CGMM / ATI at boot: no reconnect storm while it cannot be identified, and once it answers, a recovery identifies it and the device registers over the modem's own socket.
+// flaky-modem.test.ts: the real `run` process on an emulated serial modem (pty) that answers ERROR to AT+CGMM / ATI at
+// boot: no reconnect storm while it cannot be identified, and once it answers, a recovery identifies it and the device
+// registers over the modem's own socket.
 import test from 'ava';
 import { DeviceProcess, LEVEL } from '../support/device-process.js';
 import { HostileServer } from '../support/hostile-server.js';
@@ -15,8 +17,19 @@ test('modem not identified at boot (generic, no socket dialect): backed-off reco
     server: server.uri,
     config: {
       modem: {
-        kind: 'serial', port: pty.b, apn: 'iot.test', dataPath: 'modem-socket',
-        timeouts: { commandMs: 500, longCommandMs: 1000, attachMs: 3000, retryMs: 500, retryMaxMs: 4000, cfunCycleMs: 20, lossGraceMs: 300 },
+        kind: 'serial',
+        port: pty.b,
+        apn: 'iot.test',
+        dataPath: 'modem-socket',
+        timeouts: {
+          commandMs: 500,
+          longCommandMs: 1000,
+          attachMs: 3000,
+          retryMs: 500,
+          retryMaxMs: 4000,
+          cfunCycleMs: 20,
+          lossGraceMs: 300,
+        },
       },
       client: { backoffInitialS: 1, backoffMaxS: 4, lteWaitS: 5 },
     },
@@ -31,14 +44,28 @@ test('modem not identified at boot (generic, no socket dialect): backed-off reco
     t.log(`in ${Date.now() - start} ms: ${cycles} CFUN cycles, ${noSocket} "no UDP socket commands" lines`);
     // without backoff: a CFUN cycle every ~0.35 s (105 failures in 37 s); with it the waits grow to the 4 s caps
     t.true(cycles <= 8, `${cycles} CFUN cycles in 10 s`);
-    t.true(device.logsAtLeast(LEVEL.warn).some((l) => l.msg === 'modem not identified (AT+CGMM and ATI failed): keeping this profile until a recovery identifies it'));
-    t.true(device.logsAtLeast(LEVEL.warn).some((l) => l.msg === 'network.down'), 'a lost link is a warning');
+    t.true(
+      device
+        .logsAtLeast(LEVEL.warn)
+        .some(
+          (l) =>
+            l.msg ===
+            'modem not identified (AT+CGMM and ATI failed): keeping this profile until a recovery identifies it',
+        ),
+    );
+    t.true(
+      device.logsAtLeast(LEVEL.warn).some((l) => l.msg === 'network.down'),
+      'a lost link is a warning',
+    );
     // the modem answers again: the next recovery identifies it, and the device registers through its socket
     emu.fault = 'none';
     const reg = await server.waitForRegister(30_000);
     t.true(reg.query.includes(`ep=${device.endpoint}`));
     t.true(device.logs().some((l) => l.msg === 'modem identified' && l.profile === 'nrf91'));
-    t.true(emu.received.some((c) => c.startsWith('AT#XSENDTO=')), 'sent through the nrf91 socket');
+    t.true(
+      emu.received.some((c) => c.startsWith('AT#XSENDTO=')),
+      'sent through the nrf91 socket',
+    );
   } finally {
     t.log(device.tail(15));
     await device.stop();

@@ -1,4 +1,5 @@
-// harness.test.ts: the adversarial kit itself: the real `run` process registers with a hostile server, which reads from it and sends it raw bytes.
+// harness.test.ts: the adversarial kit itself: the real `run` process registers with a hostile server, which reads from
+// it and sends it raw bytes.
 import test from 'ava';
 import { HostileServer } from '../support/hostile-server.js';
 import { DeviceProcess } from '../support/device-process.js';

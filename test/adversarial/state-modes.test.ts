@@ -1,4 +1,5 @@
-// state-modes.test.ts: the real device under umask 022, with state left 0644/0755 by an older version: every file under the state dir ends 0600 and every folder 0700.
+// state-modes.test.ts: the real device under umask 022, with state left 0644/0755 by an older version: every file under
+// the state dir ends 0600 and every folder 0700.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import test from 'ava';
@@ -16,8 +17,11 @@ function modes(root: string): { path: string; dir: boolean; mode: number }[] {
 }
 
 function laxState(stateDir: string): void {
-  for (const d of ['meter', 'firmware', path.join('actors', 'old')]) fs.mkdirSync(path.join(stateDir, d), { recursive: true, mode: 0o755 });
-  fs.writeFileSync(path.join(stateDir, 'firmware', 'state.json'), JSON.stringify({ state: 0, result: 0 }), { mode: 0o644 });
+  for (const d of ['meter', 'firmware', path.join('actors', 'old')])
+    fs.mkdirSync(path.join(stateDir, d), { recursive: true, mode: 0o755 });
+  fs.writeFileSync(path.join(stateDir, 'firmware', 'state.json'), JSON.stringify({ state: 0, result: 0 }), {
+    mode: 0o644,
+  });
   fs.writeFileSync(path.join(stateDir, 'actors', 'old', 'left.json'), '1', { mode: 0o666 });
   for (const p of [stateDir, path.join(stateDir, 'meter'), path.join(stateDir, 'actors')]) fs.chmodSync(p, 0o755);
 }
@@ -29,8 +33,16 @@ test('under umask 022 every state file is 0600 and every state folder 0700, old 
   await first.stop();
   laxState(first.stateDir);
   const device = new DeviceProcess({
-    server: server.uri, stateDir: first.stateDir, umask: 0o022,
-    config: { meter: { source: { kind: 'simulated', dailyM3: 0, leakLph: 36_000, tickMs: 50 }, readingIntervalS: 1, fsyncIntervalS: 1 } },
+    server: server.uri,
+    stateDir: first.stateDir,
+    umask: 0o022,
+    config: {
+      meter: {
+        source: { kind: 'simulated', dailyM3: 0, leakLph: 36_000, tickMs: 50 },
+        readingIntervalS: 1,
+        fsyncIntervalS: 1,
+      },
+    },
   });
   try {
     await server.waitForRegister(30_000);
@@ -38,8 +50,14 @@ test('under umask 022 every state file is 0600 and every state folder 0700, old 
     await server.waitForRequest((r) => r.method === 'POST' && r.path === '/dp', 20_000, 'a Send');
     await device.waitForLog((l) => l.msg === 'reading stored', 10_000);
     const all = modes(device.stateDir);
-    t.true(all.some((e) => e.path.endsWith('.journal')), 'the journal is there');
-    t.true(all.some((e) => e.path.endsWith('readings.queue')), 'the queue is there');
+    t.true(
+      all.some((e) => e.path.endsWith('.journal')),
+      'the journal is there',
+    );
+    t.true(
+      all.some((e) => e.path.endsWith('readings.queue')),
+      'the queue is there',
+    );
     const wrong = all.filter((e) => e.mode !== (e.dir ? 0o700 : 0o600)).map((e) => `${e.mode.toString(8)} ${e.path}`);
     t.deepEqual(wrong, [], `entries with other modes:\n${wrong.join('\n')}`);
     t.truthy(await device.waitForLog((l) => l.code === 'STATE_MODES_FIXED', 1000));

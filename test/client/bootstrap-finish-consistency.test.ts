@@ -1,4 +1,5 @@
-// bootstrap-finish-consistency.test.ts: Bootstrap-Finish with no usable server account → 4.06 and no Register; a fixed configuration → 2.04 → Register.
+// bootstrap-finish-consistency.test.ts: Bootstrap-Finish with no usable server account → 4.06 and no Register; a fixed
+// configuration → 2.04 → Register.
 import test from 'ava';
 import { bootstrapAccount, ClientHarness, nosecAccount } from '../support/client-fakes.js';
 
@@ -10,9 +11,14 @@ test('no server account at boot → client-initiated bootstrap; inconsistent fin
   t.deepEqual(h.kinds(), ['bootstrap']);
 
   // the server wrote a PSK account without a key, and no Server instance
-  h.records = [...bootstrapAccount(0, 'coap://10.0.0.9:5683'),
-    { path: [0, 1, 0], value: 'coaps://10.0.0.1:5684' }, { path: [0, 1, 1], value: false }, { path: [0, 1, 2], value: 0 }, { path: [0, 1, 10], value: 3 }];
-  const bad = await h.deliver({ type: 'lwm2m.bootstrap-finish' }) as { code: string; message: string };
+  h.records = [
+    ...bootstrapAccount(0, 'coap://10.0.0.9:5683'),
+    { path: [0, 1, 0], value: 'coaps://10.0.0.1:5684' },
+    { path: [0, 1, 1], value: false },
+    { path: [0, 1, 2], value: 0 },
+    { path: [0, 1, 10], value: 3 },
+  ];
+  const bad = (await h.deliver({ type: 'lwm2m.bootstrap-finish' })) as { code: string; message: string };
   t.is(bad.code, '4.06');
   t.regex(bad.message, /PSK mode needs identity/);
   await h.advance(2000);

@@ -1,9 +1,13 @@
-// happy-path-boot-to-registered.test.ts: boot → LTE up → Register over NoSec → registered, Update before lifetime expiry.
+// happy-path-boot-to-registered.test.ts: boot → LTE up → Register over NoSec → registered, Update before lifetime
+// expiry.
 import test from 'ava';
 import { ClientHarness, nosecAccount } from '../support/client-fakes.js';
 
 test('boot waits for LTE, registers, and updates before the lifetime ends', async (t) => {
-  const h = new ClientHarness({ records: nosecAccount(0, 'coap://127.0.0.1:5683', 101, { lifetime: 300 }), config: { endpoint: 'meter-1' } });
+  const h = new ClientHarness({
+    records: nosecAccount(0, 'coap://127.0.0.1:5683', 101, { lifetime: 300 }),
+    config: { endpoint: 'meter-1' },
+  });
   h.start();
   await h.advance(5000);
   t.is(h.state(), '"lteConnecting"');
@@ -12,7 +16,13 @@ test('boot waits for LTE, registers, and updates before the lifetime ends', asyn
   await h.deliver({ type: 'network.up', bearer: 'lte-m' });
   await h.advance(1000);
   t.true(h.isRegistered(), h.state());
-  t.deepEqual(h.opened[0], { ssid: 101, uri: 'coap://127.0.0.1:5683', host: '127.0.0.1', port: 5683, security: 'nosec' });
+  t.deepEqual(h.opened[0], {
+    ssid: 101,
+    uri: 'coap://127.0.0.1:5683',
+    host: '127.0.0.1',
+    port: 5683,
+    security: 'nosec',
+  });
   const reg = h.requests[0].req;
   t.deepEqual(reg.query, ['ep=meter-1', 'lt=300', 'lwm2m=1.2', 'b=U']);
   const links = Buffer.from(reg.payload ?? []).toString();

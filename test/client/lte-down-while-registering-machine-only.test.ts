@@ -1,4 +1,5 @@
-// lte-down-while-registering-machine-only.test.ts: the bare machine with .provide()d services: LTE lost mid-Register → paused, Register again on network.up.
+// lte-down-while-registering-machine-only.test.ts: the bare machine with .provide()d services: LTE lost mid-Register →
+// paused, Register again on network.up.
 import test from 'ava';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { clientMachine, type ClientEmitted } from '../../src/client/machine.js';
@@ -14,13 +15,21 @@ test('network.down during Register: the request is abandoned, the engine paused;
   const pending: (() => void)[] = [];
   const machine = clientMachine.provide({
     actors: {
-      loadState: fromPromise(() => Promise.resolve({ accounts: accountsFromRecords(nosecAccount(0, 'coap://h:5683', 1)) })),
+      loadState: fromPromise(() =>
+        Promise.resolve({ accounts: accountsFromRecords(nosecAccount(0, 'coap://h:5683', 1)) }),
+      ),
       openSocket: fromPromise(() => Promise.resolve()),
       register: fromPromise<RegisterResult, { account: ServerAccount; version: Lwm2mVersion }>(() => {
         registers++;
         // the first Register never gets an answer (the radio died); later ones succeed
         if (registers === 1) return new Promise<never>(() => pending.push(() => undefined));
-        return Promise.resolve({ location: ['rd', 'a'], lifetime: 300, binding: 'U', lwm2mVersion: '1.2', refreshedAt: 0 });
+        return Promise.resolve({
+          location: ['rd', 'a'],
+          lifetime: 300,
+          binding: 'U',
+          lwm2mVersion: '1.2',
+          refreshedAt: 0,
+        });
       }),
       reconnectModem: fromPromise(() => new Promise<void>(() => undefined)),
     },

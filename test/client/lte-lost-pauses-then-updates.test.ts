@@ -1,9 +1,13 @@
-// lte-lost-pauses-then-updates.test.ts: LTE lost while registered → socket paused, nothing sent; LTE back → resumed with an Update.
+// lte-lost-pauses-then-updates.test.ts: LTE lost while registered → socket paused, nothing sent; LTE back → resumed
+// with an Update.
 import test from 'ava';
 import { nosecAccount, registeredHarness } from '../support/client-fakes.js';
 
 test('no CoAP traffic during an LTE outage; the client resumes with an Update, not a Register', async (t) => {
-  const h = await registeredHarness({ records: nosecAccount(0, 'coap://10.0.0.1:5683', 1, { lifetime: 600 }), config: { lteWaitS: 60 } });
+  const h = await registeredHarness({
+    records: nosecAccount(0, 'coap://10.0.0.1:5683', 1, { lifetime: 600 }),
+    config: { lteWaitS: 60 },
+  });
   const before = h.requests.length;
 
   h.setNetwork(false);
@@ -11,7 +15,9 @@ test('no CoAP traffic during an LTE outage; the client resumes with an Update, n
   t.true(h.paused, 'socket.pause was sent');
   t.true(h.messages.some((m) => m.to === 'socket' && m.msg.type === 'socket.pause' && m.msg.reason === 'lte-down'));
   // a send while the radio is down is buffered, not lost
-  const sent = h.client.receive({ type: 'lwm2m.send', records: [{ path: [3, 0, 9], value: 80 }] }) as Promise<{ code: string }>;
+  const sent = h.client.receive({ type: 'lwm2m.send', records: [{ path: [3, 0, 9], value: 80 }] }) as Promise<{
+    code: string;
+  }>;
 
   // a long outage, well past the Update time: still no request on the wire
   await h.advance(20 * 60_000, 5000);

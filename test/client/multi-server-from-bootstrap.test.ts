@@ -1,4 +1,6 @@
-// multi-server-from-bootstrap.test.ts: the real runtime configured with a bootstrap server only; the bootstrap server provisions two LwM2M servers (101, 102); the device registers with both (client:102 / socket:102 started at run time), and with both again after a restart.
+// multi-server-from-bootstrap.test.ts: the real runtime configured with a bootstrap server only; the bootstrap server
+// provisions two LwM2M servers (101, 102); the device registers with both (client:102 / socket:102 started at run
+// time), and with both again after a restart.
 import test from 'ava';
 import { startDevServer } from '../../src/devserver/index.js';
 import { RuntimeChild } from '../plugins/support/child.js';
@@ -9,10 +11,12 @@ test('bootstrap provisions servers 101 and 102: registrations with both; after a
   const s2 = await startDevServer({ port: 0 });
   const bs = await startDevServer({
     port: 0,
-    bootstrap: { default: [
-      { serverUri: `coap://127.0.0.1:${s1.port}`, shortServerId: 101, lifetime: 300 },
-      { serverUri: `coap://127.0.0.1:${s2.port}`, shortServerId: 102, lifetime: 300 },
-    ] },
+    bootstrap: {
+      default: [
+        { serverUri: `coap://127.0.0.1:${s1.port}`, shortServerId: 101, lifetime: 300 },
+        { serverUri: `coap://127.0.0.1:${s2.port}`, shortServerId: 102, lifetime: 300 },
+      ],
+    },
   });
   const ep = 'bs-multi-1';
   const config = { endpoint: ep, client: { servers: [{ uri: `coap://127.0.0.1:${bs.port}`, bootstrap: true }] } };
@@ -22,14 +26,22 @@ test('bootstrap provisions servers 101 and 102: registrations with both; after a
     await rt.stop();
     await Promise.all([s1.close(), s2.close(), bs.close()]);
   });
-  const [r1, r2] = await rt.explain(Promise.all([
-    s1.waitFor('register', (r) => r.endpoint === ep, 30_000),
-    s2.waitFor('register', (r) => r.endpoint === ep, 30_000),
-  ]));
+  const [r1, r2] = await rt.explain(
+    Promise.all([
+      s1.waitFor('register', (r) => r.endpoint === ep, 30_000),
+      s2.waitFor('register', (r) => r.endpoint === ep, 30_000),
+    ]),
+  );
   t.true(r1.links.some((l) => l.target === '/3/0'));
   t.true(r2.links.some((l) => l.target === '/3/0'));
   t.is(bs.count('bootstrap-request', ep), 1);
-  t.like(await pollUntil(() => rt.request<{ registered: boolean }>('client:102', { type: 'client.state' }), (v) => v.registered), { registered: true });
+  t.like(
+    await pollUntil(
+      () => rt.request<{ registered: boolean }>('client:102', { type: 'client.state' }),
+      (v) => v.registered,
+    ),
+    { registered: true },
+  );
   // each server reads the device
   t.is((await s1.read(ep, '/3/0/0')).code, '2.05');
   t.is((await s2.read(ep, '/3/0/0')).code, '2.05');

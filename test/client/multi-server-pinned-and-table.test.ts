@@ -1,4 +1,5 @@
-// multi-server-pinned-and-table.test.ts: the actor table gets a client:<ssid>/socket:<ssid> pair per further server; a pinned client registers with its own account only and never bootstraps.
+// multi-server-pinned-and-table.test.ts: the actor table gets a client:<ssid>/socket:<ssid> pair per further server; a
+// pinned client registers with its own account only and never bootstraps.
 import test from 'ava';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +24,10 @@ const srcRoot = (): URL => {
 
 test('one server: the table is unchanged (no extra pairs, no peer options)', (t) => {
   const set = buildActorSet(defaultConfig(), srcRoot());
-  t.deepEqual(set.map((e) => e.name), ['modem', 'socket', 'object:1', 'object:3', 'meter', 'client']);
+  t.deepEqual(
+    set.map((e) => e.name),
+    ['modem', 'socket', 'object:1', 'object:3', 'meter', 'client'],
+  );
   t.deepEqual(set.find((e) => e.name === 'object:1')?.options, { spec: 'objects/server.js' });
   t.deepEqual(extraServerSsids(defaultConfig()), []);
 });
@@ -40,7 +44,10 @@ test('two servers and a bootstrap server: client:102 / socket:102 pinned to 102'
   });
   t.deepEqual(extraServerSsids(config), [102]);
   const set = buildActorSet(config, srcRoot());
-  t.deepEqual(set.map((e) => e.name), ['modem', 'socket', 'socket:102', 'object:1', 'object:3', 'meter', 'client', 'client:102']);
+  t.deepEqual(
+    set.map((e) => e.name),
+    ['modem', 'socket', 'socket:102', 'object:1', 'object:3', 'meter', 'client', 'client:102'],
+  );
   t.like(set.find((e) => e.name === 'socket:102')?.options, { client: 'client:102', objects: [1, 3] });
   t.like(set.find((e) => e.name === 'client:102')?.options, { account: 102, socket: 'socket:102', objects: [1, 3] });
   t.is(set.find((e) => e.name === 'client')?.options.account, undefined);
@@ -55,18 +62,33 @@ test('pinned client: registers with its own account (not the first one); unusabl
   const records = (): ReturnType<typeof nosecAccount> => [
     ...bootstrapAccount(0, 'coap://bs:5683'),
     ...nosecAccount(1, 'coap://a:5683', 101),
-    ...(loads > 1 ? nosecAccount(2, 'coap://b:5683', 102) : nosecAccount(2, 'coap://b:5683', 102).filter((r) => r.path[0] === 0)),
+    ...(loads > 1
+      ? nosecAccount(2, 'coap://b:5683', 102)
+      : nosecAccount(2, 'coap://b:5683', 102).filter((r) => r.path[0] === 0)),
   ];
   const machine = clientMachine.provide({
     actors: {
-      loadState: fromPromise<LoadedState, void>(() => { loads++; return Promise.resolve({ accounts: accountsFromRecords(records()), networkUp: true }); }),
-      openSocket: fromPromise<void, { account: ServerAccount }>(({ input }) => { used.push(input.account); return Promise.resolve(); }),
+      loadState: fromPromise<LoadedState, void>(() => {
+        loads++;
+        return Promise.resolve({ accounts: accountsFromRecords(records()), networkUp: true });
+      }),
+      openSocket: fromPromise<void, { account: ServerAccount }>(({ input }) => {
+        used.push(input.account);
+        return Promise.resolve();
+      }),
       register: fromPromise<RegisterResult, { account: ServerAccount; version: Lwm2mVersion }>(() =>
-        Promise.resolve({ location: ['rd', 'b'], lifetime: 300, binding: 'U', lwm2mVersion: '1.2', refreshedAt: 0 })),
-      bootstrapRequest: fromPromise(() => { bootstraps++; return Promise.resolve(); }),
+        Promise.resolve({ location: ['rd', 'b'], lifetime: 300, binding: 'U', lwm2mVersion: '1.2', refreshedAt: 0 }),
+      ),
+      bootstrapRequest: fromPromise(() => {
+        bootstraps++;
+        return Promise.resolve();
+      }),
     },
   });
-  const actor = createActor(machine, { clock, input: { cfg: resolveClientConfig({ backoffInitialS: 10 }), account: 102 } });
+  const actor = createActor(machine, {
+    clock,
+    input: { cfg: resolveClientConfig({ backoffInitialS: 10 }), account: 102 },
+  });
   actor.start();
   await new Promise((r) => setImmediate(r));
   t.true(actor.getSnapshot().matches('noAccount'), JSON.stringify(actor.getSnapshot().value));
@@ -74,7 +96,10 @@ test('pinned client: registers with its own account (not the first one); unusabl
   clock.increment(10_000);
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   t.true(actor.getSnapshot().matches({ connected: 'registered' }), JSON.stringify(actor.getSnapshot().value));
-  t.deepEqual(used.map((a) => a.ssid), [102]);
+  t.deepEqual(
+    used.map((a) => a.ssid),
+    [102],
+  );
   t.is(actor.getSnapshot().context.registration?.ssid, 102);
   t.is(bootstraps, 0);
   // a Bootstrap-Request trigger does not make a pinned client bootstrap: it registers again with its own server
@@ -82,6 +107,9 @@ test('pinned client: registers with its own account (not the first one); unusabl
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   t.is(bootstraps, 0);
   t.true(actor.getSnapshot().matches({ connected: 'registered' }), JSON.stringify(actor.getSnapshot().value));
-  t.deepEqual(used.map((a) => a.ssid), [102, 102]);
+  t.deepEqual(
+    used.map((a) => a.ssid),
+    [102, 102],
+  );
   actor.stop();
 });

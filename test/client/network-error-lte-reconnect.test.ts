@@ -1,10 +1,13 @@
-// network-error-lte-reconnect.test.ts: a network error (×1..3 in a row) → LTE reconnect (modem.reconnect, repeated ones after a growing backoff) → registered again, no bootstrap.
+// network-error-lte-reconnect.test.ts: a network error (×1..3 in a row) → LTE reconnect (modem.reconnect, repeated ones
+// after a growing backoff) → registered again, no bootstrap.
 import test from 'ava';
 import { bootstrapAccount, nosecAccount, registeredHarness } from '../support/client-fakes.js';
 
 for (const n of [1, 2, 3]) {
   test(`${n} consecutive network error(s): LTE reconnect each time, then registered again`, async (t) => {
-    const h = await registeredHarness({ records: [...nosecAccount(0, 'coap://10.0.0.1:5683', 1), ...bootstrapAccount(1, 'coap://10.0.0.9:5683')] });
+    const h = await registeredHarness({
+      records: [...nosecAccount(0, 'coap://10.0.0.1:5683', 1), ...bootstrapAccount(1, 'coap://10.0.0.9:5683')],
+    });
     // the first error comes from the socket; the next n-1 recoveries fail on their Update
     for (let i = 1; i < n; i++) h.failNext.push('NETWORK_ERROR');
     await h.deliver({ type: 'network.error', code: 'NETWORK_ERROR', message: 'sendto ENETUNREACH', source: 'socket' });

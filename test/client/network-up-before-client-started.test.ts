@@ -1,4 +1,5 @@
-// network-up-before-client-started.test.ts: the modem published network.up before the client existed: modem.status at boot, register at once, publish lwm2m.registered.
+// network-up-before-client-started.test.ts: the modem published network.up before the client existed: modem.status at
+// boot, register at once, publish lwm2m.registered.
 import test from 'ava';
 import { ClientHarness, nosecAccount } from '../support/client-fakes.js';
 
@@ -10,7 +11,10 @@ test('network already up at boot (modem.status) → registers without waiting; l
   t.true(h.isRegistered(), h.state());
   t.is(h.modemReconnects, 0);
   t.true(h.messages.some((m) => m.to === 'modem' && m.msg.type === 'modem.status'));
-  t.deepEqual(h.published.filter((m) => m.type === 'lwm2m.registered'), [{ type: 'lwm2m.registered', ssid: 1, location: ['rd', 'r1'] }]);
+  t.deepEqual(
+    h.published.filter((m) => m.type === 'lwm2m.registered'),
+    [{ type: 'lwm2m.registered', ssid: 1, location: ['rd', 'r1'] }],
+  );
   await h.client.stop();
 });
 

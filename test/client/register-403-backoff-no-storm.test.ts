@@ -1,4 +1,5 @@
-// register-403-backoff-no-storm.test.ts: Register refused (4.03) without a bootstrap server → growing backoff; few requests per simulated hour.
+// register-403-backoff-no-storm.test.ts: Register refused (4.03) without a bootstrap server → growing backoff; few
+// requests per simulated hour.
 import test from 'ava';
 import { ClientHarness, nosecAccount } from '../support/client-fakes.js';
 

@@ -1,4 +1,5 @@
-// update-404-registers-again.test.ts: the server forgot the client (4.04 on Update) → a new Register, new location used.
+// update-404-registers-again.test.ts: the server forgot the client (4.04 on Update) → a new Register, new location
+// used.
 import test from 'ava';
 import type { CoapOutgoingRequest } from '../../src/coap/api.js';
 import { lwm2mServer, nosecAccount, registeredHarness } from '../support/client-fakes.js';
@@ -8,7 +9,8 @@ test('4.04 on Update → Register again, later Updates go to the new location', 
   let forgotten = false;
   const h = await registeredHarness({
     records: nosecAccount(0, 'coap://10.0.0.1:5683', 1, { lifetime: 100 }),
-    server: (req: CoapOutgoingRequest, s) => (forgotten && req.method === 'POST' && req.path.join('/') === 'rd/r1' ? { code: '4.04' } : base(req, s)),
+    server: (req: CoapOutgoingRequest, s) =>
+      forgotten && req.method === 'POST' && req.path.join('/') === 'rd/r1' ? { code: '4.04' } : base(req, s),
   });
   forgotten = true;
   await h.advance(91_000);

@@ -1,4 +1,5 @@
-// update-on-objects-changed-and-trigger.test.ts: objects-changed → Update with new links; /1/x/8 trigger → Update; /1/x/9 → bootstrap (Disable, /1/x/4, runs on the whole device: disable-device-level.test.ts).
+// update-on-objects-changed-and-trigger.test.ts: objects-changed → Update with new links; /1/x/8 trigger → Update;
+// /1/x/9 → bootstrap (Disable, /1/x/4, runs on the whole device: disable-device-level.test.ts).
 import test from 'ava';
 import { bootstrapAccount, kindOf, lwm2mServer, nosecAccount, registeredHarness } from '../support/client-fakes.js';
 
@@ -11,7 +12,11 @@ test('objects changed → Update carrying the link payload; trigger → Update w
   const up = h.requests.at(-1)?.req;
   t.is(h.count('update'), 1);
   t.is(up?.contentFormat, 40);
-  t.true(Buffer.from(up?.payload ?? []).toString().includes('</3/0>'));
+  t.true(
+    Buffer.from(up?.payload ?? [])
+      .toString()
+      .includes('</3/0>'),
+  );
   await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 1 });
   t.is(h.count('update'), 2);
   t.is(h.requests.at(-1)?.req.payload, undefined);
@@ -42,7 +47,7 @@ test('the server wrote a new lifetime (/1/x/1): the next Update carries lt= and 
   await h.client.stop();
 });
 
-test('triggers for another server\'s /1 instance (ssid 2) are ignored: no Update, no Disable', async (t) => {
+test("triggers for another server's /1 instance (ssid 2) are ignored: no Update, no Disable", async (t) => {
   const h = await registeredHarness({ records: [...records, ...nosecAccount(2, 'coap://10.0.0.2:5683', 2)] });
   await h.deliver({ type: 'lwm2m.trigger', trigger: 'update', ssid: 2 });
   await h.deliver({ type: 'lwm2m.trigger', trigger: 'disable', ssid: 2, disableTimeout: 120 });
@@ -60,7 +65,10 @@ test('objects changed while an Update is in flight → another Update with the l
   const h = await registeredHarness({
     records,
     wire: async (req, server) => {
-      if (holding && kindOf(req) === 'update') await new Promise<void>((r) => { release = r; });
+      if (holding && kindOf(req) === 'update')
+        await new Promise<void>((r) => {
+          release = r;
+        });
       return { payload: new Uint8Array(), token: new Uint8Array([1]), ...behave(req, server) };
     },
   });
@@ -73,7 +81,12 @@ test('objects changed while an Update is in flight → another Update with the l
   await h.flush();
   await h.flush();
   t.is(h.count('update'), 2);
-  t.true(Buffer.from(h.requests.at(-1)?.req.payload ?? []).toString().includes('</3/0>'), 'the second Update carries the links');
+  t.true(
+    Buffer.from(h.requests.at(-1)?.req.payload ?? [])
+      .toString()
+      .includes('</3/0>'),
+    'the second Update carries the links',
+  );
   t.true(h.isRegistered());
   await h.client.stop();
 });

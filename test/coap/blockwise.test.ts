@@ -1,4 +1,5 @@
-// blockwise.test.ts: block-wise between our endpoints and against node-coap: Block1 upload, size renegotiation, Block2 download, streaming download, 4.08 / 4.13.
+// blockwise.test.ts: block-wise between our endpoints and against node-coap: Block1 upload, size renegotiation, Block2
+// download, streaming download, 4.08 / 4.13.
 import test from 'ava';
 import { createServer } from 'coap';
 import { generate } from 'coap-packet';
@@ -23,7 +24,12 @@ test('Block1 upload and Block2 download between our endpoints; the server asks f
     }
     return { code: '2.05', contentFormat: 42, payload: down };
   });
-  const r = await client.endpoint.request(server.addr, { method: 'POST', path: ['fw'], payload: up, contentFormat: 42 });
+  const r = await client.endpoint.request(server.addr, {
+    method: 'POST',
+    path: ['fw'],
+    payload: up,
+    contentFormat: 42,
+  });
   t.is(r.code, '2.04');
   t.deepEqual(Buffer.from(got ?? []), Buffer.from(up));
   const g = await client.endpoint.request(server.addr, { method: 'GET', path: ['fw'] });
@@ -33,22 +39,33 @@ test('Block1 upload and Block2 download between our endpoints; the server asks f
   // Streaming: blocks arrive one by one, in order, and the whole is never returned.
   const sizes: number[] = [];
   const parts: Buffer[] = [];
-  const last = await client.endpoint.download(server.addr, { method: 'GET', path: ['fw'], blockSize: 64 }, (p, info) => {
-    sizes.push(info.num);
-    parts.push(Buffer.from(p));
-    t.is(info.total, 9000);
-  });
+  const last = await client.endpoint.download(
+    server.addr,
+    { method: 'GET', path: ['fw'], blockSize: 64 },
+    (p, info) => {
+      sizes.push(info.num);
+      parts.push(Buffer.from(p));
+      t.is(info.total, 9000);
+    },
+  );
   t.is(last.code, '2.05');
   t.is(sizes.length, Math.ceil(9000 / 64));
-  t.deepEqual(sizes, sizes.map((_, i) => i));
+  t.deepEqual(
+    sizes,
+    sizes.map((_, i) => i),
+  );
   t.deepEqual(Buffer.concat(parts), Buffer.from(down));
   // Resuming at block 100 (of 64 bytes) yields the rest from byte 6400.
   const rest: Buffer[] = [];
   const firstNums: number[] = [];
-  await client.endpoint.download(server.addr, { method: 'GET', path: ['fw'], blockSize: 64, block2Start: 100 }, (p, info) => {
-    firstNums.push(info.num);
-    rest.push(Buffer.from(p));
-  });
+  await client.endpoint.download(
+    server.addr,
+    { method: 'GET', path: ['fw'], blockSize: 64, block2Start: 100 },
+    (p, info) => {
+      firstNums.push(info.num);
+      rest.push(Buffer.from(p));
+    },
+  );
   t.is(firstNums[0], 100);
   t.deepEqual(Buffer.concat(rest), Buffer.from(down).subarray(6400));
   await closeNode(server);
@@ -73,7 +90,10 @@ test('our client against node-coap: large GET (Block2) and large PUT (Block1)', 
   const g = await c.endpoint.request({ address: '127.0.0.1', port }, { method: 'GET', path: ['big'] });
   t.is(g.code, '2.05');
   t.deepEqual(Buffer.from(g.payload), big);
-  const p = await c.endpoint.request({ address: '127.0.0.1', port }, { method: 'PUT', path: ['up'], payload: bytes(3000, 5), blockSize: 256 });
+  const p = await c.endpoint.request(
+    { address: '127.0.0.1', port },
+    { method: 'PUT', path: ['up'], payload: bytes(3000, 5), blockSize: 256 },
+  );
   t.is(p.code, '2.04');
   t.deepEqual(put, Buffer.from(bytes(3000, 5)));
   await closeNode(c);
@@ -84,15 +104,34 @@ test('Block1 out of order gets 4.08; too large gets 4.13 with Size1; a changed t
   const tr = new FakeTransport();
   const ep = createEndpoint(tr, { timers: new SimTimers(), params: { maxBodyBytes: 1024 } });
   const bodies: number[] = [];
-  ep.handle((req) => { bodies.push(req.payload.length); return { code: '2.04' }; });
+  ep.handle((req) => {
+    bodies.push(req.payload.length);
+    return { code: '2.04' };
+  });
   const peer = { address: '10.0.0.4', port: 5683 };
   let mid = 1;
-  const put = (num: number, more: boolean, size: number, len: number, extra: { name: string; value: Buffer }[] = []): void => {
-    tr.deliver(generate({
-      code: '0.03', messageId: mid++, confirmable: true, token: Buffer.from([mid & 0xff]),
-      options: [{ name: 'Uri-Path', value: Buffer.from('f') }, { name: 'Block1', value: encodeBlock({ num, more, size }) }, ...extra],
-      payload: Buffer.alloc(len, num),
-    }), peer);
+  const put = (
+    num: number,
+    more: boolean,
+    size: number,
+    len: number,
+    extra: { name: string; value: Buffer }[] = [],
+  ): void => {
+    tr.deliver(
+      generate({
+        code: '0.03',
+        messageId: mid++,
+        confirmable: true,
+        token: Buffer.from([mid & 0xff]),
+        options: [
+          { name: 'Uri-Path', value: Buffer.from('f') },
+          { name: 'Block1', value: encodeBlock({ num, more, size }) },
+          ...extra,
+        ],
+        payload: Buffer.alloc(len, num),
+      }),
+      peer,
+    );
   };
   put(1, true, 64, 64); // no transfer started
   await flush();
@@ -102,7 +141,13 @@ test('Block1 out of order gets 4.08; too large gets 4.13 with Size1; a changed t
   put(1, true, 64, 64); // repeat with a new MID and token: acknowledged again
   put(3, true, 64, 64); // gap
   await flush();
-  t.deepEqual(tr.packets().slice(-4).map((p) => p.code), ['2.31', '2.31', '2.31', '4.08']);
+  t.deepEqual(
+    tr
+      .packets()
+      .slice(-4)
+      .map((p) => p.code),
+    ['2.31', '2.31', '2.31', '4.08'],
+  );
   put(0, true, 64, 64);
   put(1, true, 64, 64);
   put(2, false, 64, 10);

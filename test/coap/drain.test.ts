@@ -1,4 +1,5 @@
-// drain.test.ts: endpoint.drain(maxMs) on simulated time: waits for a running handler and for the ACK of a separate CON response; gives up after maxMs; nothing pending → at once.
+// drain.test.ts: endpoint.drain(maxMs) on simulated time: waits for a running handler and for the ACK of a separate CON
+// response; gives up after maxMs; nothing pending → at once.
 import test from 'ava';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
@@ -6,7 +7,14 @@ import { FakeTransport } from './support/fake.js';
 import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.6', port: 5683 };
-const post = (mid: number): Buffer => generate({ code: '0.02', messageId: mid, confirmable: true, token: Buffer.from([mid & 0xff]), options: [{ name: 'Uri-Path', value: Buffer.from('x') }] });
+const post = (mid: number): Buffer =>
+  generate({
+    code: '0.02',
+    messageId: mid,
+    confirmable: true,
+    token: Buffer.from([mid & 0xff]),
+    options: [{ name: 'Uri-Path', value: Buffer.from('x') }],
+  });
 
 function setup() {
   const timers = new SimTimers();
@@ -14,11 +22,18 @@ function setup() {
   const ep = createEndpoint(tr, { timers, random: () => 0, params: { separateResponseAfterMs: 500 } });
   let answer: (() => void) | undefined;
   ep.handle(async () => {
-    await new Promise<void>((r) => { answer = r; });
+    await new Promise<void>((r) => {
+      answer = r;
+    });
     return { code: '2.04' };
   });
   let drained = false;
-  const drain = (ms: number): void => { drained = false; void ep.drain(ms).then(() => { drained = true; }); };
+  const drain = (ms: number): void => {
+    drained = false;
+    void ep.drain(ms).then(() => {
+      drained = true;
+    });
+  };
   return { timers, tr, ep, answer: () => answer?.(), drain, drained: () => drained };
 }
 

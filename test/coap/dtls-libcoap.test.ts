@@ -1,4 +1,5 @@
-// dtls-libcoap.test.ts: our endpoint as DTLS-PSK client (AES_128_CCM_8) GETs from libcoap's GnuTLS and OpenSSL servers; a wrong key fails the handshake with a code.
+// dtls-libcoap.test.ts: our endpoint as DTLS-PSK client (AES_128_CCM_8) GETs from libcoap's GnuTLS and OpenSSL servers;
+// a wrong key fails the handshake with a code.
 import test from 'ava';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { createDtlsTransport, DtlsTransport } from '../../src/coap/transports/dtls.js';
@@ -18,9 +19,15 @@ for (const bin of ['coap-server-gnutls', 'coap-server-openssl']) {
   test(`PSK CCM_8 handshake and GET against ${bin}`, async (t) => {
     const srv = await startLibcoapServer(bin, ['-k', KEY, '-h', 'CoAP']);
     try {
-      const tr = await opened(createDtlsTransport({
-        host: '127.0.0.1', port: srv.dtlsPort, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
-      }));
+      const tr = await opened(
+        createDtlsTransport({
+          host: '127.0.0.1',
+          port: srv.dtlsPort,
+          pskIdentity: 'meter-1',
+          pskKey: Buffer.from(KEY).toString('base64'),
+          handshakeTimeoutMs: 3000,
+        }),
+      );
       const ep = createEndpoint(tr);
       const res = await ep.request(tr.server, { method: 'GET', path: [] });
       t.is(res.code, '2.05');
@@ -45,9 +52,23 @@ test('a wrong key fails with DTLS_HANDSHAKE_FAILED (rejection and transport even
   const port = srv.port;
   try {
     // A handshake with the right key first, so the failure below is the key's fault.
-    const ok = await opened(createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'x', pskKey: Buffer.from(KEY), handshakeTimeoutMs: 3000 }));
+    const ok = await opened(
+      createDtlsTransport({
+        host: '127.0.0.1',
+        port: port + 1,
+        pskIdentity: 'x',
+        pskKey: Buffer.from(KEY),
+        handshakeTimeoutMs: 3000,
+      }),
+    );
     await ok.close();
-    const tr = createDtlsTransport({ host: '127.0.0.1', port: port + 1, pskIdentity: 'x', pskKey: Buffer.from([1, 2, 3, 0xff, 0]), handshakeTimeoutMs: 2000 });
+    const tr = createDtlsTransport({
+      host: '127.0.0.1',
+      port: port + 1,
+      pskIdentity: 'x',
+      pskKey: Buffer.from([1, 2, 3, 0xff, 0]),
+      handshakeTimeoutMs: 2000,
+    });
     const events: TransportEvent[] = [];
     tr.onEvent((e) => events.push(e));
     const err = await t.throwsAsync(tr.open());
@@ -62,10 +83,17 @@ test('idle re-handshake: after idleRehandshakeMs without a datagram from the ser
   const srv = await startLibcoapServer('coap-server-gnutls', ['-k', KEY]);
   try {
     let now = 1_000_000;
-    const tr = await opened(createDtlsTransport({
-      host: '127.0.0.1', port: srv.dtlsPort, pskIdentity: 'meter-1', pskKey: Buffer.from(KEY).toString('base64'), handshakeTimeoutMs: 3000,
-      idleRehandshakeMs: 240_000, now: () => now,
-    }));
+    const tr = await opened(
+      createDtlsTransport({
+        host: '127.0.0.1',
+        port: srv.dtlsPort,
+        pskIdentity: 'meter-1',
+        pskKey: Buffer.from(KEY).toString('base64'),
+        handshakeTimeoutMs: 3000,
+        idleRehandshakeMs: 240_000,
+        now: () => now,
+      }),
+    );
     const ep = createEndpoint(tr);
     t.is((await ep.request(tr.server, { method: 'GET', path: [] })).code, '2.05');
     const first = tr.handshakes;

@@ -1,4 +1,5 @@
-// endpoint-udp.test.ts: two of our endpoints over loopback UDP: CON/NON request-response both ways, errors, ping, separate responses.
+// endpoint-udp.test.ts: two of our endpoints over loopback UDP: CON/NON request-response both ways, errors, ping,
+// separate responses.
 import test from 'ava';
 import { closeNode, str, text, udpNode } from './support/pair.js';
 import { quietPeriod, waitFor } from '../support/poll.js';
@@ -6,8 +7,15 @@ import { quietPeriod, waitFor } from '../support/poll.js';
 test('CON request/response both ways on one socket each', async (t) => {
   const a = await udpNode();
   const b = await udpNode();
-  a.endpoint.handle((req) => ({ code: '2.05', contentFormat: 0, payload: text(`a:${req.path.join('/')}?${req.query.join('&')}`) }));
-  b.endpoint.handle((req) => ({ code: '2.04', payload: text(`b:${req.method}:${str(req.payload)}:${req.contentFormat}`) }));
+  a.endpoint.handle((req) => ({
+    code: '2.05',
+    contentFormat: 0,
+    payload: text(`a:${req.path.join('/')}?${req.query.join('&')}`),
+  }));
+  b.endpoint.handle((req) => ({
+    code: '2.04',
+    payload: text(`b:${req.method}:${str(req.payload)}:${req.contentFormat}`),
+  }));
   const r1 = await b.endpoint.request(a.addr, { method: 'GET', path: ['3', '0', '1'], query: ['x=1', 'y'] });
   t.is(r1.code, '2.05');
   t.is(r1.contentFormat, 0);
@@ -23,7 +31,12 @@ test('CON request/response both ways on one socket each', async (t) => {
 test('NON request gets a NON response; Location-Path and Max-Age travel', async (t) => {
   const a = await udpNode();
   const b = await udpNode();
-  a.endpoint.handle((req) => ({ code: '2.01', locationPath: ['rd', 'x7'], maxAge: 30, payload: text(String(req.confirmable)) }));
+  a.endpoint.handle((req) => ({
+    code: '2.01',
+    locationPath: ['rd', 'x7'],
+    maxAge: 30,
+    payload: text(String(req.confirmable)),
+  }));
   const r = await b.endpoint.request(a.addr, { method: 'POST', path: ['rd'], query: ['ep=m1'], confirmable: false });
   t.is(r.code, '2.01');
   t.deepEqual(r.locationPath, ['rd', 'x7']);
@@ -38,7 +51,10 @@ test('separate response when the handler is slow; handler errors become 5.00', a
   const b = await udpNode();
   a.endpoint.handle(async (req) => {
     if (req.path[0] === 'boom') throw new Error('boom');
-    await quietPeriod(100, 'a handler slower than separateResponseAfterMs (20 ms): the endpoint answers with an empty ACK first');
+    await quietPeriod(
+      100,
+      'a handler slower than separateResponseAfterMs (20 ms): the endpoint answers with an empty ACK first',
+    );
     return { code: '2.05', payload: text('late') };
   });
   const r = await b.endpoint.request(a.addr, { method: 'GET', path: ['slow'] });
@@ -68,7 +84,10 @@ test('no handler installed answers 5.00; close fails pending requests with SOCKE
   const r = await b.endpoint.request(a.addr, { method: 'GET', path: ['x'] });
   t.is(r.code, '5.00');
   let arrived = false;
-  a.endpoint.handle(() => { arrived = true; return new Promise(() => undefined); });
+  a.endpoint.handle(() => {
+    arrived = true;
+    return new Promise(() => undefined);
+  });
   const p = b.endpoint.request(a.addr, { method: 'GET', path: ['never'] });
   await waitFor(() => arrived, { what: 'the request at the peer' });
   await b.endpoint.close();

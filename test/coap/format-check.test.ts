@@ -1,4 +1,5 @@
-// format-check.test.ts: RFC 7252 §3 format errors are rejected before decoding (dropped, RST for a CON), invalid options get 4.02, Block SZX 7 gets 4.00, and nothing malformed reaches the handler.
+// format-check.test.ts: RFC 7252 §3 format errors are rejected before decoding (dropped, RST for a CON), invalid
+// options get 4.02, Block SZX 7 gets 4.00, and nothing malformed reaches the handler.
 import test from 'ava';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
@@ -35,7 +36,10 @@ for (const [what, bytes] of malformed) {
     const tr = new FakeTransport(() => timers.now());
     const ep = createEndpoint(tr, { timers });
     let called = 0;
-    ep.handle(() => { called++; return { code: '2.05' }; });
+    ep.handle(() => {
+      called++;
+      return { code: '2.05' };
+    });
     tr.deliver(data, peer);
     await flush();
     t.is(called, 0);
@@ -52,7 +56,21 @@ for (const [what, bytes] of malformed) {
 }
 
 test('well-formed datagrams pass the check (coap-packet output, empty messages, exactly MAX_OPTIONS options)', (t) => {
-  t.is(formatError(generate({ code: '0.01', messageId: 1, token: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]), options: [{ name: 'Uri-Path', value: Buffer.from('3') }, { name: 'Size1', value: Buffer.from([1, 0]) }], payload: Buffer.from('x') })), undefined);
+  t.is(
+    formatError(
+      generate({
+        code: '0.01',
+        messageId: 1,
+        token: Buffer.from([1, 2, 3, 4, 5, 6, 7, 8]),
+        options: [
+          { name: 'Uri-Path', value: Buffer.from('3') },
+          { name: 'Size1', value: Buffer.from([1, 0]) },
+        ],
+        payload: Buffer.from('x'),
+      }),
+    ),
+    undefined,
+  );
   t.is(formatError(generate({ code: '0.00', messageId: 1, confirmable: true })), undefined);
   t.is(formatError(Buffer.from([...hdr(0), 0xd1, 0xff - 13, 0x01])), undefined); // option 242 (extended delta), length 1
   t.is(formatError(Buffer.from([...hdr(0), 0xb0, ...new Array<number>(MAX_OPTIONS - 1).fill(0)])), undefined);
@@ -64,8 +82,20 @@ async function answer(options: { name: string | number; value: Buffer }[]): Prom
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers });
   let called = 0;
-  ep.handle((req) => { called++; return { code: '2.05', payload: Buffer.from(String(req.observe ?? '-')) }; });
-  tr.deliver(generate({ code: '0.01', messageId: 7, confirmable: true, token: Buffer.from([1]), options: [{ name: 'Uri-Path', value: Buffer.from('3') }, ...options] as never }), peer);
+  ep.handle((req) => {
+    called++;
+    return { code: '2.05', payload: Buffer.from(String(req.observe ?? '-')) };
+  });
+  tr.deliver(
+    generate({
+      code: '0.01',
+      messageId: 7,
+      confirmable: true,
+      token: Buffer.from([1]),
+      options: [{ name: 'Uri-Path', value: Buffer.from('3') }, ...options] as never,
+    }),
+    peer,
+  );
   await flush();
   const p = tr.packets()[0];
   await ep.close();
@@ -74,7 +104,13 @@ async function answer(options: { name: string | number; value: Buffer }[]): Prom
 
 test('invalid critical options get 4.02 (length out of range, non-repeatable repeated); Block SZX 7 gets 4.00; no 2.xx', async (t) => {
   t.deepEqual(await answer([{ name: 'Accept', value: Buffer.from([0, 0, 0]) }]), { code: '4.02', called: 0 });
-  t.deepEqual(await answer([{ name: 'Accept', value: Buffer.from([0]) }, { name: 'Accept', value: Buffer.from([1]) }]), { code: '4.02', called: 0 });
+  t.deepEqual(
+    await answer([
+      { name: 'Accept', value: Buffer.from([0]) },
+      { name: 'Accept', value: Buffer.from([1]) },
+    ]),
+    { code: '4.02', called: 0 },
+  );
   t.deepEqual(await answer([{ name: 'Block2', value: Buffer.from([1, 2, 3, 4]) }]), { code: '4.02', called: 0 });
   t.deepEqual(await answer([{ name: 'Uri-Host', value: Buffer.alloc(0) }]), { code: '4.02', called: 0 });
   t.deepEqual(await answer([{ name: 'Block2', value: Buffer.from([0x07]) }]), { code: '4.00', called: 0 });
@@ -86,8 +122,23 @@ test('an invalid elective option is ignored (Observe with 4 bytes: a plain GET)'
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers });
   const seen: (number | undefined)[] = [];
-  ep.handle((req) => { seen.push(req.observe); return { code: '2.05' }; });
-  tr.deliver(generate({ code: '0.01', messageId: 7, confirmable: true, token: Buffer.from([1]), options: [{ name: 'Observe', value: Buffer.from([0, 0, 0, 0]) }, { name: 'Uri-Path', value: Buffer.from('3') }] }), peer);
+  ep.handle((req) => {
+    seen.push(req.observe);
+    return { code: '2.05' };
+  });
+  tr.deliver(
+    generate({
+      code: '0.01',
+      messageId: 7,
+      confirmable: true,
+      token: Buffer.from([1]),
+      options: [
+        { name: 'Observe', value: Buffer.from([0, 0, 0, 0]) },
+        { name: 'Uri-Path', value: Buffer.from('3') },
+      ],
+    }),
+    peer,
+  );
   await flush();
   t.deepEqual(seen, [undefined]);
   await ep.close();

@@ -1,4 +1,5 @@
-// fuzz.test.ts: mutated and random datagrams fed to an endpoint (fast-check, fixed seed): nothing throws, nothing hangs, it still answers afterwards.
+// fuzz.test.ts: mutated and random datagrams fed to an endpoint (fast-check, fixed seed): nothing throws, nothing
+// hangs, it still answers afterwards.
 import test from 'ava';
 import fc from 'fast-check';
 import { generate, parse } from 'coap-packet';
@@ -10,10 +11,46 @@ import { flush, SimTimers } from '../support/sim-timers.js';
 const peer = { address: '10.0.0.2', port: 5683 };
 
 const seeds: Buffer[] = [
-  generate({ code: '0.01', messageId: 1, confirmable: true, token: Buffer.from([1, 2]), options: [{ name: 'Uri-Path', value: Buffer.from('3') }, { name: 'Observe', value: uintBuf(0) }] }),
-  generate({ code: '0.03', messageId: 2, confirmable: true, token: Buffer.from([3]), options: [{ name: 'Uri-Path', value: Buffer.from('5') }, { name: 'Block1', value: encodeBlock({ num: 0, more: true, size: 16 }) }, { name: 'Size1', value: uintBuf(40) }], payload: Buffer.alloc(16, 7) }),
-  generate({ code: '0.01', messageId: 3, confirmable: false, token: Buffer.from([4]), options: [{ name: 'Uri-Path', value: Buffer.from('big') }, { name: 'Block2', value: encodeBlock({ num: 2, more: false, size: 32 }) }] }),
-  generate({ code: '2.05', messageId: 4, confirmable: true, token: Buffer.from([5, 6, 7, 8]), options: [{ name: 'Observe', value: uintBuf(9) }], payload: Buffer.from('x') }),
+  generate({
+    code: '0.01',
+    messageId: 1,
+    confirmable: true,
+    token: Buffer.from([1, 2]),
+    options: [
+      { name: 'Uri-Path', value: Buffer.from('3') },
+      { name: 'Observe', value: uintBuf(0) },
+    ],
+  }),
+  generate({
+    code: '0.03',
+    messageId: 2,
+    confirmable: true,
+    token: Buffer.from([3]),
+    options: [
+      { name: 'Uri-Path', value: Buffer.from('5') },
+      { name: 'Block1', value: encodeBlock({ num: 0, more: true, size: 16 }) },
+      { name: 'Size1', value: uintBuf(40) },
+    ],
+    payload: Buffer.alloc(16, 7),
+  }),
+  generate({
+    code: '0.01',
+    messageId: 3,
+    confirmable: false,
+    token: Buffer.from([4]),
+    options: [
+      { name: 'Uri-Path', value: Buffer.from('big') },
+      { name: 'Block2', value: encodeBlock({ num: 2, more: false, size: 32 }) },
+    ],
+  }),
+  generate({
+    code: '2.05',
+    messageId: 4,
+    confirmable: true,
+    token: Buffer.from([5, 6, 7, 8]),
+    options: [{ name: 'Observe', value: uintBuf(9) }],
+    payload: Buffer.from('x'),
+  }),
   generate({ code: '0.00', messageId: 5, confirmable: true }),
   generate({ code: '0.00', messageId: 6, reset: true }),
 ];
@@ -29,7 +66,9 @@ test('mutated datagrams: no throw escapes, no unhandled rejection, no timers lef
     return { code: '2.05', payload: Buffer.alloc(req.path[0] === 'big' ? 3000 : 3, 1) };
   });
   const unhandled: unknown[] = [];
-  const onUnhandled = (e: unknown): void => { unhandled.push(e); };
+  const onUnhandled = (e: unknown): void => {
+    unhandled.push(e);
+  };
   process.on('unhandledRejection', onUnhandled);
   const mutation = fc.record({
     seed: fc.integer({ min: 0, max: seeds.length - 1 }),
@@ -56,7 +95,16 @@ test('mutated datagrams: no throw escapes, no unhandled rejection, no timers lef
   for (const s of tr.sent) t.notThrows(() => parse(s.data));
   tr.sent.length = 0;
   tr.deliver(generate({ code: '0.00', messageId: 999, confirmable: true }), peer);
-  tr.deliver(generate({ code: '0.01', messageId: 1000, confirmable: true, token: Buffer.from([0xaa]), options: [{ name: 'Uri-Path', value: Buffer.from('ok') }] }), peer);
+  tr.deliver(
+    generate({
+      code: '0.01',
+      messageId: 1000,
+      confirmable: true,
+      token: Buffer.from([0xaa]),
+      options: [{ name: 'Uri-Path', value: Buffer.from('ok') }],
+    }),
+    peer,
+  );
   await flush();
   const out = tr.packets();
   t.true(out.some((p) => p.reset && p.messageId === 999));
@@ -88,9 +136,37 @@ test('an unknown critical option gets 4.02, an unknown method 4.05', async (t) =
   const tr = new FakeTransport();
   const ep = createEndpoint(tr, { timers: new SimTimers() });
   ep.handle(() => ({ code: '2.05' }));
-  tr.deliver(generate({ code: '0.01', messageId: 7, confirmable: true, token: Buffer.from([1]), options: [{ name: '2049', value: Buffer.from('x') }] }), peer);
-  tr.deliver(generate({ code: '0.01', messageId: 8, confirmable: true, token: Buffer.from([2]), options: [{ name: 'Proxy-Uri', value: Buffer.from('coap://x') }] }), peer);
+  tr.deliver(
+    generate({
+      code: '0.01',
+      messageId: 7,
+      confirmable: true,
+      token: Buffer.from([1]),
+      options: [{ name: '2049', value: Buffer.from('x') }],
+    }),
+    peer,
+  );
+  tr.deliver(
+    generate({
+      code: '0.01',
+      messageId: 8,
+      confirmable: true,
+      token: Buffer.from([2]),
+      options: [{ name: 'Proxy-Uri', value: Buffer.from('coap://x') }],
+    }),
+    peer,
+  );
   tr.deliver(generate({ code: '0.09', messageId: 9, confirmable: true, token: Buffer.from([3]) }), peer);
   await flush();
-  t.deepEqual(tr.packets().map((p) => [p.messageId, p.code, p.ack]).sort((x, y) => Number(x[0]) - Number(y[0])), [[7, '4.02', true], [8, '4.02', true], [9, '4.05', true]]);
+  t.deepEqual(
+    tr
+      .packets()
+      .map((p) => [p.messageId, p.code, p.ack])
+      .sort((x, y) => Number(x[0]) - Number(y[0])),
+    [
+      [7, '4.02', true],
+      [8, '4.02', true],
+      [9, '4.05', true],
+    ],
+  );
 });

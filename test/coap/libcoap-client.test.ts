@@ -1,4 +1,5 @@
-// libcoap-client.test.ts: libcoap's coap-client-notls against our endpoint: GET, PUT, POST, Observe + cancel, Block1 upload, Block2 download.
+// libcoap-client.test.ts: libcoap's coap-client-notls against our endpoint: GET, PUT, POST, Observe + cancel, Block1
+// upload, Block2 download.
 import test from 'ava';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,10 @@ test('GET (CON and NON), PUT and POST from coap-client', async (t) => {
   t.is(p.code, 0, p.stderr);
   const o = await runClient(CLIENT, ['-B', '5', '-m', 'post', '-e', '</1/0>', `${uri}/rd?ep=m1`]);
   t.is(o.code, 0, o.stderr);
-  t.deepEqual(seen.map((r) => `${r.method}:${r.confirmable}`), ['GET:true', 'GET:false', 'PUT:true', 'POST:true']);
+  t.deepEqual(
+    seen.map((r) => `${r.method}:${r.confirmable}`),
+    ['GET:true', 'GET:false', 'PUT:true', 'POST:true'],
+  );
   t.deepEqual(seen[0].path, ['3', '0', '0']);
   t.deepEqual(seen[0].query, ['x=1']);
   t.is(str(seen[2].payload), 'v=42');
@@ -47,13 +51,17 @@ test('Observe: notifications reach coap-client; its cancel ends the relation and
   n.endpoint.handle((req, ctx) => {
     if (req.observe === 0) {
       relation = ctx.acceptObserve();
-      relation.onCancel((r) => { cancelReason = r; });
+      relation.onCancel((r) => {
+        cancelReason = r;
+      });
     }
     return { code: '2.05', contentFormat: 0, payload: text(`v${value}`) };
   });
   const timer = setInterval(() => {
     value++;
-    relation?.notify({ code: '2.05', contentFormat: 0, payload: text(`v${value}`) }, { confirmable: value % 2 === 0 }).catch(() => undefined);
+    relation
+      ?.notify({ code: '2.05', contentFormat: 0, payload: text(`v${value}`) }, { confirmable: value % 2 === 0 })
+      .catch(() => undefined);
   }, 150);
   const r = await runClient(CLIENT, ['-s', '2', '-B', '4', '-w', `coap://127.0.0.1:${n.addr.port}/3/0/9`]);
   clearInterval(timer);
@@ -61,7 +69,10 @@ test('Observe: notifications reach coap-client; its cancel ends the relation and
   const lines = r.stdout.split('\n').filter((l) => l.length > 0);
   t.true(lines.length >= 5, r.stdout);
   t.is(lines[0], 'v0');
-  t.deepEqual(lines, [...lines].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))));
+  t.deepEqual(
+    lines,
+    [...lines].sort((x, y) => Number(x.slice(1)) - Number(y.slice(1))),
+  );
   // coap-client cancels at the end of -s with a GET Observe=1 on the observation's token.
   t.is(cancelReason, 'deregister');
   t.is(n.endpoint.stats().relations, 0);

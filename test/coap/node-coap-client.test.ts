@@ -1,4 +1,5 @@
-// node-coap-client.test.ts: node-coap (an independent stack, the dev LwM2M server's) as client of our endpoint: GET, Observe with notifications, cancel by closing the stream.
+// node-coap-client.test.ts: node-coap (an independent stack, the dev LwM2M server's) as client of our endpoint: GET,
+// Observe with notifications, cancel by closing the stream.
 import test from 'ava';
 import { Agent, request, type IncomingMessage } from 'coap';
 import type { ObserveRelation } from '../../src/coap/api.js';

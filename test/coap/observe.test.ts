@@ -1,4 +1,5 @@
-// observe.test.ts: server-side Observe (RFC 7641): sequence numbers, forced CON, cancel by GET Observe=1, by RST, by CON timeout, replacement; large notifications.
+// observe.test.ts: server-side Observe (RFC 7641): sequence numbers, forced CON, cancel by GET Observe=1, by RST, by
+// CON timeout, replacement; large notifications.
 import test from 'ava';
 import { generate, type ParsedPacket } from 'coap-packet';
 import type { ObserveRelation } from '../../src/coap/api.js';
@@ -27,7 +28,10 @@ function setup(params = {}) {
   const get = (token: number[], observe?: number, path = 'x'): void => {
     const options: { name: string; value: Buffer }[] = [{ name: 'Uri-Path', value: Buffer.from(path) }];
     if (observe !== undefined) options.push({ name: 'Observe' as const, value: uintBuf(observe) });
-    tr.deliver(generate({ code: '0.01', messageId: mid++, confirmable: true, token: Buffer.from(token), options }), peer);
+    tr.deliver(
+      generate({ code: '0.01', messageId: mid++, confirmable: true, token: Buffer.from(token), options }),
+      peer,
+    );
   };
   const last = (): ParsedPacket => tr.packets().at(-1) as ParsedPacket;
   return { timers, tr, ep, rels, reasons, get, last };
@@ -129,7 +133,19 @@ test('server-side cancel sends a final response without Observe; a large notific
   t.deepEqual(decodeBlock(getOption(n, 'Block2')), { num: 0, more: true, size: 64 });
   t.is(getUint(n, 'Size2'), 150);
   t.is(n.payload.length, 64);
-  s.tr.deliver(generate({ code: '0.01', messageId: 900, confirmable: true, token: Buffer.from([9]), options: [{ name: 'Uri-Path', value: Buffer.from('x') }, { name: 'Block2', value: Buffer.from([0x22]) }] }), peer);
+  s.tr.deliver(
+    generate({
+      code: '0.01',
+      messageId: 900,
+      confirmable: true,
+      token: Buffer.from([9]),
+      options: [
+        { name: 'Uri-Path', value: Buffer.from('x') },
+        { name: 'Block2', value: Buffer.from([0x22]) },
+      ],
+    }),
+    peer,
+  );
   await flush();
   t.deepEqual(decodeBlock(getOption(s.last(), 'Block2')), { num: 2, more: false, size: 64 });
   t.is(s.last().payload.length, 22);

@@ -1,4 +1,5 @@
-// retransmit.test.ts: CON retransmission timing on simulated time (ACK_TIMEOUT, random factor, backoff, MAX_RETRANSMIT), NSTART queueing, empty ACK then separate response.
+// retransmit.test.ts: CON retransmission timing on simulated time (ACK_TIMEOUT, random factor, backoff,
+// MAX_RETRANSMIT), NSTART queueing, empty ACK then separate response.
 import test from 'ava';
 import { generate } from 'coap-packet';
 import { createEndpoint } from '../../src/coap/endpoint.js';
@@ -12,9 +13,14 @@ test('retransmits at 2, 6, 14, 30 s and fails with COAP_TIMEOUT at 62 s (random 
   const tr = new FakeTransport(() => timers.now());
   const ep = createEndpoint(tr, { timers, random: () => 0 });
   let err: unknown;
-  ep.request(peer, { method: 'GET', path: ['x'] }).catch((e: unknown) => { err = e; });
+  ep.request(peer, { method: 'GET', path: ['x'] }).catch((e: unknown) => {
+    err = e;
+  });
   await timers.advance(61_999);
-  t.deepEqual(tr.sent.map((s) => s.at), [0, 2000, 6000, 14000, 30000]);
+  t.deepEqual(
+    tr.sent.map((s) => s.at),
+    [0, 2000, 6000, 14000, 30000],
+  );
   t.is(new Set(tr.packets().map((p) => p.messageId)).size, 1); // same message ID every time
   t.is(err, undefined);
   await timers.advance(1);
@@ -45,7 +51,10 @@ test('NSTART 1: the second request waits for the first; empty ACK then separate 
   tr.deliver(generate({ messageId: first.messageId, ack: true, code: '0.00' }), peer); // empty ACK
   await timers.advance(10_000);
   t.is(tr.sent.length, 1); // no retransmission after the empty ACK, and b still waits
-  tr.deliver(generate({ messageId: 777, confirmable: true, code: '2.05', token: first.token, payload: Buffer.from('A') }), peer);
+  tr.deliver(
+    generate({ messageId: 777, confirmable: true, code: '2.05', token: first.token, payload: Buffer.from('A') }),
+    peer,
+  );
   await flush();
   const ack = tr.packets()[1];
   t.true(ack.ack);
@@ -56,7 +65,10 @@ test('NSTART 1: the second request waits for the first; empty ACK then separate 
   await Promise.all([r1, r2]);
   t.deepEqual(results, ['a:2.05', 'b:2.05']);
   // A repeat of the separate response is acknowledged again and not delivered twice.
-  tr.deliver(generate({ messageId: 777, confirmable: true, code: '2.05', token: first.token, payload: Buffer.from('A') }), peer);
+  tr.deliver(
+    generate({ messageId: 777, confirmable: true, code: '2.05', token: first.token, payload: Buffer.from('A') }),
+    peer,
+  );
   await flush();
   const last = tr.packets().at(-1);
   t.true(last?.ack === true && last.messageId === 777);

@@ -1,4 +1,5 @@
-// server-separate.test.ts: server side on simulated time: empty ACK after separateResponseAfterMs, the answer as its own CON, duplicates answered from cache, handler called once.
+// server-separate.test.ts: server side on simulated time: empty ACK after separateResponseAfterMs, the answer as its
+// own CON, duplicates answered from cache, handler called once.
 import test from 'ava';
 import { generate } from 'coap-packet';
 import { coapConfigSchema, paramsFromConfig } from '../../src/coap/config-schema.js';
@@ -8,7 +9,14 @@ import { FakeTransport } from './support/fake.js';
 import { flush, SimTimers } from '../support/sim-timers.js';
 
 const peer = { address: '10.0.0.5', port: 5683 };
-const req = (mid: number, con = true): Buffer => generate({ code: '0.01', messageId: mid, confirmable: con, token: Buffer.from([0xab, mid & 0xff]), options: [{ name: 'Uri-Path', value: Buffer.from('r') }] });
+const req = (mid: number, con = true): Buffer =>
+  generate({
+    code: '0.01',
+    messageId: mid,
+    confirmable: con,
+    token: Buffer.from([0xab, mid & 0xff]),
+    options: [{ name: 'Uri-Path', value: Buffer.from('r') }],
+  });
 
 test('slow handler: empty ACK, then a CON response retransmitted until ACKed; duplicates get the empty ACK again', async (t) => {
   const timers = new SimTimers();
@@ -18,7 +26,9 @@ test('slow handler: empty ACK, then a CON response retransmitted until ACKed; du
   let answer: (() => void) | undefined;
   ep.handle(async () => {
     calls++;
-    await new Promise<void>((r) => { answer = r; });
+    await new Promise<void>((r) => {
+      answer = r;
+    });
     return { code: '2.05', payload: Buffer.from('done') };
   });
   tr.deliver(req(10), peer);
@@ -59,7 +69,15 @@ test('fast handler: piggybacked; duplicate CON and NON get the cached response; 
   await flush();
   const out = tr.packets();
   t.is(calls, 2);
-  t.deepEqual(out.map((p) => [p.ack, p.payload.toString()]), [[true, '1'], [false, '2'], [true, '1'], [false, '2']]);
+  t.deepEqual(
+    out.map((p) => [p.ack, p.payload.toString()]),
+    [
+      [true, '1'],
+      [false, '2'],
+      [true, '1'],
+      [false, '2'],
+    ],
+  );
   await timers.advance(10_001);
   tr.deliver(req(20), peer);
   await flush();

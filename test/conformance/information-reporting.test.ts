@@ -1,4 +1,5 @@
-// information-reporting.test.ts: the ETS Information Reporting cases (int-301…311): Observe, cancel by RST and by Observe=1, Observe-Composite, Send and Mute Send, against the real device (ETS periods scaled down to seconds).
+// information-reporting.test.ts: the ETS Information Reporting cases (int-301…311): Observe, cancel by RST and by
+// Observe=1, Observe-Composite, Send and Mute Send, against the real device (ETS periods scaled down to seconds).
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
 import { StrictServer, CF, type Answer } from './support/strict-server.js';
@@ -44,8 +45,20 @@ async function observe(path: string): Promise<{ token: Buffer; first: Answer }> 
   return { token, first };
 }
 
-async function observeComposite(paths: string[], observeFlag: 0 | 1 = 0, token: Buffer = randomBytes(4)): Promise<{ token: Buffer; first: Answer }> {
-  const first = await s.call({ method: 'FETCH', path: '/', observe: observeFlag, contentFormat: CF.senmlJson, accept: CF.senmlJson, token, payload: encodeSenmlJson(paths.map((name) => ({ name }))) });
+async function observeComposite(
+  paths: string[],
+  observeFlag: 0 | 1 = 0,
+  token: Buffer = randomBytes(4),
+): Promise<{ token: Buffer; first: Answer }> {
+  const first = await s.call({
+    method: 'FETCH',
+    path: '/',
+    observe: observeFlag,
+    contentFormat: CF.senmlJson,
+    accept: CF.senmlJson,
+    token,
+    payload: encodeSenmlJson(paths.map((name) => ({ name }))),
+  });
   return { token, first };
 }
 
@@ -93,7 +106,10 @@ ets(servers, 302, 'Cancel Observations using Reset Operation', async (t) => {
   await bump();
   await s.notification(a.token, since); // answered with RST
   await bump();
-  t.true(await quietFor(s, (kind, tok) => kind === 'response' && tok !== undefined && tok.equals(a.token), 1500), 'no notification after RST');
+  t.true(
+    await quietFor(s, (kind, tok) => kind === 'response' && tok !== undefined && tok.equals(a.token), 1500),
+    'no notification after RST',
+  );
   // the other observation is alive
   since = s.raw.responses.length;
   await put('/1/0/1', CONFIG3.lifetime + 1);
@@ -110,7 +126,10 @@ ets(servers, 303, 'Cancel observations using Observe with Cancel parameter', asy
   const cancel = await s.call({ method: 'GET', path: VALUE, observe: 1, accept: CF.text, token });
   t.is(cancel.code, '2.05');
   await bump();
-  t.true(await quietFor(s, (kind, tok) => kind === 'response' && tok !== undefined && tok.equals(token), 1500), 'no notification after cancel');
+  t.true(
+    await quietFor(s, (kind, tok) => kind === 'response' && tok !== undefined && tok.equals(token), 1500),
+    'no notification after cancel',
+  );
 });
 
 const COMPOSITE = ['/1/0/1', '/3/0/11/0', '/3/0/16'];
@@ -139,7 +158,10 @@ ets(servers, 305, 'Cancel Observation-Composite Operation', async (t) => {
   await s.notification(token, s.raw.responses.length, 4000);
   const cancel = await observeComposite(COMPOSITE, 1, token);
   t.is(cancel.first.code, '2.05');
-  t.true(await quietFor(s, (kind, tok) => kind === 'response' && tok !== undefined && tok.equals(token), 1500), 'no notification after cancel');
+  t.true(
+    await quietFor(s, (kind, tok) => kind === 'response' && tok !== undefined && tok.equals(token), 1500),
+    'no notification after cancel',
+  );
   t.is(await attrs('/1/0/1', 'pmax'), '2.04');
   await config3();
 });
@@ -177,7 +199,10 @@ ets(servers, 307, 'Muting Send', async (t) => {
   await put('/1/0/23', 1);
   await put(`/${PROBE.id}/0/${PROBE.sendPaths}`, '/3/0');
   t.is((await s.call({ method: 'POST', path: `/${PROBE.id}/0/${PROBE.send}` })).code, '2.04');
-  t.true(await quietFor(s, (kind, _tok, req) => kind === 'request' && req?.path === '/dp', 1000), 'no Send while muted');
+  t.true(
+    await quietFor(s, (kind, _tok, req) => kind === 'request' && req?.path === '/dp', 1000),
+    'no Send while muted',
+  );
   t.is(await pollUntil(sendResult, (r) => r !== 'pending', 5000), 'SEND_MUTED');
   await put('/1/0/23', 0);
   const recs = await deviceSend('/3/0');
@@ -186,7 +211,14 @@ ets(servers, 307, 'Muting Send', async (t) => {
 
 const A = ['aa', 'bb', 'cc', 'dd'];
 const B = ['11', '22', '33', '44'];
-const portfolio = (iid: number, ids: string[]): Buffer => tlv('instance', iid, [tlv('multipleResource', 0, ids.map((v, i) => tlv('resourceInstance', i, v)))]);
+const portfolio = (iid: number, ids: string[]): Buffer =>
+  tlv('instance', iid, [
+    tlv(
+      'multipleResource',
+      0,
+      ids.map((v, i) => tlv('resourceInstance', i, v)),
+    ),
+  ]);
 const pfNames = (iid: number): string[] => [0, 1, 2, 3].map((i) => `/16/${iid}/0/${i}`);
 
 ets(servers, 308, 'Observe-Composite and Creating Object Instance', async (t) => {
@@ -234,5 +266,8 @@ ets(servers, 310, 'Observe-Composite and modification of parameter values', asyn
 
 ets(servers, 311, 'Send command', async (t) => {
   const recs = await deviceSend('/1/0/1 /3/0/11');
-  t.deepEqual(recs.map((r) => [r.name, r.value]).sort(), [['/1/0/1', CONFIG3.lifetime], ['/3/0/11/0', 0]]);
+  t.deepEqual(recs.map((r) => [r.name, r.value]).sort(), [
+    ['/1/0/1', CONFIG3.lifetime],
+    ['/3/0/11/0', 0],
+  ]);
 });

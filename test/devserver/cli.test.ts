@@ -16,9 +16,23 @@ test('arguments: defaults, bootstrap port, paths; bad values are CLI_ARGS errors
   t.is(d.options.port, 5683);
   t.is(d.options.host, '0.0.0.0');
   t.is(d.options.bootstrap, undefined);
-  const a = parseDevServerArgs(['--port', '0', '--bootstrap-port', '5783', '--observe', '/3/0/9,/3424/0', '--read', '/3/0', '--format', '112']);
+  const a = parseDevServerArgs([
+    '--port',
+    '0',
+    '--bootstrap-port',
+    '5783',
+    '--observe',
+    '/3/0/9,/3424/0',
+    '--read',
+    '/3/0',
+    '--format',
+    '112',
+  ]);
   t.deepEqual(a.options.bootstrap, { port: 5783 });
-  t.deepEqual(a.observe, [[3, 0, 9], [3424, 0]]);
+  t.deepEqual(a.observe, [
+    [3, 0, 9],
+    [3424, 0],
+  ]);
   t.deepEqual(a.read, [[3, 0]]);
   t.is(a.format, 112);
   t.deepEqual(parseDevServerArgs(['--bootstrap']).options.bootstrap, {});
@@ -41,8 +55,17 @@ test('runs, prints a registration, an auto-read and an auto-observe with its not
   const ac = new AbortController();
   let server: DevServer | undefined;
   const ready = new Promise<void>((resolve) => {
-    void runDevServer(['--host', '127.0.0.1', '--port', '0', '--read', '/3/0/0', '--observe', '/3/0/9', '--bootstrap'],
-      { out: (l) => lines.push(l), signal: ac.signal, onReady: (s) => { server = s; resolve(); } }).then(() => lines.push('DONE'));
+    void runDevServer(
+      ['--host', '127.0.0.1', '--port', '0', '--read', '/3/0/0', '--observe', '/3/0/9', '--bootstrap'],
+      {
+        out: (l) => lines.push(l),
+        signal: ac.signal,
+        onReady: (s) => {
+          server = s;
+          resolve();
+        },
+      },
+    ).then(() => lines.push('DONE'));
   });
   await ready;
   const c = await FakeClient.start();
@@ -50,9 +73,13 @@ test('runs, prints a registration, an auto-read and an auto-observe with its not
   let push: ((v: number) => void) | undefined;
   c.handler = (req, res) => {
     res.setOption('Content-Format', ContentFormat.SENML_CBOR);
-    if (req.url === '/3/0/0') { res.end(Buffer.from(encode(ContentFormat.SENML_CBOR, [{ path: [3, 0, 0], value: 'Acme' }], types.context([])))); return true; }
+    if (req.url === '/3/0/0') {
+      res.end(Buffer.from(encode(ContentFormat.SENML_CBOR, [{ path: [3, 0, 0], value: 'Acme' }], types.context([]))));
+      return true;
+    }
     if (req.url === '/3/0/9') {
-      push = (v) => res.write(Buffer.from(encode(ContentFormat.SENML_CBOR, [{ path: [3, 0, 9], value: v }], types.context([]))));
+      push = (v) =>
+        res.write(Buffer.from(encode(ContentFormat.SENML_CBOR, [{ path: [3, 0, 9], value: v }], types.context([]))));
       push(90);
       return true;
     }
@@ -61,7 +88,8 @@ test('runs, prints a registration, an auto-read and an auto-observe with its not
   const observed = server!.waitFor('register');
   await c.register(server!.port, 'cli-1');
   await observed;
-  const until = (re: RegExp): Promise<void> => waitFor(() => lines.some((l) => re.test(l)), { timeoutMs: 2000, what: `a line ${re}` });
+  const until = (re: RegExp): Promise<void> =>
+    waitFor(() => lines.some((l) => re.test(l)), { timeoutMs: 2000, what: `a line ${re}` });
   await until(/observe .*cli-1/);
   push!(89);
   await until(/notify .*cli-1/);
@@ -77,7 +105,11 @@ test('runs, prints a registration, an auto-read and an auto-observe with its not
 });
 
 test('--attr: attributes for the observed paths; an empty value removes one; junk is a CLI_ARGS error', (t) => {
-  t.deepEqual(parseDevServerArgs(['--observe', '/3424/0/1', '--attr', 'pmin=5,pmax=30,gt=']).attr, { pmin: 5, pmax: 30, gt: null });
+  t.deepEqual(parseDevServerArgs(['--observe', '/3424/0/1', '--attr', 'pmin=5,pmax=30,gt=']).attr, {
+    pmin: 5,
+    pmax: 30,
+    gt: null,
+  });
   t.is(parseDevServerArgs([]).attr, undefined);
   t.throws(() => parseDevServerArgs(['--attr', 'pmin']), { message: /--attr: 'pmin' is not NAME=VALUE/ });
   t.throws(() => parseDevServerArgs(['--attr', 'pmin=soon']), { message: /pmin wants a number/ });

@@ -1,4 +1,5 @@
-// console.test.ts: the dev-server console: parsing, typed values, completion, then script mode and the interactive console (on a pty) against the real device.
+// console.test.ts: the dev-server console: parsing, typed values, completion, then script mode and the interactive
+// console (on a pty) against the real device.
 import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,11 @@ import { FakeClient } from '../support/fake-lwm2m-client.js';
 
 test('lines: quotes keep blanks, # comments, --format takes a value, other flags are booleans', (t) => {
   t.deepEqual(tokenize(`write /3/0/15 "Europe/Oslo time" # zone`), ['write', '/3/0/15', '"Europe/Oslo time"']);
-  t.deepEqual(parseLine('READ /3/0 --format senml-json --partial'), { cmd: 'read', args: ['/3/0'], flags: { format: 'senml-json', partial: true } });
+  t.deepEqual(parseLine('READ /3/0 --format senml-json --partial'), {
+    cmd: 'read',
+    args: ['/3/0'],
+    flags: { format: 'senml-json', partial: true },
+  });
   t.is(parseLine('   # only a comment'), undefined);
   t.throws(() => tokenize('write /3/0/15 "open'), { message: /unclosed/ });
   t.throws(() => parseLine('read /3/0 --format'), { message: /--format wants a value/ });
@@ -33,7 +38,10 @@ test('values are typed by the model; without a type by their look', (t) => {
   t.deepEqual(parseValue('0xcafe', 'opaque'), Buffer.from([0xca, 0xfe]));
   t.deepEqual(parseValue('3:0', 'objlnk'), { objectId: 3, instanceId: 0 });
   t.throws(() => parseValue('soon', 'integer'), { message: /'soon' is not a valid integer/ });
-  t.deepEqual(parseAssignments(['/1/0/1=60', '/3/0/15=Oslo'], new TypeRegistry()), [{ path: [1, 0, 1], value: 60 }, { path: [3, 0, 15], value: 'Oslo' }]);
+  t.deepEqual(parseAssignments(['/1/0/1=60', '/3/0/15=Oslo'], new TypeRegistry()), [
+    { path: [1, 0, 1], value: 60 },
+    { path: [3, 0, 15], value: 'Oslo' },
+  ]);
 });
 
 test('the model names built-in resources; completion offers commands, then registered paths and their resources', async (t) => {
@@ -63,16 +71,30 @@ test('script mode with the real device: named values, write, attributes, observe
   const pkg = join(mkdtempSync(join(tmpdir(), 'fw-')), 'fw.bin');
   writeFileSync(pkg, Buffer.alloc(8000, 7));
   const script = scriptFile([
-    'read /3/0/0', 'write /1/0/1 120', 'read /1/0/1 --format tlv', 'attr /3424/0/1 pmin=1 pmax=5', 'discover /3424/0/1',
-    'observe /3424/0/1', 'read-composite /3/0/0 /3424/0/1', 'cancel /3424/0/1', 'clients', `fw push ${pkg}`, 'read /3/0/77',
+    'read /3/0/0',
+    'write /1/0/1 120',
+    'read /1/0/1 --format tlv',
+    'attr /3424/0/1 pmin=1 pmax=5',
+    'discover /3424/0/1',
+    'observe /3424/0/1',
+    'read-composite /3/0/0 /3424/0/1',
+    'cancel /3424/0/1',
+    'clients',
+    `fw push ${pkg}`,
+    'read /3/0/77',
   ]);
-  const srv = new DevServerProcess(['--script', script, '--timeout', '20000', '--log-format', 'json'], { env: { LWM2M_LOG_LEVEL: 'info' } });
+  const srv = new DevServerProcess(['--script', script, '--timeout', '20000', '--log-format', 'json'], {
+    env: { LWM2M_LOG_LEVEL: 'info' },
+  });
   const dev = new DeviceProcess({ server: await srv.uri() });
   try {
     const code = await srv.exited;
     const all = srv.text;
     t.is(code, 1, all);
-    const out = all.split('\n').filter((l) => !/^\d\d:\d\d:\d\d\.\d{3} /.test(l)).join('\n'); // command output only, events left out
+    const out = all
+      .split('\n')
+      .filter((l) => !/^\d\d:\d\d:\d\d\.\d{3} /.test(l))
+      .join('\n'); // command output only, events left out
     t.regex(out, /> read \/3\/0\/0\n(?:waiting.*\n)?2\.05 \(\w+\)\n {2}\/3\/0\/0 Manufacturer = "lwm2m-meter"\n/);
     t.regex(out, /> read \/1\/0\/1 --format tlv\n2\.05 \(tlv\)\n {2}\/1\/0\/1 Lifetime = 120\n/);
     t.regex(out, /<\/3424\/0\/1>;pmin=1;pmax=5/);
@@ -80,9 +102,17 @@ test('script mode with the real device: named values, write, attributes, observe
     t.regex(out, /\/3424\/0\/1 Cumulated water volume = \d/);
     t.regex(out, /observation 1 cancelled/);
     t.regex(out, new RegExp(`  ${dev.endpoint}  127\\.0\\.0\\.1:\\d+  lt=\\d+  b=U`));
-    t.regex(out, /> fw push \S+\npush fw\.bin 0%\n(push fw\.bin \d+%\n){3,}push fw\.bin 100%\n8000 bytes in [\d.]+ s\n2\.04\n/, 'progress per block, every 10 %');
+    t.regex(
+      out,
+      /> fw push \S+\npush fw\.bin 0%\n(push fw\.bin \d+%\n){3,}push fw\.bin 100%\n8000 bytes in [\d.]+ s\n2\.04\n/,
+      'progress per block, every 10 %',
+    );
     t.regex(out, /> read \/3\/0\/77\n4\.04\b/);
-    t.is(all.split('\n').filter((l) => l.includes(dev.endpoint) && /regist/.test(l)).length, 1, 'the register event printed once (no JSON log line repeating it)');
+    t.is(
+      all.split('\n').filter((l) => l.includes(dev.endpoint) && /regist/.test(l)).length,
+      1,
+      'the register event printed once (no JSON log line repeating it)',
+    );
   } finally {
     await dev.stop();
     await srv.stop();

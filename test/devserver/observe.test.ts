@@ -1,4 +1,5 @@
-// observe.test.ts: Observe from the dev server: first answer, notifications (iterator and events), active cancel with Observe=1.
+// observe.test.ts: Observe from the dev server: first answer, notifications (iterator and events), active cancel with
+// Observe=1.
 import test from 'ava';
 import type { OutgoingMessage } from 'coap';
 import { encode } from '../../src/lwm2m/formats/index.js';
@@ -14,7 +15,10 @@ const cbor = (records: LwRecord[]): Buffer => Buffer.from(encode(ContentFormat.S
 test('observe: notifications arrive until cancel; cancel sends Observe=1 with the same token', async (t) => {
   const s = await startDevServer({ requestTimeoutMs: 3000 });
   const c = await FakeClient.start();
-  t.teardown(async () => { await s.close(); await c.close(); });
+  t.teardown(async () => {
+    await s.close();
+    await c.close();
+  });
   await c.register(s.port, 'obs-1');
   let stream: OutgoingMessage | undefined;
   const tokens: string[] = [];
@@ -62,9 +66,17 @@ test('observe: notifications arrive until cancel; cancel sends Observe=1 with th
 test('observe of a resource the client refuses ends at once', async (t) => {
   const s = await startDevServer({ requestTimeoutMs: 3000 });
   const c = await FakeClient.start();
-  t.teardown(async () => { await s.close(); await c.close(); });
+  t.teardown(async () => {
+    await s.close();
+    await c.close();
+  });
   await c.register(s.port, 'obs-2');
-  c.handler = (_req, res) => { res.code = '4.05'; res.statusCode = '4.05'; res.end(); return true; };
+  c.handler = (_req, res) => {
+    res.code = '4.05';
+    res.statusCode = '4.05';
+    res.end();
+    return true;
+  };
   const obs = await s.observe('obs-2', '/3/0/4');
   t.is(obs.code, '4.05');
   t.false(obs.active);
@@ -75,21 +87,39 @@ test('observe of a resource the client refuses ends at once', async (t) => {
 test('observe-composite: FETCH with Observe=0 and a SenML path list', async (t) => {
   const s = await startDevServer({ requestTimeoutMs: 3000 });
   const c = await FakeClient.start();
-  t.teardown(async () => { await s.close(); await c.close(); });
+  t.teardown(async () => {
+    await s.close();
+    await c.close();
+  });
   await c.register(s.port, 'obs-3');
   let stream: OutgoingMessage | undefined;
   c.handler = (req, res) => {
     if (req.method !== 'FETCH') return false;
     res.setOption('Content-Format', ContentFormat.SENML_CBOR);
-    if (req.headers.Observe === 0) { stream = res; res.write(cbor([{ path: [3, 0, 9], value: 80 }, { path: [1, 0, 1], value: 300 }])); }
-    else res.end(cbor([]));
+    if (req.headers.Observe === 0) {
+      stream = res;
+      res.write(
+        cbor([
+          { path: [3, 0, 9], value: 80 },
+          { path: [1, 0, 1], value: 300 },
+        ]),
+      );
+    } else res.end(cbor([]));
     return true;
   };
   const obs = await s.observeComposite('obs-3', ['/3/0/9', '/1/0/1']);
   t.is(obs.code, '2.05');
   t.is(obs.records?.length, 2);
-  t.deepEqual(obs.paths, [[3, 0, 9], [1, 0, 1]]);
-  stream!.write(cbor([{ path: [3, 0, 9], value: 50 }, { path: [1, 0, 1], value: 300 }]));
+  t.deepEqual(obs.paths, [
+    [3, 0, 9],
+    [1, 0, 1],
+  ]);
+  stream!.write(
+    cbor([
+      { path: [3, 0, 9], value: 50 },
+      { path: [1, 0, 1], value: 300 },
+    ]),
+  );
   const n = await obs.next(3000);
   t.deepEqual(n.result.records?.[0], { path: [3, 0, 9], value: 50 });
   await obs.cancel();
@@ -97,16 +127,25 @@ test('observe-composite: FETCH with Observe=0 and a SenML path list', async (t) 
   t.is(c.seen.at(-1)!.observe, 1);
 });
 
-test('a new Register or a De-register ends the endpoint\'s observations on the server side', async (t) => {
+test("a new Register or a De-register ends the endpoint's observations on the server side", async (t) => {
   const s = await startDevServer({ requestTimeoutMs: 3000 });
   const c = await FakeClient.start();
-  t.teardown(async () => { await s.close(); await c.close(); });
+  t.teardown(async () => {
+    await s.close();
+    await c.close();
+  });
   await c.register(s.port, 'obs-4');
-  c.handler = (_req, res) => { res.setOption('Content-Format', ContentFormat.SENML_CBOR); res.write(cbor([{ path: [3, 0, 9], value: 1 }])); return true; };
+  c.handler = (_req, res) => {
+    res.setOption('Content-Format', ContentFormat.SENML_CBOR);
+    res.write(cbor([{ path: [3, 0, 9], value: 1 }]));
+    return true;
+  };
   const a = await s.observe('obs-4', '/3/0/9');
   t.true(a.active);
   let ended = false;
-  a.on('end', () => { ended = true; });
+  a.on('end', () => {
+    ended = true;
+  });
   await c.register(s.port, 'obs-4');
   t.false(a.active);
   t.true(ended);

@@ -9,10 +9,17 @@ test('a sleeping queue-mode client gets the held Read right after its Update', a
   let now = 5_000_000;
   const s = await startDevServer({ now: () => now, requestTimeoutMs: 3000 });
   const c = await FakeClient.start();
-  t.teardown(async () => { await s.close(); await c.close(); });
+  t.teardown(async () => {
+    await s.close();
+    await c.close();
+  });
   await c.register(s.port, 'sleepy', '</3/0>', 'lt=3600&lwm2m=1.1&b=U&Q');
   t.true(s.registrations.get('sleepy')!.queueMode);
-  c.handler = (_req, res) => { res.setOption('Content-Format', ContentFormat.TEXT); res.end('Acme'); return true; };
+  c.handler = (_req, res) => {
+    res.setOption('Content-Format', ContentFormat.TEXT);
+    res.end('Acme');
+    return true;
+  };
   now += 10_000;
   t.false(s.asleep('sleepy'));
   t.is((await s.read('sleepy', '/3/0/0')).code, '2.05', 'awake: sent at once');
@@ -34,7 +41,11 @@ test('a held request fails when the client deregisters or the server closes', as
   t.teardown(() => c.close());
   await c.register(s.port, 'q', '</3/0>', 'lt=3600&lwm2m=1.1&Q');
   now += 2000;
-  const outcome = (p: Promise<unknown>): Promise<string> => p.then(() => 'answered', (e: Error) => e.message);
+  const outcome = (p: Promise<unknown>): Promise<string> =>
+    p.then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
   const held = outcome(s.read('q', '/3/0/0'));
   await c.request(s.port, 'DELETE', s.registrations.get('q')!.location);
   t.regex(await held, /deregistered/);

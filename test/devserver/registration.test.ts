@@ -1,4 +1,5 @@
-// registration.test.ts: Register / Update / De-register against libcoap's client, and the 4.03 / 4.04 / version / count knobs.
+// registration.test.ts: Register / Update / De-register against libcoap's client, and the 4.03 / 4.04 / version / count
+// knobs.
 import test from 'ava';
 import { startDevServer } from '../../src/devserver/server.js';
 import { coapClient } from '../support/libcoap.js';
@@ -7,7 +8,15 @@ test('libcoap client registers, updates and deregisters', async (t) => {
   const s = await startDevServer({ port: 0 });
   t.teardown(() => s.close());
   const registered = s.waitFor('register');
-  const reg = await coapClient(['-m', 'post', '-t', '40', '-e', '</1/0>,</3/0>,</3424/0>', `coap://127.0.0.1:${s.port}/rd?ep=meter-1&lt=60&lwm2m=1.1&b=U`]);
+  const reg = await coapClient([
+    '-m',
+    'post',
+    '-t',
+    '40',
+    '-e',
+    '</1/0>,</3/0>,</3424/0>',
+    `coap://127.0.0.1:${s.port}/rd?ep=meter-1&lt=60&lwm2m=1.1&b=U`,
+  ]);
   t.is(reg.code, '2.01');
   const r = await registered;
   t.is(r.endpoint, 'meter-1');
@@ -16,7 +25,10 @@ test('libcoap client registers, updates and deregisters', async (t) => {
   t.is(r.lifetime, 60);
   t.is(r.lwm2mVersion, '1.1');
   t.is(r.binding, 'U');
-  t.deepEqual(r.links.map((l) => l.target), ['/1/0', '/3/0', '/3424/0']);
+  t.deepEqual(
+    r.links.map((l) => l.target),
+    ['/1/0', '/3/0', '/3424/0'],
+  );
   t.is(s.registrations.get('meter-1'), r);
 
   const updated = s.waitFor('update');
@@ -61,10 +73,17 @@ test('a rejected endpoint gets 4.03, others still register', async (t) => {
 test('unsupported lwm2m version: 4.12 by default (Transport Table 6.7-2), 4.00 when configured', async (t) => {
   const a = await startDevServer({ registration: { acceptVersions: ['1.1'], versionRejectCode: '4.00' } });
   const b = await startDevServer({ registration: { acceptVersions: ['1.1'] } });
-  t.teardown(async () => { await a.close(); await b.close(); });
+  t.teardown(async () => {
+    await a.close();
+    await b.close();
+  });
   t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${a.port}/rd?ep=x&lwm2m=1.2`])).code, '4.00');
   t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${b.port}/rd?ep=x&lwm2m=1.0`])).code, '4.12');
-  t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${b.port}/rd?ep=x`])).code, '4.12', 'absent lwm2m= means 1.0');
+  t.is(
+    (await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${b.port}/rd?ep=x`])).code,
+    '4.12',
+    'absent lwm2m= means 1.0',
+  );
   t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${b.port}/rd?ep=x&lwm2m=1.1`])).code, '2.01');
 });
 
@@ -72,18 +91,35 @@ test('bad registrations get a 4.xx, not a crash', async (t) => {
   const s = await startDevServer({});
   t.teardown(() => s.close());
   t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?lt=60`])).code, '4.00', 'no ep');
-  t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=x&lt=soon`])).code, '4.00', 'bad lt');
-  t.is((await coapClient(['-m', 'post', '-e', '<3/0', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code, '4.00', 'bad links');
-  t.is((await coapClient(['-m', 'post', '-t', '50', '-e', '{}', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code, '4.15', 'not link format');
+  t.is(
+    (await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=x&lt=soon`])).code,
+    '4.00',
+    'bad lt',
+  );
+  t.is(
+    (await coapClient(['-m', 'post', '-e', '<3/0', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code,
+    '4.00',
+    'bad links',
+  );
+  t.is(
+    (await coapClient(['-m', 'post', '-t', '50', '-e', '{}', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code,
+    '4.15',
+    'not link format',
+  );
   t.is((await coapClient(['-m', 'get', `coap://127.0.0.1:${s.port}/elsewhere`])).code, '4.04');
-  t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code, '2.01', 'still serving');
+  t.is(
+    (await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code,
+    '2.01',
+    'still serving',
+  );
 });
 
 test('behaviour override answers 5.03 and counts each attempt', async (t) => {
   const s = await startDevServer({});
   t.teardown(() => s.close());
   s.setBehaviour('register', { code: '5.03' });
-  for (let i = 0; i < 3; i++) t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code, '5.03');
+  for (let i = 0; i < 3; i++)
+    t.is((await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=x`])).code, '5.03');
   t.is(s.count('register', 'x'), 3);
   t.is(s.registrations.size, 0);
   s.setBehaviour('register', undefined);
@@ -100,7 +136,10 @@ test('lifetime expiry by the injected clock: Update after expiry gets 4.04, swee
   now += 59_000;
   t.is((await coapClient(['-m', 'post', `coap://127.0.0.1:${s.port}${locA}`])).code, '2.04', 'still alive at 59 s');
   now += 61_000;
-  t.deepEqual(s.sweepExpired().map((r) => r.endpoint), ['a']);
+  t.deepEqual(
+    s.sweepExpired().map((r) => r.endpoint),
+    ['a'],
+  );
   t.is((await coapClient(['-m', 'post', `coap://127.0.0.1:${s.port}${locA}`])).code, '4.04');
   now += 600_000;
   const expired = s.waitFor('expire');
@@ -112,7 +151,9 @@ test('lifetime expiry by the injected clock: Update after expiry gets 4.04, swee
 test('events as an async iterable, ending when the server closes', async (t) => {
   const s = await startDevServer({});
   const seen: string[] = [];
-  const done = (async () => { for await (const r of s.events('register')) seen.push(r.endpoint); })();
+  const done = (async () => {
+    for await (const r of s.events('register')) seen.push(r.endpoint);
+  })();
   await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=one`]);
   await coapClient(['-m', 'post', '-e', '</3/0>', `coap://127.0.0.1:${s.port}/rd?ep=two`]);
   await s.close();

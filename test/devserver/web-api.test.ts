@@ -1,4 +1,5 @@
-// web-api.test.ts: the dev-server web page's JSON API and SSE feed: clients, operations, device errors and timeouts as statuses, bad input as 400, firmware push progress.
+// web-api.test.ts: the dev-server web page's JSON API and SSE feed: clients, operations, device errors and timeouts as
+// statuses, bad input as 400, firmware push progress.
 import test from 'ava';
 import { ContentFormat } from '../../src/lwm2m/types.js';
 import { encode } from '../../src/lwm2m/formats/index.js';
@@ -14,20 +15,39 @@ import { waitFor } from '../support/poll.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 
-interface Rig { s: DevServer; web: WebServer; c: FakeClient; base: string }
+interface Rig {
+  s: DevServer;
+  web: WebServer;
+  c: FakeClient;
+  base: string;
+}
 
-async function rig(t: { teardown(fn: () => Promise<void>): void }, opts: { requestTimeoutMs?: number; blockSize?: number } = {}): Promise<Rig> {
-  const s = await startDevServer({ requestTimeoutMs: opts.requestTimeoutMs ?? 3000, ...(opts.blockSize !== undefined ? { blockSize: opts.blockSize } : {}) });
+async function rig(
+  t: { teardown(fn: () => Promise<void>): void },
+  opts: { requestTimeoutMs?: number; blockSize?: number } = {},
+): Promise<Rig> {
+  const s = await startDevServer({
+    requestTimeoutMs: opts.requestTimeoutMs ?? 3000,
+    ...(opts.blockSize !== undefined ? { blockSize: opts.blockSize } : {}),
+  });
   const web = await startWebServer(s, { port: 0 });
   const c = await FakeClient.start();
-  t.teardown(async () => { await web.close(); await c.close(); await s.close(); });
+  t.teardown(async () => {
+    await web.close();
+    await c.close();
+    await s.close();
+  });
   await c.register(s.port, 'web-1', '</1/0>,</3/0>,</5/0>,</3424/0>');
   return { s, web, c, base: web.url };
 }
 
 async function post(base: string, path: string, body: unknown): Promise<{ status: number; json: Json }> {
-  const res = await fetch(new URL(path, base), { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: res.status, json: await res.json() as Json };
+  const res = await fetch(new URL(path, base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Json };
 }
 
 /** Reads SSE frames from /api/events into a list until aborted. */
@@ -35,7 +55,8 @@ function sse(base: string, signal: AbortSignal): { events: Json[]; ready: Promis
   const events: Json[] = [];
   const ready = (async () => {
     const res = await fetch(new URL('api/events', base), { signal });
-    if (res.headers.get('content-type')?.startsWith('text/event-stream') !== true) throw new Error('not an event stream');
+    if (res.headers.get('content-type')?.startsWith('text/event-stream') !== true)
+      throw new Error('not an event stream');
     const reader = res.body!.getReader();
     let buf = '';
     void (async () => {
@@ -52,7 +73,9 @@ function sse(base: string, signal: AbortSignal): { events: Json[]; ready: Promis
             if (data) events.push(JSON.parse(data.slice(6)) as Json);
           }
         }
-      } catch { /* aborted */ }
+      } catch {
+        /* aborted */
+      }
     })();
   })();
   return { events, ready };
@@ -84,18 +107,27 @@ test('page and model are served; clients list; read through the API; device 4.04
   t.regex(await page.text(), /<script type="module" src="app.js">/, 'relative module URL');
   t.is((await fetch(new URL('app.js', base))).headers.get('content-type'), 'text/javascript; charset=utf-8');
   t.is((await fetch(new URL('../../etc/passwd', base))).status, 404);
-  const model = await (await fetch(new URL('api/model', base))).json() as Record<string, { name: string; resources: Record<string, { name: string }> }>;
+  const model = (await (await fetch(new URL('api/model', base))).json()) as Record<
+    string,
+    { name: string; resources: Record<string, { name: string }> }
+  >;
   t.is(model[3424]?.resources[1]?.name, 'Cumulated water volume');
-  t.is(model[3306]?.resources[5850]?.name, 'On/Off', 'the valve plugin\'s definition names its object');
+  t.is(model[3306]?.resources[5850]?.name, 'On/Off', "the valve plugin's definition names its object");
   t.is(model[3306]?.name, 'Actuation');
-  const clients = await (await fetch(new URL('api/clients', base))).json() as { endpoint: string; lifetime: number; address: string }[];
+  const clients = (await (await fetch(new URL('api/clients', base))).json()) as {
+    endpoint: string;
+    lifetime: number;
+    address: string;
+  }[];
   t.like(clients[0], { endpoint: 'web-1', lifetime: 60, address: `127.0.0.1:${c.port}` });
 
   const types = new TypeRegistry();
   c.handler = (req, res) => {
     if (req.url === '/3/0/0') {
       res.setOption('Content-Format', ContentFormat.SENML_JSON);
-      res.end(Buffer.from(encode(ContentFormat.SENML_JSON, [{ path: [3, 0, 0], value: 'Acme' }], types.context([3, 0, 0]))));
+      res.end(
+        Buffer.from(encode(ContentFormat.SENML_JSON, [{ path: [3, 0, 0], value: 'Acme' }], types.context([3, 0, 0]))),
+      );
       return true;
     }
     res.code = '4.04';
@@ -114,7 +146,12 @@ test('page and model are served; clients list; read through the API; device 4.04
   t.is(unknown.json.error.code, 'DEVSERVER_UNKNOWN_ENDPOINT');
   t.regex(unknown.json.error.message, /nobody/);
   t.is((await fetch(new URL('api/clients/nobody', base))).status, 404);
-  for (const [body, why] of [[{ path: '/3/x' }, /not a number/], [{ path: '3/0' }, /must start with \//], [{}, /path is required/], ['{not json', /not JSON/]] as const) {
+  for (const [body, why] of [
+    [{ path: '/3/x' }, /not a number/],
+    [{ path: '3/0' }, /must start with \//],
+    [{}, /path is required/],
+    ['{not json', /not JSON/],
+  ] as const) {
     const r = await post(base, 'api/clients/web-1/read', body);
     t.is(r.status, 400, JSON.stringify(body));
     t.regex(r.json.error.message, why);
@@ -132,7 +169,12 @@ test('write converts the text by the resource type; a silent device is a 504 wit
   const { c, base } = await rig(t, { requestTimeoutMs: 400 });
   let written: Buffer | undefined;
   c.handler = (req, res) => {
-    if (req.method === 'PUT') { written = req.payload; res.code = '2.04'; res.end(); return true; }
+    if (req.method === 'PUT') {
+      written = req.payload;
+      res.code = '2.04';
+      res.end();
+      return true;
+    }
     return true; // never answers a GET
   };
   const w = await post(base, 'api/clients/web-1/write', { path: '/1/0/1', value: '300', format: ContentFormat.TEXT });
@@ -149,7 +191,10 @@ test('SSE: registrations, notifications of an observation started by the API, it
   t.teardown(() => ac.abort());
   const feed = sse(base, ac.signal);
   await feed.ready;
-  t.truthy(await until(() => feed.events.find((e) => e.type === 'register' && e.endpoint === 'web-1')), 'recent events are replayed to a new stream');
+  t.truthy(
+    await until(() => feed.events.find((e) => e.type === 'register' && e.endpoint === 'web-1')),
+    'recent events are replayed to a new stream',
+  );
 
   let notify: ((v: number) => void) | undefined;
   c.handler = (req, res) => {
@@ -166,10 +211,16 @@ test('SSE: registrations, notifications of an observation started by the API, it
   };
   const o = await post(base, 'api/clients/web-1/observe', { path: '/3424/0/1' });
   t.like(o.json, { code: '2.05', observing: true, records: [{ path: '/3424/0/1', value: 1.5 }] });
-  t.deepEqual((await (await fetch(new URL('api/clients/web-1', base))).json() as { observing: string[] }).observing, ['/3424/0/1']);
+  t.deepEqual(((await (await fetch(new URL('api/clients/web-1', base))).json()) as { observing: string[] }).observing, [
+    '/3424/0/1',
+  ]);
   notify!(1.75);
   const n = await until(() => feed.events.find((e) => e.type === 'notify'));
-  t.like(n, { endpoint: 'web-1', paths: ['/3424/0/1'], result: { ok: true, records: [{ path: '/3424/0/1', value: 1.75 }] } });
+  t.like(n, {
+    endpoint: 'web-1',
+    paths: ['/3424/0/1'],
+    result: { ok: true, records: [{ path: '/3424/0/1', value: 1.75 }] },
+  });
   const cancel = await post(base, 'api/clients/web-1/cancel', { path: '/3424/0/1' });
   t.like(cancel.json, { ok: true });
   t.truthy(await until(() => feed.events.find((e) => e.type === 'observe-end' && e.path === '/3424/0/1')));
@@ -184,7 +235,11 @@ test('SSE: registrations, notifications of an observation started by the API, it
     res.end();
     return true;
   };
-  const fw = await fetch(new URL('api/clients/web-1/firmware?path=/5/0/0', base), { method: 'POST', body: pkg, headers: { 'content-type': 'application/octet-stream' } });
+  const fw = await fetch(new URL('api/clients/web-1/firmware?path=/5/0/0', base), {
+    method: 'POST',
+    body: pkg,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   t.like(await fw.json(), { code: '2.04', ok: true, bytes: 2000 });
   t.deepEqual(got, pkg);
   const progress = await until(() => {
@@ -192,18 +247,26 @@ test('SSE: registrations, notifications of an observation started by the API, it
     return p.some((e) => e.done === true) ? p : undefined;
   });
   const sent = progress.filter((e) => e.done !== true).map((e) => e.sent as number);
-  t.deepEqual(sent, [256, 512, 768, 1024, 1280, 1536, 1792, 2000], '2000 bytes in 256-byte blocks: one event per block');
+  t.deepEqual(
+    sent,
+    [256, 512, 768, 1024, 1280, 1536, 1792, 2000],
+    '2000 bytes in 256-byte blocks: one event per block',
+  );
   t.like(progress.at(-1), { done: true, code: '2.04', sent: 2000, total: 2000 });
   const empty = await fetch(new URL('api/clients/web-1/firmware', base), { method: 'POST', body: Buffer.alloc(0) });
   t.is(empty.status, 400);
   t.is(s.registrations.size, 1);
 });
 
-test('the page\'s files use relative URLs only (an SSH tunnel or a path prefix works)', async (t) => {
+test("the page's files use relative URLs only (an SSH tunnel or a path prefix works)", async (t) => {
   const { base } = await rig(t);
   for (const f of ['index.html', 'app.js', 'api.js', 'tree.js', 'chart.js', 'style.css']) {
     const text = await (await fetch(new URL(f, base))).text();
     t.true(text.length > 0, f);
-    t.notRegex(text, /(?:src|href)="\/|(?:fetch|EventSource)\(\s*[`'"]\/|url\(\s*['"]?\/|https?:\/\/(?!www\.w3\.org)/, `${f} has an absolute URL`);
+    t.notRegex(
+      text,
+      /(?:src|href)="\/|(?:fetch|EventSource)\(\s*[`'"]\/|url\(\s*['"]?\/|https?:\/\/(?!www\.w3\.org)/,
+      `${f} has an absolute URL`,
+    );
   }
 });

@@ -1,15 +1,20 @@
-// web-page.test.ts: the dev server's web page in a real browser (system Chromium) against the real device process: the client listed, a read, a write read back, a notification and a device error shown in the page.
+// web-page.test.ts: the dev server's web page in a real browser (system Chromium) against the real device process: the
+// client listed, a read, a write read back, a notification and a device error shown in the page.
 import test from 'ava';
 import { runDevServer } from '../../src/devserver/cli.js';
 import type { DevServer } from '../../src/devserver/server.js';
 import { launchBrowser } from '../support/browser.js';
 import { DeviceProcess } from '../support/device-process.js';
 
-test('the page lists the device, reads, writes (read back), shows notifications, the chart and the device\'s errors', async (t) => {
+test("the page lists the device, reads, writes (read back), shows notifications, the chart and the device's errors", async (t) => {
   const lines: string[] = [];
   const ac = new AbortController();
   const server = await new Promise<DevServer>((resolve, reject) => {
-    runDevServer(['--host', '127.0.0.1', '--port', '0', '--web', '127.0.0.1:0'], { out: (l) => lines.push(l), signal: ac.signal, onReady: resolve }).catch(reject);
+    runDevServer(['--host', '127.0.0.1', '--port', '0', '--web', '127.0.0.1:0'], {
+      out: (l) => lines.push(l),
+      signal: ac.signal,
+      onReady: resolve,
+    }).catch(reject);
   });
   const url = /web\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(lines.join('\n'))?.[1];
   t.truthy(url, `the web URL is printed: ${lines.join('\n')}`);
@@ -38,11 +43,18 @@ test('the page lists the device, reads, writes (read back), shows notifications,
   await page.locator('#client-name', { hasText: ep }).waitFor();
   t.is(await page.locator('.object[data-path="/3424"] h3').innerText(), 'Water meter /3424');
   t.is(await page.locator('tr.resource[data-path="/3424/0/1"] td.rname').innerText(), 'Cumulated water volume m3');
-  t.regex(await page.locator('.object[data-path="/3306"] h3').innerText(), /^Actuation \/3306$/, 'named from the valve plugin');
+  t.regex(
+    await page.locator('.object[data-path="/3306"] h3').innerText(),
+    /^Actuation \/3306$/,
+    'named from the valve plugin',
+  );
 
   // read: the page shows what the device answers
   const manufacturer = (await server.read(ep, '/3/0/0')).records?.[0]?.value;
-  if (typeof manufacturer !== 'string') { t.fail(`manufacturer is ${typeof manufacturer}`); return; }
+  if (typeof manufacturer !== 'string') {
+    t.fail(`manufacturer is ${typeof manufacturer}`);
+    return;
+  }
   await page.click('tr.resource[data-path="/3/0/0"] button[data-op="read"]');
   await page.locator('tr.resource[data-path="/3/0/0"] td.value', { hasText: manufacturer }).waitFor();
 
@@ -60,13 +72,16 @@ test('the page lists the device, reads, writes (read back), shows notifications,
   await page.click('tr.resource[data-path="/3424/0/1"] button[data-op="observe"]');
   await page.locator('tr.resource.observing[data-path="/3424/0/1"]').waitFor();
   await page.locator('#log li[data-kind="notify"]', { hasText: '/3424/0/1' }).first().waitFor({ timeout: 15_000 });
-  const samples = (n: number): Promise<unknown> => page.waitForFunction(`Number(document.querySelector('#chart')?.dataset.samples) >= ${n}`, undefined, { timeout: 20_000 });
+  const samples = (n: number): Promise<unknown> =>
+    page.waitForFunction(`Number(document.querySelector('#chart')?.dataset.samples) >= ${n}`, undefined, {
+      timeout: 20_000,
+    });
   await samples(3);
-  t.true(await page.locator('#chart svg.volume polyline').count() === 1, 'the volume line is drawn');
+  t.true((await page.locator('#chart svg.volume polyline').count()) === 1, 'the volume line is drawn');
   // cancel: the observation ends on the server too
   await page.click('tr.resource[data-path="/3424/0/1"] button[data-op="cancel"]');
   await page.locator('tr.resource[data-path="/3424/0/1"]:not(.observing)').waitFor();
-  t.deepEqual((await (await fetch(`${url!}api/clients/${ep}`)).json() as { observing: string[] }).observing, []);
+  t.deepEqual(((await (await fetch(`${url!}api/clients/${ep}`)).json()) as { observing: string[] }).observing, []);
 
   // an error of the device is shown, not swallowed: the object model lists 6050, the device does not serve it
   await page.click('tr.resource[data-path="/3424/0/6050"] button[data-op="read"]');
@@ -78,7 +93,10 @@ test('the page lists the device, reads, writes (read back), shows notifications,
   await page.setInputFiles('#fw-file', { name: 'package.bin', mimeType: 'application/octet-stream', buffer: pkg });
   await page.click('#fw-form button[type="submit"]');
   await page.locator('#fw-status', { hasText: '5000 bytes → 2.04 Changed' }).waitFor();
-  t.is(await page.locator('#fw-progress').evaluate((p: { value: number; max: number }) => [p.value, p.max].join('/')), '5000/5000');
+  t.is(
+    await page.locator('#fw-progress').evaluate((p: { value: number; max: number }) => [p.value, p.max].join('/')),
+    '5000/5000',
+  );
   t.is((await server.read(ep, '/5/0/3')).records?.[0]?.value, 2, 'the device holds the package: state Downloaded');
 
   if (process.env.DEVSERVER_WEB_SCREENSHOT) {

@@ -1,4 +1,5 @@
-// apply-script.test.ts: the sample deploy/firmware-apply.sh through the real apply path: a release tarball → result 1, installed, version written; a broken package → result 8, nothing installed; config.board.yaml names it.
+// apply-script.test.ts: the sample deploy/firmware-apply.sh through the real apply path: a release tarball → result 1,
+// installed, version written; a broken package → result 8, nothing installed; config.board.yaml names it.
 import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
@@ -23,20 +24,33 @@ function releaseTarball(dir: string, version: string, files: Record<string, stri
   return execFileSync('tar', ['-czf', '-', '-C', src, ...Object.keys(files)]);
 }
 
-async function applyPackage(dir: string, pkg: Buffer): Promise<{ u: FirmwareUpdater; appRoot: string; versionFile: string; result: number; lines: string[] }> {
+async function applyPackage(
+  dir: string,
+  pkg: Buffer,
+): Promise<{ u: FirmwareUpdater; appRoot: string; versionFile: string; result: number; lines: string[] }> {
   const appRoot = join(dir, 'app');
   const versionFile = join(dir, 'firmware-version');
   const nodeModules = join(dir, 'node_modules');
   mkdirSync(nodeModules);
   writeFileSync(versionFile, '1.0.0\n');
-  const { u, log } = await makeUpdater(fwConfig(dir, {
-    applyCommand: applyScript, applyArgs: ['--app-root', appRoot, '--version-file', versionFile, '--node-modules', nodeModules], versionFile,
-  }));
+  const { u, log } = await makeUpdater(
+    fwConfig(dir, {
+      applyCommand: applyScript,
+      applyArgs: ['--app-root', appRoot, '--version-file', versionFile, '--node-modules', nodeModules],
+      versionFile,
+    }),
+  );
   await u.push({ num: 0, size: pkg.length, more: false, payload: pkg });
   await u.waitFor((x) => x.state === FwState.DOWNLOADED);
   t0(u.update());
   const v = await u.waitFor((x) => x.state !== FwState.UPDATING);
-  return { u, appRoot, versionFile, result: v.result, lines: log.entries.map((e) => String((e.obj as { line?: string }).line ?? '')) };
+  return {
+    u,
+    appRoot,
+    versionFile,
+    result: v.result,
+    lines: log.entries.map((e) => String((e.obj as { line?: string }).line ?? '')),
+  };
 }
 
 function t0(ok: boolean): void {
@@ -61,17 +75,22 @@ test('deploy/firmware-apply.sh: a release tarball is verified and installed; res
 
 test('deploy/firmware-apply.sh: a package that is no release (no dist/) is refused: result 8, old version, nothing installed', async (t) => {
   const dir = await tempDir(t);
-  const pkg = releaseTarball(dir, '3.0.0', { 'package.json': JSON.stringify({ version: '3.0.0' }), 'README': 'x' });
+  const pkg = releaseTarball(dir, '3.0.0', { 'package.json': JSON.stringify({ version: '3.0.0' }), README: 'x' });
   const r = await applyPackage(dir, pkg);
   t.is(r.result, UpdateResult.UPDATE_FAILED);
   t.is(r.u.version, '1.0.0');
-  t.true(r.lines.some((l) => /has no dist\/src\/cli\/main.js/.test(l)), r.lines.join('\n'));
+  t.true(
+    r.lines.some((l) => /has no dist\/src\/cli\/main.js/.test(l)),
+    r.lines.join('\n'),
+  );
   t.false(existsSync(join(r.appRoot, 'current')));
   await r.u.stop();
 });
 
 test('deploy/config.board.yaml names the sample apply script (installed as the README says) and its version file', (t) => {
-  const raw = parseYaml(readFileSync(join(repo, 'deploy/config.board.yaml'), 'utf8')) as { firmware?: { applyCommand?: string; versionFile?: string } };
+  const raw = parseYaml(readFileSync(join(repo, 'deploy/config.board.yaml'), 'utf8')) as {
+    firmware?: { applyCommand?: string; versionFile?: string };
+  };
   const cmd = raw.firmware?.applyCommand ?? '';
   t.is(cmd, '/opt/lwm2m-meter/deploy/firmware-apply.sh');
   accessSync(join(repo, cmd.replace('/opt/lwm2m-meter/', '')), constants.X_OK);

@@ -1,4 +1,5 @@
-// apply.test.ts: Execute /5/0/2 runs the apply command; failure → result 8 with the old version; success (also across a restart) → result 1 and the new version.
+// apply.test.ts: Execute /5/0/2 runs the apply command; failure → result 8 with the old version; success (also across a
+// restart) → result 1 and the new version.
 import test from 'ava';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -37,7 +38,10 @@ test('a failing apply script leaves the old version running and reports 8 (state
   t.is(v.state, FwState.DOWNLOADED);
   t.is(v.result, UpdateResult.UPDATE_FAILED);
   t.is(u.version, '1.0.0');
-  t.deepEqual(sent.filter((s) => s.to === 'client').map((s) => s.msg.type), ['firmware.updating', 'firmware.done']);
+  t.deepEqual(
+    sent.filter((s) => s.to === 'client').map((s) => s.msg.type),
+    ['firmware.updating', 'firmware.done'],
+  );
   t.like(sent.find((s) => s.msg.type === 'firmware.done')?.msg, { result: 8, success: false, version: '1.0.0' });
   t.true(log.entries.some((e) => (e.obj as { line?: string }).line === 'disk full'));
   await u.stop();
@@ -71,10 +75,16 @@ test('an apply that restarts the process is reported after the restart: 1 when t
   await download(a.u, '2.0.0');
   a.u.update();
   await a.u.waitFor((x) => x.state === FwState.UPDATING);
-  const persisted = JSON.parse(await readFile(join(cfg.dir, 'state.json'), 'utf8')) as { state: number; fromVersion: string };
+  const persisted = JSON.parse(await readFile(join(cfg.dir, 'state.json'), 'utf8')) as {
+    state: number;
+    fromVersion: string;
+  };
   t.is(persisted.state, FwState.UPDATING);
   t.is(persisted.fromVersion, '1.0.0');
-  await waitFor(async () => (await readFile(versionFile, 'utf8')).trim() === '2.0.0', { timeoutMs: 2000, what: 'the apply script to write 2.0.0' });
+  await waitFor(async () => (await readFile(versionFile, 'utf8')).trim() === '2.0.0', {
+    timeoutMs: 2000,
+    what: 'the apply script to write 2.0.0',
+  });
   await a.u.stop(); // the process dies
   const b = await makeUpdater(cfg);
   t.is(b.u.values().state, FwState.IDLE);

@@ -1,4 +1,5 @@
-// diagram.test.ts: the firmware statechart is drawable by the diagram function (Mermaid, DOT) with every object 5 transition.
+// diagram.test.ts: the firmware statechart is drawable by the diagram function (Mermaid, DOT) with every object 5
+// transition.
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -23,12 +24,19 @@ test('the firmware actor exposes its machine and the Mermaid diagram shows the o
     'updating --> downloaded : error apply',
     'boot --> pull : firmware.restore [restorePull]',
     'downloading --> idle : firmware.cancel',
-  ]) t.true(mermaid.includes(edge), edge);
+  ])
+    t.true(mermaid.includes(edge), edge);
   const dot = await renderDiagram(m, 'dot');
   t.regex(dot, /digraph/);
 });
 
 test('`lwm2m-meter diagram <firmware actor module>` prints the chart', async (t) => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['dist/src/cli/main.js', 'diagram', 'dist/src/actors/firmware.actor.js', '--format', 'mermaid']);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    'dist/src/cli/main.js',
+    'diagram',
+    'dist/src/actors/firmware.actor.js',
+    '--format',
+    'mermaid',
+  ]);
   t.regex(stdout, /downloaded --> updating : firmware\.update/);
 });

@@ -7,7 +7,9 @@ import { FirmwareError, FwState, UpdateResult } from '../../src/firmware/results
 function run(opts: { download?: () => Promise<PackageInfo>; apply?: () => Promise<void>; input?: FwRestore }) {
   const m = firmwareMachine.provide({
     actors: {
-      download: fromPromise<PackageInfo, { uri: string }>(opts.download ?? (() => Promise.resolve({ pkgName: 'meter', pkgVersion: '2.0' }))),
+      download: fromPromise<PackageInfo, { uri: string }>(
+        opts.download ?? (() => Promise.resolve({ pkgName: 'meter', pkgVersion: '2.0' })),
+      ),
       apply: fromPromise<void, { pkgName: string; pkgVersion: string }>(opts.apply ?? (() => Promise.resolve())),
     },
   });
@@ -20,7 +22,12 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 test('pull: Idle → Downloading → Downloaded → Updating → Idle with result 1', async (t) => {
   let release!: () => void;
-  const a = run({ apply: () => new Promise((r) => { release = r; }) });
+  const a = run({
+    apply: () =>
+      new Promise((r) => {
+        release = r;
+      }),
+  });
   t.is(stateCode(a.getSnapshot()), FwState.IDLE);
   a.send({ type: 'firmware.uri', uri: 'coap://127.0.0.1/fw' });
   t.is(stateCode(a.getSnapshot()), FwState.DOWNLOADING);
@@ -92,6 +99,9 @@ test('restore after restart: Updating applied → Idle/1, not applied → Downlo
   t.is(bad.getSnapshot().context.result, UpdateResult.UPDATE_FAILED);
   const push = run({ input: { ...base, state: FwState.DOWNLOADING, result: 0, delivery: 'push' } });
   t.is(push.getSnapshot().context.result, UpdateResult.CONNECTION_LOST);
-  const pull = run({ input: { ...base, state: FwState.DOWNLOADING, result: 0, delivery: 'pull' }, download: () => new Promise(() => undefined) });
+  const pull = run({
+    input: { ...base, state: FwState.DOWNLOADING, result: 0, delivery: 'pull' },
+    download: () => new Promise(() => undefined),
+  });
   t.true(pull.getSnapshot().matches({ downloading: 'pull' }));
 });

@@ -1,4 +1,5 @@
-// object.test.ts: the object 5 spec through its hooks with a fake ObjectRuntime: resources, Write URI, streamed Block1 chunks, Execute.
+// object.test.ts: the object 5 spec through its hooks with a fake ObjectRuntime: resources, Write URI, streamed Block1
+// chunks, Execute.
 import { realClock } from '../../src/clock.js';
 import test from 'ava';
 import { join } from 'node:path';
@@ -9,18 +10,27 @@ import type { FirmwareUpdater } from '../../src/firmware/updater.js';
 import { createFirmwareObject } from '../../src/objects/firmware.js';
 import { bytes, recordingLog, tempDir } from './helpers.js';
 
-function fakeRuntime(config: Record<string, unknown>): ObjectRuntime & { values: Map<string, ResourceValue>; emitted: { to: string; type: string }[] } {
+function fakeRuntime(
+  config: Record<string, unknown>,
+): ObjectRuntime & { values: Map<string, ResourceValue>; emitted: { to: string; type: string }[] } {
   const values = new Map<string, ResourceValue>();
   const emitted: { to: string; type: string }[] = [];
   return {
-    values, emitted,
-    set: (i, r, v) => { values.set(`${i}/${r}`, v); },
+    values,
+    emitted,
+    set: (i, r, v) => {
+      values.set(`${i}/${r}`, v);
+    },
     get: (i, r) => values.get(`${i}/${r}`),
     createInstance: () => undefined,
     deleteInstance: () => undefined,
     instances: () => [0],
-    emit: (to, m) => { emitted.push({ to, type: m.type }); },
-    publish: (m) => { emitted.push({ to: '*', type: m.type }); },
+    emit: (to, m) => {
+      emitted.push({ to, type: m.type });
+    },
+    publish: (m) => {
+      emitted.push({ to: '*', type: m.type });
+    },
     send: () => undefined,
     request: () => Promise.reject(new Error('no')),
     log: recordingLog(),
@@ -33,7 +43,11 @@ const target = (resourceId: number): HookTarget => ({ objectId: 5, instanceId: 0
 test('object 5: initial resources, streamed push via object.write-block, Execute Update without command → 8', async (t) => {
   const dir = await tempDir(t);
   let u: FirmwareUpdater | undefined;
-  const spec = createFirmwareObject({ onStart: (x) => { u = x; } });
+  const spec = createFirmwareObject({
+    onStart: (x) => {
+      u = x;
+    },
+  });
   const rt = fakeRuntime({ firmware: { retryDelayMs: 0 }, stateDir: dir });
   await spec.start?.(rt);
   t.teardown(() => spec.stop?.());
@@ -45,7 +59,19 @@ test('object 5: initial resources, streamed push via object.write-block, Execute
   const pkg = buildLwfwPackage(bytes(3000), { name: 'fw', version: '7.0' });
   const codes: unknown[] = [];
   for (let num = 0; num * 1024 < pkg.length; num++) {
-    codes.push(await spec.receive?.({ type: 'object.write-block', path: [5, 0, 0], num, size: 1024, more: (num + 1) * 1024 < pkg.length, payload: pkg.subarray(num * 1024, (num + 1) * 1024) }, rt));
+    codes.push(
+      await spec.receive?.(
+        {
+          type: 'object.write-block',
+          path: [5, 0, 0],
+          num,
+          size: 1024,
+          more: (num + 1) * 1024 < pkg.length,
+          payload: pkg.subarray(num * 1024, (num + 1) * 1024),
+        },
+        rt,
+      ),
+    );
   }
   t.deepEqual(codes, [{ code: '2.31' }, { code: '2.31' }, { code: '2.31' }, { code: '2.04' }]);
   await u?.waitFor((v) => v.state === FwState.DOWNLOADED);
@@ -67,7 +93,11 @@ test('object 5: initial resources, streamed push via object.write-block, Execute
 test('object 5: a whole-package Write to /5/0/0 is answered 2.04 without keeping it; Cancel → 10', async (t) => {
   const dir = await tempDir(t);
   let u: FirmwareUpdater | undefined;
-  const spec = createFirmwareObject({ onStart: (x) => { u = x; } });
+  const spec = createFirmwareObject({
+    onStart: (x) => {
+      u = x;
+    },
+  });
   const rt = fakeRuntime({ dir: join(dir, 'fw') });
   await spec.start?.(rt);
   t.teardown(() => spec.stop?.());

@@ -1,4 +1,5 @@
-// pull-coap.test.ts: pull over CoAP Block2 from a real peer (libcoap's coap-server-notls), with lost datagrams and a resume after a cut.
+// pull-coap.test.ts: pull over CoAP Block2 from a real peer (libcoap's coap-server-notls), with lost datagrams and a
+// resume after a cut.
 import test from 'ava';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,15 +25,30 @@ test('CoAP pull from coap-server-notls: Block2 1024, exact bytes, Downloaded wit
   const cfg = fwConfig(dir);
   const transports: TestUdpTransport[] = [];
   const { u, log } = await makeUpdater(cfg, {
-    pullers: { 'coap:': coapPuller({ transport: () => { const tr = new TestUdpTransport(); tr.dropSends.add(3); transports.push(tr); return tr; }, blockSize: 1024, params: fast }) },
+    pullers: {
+      'coap:': coapPuller({
+        transport: () => {
+          const tr = new TestUdpTransport();
+          tr.dropSends.add(3);
+          transports.push(tr);
+          return tr;
+        },
+        blockSize: 1024,
+        params: fast,
+      }),
+    },
   });
   t.true(u.writeUri(`coap://127.0.0.1:${srv.port}/fw`));
   const v = await u.waitFor((x) => x.state !== FwState.DOWNLOADING);
   t.is(v.state, FwState.DOWNLOADED, JSON.stringify(log.entries.filter((e) => e.level !== 'info')));
   t.is(v.pkgVersion, '4.2.0');
   t.deepEqual(await readFile(join(cfg.dir, 'package.bin')), pkg);
-  t.true((transports[0]?.sends ?? 0) >= Math.ceil(pkg.length / 1024) + 1, 'one request per block plus the retransmission');
-  const done = log.entries.find((e) => e.msg === 'firmware download complete')?.obj as { bytes?: number; percent?: number; rate?: number } | undefined;
+  t.true(
+    (transports[0]?.sends ?? 0) >= Math.ceil(pkg.length / 1024) + 1,
+    'one request per block plus the retransmission',
+  );
+  const done = log.entries.find((e) => e.msg === 'firmware download complete')?.obj as
+    { bytes?: number; percent?: number; rate?: number } | undefined;
   t.is(done?.bytes, pkg.length);
   t.is(done?.percent, 100, 'Size2 from the server gives a percentage');
   t.true((done?.rate ?? 0) > 0);
@@ -53,14 +69,18 @@ test('CoAP pull cut off (peer stops answering) resumes from the next block; 4.04
   const { u } = await makeUpdater(cfg, {
     pullers: {
       'coap:': coapPuller({
-        blockSize: 512, params: fast,
+        blockSize: 512,
+        params: fast,
         transport: () => {
           const tr = new TestUdpTransport();
           // First connection: every send from the 20th on is lost → COAP_TIMEOUT → resume on a new transport.
           if (n++ === 0) for (let i = 20; i < 200; i++) tr.dropSends.add(i);
           const orig = tr.send.bind(tr);
           tr.send = (d, to) => {
-            if (tr.sends === 0) firstBlocks.push(decodeBlock(parse(Buffer.from(d)).options.find((o) => o.name === 'Block2')?.value)?.num ?? -1);
+            if (tr.sends === 0)
+              firstBlocks.push(
+                decodeBlock(parse(Buffer.from(d)).options.find((o) => o.name === 'Block2')?.value)?.num ?? -1,
+              );
             return orig(d, to);
           };
           return tr;

@@ -1,4 +1,5 @@
-// pull-coaps.test.ts: pull over coaps:// (DTLS-PSK) from libcoap's coap-server-gnutls, through the object's configured PSK.
+// pull-coaps.test.ts: pull over coaps:// (DTLS-PSK) from libcoap's coap-server-gnutls, through the object's configured
+// PSK.
 import test from 'ava';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,7 +23,12 @@ test('coaps:// pull with DTLS-PSK from coap-server-gnutls ends Downloaded with t
   await coapPutFile(`coap://127.0.0.1:${port}/fw`, file, 1024);
   const cfg = fwConfig(dir);
   const { u, log } = await makeUpdater(cfg, {
-    pullers: { 'coaps:': coapPuller({ transport: dtlsPullTransport('fw-client', Buffer.from(KEY).toString('base64')), blockSize: 1024 }) },
+    pullers: {
+      'coaps:': coapPuller({
+        transport: dtlsPullTransport('fw-client', Buffer.from(KEY).toString('base64')),
+        blockSize: 1024,
+      }),
+    },
   });
   u.writeUri(`coaps://127.0.0.1:${port + 1}/fw`);
   const v = await u.waitFor((x) => x.state !== FwState.DOWNLOADING);

@@ -10,7 +10,11 @@ import { FwState, UpdateResult } from '../../src/firmware/results.js';
 import { bytes, fwConfig, makeUpdater, tempDir } from './helpers.js';
 import { waitFor } from '../support/poll.js';
 
-interface Served { url: string; ranges: (string | undefined)[]; close(): Promise<void> }
+interface Served {
+  url: string;
+  ranges: (string | undefined)[];
+  close(): Promise<void>;
+}
 
 /** Serves `pkg` at /fw.bin; the first response is cut after `cutAt` bytes (socket destroyed). Honours Range. */
 async function serve(pkg: Buffer, cutAt?: number, hang = false): Promise<Served> {
@@ -25,13 +29,19 @@ async function serve(pkg: Buffer, cutAt?: number, hang = false): Promise<Served>
     const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
     const body = pkg.subarray(start);
-    const headers: Record<string, string | number> = { 'content-length': body.length, etag: '"v1"', 'content-type': 'application/octet-stream' };
+    const headers: Record<string, string | number> = {
+      'content-length': body.length,
+      etag: '"v1"',
+      'content-type': 'application/octet-stream',
+    };
     if (m) headers['content-range'] = `bytes ${start}-${pkg.length - 1}/${pkg.length}`;
     res.writeHead(m ? 206 : 200, headers);
     // hang: every response from byte 0 stalls after cutAt (only a Range resume can finish); else only the first is cut.
     if (cutAt !== undefined && (hang ? !m : first)) {
       first = false;
-      res.write(body.subarray(0, cutAt), () => { if (!hang) setTimeout(() => res.destroy(), 20); });
+      res.write(body.subarray(0, cutAt), () => {
+        if (!hang) setTimeout(() => res.destroy(), 20);
+      });
       return;
     }
     res.end(body);
@@ -39,8 +49,13 @@ async function serve(pkg: Buffer, cutAt?: number, hang = false): Promise<Served>
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/fw.bin`, ranges,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    url: `http://127.0.0.1:${port}/fw.bin`,
+    ranges,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -123,7 +138,14 @@ test('a pull in progress when the process stops resumes by itself at the next st
   const a = await makeUpdater(cfg, { pullers: { 'http:': httpPuller() } });
   a.u.writeUri(srv.url);
   const part = join(cfg.dir, 'package.part');
-  await waitFor(async () => (await stat(part).then((s) => s.size, () => 0)) >= 50_000, { timeoutMs: 2000, what: '50 000 bytes in package.part' });
+  await waitFor(
+    async () =>
+      (await stat(part).then(
+        (s) => s.size,
+        () => 0,
+      )) >= 50_000,
+    { timeoutMs: 2000, what: '50 000 bytes in package.part' },
+  );
   await a.u.stop(); // the process dies mid-download
   const b = await makeUpdater(cfg, { pullers: { 'http:': httpPuller() } });
   t.is(b.u.values().state, FwState.DOWNLOADING, 'restored as Downloading');
@@ -144,6 +166,10 @@ test('a stalled HTTP transfer (no byte for stallTimeoutMs) is cut and resumed wi
   const v = await u.waitFor((x) => x.state !== FwState.DOWNLOADING);
   t.is(v.state, FwState.DOWNLOADED);
   t.true(srv.ranges.includes('bytes=30000-'), JSON.stringify(srv.ranges));
-  t.true(log.entries.some((e) => e.msg === 'firmware download interrupted, resuming' && JSON.stringify(e.obj).includes('FW_STALLED')));
+  t.true(
+    log.entries.some(
+      (e) => e.msg === 'firmware download interrupted, resuming' && JSON.stringify(e.obj).includes('FW_STALLED'),
+    ),
+  );
   await u.stop();
 });

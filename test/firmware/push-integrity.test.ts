@@ -1,4 +1,5 @@
-// push-integrity.test.ts: Block1 chunks streamed to disk through the updater; corrupt, truncated and oversized packages are rejected.
+// push-integrity.test.ts: Block1 chunks streamed to disk through the updater; corrupt, truncated and oversized packages
+// are rejected.
 import test from 'ava';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -92,7 +93,9 @@ test('a push over the size limit is answered 4.13 with result 2; not enough free
   t.true(answers.includes('4.13'));
   t.is((await a.u.waitFor((x) => x.result !== 0)).result, UpdateResult.NOT_ENOUGH_FLASH);
   await a.u.stop();
-  const b = await makeUpdater(fwConfig(dir, { dir: join(dir, 'b'), reserveBytes: 0 }), { freeBytes: () => Promise.resolve(100) });
+  const b = await makeUpdater(fwConfig(dir, { dir: join(dir, 'b'), reserveBytes: 0 }), {
+    freeBytes: () => Promise.resolve(100),
+  });
   t.is(await b.u.push({ num: 0, size: 64, more: true, payload: bytes(64), total: 5000 }), '4.13');
   t.is((await b.u.waitFor((x) => x.result !== 0)).result, UpdateResult.NOT_ENOUGH_FLASH);
   await b.u.stop();
@@ -116,14 +119,19 @@ test('a push that replaces a pull in progress starts clean and completes', async
   const dir = await tempDir(t);
   let aborted = false;
   let started!: () => void;
-  const pulling = new Promise<void>((r) => { started = r; });
+  const pulling = new Promise<void>((r) => {
+    started = r;
+  });
   const { u } = await makeUpdater(fwConfig(dir), {
     pullers: {
       'http:': async (_uri, sink, ctx) => {
         await sink.write(0, bytes(5000, 99));
         started();
         await new Promise<void>((_r, reject) => {
-          const stop = (): void => { aborted = true; reject(new Error('aborted')); };
+          const stop = (): void => {
+            aborted = true;
+            reject(new Error('aborted'));
+          };
           if (ctx.signal.aborted) stop();
           else ctx.signal.addEventListener('abort', stop);
         });

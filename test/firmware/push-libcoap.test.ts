@@ -1,4 +1,5 @@
-// push-libcoap.test.ts: firmware push with libcoap's client (coap-client-notls -m put -b 64 …/5/0/0), each block streamed to disk through the Block1 tap.
+// push-libcoap.test.ts: firmware push with libcoap's client (coap-client-notls -m put -b 64 …/5/0/0), each block
+// streamed to disk through the Block1 tap.
 import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -23,12 +24,25 @@ async function setup(t: ExecutionContext, extra: Record<string, unknown> = {}) {
   const passed: string[] = [];
   const tr = tapBlock1(inner, async (b) => {
     chunks.push({ num: b.num, size: b.size, more: b.more });
-    return { code: await u.push({ num: b.num, size: b.size, more: b.more, payload: b.payload, ...(b.total !== undefined ? { total: b.total } : {}) }) };
+    return {
+      code: await u.push({
+        num: b.num,
+        size: b.size,
+        more: b.more,
+        payload: b.payload,
+        ...(b.total !== undefined ? { total: b.total } : {}),
+      }),
+    };
   });
-  tr.onEvent((ev) => { if (ev.type === 'message') passed.push('other'); });
+  tr.onEvent((ev) => {
+    if (ev.type === 'message') passed.push('other');
+  });
   await tr.open();
   const port = inner.port();
-  t.teardown(async () => { await tr.close(); await u.stop(); });
+  t.teardown(async () => {
+    await tr.close();
+    await u.stop();
+  });
   return { dir, cfg, u, chunks, passed, port };
 }
 
@@ -37,7 +51,17 @@ test('coap-client-notls -m put -b 64 streams the package block by block; Downloa
   const pkg = buildLwfwPackage(bytes(20_000, 4), { name: 'meter', version: '6.0.0' });
   const file = join(s.dir, 'pkg.bin');
   await writeFile(file, pkg);
-  const r = await run('coap-client-notls', ['-m', 'put', '-b', '64', '-B', '30', '-f', file, `coap://127.0.0.1:${s.port}/5/0/0`]);
+  const r = await run('coap-client-notls', [
+    '-m',
+    'put',
+    '-b',
+    '64',
+    '-B',
+    '30',
+    '-f',
+    file,
+    `coap://127.0.0.1:${s.port}/5/0/0`,
+  ]);
   t.is(r.stderr.trim(), '', r.stderr);
   const v = await s.u.waitFor((x) => x.state !== FwState.DOWNLOADING);
   t.is(v.state, FwState.DOWNLOADED);
@@ -54,7 +78,17 @@ test('a corrupt pushed package is rejected with result 5 (libcoap push)', async 
   pkg[200] ^= 1;
   const file = join(s.dir, 'pkg.bin');
   await writeFile(file, pkg);
-  await run('coap-client-notls', ['-m', 'put', '-b', '256', '-B', '30', '-f', file, `coap://127.0.0.1:${s.port}/5/0/0`]);
+  await run('coap-client-notls', [
+    '-m',
+    'put',
+    '-b',
+    '256',
+    '-B',
+    '30',
+    '-f',
+    file,
+    `coap://127.0.0.1:${s.port}/5/0/0`,
+  ]);
   const v = await s.u.waitFor((x) => x.state === FwState.IDLE && x.result !== 0);
   t.is(v.result, UpdateResult.INTEGRITY_FAILURE);
 });
@@ -63,7 +97,17 @@ test('a push over the size limit stops with 4.13 and result 2', async (t) => {
   const s = await setup(t, { maxPackageBytes: 2000 });
   const file = join(s.dir, 'pkg.bin');
   await writeFile(file, bytes(8000));
-  const r = await run('coap-client-notls', ['-m', 'put', '-b', '512', '-B', '30', '-f', file, `coap://127.0.0.1:${s.port}/5/0/0`]).catch((e: { stdout: string; stderr: string }) => e);
+  const r = await run('coap-client-notls', [
+    '-m',
+    'put',
+    '-b',
+    '512',
+    '-B',
+    '30',
+    '-f',
+    file,
+    `coap://127.0.0.1:${s.port}/5/0/0`,
+  ]).catch((e: { stdout: string; stderr: string }) => e);
   t.regex(`${r.stdout}${r.stderr}`, /4\.13/);
   const v = await s.u.waitFor((x) => x.state === FwState.IDLE && x.result !== 0);
   t.is(v.result, UpdateResult.NOT_ENOUGH_FLASH);
@@ -79,7 +123,10 @@ test('Leshan-style push (one token for every block, CON) and duplicates: each bl
   const answers: ParsedPacket[] = [];
   let wake: (() => void) | undefined;
   client.onEvent((ev) => {
-    if (ev.type === 'message') { answers.push(parse(Buffer.from(ev.data))); wake?.(); }
+    if (ev.type === 'message') {
+      answers.push(parse(Buffer.from(ev.data)));
+      wake?.();
+    }
   });
   const token = Buffer.from([1, 2, 3, 4]);
   const size = 512;
@@ -87,20 +134,37 @@ test('Leshan-style push (one token for every block, CON) and duplicates: each bl
   for (let num = 0; num < blocks; num++) {
     const more = num < blocks - 1;
     const msg = generate({
-      messageId: 100 + num, token, code: '0.03', confirmable: true, payload: pkg.subarray(num * size, (num + 1) * size),
-      options: [...['5', '0', '0'].map((p) => ({ name: 'Uri-Path' as const, value: Buffer.from(p) })), { name: 'Block1' as const, value: encodeBlock({ num, more, size }) }],
+      messageId: 100 + num,
+      token,
+      code: '0.03',
+      confirmable: true,
+      payload: pkg.subarray(num * size, (num + 1) * size),
+      options: [
+        ...['5', '0', '0'].map((p) => ({ name: 'Uri-Path' as const, value: Buffer.from(p) })),
+        { name: 'Block1' as const, value: encodeBlock({ num, more, size }) },
+      ],
     });
     const sendAndWait = async (): Promise<void> => {
       const want = answers.length + 1;
       await client.send(msg, { address: '127.0.0.1', port: s.port });
-      while (answers.length < want) await new Promise<void>((r) => { wake = r; });
+      while (answers.length < want)
+        await new Promise<void>((r) => {
+          wake = r;
+        });
     };
     await sendAndWait();
     if (num === 1) await sendAndWait(); // the same message again (its ACK was lost)
   }
-  t.deepEqual(answers.map((a) => a.code), [...Array<string>(blocks).fill('2.31'), '2.04']);
+  t.deepEqual(
+    answers.map((a) => a.code),
+    [...Array<string>(blocks).fill('2.31'), '2.04'],
+  );
   t.is(answers[1]?.messageId, answers[2]?.messageId, 'the duplicate got the cached answer');
   t.true(answers.every((a) => a.ack && a.token.equals(token)));
-  t.deepEqual(s.chunks.map((c) => c.num), [...Array(blocks).keys()], 'each block handed on once');
+  t.deepEqual(
+    s.chunks.map((c) => c.num),
+    [...Array(blocks).keys()],
+    'each block handed on once',
+  );
   t.is((await s.u.waitFor((x) => x.state !== FwState.DOWNLOADING)).state, FwState.DOWNLOADED);
 });

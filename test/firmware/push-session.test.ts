@@ -1,4 +1,5 @@
-// push-session.test.ts: the updater's one-push-at-a-time rules on simulated time: second transfer → 5.03 + Max-Age, foreign blocks → 4.08, resend of the last block, stall timeout → Idle/4.
+// push-session.test.ts: the updater's one-push-at-a-time rules on simulated time: second transfer → 5.03 + Max-Age,
+// foreign blocks → 4.08, resend of the last block, stall timeout → Idle/4.
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,7 +20,12 @@ async function setup(t: Parameters<typeof tempDir>[0]) {
 test('a second transfer waits (5.03, Max-Age = seconds left of the stall timeout); its later blocks get 4.08; the first completes alone', async (t) => {
   const { u, timers, cfg } = await setup(t);
   const pkg = bytes(64 * 3 + 5, 3);
-  const blk = (num: number, more: boolean) => ({ num, size: 64, more, payload: pkg.subarray(num * 64, (num + 1) * 64) });
+  const blk = (num: number, more: boolean) => ({
+    num,
+    size: 64,
+    more,
+    payload: pkg.subarray(num * 64, (num + 1) * 64),
+  });
   t.is((await u.pushBlock({ ...blk(0, true), ...A })).code, '2.31');
   await timers.advance(3_500);
   t.deepEqual(await u.pushBlock({ ...blk(0, true), source: A.source, token: 'bb' }), { code: '5.03', maxAge: 7 });
@@ -29,7 +35,11 @@ test('a second transfer waits (5.03, Max-Age = seconds left of the stall timeout
   t.is(u.values().state, FwState.DOWNLOADING);
   // libcoap: a new token on every block of the same transfer.
   t.is(await u.push({ ...blk(1, true), source: A.source, token: 'c1' }), '2.31');
-  t.is(await u.push({ ...blk(1, true), source: A.source, token: 'c2' }), '2.31', 'the last block again: answered, not written twice');
+  t.is(
+    await u.push({ ...blk(1, true), source: A.source, token: 'c2' }),
+    '2.31',
+    'the last block again: answered, not written twice',
+  );
   t.is(await u.push({ ...blk(2, true), source: A.source, token: 'c3' }), '2.31');
   t.is(await u.push({ ...blk(3, false), source: A.source, token: 'c4' }), '2.04');
   t.is((await u.waitFor((v) => v.state !== FwState.DOWNLOADING)).state, FwState.DOWNLOADED);

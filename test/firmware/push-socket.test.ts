@@ -1,4 +1,5 @@
-// push-socket.test.ts: libcoap's client pushes a package to /5/0/0 of the socket actor (real CoAP endpoint) + object:5 actor in-process; every block reaches object 5 as it arrives.
+// push-socket.test.ts: libcoap's client pushes a package to /5/0/0 of the socket actor (real CoAP endpoint) + object:5
+// actor in-process; every block reaches object 5 as it arrives.
 import test from 'ava';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -20,12 +21,26 @@ test('push with coap-client-notls -b 64 through the socket actor reaches object:
   const actors = new InProcessActors({ stateDir: dir, firmware: { retryDelayMs: 0 } });
   t.teardown(() => actors.stopAll());
   let u: FirmwareUpdater | undefined;
-  await actors.start('object:5', firmwareActorModule({ onStart: (x) => { u = x; } }));
+  await actors.start(
+    'object:5',
+    firmwareActorModule({
+      onStart: (x) => {
+        u = x;
+      },
+    }),
+  );
   let transport: TestUdpTransport | undefined;
-  await actors.start('socket', socketActorModule({
-    transport: () => (transport = new TestUdpTransport()),
-  }), { objects: [5] });
-  await actors.get('socket')?.receive({ type: 'socket.open', server: { ssid: 1, uri: 'coap://127.0.0.1:5683', host: '127.0.0.1', port: 5683, security: 'nosec' } });
+  await actors.start(
+    'socket',
+    socketActorModule({
+      transport: () => (transport = new TestUdpTransport()),
+    }),
+    { objects: [5] },
+  );
+  await actors.get('socket')?.receive({
+    type: 'socket.open',
+    server: { ssid: 1, uri: 'coap://127.0.0.1:5683', host: '127.0.0.1', port: 5683, security: 'nosec' },
+  });
   const port = transport?.port() ?? 0;
   t.true(port > 0);
 
@@ -50,7 +65,19 @@ test('push with coap-client-notls -b 64 through the socket actor reaches object:
   t.is(u?.values().state, FwState.IDLE);
   const small = buildLwfwPackage(bytes(200, 3), { version: '8.2.0' });
   await writeFile(file, small);
-  const w = await run('coap-client-notls', ['-m', 'put', '-t', '42', '-b', '1024', '-B', '10', '-f', file, `coap://127.0.0.1:${port}/5/0/0`]);
+  const w = await run('coap-client-notls', [
+    '-m',
+    'put',
+    '-t',
+    '42',
+    '-b',
+    '1024',
+    '-B',
+    '10',
+    '-f',
+    file,
+    `coap://127.0.0.1:${port}/5/0/0`,
+  ]);
   t.is(w.stderr.trim(), '');
   const v2 = await u?.waitFor((x) => x.state === FwState.DOWNLOADED);
   t.is(v2?.pkgVersion, '8.2.0');

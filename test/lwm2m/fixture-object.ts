@@ -23,7 +23,20 @@ export function testObject(calls: string[] = []): ObjectSpec {
       ],
     },
     instances: {
-      0: { 0: 'alpha', 1: 5, 2: 1.5, 3: true, 4: new Uint8Array([1, 2, 3]), 6: new Map([[0, 10], [1, 11]]), 7: 'fixed', 8: { objectId: 3, instanceId: 0 }, 9: 0 },
+      0: {
+        0: 'alpha',
+        1: 5,
+        2: 1.5,
+        3: true,
+        4: new Uint8Array([1, 2, 3]),
+        6: new Map([
+          [0, 10],
+          [1, 11],
+        ]),
+        7: 'fixed',
+        8: { objectId: 3, instanceId: 0 },
+        9: 0,
+      },
     },
     write(t, value) {
       calls.push(`write ${t.instanceId}/${t.resourceId}`);

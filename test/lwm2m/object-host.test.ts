@@ -1,4 +1,5 @@
-// object-host.test.ts: LwM2M operations on one ObjectHost: read in every format, write, execute, create, delete, discover, attributes.
+// object-host.test.ts: LwM2M operations on one ObjectHost: read in every format, write, execute, create, delete,
+// discover, attributes.
 import test from 'ava';
 import { ObjectHost } from '../../src/lwm2m/object-host.js';
 import { decode, encode, untypedContext } from '../../src/lwm2m/formats/index.js';
@@ -58,10 +59,16 @@ test('read codes: 4.04 missing, 4.05 not readable, 4.06 bad accept', async (t) =
 test('write a resource in text, then replace an instance in SenML JSON', async (t) => {
   const calls: string[] = [];
   const h = host(calls);
-  t.is((await h.handle({ op: 'write', path: [3442, 0, 1], format: ContentFormat.TEXT, payload: txt('42') })).code, '2.04');
+  t.is(
+    (await h.handle({ op: 'write', path: [3442, 0, 1], format: ContentFormat.TEXT, payload: txt('42') })).code,
+    '2.04',
+  );
   t.is(h.runtime.get(0, 1), 42);
   t.deepEqual(calls, ['write 0/1']);
-  const recs: LwRecord[] = [{ path: [3442, 0, 0], value: 'beta' }, { path: [3442, 0, 6, 5], value: 7 }];
+  const recs: LwRecord[] = [
+    { path: [3442, 0, 0], value: 'beta' },
+    { path: [3442, 0, 6, 5], value: 7 },
+  ];
   const payload = encode(ContentFormat.SENML_JSON, recs, untypedContext([3442, 0]));
   t.is((await h.handle({ op: 'write', path: [3442, 0], format: ContentFormat.SENML_JSON, payload })).code, '2.04');
   t.is(h.runtime.get(0, 0), 'beta');
@@ -73,8 +80,18 @@ test('write a resource in text, then replace an instance in SenML JSON', async (
 test('partial update keeps other resources and adds resource instances', async (t) => {
   const h = host();
   const payload = encode(ContentFormat.SENML_CBOR, [{ path: [3442, 0, 6, 2], value: 12 }], untypedContext([3442, 0]));
-  t.is((await h.handle({ op: 'write-update', path: [3442, 0], format: ContentFormat.SENML_CBOR, payload })).code, '2.04');
-  t.deepEqual([...(h.runtime.get(0, 6) as Map<number, number>)], [[0, 10], [1, 11], [2, 12]]);
+  t.is(
+    (await h.handle({ op: 'write-update', path: [3442, 0], format: ContentFormat.SENML_CBOR, payload })).code,
+    '2.04',
+  );
+  t.deepEqual(
+    [...(h.runtime.get(0, 6) as Map<number, number>)],
+    [
+      [0, 10],
+      [1, 11],
+      [2, 12],
+    ],
+  );
   t.is(h.runtime.get(0, 1), 5);
 });
 
@@ -88,8 +105,18 @@ test('write checks: type, range, enum, operation, format; a failing write change
   t.is((await w([3442, 0, 7], ContentFormat.TEXT, txt('x'))).code, '4.05');
   t.is((await w([3442, 0, 1], 1234, txt('1'))).code, '4.15');
   t.is((await w([3442, 3, 1], ContentFormat.TEXT, txt('1'))).code, '4.04');
-  const payload = encode(ContentFormat.SENML_JSON, [{ path: [3442, 0, 1], value: 77 }, { path: [3442, 0, 9], value: 13 }], untypedContext([3442, 0]));
-  t.is((await h.handle({ op: 'write-update', path: [3442, 0], format: ContentFormat.SENML_JSON, payload })).code, '4.00');
+  const payload = encode(
+    ContentFormat.SENML_JSON,
+    [
+      { path: [3442, 0, 1], value: 77 },
+      { path: [3442, 0, 9], value: 13 },
+    ],
+    untypedContext([3442, 0]),
+  );
+  t.is(
+    (await h.handle({ op: 'write-update', path: [3442, 0], format: ContentFormat.SENML_JSON, payload })).code,
+    '4.00',
+  );
   t.is(h.runtime.get(0, 1), 5, 'hook refusal rolls back the whole write');
 });
 
@@ -109,7 +136,10 @@ test('create with and without instance id, then delete', async (t) => {
   const h = host();
   let changes = 0;
   h.onInstancesChanged(() => changes++);
-  const tlvNoId = encode(ContentFormat.TLV, [{ path: [3442, 0, 0], value: 'new' }], { ...h.codec, basePath: [3442, 0] });
+  const tlvNoId = encode(ContentFormat.TLV, [{ path: [3442, 0, 0], value: 'new' }], {
+    ...h.codec,
+    basePath: [3442, 0],
+  });
   const r = await h.handle({ op: 'create', path: [3442], format: ContentFormat.TLV, payload: tlvNoId });
   t.is(r.code, '2.01');
   t.deepEqual(r.location, ['3442', '1']);
@@ -117,7 +147,10 @@ test('create with and without instance id, then delete', async (t) => {
   const withId = encode(ContentFormat.SENML_JSON, [{ path: [3442, 7, 1], value: 3 }], untypedContext([3442]));
   const r2 = await h.handle({ op: 'create', path: [3442], format: ContentFormat.SENML_JSON, payload: withId });
   t.deepEqual(r2.location, ['3442', '7']);
-  t.is((await h.handle({ op: 'create', path: [3442], format: ContentFormat.SENML_JSON, payload: withId })).code, '4.00');
+  t.is(
+    (await h.handle({ op: 'create', path: [3442], format: ContentFormat.SENML_JSON, payload: withId })).code,
+    '4.00',
+  );
   t.deepEqual(h.instanceIds(), [0, 1, 7]);
   t.is((await h.handle({ op: 'delete', path: [3442, 7] })).code, '2.02');
   t.is((await h.handle({ op: 'delete', path: [3442, 7] })).code, '4.04');
@@ -145,18 +178,48 @@ test('write-attributes validation and discover with attributes and dim', async (
   t.is(d.code, '2.05');
   t.is(d.contentFormat, ContentFormat.LINK);
   const links = str(d.payload);
-  t.true(links.startsWith('</3442>;ver=1.1;pmin=10;pmax=60,</3442/0>,</3442/0/0>,</3442/0/1>,'), `object target: the object's attributes only; ${links}`);
+  t.true(
+    links.startsWith('</3442>;ver=1.1;pmin=10;pmax=60,</3442/0>,</3442/0/0>,</3442/0/1>,'),
+    `object target: the object's attributes only; ${links}`,
+  );
   t.true(links.includes('</3442/0/6>;dim=2'), links);
-  t.true(str((await h.handle({ op: 'discover', path: [3442, 0] })).payload).startsWith('</3442/0>,</3442/0/0>,</3442/0/1>;gt=50;lt=10;st=5'), 'instance target: own attributes of the instance and its resources');
+  t.true(
+    str((await h.handle({ op: 'discover', path: [3442, 0] })).payload).startsWith(
+      '</3442/0>,</3442/0/0>,</3442/0/1>;gt=50;lt=10;st=5',
+    ),
+    'instance target: own attributes of the instance and its resources',
+  );
   t.is((await wa([3442, 0], ['pmax=320'])).code, '2.04');
   t.is((await wa([3442, 0, 6, 1], ['pmax=100', 'epmin=1', 'epmax=20'])).code, '2.04');
   const dr = await h.handle({ op: 'discover', path: [3442, 0, 6] });
-  t.is(str(dr.payload), '</3442/0/6>;dim=2;pmin=10;pmax=320,</3442/0/6/0>,</3442/0/6/1>;pmax=100;epmin=1;epmax=20', 'resource target: inherited attributes, resource instances with their own');
-  t.is(str((await h.handle({ op: 'discover', path: [3442, 0, 1] })).payload), '</3442/0/1>;pmin=10;pmax=320;gt=50;lt=10;st=5', 'the resource level wins over the inherited ones');
-  t.is(str((await h.handle({ op: 'discover', path: [3442, 0, 6], query: ['depth=0'] })).payload), '</3442/0/6>;dim=2;pmin=10;pmax=320');
+  t.is(
+    str(dr.payload),
+    '</3442/0/6>;dim=2;pmin=10;pmax=320,</3442/0/6/0>,</3442/0/6/1>;pmax=100;epmin=1;epmax=20',
+    'resource target: inherited attributes, resource instances with their own',
+  );
+  t.is(
+    str((await h.handle({ op: 'discover', path: [3442, 0, 1] })).payload),
+    '</3442/0/1>;pmin=10;pmax=320;gt=50;lt=10;st=5',
+    'the resource level wins over the inherited ones',
+  );
+  t.is(
+    str((await h.handle({ op: 'discover', path: [3442, 0, 6], query: ['depth=0'] })).payload),
+    '</3442/0/6>;dim=2;pmin=10;pmax=320',
+  );
   t.is((await h.handle({ op: 'discover', path: [3442, 5] })).code, '4.04');
-  t.is(str((await h.handle({ op: 'discover', path: [3442], query: ['depth=1'] })).payload), '</3442>;ver=1.1;pmin=10;pmax=60,</3442/0>');
-  t.is(str((await h.handle({ op: 'discover', path: [3442], query: ['depth=0'] })).payload), '</3442>;ver=1.1;pmin=10;pmax=60');
-  t.is(str((await h.handle({ op: 'discover', path: [3442], query: ['depth=3'] })).payload).includes('</3442/0/6>;dim=2,</3442/0/6/0>,</3442/0/6/1>,'), true);
+  t.is(
+    str((await h.handle({ op: 'discover', path: [3442], query: ['depth=1'] })).payload),
+    '</3442>;ver=1.1;pmin=10;pmax=60,</3442/0>',
+  );
+  t.is(
+    str((await h.handle({ op: 'discover', path: [3442], query: ['depth=0'] })).payload),
+    '</3442>;ver=1.1;pmin=10;pmax=60',
+  );
+  t.is(
+    str((await h.handle({ op: 'discover', path: [3442], query: ['depth=3'] })).payload).includes(
+      '</3442/0/6>;dim=2,</3442/0/6/0>,</3442/0/6/1>,',
+    ),
+    true,
+  );
   t.is((await h.handle({ op: 'discover', path: [3442], query: ['depth=9'] })).code, '4.00');
 });

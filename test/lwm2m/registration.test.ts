@@ -1,12 +1,27 @@
-// registration.test.ts: Register / Update queries, the object link payload, the 1.2 → 1.1 fallback and Location-Path checks.
+// registration.test.ts: Register / Update queries, the object link payload, the 1.2 → 1.1 fallback and Location-Path
+// checks.
 import test from 'ava';
-import { fallbackVersion, objectLinksPayload, parseLocation, registerQuery, updateQuery, type RegistrationParams } from '../../src/lwm2m/registration.js';
+import {
+  fallbackVersion,
+  objectLinksPayload,
+  parseLocation,
+  registerQuery,
+  updateQuery,
+  type RegistrationParams,
+} from '../../src/lwm2m/registration.js';
 
 const base: RegistrationParams = { endpoint: 'meter-1', lifetime: 300, lwm2mVersion: '1.2', binding: 'U' };
 
 test('register query lists ep, lt, lwm2m, b, then Q in queue mode', (t) => {
   t.deepEqual(registerQuery(base), ['ep=meter-1', 'lt=300', 'lwm2m=1.2', 'b=U']);
-  t.deepEqual(registerQuery({ ...base, queueMode: true, sms: '+123' }), ['ep=meter-1', 'lt=300', 'lwm2m=1.2', 'b=U', 'sms=+123', 'Q']);
+  t.deepEqual(registerQuery({ ...base, queueMode: true, sms: '+123' }), [
+    'ep=meter-1',
+    'lt=300',
+    'lwm2m=1.2',
+    'b=U',
+    'sms=+123',
+    'Q',
+  ]);
   t.throws(() => registerQuery({ ...base, endpoint: '' }), { code: 'REGISTRATION_INVALID' } as never);
 });
 
@@ -17,13 +32,16 @@ test('update query carries only what changed', (t) => {
 });
 
 test('link payload: root with ct, versions when not 1.0, instances, Security never listed', (t) => {
-  const p = objectLinksPayload([
-    { def: { id: 3, version: '1.0' }, instances: [0] },
-    { def: { id: 0 }, instances: [0, 1] },
-    { def: { id: 1, version: '1.1' }, instances: [0] },
-    { def: { id: 3303, version: '1.1' }, instances: [] },
-    { def: { id: 4 }, instances: [] },
-  ], { contentFormat: 110 });
+  const p = objectLinksPayload(
+    [
+      { def: { id: 3, version: '1.0' }, instances: [0] },
+      { def: { id: 0 }, instances: [0, 1] },
+      { def: { id: 1, version: '1.1' }, instances: [0] },
+      { def: { id: 3303, version: '1.1' }, instances: [] },
+      { def: { id: 4 }, instances: [] },
+    ],
+    { contentFormat: 110 },
+  );
   t.is(Buffer.from(p).toString(), '</>;rt="oma.lwm2m";ct=110,</1>;ver=1.1,</1/0>,</3/0>,</4>,</3303>;ver=1.1');
 });
 

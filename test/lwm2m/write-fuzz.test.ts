@@ -1,4 +1,5 @@
-// write-fuzz.test.ts: mutated TLV / SenML / CBOR write payloads give 4.xx (or a valid write), never a throw or 5.00, and a refused write changes nothing.
+// write-fuzz.test.ts: mutated TLV / SenML / CBOR write payloads give 4.xx (or a valid write), never a throw or 5.00,
+// and a refused write changes nothing.
 import test from 'ava';
 import fc from 'fast-check';
 import { ObjectHost } from '../../src/lwm2m/object-host.js';
@@ -7,8 +8,12 @@ import { ContentFormat, type LwRecord } from '../../src/lwm2m/types.js';
 import { testObject } from './fixture-object.js';
 
 const records: LwRecord[] = [
-  { path: [3442, 0, 0], value: 'name' }, { path: [3442, 0, 1], value: 12 }, { path: [3442, 0, 2], value: 2.5 },
-  { path: [3442, 0, 3], value: false }, { path: [3442, 0, 6, 0], value: 1 }, { path: [3442, 0, 6, 3], value: 4 },
+  { path: [3442, 0, 0], value: 'name' },
+  { path: [3442, 0, 1], value: 12 },
+  { path: [3442, 0, 2], value: 2.5 },
+  { path: [3442, 0, 3], value: false },
+  { path: [3442, 0, 6, 0], value: 1 },
+  { path: [3442, 0, 6, 3], value: 4 },
 ];
 
 const mutation = fc.oneof(
@@ -17,7 +22,10 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
 );
 
-function mutate(p: Uint8Array, ms: readonly { kind: 'flip' | 'cut' | 'insert'; at: number; bits?: number; byte?: number }[]): Uint8Array {
+function mutate(
+  p: Uint8Array,
+  ms: readonly { kind: 'flip' | 'cut' | 'insert'; at: number; bits?: number; byte?: number }[],
+): Uint8Array {
   let b = Buffer.from(p);
   for (const m of ms) {
     if (b.length === 0) break;
@@ -33,16 +41,24 @@ for (const fmt of [ContentFormat.TLV, ContentFormat.SENML_JSON, ContentFormat.SE
   test(`mutated ${fmt} writes never throw and refused writes change nothing`, async (t) => {
     const h = new ObjectHost(testObject());
     const valid = encode(fmt, records, { ...h.codec, basePath: [3442, 0] });
-    await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (ms, partial) => {
-      const before = await h.readRecords([3442]);
-      const r = await h.handle({ op: partial ? 'write-update' : 'write', path: [3442, 0], format: fmt, payload: mutate(valid, ms) });
-      if (r.code === '5.00') return false;
-      if (r.code !== '2.04') {
-        t.deepEqual(await h.readRecords([3442]), before);
-        if (!r.code.startsWith('4.')) return false;
-      }
-      return true;
-    }), { numRuns: 300, seed: 42 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (ms, partial) => {
+        const before = await h.readRecords([3442]);
+        const r = await h.handle({
+          op: partial ? 'write-update' : 'write',
+          path: [3442, 0],
+          format: fmt,
+          payload: mutate(valid, ms),
+        });
+        if (r.code === '5.00') return false;
+        if (r.code !== '2.04') {
+          t.deepEqual(await h.readRecords([3442]), before);
+          if (!r.code.startsWith('4.')) return false;
+        }
+        return true;
+      }),
+      { numRuns: 300, seed: 42 },
+    );
     t.pass();
   });
 }

@@ -1,4 +1,5 @@
-// accounting.test.ts: flow windows, leak rules (continuous flow, night minimum), back flow and blocked meter on a simulated clock.
+// accounting.test.ts: flow windows, leak rules (continuous flow, night minimum), back flow and blocked meter on a
+// simulated clock.
 import test from 'ava';
 import { SimulatedClock } from 'xstate';
 import { Accounting, nightAt, type AccountingConfig } from '../../src/meter/accounting.js';
@@ -8,7 +9,14 @@ const H = 3_600_000;
 const MIN = 60_000;
 
 function cfg(over: Partial<AccountingConfig> = {}, leak: Record<string, unknown> = {}): AccountingConfig {
-  return { pulseRatio: 1000, flowWindowS: 60, leak: leakRulesSchema.parse(leak), backflowMinPulses: 1, blockedAfterS: 0, ...over };
+  return {
+    pulseRatio: 1000,
+    flowWindowS: 60,
+    leak: leakRulesSchema.parse(leak),
+    backflowMinPulses: 1,
+    blockedAfterS: 0,
+    ...over,
+  };
 }
 
 /** Drives `a` for `ms` with one pulse every `everyMs`, advancing the simulated clock. */

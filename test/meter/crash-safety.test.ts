@@ -1,4 +1,5 @@
-// crash-safety.test.ts: SIGKILL a journaling meter process at random points, 60 rounds: totals never go back or over-count; stored readings all reach the server; a kill is never taken for journal damage.
+// crash-safety.test.ts: SIGKILL a journaling meter process at random points, 60 rounds: totals never go back or
+// over-count; stored readings all reach the server; a kill is never taken for journal damage.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,7 +15,13 @@ import { quietPeriod } from '../support/poll.js';
 const CHILD = fileURLToPath(new URL('./fixtures/crash-child.js', import.meta.url));
 const ROUNDS = 60;
 
-interface Round { start: number; end?: number; damaged?: string; durable: number[]; stored: { seq: number; pulses: number }[] }
+interface Round {
+  start: number;
+  end?: number;
+  damaged?: string;
+  durable: number[];
+  stored: { seq: number; pulses: number }[];
+}
 
 test('SIGKILL at random points: total never goes back, never exceeds the pulses sent, every stored reading arrives', async (t) => {
   t.timeout(120_000);
@@ -26,47 +33,56 @@ test('SIGKILL at random points: total never goes back, never exceeds the pulses 
   let prevStart = 0;
   const stored = new Map<number, number>();
 
-  const runRound = (killAfterMs: number | undefined): Promise<Round> => new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, dir, serverLog], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const round: Round = { start: -1, durable: [], stored: [] };
-    let pump: NodeJS.Timeout | undefined;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const [kind, a, b] = line.split(' ');
-      if (kind === 'START') {
-        round.start = Number(a);
-        let tick = 0;
-        pump = setInterval(() => {
-          if (!child.stdin.writable) return;
-          const k = 1 + Math.floor(rnd() * 5);
-          sent += k;
-          let cmds = `p ${k}\n`;
-          if (++tick % 4 === 0) cmds += 'r\n';
-          if (tick % 7 === 0) cmds += 's\n';
-          child.stdin.write(cmds);
-        }, 1);
-        if (killAfterMs !== undefined) void quietPeriod(5000, 'fallback kill: never hang a round').then(() => child.kill('SIGKILL'));
-        if (killAfterMs === undefined) {
-          void quietPeriod(30, 'a clean round: the child counts for 30 ms of real time, then its input ends').then(() => {
-            clearInterval(pump);
-            child.stdin.end();
-          });
-        }
-      } else if (kind === 'DURABLE') {
-        // The kill clock starts once the child is demonstrably counting, so every round kills mid-work even on a loaded machine.
-        if (round.durable.length === 0 && killAfterMs !== undefined) void quietPeriod(killAfterMs, 'the kill clock: the child dies mid-work at a random real time').then(() => child.kill('SIGKILL'));
-        round.durable.push(Number(a));
-      }
-      else if (kind === 'END') round.end = Number(a);
-      else if (kind === 'DAMAGED') round.damaged = line;
-      else if (kind === 'STORED') round.stored.push({ seq: Number(a), pulses: Number(b) });
+  const runRound = (killAfterMs: number | undefined): Promise<Round> =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [CHILD, dir, serverLog], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const round: Round = { start: -1, durable: [], stored: [] };
+      let pump: NodeJS.Timeout | undefined;
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        const [kind, a, b] = line.split(' ');
+        if (kind === 'START') {
+          round.start = Number(a);
+          let tick = 0;
+          pump = setInterval(() => {
+            if (!child.stdin.writable) return;
+            const k = 1 + Math.floor(rnd() * 5);
+            sent += k;
+            let cmds = `p ${k}\n`;
+            if (++tick % 4 === 0) cmds += 'r\n';
+            if (tick % 7 === 0) cmds += 's\n';
+            child.stdin.write(cmds);
+          }, 1);
+          if (killAfterMs !== undefined)
+            void quietPeriod(5000, 'fallback kill: never hang a round').then(() => child.kill('SIGKILL'));
+          if (killAfterMs === undefined) {
+            void quietPeriod(30, 'a clean round: the child counts for 30 ms of real time, then its input ends').then(
+              () => {
+                clearInterval(pump);
+                child.stdin.end();
+              },
+            );
+          }
+        } else if (kind === 'DURABLE') {
+          // The kill clock starts once the child is demonstrably counting, so every round kills mid-work even on a
+          // loaded machine.
+          if (round.durable.length === 0 && killAfterMs !== undefined)
+            void quietPeriod(killAfterMs, 'the kill clock: the child dies mid-work at a random real time').then(() =>
+              child.kill('SIGKILL'),
+            );
+          round.durable.push(Number(a));
+        } else if (kind === 'END') round.end = Number(a);
+        else if (kind === 'DAMAGED') round.damaged = line;
+        else if (kind === 'STORED') round.stored.push({ seq: Number(a), pulses: Number(b) });
+      });
+      child.stdin.on('error', () => {
+        /* EPIPE after the kill */
+      });
+      child.on('error', reject);
+      child.on('exit', () => {
+        clearInterval(pump);
+        resolve(round);
+      });
     });
-    child.stdin.on('error', () => { /* EPIPE after the kill */ });
-    child.on('error', reject);
-    child.on('exit', () => {
-      clearInterval(pump);
-      resolve(round);
-    });
-  });
 
   let end = -1;
   for (let i = 0; i <= ROUNDS; i++) {
@@ -93,13 +109,20 @@ test('SIGKILL at random points: total never goes back, never exceeds the pulses 
   // Reconnect: drain what is still queued to the server.
   const core = new MeterCore({ config: meterConfigSchema.parse({ stateDir: dir }), now: () => Date.now() });
   for (let b = core.nextBatch(50); b; b = core.nextBatch(50)) {
-    fs.appendFileSync(serverLog, b.readings.map((r) => JSON.stringify({ seq: r.seq, pulses: r.pulses }) + '\n').join(''));
+    fs.appendFileSync(
+      serverLog,
+      b.readings.map((r) => JSON.stringify({ seq: r.seq, pulses: r.pulses }) + '\n').join(''),
+    );
     await core.acknowledge(b.readings[b.readings.length - 1].seq);
   }
   t.is(core.journal.state.forward, end, 'a clean stop keeps the total');
   core.close();
 
-  const received = fs.readFileSync(serverLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { seq: number; pulses: number });
+  const received = fs
+    .readFileSync(serverLog, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { seq: number; pulses: number });
   const bySeq = new Map<number, number>();
   let duplicates = 0;
   for (const r of received) {
@@ -111,8 +134,15 @@ test('SIGKILL at random points: total never goes back, never exceeds the pulses 
   }
   for (const [seq, pulses] of stored) t.is(bySeq.get(seq), pulses, `stored reading ${seq} reached the server`);
   const seqs = [...bySeq.keys()].sort((a, b) => a - b);
-  t.deepEqual(seqs, seqs.map((_, i) => i + 1), 'no gaps in the readings');
-  for (let i = 1; i < seqs.length; i++) t.true(bySeq.get(seqs[i])! >= bySeq.get(seqs[i - 1])!, 'reading totals never go back');
+  t.deepEqual(
+    seqs,
+    seqs.map((_, i) => i + 1),
+    'no gaps in the readings',
+  );
+  for (let i = 1; i < seqs.length; i++)
+    t.true(bySeq.get(seqs[i])! >= bySeq.get(seqs[i - 1])!, 'reading totals never go back');
   t.true(stored.size > 0, `readings stored: ${stored.size}`);
-  t.log(`rounds ${ROUNDS}, pulses sent ${sent}, final total ${end} (unread in the pipe or unsynced at a kill: ${sent - end}), readings ${seqs.length}, resent after a kill ${duplicates}`);
+  t.log(
+    `rounds ${ROUNDS}, pulses sent ${sent}, final total ${end} (unread in the pipe or unsynced at a kill: ${sent - end}), readings ${seqs.length}, resent after a kill ${duplicates}`,
+  );
 });

@@ -17,9 +17,18 @@ test('the tap runs 30 s of each minute at 12 L/min: 6 pulses of 1 L a minute, no
 
 test('the simulated source on the demo profile counts pulses within the first minute, on its clock', async (t) => {
   const clock = new SimulatedClock();
-  const src = new SimulatedSource({ seed: 1, dailyM3: 0.3, leakLph: 0, utcOffsetH: 0, tickMs: 10_000, profile: 'demo' }, 1000, clock);
+  const src = new SimulatedSource(
+    { seed: 1, dailyM3: 0.3, leakLph: 0, utcOffsetH: 0, tickMs: 10_000, profile: 'demo' },
+    1000,
+    clock,
+  );
   const counts: number[] = [];
-  await src.start({ event: (e) => { if (e.kind === 'pulses') counts.push(e.count); }, error() {} });
+  await src.start({
+    event: (e) => {
+      if (e.kind === 'pulses') counts.push(e.count);
+    },
+    error() {},
+  });
   for (let i = 0; i < 6; i++) clock.increment(10_000);
   await src.stop();
   t.deepEqual(counts, [2, 2, 2], 'three ticks of the on half');

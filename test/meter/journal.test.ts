@@ -1,4 +1,5 @@
-// journal.test.ts: the pulse journal: reopen restores fsynced totals, torn / corrupted tails are ignored, compaction keeps the total; damage is moved aside and the highest durable value is the floor; private modes.
+// journal.test.ts: the pulse journal: reopen restores fsynced totals, torn / corrupted tails are ignored, compaction
+// keeps the total; damage is moved aside and the highest durable value is the floor; private modes.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -10,11 +11,22 @@ function tmpDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'meter-journal-'));
 }
 function journalFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.journal')).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.journal'))
+    .sort();
 }
 
 test('record round trip and checksum', (t) => {
-  const r = { seq: 7, timeMs: 1.7e12, forward: 2 ** 40 + 3, backward: 5, register: 12345.5, pulseBase: -4, volumeBase: 9 };
+  const r = {
+    seq: 7,
+    timeMs: 1.7e12,
+    forward: 2 ** 40 + 3,
+    backward: 5,
+    register: 12345.5,
+    pulseBase: -4,
+    volumeBase: 9,
+  };
   const bytes = encodeRecord(r);
   t.is(bytes.length, RECORD_SIZE);
   t.deepEqual(decodeRecord(bytes), r);
@@ -144,7 +156,10 @@ function journalWith(dir: string, flushes: number, now = 1000): PulseTotals {
   return d;
 }
 function damagedFiles(dir: string): string[] {
-  return fs.readdirSync(dir).filter((f) => f.includes('.damaged-')).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.includes('.damaged-'))
+    .sort();
 }
 
 test('garbage over the journal: moved aside, the checkpoint is the new start, damage says which file', (t) => {
@@ -227,7 +242,10 @@ test('a reading older than the journal is no floor (a reset after it stands); an
   j.resetPulses();
   j.flush();
   j.close();
-  const k = PulseJournal.open(dir, { reading: { timeMs: 2000, volumeM3: 0.5, pulses: 500, pulseRatio: 1000 }, checkpoint: { ...j.durable, seq: 1 } });
+  const k = PulseJournal.open(dir, {
+    reading: { timeMs: 2000, volumeM3: 0.5, pulses: 500, pulseRatio: 1000 },
+    checkpoint: { ...j.durable, seq: 1 },
+  });
   t.is(k.damage, undefined);
   t.is(k.state.volumeBase, 500);
   t.is(k.state.forward, 500);

@@ -1,4 +1,5 @@
-// meter-actor.test.ts: the meter machine on a simulated clock: source failure and backoff retry, resets, object updates, register sources.
+// meter-actor.test.ts: the meter machine on a simulated clock: source failure and backoff retry, resets, object
+// updates, register sources.
 import test from 'ava';
 import { CodedError } from '../../src/errors.js';
 import { untilBoundary } from '../../src/meter/machine.js';
@@ -15,7 +16,8 @@ class ScriptedSource implements PulseSource {
   constructor(private readonly failures: number) {}
   start(sink: PulseSink): Promise<void> {
     ScriptedSource.starts++;
-    if (ScriptedSource.starts <= this.failures) return Promise.reject(new CodedError('METER_SOURCE_UNAVAILABLE', 'no chip'));
+    if (ScriptedSource.starts <= this.failures)
+      return Promise.reject(new CodedError('METER_SOURCE_UNAVAILABLE', 'no chip'));
     this.sink = sink;
     return Promise.resolve();
   }
@@ -65,9 +67,13 @@ test('source fails to start → failed, retried with doubling backoff, then coun
 test('object 3424 gets the durable values after each fsync; resets zero them', async (t) => {
   ScriptedSource.starts = 0;
   let current: ScriptedSource | undefined;
-  const rig = startRig({ fsyncIntervalS: 10, pulseRatio: 100 }, { createSource: () => (current = new ScriptedSource(0)) });
+  const rig = startRig(
+    { fsyncIntervalS: 10, pulseRatio: 100 },
+    { createSource: () => (current = new ScriptedSource(0)) },
+  );
   await settle();
-  const last = (): { volumeM3: number; pulses: number } => (rig.sent.filter((m) => m.type === 'meter.reading').at(-1)!.snapshot as { volumeM3: number; pulses: number });
+  const last = (): { volumeM3: number; pulses: number } =>
+    rig.sent.filter((m) => m.type === 'meter.reading').at(-1)!.snapshot as { volumeM3: number; pulses: number };
   t.is(last().pulses, 0);
   current!.sink!.event({ kind: 'pulses', count: 250, direction: 1 });
   t.is(last().pulses, 0, 'not reported before it is fsynced');
@@ -84,14 +90,20 @@ test('object 3424 gets the durable values after each fsync; resets zero them', a
   t.is(last().volumeM3, 0.1);
   t.is(last().pulses, 10);
   // the host's boundary refuses a type the meter does not take
-  t.throws(() => dispatch({ name: 'meter', instance: rig.service, accepts: new Set(METER_ACCEPTS) }, { type: 'meter.nonsense' }), { message: /takes no message meter.nonsense/ });
+  t.throws(
+    () =>
+      dispatch({ name: 'meter', instance: rig.service, accepts: new Set(METER_ACCEPTS) }, { type: 'meter.nonsense' }),
+    { message: /takes no message meter.nonsense/ },
+  );
   rig.service.stop();
 });
 
 test('serial source through meter.serial-data: register deltas count, drops are back flow or a re-baseline', async (t) => {
   const rig = startRig({ source: { kind: 'serial' }, fsyncIntervalS: 10 });
   await settle();
-  const feed = (s: string): void => { rig.service.receive({ type: 'meter.serial-data', data: new TextEncoder().encode(s) }); };
+  const feed = (s: string): void => {
+    rig.service.receive({ type: 'meter.serial-data', data: new TextEncoder().encode(s) });
+  };
   feed('PULSES 5000\n');
   feed('PULSES 5010\n+2\n');
   feed('PULSES 5007\n'); // 3 back

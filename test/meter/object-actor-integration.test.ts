@@ -1,4 +1,5 @@
-// object-actor-integration.test.ts: object 3424 hosted by the generic object actor: meter.reading notifies an observer of /3424/0/1.
+// object-actor-integration.test.ts: object 3424 hosted by the generic object actor: meter.reading notifies an observer
+// of /3424/0/1.
 import test from 'ava';
 import { SimulatedClock } from 'xstate';
 import { createObjectActor } from '../../src/actors/object.actor.js';
@@ -16,17 +17,34 @@ test('object:3424 loads objects/water-meter.js; a meter.reading reaches an obser
     fullConfig: {},
     log: log.child({ test: 'object-3424' }),
     store: { read: () => Promise.resolve(undefined), write: () => Promise.resolve(), remove: () => Promise.resolve() },
-    ...fakeMessaging({ send: (to, msg) => sent.push({ to, msg }), request: () => Promise.reject(new CodedError('ACTOR_UNAVAILABLE', 'none')) }),
+    ...fakeMessaging({
+      send: (to, msg) => sent.push({ to, msg }),
+      request: () => Promise.reject(new CodedError('ACTOR_UNAVAILABLE', 'none')),
+    }),
   };
   const clock = new SimulatedClock();
   const obj = await createObjectActor(ctx, { timers: clock });
-  const first = await obj.receive({ type: 'object.observe', observationId: 'o1', path: [3424, 0, 1], accept: ContentFormat.TEXT, serverId: 1 }) as { code: string; payload?: Uint8Array };
+  const first = (await obj.receive({
+    type: 'object.observe',
+    observationId: 'o1',
+    path: [3424, 0, 1],
+    accept: ContentFormat.TEXT,
+    serverId: 1,
+  })) as { code: string; payload?: Uint8Array };
   t.is(first.code, '2.05');
   t.is(Buffer.from(first.payload ?? []).toString(), '0');
   await obj.receiveOther!({
     type: 'meter.reading',
-    snapshot: { volumeM3: 1.5, pulses: 1500, pulseRatio: 1000, meterType: 'cold water', minFlow: 0, maxFlow: 0, time: 100,
-      flags: { leakSuspected: false, leakDetected: false, backflow: false, blocked: false } },
+    snapshot: {
+      volumeM3: 1.5,
+      pulses: 1500,
+      pulseRatio: 1000,
+      meterType: 'cold water',
+      minFlow: 0,
+      maxFlow: 0,
+      time: 100,
+      flags: { leakSuspected: false, leakDetected: false, backflow: false, blocked: false },
+    },
   });
   for (let i = 0; i < 5; i++) {
     clock.increment(1000);

@@ -20,11 +20,21 @@ test('offline for a day → 96 readings arrive in order after network.up, none l
   await settle();
   const vols = rig.client.volumes();
   t.is(vols.length, 96);
-  t.deepEqual(vols.map((r) => r.time), Array.from({ length: 96 }, (_, i) => (T0 + (i + 1) * 900_000) / 1000));
+  t.deepEqual(
+    vols.map((r) => r.time),
+    Array.from({ length: 96 }, (_, i) => (T0 + (i + 1) * 900_000) / 1000),
+  );
   for (let i = 1; i < vols.length; i++) t.true((vols[i].value as number) >= (vols[i - 1].value as number));
-  t.true((vols[95].value as number) > 0.3 && (vols[95].value as number) < 0.5, `day volume ${vols[95].value as number}`);
+  t.true(
+    (vols[95].value as number) > 0.3 && (vols[95].value as number) < 0.5,
+    `day volume ${vols[95].value as number}`,
+  );
   t.is(rig.service.core.queue.size, 0);
-  t.deepEqual(rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length), [32, 32, 32], 'sendMaxReadings 32 per Send');
+  t.deepEqual(
+    rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length),
+    [32, 32, 32],
+    'sendMaxReadings 32 per Send',
+  );
 
   // The next hour goes out on the hourly batch, nothing is resent.
   await advance(rig.clock, 3_600_000 + 10_000, 60_000);
@@ -34,10 +44,17 @@ test('offline for a day → 96 readings arrive in order after network.up, none l
 });
 
 test('online: readings go out hourly in batches of four', async (t) => {
-  const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 60_000 }, fsyncIntervalS: 60, sendBatchS: 3600 });
+  const rig = startRig({
+    source: { kind: 'simulated', seed: 3, tickMs: 60_000 },
+    fsyncIntervalS: 60,
+    sendBatchS: 3600,
+  });
   rig.client.online = true;
   await advance(rig.clock, 3 * 3_600_000 + 60_000, 60_000);
-  t.deepEqual(rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length), [4, 4, 4]);
+  t.deepEqual(
+    rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length),
+    [4, 4, 4],
+  );
   rig.service.stop();
 });
 
@@ -45,12 +62,19 @@ test('online with the default batch: one Send of sixteen readings every four hou
   const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 60_000 }, fsyncIntervalS: 60 });
   rig.client.online = true;
   await advance(rig.clock, 8 * 3_600_000 + 60_000, 60_000);
-  t.deepEqual(rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length), [16, 16]);
+  t.deepEqual(
+    rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length),
+    [16, 16],
+  );
   rig.service.stop();
 });
 
 test('a refused Send (4.00) keeps the readings; they go out once the server stores them', async (t) => {
-  const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 60_000 }, fsyncIntervalS: 60, sendMaxReadings: 3 });
+  const rig = startRig({
+    source: { kind: 'simulated', seed: 3, tickMs: 60_000 },
+    fsyncIntervalS: 60,
+    sendMaxReadings: 3,
+  });
   rig.client.online = true;
   rig.client.code = '4.00';
   await advance(rig.clock, 2 * 3_600_000, 60_000);
@@ -59,7 +83,10 @@ test('a refused Send (4.00) keeps the readings; they go out once the server stor
   rig.client.sends = [];
   rig.service.receive({ type: 'lwm2m.registered', ssid: 1, location: ['rd', '1'] });
   await settle();
-  t.deepEqual(rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length), [3, 3, 2]);
+  t.deepEqual(
+    rig.client.sends.map((s) => s.filter((r) => r.path[2] === 1).length),
+    [3, 3, 2],
+  );
   t.is(rig.service.core.queue.size, 0);
   rig.service.stop();
 });
@@ -68,25 +95,38 @@ test('readings survive a restart of the actor while offline', async (t) => {
   const a = startRig({ source: { kind: 'simulated', seed: 5, tickMs: 60_000 }, fsyncIntervalS: 60 });
   await advance(a.clock, 6 * 3_600_000, 60_000);
   a.service.stop();
-  const b = startRig({ source: { kind: 'simulated', seed: 6, tickMs: 60_000 }, fsyncIntervalS: 60 }, { dir: a.dir, clock: a.clock });
+  const b = startRig(
+    { source: { kind: 'simulated', seed: 6, tickMs: 60_000 }, fsyncIntervalS: 60 },
+    { dir: a.dir, clock: a.clock },
+  );
   await advance(a.clock, 3_600_000, 60_000);
   b.client.online = true;
   b.service.receive({ type: 'network.up', bearer: 'lte-m' });
   await settle();
   const times = b.client.volumes().map((r) => r.time as number);
   t.is(times.length, 28);
-  t.deepEqual(times, [...times].sort((x, y) => x - y));
+  t.deepEqual(
+    times,
+    [...times].sort((x, y) => x - y),
+  );
   b.service.stop();
 });
 
 test('1 s readings with timers firing late: every stored reading has a later timestamp than the one before', async (t) => {
-  // The clock jumps in steps, so each reading timer fires up to a step after its boundary; some land past the half second.
+  // The clock jumps in steps, so each reading timer fires up to a step after its boundary; some land past the half
+  // second.
   for (const step of [600, 700, 1300, 1550]) {
-    const rig = startRig({ source: { kind: 'simulated', seed: 3, tickMs: 1000 }, readingIntervalS: 1, fsyncIntervalS: 60, sendBatchS: 3600 });
+    const rig = startRig({
+      source: { kind: 'simulated', seed: 3, tickMs: 1000 },
+      readingIntervalS: 1,
+      fsyncIntervalS: 60,
+      sendBatchS: 3600,
+    });
     await advance(rig.clock, 30_000, step);
     const times = rig.service.core.queue.peek().map((r) => r.time);
     t.true(times.length >= 15, `${times.length} readings`);
-    for (let i = 1; i < times.length; i++) t.true(times[i] > times[i - 1], `step ${step} ms, reading ${i}: ${times[i - 1]} then ${times[i]}`);
+    for (let i = 1; i < times.length; i++)
+      t.true(times[i] > times[i - 1], `step ${step} ms, reading ${i}: ${times[i - 1]} then ${times[i]}`);
     rig.service.stop();
   }
 });

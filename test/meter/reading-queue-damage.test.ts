@@ -1,4 +1,5 @@
-// reading-queue-damage.test.ts: the reading queue after a cut at each write point and with damaged files: it always opens, keeps every intact reading, never drops one silently.
+// reading-queue-damage.test.ts: the reading queue after a cut at each write point and with damaged files: it always
+// opens, keeps every intact reading, never drops one silently.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,8 +10,15 @@ import { mulberry32 } from '../../src/prng.js';
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'meter-queue-damage-'));
 const reading = (i: number): NewReading => ({
-  time: 1_700_000_000 + i * 900, volumeM3: i / 1000, pulses: i, minFlow: 0, maxFlow: 0,
-  leakSuspected: false, leakDetected: false, backflow: false, blocked: false,
+  time: 1_700_000_000 + i * 900,
+  volumeM3: i / 1000,
+  pulses: i,
+  minFlow: 0,
+  maxFlow: 0,
+  leakSuspected: false,
+  leakDetected: false,
+  backflow: false,
+  blocked: false,
 });
 const frames = (from: number, to: number): Buffer =>
   Buffer.concat(Array.from({ length: to - from + 1 }, (_, k) => frame({ ...reading(from + k), seq: from + k })));
@@ -19,21 +27,37 @@ const garbage = (n: number, seed = 1): Buffer => {
   return Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
 };
 
-interface Logged { level: 'warn' | 'error'; msg: string; details: Record<string, unknown> }
+interface Logged {
+  level: 'warn' | 'error';
+  msg: string;
+  details: Record<string, unknown>;
+}
 function open(dir: string): { q: ReadingQueue; logged: Logged[] } {
   const logged: Logged[] = [];
   const q = ReadingQueue.open(dir, {
-    log: { warn: (msg, details) => logged.push({ level: 'warn', msg, details }), error: (msg, details) => logged.push({ level: 'error', msg, details }) },
+    log: {
+      warn: (msg, details) => logged.push({ level: 'warn', msg, details }),
+      error: (msg, details) => logged.push({ level: 'error', msg, details }),
+    },
   });
   return { q, logged };
 }
-const damagedCopies = (dir: string, name: string): string[] => fs.readdirSync(dir).filter((f) => f.startsWith(`${name}.damaged-`));
+const damagedCopies = (dir: string, name: string): string[] =>
+  fs.readdirSync(dir).filter((f) => f.startsWith(`${name}.damaged-`));
 const seqs = (q: ReadingQueue): number[] => q.peek().map((r) => r.seq);
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, k) => a + k);
 
 for (const [where, build, expected] of [
   ['at the start', () => Buffer.concat([garbage(100), frames(1, 6)]), range(1, 6)],
-  ['in the middle (one record overwritten)', () => { const b = frames(1, 6); garbage(40, 2).copy(b, Math.floor((b.length * 5) / 12)); return b; }, [1, 2, 4, 5, 6]],
+  [
+    'in the middle (one record overwritten)',
+    () => {
+      const b = frames(1, 6);
+      garbage(40, 2).copy(b, Math.floor((b.length * 5) / 12));
+      return b;
+    },
+    [1, 2, 4, 5, 6],
+  ],
   ['between records', () => Buffer.concat([frames(1, 3), garbage(333, 3), frames(4, 6)]), range(1, 6)],
   ['at the end (more than a torn record)', () => Buffer.concat([frames(1, 6), garbage(5000, 4)]), range(1, 6)],
   ['as zeros in the middle', () => Buffer.concat([frames(1, 3), Buffer.alloc(4096), frames(4, 6)]), range(1, 6)],
@@ -61,7 +85,11 @@ for (const [where, build, expected] of [
   });
 }
 
-for (const [what, content] of [['empty', Buffer.alloc(0)], ['garbage', Buffer.from('garbage')], ['random bytes', garbage(300, 9)]] as const) {
+for (const [what, content] of [
+  ['empty', Buffer.alloc(0)],
+  ['garbage', Buffer.from('garbage')],
+  ['random bytes', garbage(300, 9)],
+] as const) {
   test(`readings.acked ${what}: the queue still opens: queued readings are sent again, none lost`, async (t) => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'readings.queue'), frames(1, 5));
@@ -132,7 +160,10 @@ test('cut during an ack append (torn ack record): the previous pointer holds, th
   fs.truncateSync(acked, size + 11);
   const r = open(dir);
   t.deepEqual(seqs(r.q), [3, 4, 5, 6]);
-  t.deepEqual(r.logged.map((l) => [l.level, l.details.code]), [['warn', 'METER_ACK_TORN']]);
+  t.deepEqual(
+    r.logged.map((l) => [l.level, l.details.code]),
+    [['warn', 'METER_ACK_TORN']],
+  );
   t.deepEqual(damagedCopies(dir, 'readings.acked'), []);
 });
 
@@ -166,7 +197,10 @@ test('cut during an append at every byte: the stored readings come back and the 
     fs.writeFileSync(path.join(dir, 'readings.queue'), Buffer.concat([whole, last.subarray(0, cut)]));
     const { q, logged } = open(dir);
     t.deepEqual(seqs(q), [1, 2, 3], `cut at ${cut}`);
-    t.false(logged.some((l) => l.level === 'error'), `cut at ${cut} is not damage`);
+    t.false(
+      logged.some((l) => l.level === 'error'),
+      `cut at ${cut} is not damage`,
+    );
     q.append(reading(4));
     q.close();
     t.deepEqual(seqs(open(dir).q), [1, 2, 3, 4]);

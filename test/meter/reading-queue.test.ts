@@ -1,4 +1,5 @@
-// reading-queue.test.ts: the durable reading FIFO: order, ack removes only acknowledged readings, torn tail, compaction.
+// reading-queue.test.ts: the durable reading FIFO: order, ack removes only acknowledged readings, torn tail,
+// compaction.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,12 +9,22 @@ import { ReadingQueue, type NewReading } from '../../src/meter/reading-queue.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'meter-queue-'));
 const reading = (i: number): NewReading => ({
-  time: 1_700_000_000 + i * 900, volumeM3: i / 1000, pulses: i, minFlow: 0, maxFlow: 0,
-  leakSuspected: false, leakDetected: false, backflow: false, blocked: false,
+  time: 1_700_000_000 + i * 900,
+  volumeM3: i / 1000,
+  pulses: i,
+  minFlow: 0,
+  maxFlow: 0,
+  leakSuspected: false,
+  leakDetected: false,
+  backflow: false,
+  blocked: false,
 });
 /** Readings 1..n as a queue file holds them, written in one go (appending them one fsync at a time is slow). */
 const prefill = (dir: string, n: number): void => {
-  fs.writeFileSync(path.join(dir, 'readings.queue'), Buffer.concat(Array.from({ length: n }, (_, i) => frame({ ...reading(i + 1), seq: i + 1 }))));
+  fs.writeFileSync(
+    path.join(dir, 'readings.queue'),
+    Buffer.concat(Array.from({ length: n }, (_, i) => frame({ ...reading(i + 1), seq: i + 1 }))),
+  );
 };
 
 test('stored readings come back after a reopen, acknowledged ones do not', async (t) => {
@@ -21,12 +32,21 @@ test('stored readings come back after a reopen, acknowledged ones do not', async
   const q = ReadingQueue.open(dir);
   for (let i = 1; i <= 5; i++) t.is(q.append(reading(i)).seq, i);
   await q.ack(2);
-  t.deepEqual(q.peek().map((r) => r.seq), [3, 4, 5]);
+  t.deepEqual(
+    q.peek().map((r) => r.seq),
+    [3, 4, 5],
+  );
   const r = ReadingQueue.open(dir);
-  t.deepEqual(r.peek().map((x) => x.seq), [3, 4, 5]);
+  t.deepEqual(
+    r.peek().map((x) => x.seq),
+    [3, 4, 5],
+  );
   t.is(r.lastAcknowledged?.seq, 2);
   t.is(r.append(reading(6)).seq, 6);
-  t.deepEqual(r.peek(2).map((x) => x.pulses), [3, 4]);
+  t.deepEqual(
+    r.peek(2).map((x) => x.pulses),
+    [3, 4],
+  );
 });
 
 test('seq is never reused after everything was acknowledged and the file emptied', async (t) => {
@@ -53,12 +73,24 @@ test('a torn last reading is dropped and the next append stays readable', (t) =>
   fs.truncateSync(file, size - 7);
   const warns: string[] = [];
   const r = ReadingQueue.open(dir, { log: { warn: (m) => warns.push(m), error: (m) => t.fail(m) } });
-  t.deepEqual(r.peek().map((x) => x.seq), [1]);
+  t.deepEqual(
+    r.peek().map((x) => x.seq),
+    [1],
+  );
   t.is(warns.length, 1);
   r.append(reading(3));
   r.close();
-  t.deepEqual(ReadingQueue.open(dir).peek().map((x) => x.pulses), [1, 3]);
-  t.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('damaged')), [], 'a power cut is not damage');
+  t.deepEqual(
+    ReadingQueue.open(dir)
+      .peek()
+      .map((x) => x.pulses),
+    [1, 3],
+  );
+  t.deepEqual(
+    fs.readdirSync(dir).filter((f) => f.includes('damaged')),
+    [],
+    'a power cut is not damage',
+  );
 });
 
 test('compaction keeps pending readings in order', async (t) => {
@@ -68,7 +100,12 @@ test('compaction keeps pending readings in order', async (t) => {
   const before = fs.statSync(path.join(dir, 'readings.queue')).size;
   await q.ack(15);
   t.true(fs.statSync(path.join(dir, 'readings.queue')).size <= before / 3);
-  t.deepEqual(ReadingQueue.open(dir).peek().map((x) => x.seq), [16, 17, 18, 19, 20]);
+  t.deepEqual(
+    ReadingQueue.open(dir)
+      .peek()
+      .map((x) => x.seq),
+    [16, 17, 18, 19, 20],
+  );
 });
 
 test('an acknowledgement does not rewrite the queue file until the acknowledged part dominates', async (t) => {
@@ -81,7 +118,12 @@ test('an acknowledgement does not rewrite the queue file until the acknowledged 
   t.is(fs.statSync(file).ino, ino, 'same file: nothing rewritten for 640 of 1000 readings acknowledged');
   await q.ack(672);
   t.not(fs.statSync(file).ino, ino, 'rewritten once the acknowledged part is twice the pending one');
-  t.deepEqual(ReadingQueue.open(dir).peek(1).map((r) => r.seq), [673]);
+  t.deepEqual(
+    ReadingQueue.open(dir)
+      .peek(1)
+      .map((r) => r.seq),
+    [673],
+  );
 });
 
 test('draining a large queue writes about the queue once more, not its square', async (t) => {
@@ -109,9 +151,17 @@ test('a reading appended while an acknowledgement or compaction is in flight is 
   await acked;
   q.append(reading(42));
   await q.ack(36);
-  t.deepEqual(q.peek().map((r) => r.seq), [37, 38, 39, 40, 41, 42]);
+  t.deepEqual(
+    q.peek().map((r) => r.seq),
+    [37, 38, 39, 40, 41, 42],
+  );
   q.close();
-  t.deepEqual(ReadingQueue.open(dir).peek().map((r) => r.seq), [37, 38, 39, 40, 41, 42]);
+  t.deepEqual(
+    ReadingQueue.open(dir)
+      .peek()
+      .map((r) => r.seq),
+    [37, 38, 39, 40, 41, 42],
+  );
 });
 
 test('timestamps stay strictly increasing: a reading with the same or an older time goes one second after the last', async (t) => {
@@ -134,7 +184,12 @@ test('an acknowledgement beyond the last stored reading cannot swallow a later o
   await q.ack(99);
   q.append(reading(2));
   q.close();
-  t.deepEqual(ReadingQueue.open(dir).peek().map((r) => r.pulses), [2]);
+  t.deepEqual(
+    ReadingQueue.open(dir)
+      .peek()
+      .map((r) => r.pulses),
+    [2],
+  );
 });
 
 test('acknowledgements made while one is being written share one record (one fsync for a pipelined drain)', async (t) => {
@@ -145,8 +200,15 @@ test('acknowledgements made while one is being written share one record (one fsy
   const before = fs.statSync(acked).size;
   await Promise.all([q.ack(32), q.ack(64), q.ack(96)]);
   const one = fs.statSync(acked).size - before;
-  t.deepEqual(q.peek().map((r) => r.seq), [97, 98, 99, 100]);
+  t.deepEqual(
+    q.peek().map((r) => r.seq),
+    [97, 98, 99, 100],
+  );
   await q.ack(97);
   t.true(one > 0 && fs.statSync(acked).size - before < 2.1 * one, 'three acknowledgements, one record; then one more');
-  t.deepEqual(q.peek(2, 98).map((r) => r.seq), [99, 100], 'peek after a seq whose acknowledgement is still in flight');
+  t.deepEqual(
+    q.peek(2, 98).map((r) => r.seq),
+    [99, 100],
+    'peek after a seq whose acknowledgement is still in flight',
+  );
 });

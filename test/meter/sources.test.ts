@@ -1,4 +1,5 @@
-// sources.test.ts: pulse sources: gpiomon arguments and output (v1/v2), debounce, a fake gpiomon child, serial lines, simulated flow.
+// sources.test.ts: pulse sources: gpiomon arguments and output (v1/v2), debounce, a fake gpiomon child, serial lines,
+// simulated flow.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,9 +21,28 @@ test('gpiomon version and arguments for libgpiod v1 and v2', (t) => {
   t.is(gpiomonMajor('gpiomon (libgpiod) v1.6.3\nCopyright'), 1);
   t.is(gpiomonMajor('gpiomon (libgpiod) v2.1\n'), 2);
   t.is(gpiomonMajor('nonsense'), undefined);
-  t.deepEqual(gpiomonArgs(1, line), ['--line-buffered', '--bias', 'pull-up', '--falling-edge', '--format', '%e %s %n', 'gpiochip0', '17']);
-  t.deepEqual(gpiomonArgs(2, { ...line, edge: 'rising', activeLow: true }),
-    ['--chip', 'gpiochip0', '--edges', 'rising', '--bias', 'pull-up', '--format', '%e %S', '--active-low', '17']);
+  t.deepEqual(gpiomonArgs(1, line), [
+    '--line-buffered',
+    '--bias',
+    'pull-up',
+    '--falling-edge',
+    '--format',
+    '%e %s %n',
+    'gpiochip0',
+    '17',
+  ]);
+  t.deepEqual(gpiomonArgs(2, { ...line, edge: 'rising', activeLow: true }), [
+    '--chip',
+    'gpiochip0',
+    '--edges',
+    'rising',
+    '--bias',
+    'pull-up',
+    '--format',
+    '%e %S',
+    '--active-low',
+    '17',
+  ]);
 });
 
 test('gpiomon output lines parse to ns timestamps; other lines do not', (t) => {
@@ -36,26 +56,37 @@ test('gpiomon output lines parse to ns timestamps; other lines do not', (t) => {
 test('debounce drops edges closer than the period to the last accepted edge', (t) => {
   const d = new Debouncer(20);
   const ms = (x: number): bigint => BigInt(x * 1e6);
-  t.deepEqual([0, 5, 19, 20, 30, 45, 100].map((x) => d.accept(ms(x))), [true, false, false, true, false, true, true]);
+  t.deepEqual(
+    [0, 5, 19, 20, 30, 45, 100].map((x) => d.accept(ms(x))),
+    [true, false, false, true, false, true, true],
+  );
   t.is(d.rejected, 3);
 });
 
 function fakeGpiomon(body: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-gpiomon-'));
   const file = path.join(dir, 'gpiomon');
-  fs.writeFileSync(file, `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "gpiomon (libgpiod) v1.6.3"; exit 0; fi\necho "$@" > ${dir}/args\n${body}\n`, { mode: 0o755 });
+  fs.writeFileSync(
+    file,
+    `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "gpiomon (libgpiod) v1.6.3"; exit 0; fi\necho "$@" > ${dir}/args\n${body}\n`,
+    { mode: 0o755 },
+  );
   return file;
 }
 
 test('GPIO source: spawns gpiomon, counts debounced edges, reports its exit as a failure', async (t) => {
   // Edges at 0, 1 ms (bounce), 50 ms, 51 ms (bounce), 120 ms → 3 pulses; then gpiomon exits with an error.
-  const cmd = fakeGpiomon('printf "0 10 0\\n0 10 1000000\\n0 10 50000000\\n0 10 51000000\\ngarbage\\n0 10 120000000\\n"; echo "gpiomon: unable to request line" >&2; exit 1');
+  const cmd = fakeGpiomon(
+    'printf "0 10 0\\n0 10 1000000\\n0 10 50000000\\n0 10 51000000\\ngarbage\\n0 10 120000000\\n"; echo "gpiomon: unable to request line" >&2; exit 1',
+  );
   const src = new GpioSource({ ...line, debounceMs: 20, command: cmd });
   let pulses = 0;
   const warnings: string[] = [];
   const failed = new Promise<CodedError>((resolve) => {
     void src.start({
-      event: (e) => { if (e.kind === 'pulses') pulses += e.count; },
+      event: (e) => {
+        if (e.kind === 'pulses') pulses += e.count;
+      },
       error: resolve,
       warn: (m) => warnings.push(m),
     });
@@ -77,7 +108,12 @@ test('GPIO source: a missing gpiomon is a clear start error; stop ends a running
   const cmd = fakeGpiomon('exec sleep 30');
   const src = new GpioSource({ ...line, debounceMs: 20, command: cmd });
   let failed = false;
-  await src.start({ event() {}, error: () => { failed = true; } });
+  await src.start({
+    event() {},
+    error: () => {
+      failed = true;
+    },
+  });
   await src.stop();
   t.false(failed, 'a requested stop is not a failure');
 });
@@ -99,7 +135,10 @@ test('serial meter-head lines', (t) => {
 test('line splitter bounds memory: an over-long line is dropped whole', (t) => {
   const lines: string[] = [];
   let overflows = 0;
-  const s = new LineSplitter((l) => lines.push(l), () => overflows++);
+  const s = new LineSplitter(
+    (l) => lines.push(l),
+    () => overflows++,
+  );
   s.push('+1\n+');
   s.push('2\n' + 'x'.repeat(MAX_LINE + 10));
   s.push('yyy\n+3\n');
@@ -113,12 +152,20 @@ test('serial source over a stream: events, warnings for garbage, failure when th
   const events: PulseEvent[] = [];
   const warns: string[] = [];
   let ended: CodedError | undefined;
-  await src.start({ event: (e) => events.push(e), error: (e) => { ended = e; }, warn: (m) => warns.push(m) });
+  await src.start({
+    event: (e) => events.push(e),
+    error: (e) => {
+      ended = e;
+    },
+    warn: (m) => warns.push(m),
+  });
   input.write('PULSES 10\r\n+2\nhello\n-1\nERR x\n');
   input.end();
   await new Promise((r) => setImmediate(r));
   t.deepEqual(events, [
-    { kind: 'register', pulses: 10 }, { kind: 'pulses', count: 2, direction: 1 }, { kind: 'pulses', count: 1, direction: -1 },
+    { kind: 'register', pulses: 10 },
+    { kind: 'pulses', count: 2, direction: 1 },
+    { kind: 'pulses', count: 1, direction: -1 },
   ]);
   t.is(warns.length, 2);
   t.is(src.badLines, 1);
@@ -144,7 +191,12 @@ test('simulated source steps on the injected clock and stops cleanly', async (t)
   const clock = new SimulatedClock();
   const src = new SimulatedSource({ seed: 1, dailyM3: 0, leakLph: 60, utcOffsetH: 0, tickMs: 60_000 }, 1000, clock);
   let n = 0;
-  await src.start({ event: (e) => { if (e.kind === 'pulses') n += e.count; }, error() {} });
+  await src.start({
+    event: (e) => {
+      if (e.kind === 'pulses') n += e.count;
+    },
+    error() {},
+  });
   for (let i = 0; i < 60; i++) clock.increment(60_000);
   t.is(n, 60); // 60 L/h for an hour at 1 L/pulse
   await src.stop();

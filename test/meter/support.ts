@@ -43,7 +43,10 @@ export interface Rig {
   dir: string;
 }
 
-export function startRig(config: Record<string, unknown>, opts: { dir?: string; createSource?: () => PulseSource; client?: FakeClient; clock?: SimulatedClock } = {}): Rig {
+export function startRig(
+  config: Record<string, unknown>,
+  opts: { dir?: string; createSource?: () => PulseSource; client?: FakeClient; clock?: SimulatedClock } = {},
+): Rig {
   const clock = opts.clock ?? new SimulatedClock();
   if (!opts.clock) clock.set(T0);
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'meter-actor-'));
@@ -77,10 +80,14 @@ export async function advance(clock: SimulatedClock, ms: number, stepMs: number)
 /** Lets promises settle, and every live queue's acknowledgements finish, until a round changes nothing. */
 export async function settle(): Promise<void> {
   for (let round = 0; round < 1000; round++) {
-    const before = [...live].map((s) => `${s.core.queue.size}/${s.core.queue.bytes}/${s.core.queue.lastAcknowledged?.seq}`).join();
+    const before = [...live]
+      .map((s) => `${s.core.queue.size}/${s.core.queue.bytes}/${s.core.queue.lastAcknowledged?.seq}`)
+      .join();
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
     await Promise.all([...live].map((s) => s.core.queue.idle()));
-    const after = [...live].map((s) => `${s.core.queue.size}/${s.core.queue.bytes}/${s.core.queue.lastAcknowledged?.seq}`).join();
+    const after = [...live]
+      .map((s) => `${s.core.queue.size}/${s.core.queue.bytes}/${s.core.queue.lastAcknowledged?.seq}`)
+      .join();
     if (before === after) return;
   }
 }

@@ -1,4 +1,5 @@
-// water-meter-object.test.ts: object 3424 against its DDF, hosted by ObjectHost: meter.reading updates, resets and ratio forwarded to the meter.
+// water-meter-object.test.ts: object 3424 against its DDF, hosted by ObjectHost: meter.reading updates, resets and
+// ratio forwarded to the meter.
 import * as fs from 'node:fs';
 import test from 'ava';
 import { ObjectHost } from '../../src/lwm2m/object-host.js';
@@ -7,7 +8,14 @@ import type { MeterSnapshot } from '../../src/meter/meter-core.js';
 import { waterMeterDefinition, waterMeterObject } from '../../src/objects/water-meter.js';
 
 const DDF = '/work/shared/oma-ddf/3424.xml';
-const TYPES: Record<string, string> = { Float: 'float', Integer: 'integer', Boolean: 'boolean', String: 'string', Time: 'time', '': 'none' };
+const TYPES: Record<string, string> = {
+  Float: 'float',
+  Integer: 'integer',
+  Boolean: 'boolean',
+  String: 'string',
+  Time: 'time',
+  '': 'none',
+};
 
 test('definition matches the OMA DDF 3424.xml (ids, names, types, operations)', (t) => {
   if (!fs.existsSync(DDF)) {
@@ -15,7 +23,11 @@ test('definition matches the OMA DDF 3424.xml (ids, names, types, operations)', 
     return;
   }
   const xml = fs.readFileSync(DDF, 'utf8');
-  const items = [...xml.matchAll(/<Item ID="(\d+)">\s*<Name>([^<]*)<\/Name>\s*<Operations>([^<]*)<\/Operations>[\s\S]*?<Type>([^<]*)<\/Type>/g)];
+  const items = [
+    ...xml.matchAll(
+      /<Item ID="(\d+)">\s*<Name>([^<]*)<\/Name>\s*<Operations>([^<]*)<\/Operations>[\s\S]*?<Type>([^<]*)<\/Type>/g,
+    ),
+  ];
   t.is(items.length, waterMeterDefinition.resources.length);
   for (const [, id, name, ops, type] of items) {
     const r = waterMeterDefinition.resources.find((x) => x.id === Number(id));
@@ -29,8 +41,15 @@ test('definition matches the OMA DDF 3424.xml (ids, names, types, operations)', 
 
 function snapshot(over: Partial<MeterSnapshot> = {}): MeterSnapshot {
   return {
-    volumeM3: 12.345, pulses: 12345, pulseRatio: 1000, meterType: 'cold water', minFlow: 0, maxFlow: 1e-4,
-    flags: { leakSuspected: true, leakDetected: false, backflow: false, blocked: false }, time: 1_767_571_200, ...over,
+    volumeM3: 12.345,
+    pulses: 12345,
+    pulseRatio: 1000,
+    meterType: 'cold water',
+    minFlow: 0,
+    maxFlow: 1e-4,
+    flags: { leakSuspected: true, leakDetected: false, backflow: false, blocked: false },
+    time: 1_767_571_200,
+    ...over,
   };
 }
 
@@ -47,10 +66,15 @@ test('meter.reading sets the values; observers hear only what changed', async (t
   t.is(byRes.get(9), true);
   t.is(byRes.get(5518), 1_767_571_200);
   changed.length = 0;
-  await waterMeterObject.receive!({ type: 'meter.reading', snapshot: snapshot({ volumeM3: 12.346, pulses: 12346, time: 1_767_571_210 }) }, host.runtime);
+  await waterMeterObject.receive!(
+    { type: 'meter.reading', snapshot: snapshot({ volumeM3: 12.346, pulses: 12346, time: 1_767_571_210 }) },
+    host.runtime,
+  );
   t.deepEqual(changed.sort(), ['3424/0/1', '3424/0/4', '3424/0/5518']);
   // Garbage is ignored, not thrown.
-  await t.notThrowsAsync(async () => { await waterMeterObject.receive!({ type: 'meter.reading', snapshot: 'x' }, host.runtime); });
+  await t.notThrowsAsync(async () => {
+    await waterMeterObject.receive!({ type: 'meter.reading', snapshot: 'x' }, host.runtime);
+  });
 });
 
 test('the reset executes and a pulse-ratio write go to the meter actor; bad ratios are 4.00', async (t) => {
@@ -58,12 +82,28 @@ test('the reset executes and a pulse-ratio write go to the meter actor; bad rati
   const host = new ObjectHost(waterMeterObject, { emit: (to, m) => emitted.push({ ...m, to }) });
   t.is((await host.handle({ op: 'execute', path: [3424, 0, 2] })).code, '2.04');
   t.is((await host.handle({ op: 'execute', path: [3424, 0, 5] })).code, '2.04');
-  const w = await host.handle({ op: 'write', path: [3424, 0, 6], format: ContentFormat.TEXT, payload: Buffer.from('100') });
+  const w = await host.handle({
+    op: 'write',
+    path: [3424, 0, 6],
+    format: ContentFormat.TEXT,
+    payload: Buffer.from('100'),
+  });
   t.is(w.code, '2.04');
-  const bad = await host.handle({ op: 'write', path: [3424, 0, 6], format: ContentFormat.TEXT, payload: Buffer.from('-5') });
+  const bad = await host.handle({
+    op: 'write',
+    path: [3424, 0, 6],
+    format: ContentFormat.TEXT,
+    payload: Buffer.from('-5'),
+  });
   t.is(bad.code, '4.00');
   t.deepEqual(emitted, [
-    { to: 'meter', type: 'meter.reset-volume' }, { to: 'meter', type: 'meter.reset-pulses' }, { to: 'meter', type: 'meter.pulse-ratio', value: 100 },
+    { to: 'meter', type: 'meter.reset-volume' },
+    { to: 'meter', type: 'meter.reset-pulses' },
+    { to: 'meter', type: 'meter.pulse-ratio', value: 100 },
   ]);
-  t.is((await host.handle({ op: 'write', path: [3424, 0, 1], format: ContentFormat.TEXT, payload: Buffer.from('1') })).code, '4.05');
+  t.is(
+    (await host.handle({ op: 'write', path: [3424, 0, 1], format: ContentFormat.TEXT, payload: Buffer.from('1') }))
+      .code,
+    '4.05',
+  );
 });

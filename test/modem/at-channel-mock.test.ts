@@ -1,4 +1,5 @@
-// at-channel-mock.test.ts: framer and one-in-flight AT transactions over @serialport/binding-mock (via SerialPortMock.binding: the ESM and CJS copies differ).
+// at-channel-mock.test.ts: framer and one-in-flight AT transactions over @serialport/binding-mock (via
+// SerialPortMock.binding: the ESM and CJS copies differ).
 import test from 'ava';
 import { SerialPortMock } from 'serialport';
 import { AtChannel } from '../../src/modem/at-channel.js';
@@ -20,7 +21,13 @@ const written = (p: SerialPortMock): string => p.port?.recording.toString('latin
 
 test('framer: lines split across chunks, garbage dropped, prompt and binary', (t) => {
   const evs: FrameEvent[] = [];
-  const f = new AtFramer([{ re: /^\+QIRD: (\d+)/, mode: 'after-line' }, { re: /^\+CARECV: (\d+),/, mode: 'inline' }], (e) => evs.push(e));
+  const f = new AtFramer(
+    [
+      { re: /^\+QIRD: (\d+)/, mode: 'after-line' },
+      { re: /^\+CARECV: (\d+),/, mode: 'inline' },
+    ],
+    (e) => evs.push(e),
+  );
   f.push(Buffer.from('\xff\x00\r\n+CE'));
   f.push(Buffer.from('REG: 1\r'));
   f.push(Buffer.from('\nO'));
@@ -31,7 +38,10 @@ test('framer: lines split across chunks, garbage dropped, prompt and binary', (t
   f.push(Buffer.from('+CARECV: 3,a\r\nb\r\nOK\r\n'));
   f.expectPrompt = true;
   f.push(Buffer.from('\r\n> '));
-  t.deepEqual(evs.slice(0, 2), [{ kind: 'line', text: '+CEREG: 1' }, { kind: 'line', text: 'OK' }]);
+  t.deepEqual(evs.slice(0, 2), [
+    { kind: 'line', text: '+CEREG: 1' },
+    { kind: 'line', text: 'OK' },
+  ]);
   const d = evs[2];
   t.is(d?.kind, 'data');
   if (d?.kind === 'data') {

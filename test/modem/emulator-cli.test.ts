@@ -1,4 +1,6 @@
-// emulator-cli.test.ts: `lwm2m-meter modem-emulator` as a user runs it: prints a pty path, the real device registers through it (its datagrams bridged to host UDP), console faults (pdp-down, drop-socket, no-network) are recovered from.
+// emulator-cli.test.ts: `lwm2m-meter modem-emulator` as a user runs it: prints a pty path, the real device registers
+// through it (its datagrams bridged to host UDP), console faults (pdp-down, drop-socket, no-network) are recovered
+// from.
 import test from 'ava';
 import { existsSync } from 'node:fs';
 import { DeviceProcess, LEVEL } from '../support/device-process.js';
@@ -13,8 +15,20 @@ test('modem-emulator CLI (bg95): a pty path, the device registers through it, pd
     server: server.uri,
     config: {
       modem: {
-        kind: 'serial', port: emu.path, profile: 'auto', apn: 'iot.test', dataPath: 'modem-socket',
-        timeouts: { commandMs: 500, longCommandMs: 1000, attachMs: 3000, retryMs: 500, retryMaxMs: 4000, cfunCycleMs: 20, lossGraceMs: 300 },
+        kind: 'serial',
+        port: emu.path,
+        profile: 'auto',
+        apn: 'iot.test',
+        dataPath: 'modem-socket',
+        timeouts: {
+          commandMs: 500,
+          longCommandMs: 1000,
+          attachMs: 3000,
+          retryMs: 500,
+          retryMaxMs: 4000,
+          cfunCycleMs: 20,
+          lossGraceMs: 300,
+        },
       },
       client: { backoffInitialS: 1, backoffMaxS: 4, lteWaitS: 5 },
     },
@@ -28,7 +42,11 @@ test('modem-emulator CLI (bg95): a pty path, the device registers through it, pd
     let since = server.requests.length;
     t.regex(await emu.command('pdp-down'), /deactivated/);
     await device.waitForLog((l) => l.msg === 'network.down' && l.reason === 'PDP context lost', 10_000);
-    await server.waitForRequest((r) => server.requests.indexOf(r) >= since && r.method === 'POST' && r.path.startsWith('/rd'), 20_000, 'an Update after pdp-down');
+    await server.waitForRequest(
+      (r) => server.requests.indexOf(r) >= since && r.method === 'POST' && r.path.startsWith('/rd'),
+      20_000,
+      'an Update after pdp-down',
+    );
     t.is((await server.request({ method: 'GET', path: '/3/0/0', accept: 0 })).code, '2.05');
 
     // the module closes the connection: the next send reopens it and the answer goes out
@@ -40,9 +58,16 @@ test('modem-emulator CLI (bg95): a pty path, the device registers through it, pd
     t.regex(await emu.command('no-network'), /gone/);
     await device.waitForLog((l) => l.msg === 'network.down' && l.reason === 'LTE registration lost', 10_000);
     t.regex(await emu.command('ok'), /healthy/);
-    await server.waitForRequest((r) => server.requests.indexOf(r) >= since && r.method === 'POST' && r.path.startsWith('/rd'), 20_000, 'an Update after the network came back');
+    await server.waitForRequest(
+      (r) => server.requests.indexOf(r) >= since && r.method === 'POST' && r.path.startsWith('/rd'),
+      20_000,
+      'an Update after the network came back',
+    );
     t.is((await server.request({ method: 'GET', path: '/3/0/0', accept: 0 })).code, '2.05');
-    t.deepEqual(device.logsAtLeast(LEVEL.error).map((l) => l.msg), []);
+    t.deepEqual(
+      device.logsAtLeast(LEVEL.error).map((l) => l.msg),
+      [],
+    );
   } finally {
     await device.stop();
     await server.close();

@@ -31,15 +31,29 @@ test('+CESQ / +CSQ / +COPS', (t) => {
 });
 
 test('vendor cell queries', (t) => {
-  t.like(parseQeng(['+QENG: "servingcell","NOCONN","eMTC","FDD",262,01,1A2D001,331,6300,20,3,3,1A2D,-95,-10,-68,15,40']),
-    { mcc: 262, mnc: 1, ci: 0x1a2d001, band: 20, lac: 0x1a2d, dbm: -95, rsrqDb: -10 });
-  t.like(parseQeng(['+QENG: "servingcell","CONNECT","NBIoT","FDD",262,03,8A2B01C,120,6290,20,2B3C,-110,-12,-80,3,20']),
-    { mcc: 262, mnc: 3, lac: 0x2b3c, dbm: -110 });
-  t.like(parseCpsi(['+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15']),
-    { mcc: 262, mnc: 1, lac: 0x1a2d, ci: 27447297, band: 20, dbm: -95 });
+  t.like(
+    parseQeng(['+QENG: "servingcell","NOCONN","eMTC","FDD",262,01,1A2D001,331,6300,20,3,3,1A2D,-95,-10,-68,15,40']),
+    { mcc: 262, mnc: 1, ci: 0x1a2d001, band: 20, lac: 0x1a2d, dbm: -95, rsrqDb: -10 },
+  );
+  t.like(
+    parseQeng(['+QENG: "servingcell","CONNECT","NBIoT","FDD",262,03,8A2B01C,120,6290,20,2B3C,-110,-12,-80,3,20']),
+    { mcc: 262, mnc: 3, lac: 0x2b3c, dbm: -110 },
+  );
+  t.like(parseCpsi(['+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15']), {
+    mcc: 262,
+    mnc: 1,
+    lac: 0x1a2d,
+    ci: 27447297,
+    band: 20,
+    dbm: -95,
+  });
   t.deepEqual(parseCpsi(['+CPSI: NO SERVICE,Online']), {});
-  t.like(parseNcellmeas(['%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,0,12400']),
-    { ci: 0x01a2d001, mcc: 262, mnc: 1, lac: 0x1a2d, dbm: -95, neighbours: 2 });
+  t.like(
+    parseNcellmeas([
+      '%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,0,12400',
+    ]),
+    { ci: 0x01a2d001, mcc: 262, mnc: 1, lac: 0x1a2d, dbm: -95, neighbours: 2 },
+  );
   t.deepEqual(parseNcellmeas(['%NCELLMEAS: 1']), {});
 });
 
@@ -62,7 +76,10 @@ test('PSM timers (TS 24.008 GPRS Timer 3 / 2), band masks, detection, CME text',
 });
 
 test('object 4 values', (t) => {
-  const v = connectivityValues({ mode: 'nb-iot', dbm: -92, ci: 7, mcc: 262, mnc: 1, lac: 10 }, { ips: ['10.0.0.1'], apn: 'iot' });
+  const v = connectivityValues(
+    { mode: 'nb-iot', dbm: -92, ci: 7, mcc: 262, mnc: 1, lac: 10 },
+    { ips: ['10.0.0.1'], apn: 'iot' },
+  );
   t.deepEqual(v, { 0: 7, 1: [6, 7], 2: -92, 3: 50, 4: ['10.0.0.1'], 7: ['iot'], 8: 7, 9: 1, 10: 262, 12: 10 });
 });
 

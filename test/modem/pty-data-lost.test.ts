@@ -1,4 +1,6 @@
-// pty-data-lost.test.ts: the modem closes the socket or loses the data context on its own (BG95 +QIURC: "closed" / "pdpdeact", SIM7080 +CASTATE / +APP PDP: DEACTIVE): the link goes down and up again, the next send reopens the socket as each manual says.
+// pty-data-lost.test.ts: the modem closes the socket or loses the data context on its own (BG95 +QIURC: "closed" /
+// "pdpdeact", SIM7080 +CASTATE / +APP PDP: DEACTIVE): the link goes down and up again, the next send reopens the socket
+// as each manual says.
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { rig, until, urcSeen, type Rig } from './pty-helpers.js';
@@ -32,7 +34,10 @@ test('bg95: +QIURC: "closed",0 → the connection is released with AT+QICLOSE=0 
     const open = after.findIndex((c) => c.startsWith('AT+QIOPEN='));
     t.true(close >= 0 && open > close, `QICLOSE before QIOPEN: ${after.join(' | ')}`);
     await until(() => u.got.length === 2, 2000, 'both datagrams relayed');
-    t.false(r.out.some((m) => m.type === 'network.down'), 'a closed socket is not a lost link');
+    t.false(
+      r.out.some((m) => m.type === 'network.down'),
+      'a closed socket is not a lost link',
+    );
   } finally {
     await r.close();
     u.s.close();
@@ -54,7 +59,10 @@ for (const profile of ['bg95', 'sim7080'] as const) {
       const ups = r.out.filter((m) => m.type === 'network.up').length;
       r.emu.pdpDown();
       await until(() => r.out.filter((m) => m.type === 'network.up').length > ups, 5000, 'network.up again');
-      t.like(r.out.filter((m) => m.type === 'network.down').at(-1), { type: 'network.down', reason: 'PDP context lost' });
+      t.like(r.out.filter((m) => m.type === 'network.down').at(-1), {
+        type: 'network.down',
+        reason: 'PDP context lost',
+      });
       t.is(count(r, activate), acts + 1, 'activated once more');
       t.is(count(r, /^AT\+CFUN=0$/), cfun, 'no radio cycle');
       const at = r.emu.received.length;
@@ -62,7 +70,10 @@ for (const profile of ['bg95', 'sim7080'] as const) {
       const after = r.emu.received.slice(at);
       if (profile === 'bg95') {
         // its connection went "closing" with the context: released, then opened again
-        t.deepEqual(after.filter((c) => /^AT\+QI(CLOSE|OPEN)/.test(c)).map((c) => c.slice(0, 10)), ['AT+QICLOSE', 'AT+QIOPEN=']);
+        t.deepEqual(
+          after.filter((c) => /^AT\+QI(CLOSE|OPEN)/.test(c)).map((c) => c.slice(0, 10)),
+          ['AT+QICLOSE', 'AT+QIOPEN='],
+        );
       } else {
         // the connection went with the app network: opened again, no AT+CACLOSE on it
         t.is(after.filter((c) => c.startsWith('AT+CAOPEN')).length, 1);

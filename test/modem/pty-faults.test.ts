@@ -1,4 +1,5 @@
-// pty-faults.test.ts: over a real pty: registration loss and recovery, ERROR / +CME ERROR answers, a command that never answers,
+// pty-faults.test.ts: over a real pty: registration loss and recovery, ERROR / +CME ERROR answers, a command that never
+// answers,
 // garbage bytes and lines trickled across reads, URCs in the middle of a response.
 import test from 'ava';
 import { backgroundClock } from '../../src/clock.js';
@@ -18,12 +19,18 @@ test('registration: short +CEREG: 2 blip is absorbed; +CEREG: 0 beyond the grace
     await blip;
     r.emu.setStat(1);
     await quietPeriod(400, 'longer than lossGraceMs (300 ms): the absorbed blip must not become network.down');
-    t.false(r.out.some((m) => m.type === 'network.down'), 'blip shorter than lossGraceMs');
+    t.false(
+      r.out.some((m) => m.type === 'network.down'),
+      'blip shorter than lossGraceMs',
+    );
     // Lose it for good: the emulator no longer re-attaches on its own until the radio is cycled.
     r.emu.attachAfterMs = 30;
     r.emu.setStat(0);
     await until(() => r.out.some((m) => m.type === 'network.down'), 3000, 'network.down');
-    t.deepEqual(r.out.find((m) => m.type === 'network.down'), { type: 'network.down', reason: 'LTE registration lost' });
+    t.deepEqual(
+      r.out.find((m) => m.type === 'network.down'),
+      { type: 'network.down', reason: 'LTE registration lost' },
+    );
     // attachMs (3 s) passes with stat 0 → ATTACH_TIMEOUT → CFUN=0/1 → re-attach.
     await until(() => r.out.filter((m) => m.type === 'network.up').length === 2, 8000, 'second network.up');
     t.true(r.out.some((m) => m.type === 'network.error' && m.code === 'ATTACH_TIMEOUT'));
@@ -65,7 +72,10 @@ test('+CME ERROR on the SIM check → network.error with the 27.007 text, retrie
 test('AT channel over pty: ERROR, timeout then recovery, garbage, trickled lines, URC inside a response', async (t) => {
   const pty = await ptyPair();
   const emu = await ModemEmulator.start(pty.a, 'generic');
-  const ch = new AtChannel(await openSerialLink({ path: pty.b, baudRate: 115200 }), { timers: backgroundClock, defaultTimeoutMs: 1000 });
+  const ch = new AtChannel(await openSerialLink({ path: pty.b, baudRate: 115200 }), {
+    timers: backgroundClock,
+    defaultTimeoutMs: 1000,
+  });
   const urcs: string[] = [];
   ch.onUrc((l) => urcs.push(l));
   try {
@@ -80,7 +90,10 @@ test('AT channel over pty: ERROR, timeout then recovery, garbage, trickled lines
     emu.interject = { cmd: 'AT+CESQ', line: '+CEREG: 5,"1A2D","01A2D001",7' };
     const res = await ch.command('AT+CESQ', { expect: '+CESQ:' });
     t.deepEqual(res.lines, ['+CESQ: 99,99,255,255,20,45']);
-    t.deepEqual(urcs.filter((u) => u.startsWith('+CEREG')), ['+CEREG: 5,"1A2D","01A2D001",7']);
+    t.deepEqual(
+      urcs.filter((u) => u.startsWith('+CEREG')),
+      ['+CEREG: 5,"1A2D","01A2D001",7'],
+    );
     emu.trickle = false;
     const cops = await ch.command('AT+COPS?', { expect: '+COPS:' });
     t.deepEqual(cops.lines, ['+COPS: 0,2,"26201",7']);

@@ -1,4 +1,5 @@
-// pty-helpers.ts: shared setup for the pty tests: socat pair, emulator on one end, the real serialport stack and modem service on the other.
+// pty-helpers.ts: shared setup for the pty tests: socat pair, emulator on one end, the real serialport stack and modem
+// service on the other.
 import { createActor } from 'xstate';
 import type { ModemSocketError, ModemSocketRx } from '../../src/messages/index.js';
 import { backgroundClock } from '../../src/clock.js';
@@ -11,7 +12,11 @@ import { ModemEmulator, type EmulatedProfile } from '../support/modem-emulator.j
 import { ptyPair, type PtyPair } from '../support/modem-emulator-pty.js';
 import { settledWithin, waitFor } from '../support/poll.js';
 
-export interface RigLog { debug(o: object, m?: string): void; info(o: object, m?: string): void; warn(o: object, m?: string): void }
+export interface RigLog {
+  debug(o: object, m?: string): void;
+  info(o: object, m?: string): void;
+  warn(o: object, m?: string): void;
+}
 export const quietLog: RigLog = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
 export interface Rig {
@@ -25,26 +30,53 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(profile: EmulatedProfile, cfgRaw: Record<string, unknown> = {}, prepare?: (emu: ModemEmulator) => void, hardReset?: (emu: ModemEmulator) => Promise<void>, log: RigLog = quietLog): Promise<Rig> {
+export async function rig(
+  profile: EmulatedProfile,
+  cfgRaw: Record<string, unknown> = {},
+  prepare?: (emu: ModemEmulator) => void,
+  hardReset?: (emu: ModemEmulator) => Promise<void>,
+  log: RigLog = quietLog,
+): Promise<Rig> {
   const pty = await ptyPair();
   const emu = await ModemEmulator.start(pty.a, profile);
   prepare?.(emu);
   const { timeouts, ...rest } = cfgRaw;
   const cfg = parseModemConfig({
-    kind: 'serial', port: pty.b, apn: 'iot.test',
+    kind: 'serial',
+    port: pty.b,
+    apn: 'iot.test',
     ...rest,
-    timeouts: { commandMs: 1000, longCommandMs: 2000, attachMs: 3000, retryMs: 200, cfunCycleMs: 20, signalIntervalMs: 60_000, lossGraceMs: 300, ...(timeouts as object | undefined) },
+    timeouts: {
+      commandMs: 1000,
+      longCommandMs: 2000,
+      attachMs: 3000,
+      retryMs: 200,
+      cfunCycleMs: 20,
+      signalIntervalMs: 60_000,
+      lossGraceMs: 300,
+      ...(timeouts as object | undefined),
+    },
   });
   const link = await openSerialLink({ path: pty.b, baudRate: 115200 });
   const out: ModemOutput[] = [];
   const delivered: (ModemSocketRx | ModemSocketError)[] = [];
   const svc = startModemService({
-    config: cfg, timers: backgroundClock, link, log, emit: (m) => out.push(m), deliver: (m) => delivered.push(m),
+    config: cfg,
+    timers: backgroundClock,
+    link,
+    log,
+    emit: (m) => out.push(m),
+    deliver: (m) => delivered.push(m),
     ...(hardReset ? { hardReset: () => hardReset(emu) } : {}),
     startActor: (machine, input) => createActor(machine, { input }).start(),
   });
   return {
-    pty, emu, svc, out, delivered, cfg,
+    pty,
+    emu,
+    svc,
+    out,
+    delivered,
+    cfg,
     async close() {
       await svc.stop();
       await emu.close();
@@ -67,7 +99,10 @@ export function urcSeen(r: Rig, re: RegExp, ms = 5000): Promise<void> {
     off = driver.channel.onUrc((line) => {
       if (!re.test(line)) return;
       // after the socket's own listener (registered earlier) has seen it too
-      setImmediate(() => { off(); resolve(true); });
+      setImmediate(() => {
+        off();
+        resolve(true);
+      });
     });
   });
   return settledWithin(seen, ms, false).then((ok) => {

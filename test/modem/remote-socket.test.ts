@@ -1,4 +1,5 @@
-// remote-socket.test.ts: the cross-thread modem-socket path: remoteModemBackend → modem.socket.* requests → modem service → pty → UDP echo, and back as modem.socket.rx.
+// remote-socket.test.ts: the cross-thread modem-socket path: remoteModemBackend → modem.socket.* requests → modem
+// service → pty → UDP echo, and back as modem.socket.rx.
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { AtSocketTransport, remoteModemBackend } from '../../src/modem/at-socket-transport.js';
@@ -25,7 +26,12 @@ test('socket actor side talks to the modem service by messages (BG95)', async (t
     const ev = got.find((e) => e.type === 'message');
     if (ev?.type !== 'message') return t.fail();
     t.deepEqual([...ev.data], [0x50, 0x02, 0x00, 0x01, 0xff]);
-    await t.throwsAsync(Promise.resolve().then(() => dispatch({ name: 'modem', instance: r.svc, accepts: undefined }, { type: 'modem.socket.send', data: 'x' })), { message: /needs data/ });
+    await t.throwsAsync(
+      Promise.resolve().then(() =>
+        dispatch({ name: 'modem', instance: r.svc, accepts: undefined }, { type: 'modem.socket.send', data: 'x' }),
+      ),
+      { message: /needs data/ },
+    );
     await tr.close();
   } finally {
     await r.close();

@@ -1,4 +1,5 @@
-// serial-bridge.test.ts: the main-thread serial bridge: real pty opened by openSerialBridge, bytes over a MessagePort, AT channel on the far end.
+// serial-bridge.test.ts: the main-thread serial bridge: real pty opened by openSerialBridge, bytes over a MessagePort,
+// AT channel on the far end.
 import test from 'ava';
 import { backgroundClock } from '../../src/clock.js';
 import { AtChannel } from '../../src/modem/at-channel.js';

@@ -1,4 +1,5 @@
-// serial-hangup.test.ts: the serial device hangs up (the pty's other end goes away, as a USB modem re-enumerating does): the link closes with a reason instead of spinning in bindings-cpp's end-of-file re-read.
+// serial-hangup.test.ts: the serial device hangs up (the pty's other end goes away, as a USB modem re-enumerating
+// does): the link closes with a reason instead of spinning in bindings-cpp's end-of-file re-read.
 import test from 'ava';
 import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,10 @@ test('socat dies under an open port: the link reports its close within 3 s', asy
   const pty = await ptyPair();
   const link = await openSerialLink({ path: pty.b, baudRate: 115200 });
   const onClose = link.onClose?.bind(link);
-  if (onClose === undefined) { t.fail('the serial link reports no close'); return; }
+  if (onClose === undefined) {
+    t.fail('the serial link reports no close');
+    return;
+  }
   const closed = new Promise<string>((resolve) => onClose(resolve));
   t.teardown(() => link.close());
   pty.close();

@@ -1,4 +1,5 @@
-// serial-reopen.test.ts: a bridge closed and opened again at once gets the port back (the old descriptor and its lock are released first).
+// serial-reopen.test.ts: a bridge closed and opened again at once gets the port back (the old descriptor and its lock
+// are released first).
 import test from 'ava';
 import { openSerialBridge } from '../../src/modem/serial-bridge.js';
 import { ptyPair } from '../support/modem-emulator-pty.js';

@@ -1,4 +1,5 @@
-// simulated-machine.test.ts: the modem machine on the simulated modem under SimulatedClock: attach, polling, scripted outage and recovery.
+// simulated-machine.test.ts: the modem machine on the simulated modem under SimulatedClock: attach, polling, scripted
+// outage and recovery.
 import test from 'ava';
 import { createActor, SimulatedClock } from 'xstate';
 import { parseModemConfig } from '../../src/modem/config-schema.js';
@@ -18,7 +19,9 @@ test('simulated modem: attach after the delay, connectivity updates, outage → 
   const out: ModemOutput[] = [];
   const driver = new SimulatedModem(cfg, timersOf(clock));
   const actor = createActor(modemMachineFor(driver), { input: modemInput(driver, cfg), clock });
-  actor.on('*', (m) => { if (m.type !== 'modem.poll-failed') out.push(m); });
+  actor.on('*', (m) => {
+    if (m.type !== 'modem.poll-failed') out.push(m);
+  });
   driver.onEvent((ev) => actor.send(ev));
   actor.start();
   await settle(50);
@@ -26,7 +29,10 @@ test('simulated modem: attach after the delay, connectivity updates, outage → 
   await advance(clock, 1400);
   t.false(out.some((m) => m.type === 'network.up'));
   await advance(clock, 200);
-  t.deepEqual(out.find((m) => m.type === 'network.up'), { type: 'network.up', bearer: 'lte-m', ip: '127.0.0.1' });
+  t.deepEqual(
+    out.find((m) => m.type === 'network.up'),
+    { type: 'network.up', bearer: 'lte-m', ip: '127.0.0.1' },
+  );
   const upd = out.find((m) => m.type === 'connectivity.update');
   t.truthy(upd);
   if (upd?.type === 'connectivity.update') {
@@ -42,7 +48,10 @@ test('simulated modem: attach after the delay, connectivity updates, outage → 
   t.deepEqual(actor.getSnapshot().value, 'lost');
   t.false(out.some((m) => m.type === 'network.down'));
   await advance(clock, 2100);
-  t.deepEqual(out.filter((m) => m.type === 'network.down'), [{ type: 'network.down', reason: 'LTE registration lost' }]);
+  t.deepEqual(
+    out.filter((m) => m.type === 'network.down'),
+    [{ type: 'network.down', reason: 'LTE registration lost' }],
+  );
   await advance(clock, 6000);
   t.is(out.filter((m) => m.type === 'network.up').length, 2);
   t.deepEqual(actor.getSnapshot().value, { online: 'idle' });
@@ -56,14 +65,19 @@ test('simulated modem: modem.reconnect cycles the radio and comes back', async (
   const out: ModemOutput[] = [];
   const driver = new SimulatedModem(cfg, timersOf(clock));
   const actor = createActor(modemMachineFor(driver), { input: modemInput(driver, cfg), clock });
-  actor.on('*', (m) => { if (m.type !== 'modem.poll-failed') out.push(m); });
+  actor.on('*', (m) => {
+    if (m.type !== 'modem.poll-failed') out.push(m);
+  });
   driver.onEvent((ev) => actor.send(ev));
   actor.start();
   await advance(clock, 600);
   t.is(out.filter((m) => m.type === 'network.up').length, 1);
   actor.send({ type: 'modem.reconnect' });
   await settle(50);
-  t.deepEqual(out.filter((m) => m.type === 'network.down'), [{ type: 'network.down', reason: 'modem recovery' }]);
+  t.deepEqual(
+    out.filter((m) => m.type === 'network.down'),
+    [{ type: 'network.down', reason: 'modem recovery' }],
+  );
   await advance(clock, 1000);
   t.is(out.filter((m) => m.type === 'network.up').length, 2);
   actor.stop();

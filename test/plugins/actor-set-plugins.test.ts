@@ -1,4 +1,5 @@
-// actor-set-plugins.test.ts: plugin objects and actors join the run table like built-ins: socket routing, registration links, hosting modules, plugin config in options.
+// actor-set-plugins.test.ts: plugin objects and actors join the run table like built-ins: socket routing, registration
+// links, hosting modules, plugin config in options.
 import test from 'ava';
 import { buildActorSet, resolveActorSet } from '../../src/runtime/actor-set.js';
 import { defaultConfig, parseConfig } from '../../src/runtime/config.js';
@@ -7,8 +8,18 @@ import { loadPluginActorSet } from '../../src/plugins/index.js';
 import type { LoadedPlugin } from '../../src/plugins/loader.js';
 
 const fake: LoadedPlugin = {
-  name: 'p', version: '1.0.0', path: '/x/p', resolveHook: true, loadMs: 1,
-  manifest: { name: 'p', version: '1.0.0', objects: [{ id: 32800, module: './o.js' }], actors: [{ name: 'a', module: './a.js' }], config: {} },
+  name: 'p',
+  version: '1.0.0',
+  path: '/x/p',
+  resolveHook: true,
+  loadMs: 1,
+  manifest: {
+    name: 'p',
+    version: '1.0.0',
+    objects: [{ id: 32800, module: './o.js' }],
+    actors: [{ name: 'a', module: './a.js' }],
+    config: {},
+  },
   objects: [{ id: 32800, moduleUrl: 'file:///x/p/o.js' }],
   actors: [{ name: 'a', actorName: 'plugin:p:a', moduleUrl: 'file:///x/p/a.js' }],
   config: { k: 1 },
@@ -28,7 +39,10 @@ test('plugin entries: object:<id> on the plugin object host, plugin:<name>:<acto
   t.true((set.find((e) => e.name === 'socket')?.options.objects as number[]).includes(32800));
   t.true((set.find((e) => e.name === 'client')?.options.objects as number[]).includes(32800));
   const { present } = resolveActorSet(set);
-  t.true(present.some((p) => p.name === 'plugin:p:a' && p.moduleUrl.endsWith('?actor=plugin%3Ap%3Aa')), 'the query string survives resolution');
+  t.true(
+    present.some((p) => p.name === 'plugin:p:a' && p.moduleUrl.endsWith('?actor=plugin%3Ap%3Aa')),
+    'the query string survives resolution',
+  );
 });
 
 test('the default config enables the shipped valve: object 3306 in the table, optional for the supervisor', async (t) => {

@@ -1,4 +1,5 @@
-// bad-plugins-runtime.test.ts: the real runtime with every bad plugin enabled: each refused with one line, the object that throws in start is given up by the supervisor, and the client still registers.
+// bad-plugins-runtime.test.ts: the real runtime with every bad plugin enabled: each refused with one line, the object
+// that throws in start is given up by the supervisor, and the client still registers.
 import test from 'ava';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,11 @@ test('bad plugins are refused, a plugin throwing in start is given up, the rest 
     endpoint: 'plugins-bad',
     server: `coap://127.0.0.1:${s.port}`,
     supervisor: { maxRestarts: 2, backoffInitialMs: 50, backoffMaxMs: 200 },
-    plugins: { dirs: [root], builtinDir: false, enabled: ['aa-first', THROWS_AT_START.folder, ...BAD_PLUGINS.map((b) => b.folder)] },
+    plugins: {
+      dirs: [root],
+      builtinDir: false,
+      enabled: ['aa-first', THROWS_AT_START.folder, ...BAD_PLUGINS.map((b) => b.folder)],
+    },
   });
   t.teardown(async () => {
     await rt.stop();
@@ -25,7 +30,11 @@ test('bad plugins are refused, a plugin throwing in start is given up, the rest 
   const targets = reg.links.map((l) => l.target);
   t.true(targets.includes('/33010/0'), targets.join(','));
   t.true(targets.includes('/3/0'), 'built-ins still there');
-  for (const id of [33001, 33002, 33003, 33004]) t.false(targets.some((x) => x.startsWith(`/${id}`)), `${id} not registered`);
+  for (const id of [33001, 33002, 33003, 33004])
+    t.false(
+      targets.some((x) => x.startsWith(`/${id}`)),
+      `${id} not registered`,
+    );
 
   for (const b of BAD_PLUGINS) {
     const path = join(root, b.folder);

@@ -1,4 +1,5 @@
-// cli-plugins.test.ts: the CLI sees the config's plugins: check-config refuses a misspelt plugin name and plugin config that does not fit the plugin; objects lists plugin objects; diagram draws plugin objects and actors.
+// cli-plugins.test.ts: the CLI sees the config's plugins: check-config refuses a misspelt plugin name and plugin config
+// that does not fit the plugin; objects lists plugin objects; diagram draws plugin objects and actors.
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -21,30 +22,60 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 test('check-config: a misspelt plugin name fails with the key and the plugins available', (t) => {
   const r = run('check-config', config('plugins:\n  enabled: [location-assistance, vlave]\n'));
   t.is(r.status, 1, r.stdout);
-  t.regex(r.stderr, /^config: plugins\.enabled\[1\]: no plugin named "vlave" in .* \(available: location-assistance, template, valve\)$/m);
+  t.regex(
+    r.stderr,
+    /^config: plugins\.enabled\[1\]: no plugin named "vlave" in .* \(available: location-assistance, template, valve\)$/m,
+  );
   t.is(r.stderr.trim().split('\n').length, 1, r.stderr);
 });
 
 test('check-config: plugins.config is checked against the plugin: unknown plugin, unknown key, wrong type', (t) => {
-  const r = run('check-config', config([
-    'plugins:',
-    '  enabled: [valve]',
-    '  config:',
-    '    valve: { settleMs: "fast", gpio: { line: 22, lien: 3 } }',
-    '    tempalte: { step: 2 }',
-  ].join('\n')));
+  const r = run(
+    'check-config',
+    config(
+      [
+        'plugins:',
+        '  enabled: [valve]',
+        '  config:',
+        '    valve: { settleMs: "fast", gpio: { line: 22, lien: 3 } }',
+        '    tempalte: { step: 2 }',
+      ].join('\n'),
+    ),
+  );
   t.is(r.status, 1);
   const lines = r.stderr.trim().split('\n');
-  t.true(lines.includes('config: plugins.config.valve.settleMs: must be a number like plugin valve\'s default 2000 (got "fast")'), r.stderr);
-  t.true(lines.some((l) => /^config: plugins\.config\.valve\.gpio\.lien: unknown key \(plugin valve knows: kind, chip, line, activeLow, mode\)$/.test(l)), r.stderr);
-  t.true(lines.some((l) => /^config: plugins\.config\.tempalte: no plugin named "tempalte" \(available: .*template.*\)$/.test(l)), r.stderr);
+  t.true(
+    lines.includes(
+      'config: plugins.config.valve.settleMs: must be a number like plugin valve\'s default 2000 (got "fast")',
+    ),
+    r.stderr,
+  );
+  t.true(
+    lines.some((l) =>
+      /^config: plugins\.config\.valve\.gpio\.lien: unknown key \(plugin valve knows: kind, chip, line, activeLow, mode\)$/.test(
+        l,
+      ),
+    ),
+    r.stderr,
+  );
+  t.true(
+    lines.some((l) =>
+      /^config: plugins\.config\.tempalte: no plugin named "tempalte" \(available: .*template.*\)$/.test(l),
+    ),
+    r.stderr,
+  );
   t.is(lines.length, 3, r.stderr);
 });
 
 test('check-config: the plugins of the shipped board config and of the defaults pass', (t) => {
   const board = run('check-config', fileURLToPath(new URL('../../../deploy/config.board.yaml', import.meta.url)));
   t.is(board.status, 0, board.stderr);
-  const valve = run('check-config', config('plugins:\n  enabled: [valve, template]\n  config:\n    valve: { gpio: { kind: gpiod, chip: gpiochip0, line: 22 } }\n'));
+  const valve = run(
+    'check-config',
+    config(
+      'plugins:\n  enabled: [valve, template]\n  config:\n    valve: { gpio: { kind: gpiod, chip: gpiochip0, line: 22 } }\n',
+    ),
+  );
   t.is(valve.status, 0, valve.stderr);
 });
 

@@ -1,4 +1,5 @@
-// drop-in.test.ts: a plugin folder dropped into a temp copy of plugins/ (object + actor) loads with no change under src/: registered, readable and writable by the server.
+// drop-in.test.ts: a plugin folder dropped into a temp copy of plugins/ (object + actor) loads with no change under
+// src/: registered, readable and writable by the server.
 import test from 'ava';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,18 +40,32 @@ test('drop-in plugin in a copied plugins/ folder: links, read, write, execute, a
   cpSync(SHIPPED, root, { recursive: true });
   writePlugin(root, 'greeter', {
     'plugin.json': JSON.stringify({
-      name: 'greeter', version: '0.1.0', objects: [{ id: 32770, module: './greeter-object.js' }],
-      actors: [{ name: 'voice', module: './greeter.actor.js' }], config: { greeting: 'hi' },
+      name: 'greeter',
+      version: '0.1.0',
+      objects: [{ id: 32770, module: './greeter-object.js' }],
+      actors: [{ name: 'voice', module: './greeter.actor.js' }],
+      config: { greeting: 'hi' },
     }),
     'greeter-object.js': GREETER_OBJECT,
     'greeter.actor.js': GREETER_ACTOR,
   });
   // the server knows the plugin objects' resource types, as a real server would from their DDF
-  const s = await startDevServer({ port: 0, types: { 32770: { 0: ['integer', false], 1: ['string', false] }, 32769: { 0: ['integer', false], 1: ['string', false] } } });
+  const s = await startDevServer({
+    port: 0,
+    types: {
+      32770: { 0: ['integer', false], 1: ['string', false] },
+      32769: { 0: ['integer', false], 1: ['string', false] },
+    },
+  });
   const rt = new RuntimeChild({
     endpoint: 'dropin',
     server: `coap://127.0.0.1:${s.port}`,
-    plugins: { dirs: [root], builtinDir: false, enabled: ['greeter', 'template'], config: { greeter: { greeting: 'hello' }, template: { label: 'litres' } } },
+    plugins: {
+      dirs: [root],
+      builtinDir: false,
+      enabled: ['greeter', 'template'],
+      config: { greeter: { greeting: 'hello' }, template: { label: 'litres' } },
+    },
   });
   t.teardown(async () => {
     await rt.stop();
@@ -60,7 +75,10 @@ test('drop-in plugin in a copied plugins/ folder: links, read, write, execute, a
   const targets = reg.links.map((l) => l.target);
   t.true(targets.includes('/32770/0'), targets.join(','));
   t.true(targets.includes('/32769/0'), 'template plugin from the copied folder');
-  t.false(targets.some((x) => x.startsWith('/3306')), 'valve not enabled');
+  t.false(
+    targets.some((x) => x.startsWith('/3306')),
+    'valve not enabled',
+  );
 
   t.like(await s.read('dropin', '/32770/0/1'), { code: '2.05' });
   t.is((await s.read('dropin', '/32770/0/1')).records?.[0]?.value, 'hello from plugin:greeter:voice');
@@ -74,6 +92,8 @@ test('drop-in plugin in a copied plugins/ folder: links, read, write, execute, a
   t.is((await s.read('dropin', '/32769/0/1')).records?.[0]?.value, 'litres');
   t.is((await s.execute('dropin', '/32769/0/2')).code, '2.04');
   t.is((await s.read('dropin', '/32769/0/0')).records?.[0]?.value, 1);
-  t.true(rt.logs().some((l) => l.plugin === 'greeter' && String(l.msg).startsWith('plugin greeter 0.1.0 loaded from ')));
+  t.true(
+    rt.logs().some((l) => l.plugin === 'greeter' && String(l.msg).startsWith('plugin greeter 0.1.0 loaded from ')),
+  );
   t.is(await rt.stop(), 0);
 });

@@ -1,4 +1,5 @@
-// gpio-lines.test.ts: libgpiod command lines (v1 and v2), the simulated chip, and — where the gpio-sim kernel module is available — a real character-device line.
+// gpio-lines.test.ts: libgpiod command lines (v1 and v2), the simulated chip, and — where the gpio-sim kernel module is
+// available — a real character-device line.
 import test from 'ava';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +27,10 @@ test('simulated chip: outputs drive levels (active-low inverted), inputs read th
   chip.drive(2, true);
   t.true(await chip.input(2).read());
   t.false(await chip.input(2, true).read());
-  t.deepEqual(chip.history, [{ line: 1, value: false, at: 5 }, { line: 2, value: true, at: 5 }]);
+  t.deepEqual(chip.history, [
+    { line: 1, value: false, at: 5 },
+    { line: 2, value: true, at: 5 },
+  ]);
 });
 
 test('a gpiod line on a missing chip fails with a coded error, never a crash (hold and exit modes, input)', async (t) => {
@@ -42,7 +46,8 @@ test('a gpiod line on a missing chip fails with a coded error, never a crash (ho
 
 /** Why the gpio-sim kernel module cannot be used here, or undefined when it can. */
 function gpioSimUnavailable(): string | undefined {
-  if (!existsSync('/sys/kernel/config/gpio-sim')) return 'gpio-sim not available (needs `modprobe gpio-sim` and configfs at /sys/kernel/config; containers usually lack both)';
+  if (!existsSync('/sys/kernel/config/gpio-sim'))
+    return 'gpio-sim not available (needs `modprobe gpio-sim` and configfs at /sys/kernel/config; containers usually lack both)';
   try {
     execFileSync('gpioset', ['--version']);
   } catch {
@@ -52,28 +57,31 @@ function gpioSimUnavailable(): string | undefined {
 }
 
 const why = gpioSimUnavailable();
-(why ? test.skip : test)(`gpio-sim: the gpiod output drives a kernel GPIO line, read back with gpioget${why ? ` — skipped: ${why}` : ''}`, async (t) => {
-  const dir = join('/sys/kernel/config/gpio-sim', `lwm2m-valve-${process.pid}`);
-  mkdirSync(dir);
-  mkdirSync(join(dir, 'bank0'));
-  writeFileSync(join(dir, 'bank0', 'num_lines'), '8');
-  writeFileSync(join(dir, 'live'), '1');
-  t.teardown(() => {
-    writeFileSync(join(dir, 'live'), '0');
-    rmdirSync(join(dir, 'bank0'));
-    rmdirSync(dir);
-  });
-  const chip = readFileSync(join(dir, 'bank0', 'chip_name'), 'utf8').trim();
-  const dev = readFileSync(join(dir, 'dev_name'), 'utf8').trim();
-  // gpio-sim shows each line's level in sysfs: what the relay would see
-  const level = (): string => readFileSync(`/sys/devices/platform/${dev}/${chip}/sim_gpio3/value`, 'utf8').trim();
-  const out = openGpioOutput({ kind: 'gpiod', chip, line: 3 });
-  t.teardown(() => out.close());
-  await out.set(true);
-  t.is(level(), '1');
-  await out.set(false);
-  t.is(level(), '0');
-  // the feedback input: gpio-sim pulls line 4 up from sysfs, gpioget reads it
-  writeFileSync(`/sys/devices/platform/${dev}/${chip}/sim_gpio4/pull`, 'pull-up');
-  t.true(await openGpioInput({ kind: 'gpiod', chip, line: 4 }).read());
-});
+(why ? test.skip : test)(
+  `gpio-sim: the gpiod output drives a kernel GPIO line, read back with gpioget${why ? ` — skipped: ${why}` : ''}`,
+  async (t) => {
+    const dir = join('/sys/kernel/config/gpio-sim', `lwm2m-valve-${process.pid}`);
+    mkdirSync(dir);
+    mkdirSync(join(dir, 'bank0'));
+    writeFileSync(join(dir, 'bank0', 'num_lines'), '8');
+    writeFileSync(join(dir, 'live'), '1');
+    t.teardown(() => {
+      writeFileSync(join(dir, 'live'), '0');
+      rmdirSync(join(dir, 'bank0'));
+      rmdirSync(dir);
+    });
+    const chip = readFileSync(join(dir, 'bank0', 'chip_name'), 'utf8').trim();
+    const dev = readFileSync(join(dir, 'dev_name'), 'utf8').trim();
+    // gpio-sim shows each line's level in sysfs: what the relay would see
+    const level = (): string => readFileSync(`/sys/devices/platform/${dev}/${chip}/sim_gpio3/value`, 'utf8').trim();
+    const out = openGpioOutput({ kind: 'gpiod', chip, line: 3 });
+    t.teardown(() => out.close());
+    await out.set(true);
+    t.is(level(), '1');
+    await out.set(false);
+    t.is(level(), '0');
+    // the feedback input: gpio-sim pulls line 4 up from sysfs, gpioget reads it
+    writeFileSync(`/sys/devices/platform/${dev}/${chip}/sim_gpio4/pull`, 'pull-up');
+    t.true(await openGpioInput({ kind: 'gpiod', chip, line: 4 }).read());
+  },
+);

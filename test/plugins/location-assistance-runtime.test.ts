@@ -1,11 +1,12 @@
-// location-assistance-runtime.test.ts: the shipped plugin loaded by the real runtime (child process, simulated modem) against the dev server playing the location service.
+// location-assistance-runtime.test.ts: the shipped plugin loaded by the real runtime (child process, simulated modem)
+// against the dev server playing the location service.
 import test from 'ava';
 import { startDevServer } from '../../src/devserver/index.js';
 import { attachLocationService, type GnssAnswer, type LocationAnswer } from '../../src/devserver/location-service.js';
 import { RuntimeChild } from './support/child.js';
 import { pollUntil } from '../support/poll.js';
 
-test('runtime + plugins.enabled [location-assistance]: ground fix Send from the simulated modem\'s cells, answer written back, /6/0 readable', async (t) => {
+test("runtime + plugins.enabled [location-assistance]: ground fix Send from the simulated modem's cells, answer written back, /6/0 readable", async (t) => {
   const s = await startDevServer({ port: 0 });
   const svc = attachLocationService(s);
   const ep = 'loc-rt';
@@ -25,7 +26,11 @@ test('runtime + plugins.enabled [location-assistance]: ground fix Send from the 
   const targets = reg.links.map((l) => l.target);
   for (const p of ['/6/0', '/10256/0', '/33626/0']) t.true(targets.includes(p), targets.join(','));
 
-  const ev = await s.waitFor('send', (e) => e.endpoint === ep && e.records.some((r) => r.path.join('/') === '33626/0/0'), 30_000);
+  const ev = await s.waitFor(
+    'send',
+    (e) => e.endpoint === ep && e.records.some((r) => r.path.join('/') === '33626/0/0'),
+    30_000,
+  );
   const v = new Map(ev.records.map((r) => [r.path.join('/'), r.value]));
   t.is(v.get('4/0/8'), 0x01a2d001);
   t.is(v.get('4/0/12'), 0x1a2d);
@@ -35,23 +40,38 @@ test('runtime + plugins.enabled [location-assistance]: ground fix Send from the 
   const a = await answered;
   t.is(a.writeCode, '2.04');
   t.is(a.cells.neighbours.length, 3);
-  const lat = await pollUntil(async () => (await s.read(ep, '/6/0/0', { format: 112 })).records?.[0]?.value, (v) => v === 63.4215, 2000, 20);
+  const lat = await pollUntil(
+    async () => (await s.read(ep, '/6/0/0', { format: 112 })).records?.[0]?.value,
+    (v) => v === 63.4215,
+    2000,
+    20,
+  );
   t.is(lat, 63.4215);
   const loc = await s.read(ep, '/6/0', { format: 112 });
   const lv = new Map((loc.records ?? []).map((r) => [r.path.join('/'), r.value]));
   t.is(lv.get('6/0/1'), 10.4381);
   t.is(lv.get('6/0/3'), 400);
   t.true(typeof lv.get('6/0/5') === 'number' && (lv.get('6/0/5') as number) > 1_700_000_000);
-  const st = await rt.request<{ requests: number; results: number[] }>('plugin:location-assistance:controller', { type: 'location.status' });
+  const st = await rt.request<{ requests: number; results: number[] }>('plugin:location-assistance:controller', {
+    type: 'location.status',
+  });
   t.like(st, { requests: 1, results: [0] });
   t.true(rt.logs().some((l) => l.msg === 'ground fix request sent'));
 
   // GNSS assistance on demand: A-GPS request Send, (stand-in) assistance data written back block-wise into /33625/0/6.
   const gnss = new Promise<GnssAnswer>((resolve) => svc.once('gnss', resolve));
-  t.like(await rt.request('plugin:location-assistance:controller', { type: 'location.agps-request', mask: 0x3f }), { sent: true, code: '2.04' });
+  t.like(await rt.request('plugin:location-assistance:controller', { type: 'location.agps-request', mask: 0x3f }), {
+    sent: true,
+    code: '2.04',
+  });
   const g = await gnss;
   t.like(g, { request: { kind: 'agps', mask: 0x3f }, resultCode: 0, bytes: 1500, writeCode: '2.04' });
   type Status = { gnss: { results: number[]; dataBytes: number } };
-  const gs = await pollUntil(() => rt.request<Status>('plugin:location-assistance:controller', { type: 'location.status' }), (cur) => cur.gnss.results.length > 0, 2000, 20);
+  const gs = await pollUntil(
+    () => rt.request<Status>('plugin:location-assistance:controller', { type: 'location.status' }),
+    (cur) => cur.gnss.results.length > 0,
+    2000,
+    20,
+  );
   t.like(gs, { gnss: { results: [0], dataBytes: 1500 } });
 });

@@ -1,6 +1,12 @@
-// location-devserver-service.test.ts: the dev server's location service, pure parts: request parsing from Send records, deterministic locations, GNSS requests, CLI switch.
+// location-devserver-service.test.ts: the dev server's location service, pure parts: request parsing from Send records,
+// deterministic locations, GNSS requests, CLI switch.
 import test from 'ava';
-import { fakeAssistanceData, gnssRequest, groundFixRequest, locateCells } from '../../src/devserver/location-service.js';
+import {
+  fakeAssistanceData,
+  gnssRequest,
+  groundFixRequest,
+  locateCells,
+} from '../../src/devserver/location-service.js';
 import { parseDevServerArgs } from '../../src/devserver/cli.js';
 import type { LwRecord } from '../../src/lwm2m/types.js';
 
@@ -8,9 +14,19 @@ const rec = (p: string, value: LwRecord['value']): LwRecord => ({ path: p.split(
 
 test('ground fix request: serving cell from /4/0, neighbours from /10256 (zeroed slots skipped); other Sends ignored', (t) => {
   const records = [
-    rec('33626/0/0', true), rec('4/0/8', 1234), rec('4/0/9', 1), rec('4/0/10', 242), rec('4/0/2', -90), rec('4/0/12', 77),
-    rec('10256/0/0', 5), rec('10256/0/2', 6300), rec('10256/0/3', -100), rec('10256/0/4', -11),
-    rec('10256/1/0', 0), rec('10256/1/2', 0), rec('10256/1/3', 0),
+    rec('33626/0/0', true),
+    rec('4/0/8', 1234),
+    rec('4/0/9', 1),
+    rec('4/0/10', 242),
+    rec('4/0/2', -90),
+    rec('4/0/12', 77),
+    rec('10256/0/0', 5),
+    rec('10256/0/2', 6300),
+    rec('10256/0/3', -100),
+    rec('10256/0/4', -11),
+    rec('10256/1/0', 0),
+    rec('10256/1/2', 0),
+    rec('10256/1/3', 0),
   ];
   t.deepEqual(groundFixRequest(records), {
     serving: { ci: 1234, mnc: 1, mcc: 242, rsrp: -90, lac: 77 },
@@ -31,13 +47,21 @@ test('locations: table entry for the simulated cell, else a deterministic hash p
   t.is(a.accuracy, 3000);
   t.is(locateCells({ ...other, neighbours: [{}, {}] }).accuracy, 1000);
   t.notDeepEqual(locateCells({ ...other, serving: { ...other.serving, ci: 1235 } }), a);
-  t.deepEqual(locateCells(other, { '242-1-77-1234': { lat: 1, lon: 2, accuracy: 3 } }), { lat: 1, lon: 2, accuracy: 3 });
+  t.deepEqual(locateCells(other, { '242-1-77-1234': { lat: 1, lon: 2, accuracy: 3 } }), {
+    lat: 1,
+    lon: 2,
+    accuracy: 3,
+  });
 });
 
 test('GNSS request parsing and stand-in data; the CLI switch', (t) => {
   t.deepEqual(gnssRequest([rec('33625/0/0', 0), rec('33625/0/1', 63), rec('4/0/8', 1)]), { kind: 'agps', mask: 63 });
-  t.deepEqual(gnssRequest([rec('33625/0/0', 1), rec('33625/0/2', 42), rec('33625/0/3', 240), rec('33625/0/5', 0)]),
-    { kind: 'pgps', predictionCount: 42, predictionIntervalMin: 240, startTimeOfDayS: 0 });
+  t.deepEqual(gnssRequest([rec('33625/0/0', 1), rec('33625/0/2', 42), rec('33625/0/3', 240), rec('33625/0/5', 0)]), {
+    kind: 'pgps',
+    predictionCount: 42,
+    predictionIntervalMin: 240,
+    startTimeOfDayS: 0,
+  });
   t.is(gnssRequest([rec('33626/0/0', true)]), undefined);
   const d = fakeAssistanceData({ kind: 'agps', mask: 63 });
   t.is(d.length, 1500);

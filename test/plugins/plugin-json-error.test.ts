@@ -1,4 +1,5 @@
-// plugin-json-error.test.ts: bad JSON in plugin.json is refused with its line and column (JSON.parse alone often names no position); the scanner agrees with JSON.parse on what is JSON.
+// plugin-json-error.test.ts: bad JSON in plugin.json is refused with its line and column (JSON.parse alone often names
+// no position); the scanner agrees with JSON.parse on what is JSON.
 import test from 'ava';
 import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,10 @@ test('a plugin.json with a missing value is refused naming line and column', asy
   mkdirSync(join(dir, 'broken'));
   // line 3: "version": } — JSON.parse says only: Unexpected token '}', "..." is not valid JSON
   writeFileSync(join(dir, 'broken', 'plugin.json'), '{\n  "name": "broken",\n  "version": },\n  "objects": []\n}\n');
-  const r = await loadPlugins({ dirs: [dir], enabled: ['broken'], config: {}, worker: 'shared', builtinDir: false }, { log: log.child({}, { level: 'silent' }) });
+  const r = await loadPlugins(
+    { dirs: [dir], enabled: ['broken'], config: {}, worker: 'shared', builtinDir: false },
+    { log: log.child({}, { level: 'silent' }) },
+  );
   t.is(r.refused.length, 1);
   t.is(r.refused[0]?.code, 'PLUGIN_MANIFEST_INVALID');
   t.is(r.refused[0]?.reason, 'plugin.json is not valid JSON: line 3 column 14: expected a value (found "}")');
@@ -28,10 +32,30 @@ test('line and column of common mistakes: trailing comma, single quotes, missing
 });
 
 test('the scanner and JSON.parse agree on what is JSON (random texts and mutations of valid JSON)', (t) => {
-  const valid = (s: string): boolean => { try { JSON.parse(s); return true; } catch { return false; } };
-  t.notThrows(() => fc.assert(fc.property(fc.oneof(
-    fc.json(),
-    fc.tuple(fc.json(), fc.nat(), fc.constantFrom('', ',', '}', ']', '"', ':', ' ', 'x', '-', '\\')).map(([j, n, c]) => { const k = n % (j.length + 1); return j.slice(0, k) + c + j.slice(k + 1); }),
-    fc.string(),
-  ), (s) => (jsonErrorPlace(s) === undefined) === valid(s)), { numRuns: 3000 }));
+  const valid = (s: string): boolean => {
+    try {
+      JSON.parse(s);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  t.notThrows(() =>
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          fc
+            .tuple(fc.json(), fc.nat(), fc.constantFrom('', ',', '}', ']', '"', ':', ' ', 'x', '-', '\\'))
+            .map(([j, n, c]) => {
+              const k = n % (j.length + 1);
+              return j.slice(0, k) + c + j.slice(k + 1);
+            }),
+          fc.string(),
+        ),
+        (s) => (jsonErrorPlace(s) === undefined) === valid(s),
+      ),
+      { numRuns: 3000 },
+    ),
+  );
 });

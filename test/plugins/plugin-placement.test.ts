@@ -1,4 +1,5 @@
-// plugin-placement.test.ts: plugins.worker — 'own' puts the plugin actors in a second worker under the shared placement; other placements are kept.
+// plugin-placement.test.ts: plugins.worker — 'own' puts the plugin actors in a second worker under the shared
+// placement; other placements are kept.
 import test from 'ava';
 import { placementWithPlugins } from '../../src/plugins/placement.js';
 import { groupActors } from '../../src/runtime/runtime.js';

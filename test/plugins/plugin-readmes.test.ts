@@ -1,4 +1,5 @@
-// plugin-readmes.test.ts: every shipped plugin folder has a README naming the plugin and each of its config keys (the defaults in plugin.json).
+// plugin-readmes.test.ts: every shipped plugin folder has a README naming the plugin and each of its config keys (the
+// defaults in plugin.json).
 import test from 'ava';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +17,19 @@ for (const folder of folders) {
     const readme = join(pluginsDir, folder, 'README.md');
     t.true(existsSync(readme), `${readme} is missing`);
     const text = readFileSync(readme, 'utf8');
-    const manifest = JSON.parse(readFileSync(join(pluginsDir, folder, 'plugin.json'), 'utf8')) as { name: string; config?: Record<string, unknown> };
+    const manifest = JSON.parse(readFileSync(join(pluginsDir, folder, 'plugin.json'), 'utf8')) as {
+      name: string;
+      config?: Record<string, unknown>;
+    };
     t.true(text.startsWith(`# ${manifest.name}`), 'the title is the plugin name');
     // a key is named as `key` or inside a list like `pgps*`
-    const missing = Object.keys(manifest.config ?? {}).filter((k) => !text.includes(`\`${k}`) && !text.includes(`${k.replace(/[A-Z].*$/, '')}*`));
-    t.deepEqual(missing.filter((k) => k !== 'controller'), [], `config keys not described in ${readme}`);
+    const missing = Object.keys(manifest.config ?? {}).filter(
+      (k) => !text.includes(`\`${k}`) && !text.includes(`${k.replace(/[A-Z].*$/, '')}*`),
+    );
+    t.deepEqual(
+      missing.filter((k) => k !== 'controller'),
+      [],
+      `config keys not described in ${readme}`,
+    );
   });
 }

@@ -11,13 +11,30 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 test('template and valve plugins type-check (checkJs, strict) against the published plugin API types', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'plugin-tsc-'));
   const cfg = join(dir, 'tsconfig.json');
-  writeFileSync(cfg, JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', allowJs: true, checkJs: true, noEmit: true,
-      strict: true, skipLibCheck: true, types: ['node'], typeRoots: [join(root, 'node_modules/@types')],
-    },
-    files: ['plugins/valve/valve-object.js', 'plugins/valve/valve-config.js', 'plugins/template/counter-object.js'].map((f) => join(root, f)),
-  }));
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', cfg], { encoding: 'utf8' });
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        allowJs: true,
+        checkJs: true,
+        noEmit: true,
+        strict: true,
+        skipLibCheck: true,
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules/@types')],
+      },
+      files: [
+        'plugins/valve/valve-object.js',
+        'plugins/valve/valve-config.js',
+        'plugins/template/counter-object.js',
+      ].map((f) => join(root, f)),
+    }),
+  );
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', cfg], {
+    encoding: 'utf8',
+  });
   t.is(r.status, 0, r.stdout + r.stderr);
 });

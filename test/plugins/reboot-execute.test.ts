@@ -1,4 +1,5 @@
-// reboot-execute.test.ts: Execute /3/0/4 answers 2.04, then the runtime de-registers, stops every actor and exits 75 (systemd restarts it) — or runs device.rebootCommand.
+// reboot-execute.test.ts: Execute /3/0/4 answers 2.04, then the runtime de-registers, stops every actor and exits 75
+// (systemd restarts it) — or runs device.rebootCommand.
 import test from 'ava';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,9 @@ test('Execute /3/0/4 with device.rebootCommand: clean stop, then the command run
   const s = await startDevServer({ port: 0 });
   const marker = join(mkdtempSync(join(tmpdir(), 'reboot-')), 'rebooted');
   const rt = new RuntimeChild({
-    endpoint: 'reboot-2', server: `coap://127.0.0.1:${s.port}`, plugins: { enabled: [] },
+    endpoint: 'reboot-2',
+    server: `coap://127.0.0.1:${s.port}`,
+    plugins: { enabled: [] },
     device: { rebootCommand: ['sh', '-c', `echo yes > '${marker}'`] },
   });
   t.teardown(async () => {
@@ -53,7 +56,11 @@ test('Execute /3/0/5 (Factory Reset): 2.04, de-register, LwM2M state wiped, mete
   await rt.explain(s.waitFor('register', (r) => r.endpoint === 'reset-1', 30_000));
   const stateDir = rt.stateDir;
   // The client persisted its registration; the meter keeps its journal.
-  await waitFor(() => existsSync(join(stateDir, 'actors', 'client')), { timeoutMs: 5000, everyMs: 50, what: 'the persisted registration' });
+  await waitFor(() => existsSync(join(stateDir, 'actors', 'client')), {
+    timeoutMs: 5000,
+    everyMs: 50,
+    what: 'the persisted registration',
+  });
   t.true(existsSync(join(stateDir, 'actors', 'client')), 'registration persisted before the reset');
   const gone = s.waitFor('deregister', (r) => r.endpoint === 'reset-1', 10_000);
   t.is((await s.execute('reset-1', '/3/0/5')).code, '2.04');

@@ -13,7 +13,10 @@ test('table order: modem and socket first, client last; objects only where a spe
   writeFileSync(join(root, 'objects', 'device.js'), 'export default {}');
   const srcRoot = pathToFileURL(root + '/');
   const set = buildActorSet(defaultConfig(), srcRoot);
-  t.deepEqual(set.map((e) => e.name), ['modem', 'socket', 'object:3', 'meter', 'client']);
+  t.deepEqual(
+    set.map((e) => e.name),
+    ['modem', 'socket', 'object:3', 'meter', 'client'],
+  );
   t.deepEqual(set[1].options, { objects: [3] });
   t.deepEqual(set.find((e) => e.name === 'client')?.options.objects, [3]);
   t.deepEqual(set[2].options, { spec: 'objects/device.js' });
@@ -23,7 +26,8 @@ test('table order: modem and socket first, client last; objects only where a spe
 test('object 5 is hosted by the firmware actor; the Security object is hosted but never registered', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'set-'));
   mkdirSync(join(root, 'objects'));
-  for (const f of ['security.js', 'firmware.js', 'device.js']) writeFileSync(join(root, 'objects', f), 'export default {}');
+  for (const f of ['security.js', 'firmware.js', 'device.js'])
+    writeFileSync(join(root, 'objects', f), 'export default {}');
   const set = buildActorSet(defaultConfig(), pathToFileURL(root + '/'));
   t.is(set.find((e) => e.name === 'object:5')?.module, 'actors/firmware.actor.js');
   t.is(set.find((e) => e.name === 'object:0')?.module, 'actors/object.actor.js');
@@ -37,6 +41,9 @@ test('entries whose module file is missing are listed with the file name', (t) =
   writeFileSync(join(root, 'actors', 'socket.actor.js'), 'export default {}');
   const srcRoot = pathToFileURL(root + '/');
   const { present, missing } = resolveActorSet(buildActorSet(defaultConfig(), srcRoot), srcRoot);
-  t.deepEqual(present.map((p) => p.name), ['socket']);
+  t.deepEqual(
+    present.map((p) => p.name),
+    ['socket'],
+  );
   t.true(missing.some((m) => m.name === 'client' && m.file.endsWith(join('actors', 'client.actor.js'))));
 });

@@ -1,4 +1,5 @@
-// add-actor.test.ts: Runtime.add starts an actor after start(): next to another in a shared worker (or in its own worker per-actor), reachable by name, publish subscriber, direct channel, stopped first; duplicates refused.
+// add-actor.test.ts: Runtime.add starts an actor after start(): next to another in a shared worker (or in its own
+// worker per-actor), reachable by name, publish subscriber, direct channel, stopped first; duplicates refused.
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,14 +10,27 @@ import { pollUntil } from '../support/poll.js';
 
 function make(placement: 'shared' | 'per-actor', stateDir = tmpState()): Runtime {
   return new Runtime({
-    actors: [{ name: 'first', moduleUrl: fixture('recorder.actor') }, { name: 'pinger', moduleUrl: fixture('pinger.actor'), options: { target: 'late' } }],
-    placement, supervisor, stateDir, clock: immediateClock(), logLevel: 'silent', fullConfig: { stateDir },
+    actors: [
+      { name: 'first', moduleUrl: fixture('recorder.actor') },
+      { name: 'pinger', moduleUrl: fixture('pinger.actor'), options: { target: 'late' } },
+    ],
+    placement,
+    supervisor,
+    stateDir,
+    clock: immediateClock(),
+    logLevel: 'silent',
+    fullConfig: { stateDir },
     directPairs: [['pinger', 'late']],
   });
 }
 
 function pings(rt: Runtime, n: number): Promise<{ ok: number; failed: number }> {
-  return pollUntil(() => rt.request<{ ok: number; failed: number }>('pinger', { type: 'pinger.count' }), (c) => c.ok >= n, 2000, 5);
+  return pollUntil(
+    () => rt.request<{ ok: number; failed: number }>('pinger', { type: 'pinger.count' }),
+    (c) => c.ok >= n,
+    2000,
+    5,
+  );
 }
 
 for (const placement of ['shared', 'per-actor'] as const) {
@@ -30,20 +44,35 @@ for (const placement of ['shared', 'per-actor'] as const) {
     await rt.add({ name: 'late', moduleUrl: fixture('echo.actor') }, 'first');
     t.is(rt.stateOf('late'), 'running');
     t.deepEqual(rt.names, ['first', 'pinger', 'late']);
-    t.is(rt.workerCount, placement === 'shared' ? workers : workers + 1, 'shared: same worker; per-actor: a worker of its own');
+    t.is(
+      rt.workerCount,
+      placement === 'shared' ? workers : workers + 1,
+      'shared: same worker; per-actor: a worker of its own',
+    );
     const c = await pings(rt, 20);
     t.true(c.ok >= 20, `pinger reached the added actor (${JSON.stringify(c)})`);
     // an added subscriber nobody pings: only the publish can reach it
     await rt.add({ name: 'listener', moduleUrl: fixture('echo.actor') }, 'first');
     t.is((await rt.request<{ messages: number }>('listener', { type: 'echo.count' })).messages, 0);
     await rt.request('pinger', { type: 'pinger.publish' });
-    const heard = await pollUntil(async () => (await rt.request<{ messages: number }>('listener', { type: 'echo.count' })).messages, (m) => m > 0, 1000, 5);
+    const heard = await pollUntil(
+      async () => (await rt.request<{ messages: number }>('listener', { type: 'echo.count' })).messages,
+      (m) => m > 0,
+      1000,
+      5,
+    );
     t.is(heard, 1, 'tick.now published by the pinger reached the added subscriber');
     await t.throwsAsync(rt.add({ name: 'late', moduleUrl: fixture('echo.actor') }), { code: 'ACTOR_EXISTS' } as never);
     await rt.add({ name: 'last', moduleUrl: fixture('recorder.actor') }, 'first');
     await rt.stop();
-    t.deepEqual(readFileSync(join(dir, 'stop-order'), 'utf8').trim().split('\n'), ['last', 'first'], 'added actors stop before the ones started with the runtime');
-    await t.throwsAsync(rt.add({ name: 'after', moduleUrl: fixture('echo.actor') }), { code: 'RUNTIME_STOPPING' } as never);
+    t.deepEqual(
+      readFileSync(join(dir, 'stop-order'), 'utf8').trim().split('\n'),
+      ['last', 'first'],
+      'added actors stop before the ones started with the runtime',
+    );
+    await t.throwsAsync(rt.add({ name: 'after', moduleUrl: fixture('echo.actor') }), {
+      code: 'RUNTIME_STOPPING',
+    } as never);
   });
 }
 

@@ -1,4 +1,5 @@
-// diagram-faithful.test.ts: the DOT edges of every built-in machine equal the transitions found by walking machine.root (root, always, after, guards), and --depth folds them.
+// diagram-faithful.test.ts: the DOT edges of every built-in machine equal the transitions found by walking machine.root
+// (root, always, after, guards), and --depth folds them.
 import test from 'ava';
 import type { AnyStateMachine } from 'xstate';
 import clientActor from '../../src/actors/client.actor.js';
@@ -24,8 +25,12 @@ interface Transition {
 }
 
 const MACHINES: Record<string, AnyStateMachine | undefined> = {
-  client: clientActor.machine, modem: modemActor.machine, meter: meterActor.machine,
-  firmware: firmwareActor.machine, socket: socketActor.machine, object: objectActor.machine,
+  client: clientActor.machine,
+  modem: modemActor.machine,
+  meter: meterActor.machine,
+  firmware: firmwareActor.machine,
+  socket: socketActor.machine,
+  object: objectActor.machine,
 };
 
 /** The test's own reading of a transition's event and guard (not the renderer's code). */
@@ -35,10 +40,23 @@ function expectedLabel(t: Transition): string {
   else if (!t.eventType) ev = 'always';
   else {
     const m = /^xstate\.(done|error)\.actor\.(.*)$/.exec(t.eventType);
-    ev = m ? (/^\d+\./.test(m[2]) ? m[1] : `${m[1]} ${m[2]}`) : t.eventType.startsWith('xstate.done.state.') ? 'done' : t.eventType;
+    ev = m
+      ? /^\d+\./.test(m[2])
+        ? m[1]
+        : `${m[1]} ${m[2]}`
+      : t.eventType.startsWith('xstate.done.state.')
+        ? 'done'
+        : t.eventType;
   }
   const g = t.guard;
-  const name = g === undefined ? undefined : typeof g === 'string' ? g : typeof g === 'function' ? (g.name || 'guard') : (g as { type: string }).type;
+  const name =
+    g === undefined
+      ? undefined
+      : typeof g === 'string'
+        ? g
+        : typeof g === 'function'
+          ? g.name || 'guard'
+          : (g as { type: string }).type;
   return name ? `${ev} [${name}]` : ev;
 }
 
@@ -47,7 +65,9 @@ function machineEdges(m: AnyStateMachine): Set<string> {
   const out = new Set<string>();
   const walk = (n: Node): void => {
     const ts = new Set<Transition>([...[...n.transitions.values()].flat(), ...(n.always ?? []), ...n.after]);
-    for (const t of ts) for (const to of t.target?.length ? t.target.map((x) => x.id) : [n.id]) out.add(`${n.id} -> ${to} : ${expectedLabel(t)}`);
+    for (const t of ts)
+      for (const to of t.target?.length ? t.target.map((x) => x.id) : [n.id])
+        out.add(`${n.id} -> ${to} : ${expectedLabel(t)}`);
     Object.values(n.states).forEach(walk);
   };
   walk(m.root as unknown as Node);
@@ -84,7 +104,8 @@ test('client: the root transitions start from the "any state" box, a compound st
   const dot = toDot(m);
   t.regex(dot, /^ {2}"client" \[id="any:client", label="any state"/m);
   t.regex(dot, /^ {2}"client" -> "client\.deregistering" \[label="client\.shutdown"\];$/m);
-  // every transition of a compound state to a state outside it leaves the cluster border (anchor named after the state, ltail)
+  // every transition of a compound state to a state outside it leaves the cluster border (anchor named after the state,
+  // ltail)
   let checked = 0;
   const walk = (n: Node): void => {
     const kids = Object.values(n.states);
@@ -138,5 +159,6 @@ test('client --depth 1: top-level states only, edges lifted onto them and dedupl
 test('the SVG names every state node by its ID (the live page marks active states by it)', async (t) => {
   const m = MACHINES.object!;
   const svg = await dotToSvg(toDot(m));
-  for (const s of ['starting', 'ready', 'busy', 'stopping', 'stopped']) t.regex(svg, new RegExp(`<g id="state:object\\.${s}" class="node"`), s);
+  for (const s of ['starting', 'ready', 'busy', 'stopping', 'stopped'])
+    t.regex(svg, new RegExp(`<g id="state:object\\.${s}" class="node"`), s);
 });

@@ -19,7 +19,8 @@ test('Mermaid has the states, the nesting, initial/final markers and labelled tr
     'registered --> registering : after 5000ms',
     'registered --> done : DEREGISTER',
     'done --> [*]',
-  ]) t.true(lines.includes(l), `missing: ${l}\n${m}`);
+  ])
+    t.true(lines.includes(l), `missing: ${l}\n${m}`);
 });
 
 test('DOT has clusters for compound states and renders to SVG offline', async (t) => {
@@ -27,11 +28,15 @@ test('DOT has clusters for compound states and renders to SVG offline', async (t
   t.regex(dot, /subgraph "cluster:client\.registering"/);
   t.regex(dot, /"client\.idle" -> "client\.registering" \[label="START", lhead="cluster:client\.registering"\]/);
   t.regex(dot, /"client\.registering" -> "client\.idle" \[label="STOP", ltail="cluster:client\.registering"\]/);
-  t.regex(dot, /"client\.registering\.waiting" -> "client\.registering\.sending" \[label="after retryDelay \[canRetry\]"\]/);
+  t.regex(
+    dot,
+    /"client\.registering\.waiting" -> "client\.registering\.sending" \[label="after retryDelay \[canRetry\]"\]/,
+  );
   t.regex(dot, /"client\.done" \[id="state:client\.done", label="done", peripheries=2\]/);
   const svg = await dotToSvg(dot);
   t.regex(svg, /<svg[\s\S]*<\/svg>/);
-  for (const s of ['idle', 'registering', 'sending', 'waiting', 'registered', 'START', 'after 5000ms']) t.true(svg.includes(`>${s}<`), s);
+  for (const s of ['idle', 'registering', 'sending', 'waiting', 'registered', 'START', 'after 5000ms'])
+    t.true(svg.includes(`>${s}<`), s);
 });
 
 test('invoked actors: done/error labelled, with the invoke id only when it was named', async (t) => {
@@ -45,7 +50,9 @@ test('invoked actors: done/error labelled, with the invoke id only when it was n
       c: { always: 'a' },
     },
   });
-  const lines = toMermaid(m).split('\n').map((l) => l.trim());
+  const lines = toMermaid(m)
+    .split('\n')
+    .map((l) => l.trim());
   t.true(lines.includes('a --> b : done'));
   t.true(lines.includes('a --> c : error'));
   t.true(lines.includes('b --> c : done fetch'));

@@ -1,9 +1,17 @@
-// durable-fs.test.ts: the shared state write paths: atomic replace and opens are 0600 whatever the file had, folders 0700, the start-up repair of a lax state dir leaves symbolic links alone.
+// durable-fs.test.ts: the shared state write paths: atomic replace and opens are 0600 whatever the file had, folders
+// 0700, the start-up repair of a lax state dir leaves symbolic links alone.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import test from 'ava';
-import { atomicWriteFile, atomicWriteFileSync, ensureDirSync, openPrivateSync, removeTempLeftoversSync, secureStateDirSync } from '../../src/runtime/durable-fs.js';
+import {
+  atomicWriteFile,
+  atomicWriteFileSync,
+  ensureDirSync,
+  openPrivateSync,
+  removeTempLeftoversSync,
+  secureStateDirSync,
+} from '../../src/runtime/durable-fs.js';
 
 const mode = (p: string): number => fs.lstatSync(p).mode & 0o777;
 

@@ -1,4 +1,5 @@
-// fault-boundary.test.ts: in a shared worker, an error an actor leaves uncaught (timer, interval, unhandled rejection) or a create that never finishes fails that actor alone; its neighbours run on.
+// fault-boundary.test.ts: in a shared worker, an error an actor leaves uncaught (timer, interval, unhandled rejection)
+// or a create that never finishes fails that actor alone; its neighbours run on.
 import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
 import type { WireError } from '../../src/errors.js';
@@ -14,7 +15,11 @@ for (const [kind, expected] of [
   test(`shared worker: ${kind} fails only the actor that scheduled it`, async (t) => {
     const rt = new Runtime({
       actors: echoPingerCrasher(),
-      placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
+      placement: 'shared',
+      supervisor,
+      stateDir: tmpState(),
+      clock: immediateClock(),
+      logLevel: 'silent',
     });
     const crashes: [string, WireError][] = [];
     rt.on('crash', (name: string, err: WireError) => crashes.push([name, err]));
@@ -42,8 +47,12 @@ for (const [kind, expected] of [
 test('a create that never finishes fails with ACTOR_START_TIMEOUT and is given up; its neighbours run', async (t) => {
   const rt = new Runtime({
     actors: echoPingerCrasher({ hangOnCreate: true }),
-    placement: 'shared', supervisor: { ...supervisor, maxRestarts: 1, startTimeoutMs: 200 }, stateDir: tmpState(),
-    clock: immediateClock(), logLevel: 'silent', optionalActors: ['crasher'],
+    placement: 'shared',
+    supervisor: { ...supervisor, maxRestarts: 1, startTimeoutMs: 200 },
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
+    optionalActors: ['crasher'],
   });
   const crashes: [string, WireError][] = [];
   rt.on('crash', (name: string, err: WireError) => crashes.push([name, err]));
@@ -51,7 +60,13 @@ test('a create that never finishes fails with ACTOR_START_TIMEOUT and is given u
     const gaveUp = onceEvent(rt, 'gave-up-optional');
     await rt.start();
     await gaveUp;
-    t.deepEqual(crashes.map(([n, e]) => [n, e.code]), [['crasher', 'ACTOR_START_TIMEOUT'], ['crasher', 'ACTOR_START_TIMEOUT']]);
+    t.deepEqual(
+      crashes.map(([n, e]) => [n, e.code]),
+      [
+        ['crasher', 'ACTOR_START_TIMEOUT'],
+        ['crasher', 'ACTOR_START_TIMEOUT'],
+      ],
+    );
     t.is(rt.stateOf('crasher'), 'gave-up');
     await waitPings(rt, 5);
   } finally {
@@ -65,8 +80,11 @@ test('the start deadline counts idle thread time: a create waiting while its nei
       { name: 'waiter', moduleUrl: fixture('busy-neighbour.actor'), options: { role: 'waiter' } },
       { name: 'hog', moduleUrl: fixture('busy-neighbour.actor'), options: { role: 'hog', spinMs: 1000 } },
     ],
-    placement: 'shared', supervisor: { ...supervisor, startTimeoutMs: 400 }, stateDir: tmpState(),
-    clock: immediateClock(), logLevel: 'silent',
+    placement: 'shared',
+    supervisor: { ...supervisor, startTimeoutMs: 400 },
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
   });
   const crashes: [string, WireError][] = [];
   rt.on('crash', (name: string, err: WireError) => crashes.push([name, err]));

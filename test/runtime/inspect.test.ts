@@ -1,4 +1,5 @@
-// inspect.test.ts: inspection events from two workers arrive with distinct, prefixed actor IDs, and reach a WebSocket client.
+// inspect.test.ts: inspection events from two workers arrive with distinct, prefixed actor IDs, and reach a WebSocket
+// client.
 import test from 'ava';
 import { WebSocket } from 'ws';
 import { Runtime } from '../../src/runtime/runtime.js';
@@ -9,7 +10,10 @@ import { immediateClock } from '../support/sim-timers.js';
 import { waitFor } from '../support/poll.js';
 
 test('prefixing rewrites every ID field', (t) => {
-  const ev = prefixInspectionEvent(JSON.stringify({ type: '@xstate.event', sessionId: 'x:0', rootId: 'x:0', sourceId: 'x:1' }), 'a.0');
+  const ev = prefixInspectionEvent(
+    JSON.stringify({ type: '@xstate.event', sessionId: 'x:0', rootId: 'x:0', sourceId: 'x:1' }),
+    'a.0',
+  );
   t.deepEqual(ev, { type: '@xstate.event', sessionId: 'a.0/x:0', rootId: 'a.0/x:0', sourceId: 'a.0/x:1' });
   t.is(prefixInspectionEvent('not json', 'a'), undefined);
 });
@@ -20,7 +24,12 @@ test('two workers (startMachine and ctx.inspect): events arrive with distinct ac
       { name: 'left', moduleUrl: fixture('toggle.actor') },
       { name: 'right', moduleUrl: fixture('toggle.actor'), options: { manual: true } },
     ],
-    placement: 'per-actor', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent', inspect: true,
+    placement: 'per-actor',
+    supervisor,
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
+    inspect: true,
   });
   const server = await startInspectServer({ host: '127.0.0.1', port: 0 });
   const events: Record<string, unknown>[] = [];
@@ -36,7 +45,10 @@ test('two workers (startMachine and ctx.inspect): events arrive with distinct ac
     await rt.start();
     t.is(await rt.request('left', { type: 'toggle' }), 'on');
     t.is(await rt.request('right', { type: 'toggle' }), 'on');
-    await waitFor(() => received.filter((e) => e.type === '@xstate.snapshot').length >= 4, { timeoutMs: 2000, what: '4 snapshots at the inspector' });
+    await waitFor(() => received.filter((e) => e.type === '@xstate.snapshot').length >= 4, {
+      timeoutMs: 2000,
+      what: '4 snapshots at the inspector',
+    });
     const actors = events.filter((e) => e.type === '@xstate.actor');
     const ids = new Set(actors.map((e) => e.sessionId));
     t.is(actors.length, 2);
@@ -46,7 +58,12 @@ test('two workers (startMachine and ctx.inspect): events arrive with distinct ac
     const snaps = received.filter((e) => e.type === '@xstate.snapshot');
     t.true(snaps.length >= 4);
     for (const side of ['left', 'right']) {
-      t.true(snaps.some((e) => String(e.sessionId).startsWith(`${side}.0/`) && (e.snapshot as { value?: unknown }).value === 'on'), side);
+      t.true(
+        snaps.some(
+          (e) => String(e.sessionId).startsWith(`${side}.0/`) && (e.snapshot as { value?: unknown }).value === 'on',
+        ),
+        side,
+      );
     }
   } finally {
     ws.close();

@@ -4,10 +4,13 @@ import { createSocket } from 'node:dgram';
 import { prettyLine, VALUE_LIMIT } from '../../src/runtime/log-pretty.js';
 import { DeviceProcess } from '../support/device-process.js';
 
-const entry = (o: Record<string, unknown>): string => JSON.stringify({ level: 30, time: Date.UTC(2026, 11, 6, 9, 1, 2, 345), pid: 1, thread: 'worker', ...o });
+const entry = (o: Record<string, unknown>): string =>
+  JSON.stringify({ level: 30, time: Date.UTC(2026, 11, 6, 9, 1, 2, 345), pid: 1, thread: 'worker', ...o });
 
 test('a pretty line: time, level, actor, message, then the other fields; pid/thread/time hidden', (t) => {
-  const line = prettyLine(entry({ actor: 'client', mod: 'client', state: { registered: 'awake' }, networkFailures: 0, msg: 'client state' }));
+  const line = prettyLine(
+    entry({ actor: 'client', mod: 'client', state: { registered: 'awake' }, networkFailures: 0, msg: 'client state' }),
+  );
   t.is(line, '09:01:02.345 INFO  client       client state state={"registered":"awake"} networkFailures=0');
   t.regex(prettyLine(entry({ level: 40, mod: 'coap', msg: 'x' })), /^09:01:02\.345 WARN {2}coap {9}x$/);
 });
@@ -18,7 +21,10 @@ test('a long value is cut near the limit; errors show their code and message; no
   t.true(field.length <= VALUE_LIMIT, `${field.length} chars`);
   t.true(field.endsWith('…'));
   t.true(line.length < 200);
-  t.regex(prettyLine(entry({ msg: 'failed', err: { type: 'CodedError', code: 'E_X', message: 'boom', stack: 'at …' } })), /err="E_X: boom"$/);
+  t.regex(
+    prettyLine(entry({ msg: 'failed', err: { type: 'CodedError', code: 'E_X', message: 'boom', stack: 'at …' } })),
+    /err="E_X: boom"$/,
+  );
   t.is(prettyLine('running 17 actors'), 'running 17 actors');
 });
 
@@ -38,7 +44,10 @@ test('the device: log.format pretty prints human lines (workers included), the d
     await pretty.waitForLine((l) => / WARN {2}coap {9}no answer from coap:\/\/127\.0\.0\.1:\d+/.test(l), 15_000);
     t.is(pretty.logs().length, 0, 'no JSON line');
     await plain.waitForLog((l) => l.msg === 'client state');
-    t.false(plain.lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO/.test(l)), 'no human line');
+    t.false(
+      plain.lines.some((l) => /^\d\d:\d\d:\d\d\.\d{3} INFO/.test(l)),
+      'no human line',
+    );
   } finally {
     await Promise.all([pretty.stop(), plain.stop()]);
     srv.close();

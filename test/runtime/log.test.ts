@@ -8,17 +8,21 @@ import { waitFor } from '../support/poll.js';
 test('worker log lines arrive on the main thread with the actor name', async (t) => {
   const lines: string[] = [];
   const orig = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+  process.stderr.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
     const s = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
     if (s.includes('hello from a worker')) {
       lines.push(s);
       return true;
     }
     return (orig as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-  });
+  };
   const rt = new Runtime({
     actors: [{ name: 'chatty', moduleUrl: fixture('logger.actor') }],
-    placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'info',
+    placement: 'shared',
+    supervisor,
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'info',
   });
   try {
     await rt.start();

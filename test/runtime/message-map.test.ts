@@ -13,7 +13,13 @@ import { fixture, supervisor, tmpState } from './helpers.js';
 import { immediateClock } from '../support/sim-timers.js';
 
 /** Never called: its body is what tsc checks. */
-export function typedAtCompileTime(ctx: ActorContext, plugin: PluginActorContext, rt: ObjectRuntime, socket: ActorInstance<SocketInbound>, client: ActorInstance<ClientInbound>): unknown[] {
+export function typedAtCompileTime(
+  ctx: ActorContext,
+  plugin: PluginActorContext,
+  rt: ObjectRuntime,
+  socket: ActorInstance<SocketInbound>,
+  client: ActorInstance<ClientInbound>,
+): unknown[] {
   // a reply is typed from the message, with no type argument at the call site
   const read: Promise<OpResult> = ctx.request('object:3', { type: 'object.request', op: 'read', path: [3, 0, 0] });
   const settings: Promise<{ servers: ServerSettings[] }> = ctx.request('object:1', { type: 'server.settings' });
@@ -22,8 +28,9 @@ export function typedAtCompileTime(ctx: ActorContext, plugin: PluginActorContext
   const misspelt = ctx.request('socket', { type: 'socket.opn' });
   // @ts-expect-error a request's fields are checked (socket.open needs its server)
   const noServer = ctx.request('socket', { type: 'socket.open' });
+  const server = { ssid: 1, uri: 'coap://h', host: 'h', port: 5683, security: 'nosec' } as const;
   // @ts-expect-error send takes events only: socket.open is a request
-  ctx.send('socket', { type: 'socket.open', server: { ssid: 1, uri: 'coap://h', host: 'h', port: 5683, security: 'nosec' } });
+  ctx.send('socket', { type: 'socket.open', server });
   // @ts-expect-error the reply of server.settings has no code
   const wrongReply: Promise<{ code: string }> = ctx.request('object:1', { type: 'server.settings' });
   // @ts-expect-error publish takes events only, and a misspelt one neither
@@ -45,7 +52,10 @@ test('dispatch: accepted types reach receive, others receiveOther, else UNKNOWN_
   const instance: ActorInstance = { receive: (m) => got.push(`receive ${m.type}`), stop: () => undefined };
   const target = { name: 'x', instance, accepts: new Set(['meter.status']) };
   dispatch(target, { type: 'meter.status' });
-  t.throws(() => dispatch(target, { type: 'meter.reading' }), { instanceOf: CodedError, message: /x takes no message meter.reading/ });
+  t.throws(() => dispatch(target, { type: 'meter.reading' }), {
+    instanceOf: CodedError,
+    message: /x takes no message meter.reading/,
+  });
   t.throws(() => dispatch(target, 'meter.status'), { instanceOf: CodedError, message: /string type/ });
   t.throws(() => dispatch(target, { type: 7 }), { instanceOf: CodedError, message: /string type/ });
   const other: ActorInstance = { ...instance, receiveOther: (m) => got.push(`other ${m.type}`) };
@@ -58,7 +68,11 @@ test('dispatch: accepted types reach receive, others receiveOther, else UNKNOWN_
 test('through the runtime: a request of a type the actor does not take is answered UNKNOWN_MESSAGE; a message of one is dropped, the actor lives on', async (t) => {
   const rt = new Runtime({
     actors: [{ name: 'typed', moduleUrl: fixture('typed.actor') }],
-    placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
+    placement: 'shared',
+    supervisor,
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
   });
   try {
     await rt.start();

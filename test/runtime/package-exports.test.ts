@@ -1,10 +1,14 @@
-// package-exports.test.ts: every export of package.json resolves to a built file and loads by package name (self-reference).
+// package-exports.test.ts: every export of package.json resolves to a built file and loads by package name
+// (self-reference).
 import test from 'ava';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { name: string; exports: Record<string, string> };
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+  name: string;
+  exports: Record<string, string>;
+};
 
 /** Imports by specifier at run time (a variable, so the compiler does not resolve it). */
 const load = (spec: string): Promise<Record<string, unknown>> => import(spec) as Promise<Record<string, unknown>>;
@@ -15,7 +19,8 @@ test('each export names a file that exists', (t) => {
 
 test('the main export offers the config loader and the runtime', async (t) => {
   const m = await load(pkg.name);
-  for (const name of ['loadConfig', 'parseConfig', 'defaultConfig', 'runRuntime']) t.is(typeof m[name], 'function', name);
+  for (const name of ['loadConfig', 'parseConfig', 'defaultConfig', 'runRuntime'])
+    t.is(typeof m[name], 'function', name);
   const cfg = (m.defaultConfig as () => { endpoint: string })();
   t.is(typeof cfg.endpoint, 'string');
 });

@@ -1,4 +1,5 @@
-// routing.test.ts: send/request/publish by name through the main thread, direct channels, bytes, unknown names, shared workers.
+// routing.test.ts: send/request/publish by name through the main thread, direct channels, bytes, unknown names, shared
+// workers.
 import test from 'ava';
 import { Runtime, groupActors } from '../../src/runtime/runtime.js';
 import { transferables, matchesSubscription } from '../../src/runtime/wire.js';
@@ -12,7 +13,12 @@ function make(opts: Partial<ConstructorParameters<typeof Runtime>[0]> = {}): Run
       { name: 'echo', moduleUrl: fixture('echo.actor') },
       { name: 'pinger', moduleUrl: fixture('pinger.actor') },
     ],
-    placement: 'per-actor', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent', ...opts,
+    placement: 'per-actor',
+    supervisor,
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
+    ...opts,
   });
 }
 
@@ -48,9 +54,16 @@ test('send and publish reach their targets; unknown names and timeouts reject wi
     await rt.start();
     await rt.request('pinger', { type: 'pinger.send', to: 'echo' });
     await rt.request('pinger', { type: 'pinger.publish' });
-    const c = await pollUntil(() => rt.request<{ messages: number }>('echo', { type: 'echo.count' }), (x) => x.messages >= 2, 1000, 5);
+    const c = await pollUntil(
+      () => rt.request<{ messages: number }>('echo', { type: 'echo.count' }),
+      (x) => x.messages >= 2,
+      1000,
+      5,
+    );
     t.true(c.messages >= 2); // 'hello' + 'tick.now'; pings are requests and are counted too
-    await t.throwsAsync(rt.request('pinger', { type: 'pinger.once', to: 'nobody' }), { code: 'ACTOR_UNKNOWN' } as never);
+    await t.throwsAsync(rt.request('pinger', { type: 'pinger.once', to: 'nobody' }), {
+      code: 'ACTOR_UNKNOWN',
+    } as never);
     await t.throwsAsync(rt.request('nobody', { type: 'x' }), { code: 'ACTOR_UNKNOWN' } as never);
   } finally {
     await rt.stop();
@@ -67,7 +80,10 @@ test('Uint8Array payloads arrive as Uint8Array; whole-buffer views are transferr
   const rt = make();
   try {
     await rt.start();
-    const r = await rt.request<{ length: number; first: number; isU8: boolean }>('echo', { type: 'echo.bytes', bytes: new Uint8Array([5, 6]) });
+    const r = await rt.request<{ length: number; first: number; isU8: boolean }>('echo', {
+      type: 'echo.bytes',
+      bytes: new Uint8Array([5, 6]),
+    });
     t.deepEqual(r, { length: 2, first: 5, isU8: true });
   } finally {
     await rt.stop();
@@ -77,7 +93,11 @@ test('Uint8Array payloads arrive as Uint8Array; whole-buffer views are transferr
 test('shared placement: one worker; a throwing actor is restarted and its neighbour keeps running', async (t) => {
   const rt = new Runtime({
     actors: echoPingerCrasher(),
-    placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
+    placement: 'shared',
+    supervisor,
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
   });
   try {
     t.is(rt.workerCount, 1);
@@ -99,7 +119,11 @@ test('placement groups', (t) => {
   const names = ['client', 'socket', 'object:3', 'object:5', 'meter'];
   t.deepEqual(groupActors(names, 'shared'), [names]);
   t.is(groupActors(names, 'per-actor').length, 5);
-  t.deepEqual(groupActors(names, { groups: [['socket', 'object:*']] }), [['socket', 'object:3', 'object:5'], ['client'], ['meter']]);
+  t.deepEqual(groupActors(names, { groups: [['socket', 'object:*']] }), [
+    ['socket', 'object:3', 'object:5'],
+    ['client'],
+    ['meter'],
+  ]);
 });
 
 test('a request nobody answers rejects with ACTOR_TIMEOUT (worker side and main side)', async (t) => {
@@ -108,11 +132,19 @@ test('a request nobody answers rejects with ACTOR_TIMEOUT (worker side and main 
       { name: 'pinger', moduleUrl: fixture('pinger.actor'), options: { target: 'hang' } },
       { name: 'hang', moduleUrl: fixture('hang.actor') },
     ],
-    placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent', shutdownTimeoutMs: 300,
+    placement: 'shared',
+    supervisor,
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
+    shutdownTimeoutMs: 300,
   });
   try {
     await rt.start();
-    await t.throwsAsync(rt.request('pinger', { type: 'pinger.once', to: 'hang', msgType: 'never', timeoutMs: 100 }), { code: 'ACTOR_TIMEOUT', message: /timed out after 100 ms/ } as never);
+    await t.throwsAsync(rt.request('pinger', { type: 'pinger.once', to: 'hang', msgType: 'never', timeoutMs: 100 }), {
+      code: 'ACTOR_TIMEOUT',
+      message: /timed out after 100 ms/,
+    } as never);
     await t.throwsAsync(rt.request('hang', { type: 'never' }, 100), { code: 'ACTOR_TIMEOUT' } as never);
   } finally {
     await rt.stop();
@@ -126,18 +158,32 @@ test('shared placement: requests and messages between actors of one worker are d
       { name: 'pinger', moduleUrl: fixture('pinger.actor'), options: { target: 'nobody' } },
       { name: 'hang', moduleUrl: fixture('hang.actor') },
     ],
-    placement: 'shared', supervisor, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
+    placement: 'shared',
+    supervisor,
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
   });
   try {
     await rt.start();
-    t.deepEqual(await rt.request('pinger', { type: 'pinger.once', to: 'echo', msgType: 'hi' }), { echo: { type: 'hi' } });
+    t.deepEqual(await rt.request('pinger', { type: 'pinger.once', to: 'echo', msgType: 'hi' }), {
+      echo: { type: 'hi' },
+    });
     const before = (await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages;
     await rt.request('pinger', { type: 'pinger.send', to: 'echo' });
-    const after = await pollUntil(async () => (await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages, (m) => m > before, 1000, 5);
+    const after = await pollUntil(
+      async () => (await rt.request<{ messages: number }>('echo', { type: 'echo.count' })).messages,
+      (m) => m > before,
+      1000,
+      5,
+    );
     t.is(after, before + 1);
     const started = Date.now();
     const pending = rt.request('pinger', { type: 'pinger.once', to: 'hang', msgType: 'never', timeoutMs: 8000 }, 9000);
-    await quietPeriod(20, 'the request reaches the hanging actor (nothing to observe: it never answers) before it dies');
+    await quietPeriod(
+      20,
+      'the request reaches the hanging actor (nothing to observe: it never answers) before it dies',
+    );
     rt.send('hang', { type: 'hang.die' });
     const err = await t.throwsAsync(pending);
     t.is((err as { code?: string }).code, 'ACTOR_UNAVAILABLE');

@@ -1,4 +1,5 @@
-// shutdown.test.ts: Runtime.stop() keeps to shutdownTimeoutMs even when an actor's stop() hangs, and the others still stop.
+// shutdown.test.ts: Runtime.stop() keeps to shutdownTimeoutMs even when an actor's stop() hangs, and the others still
+// stop.
 import test from 'ava';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,12 @@ for (const placement of ['shared', 'per-actor'] as const) {
         { name: 'rec', moduleUrl: fixture('recorder.actor') },
         { name: 'hang', moduleUrl: fixture('hang.actor') },
       ],
-      placement, supervisor, stateDir, clock: immediateClock(), logLevel: 'silent', shutdownTimeoutMs: 1000,
+      placement,
+      supervisor,
+      stateDir,
+      clock: immediateClock(),
+      logLevel: 'silent',
+      shutdownTimeoutMs: 1000,
       fullConfig: { stateDir },
     });
     await rt.start();

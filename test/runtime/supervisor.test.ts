@@ -14,7 +14,10 @@ test('crash policy: exponential backoff, then give up after N crashes in the win
   t.deepEqual(p.crashed(20), { action: 'restart', delayMs: 300, crashesInWindow: 3 });
   t.is(p.crashed(30).action, 'give-up');
   // outside the window the count starts again
-  t.deepEqual(new CrashPolicy({ maxRestarts: 1, windowMs: 100, backoffInitialMs: 5, backoffMaxMs: 50 }).crashed(0).action, 'restart');
+  t.deepEqual(
+    new CrashPolicy({ maxRestarts: 1, windowMs: 100, backoffInitialMs: 5, backoffMaxMs: 50 }).crashed(0).action,
+    'restart',
+  );
   const q = new CrashPolicy({ maxRestarts: 1, windowMs: 100, backoffInitialMs: 5, backoffMaxMs: 50 });
   q.crashed(0);
   t.is(q.crashed(500).action, 'restart');
@@ -25,7 +28,11 @@ for (const placement of ['per-actor', { groups: [['echo', 'pinger'], ['crasher']
     const clock = immediateClock();
     const rt = new Runtime({
       actors: echoPingerCrasher(),
-      placement, supervisor, stateDir: tmpState(), clock, logLevel: 'silent',
+      placement,
+      supervisor,
+      stateDir: tmpState(),
+      clock,
+      logLevel: 'silent',
     });
     const crashes: string[] = [];
     rt.on('crash', (name: string, err: { code: string }) => crashes.push(`${name}:${err.code}`));
@@ -42,7 +49,10 @@ for (const placement of ['per-actor', { groups: [['echo', 'pinger'], ['crasher']
         last = c.ok;
       }
       t.is(await rt.request('crasher', { type: 'crasher.starts' }), 4);
-      t.deepEqual(crashes.map((c) => c.split(':')[0]), ['crasher', 'crasher', 'crasher']);
+      t.deepEqual(
+        crashes.map((c) => c.split(':')[0]),
+        ['crasher', 'crasher', 'crasher'],
+      );
       t.deepEqual(clock.delays, [100, 200, 400]);
       t.is(rt.stateOf('echo'), 'running');
     } finally {
@@ -57,7 +67,11 @@ test('gives up with ACTOR_GAVE_UP after maxRestarts; requests to it are rejected
       { name: 'echo', moduleUrl: fixture('echo.actor') },
       { name: 'crasher', moduleUrl: fixture('crasher.actor'), options: { failOnCreate: true } },
     ],
-    placement: 'per-actor', supervisor: { ...supervisor, maxRestarts: 2 }, stateDir: tmpState(), clock: immediateClock(), logLevel: 'silent',
+    placement: 'per-actor',
+    supervisor: { ...supervisor, maxRestarts: 2 },
+    stateDir: tmpState(),
+    clock: immediateClock(),
+    logLevel: 'silent',
   });
   const gaveUp = onceEvent<[string, { code: string; message: string }]>(rt, 'gave-up');
   try {
@@ -76,10 +90,21 @@ test('gives up with ACTOR_GAVE_UP after maxRestarts; requests to it are rejected
 
 test('messages to a restarting actor are buffered and delivered once it is back', async (t) => {
   let release: (() => void) | undefined;
-  const clock = { now: () => 0, setTimeout: (fn: () => void) => { release = fn; return 1; }, clearTimeout: () => undefined };
+  const clock = {
+    now: () => 0,
+    setTimeout: (fn: () => void) => {
+      release = fn;
+      return 1;
+    },
+    clearTimeout: () => undefined,
+  };
   const rt = new Runtime({
     actors: [{ name: 'crasher', moduleUrl: fixture('crasher.actor') }],
-    placement: 'per-actor', supervisor: { ...supervisor, bufferLimit: 1 }, stateDir: tmpState(), clock, logLevel: 'silent',
+    placement: 'per-actor',
+    supervisor: { ...supervisor, bufferLimit: 1 },
+    stateDir: tmpState(),
+    clock,
+    logLevel: 'silent',
   });
   try {
     await rt.start();

@@ -1,4 +1,5 @@
-// client-fakes.ts: fake peers of the client actor (socket + LwM2M server, modem, objects 0/1/3, store) on a SimulatedClock (not to be confused with fake-lwm2m-client.ts, a fake device for the dev server).
+// client-fakes.ts: fake peers of the client actor (socket + LwM2M server, modem, objects 0/1/3, store) on a
+// SimulatedClock (not to be confused with fake-lwm2m-client.ts, a fake device for the dev server).
 import { SimulatedClock } from 'xstate';
 import { pino } from 'pino';
 import type { ActorContext, ActorMessage } from '../../src/runtime/actor-api.js';
@@ -21,24 +22,51 @@ const CLIENT_ACCEPTED = new Set<string>(CLIENT_ACCEPTS);
 export const EPOCH = Date.UTC(2026, 0, 1);
 
 /** Records of a NoSec LwM2M server account (Security /0/iid + Server /1/iid). */
-export function nosecAccount(iid: number, uri: string, ssid: number, extra: { lifetime?: number; binding?: string } = {}): LwRecord[] {
+export function nosecAccount(
+  iid: number,
+  uri: string,
+  ssid: number,
+  extra: { lifetime?: number; binding?: string } = {},
+): LwRecord[] {
   const r: LwRecord[] = [
-    { path: [0, iid, 0], value: uri }, { path: [0, iid, 1], value: false }, { path: [0, iid, 2], value: 3 }, { path: [0, iid, 10], value: ssid },
-    { path: [1, iid, 0], value: ssid }, { path: [1, iid, 1], value: extra.lifetime ?? 300 }, { path: [1, iid, 7], value: extra.binding ?? 'U' },
+    { path: [0, iid, 0], value: uri },
+    { path: [0, iid, 1], value: false },
+    { path: [0, iid, 2], value: 3 },
+    { path: [0, iid, 10], value: ssid },
+    { path: [1, iid, 0], value: ssid },
+    { path: [1, iid, 1], value: extra.lifetime ?? 300 },
+    { path: [1, iid, 7], value: extra.binding ?? 'U' },
   ];
   return r;
 }
 
-export function pskAccount(iid: number, uri: string, ssid: number, identity: string, key: Uint8Array, extra: { lifetime?: number } = {}): LwRecord[] {
+export function pskAccount(
+  iid: number,
+  uri: string,
+  ssid: number,
+  identity: string,
+  key: Uint8Array,
+  extra: { lifetime?: number } = {},
+): LwRecord[] {
   return [
-    { path: [0, iid, 0], value: uri }, { path: [0, iid, 1], value: false }, { path: [0, iid, 2], value: 0 },
-    { path: [0, iid, 3], value: new Uint8Array(Buffer.from(identity)) }, { path: [0, iid, 5], value: key }, { path: [0, iid, 10], value: ssid },
-    { path: [1, iid, 0], value: ssid }, { path: [1, iid, 1], value: extra.lifetime ?? 300 }, { path: [1, iid, 7], value: 'U' },
+    { path: [0, iid, 0], value: uri },
+    { path: [0, iid, 1], value: false },
+    { path: [0, iid, 2], value: 0 },
+    { path: [0, iid, 3], value: new Uint8Array(Buffer.from(identity)) },
+    { path: [0, iid, 5], value: key },
+    { path: [0, iid, 10], value: ssid },
+    { path: [1, iid, 0], value: ssid },
+    { path: [1, iid, 1], value: extra.lifetime ?? 300 },
+    { path: [1, iid, 7], value: 'U' },
   ];
 }
 
 export function bootstrapAccount(iid: number, uri: string): LwRecord[] {
-  return [{ path: [0, iid, 0], value: uri }, { path: [0, iid, 1], value: true }, { path: [0, iid, 2], value: 3 }];
+  return [
+    { path: [0, iid, 0], value: uri },
+    { path: [0, iid, 1], value: true },
+    { path: [0, iid, 2], value: 3 },
+  ];
 }
 
 export interface SentRequest {
@@ -48,9 +76,15 @@ export interface SentRequest {
 }
 
 /** What a fake server answers: a response, or throw a CodedError (NETWORK_ERROR, COAP_TIMEOUT …). */
-export type ServerBehaviour = (req: CoapOutgoingRequest, server: ServerTarget | undefined) => Partial<CoapIncomingResponse> & { code: string };
+export type ServerBehaviour = (
+  req: CoapOutgoingRequest,
+  server: ServerTarget | undefined,
+) => Partial<CoapIncomingResponse> & { code: string };
 
-/** A plain LwM2M server + bootstrap server: Register 2.01 with /rd/<n>, Update 2.04, De-register 2.02, /bs 2.04, /dp 2.04. */
+/**
+ * A plain LwM2M server + bootstrap server: Register 2.01 with /rd/<n>, Update 2.04, De-register 2.02, /bs 2.04, /dp
+ * 2.04.
+ */
 export function lwm2mServer(): ServerBehaviour & { registrations: number } {
   const state = { registrations: 0 };
   const f = ((req: CoapOutgoingRequest) => {
@@ -109,7 +143,11 @@ export class ClientHarness {
   now = (): number => EPOCH + this.clock.now();
 
   start(): ClientActorInstance {
-    this.client = createClientActor(this.context(), { clock: this.clock, now: this.now, config: { networkAtBoot: 'wait', ...(this.opts.config ?? {}) } });
+    this.client = createClientActor(this.context(), {
+      clock: this.clock,
+      now: this.now,
+      config: { networkAtBoot: 'wait', ...(this.opts.config ?? {}) },
+    });
     return this.client;
   }
 
@@ -176,9 +214,15 @@ export class ClientHarness {
         this.paused = false;
         return { ok: true };
       }
-      case 'socket.close': this.current = undefined; return { ok: true };
-      case 'socket.pause': this.paused = true; return { ok: true };
-      case 'socket.resume': this.paused = false; return { ok: true };
+      case 'socket.close':
+        this.current = undefined;
+        return { ok: true };
+      case 'socket.pause':
+        this.paused = true;
+        return { ok: true };
+      case 'socket.resume':
+        this.paused = false;
+        return { ok: true };
       case 'coap.send': {
         const req = msg.req as CoapOutgoingRequest;
         this.requests.push({ at: this.clock.now(), server: this.current, req });
@@ -193,7 +237,8 @@ export class ClientHarness {
         const res = this.server(req, this.current);
         return { payload: new Uint8Array(), token: new Uint8Array([1]), ...res } satisfies CoapIncomingResponse;
       }
-      default: throw new CodedError('UNKNOWN', `socket: ${msg.type}`);
+      default:
+        throw new CodedError('UNKNOWN', `socket: ${msg.type}`);
     }
   }
 
@@ -204,10 +249,14 @@ export class ClientHarness {
       const recs = this.records.filter((r) => paths.some((p) => p.every((x, i) => r.path[i] === x)));
       return { code: '2.05', records: recs };
     }
-    if (op === 'discover' && oid === 3) return { code: '2.05', contentFormat: 40, payload: new Uint8Array(Buffer.from('</3>,</3/0>,</3/0/0>')) };
+    if (op === 'discover' && oid === 3)
+      return { code: '2.05', contentFormat: 40, payload: new Uint8Array(Buffer.from('</3>,</3/0>,</3/0/0>')) };
     if (op === 'discover' && oid === 1) {
       const iids = [...new Set(this.records.filter((r) => r.path[0] === 1).map((r) => r.path[1]))];
-      return { code: '2.05', payload: new Uint8Array(Buffer.from(['</1>;ver=1.1', ...iids.map((i) => `</1/${i}>`)].join(','))) };
+      return {
+        code: '2.05',
+        payload: new Uint8Array(Buffer.from(['</1>;ver=1.1', ...iids.map((i) => `</1/${i}>`)].join(','))),
+      };
     }
     return { code: '4.04' };
   }
@@ -238,18 +287,39 @@ export class ClientHarness {
       name: 'client',
       config: {},
       fullConfig: {},
-      log: this.opts.logLines ? pino({ level: 'trace' }, { write: (l: string) => { this.opts.logLines!.push(l); } }) : log.child({ actor: 'client' }),
+      log: this.opts.logLines
+        ? pino(
+            { level: 'trace' },
+            {
+              write: (l: string) => {
+                this.opts.logLines!.push(l);
+              },
+            },
+          )
+        : log.child({ actor: 'client' }),
       store: {
         read: <T>(k: string) => Promise.resolve(structuredClone(this.store.get(k)) as T | undefined),
-        write: (k, v) => { this.store.set(k, structuredClone(v)); return Promise.resolve(); },
-        remove: (k) => { this.store.delete(k); return Promise.resolve(); },
+        write: (k, v) => {
+          this.store.set(k, structuredClone(v));
+          return Promise.resolve();
+        },
+        remove: (k) => {
+          this.store.delete(k);
+          return Promise.resolve();
+        },
       },
       ...fakeMessaging({
         send: (to, msg) => {
-          try { void Promise.resolve(this.route(to, msg)).catch(() => undefined); } catch { /* fire and forget */ }
+          try {
+            void Promise.resolve(this.route(to, msg)).catch(() => undefined);
+          } catch {
+            /* fire and forget */
+          }
         },
         request: (to, msg) => this.route(to, msg),
-        publish: (msg) => { this.published.push(msg); },
+        publish: (msg) => {
+          this.published.push(msg);
+        },
       }),
     };
   }

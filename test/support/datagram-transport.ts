@@ -1,4 +1,5 @@
-// datagram-transport.ts: the part of node:dgram's Socket a test server uses, so it can run on a plain UDP socket or on the DTLS-PSK server alike.
+// datagram-transport.ts: the part of node:dgram's Socket a test server uses, so it can run on a plain UDP socket or on
+// the DTLS-PSK server alike.
 import type { RemoteInfo } from 'node:dgram';
 
 export interface DatagramTransport {

@@ -1,4 +1,5 @@
-// device-process.ts: starts the real `lwm2m-meter run` process (as the bin runs it) on a config of the test's, collects its JSON log lines, measures its RSS, stops or kills it.
+// device-process.ts: starts the real `lwm2m-meter run` process (as the bin runs it) on a config of the test's, collects
+// its JSON log lines, measures its RSS, stops or kills it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,12 +10,20 @@ import { followChild, type ChildExit } from './child-output.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-export interface DeviceLogLine { level?: number; msg?: string; code?: string; actor?: string; [k: string]: unknown }
+export interface DeviceLogLine {
+  level?: number;
+  msg?: string;
+  code?: string;
+  actor?: string;
+  [k: string]: unknown;
+}
 
 export interface DeviceOptions {
   /** The LwM2M (or bootstrap) server URI, e.g. a HostileServer's `uri`. */
   server: string;
-  /** Config keys merged over { endpoint, stateDir, log: { level: 'info' }, server } (written as JSON, which is YAML). */
+  /**
+   * Config keys merged over { endpoint, stateDir, log: { level: 'info' }, server } (written as JSON, which is YAML).
+   */
   config?: Record<string, unknown>;
   /** Reuse a state directory (a restart after a kill); a fresh one otherwise. */
   stateDir?: string;
@@ -43,15 +52,23 @@ export class DeviceProcess {
     const config = { endpoint, stateDir: this.stateDir, server: opts.server, log: { level: 'info' }, ...opts.config };
     writeFileSync(this.configFile, JSON.stringify(config, null, 2));
     const argv = [process.execPath, '--max-semi-space-size=1', cli, 'run', '--config', this.configFile];
-    const [cmd, ...args] = opts.umask === undefined ? argv : ['/bin/sh', '-c', `umask ${opts.umask.toString(8).padStart(3, '0')}; exec "$0" "$@"`, ...argv];
+    const [cmd, ...args] =
+      opts.umask === undefined
+        ? argv
+        : ['/bin/sh', '-c', `umask ${opts.umask.toString(8).padStart(3, '0')}; exec "$0" "$@"`, ...argv];
     this.proc = spawn(cmd, args, {
-      env: { ...process.env, MALLOC_ARENA_MAX: '1', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, MALLOC_ARENA_MAX: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.exited = followChild(this.proc, this.waiters, (l) => {
       this.lines.push(l);
       // parsed once as it arrives: waits re-check on every line
       if (l.startsWith('{')) {
-        try { this.parsed.push(JSON.parse(l) as DeviceLogLine); } catch { /* a partial line */ }
+        try {
+          this.parsed.push(JSON.parse(l) as DeviceLogLine);
+        } catch {
+          /* a partial line */
+        }
       }
     });
   }
@@ -79,16 +96,26 @@ export class DeviceProcess {
     return this.logs().filter((l) => (l.level ?? 0) >= level);
   }
 
-  /** Resolves with the first log line matching, seen already or arriving within timeoutMs; rejects with the last lines. */
+  /**
+   * Resolves with the first log line matching, seen already or arriving within timeoutMs; rejects with the last lines.
+   */
   waitForLog(pred: (l: DeviceLogLine) => boolean, timeoutMs = 20_000): Promise<DeviceLogLine> {
-    return waitUntilFound(this.waiters, () => this.parsed.find(pred), timeoutMs,
-      () => new Error(`device: timed out waiting for a log line; last lines:\n${this.tail(30)}`));
+    return waitUntilFound(
+      this.waiters,
+      () => this.parsed.find(pred),
+      timeoutMs,
+      () => new Error(`device: timed out waiting for a log line; last lines:\n${this.tail(30)}`),
+    );
   }
 
   /** Resolves with the first raw output line (stdout or stderr) matching, seen already or arriving within timeoutMs. */
   waitForLine(pred: (l: string) => boolean, timeoutMs = 20_000): Promise<string> {
-    return waitUntilFound(this.waiters, () => this.lines.find(pred), timeoutMs,
-      () => new Error(`device: timed out waiting for an output line; last lines:\n${this.tail(30)}`));
+    return waitUntilFound(
+      this.waiters,
+      () => this.lines.find(pred),
+      timeoutMs,
+      () => new Error(`device: timed out waiting for an output line; last lines:\n${this.tail(30)}`),
+    );
   }
 
   tail(n = 40): string {

@@ -1,4 +1,5 @@
-// device-test.ts: deviceTest(name, options, body): a device-level scenario on the in-process actors (real socket over loopback UDP, client, objects, modem), the dev server and one simulated clock, in a few lines.
+// device-test.ts: deviceTest(name, options, body): a device-level scenario on the in-process actors (real socket over
+// loopback UDP, client, objects, modem), the dev server and one simulated clock, in a few lines.
 import test, { type ExecutionContext } from 'ava';
 import type { ActorInstance, ActorMessage, ActorModule } from '../../src/runtime/actor-api.js';
 import { startDevServer, type DevServer, type DevServerOptions } from '../../src/devserver/index.js';
@@ -19,7 +20,10 @@ import { SimTimers } from './sim-timers.js';
 /** Wall-clock epoch of the simulated clock's 0 (registration time stamps). */
 export const DEVICE_EPOCH = Date.UTC(2026, 0, 1);
 
-/** The built-in objects deviceTest can host (object 4 without host interfaces, so its values do not depend on the machine). */
+/**
+ * The built-in objects deviceTest can host (object 4 without host interfaces, so its values do not depend on the
+ * machine).
+ */
 const BUILTIN: Record<number, () => ObjectSpec> = {
   0: createSecurityObject,
   1: createServerObject,
@@ -28,16 +32,29 @@ const BUILTIN: Record<number, () => ObjectSpec> = {
 };
 
 /** A further actor: a plugin's object (`object:<id>`, objectActorModule({ spec })) or its other actors. */
-export interface PluginActor { name: string; module: ActorModule; config?: Record<string, unknown> }
+export interface PluginActor {
+  name: string;
+  module: ActorModule;
+  config?: Record<string, unknown>;
+}
 
 export interface DeviceTestOptions {
-  /** Config sections merged over the default { endpoint, client: { endpoint, lwm2mVersion: '1.1', servers: [the dev server, ssid 1] } }; a function gets the dev server. */
+  /**
+   * Config sections merged over the default { endpoint, client: { endpoint, lwm2mVersion: '1.1', servers: [the dev
+   * server, ssid 1] } }; a function gets the dev server.
+   */
   config?: Record<string, unknown> | ((server: DevServer) => Record<string, unknown>);
   /** Built-in objects to host (of 0, 1, 3, 4; default 0, 1, 3); plugin objects come through `plugins`. */
   objects?: number[];
-  /** Plugin actors, started after the built-in objects and before the socket (a function gets the simulated clock for their timers). */
+  /**
+   * Plugin actors, started after the built-in objects and before the socket (a function gets the simulated clock for
+   * their timers).
+   */
   plugins?: PluginActor[] | ((clock: SimTimers) => PluginActor[]);
-  /** The modem: the real modem actor on the simulated modem with these options (default attachDelayMs 10), or 'stub' (always up, no actor). */
+  /**
+   * The modem: the real modem actor on the simulated modem with these options (default attachDelayMs 10), or 'stub'
+   * (always up, no actor).
+   */
   modem?: 'stub' | Record<string, unknown>;
   /** Options for the dev server (default: port 0). */
   devServer?: DevServerOptions;
@@ -68,16 +85,24 @@ export interface DeviceRig {
 }
 
 /** Starts the device of a scenario (what deviceTest runs before the body); stop it with the returned stop(). */
-export async function startDevice(t: ExecutionContext, opts: DeviceTestOptions = {}): Promise<DeviceRig & { stop(): Promise<void> }> {
+export async function startDevice(
+  t: ExecutionContext,
+  opts: DeviceTestOptions = {},
+): Promise<DeviceRig & { stop(): Promise<void> }> {
   const server = await startDevServer({ port: 0, ...opts.devServer });
   const clock = new SimTimers();
   const endpoint = `dev-${t.title.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-${process.pid}`;
   const extra = typeof opts.config === 'function' ? opts.config(server) : (opts.config ?? {});
   const objectIds = opts.objects ?? [0, 1, 3];
   const plugins = typeof opts.plugins === 'function' ? opts.plugins(clock) : (opts.plugins ?? []);
-  const pluginObjects = plugins.map((p) => /^object:(\d+)$/.exec(p.name)).filter((m) => m !== null).map((m) => Number(m[1]));
+  const pluginObjects = plugins
+    .map((p) => /^object:(\d+)$/.exec(p.name))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
   const client = {
-    endpoint, lwm2mVersion: '1.1', servers: [{ uri: `coap://127.0.0.1:${server.port}`, ssid: 1 }],
+    endpoint,
+    lwm2mVersion: '1.1',
+    servers: [{ uri: `coap://127.0.0.1:${server.port}`, ssid: 1 }],
     objects: [...objectIds.filter((id) => id !== 0), ...pluginObjects],
     ...(extra.client as Record<string, unknown> | undefined),
   };
@@ -92,9 +117,16 @@ export async function startDevice(t: ExecutionContext, opts: DeviceTestOptions =
   if (opts.modem === 'stub') {
     actors.stub('modem', (m) => (m.type === 'modem.status' ? { up: true, bearer: 'lte-m' } : { ok: true }));
   } else {
-    modem = await actors.start('modem', modemActor, { kind: 'simulated', simulated: { attachDelayMs: 10 }, ...opts.modem });
+    modem = await actors.start('modem', modemActor, {
+      kind: 'simulated',
+      simulated: { attachDelayMs: 10 },
+      ...opts.modem,
+    });
     const m = modem;
-    await waitFor(() => (m.receive({ type: 'modem.status' }) as { up: boolean }).up, { timeoutMs: 5000, what: 'the simulated modem attached' });
+    await waitFor(() => (m.receive({ type: 'modem.status' }) as { up: boolean }).up, {
+      timeoutMs: 5000,
+      what: 'the simulated modem attached',
+    });
   }
   for (const id of objectIds) {
     const spec = BUILTIN[id];
@@ -106,18 +138,28 @@ export async function startDevice(t: ExecutionContext, opts: DeviceTestOptions =
 
   const registered = server.waitFor('register', (r) => r.endpoint === endpoint, 20_000);
   registered.catch(() => undefined); // a scenario that never registers need not await it
-  const clientActor = await actors.start('client', clientActorModule({ clock, now: () => DEVICE_EPOCH + clock.now(), config: { networkAtBoot: 'assume' } }), client) as ClientActorInstance;
+  const clientActor = (await actors.start(
+    'client',
+    clientActorModule({ clock, now: () => DEVICE_EPOCH + clock.now(), config: { networkAtBoot: 'assume' } }),
+    client,
+  )) as ClientActorInstance;
   const get = (name: string): ActorInstance => {
     const a = actors.get(name);
     if (a === undefined) throw new Error(`no actor ${name}`);
     return a;
   };
   const device: Device = {
-    endpoint, actors, client: clientActor, registered, get,
+    endpoint,
+    actors,
+    client: clientActor,
+    registered,
+    get,
     request: async <R>(name: string, msg: ActorMessage) => (await get(name).receive(msg)) as R,
-    untilRegistered: (timeoutMs = 10_000) => waitFor(() => clientActor.actor.getSnapshot().matches({ connected: 'registered' }), {
-      timeoutMs, what: () => `registered, in ${JSON.stringify(clientActor.actor.getSnapshot().value)}`,
-    }),
+    untilRegistered: (timeoutMs = 10_000) =>
+      waitFor(() => clientActor.actor.getSnapshot().matches({ connected: 'registered' }), {
+        timeoutMs,
+        what: () => `registered, in ${JSON.stringify(clientActor.actor.getSnapshot().value)}`,
+      }),
   };
   return { t, device, server, clock, modem, stop };
 }

@@ -1,4 +1,5 @@
-// devserver-process.ts: starts the real `lwm2m-meter dev-server` (optionally on a pseudo-terminal through util-linux `script`), feeds its stdin, collects its output.
+// devserver-process.ts: starts the real `lwm2m-meter dev-server` (optionally on a pseudo-terminal through util-linux
+// `script`), feeds its stdin, collects its output.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waitUntilFound } from './poll.js';
@@ -30,17 +31,29 @@ export class DevServerProcess {
     };
     this.proc.stdout!.on('data', add);
     this.proc.stderr!.on('data', add);
-    this.exited = new Promise((resolve) => this.proc.once('exit', (code) => { resolve(code); for (const w of [...this.waiters]) w(); }));
+    this.exited = new Promise((resolve) =>
+      this.proc.once('exit', (code) => {
+        resolve(code);
+        for (const w of [...this.waiters]) w();
+      }),
+    );
   }
 
   get text(): string {
     return plainText(this.output);
   }
 
-  /** Resolves with the first match of re in the output (control sequences removed), seen already or arriving within timeoutMs. */
+  /**
+   * Resolves with the first match of re in the output (control sequences removed), seen already or arriving within
+   * timeoutMs.
+   */
   waitFor(re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
-    return waitUntilFound(this.waiters, () => re.exec(this.text) ?? undefined, timeoutMs,
-      () => new Error(`dev-server: timed out waiting for ${String(re)}; output:\n${this.text.slice(-3000)}`));
+    return waitUntilFound(
+      this.waiters,
+      () => re.exec(this.text) ?? undefined,
+      timeoutMs,
+      () => new Error(`dev-server: timed out waiting for ${String(re)}; output:\n${this.text.slice(-3000)}`),
+    );
   }
 
   /** The registration URI, once it listens. */
@@ -52,7 +65,10 @@ export class DevServerProcess {
     this.proc.stdin!.write(text);
   }
 
-  /** Types keys one at a time, gapMs apart: a terminal program's readline takes keys arriving in one chunk as pasted text. */
+  /**
+   * Types keys one at a time, gapMs apart: a terminal program's readline takes keys arriving in one chunk as pasted
+   * text.
+   */
   async type(keys: string, gapMs = 150): Promise<void> {
     for (const k of keys) {
       this.proc.stdin!.write(k);

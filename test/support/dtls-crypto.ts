@@ -1,4 +1,5 @@
-// dtls-crypto.ts: the test DTLS server's cryptography, from the RFCs: the TLS 1.2 PRF (RFC 5246 §5), the PSK premaster secret (RFC 4279 §2), key expansion and AES-CCM record protection (RFC 6655, RFC 5116 nonce).
+// dtls-crypto.ts: the test DTLS server's cryptography, from the RFCs: the TLS 1.2 PRF (RFC 5246 §5), the PSK premaster
+// secret (RFC 4279 §2), key expansion and AES-CCM record protection (RFC 6655, RFC 5116 nonce).
 import { createCipheriv, createDecipheriv, createHash, createHmac } from 'node:crypto';
 
 /** TLS 1.2 PRF with SHA-256: P_SHA256(secret, label + seed) cut to `length` bytes. */
@@ -9,7 +10,9 @@ export function prf(secret: Buffer, label: string, seed: Buffer, length: number)
   let have = 0;
   while (have < length) {
     a = createHmac('sha256', secret).update(a).digest();
-    const block = createHmac('sha256', secret).update(Buffer.concat([a, labelSeed])).digest();
+    const block = createHmac('sha256', secret)
+      .update(Buffer.concat([a, labelSeed]))
+      .digest();
     out.push(block);
     have += block.length;
   }
@@ -43,7 +46,12 @@ export interface CcmKey {
 }
 
 /** RFC 5246 §6.3 key block for an AEAD suite without MAC keys: client key, server key, client IV, server IV. */
-export function expandKeys(master: Buffer, clientRandom: Buffer, serverRandom: Buffer, tagLength: 8 | 16): { client: CcmKey; server: CcmKey } {
+export function expandKeys(
+  master: Buffer,
+  clientRandom: Buffer,
+  serverRandom: Buffer,
+  tagLength: 8 | 16,
+): { client: CcmKey; server: CcmKey } {
   const kb = prf(master, 'key expansion', Buffer.concat([serverRandom, clientRandom]), 2 * 16 + 2 * 4);
   return {
     client: { key: kb.subarray(0, 16), salt: kb.subarray(32, 36), tagLength },

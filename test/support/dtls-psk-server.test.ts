@@ -1,4 +1,6 @@
-// dtls-psk-server.test.ts: the test DTLS-PSK server against independent DTLS stacks (libcoap's OpenSSL and GnuTLS clients): handshake, a CoAP GET answered by the hostile server running on it, wrong key / unknown identity refused, stateless cookie.
+// dtls-psk-server.test.ts: the test DTLS-PSK server against independent DTLS stacks (libcoap's OpenSSL and GnuTLS
+// clients): handshake, a CoAP GET answered by the hostile server running on it, wrong key / unknown identity refused,
+// stateless cookie.
 import test from 'ava';
 import { createSocket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -14,15 +16,22 @@ const KEY = 'secretPSK';
 const CLIENTS = ['coap-client-openssl', 'coap-client-gnutls'] as const;
 
 async function serve(suites?: Suite[]): Promise<{ dtls: DtlsPskServer; coap: HostileServer }> {
-  const dtls = await DtlsPskServer.start({ psk: (id) => (id === IDENTITY ? Buffer.from(KEY) : undefined), ...(suites ? { suites } : {}) });
+  const dtls = await DtlsPskServer.start({
+    psk: (id) => (id === IDENTITY ? Buffer.from(KEY) : undefined),
+    ...(suites ? { suites } : {}),
+  });
   const coap = await HostileServer.start({ transport: dtls });
-  coap.onRequest((r) => (r.method === 'GET' ? { code: '2.05', payload: Buffer.from(`answer for ${r.path}`) } : undefined));
+  coap.onRequest((r) =>
+    r.method === 'GET' ? { code: '2.05', payload: Buffer.from(`answer for ${r.path}`) } : undefined,
+  );
   return { dtls, coap };
 }
 
 /** One libcoap GET over coaps; stdout carries the payload on success. */
 function get(bin: string, port: number, key: string, identity = IDENTITY): Promise<string> {
-  return runClient(bin, ['-B', '5', '-k', key, '-u', identity, `coaps://127.0.0.1:${port}/meter/value`]).then((r) => r.stdout + r.stderr);
+  return runClient(bin, ['-B', '5', '-k', key, '-u', identity, `coaps://127.0.0.1:${port}/meter/value`]).then(
+    (r) => r.stdout + r.stderr,
+  );
 }
 
 for (const [name, suite] of Object.entries(SUITES)) {
@@ -30,7 +39,8 @@ for (const [name, suite] of Object.entries(SUITES)) {
     const { dtls, coap } = await serve([suite]);
     try {
       const out = await Promise.all(CLIENTS.map((c) => get(c, dtls.address().port, KEY)));
-      for (const [i, o] of out.entries()) t.true(o.includes('answer for /meter/value'), `${CLIENTS[i]}:\n${o.slice(-2000)}`);
+      for (const [i, o] of out.entries())
+        t.true(o.includes('answer for /meter/value'), `${CLIENTS[i]}:\n${o.slice(-2000)}`);
       t.is(dtls.established.length, 2);
       t.true(dtls.established.every((e) => e.identity === IDENTITY && e.suite === suite));
       t.is(coap.requests.filter((r) => r.method === 'GET' && r.path === '/meter/value').length, 2);
@@ -41,7 +51,7 @@ for (const [name, suite] of Object.entries(SUITES)) {
   });
 }
 
-test('a wrong key fails the handshake (bad_record_mac on the client\'s Finished) and no request gets through', async (t) => {
+test("a wrong key fails the handshake (bad_record_mac on the client's Finished) and no request gets through", async (t) => {
   const { dtls, coap } = await serve();
   try {
     const out = await Promise.all(CLIENTS.map((c) => get(c, dtls.address().port, 'not-the-key')));
@@ -62,7 +72,10 @@ test('an unknown identity gets the unknown_psk_identity alert', async (t) => {
     const out = await get('coap-client-openssl', dtls.address().port, KEY, 'stranger');
     t.false(out.includes('answer for'));
     t.regex(out, /unknown psk identity/i);
-    t.deepEqual(dtls.failures.map((f) => f.reason), ['unknown PSK identity \'stranger\'']);
+    t.deepEqual(
+      dtls.failures.map((f) => f.reason),
+      ["unknown PSK identity 'stranger'"],
+    );
   } finally {
     await coap.close();
   }
@@ -75,11 +88,22 @@ test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
     const next = (): Promise<Buffer> => new Promise<Buffer>((r) => sock.once('message', (m) => r(m)));
     // offers TLS_RSA_WITH_AES_128_CBC_SHA only
-    const hello = (cookie: Buffer): Buffer => Buffer.concat([Buffer.from([0xfe, 0xfd]), random, Buffer.from([0, cookie.length]), cookie, Buffer.from([0, 2, 0x00, 0x2f, 1, 0])]);
+    const hello = (cookie: Buffer): Buffer =>
+      Buffer.concat([
+        Buffer.from([0xfe, 0xfd]),
+        random,
+        Buffer.from([0, cookie.length]),
+        cookie,
+        Buffer.from([0, 2, 0x00, 0x2f, 1, 0]),
+      ]);
     const random = randomBytes(32);
     let reply = next();
     sock.send(Buffer.from([1, 2, 3]), dtls.address().port, '127.0.0.1');
-    sock.send(encodeRecord(CONTENT.handshake, 0, 7, encodeHandshake(HS.clientHello, 0, hello(Buffer.alloc(0)))), dtls.address().port, '127.0.0.1');
+    sock.send(
+      encodeRecord(CONTENT.handshake, 0, 7, encodeHandshake(HS.clientHello, 0, hello(Buffer.alloc(0)))),
+      dtls.address().port,
+      '127.0.0.1',
+    );
     const [rec] = parseRecords(await reply);
     t.is(rec?.seq, 7, 'HelloVerifyRequest echoes the record sequence number');
     const [hvr] = parseHandshakeFragments(rec.fragment);
@@ -88,7 +112,11 @@ test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state
     t.is(dtls.sessionCount, 0);
     t.true(dtls.failures.some((f) => /malformed/.test(f.reason)));
     reply = next();
-    sock.send(encodeRecord(CONTENT.handshake, 0, 8, encodeHandshake(HS.clientHello, 1, hello(hvr.body.subarray(3)))), dtls.address().port, '127.0.0.1');
+    sock.send(
+      encodeRecord(CONTENT.handshake, 0, 8, encodeHandshake(HS.clientHello, 1, hello(hvr.body.subarray(3)))),
+      dtls.address().port,
+      '127.0.0.1',
+    );
     const [alert] = parseRecords(await reply);
     t.is(alert?.type, CONTENT.alert);
     t.deepEqual([...alert.fragment], [2, 40], 'fatal handshake_failure');
@@ -101,7 +129,9 @@ test('a ClientHello without cookie gets a HelloVerifyRequest and leaves no state
 });
 
 test('a Finished over a transcript the server saw differently gets decrypt_error (identity rewritten on the way, same key)', async (t) => {
-  const dtls = await DtlsPskServer.start({ psk: (id) => (id === IDENTITY || id === 'meter-2' ? Buffer.from(KEY) : undefined) });
+  const dtls = await DtlsPskServer.start({
+    psk: (id) => (id === IDENTITY || id === 'meter-2' ? Buffer.from(KEY) : undefined),
+  });
   const coap = await HostileServer.start({ transport: dtls });
   const relay = await UdpRelay.start(dtls.address().port, {
     toServer: (d) => {
@@ -113,7 +143,10 @@ test('a Finished over a transcript the server saw differently gets decrypt_error
     const out = await get('coap-client-openssl', relay.port, KEY);
     t.false(out.includes('answer for'));
     t.regex(out, /decrypt error/i);
-    t.deepEqual(dtls.failures.map((f) => f.reason), ['the client\'s Finished verify_data is wrong']);
+    t.deepEqual(
+      dtls.failures.map((f) => f.reason),
+      ["the client's Finished verify_data is wrong"],
+    );
   } finally {
     relay.close();
     await coap.close();
@@ -144,7 +177,9 @@ test('a replayed application record is dropped: each CoAP request reaches the se
 /** The handshake message types carried by a datagram's plaintext (epoch 0) records. */
 function handshakeTypes(d: Buffer): number[] {
   try {
-    return parseRecords(d).filter((r) => r.epoch === 0 && r.type === CONTENT.handshake).flatMap((r) => parseHandshakeFragments(r.fragment).map((f) => f.msgType));
+    return parseRecords(d)
+      .filter((r) => r.epoch === 0 && r.type === CONTENT.handshake)
+      .flatMap((r) => parseHandshakeFragments(r.fragment).map((f) => f.msgType));
   } catch {
     return [];
   }
@@ -158,9 +193,15 @@ for (const client of CLIENTS) {
     const relay = await UdpRelay.start(dtls.address().port, {
       toClient: (d) => {
         const types = handshakeTypes(d);
-        if (!droppedHello && types.includes(HS.serverHello)) { droppedHello = true; return []; }
+        if (!droppedHello && types.includes(HS.serverHello)) {
+          droppedHello = true;
+          return [];
+        }
         const ccs = parseRecords(d).some((r) => r.type === CONTENT.changeCipherSpec);
-        if (!droppedFinished && ccs) { droppedFinished = true; return []; }
+        if (!droppedFinished && ccs) {
+          droppedFinished = true;
+          return [];
+        }
         return [d];
       },
     });
@@ -191,8 +232,20 @@ for (const client of CLIENTS) {
           }
           split++;
           const cut = Math.floor(cke.body.length / 2);
-          const parts = [{ offset: cut, body: cke.body.subarray(cut) }, { offset: 0, body: cke.body.subarray(0, cut) }];
-          for (const p of parts) out.push(encodeRecord(r.type, 0, r.seq, fragment(cke.msgType, cke.length, cke.messageSeq, p.offset, p.body), r.version));
+          const parts = [
+            { offset: cut, body: cke.body.subarray(cut) },
+            { offset: 0, body: cke.body.subarray(0, cut) },
+          ];
+          for (const p of parts)
+            out.push(
+              encodeRecord(
+                r.type,
+                0,
+                r.seq,
+                fragment(cke.msgType, cke.length, cke.messageSeq, p.offset, p.body),
+                r.version,
+              ),
+            );
         }
         return out; // one record per datagram: each fragment travels alone
       },
@@ -222,7 +275,10 @@ function fragment(msgType: number, length: number, messageSeq: number, offset: n
 
 test('ReplayWindow: a duplicate or a record older than the 64-record window is refused, a late one inside it taken once', (t) => {
   const w = new ReplayWindow();
-  for (const s of [0, 1, 5]) { t.false(w.seen(s)); w.mark(s); }
+  for (const s of [0, 1, 5]) {
+    t.false(w.seen(s));
+    w.mark(s);
+  }
   t.true(w.seen(5));
   t.false(w.seen(3), 'late but inside the window');
   w.mark(3);

@@ -1,11 +1,25 @@
-// dtls-psk-server.ts: a DTLS 1.2 PSK server for tests, written from the RFCs (6347, 5246, 4279, 6655) on Node's crypto: stateless cookie exchange, per-peer sessions, AES-128-CCM(_8), behind a datagram-socket-like API so a CoAP server runs on it unchanged.
+// dtls-psk-server.ts: a DTLS 1.2 PSK server for tests, written from the RFCs (6347, 5246, 4279, 6655) on Node's crypto:
+// stateless cookie exchange, per-peer sessions, AES-128-CCM(_8), behind a datagram-socket-like API so a CoAP server
+// runs on it unchanged.
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { expandKeys, finishedData, masterSecret, open, pskPremaster, seal, type CcmKey } from './dtls-crypto.js';
 import {
-  ALERT, CONTENT, DTLS12, HS, Reader, encodeHandshake, encodeRecord, parseClientHello, parseHandshakeFragments, parseRecords, seq8,
-  type ClientHello, type DtlsRecord, type HandshakeFragment,
+  ALERT,
+  CONTENT,
+  DTLS12,
+  HS,
+  Reader,
+  encodeHandshake,
+  encodeRecord,
+  parseClientHello,
+  parseHandshakeFragments,
+  parseRecords,
+  seq8,
+  type ClientHello,
+  type DtlsRecord,
+  type HandshakeFragment,
 } from './dtls-wire.js';
 import type { DatagramTransport } from './datagram-transport.js';
 import { ReplayWindow } from './dtls-replay.js';
@@ -13,11 +27,16 @@ import { ReplayWindow } from './dtls-replay.js';
 /** The cipher suites this server accepts, in its order of preference (RFC 6655). */
 export const SUITES = { TLS_PSK_WITH_AES_128_CCM_8: 0xc0a8, TLS_PSK_WITH_AES_128_CCM: 0xc0a4 } as const;
 export type Suite = (typeof SUITES)[keyof typeof SUITES];
-const TAG_LENGTH: Record<Suite, 8 | 16> = { [SUITES.TLS_PSK_WITH_AES_128_CCM_8]: 8, [SUITES.TLS_PSK_WITH_AES_128_CCM]: 16 };
-/** renegotiation_info (RFC 5746) and its signalling suite: echoed empty so clients that insist on it (OpenSSL 3) connect. */
+const TAG_LENGTH: Record<Suite, 8 | 16> = {
+  [SUITES.TLS_PSK_WITH_AES_128_CCM_8]: 8,
+  [SUITES.TLS_PSK_WITH_AES_128_CCM]: 16,
+};
+/**
+ * renegotiation_info (RFC 5746) and its signalling suite: echoed empty so clients that insist on it (OpenSSL 3)
+ * connect.
+ */
 const EXT_RENEGOTIATION_INFO = 0xff01;
 const SCSV_RENEGOTIATION = 0x00ff;
-
 
 export interface DtlsPskServerOptions {
   /** The key for a PSK identity (RFC 4279 psk_identity, decoded as UTF-8); undefined for an unknown identity. */
@@ -63,14 +82,21 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
   private readonly suites: Suite[];
   readonly scheme = 'coaps';
 
-  private constructor(private readonly sock: Socket, private readonly opts: DtlsPskServerOptions) {
+  private constructor(
+    private readonly sock: Socket,
+    private readonly opts: DtlsPskServerOptions,
+  ) {
     super();
     this.suites = opts.suites ?? [SUITES.TLS_PSK_WITH_AES_128_CCM_8, SUITES.TLS_PSK_WITH_AES_128_CCM];
     sock.on('message', (data, from) => {
       try {
         this.onDatagram(data, { address: from.address, port: from.port });
       } catch (e) {
-        this.fail({ address: from.address, port: from.port }, `malformed datagram dropped: ${(e as Error).message}`, undefined);
+        this.fail(
+          { address: from.address, port: from.port },
+          `malformed datagram dropped: ${(e as Error).message}`,
+          undefined,
+        );
       }
     });
   }
@@ -89,7 +115,10 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
   send(msg: Buffer, port: number, address: string): void {
     const s = this.sessions.get(`${address}:${port}`);
     if (!s?.open) {
-      this.failures.push({ peer: `${address}:${port}`, reason: 'application data for a peer without a session dropped' });
+      this.failures.push({
+        peer: `${address}:${port}`,
+        reason: 'application data for a peer without a session dropped',
+      });
       return;
     }
     this.sock.send(this.record(s, CONTENT.applicationData, msg), port, address);
@@ -140,12 +169,18 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     const plain = open(s.keys.client, rec.seq8, rec.type, rec.version, rec.fragment);
     if (plain === undefined) {
       // a record that does not authenticate: during the handshake it is the client's Finished under the wrong key
-      if (!s.open) this.abort(s, ALERT.badRecordMac, 'the client\'s Finished does not decrypt (wrong PSK)');
+      if (!s.open) this.abort(s, ALERT.badRecordMac, "the client's Finished does not decrypt (wrong PSK)");
       return;
     }
     s.replay.mark(rec.seq);
     if (rec.type === CONTENT.applicationData) {
-      if (s.open) this.emit('message', plain, { address: peer.address, port: peer.port, family: 'IPv4', size: plain.length } satisfies RemoteInfo);
+      if (s.open)
+        this.emit('message', plain, {
+          address: peer.address,
+          port: peer.port,
+          family: 'IPv4',
+          size: plain.length,
+        } satisfies RemoteInfo);
     } else if (rec.type === CONTENT.handshake) {
       for (const f of parseHandshakeFragments(plain)) this.onHandshakeFragment(s, f);
     } else if (rec.type === CONTENT.alert) {
@@ -157,7 +192,8 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     const [level, desc] = [body[0], body[1]];
     if (level === 2 || desc === ALERT.closeNotify) {
       this.sessions.delete(`${s.peer.address}:${s.peer.port}`);
-      if (!s.open) this.failures.push({ peer: `${s.peer.address}:${s.peer.port}`, reason: `the client sent alert ${desc}` });
+      if (!s.open)
+        this.failures.push({ peer: `${s.peer.address}:${s.peer.port}`, reason: `the client sent alert ${desc}` });
     }
   }
 
@@ -179,7 +215,11 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     if (hello.cookie.length !== expected.length || !timingSafeEqual(hello.cookie, expected)) {
       // RFC 6347 §4.2.1: stateless HelloVerifyRequest, version DTLS 1.0, the ClientHello's record sequence number
       const body = Buffer.concat([Buffer.from([0xfe, 0xff, expected.length]), expected]);
-      this.sock.send(encodeRecord(CONTENT.handshake, 0, rec.seq, encodeHandshake(HS.helloVerifyRequest, f.messageSeq, body)), peer.port, peer.address);
+      this.sock.send(
+        encodeRecord(CONTENT.handshake, 0, rec.seq, encodeHandshake(HS.helloVerifyRequest, f.messageSeq, body)),
+        peer.port,
+        peer.address,
+      );
       return;
     }
     if (existing && !existing.open && existing.hello.random.equals(hello.random)) {
@@ -188,24 +228,48 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     }
     const suite = this.suites.find((c) => hello.cipherSuites.includes(c));
     const s: Session = {
-      peer, open: false, hello, suite: suite ?? SUITES.TLS_PSK_WITH_AES_128_CCM_8, serverRandom: randomBytes(32), transcript: [encodeHandshake(HS.clientHello, f.messageSeq, f.body)],
-      nextReceiveSeq: f.messageSeq + 1, nextSendSeq: f.messageSeq, writeSeq: [1, 0], writeEpoch: 0, readEpoch: 0, lastFlight: [],
-      partial: new Map(), replay: new ReplayWindow(),
+      peer,
+      open: false,
+      hello,
+      suite: suite ?? SUITES.TLS_PSK_WITH_AES_128_CCM_8,
+      serverRandom: randomBytes(32),
+      transcript: [encodeHandshake(HS.clientHello, f.messageSeq, f.body)],
+      nextReceiveSeq: f.messageSeq + 1,
+      nextSendSeq: f.messageSeq,
+      writeSeq: [1, 0],
+      writeEpoch: 0,
+      readEpoch: 0,
+      lastFlight: [],
+      partial: new Map(),
+      replay: new ReplayWindow(),
     };
     this.sessions.set(key, s); // a valid new ClientHello replaces an older session of this peer (RFC 6347 §4.2.8)
     if (suite === undefined) {
-      this.abort(s, ALERT.handshakeFailure, `no common cipher suite (offered ${hello.cipherSuites.map((c) => c.toString(16)).join(',')})`);
+      this.abort(
+        s,
+        ALERT.handshakeFailure,
+        `no common cipher suite (offered ${hello.cipherSuites.map((c) => c.toString(16)).join(',')})`,
+      );
       return;
     }
-    const renegotiation = hello.extensions.includes(EXT_RENEGOTIATION_INFO) || hello.cipherSuites.includes(SCSV_RENEGOTIATION);
+    const renegotiation =
+      hello.extensions.includes(EXT_RENEGOTIATION_INFO) || hello.cipherSuites.includes(SCSV_RENEGOTIATION);
     const ext = renegotiation ? Buffer.from([0x00, 0x05, 0xff, 0x01, 0x00, 0x01, 0x00]) : Buffer.alloc(0);
-    const serverHello = Buffer.concat([Buffer.from([0xfe, 0xfd]), s.serverRandom, Buffer.from([0, suite >> 8, suite & 0xff, 0]), ext]);
+    const serverHello = Buffer.concat([
+      Buffer.from([0xfe, 0xfd]),
+      s.serverRandom,
+      Buffer.from([0, suite >> 8, suite & 0xff, 0]),
+      ext,
+    ]);
     const sh = this.handshakeMessage(s, HS.serverHello, serverHello);
     const done = this.handshakeMessage(s, HS.serverHelloDone, Buffer.alloc(0));
     this.flight(s, [Buffer.concat([this.record(s, CONTENT.handshake, sh), this.record(s, CONTENT.handshake, done)])]);
   }
 
-  /** Adds a fragment to its message; processes every complete message in order; a repeated old message retransmits our last flight. */
+  /**
+   * Adds a fragment to its message; processes every complete message in order; a repeated old message retransmits our
+   * last flight.
+   */
   private onHandshakeFragment(s: Session, f: HandshakeFragment): void {
     if (f.messageSeq < s.nextReceiveSeq) {
       if (f.offset === 0) this.retransmit(s);
@@ -219,7 +283,11 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     if (p.msgType !== f.msgType || p.body.length !== f.length) return;
     f.body.copy(p.body, f.offset);
     p.have.fill(true, f.offset, f.offset + f.body.length);
-    for (let next = s.partial.get(s.nextReceiveSeq); next && next.have.every(Boolean); next = s.partial.get(s.nextReceiveSeq)) {
+    for (
+      let next = s.partial.get(s.nextReceiveSeq);
+      next && next.have.every(Boolean);
+      next = s.partial.get(s.nextReceiveSeq)
+    ) {
       s.partial.delete(s.nextReceiveSeq);
       const seq = s.nextReceiveSeq++;
       this.onHandshakeMessage(s, next.msgType, seq, next.body);
@@ -242,7 +310,7 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
     } else if (msgType === HS.finished && s.master && s.readEpoch === 1) {
       const expected = finishedData(s.master, 'client', s.transcript);
       if (body.length !== expected.length || !timingSafeEqual(body, expected)) {
-        this.abort(s, ALERT.decryptError, 'the client\'s Finished verify_data is wrong');
+        this.abort(s, ALERT.decryptError, "the client's Finished verify_data is wrong");
         return;
       }
       s.transcript.push(encodeHandshake(msgType, messageSeq, body));
@@ -284,7 +352,11 @@ export class DtlsPskServer extends EventEmitter implements DatagramTransport {
 
   /** A fatal alert in the clear (the client cannot read our epoch 1 yet), and the session is gone. */
   private abort(s: Session, alert: number, reason: string): void {
-    this.sock.send(encodeRecord(CONTENT.alert, 0, s.writeSeq[0]++, Buffer.from([2, alert])), s.peer.port, s.peer.address);
+    this.sock.send(
+      encodeRecord(CONTENT.alert, 0, s.writeSeq[0]++, Buffer.from([2, alert])),
+      s.peer.port,
+      s.peer.address,
+    );
     this.fail(s.peer, reason, s);
   }
 

@@ -1,8 +1,25 @@
-// dtls-wire.ts: the test DTLS server's wire formats (RFC 6347 §4.1 records, §4.2.2 handshake headers, RFC 5246 §7.4.1.2 ClientHello), parsed strictly: a short or inconsistent input throws.
+// dtls-wire.ts: the test DTLS server's wire formats (RFC 6347 §4.1 records, §4.2.2 handshake headers, RFC 5246 §7.4.1.2
+// ClientHello), parsed strictly: a short or inconsistent input throws.
 
 export const CONTENT = { changeCipherSpec: 20, alert: 21, handshake: 22, applicationData: 23 } as const;
-export const HS = { clientHello: 1, serverHello: 2, helloVerifyRequest: 3, serverHelloDone: 14, clientKeyExchange: 16, finished: 20 } as const;
-export const ALERT = { closeNotify: 0, unexpectedMessage: 10, badRecordMac: 20, handshakeFailure: 40, illegalParameter: 47, decodeError: 50, decryptError: 51, unknownPskIdentity: 115 } as const;
+export const HS = {
+  clientHello: 1,
+  serverHello: 2,
+  helloVerifyRequest: 3,
+  serverHelloDone: 14,
+  clientKeyExchange: 16,
+  finished: 20,
+} as const;
+export const ALERT = {
+  closeNotify: 0,
+  unexpectedMessage: 10,
+  badRecordMac: 20,
+  handshakeFailure: 40,
+  illegalParameter: 47,
+  decodeError: 50,
+  decryptError: 51,
+  unknownPskIdentity: 115,
+} as const;
 /** DTLS 1.2 on the wire. */
 export const DTLS12 = 0xfefd;
 
@@ -33,8 +50,12 @@ export function parseRecords(data: Buffer): DtlsRecord[] {
     const len = data.readUInt16BE(o + 11);
     if (data.length - o - 13 < len) throw new Error('truncated record');
     out.push({
-      type: data[o], version: data.readUInt16BE(o + 1), epoch: data.readUInt16BE(o + 3), seq: data.readUIntBE(o + 5, 6),
-      seq8: Buffer.from(data.subarray(o + 3, o + 11)), fragment: Buffer.from(data.subarray(o + 13, o + 13 + len)),
+      type: data[o],
+      version: data.readUInt16BE(o + 1),
+      epoch: data.readUInt16BE(o + 3),
+      seq: data.readUIntBE(o + 5, 6),
+      seq8: Buffer.from(data.subarray(o + 3, o + 11)),
+      fragment: Buffer.from(data.subarray(o + 13, o + 13 + len)),
     });
     o += 13 + len;
   }
@@ -68,7 +89,13 @@ export function parseHandshakeFragments(f: Buffer): HandshakeFragment[] {
     const offset = f.readUIntBE(o + 6, 3);
     const fragLen = f.readUIntBE(o + 9, 3);
     if (f.length - o - 12 < fragLen || offset + fragLen > length) throw new Error('bad handshake fragment');
-    out.push({ msgType: f[o], length, messageSeq: f.readUInt16BE(o + 4), offset, body: Buffer.from(f.subarray(o + 12, o + 12 + fragLen)) });
+    out.push({
+      msgType: f[o],
+      length,
+      messageSeq: f.readUInt16BE(o + 4),
+      offset,
+      body: Buffer.from(f.subarray(o + 12, o + 12 + fragLen)),
+    });
     o += 12 + fragLen;
   }
   return out;

@@ -1,4 +1,5 @@
-// emulator-process.ts: starts `lwm2m-meter modem-emulator` as a child process (as a user runs it), reads its pty path, types console commands, stops it.
+// emulator-process.ts: starts `lwm2m-meter modem-emulator` as a child process (as a user runs it), reads its pty path,
+// types console commands, stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { waitUntilFound } from './poll.js';
@@ -14,7 +15,9 @@ export class EmulatorProcess {
 
   private constructor(args: string[]) {
     this.proc = spawn(process.execPath, [cli, 'modem-emulator', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.exited = followChild(this.proc, this.waiters, (l) => { this.lines.push(l); });
+    this.exited = followChild(this.proc, this.waiters, (l) => {
+      this.lines.push(l);
+    });
   }
 
   /** Starts the emulator and resolves once it printed the pty path (`path`) the device should open. */
@@ -22,15 +25,21 @@ export class EmulatorProcess {
     const p = new EmulatorProcess(args);
     const line = await Promise.race([
       p.waitForLine((l) => / on pty \S+$/.test(l), timeoutMs),
-      p.exited.then((r) => { throw new Error(`modem-emulator exited (${r.code ?? r.signal}):\n${p.lines.join('\n')}`); }),
+      p.exited.then((r) => {
+        throw new Error(`modem-emulator exited (${r.code ?? r.signal}):\n${p.lines.join('\n')}`);
+      }),
     ]);
     return Object.assign(p, { path: / on pty (\S+)$/.exec(line)![1] });
   }
 
   /** Resolves with the first output line matching (seen already or within timeoutMs). */
   waitForLine(pred: (l: string) => boolean, timeoutMs = 10_000, since = 0): Promise<string> {
-    return waitUntilFound(this.waiters, () => this.lines.slice(since).find(pred), timeoutMs,
-      () => new Error(`modem-emulator: timed out waiting for an output line; output:\n${this.lines.join('\n')}`));
+    return waitUntilFound(
+      this.waiters,
+      () => this.lines.slice(since).find(pred),
+      timeoutMs,
+      () => new Error(`modem-emulator: timed out waiting for an output line; output:\n${this.lines.join('\n')}`),
+    );
   }
 
   /** Types a console command; resolves with the line the emulator printed for it. */

@@ -1,4 +1,5 @@
-// free-port.ts: loopback UDP port numbers for external servers that need one on their command line, and a wait until a port is bound.
+// free-port.ts: loopback UDP port numbers for external servers that need one on their command line, and a wait until a
+// port is bound.
 import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { waitFor } from './poll.js';
@@ -43,5 +44,8 @@ export async function udpPortBound(port: number): Promise<boolean> {
 
 /** Waits until every port in `ports` is bound (a server started with that port is receiving from then on). */
 export async function waitUntilBound(ports: number[], timeoutMs = 10_000): Promise<void> {
-  await waitFor(async () => (await Promise.all(ports.map(udpPortBound))).every(Boolean), { timeoutMs, what: `UDP port(s) ${ports.join(', ')} bound` });
+  await waitFor(async () => (await Promise.all(ports.map(udpPortBound))).every(Boolean), {
+    timeoutMs,
+    what: `UDP port(s) ${ports.join(', ')} bound`,
+  });
 }

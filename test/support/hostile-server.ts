@@ -1,4 +1,5 @@
-// hostile-server.ts: an LwM2M server written for adversarial tests on a raw UDP socket (coap-packet codec): it answers the device's Register / Update / Send / Bootstrap, then sends it any request or any bytes.
+// hostile-server.ts: an LwM2M server written for adversarial tests on a raw UDP socket (coap-packet codec): it answers
+// the device's Register / Update / Send / Bootstrap, then sends it any request or any bytes.
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { generate, parse, type CoapMethod, type ParsedPacket } from 'coap-packet';
@@ -45,12 +46,17 @@ export interface HostileRequest {
   timeoutMs?: number;
 }
 
-type Answer = (req: DeviceRequest) => { code: string; options?: { name: string; value: Buffer }[]; payload?: Buffer } | undefined;
+type Answer = (
+  req: DeviceRequest,
+) => { code: string; options?: { name: string; value: Buffer }[]; payload?: Buffer } | undefined;
 
 function uint(n: number): Buffer {
   if (n === 0) return Buffer.alloc(0);
   const b: number[] = [];
-  while (n > 0) { b.unshift(n & 0xff); n = Math.floor(n / 256); }
+  while (n > 0) {
+    b.unshift(n & 0xff);
+    n = Math.floor(n / 256);
+  }
   return Buffer.from(b);
 }
 
@@ -64,8 +70,31 @@ function optionValues(p: ParsedPacket, name: string | number): Buffer[] {
   return p.options.filter((o) => o.name === name).map((o) => o.value);
 }
 
-const METHOD_CODES = new Set(['0.01', '0.02', '0.03', '0.04', '0.05', '0.06', '0.07', 'GET', 'POST', 'PUT', 'DELETE', 'FETCH', 'PATCH', 'iPATCH']);
-const METHOD_NAMES: Record<string, string> = { '0.01': 'GET', '0.02': 'POST', '0.03': 'PUT', '0.04': 'DELETE', '0.05': 'FETCH', '0.06': 'PATCH', '0.07': 'iPATCH' };
+const METHOD_CODES = new Set([
+  '0.01',
+  '0.02',
+  '0.03',
+  '0.04',
+  '0.05',
+  '0.06',
+  '0.07',
+  'GET',
+  'POST',
+  'PUT',
+  'DELETE',
+  'FETCH',
+  'PATCH',
+  'iPATCH',
+]);
+const METHOD_NAMES: Record<string, string> = {
+  '0.01': 'GET',
+  '0.02': 'POST',
+  '0.03': 'PUT',
+  '0.04': 'DELETE',
+  '0.05': 'FETCH',
+  '0.06': 'PATCH',
+  '0.07': 'iPATCH',
+};
 
 export class HostileServer {
   readonly requests: DeviceRequest[] = [];
@@ -100,7 +129,10 @@ export class HostileServer {
     return `${this.sock.scheme ?? 'coap'}://127.0.0.1:${this.port}`;
   }
 
-  /** From now on, every CON or NON message with this token (a notification) is answered with RST: the observer forgot it (RFC 7641 §3.6). */
+  /**
+   * From now on, every CON or NON message with this token (a notification) is answered with RST: the observer forgot it
+   * (RFC 7641 §3.6).
+   */
   rejectToken(token: Buffer): void {
     this.rejected.add(token.toString('hex'));
   }
@@ -121,10 +153,18 @@ export class HostileServer {
     }
     const addr = { address: from.address, port: from.port };
     if (METHOD_CODES.has(p.code)) {
-      const path = '/' + optionValues(p, 'Uri-Path').map((v) => v.toString()).join('/');
+      const path =
+        '/' +
+        optionValues(p, 'Uri-Path')
+          .map((v) => v.toString())
+          .join('/');
       const req: DeviceRequest = {
-        packet: p, method: METHOD_NAMES[p.code] ?? p.code, path,
-        query: optionValues(p, 'Uri-Query').map((v) => v.toString()), from: addr, at: Date.now(),
+        packet: p,
+        method: METHOD_NAMES[p.code] ?? p.code,
+        path,
+        query: optionValues(p, 'Uri-Query').map((v) => v.toString()),
+        from: addr,
+        at: Date.now(),
       };
       this.requests.push(req);
       this.reply(req);
@@ -132,14 +172,28 @@ export class HostileServer {
       const obs = optionValues(p, 'Observe')[0];
       const cf = optionValues(p, 'Content-Format')[0];
       this.responses.push({
-        packet: p, code: p.code, token: p.token, payload: p.payload, from: addr,
+        packet: p,
+        code: p.code,
+        token: p.token,
+        payload: p.payload,
+        from: addr,
         ...(obs !== undefined ? { observe: readUint(obs) } : {}),
         ...(cf !== undefined ? { contentFormat: readUint(cf) } : {}),
       });
-      // a CON response (separate response, CON notification) is acknowledged, or rejected with RST (the token was refused)
+      // a CON response (separate response, CON notification) is acknowledged, or rejected with RST (the token was
+      // refused)
       if (this.rejected.has(p.token.toString('hex')) && !p.ack) {
-        this.sock.send(generate({ messageId: p.messageId, reset: true, code: '0.00', token: Buffer.alloc(0) }), from.port, from.address);
-      } else if (p.confirmable) this.sock.send(generate({ messageId: p.messageId, ack: true, code: '0.00', token: Buffer.alloc(0) }), from.port, from.address);
+        this.sock.send(
+          generate({ messageId: p.messageId, reset: true, code: '0.00', token: Buffer.alloc(0) }),
+          from.port,
+          from.address,
+        );
+      } else if (p.confirmable)
+        this.sock.send(
+          generate({ messageId: p.messageId, ack: true, code: '0.00', token: Buffer.alloc(0) }),
+          from.port,
+          from.address,
+        );
     }
     this.wake();
   }
@@ -156,7 +210,10 @@ export class HostileServer {
     } else if (req.method === 'POST' && req.path === '/rd') {
       this.device = req.from;
       code = '2.01';
-      options = [{ name: 'Location-Path', value: Buffer.from('rd') }, { name: 'Location-Path', value: Buffer.from(`h${++this.regSeq}`) }];
+      options = [
+        { name: 'Location-Path', value: Buffer.from('rd') },
+        { name: 'Location-Path', value: Buffer.from(`h${++this.regSeq}`) },
+      ];
     } else if (req.method === 'POST' && req.path.startsWith('/rd/')) {
       this.device = req.from;
       code = '2.04';
@@ -170,8 +227,22 @@ export class HostileServer {
     }
     if (!req.packet.confirmable && custom === undefined) return;
     const res = req.packet.confirmable
-      ? { messageId: req.packet.messageId, ack: true, code, token: req.packet.token, options: options as never, payload }
-      : { messageId: this.nextMid(), confirmable: false, code, token: req.packet.token, options: options as never, payload };
+      ? {
+          messageId: req.packet.messageId,
+          ack: true,
+          code,
+          token: req.packet.token,
+          options: options as never,
+          payload,
+        }
+      : {
+          messageId: this.nextMid(),
+          confirmable: false,
+          code,
+          token: req.packet.token,
+          options: options as never,
+          payload,
+        };
     this.sock.send(generate(res), req.from.port, req.from.address);
   }
 
@@ -184,7 +255,9 @@ export class HostileServer {
     for (const w of [...this.waiters]) w();
   }
 
-  /** Resolves with the first item of list() from index `from` that matches, already there or arriving within timeoutMs. */
+  /**
+   * Resolves with the first item of list() from index `from` that matches, already there or arriving within timeoutMs.
+   */
   private waitIn<T>(list: () => T[], pred: (x: T) => boolean, timeoutMs: number, what: string, from = 0): Promise<T> {
     // Scans only what arrived since the last look: thousands of requests in flight stay linear.
     let seen = from;
@@ -193,8 +266,15 @@ export class HostileServer {
       for (; seen < l.length; seen++) if (pred(l[seen])) return l[seen];
       return undefined;
     };
-    return waitUntilFound(this.waiters, scan, timeoutMs,
-      () => new Error(`hostile server: timed out waiting for ${what} (${this.requests.length} requests, ${this.responses.length} responses seen)`));
+    return waitUntilFound(
+      this.waiters,
+      scan,
+      timeoutMs,
+      () =>
+        new Error(
+          `hostile server: timed out waiting for ${what} (${this.requests.length} requests, ${this.responses.length} responses seen)`,
+        ),
+    );
   }
 
   waitForRequest(pred: (r: DeviceRequest) => boolean, timeoutMs = 20_000, what = 'a request'): Promise<DeviceRequest> {
@@ -203,15 +283,30 @@ export class HostileServer {
 
   /** The device's next Register from now on (or an earlier one when `since` is 0). */
   async waitForRegister(timeoutMs = 30_000, since = this.requests.length): Promise<DeviceRequest> {
-    return this.waitIn(() => this.requests, (r) => r.method === 'POST' && r.path === '/rd', timeoutMs, 'a Register', since);
+    return this.waitIn(
+      () => this.requests,
+      (r) => r.method === 'POST' && r.path === '/rd',
+      timeoutMs,
+      'a Register',
+      since,
+    );
   }
 
-  waitForResponse(pred: (r: DeviceResponse) => boolean, timeoutMs = 10_000, what = 'a response'): Promise<DeviceResponse> {
+  waitForResponse(
+    pred: (r: DeviceResponse) => boolean,
+    timeoutMs = 10_000,
+    what = 'a response',
+  ): Promise<DeviceResponse> {
     return this.waitIn(() => this.responses, pred, timeoutMs, what);
   }
 
   /** Like waitForResponse, looking only at responses from index `since` on. */
-  waitForResponseSince(since: number, pred: (r: DeviceResponse) => boolean, timeoutMs = 10_000, what = 'a response'): Promise<DeviceResponse> {
+  waitForResponseSince(
+    since: number,
+    pred: (r: DeviceResponse) => boolean,
+    timeoutMs = 10_000,
+    what = 'a response',
+  ): Promise<DeviceResponse> {
     return this.waitIn(() => this.responses, pred, timeoutMs, what, since);
   }
 
@@ -232,17 +327,23 @@ export class HostileServer {
     const messageId = this.nextMid();
     const options: { name: string | number; value: Buffer }[] = [];
     if (req.observe !== undefined) options.push({ name: 'Observe', value: uint(req.observe) });
-    for (const seg of req.path.split('/').filter((s) => s !== '')) options.push({ name: 'Uri-Path', value: Buffer.from(seg) });
+    for (const seg of req.path.split('/').filter((s) => s !== ''))
+      options.push({ name: 'Uri-Path', value: Buffer.from(seg) });
     if (req.contentFormat !== undefined) options.push({ name: 'Content-Format', value: uint(req.contentFormat) });
     for (const q of req.query ?? []) options.push({ name: 'Uri-Query', value: Buffer.from(q) });
     if (req.accept !== undefined) options.push({ name: 'Accept', value: uint(req.accept) });
     options.push(...(req.options ?? []));
     const payload = req.payload ?? Buffer.alloc(0);
-    // coap-packet refuses datagrams over 1280 bytes; a hostile server sends them anyway (marker 0xff, then the payload).
+    // coap-packet refuses datagrams over 1280 bytes; a hostile server sends them anyway (marker 0xff, then the
+    // payload).
     const big = payload.length > 1024;
     const head = generate({
-      messageId, token, code: req.method, confirmable: req.confirmable ?? true,
-      options: options, payload: big ? Buffer.alloc(0) : payload,
+      messageId,
+      token,
+      code: req.method,
+      confirmable: req.confirmable ?? true,
+      options: options,
+      payload: big ? Buffer.alloc(0) : payload,
     });
     const data = big ? Buffer.concat([head, Buffer.from([0xff]), payload]) : head;
     return { data, token, messageId };
@@ -253,7 +354,12 @@ export class HostileServer {
     const { data, token } = this.encode(req);
     const since = this.responses.length;
     this.sendRaw(data);
-    return this.waitForResponseSince(since, (r) => r.token.equals(token) && r.code !== '0.00', req.timeoutMs ?? 10_000, `the response to ${req.method} ${req.path}`);
+    return this.waitForResponseSince(
+      since,
+      (r) => r.token.equals(token) && r.code !== '0.00',
+      req.timeoutMs ?? 10_000,
+      `the response to ${req.method} ${req.path}`,
+    );
   }
 
   close(): Promise<void> {

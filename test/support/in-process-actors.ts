@@ -1,5 +1,12 @@
-// in-process-actors.ts: runs actor modules in this thread with a small ActorContext that routes messages by name (for tests).
-import type { ActorContext, ActorInstance, ActorMessage, ActorModule, ActorStore } from '../../src/runtime/actor-api.js';
+// in-process-actors.ts: runs actor modules in this thread with a small ActorContext that routes messages by name (for
+// tests).
+import type {
+  ActorContext,
+  ActorInstance,
+  ActorMessage,
+  ActorModule,
+  ActorStore,
+} from '../../src/runtime/actor-api.js';
 import { log } from '../../src/runtime/log.js';
 import { CodedError } from '../../src/errors.js';
 import { dispatch } from '../../src/runtime/dispatch.js';
@@ -8,7 +15,11 @@ import { fakeMessaging } from './fake-messaging.js';
 type Handler = (msg: ActorMessage) => unknown;
 
 /** A message that went to a name with no actor (e.g. 'client'), kept for assertions. */
-export interface Captured { to: string; msg: ActorMessage; kind: 'send' | 'request' | 'publish' }
+export interface Captured {
+  to: string;
+  msg: ActorMessage;
+  kind: 'send' | 'request' | 'publish';
+}
 
 export class InProcessActors {
   private readonly actors = new Map<string, ActorInstance>();
@@ -63,8 +74,14 @@ export class InProcessActors {
     if (!store) this.stores.set(name, (store = new Map<string, unknown>()));
     const actorStore: ActorStore = {
       read: <T>(k: string) => Promise.resolve(structuredClone(store.get(k)) as T | undefined),
-      write: (k, v) => { store.set(k, structuredClone(v)); return Promise.resolve(); },
-      remove: (k) => { store.delete(k); return Promise.resolve(); },
+      write: (k, v) => {
+        store.set(k, structuredClone(v));
+        return Promise.resolve();
+      },
+      remove: (k) => {
+        store.delete(k);
+        return Promise.resolve();
+      },
     };
     return {
       name,
@@ -75,7 +92,11 @@ export class InProcessActors {
       ...fakeMessaging({
         send: (to, msg) => {
           queueMicrotask(() => {
-            try { void Promise.resolve(this.deliver(to, msg, 'send')).catch(() => undefined); } catch { /* fire and forget */ }
+            try {
+              void Promise.resolve(this.deliver(to, msg, 'send')).catch(() => undefined);
+            } catch {
+              /* fire and forget */
+            }
           });
         },
         request: async (to, msg) => structuredClone(await this.deliver(to, msg, 'request')),

@@ -1,4 +1,5 @@
-// poll.ts: the kit's waits: poll a probe until it is acceptable, wait for a condition, a waiter wake-up or an event (all bounded), and the one named quiet period.
+// poll.ts: the kit's waits: poll a probe until it is acceptable, wait for a condition, a waiter wake-up or an event
+// (all bounded), and the one named quiet period.
 import type { EventEmitter } from 'node:events';
 
 /** One macrotask turn (lets I/O callbacks and timers due now run); the poll step of the waits below. */
@@ -6,8 +7,16 @@ function pause(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls an async probe until its value is acceptable or a (wall-clock) deadline passes; returns the last value for the test to assert on. */
-export async function pollUntil<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+/**
+ * Polls an async probe until its value is acceptable or a (wall-clock) deadline passes; returns the last value for the
+ * test to assert on.
+ */
+export async function pollUntil<T>(
+  f: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await f();
@@ -25,7 +34,9 @@ export interface WaitOptions {
   what?: string | (() => string);
 }
 
-/** Waits until `cond` holds (checked now, then every everyMs); throws `timed out waiting for <what>` after timeoutMs. */
+/**
+ * Waits until `cond` holds (checked now, then every everyMs); throws `timed out waiting for <what>` after timeoutMs.
+ */
 export async function waitFor(cond: () => boolean | Promise<boolean>, opts: WaitOptions = {}): Promise<void> {
   const end = Date.now() + (opts.timeoutMs ?? 5000);
   while (!(await cond())) {
@@ -41,7 +52,12 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, opts: Wait
  * Resolves with what `find` returns, now or at one of the later `waiters` wake-ups (the owner calls every function in
  * the set when something arrives); rejects with `timeoutError()` after timeoutMs.
  */
-export function waitUntilFound<T>(waiters: Set<() => void>, find: () => T | undefined, timeoutMs: number, timeoutError: () => Error): Promise<T> {
+export function waitUntilFound<T>(
+  waiters: Set<() => void>,
+  find: () => T | undefined,
+  timeoutMs: number,
+  timeoutError: () => Error,
+): Promise<T> {
   const hit = find();
   if (hit !== undefined) return Promise.resolve(hit);
   return new Promise((resolve, reject) => {
@@ -61,7 +77,12 @@ export function waitUntilFound<T>(waiters: Set<() => void>, find: () => T | unde
 }
 
 /** Resolves with the arguments of the first `event` whose arguments pass `pred`; rejects after timeoutMs. */
-export function onceEvent<T extends unknown[]>(em: EventEmitter, event: string, pred: (...a: T) => boolean = () => true, timeoutMs = 20_000): Promise<T> {
+export function onceEvent<T extends unknown[]>(
+  em: EventEmitter,
+  event: string,
+  pred: (...a: T) => boolean = () => true,
+  timeoutMs = 20_000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       em.off(event, on);
@@ -77,10 +98,15 @@ export function onceEvent<T extends unknown[]>(em: EventEmitter, event: string, 
   });
 }
 
-/** Resolves with `p`'s value, or with `fallback` if p has not settled after ms (e.g. 'still open after 3 s' for an assertion). */
+/**
+ * Resolves with `p`'s value, or with `fallback` if p has not settled after ms (e.g. 'still open after 3 s' for an
+ * assertion).
+ */
 export function settledWithin<T, F>(p: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<F>((r) => { timer = setTimeout(() => r(fallback), ms); });
+  const late = new Promise<F>((r) => {
+    timer = setTimeout(() => r(fallback), ms);
+  });
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 

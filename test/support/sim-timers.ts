@@ -1,10 +1,17 @@
-// sim-timers.ts: the kit's clocks: SimTimers (a simulated Clock, also usable as an xstate clock; `advance(ms)` fires due timers in order), xstate SimulatedClock helpers, and the runtime's immediate clock.
+// sim-timers.ts: the kit's clocks: SimTimers (a simulated Clock, also usable as an xstate clock; `advance(ms)` fires
+// due timers in order), xstate SimulatedClock helpers, and the runtime's immediate clock.
 import type { SimulatedClock } from 'xstate';
 import type { Clock } from '../../src/clock.js';
 
-interface Due { at: number; fn: () => void }
+interface Due {
+  at: number;
+  fn: () => void;
+}
 
-/** A simulated clock: nothing fires until the test advances it; then due timers fire in time order with promise chains settled between them. */
+/**
+ * A simulated clock: nothing fires until the test advances it; then due timers fire in time order with promise chains
+ * settled between them.
+ */
 export class SimTimers implements Clock {
   private t = 0;
   private seq = 0;
@@ -53,18 +60,33 @@ export async function flush(rounds = 10): Promise<void> {
 
 /** The Clock interface over xstate's SimulatedClock, so a driver and its machine share one simulated clock. */
 export function timersOf(clock: SimulatedClock): Clock {
-  return { now: () => clock.now(), setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (h) => clock.clearTimeout(h as number) };
+  return {
+    now: () => clock.now(),
+    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+    clearTimeout: (h) => clock.clearTimeout(h as number),
+  };
 }
 
-/** Advances an xstate SimulatedClock in steps of `step` ms, letting promise chains run (`between`, default settle) after each. */
-export async function stepClock(clock: SimulatedClock, ms: number, step = 100, between: () => Promise<void> = settle): Promise<void> {
+/**
+ * Advances an xstate SimulatedClock in steps of `step` ms, letting promise chains run (`between`, default settle) after
+ * each.
+ */
+export async function stepClock(
+  clock: SimulatedClock,
+  ms: number,
+  step = 100,
+  between: () => Promise<void> = settle,
+): Promise<void> {
   for (let t = 0; t < ms; t += step) {
     clock.increment(Math.min(step, ms - t));
     await between();
   }
 }
 
-/** A runtime clock whose timers fire on the next turn whatever the delay (records the delays asked for): restart backoffs without waiting. */
+/**
+ * A runtime clock whose timers fire on the next turn whatever the delay (records the delays asked for): restart
+ * backoffs without waiting.
+ */
 export function immediateClock(): Clock & { delays: number[]; t: number } {
   const c = {
     t: 0,

@@ -14,7 +14,8 @@ export class TestUdpTransport implements Transport {
   async open(): Promise<void> {
     const s = createSocket('udp4');
     s.on('message', (msg, rinfo) => {
-      for (const l of this.listeners) l({ type: 'message', data: new Uint8Array(msg), from: { address: rinfo.address, port: rinfo.port } });
+      for (const l of this.listeners)
+        l({ type: 'message', data: new Uint8Array(msg), from: { address: rinfo.address, port: rinfo.port } });
     });
     s.on('error', (err) => {
       for (const l of this.listeners) l({ type: 'error', code: 'NETWORK_ERROR', message: err.message });

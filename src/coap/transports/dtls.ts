@@ -1,4 +1,5 @@
-// dtls.ts: the DTLS 1.2 PSK client transport (node-dtls-client): TLS_PSK_WITH_AES_128_CCM_8 by default, binary keys, handshake timeout, re-handshake.
+// dtls.ts: the DTLS 1.2 PSK client transport (node-dtls-client): TLS_PSK_WITH_AES_128_CCM_8 by default, binary keys,
+// handshake timeout, re-handshake.
 import { dtls } from 'node-dtls-client';
 import { isIPv6 } from 'node:net';
 import { CodedError } from '../../errors.js';
@@ -62,7 +63,9 @@ export class DtlsTransport implements Transport {
 
   open(): Promise<void> {
     if (this.sock !== undefined) return Promise.resolve();
-    this.opening ??= this.handshake().finally(() => { this.opening = undefined; });
+    this.opening ??= this.handshake().finally(() => {
+      this.opening = undefined;
+    });
     return this.opening;
   }
 
@@ -74,7 +77,8 @@ export class DtlsTransport implements Transport {
   }
 
   private handshake(): Promise<void> {
-    const key = typeof this.opts.pskKey === 'string' ? Buffer.from(this.opts.pskKey, 'base64') : Buffer.from(this.opts.pskKey);
+    const key =
+      typeof this.opts.pskKey === 'string' ? Buffer.from(this.opts.pskKey, 'base64') : Buffer.from(this.opts.pskKey);
     const timeout = this.opts.handshakeTimeoutMs ?? 30_000;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
@@ -103,8 +107,16 @@ export class DtlsTransport implements Transport {
         settled = true;
         clearTimeout(guard);
         const cause = handshakeCause(err, s, closed);
-        try { s.close(); } catch { /* already closed */ }
-        const e = new CodedError('DTLS_HANDSHAKE_FAILED', `DTLS handshake with ${this.peer.address}:${this.peer.port} failed: ${cause.text}`, { cause: cause.kind });
+        try {
+          s.close();
+        } catch {
+          /* already closed */
+        }
+        const e = new CodedError(
+          'DTLS_HANDSHAKE_FAILED',
+          `DTLS handshake with ${this.peer.address}:${this.peer.port} failed: ${cause.text}`,
+          { cause: cause.kind },
+        );
         this.emit({ type: 'error', code: e.code, message: e.message });
         reject(e);
       };
@@ -136,7 +148,11 @@ export class DtlsTransport implements Transport {
       s.on('message', (msg: Buffer) => {
         if (this.sock !== s) return;
         this.lastHeard = this.now();
-        this.emit({ type: 'message', data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), from: { ...this.peer } });
+        this.emit({
+          type: 'message',
+          data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
+          from: { ...this.peer },
+        });
       });
     });
   }
@@ -148,20 +164,30 @@ export class DtlsTransport implements Transport {
   async send(data: Uint8Array, to: PeerAddress): Promise<void> {
     if (this.sock === undefined) throw new CodedError('SOCKET_CLOSED', 'DTLS session not open');
     if (to.port !== this.peer.port || to.address !== this.peer.address) {
-      throw new CodedError('NETWORK_ERROR', `DTLS session is with ${this.peer.address}:${this.peer.port}, not ${to.address}:${to.port}`);
+      throw new CodedError(
+        'NETWORK_ERROR',
+        `DTLS session is with ${this.peer.address}:${this.peer.port}, not ${to.address}:${to.port}`,
+      );
     }
     const idle = this.opts.idleRehandshakeMs ?? 0;
     if (idle > 0 && this.now() - this.lastHeard > idle) {
       this.renewing ??= (async () => {
-        log.info({ host: this.peer.address, port: this.peer.port, idleMs: this.now() - this.lastHeard }, 'DTLS: handshake again after idle (NAT may have expired)');
+        log.info(
+          { host: this.peer.address, port: this.peer.port, idleMs: this.now() - this.lastHeard },
+          'DTLS: handshake again after idle (NAT may have expired)',
+        );
         await this.rehandshake();
-      })().finally(() => { this.renewing = undefined; });
+      })().finally(() => {
+        this.renewing = undefined;
+      });
     }
     if (this.renewing !== undefined) await this.renewing;
     const s = this.sock;
     if (s === undefined) throw new CodedError('SOCKET_CLOSED', 'DTLS session not open');
     return new Promise((resolve, reject) => {
-      s.send(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) => (err ? reject(new CodedError('NETWORK_ERROR', err.message)) : resolve()));
+      s.send(Buffer.from(data.buffer, data.byteOffset, data.byteLength), (err) =>
+        err ? reject(new CodedError('NETWORK_ERROR', err.message)) : resolve(),
+      );
     });
   }
 
@@ -169,7 +195,11 @@ export class DtlsTransport implements Transport {
     const s = this.sock;
     this.sock = undefined;
     if (s === undefined) return;
-    try { s.close(); } catch { /* already closed */ }
+    try {
+      s.close();
+    } catch {
+      /* already closed */
+    }
     if (announce) this.emit({ type: 'close' });
   }
 
@@ -202,13 +232,23 @@ function awaitingServerFinished(s: dtls.Socket): boolean {
 export function handshakeCause(err: Error, s: dtls.Socket, closed: boolean): { kind: HandshakeCause; text: string } {
   const keyStage = awaitingServerFinished(s);
   const alert = /received fatal alert: (\w+)/.exec(err.message);
-  if (alert) return { kind: 'alert', text: `the server sent a fatal alert (${alert[1] ?? 'unknown'}): PSK identity or key rejected` };
+  if (alert)
+    return {
+      kind: 'alert',
+      text: `the server sent a fatal alert (${alert[1] ?? 'unknown'}): PSK identity or key rejected`,
+    };
   if (closed) {
-    return { kind: 'closed', text: `the server ended the session with a close_notify alert${keyStage ? ' after our Finished: PSK key likely rejected' : ' during the handshake'}` };
+    return {
+      kind: 'closed',
+      text: `the server ended the session with a close_notify alert${keyStage ? ' after our Finished: PSK key likely rejected' : ' during the handshake'}`,
+    };
   }
   if (/timed out/.test(err.message)) {
     return keyStage
-      ? { kind: 'key-rejected', text: `${err.message}: no Finished from the server after ours: PSK key likely rejected (a server drops records it cannot decrypt)` }
+      ? {
+          kind: 'key-rejected',
+          text: `${err.message}: no Finished from the server after ours: PSK key likely rejected (a server drops records it cannot decrypt)`,
+        }
       : { kind: 'no-answer', text: `${err.message}: no answer from the server` };
   }
   return { kind: 'error', text: err.message };

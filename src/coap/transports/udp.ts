@@ -39,11 +39,16 @@ export class UdpTransport implements Transport {
     const s = createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4' });
     s.on('message', (msg, rinfo) => {
       const address = this.aliases.get(`${rinfo.address}|${rinfo.port}`) ?? rinfo.address;
-      this.emit({ type: 'message', data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), from: { address, port: rinfo.port } });
+      this.emit({
+        type: 'message',
+        data: new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength),
+        from: { address, port: rinfo.port },
+      });
     });
     s.on('error', (err) => this.emit({ type: 'error', code: 'NETWORK_ERROR', message: err.message }));
     await new Promise<void>((resolve, reject) => {
-      const onErr = (err: Error): void => reject(new CodedError('NETWORK_ERROR', `cannot bind UDP ${host}:${this.opts.port ?? 0}: ${err.message}`));
+      const onErr = (err: Error): void =>
+        reject(new CodedError('NETWORK_ERROR', `cannot bind UDP ${host}:${this.opts.port ?? 0}: ${err.message}`));
       s.once('error', onErr);
       s.bind(this.opts.port ?? 0, host, () => {
         s.off('error', onErr);

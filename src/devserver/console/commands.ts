@@ -42,7 +42,9 @@ async function observe(ctx: ConsoleContext, line: ParsedLine, composite: boolean
   need(line, 1);
   const ep = await ctx.endpoint();
   const paths = line.args.map(path);
-  const obs = composite ? await ctx.server.observeComposite(ep, paths, fmt(line)) : await ctx.server.observe(ep, paths[0], fmt(line));
+  const obs = composite
+    ? await ctx.server.observeComposite(ep, paths, fmt(line))
+    : await ctx.server.observe(ep, paths[0], fmt(line));
   const ok = show(ctx, obs.result) && obs.active;
   if (!ok) return false;
   const o = ctx.addObservation(ep, paths.map(formatPath).join(' '), obs);
@@ -52,7 +54,8 @@ async function observe(ctx: ConsoleContext, line: ParsedLine, composite: boolean
 
 export const COMMANDS: Record<string, Command> = {
   help: {
-    usage: 'help [COMMAND]', help: 'list the commands, or explain one',
+    usage: 'help [COMMAND]',
+    help: 'list the commands, or explain one',
     run(ctx, line) {
       const one = line.args[0];
       if (one !== undefined) {
@@ -66,7 +69,8 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   clients: {
-    usage: 'clients', help: 'registered clients: endpoint, address, lifetime, binding, objects',
+    usage: 'clients',
+    help: 'registered clients: endpoint, address, lifetime, binding, objects',
     run(ctx) {
       const regs = [...ctx.server.registrations.values()];
       if (regs.length === 0) ctx.out('no client registered');
@@ -75,34 +79,52 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ep: {
-    usage: 'ep NAME', help: 'send the next commands to this client',
+    usage: 'ep NAME',
+    help: 'send the next commands to this client',
     run(ctx, line) {
       need(line, 1);
-      if (!ctx.server.registrations.has(line.args[0])) throw new CodedError('DEVSERVER_UNKNOWN_ENDPOINT', `${line.args[0]} is not registered`);
+      if (!ctx.server.registrations.has(line.args[0]))
+        throw new CodedError('DEVSERVER_UNKNOWN_ENDPOINT', `${line.args[0]} is not registered`);
       ctx.picked = line.args[0];
       ctx.out(`client: ${ctx.picked}`);
       return Promise.resolve(true);
     },
   },
   read: {
-    usage: 'read PATH [--format F]', help: 'Read (F: tlv senml-json senml-cbor lwm2m-cbor text opaque json)',
-    async run(ctx, line) { need(line, 1); return show(ctx, await ctx.server.read(await ctx.endpoint(), path(line.args[0]), fmt(line))); },
+    usage: 'read PATH [--format F]',
+    help: 'Read (F: tlv senml-json senml-cbor lwm2m-cbor text opaque json)',
+    async run(ctx, line) {
+      need(line, 1);
+      return show(ctx, await ctx.server.read(await ctx.endpoint(), path(line.args[0]), fmt(line)));
+    },
   },
   write: {
-    usage: 'write PATH VALUE [--format F] [--partial]', help: 'Write one resource (value typed by the object model; "quoted" = string, 0x… = opaque)',
+    usage: 'write PATH VALUE [--format F] [--partial]',
+    help: 'Write one resource (value typed by the object model; "quoted" = string, 0x… = opaque)',
     async run(ctx, line) {
       need(line, 2);
       const p = path(line.args[0]);
       const value = parseValue(line.args.slice(1).join(' '), typeAt(ctx.server.types, p));
-      return show(ctx, await ctx.server.write(await ctx.endpoint(), p, value, { ...fmt(line), partial: line.flags.partial === true }));
+      return show(
+        ctx,
+        await ctx.server.write(await ctx.endpoint(), p, value, { ...fmt(line), partial: line.flags.partial === true }),
+      );
     },
   },
   exec: {
-    usage: 'exec PATH [ARGS]', help: 'Execute, with optional arguments (e.g. 0=\'x\',1)',
-    async run(ctx, line) { need(line, 1); return show(ctx, await ctx.server.execute(await ctx.endpoint(), path(line.args[0]), line.args.slice(1).join(' '))); },
+    usage: 'exec PATH [ARGS]',
+    help: "Execute, with optional arguments (e.g. 0='x',1)",
+    async run(ctx, line) {
+      need(line, 1);
+      return show(
+        ctx,
+        await ctx.server.execute(await ctx.endpoint(), path(line.args[0]), line.args.slice(1).join(' ')),
+      );
+    },
   },
   create: {
-    usage: 'create OBJ[/INST] [{"RES": value, …}]', help: 'Create an instance (the first free id when INST is left out)',
+    usage: 'create OBJ[/INST] [{"RES": value, …}]',
+    help: 'Create an instance (the first free id when INST is left out)',
     async run(ctx, line) {
       need(line, 1);
       const ep = await ctx.endpoint();
@@ -113,28 +135,45 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   delete: {
-    usage: 'delete PATH', help: 'Delete an object instance',
-    async run(ctx, line) { need(line, 1); return show(ctx, await ctx.server.delete(await ctx.endpoint(), path(line.args[0]))); },
+    usage: 'delete PATH',
+    help: 'Delete an object instance',
+    async run(ctx, line) {
+      need(line, 1);
+      return show(ctx, await ctx.server.delete(await ctx.endpoint(), path(line.args[0])));
+    },
   },
   discover: {
-    usage: 'discover PATH', help: 'Discover: the links (and attributes) under a path',
-    async run(ctx, line) { need(line, 1); return show(ctx, await ctx.server.discover(await ctx.endpoint(), path(line.args[0]))); },
+    usage: 'discover PATH',
+    help: 'Discover: the links (and attributes) under a path',
+    async run(ctx, line) {
+      need(line, 1);
+      return show(ctx, await ctx.server.discover(await ctx.endpoint(), path(line.args[0])));
+    },
   },
   observe: {
-    usage: 'observe PATH [--format F]', help: 'Observe; notifications print as they come',
+    usage: 'observe PATH [--format F]',
+    help: 'Observe; notifications print as they come',
     run: (ctx, line) => observe(ctx, line, false),
   },
   'observe-composite': {
-    usage: 'observe-composite PATH PATH… [--format F]', help: 'Observe-Composite (FETCH + Observe)',
+    usage: 'observe-composite PATH PATH… [--format F]',
+    help: 'Observe-Composite (FETCH + Observe)',
     run: (ctx, line) => observe(ctx, line, true),
   },
   cancel: {
-    usage: 'cancel ID|PATH', help: 'cancel an observation (by the number observe printed, or its path)',
+    usage: 'cancel ID|PATH',
+    help: 'cancel an observation (by the number observe printed, or its path)',
     async run(ctx, line) {
       need(line, 1);
       const key = line.args[0];
-      const o = /^\d+$/.test(key) ? ctx.observations.get(Number(key)) : [...ctx.observations.values()].find((x) => x.label === formatPath(parsePath(key)));
-      if (!o) throw new CodedError('CONSOLE_UNKNOWN', `no observation ${key} (${[...ctx.observations.values()].map((x) => `${x.id} ${x.label}`).join(', ') || 'none'})`);
+      const o = /^\d+$/.test(key)
+        ? ctx.observations.get(Number(key))
+        : [...ctx.observations.values()].find((x) => x.label === formatPath(parsePath(key)));
+      if (!o)
+        throw new CodedError(
+          'CONSOLE_UNKNOWN',
+          `no observation ${key} (${[...ctx.observations.values()].map((x) => `${x.id} ${x.label}`).join(', ') || 'none'})`,
+        );
       await o.obs.cancel();
       ctx.observations.delete(o.id);
       ctx.out(`observation ${o.id} cancelled`);
@@ -142,7 +181,8 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   attr: {
-    usage: 'attr PATH pmin=1 pmax=10 gt=… (x= removes)', help: 'Write-Attributes',
+    usage: 'attr PATH pmin=1 pmax=10 gt=… (x= removes)',
+    help: 'Write-Attributes',
     async run(ctx, line) {
       need(line, 2);
       const attrs: Record<string, AttributeValue> = parseAttributes(line.args.slice(1).join(' '), 'attr');
@@ -150,32 +190,49 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   'read-composite': {
-    usage: 'read-composite PATH PATH… [--format F]', help: 'Read-Composite (FETCH)',
-    async run(ctx, line) { need(line, 1); return show(ctx, await ctx.server.readComposite(await ctx.endpoint(), line.args.map(path), fmt(line))); },
-  },
-  'write-composite': {
-    usage: 'write-composite PATH=VALUE… [--format F]', help: 'Write-Composite (iPATCH)',
+    usage: 'read-composite PATH PATH… [--format F]',
+    help: 'Read-Composite (FETCH)',
     async run(ctx, line) {
       need(line, 1);
-      return show(ctx, await ctx.server.writeComposite(await ctx.endpoint(), parseAssignments(line.args, ctx.server.types), fmt(line)));
+      return show(ctx, await ctx.server.readComposite(await ctx.endpoint(), line.args.map(path), fmt(line)));
+    },
+  },
+  'write-composite': {
+    usage: 'write-composite PATH=VALUE… [--format F]',
+    help: 'Write-Composite (iPATCH)',
+    async run(ctx, line) {
+      need(line, 1);
+      return show(
+        ctx,
+        await ctx.server.writeComposite(await ctx.endpoint(), parseAssignments(line.args, ctx.server.types), fmt(line)),
+      );
     },
   },
   'bs-account': {
-    usage: 'bs-account EP URI [IDENTITY PSK-HEX] | bs-account EP --reset', help: 'the LwM2M server the bootstrap server gives EP next time',
+    usage: 'bs-account EP URI [IDENTITY PSK-HEX] | bs-account EP --reset',
+    help: 'the LwM2M server the bootstrap server gives EP next time',
     run(ctx, line) {
       need(line, 1);
       const [ep, uri, identity, psk] = line.args;
       if (line.flags.reset === true) ctx.server.setBootstrapAccounts(ep, undefined);
       else {
         if (uri === undefined) throw new CodedError('CONSOLE_SYNTAX', `usage: ${COMMANDS['bs-account'].usage}`);
-        ctx.server.setBootstrapAccounts(ep, [{ serverUri: uri, ...(identity !== undefined && psk !== undefined ? { securityMode: 'psk' as const, pskIdentity: identity, psk } : {}) }]);
+        ctx.server.setBootstrapAccounts(ep, [
+          {
+            serverUri: uri,
+            ...(identity !== undefined && psk !== undefined
+              ? { securityMode: 'psk' as const, pskIdentity: identity, psk }
+              : {}),
+          },
+        ]);
       }
       ctx.out(`bootstrap account of ${ep}: ${line.flags.reset === true ? 'from the configuration' : uri}`);
       return Promise.resolve(true);
     },
   },
   fw: {
-    usage: 'fw push FILE | fw pull FILE', help: 'firmware: push FILE to /5/0/0 (Block1), or serve it and write its URI to /5/0/1',
+    usage: 'fw push FILE | fw pull FILE',
+    help: 'firmware: push FILE to /5/0/0 (Block1), or serve it and write its URI to /5/0/1',
     async run(ctx, line) {
       need(line, 2);
       const [how, file] = line.args;
@@ -185,11 +242,14 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   name: {
-    usage: 'name PATH', help: 'what the object model calls a path',
+    usage: 'name PATH',
+    help: 'what the object model calls a path',
     run(ctx, line) {
       need(line, 1);
       const p = path(line.args[0]);
-      ctx.out(`${formatPath(p)} ${nameOf(ctx.server.types, p) ?? '(unknown)'}${p.length >= 3 ? ` ${typeAt(ctx.server.types, p) ?? ''}` : ''}`.trimEnd());
+      ctx.out(
+        `${formatPath(p)} ${nameOf(ctx.server.types, p) ?? '(unknown)'}${p.length >= 3 ? ` ${typeAt(ctx.server.types, p) ?? ''}` : ''}`.trimEnd(),
+      );
       return Promise.resolve(true);
     },
   },
@@ -197,7 +257,12 @@ export const COMMANDS: Record<string, Command> = {
 
 /** The lowest instance id of an object the client did not register. */
 function freeInstance(ctx: ConsoleContext, ep: string, obj: number): number {
-  const taken = new Set((ctx.server.registrations.get(ep)?.links ?? []).map((l) => l.target.split('/')).filter((s) => s[1] === String(obj) && s[2] !== undefined).map((s) => Number(s[2])));
+  const taken = new Set(
+    (ctx.server.registrations.get(ep)?.links ?? [])
+      .map((l) => l.target.split('/'))
+      .filter((s) => s[1] === String(obj) && s[2] !== undefined)
+      .map((s) => Number(s[2])),
+  );
   let i = 0;
   while (taken.has(i)) i++;
   return i;

@@ -5,7 +5,10 @@ import { registeredPaths } from './printer.js';
 
 /** Candidate paths: every registered object/instance link, and the model's resources under registered instances. */
 export function knownPaths(server: DevServer, ep: string | undefined): string[] {
-  const regs = ep !== undefined && server.registrations.has(ep) ? [server.registrations.get(ep)!] : [...server.registrations.values()];
+  const regs =
+    ep !== undefined && server.registrations.has(ep)
+      ? [server.registrations.get(ep)!]
+      : [...server.registrations.values()];
   const out = new Set<string>();
   for (const reg of regs) {
     for (const p of registeredPaths(reg)) {
@@ -23,7 +26,13 @@ export function knownPaths(server: DevServer, ep: string | undefined): string[] 
 export function complete(server: DevServer, ep: string | undefined, line: string): [string[], string] {
   const words = line.split(/\s+/);
   const word = words[words.length - 1] ?? '';
-  if (words.length <= 1) return [Object.keys(COMMANDS).concat('quit').filter((c) => c.startsWith(word)), word];
+  if (words.length <= 1)
+    return [
+      Object.keys(COMMANDS)
+        .concat('quit')
+        .filter((c) => c.startsWith(word)),
+      word,
+    ];
   if (words[0] === 'ep') return [[...server.registrations.keys()].filter((e) => e.startsWith(word)), word];
   if (words[0] === 'fw' && words.length === 2) return [['push', 'pull'].filter((c) => c.startsWith(word)), word];
   if (word.startsWith('--')) return [['--format', '--partial'].filter((f) => f.startsWith(word)), word];

@@ -1,4 +1,5 @@
-// console.ts: the dev-server console: a readline prompt with completion on a terminal, or a script (one command a line).
+// console.ts: the dev-server console: a readline prompt with completion on a terminal, or a script (one command a
+// line).
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { formatPath } from '../../lwm2m/path.js';
@@ -13,7 +14,9 @@ import { recordLine } from './printer.js';
 export interface ConsoleOptions {
   input: Readable;
   output: Writable;
-  /** A terminal: prompt, completion, redrawn progress bar. Otherwise script mode: each command echoed, percent lines. */
+  /**
+   * A terminal: prompt, completion, redrawn progress bar. Otherwise script mode: each command echoed, percent lines.
+   */
   interactive: boolean;
   /** How long a command waits for a first client (and so a script waits for the device), ms. */
   waitMs: number;
@@ -30,8 +33,16 @@ export class DevServerConsole {
   private failures = 0;
   private lastPercent = -1;
 
-  constructor(private readonly server: DevServer, private readonly o: ConsoleOptions) {
-    this.ctx = new ConsoleContext(server, (l) => this.write(l), (label, done, total) => this.progress(label, done, total), o.waitMs);
+  constructor(
+    private readonly server: DevServer,
+    private readonly o: ConsoleOptions,
+  ) {
+    this.ctx = new ConsoleContext(
+      server,
+      (l) => this.write(l),
+      (label, done, total) => this.progress(label, done, total),
+      o.waitMs,
+    );
   }
 
   private write(text: string): void {
@@ -40,7 +51,10 @@ export class DevServerConsole {
 
   /** A line that arrives on its own (an event): on a terminal it goes above the prompt, which is drawn again. */
   event(line: string): void {
-    if (!this.o.interactive || !this.rl) { this.write(line); return; }
+    if (!this.o.interactive || !this.rl) {
+      this.write(line);
+      return;
+    }
     this.o.output.write('\r\x1b[K');
     this.write(line.length > EVENT_LIMIT ? `${line.slice(0, EVENT_LIMIT - 1)}…` : line);
     this.rl.prompt(true);
@@ -57,7 +71,9 @@ export class DevServerConsole {
     if (this.o.interactive) {
       const w = 30;
       const full = Math.round((w * pct) / 100);
-      this.o.output.write(`\r[${'#'.repeat(full)}${' '.repeat(w - full)}] ${String(pct).padStart(3)}% ${label}${done >= total ? '\n' : ''}`);
+      this.o.output.write(
+        `\r[${'#'.repeat(full)}${' '.repeat(w - full)}] ${String(pct).padStart(3)}% ${label}${done >= total ? '\n' : ''}`,
+      );
     } else if (this.lastPercent < 0 || (pct !== this.lastPercent && (pct === 100 || pct - this.lastPercent >= 10))) {
       this.write(`${label} ${pct}%`);
       this.lastPercent = pct;
@@ -76,7 +92,10 @@ export class DevServerConsole {
     }
     if (!line) return true;
     const cmd = COMMANDS[line.cmd];
-    if (!cmd) { this.write(`error: no command '${line.cmd}' (help lists them)`); return false; }
+    if (!cmd) {
+      this.write(`error: no command '${line.cmd}' (help lists them)`);
+      return false;
+    }
     try {
       return await cmd.run(this.ctx, line);
     } catch (err) {
@@ -91,7 +110,9 @@ export class DevServerConsole {
       input: this.o.input,
       output: this.o.interactive ? this.o.output : undefined,
       terminal: this.o.interactive,
-      ...(this.o.interactive ? { completer: (l: string) => complete(this.server, this.ctx.picked, l), prompt: PROMPT } : {}),
+      ...(this.o.interactive
+        ? { completer: (l: string) => complete(this.server, this.ctx.picked, l), prompt: PROMPT }
+        : {}),
     });
     this.rl = rl;
     rl.on('SIGINT', () => rl.close()); // Ctrl-C at the prompt ends the console, and so the server

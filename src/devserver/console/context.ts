@@ -34,10 +34,17 @@ export class ConsoleContext {
     const regs = this.server.registrations;
     if (this.picked !== undefined) {
       if (regs.has(this.picked)) return this.picked;
-      throw new CodedError('DEVSERVER_UNKNOWN_ENDPOINT', `${this.picked} is not registered (clients: ${[...regs.keys()].join(', ') || 'none'})`);
+      throw new CodedError(
+        'DEVSERVER_UNKNOWN_ENDPOINT',
+        `${this.picked} is not registered (clients: ${[...regs.keys()].join(', ') || 'none'})`,
+      );
     }
     if (regs.size === 1) return [...regs.keys()][0];
-    if (regs.size > 1) throw new CodedError('CONSOLE_WHICH_CLIENT', `${regs.size} clients registered: pick one with 'ep NAME' (${[...regs.keys()].join(', ')})`);
+    if (regs.size > 1)
+      throw new CodedError(
+        'CONSOLE_WHICH_CLIENT',
+        `${regs.size} clients registered: pick one with 'ep NAME' (${[...regs.keys()].join(', ')})`,
+      );
     this.out(`waiting up to ${Math.round(this.waitMs / 1000)} s for a client to register…`);
     return (await this.server.waitFor('register', () => true, this.waitMs)).endpoint;
   }

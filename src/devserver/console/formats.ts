@@ -2,13 +2,23 @@
 import { CodedError } from '../../errors.js';
 
 export const FORMAT_NAMES: Readonly<Record<string, number>> = {
-  text: 0, opaque: 42, 'senml-json': 110, 'senml-cbor': 112, tlv: 11542, json: 11543, 'lwm2m-cbor': 11544,
+  text: 0,
+  opaque: 42,
+  'senml-json': 110,
+  'senml-cbor': 112,
+  tlv: 11542,
+  json: 11543,
+  'lwm2m-cbor': 11544,
 };
 
 /** A name or a number → the Content-Format number. */
 export function formatByName(v: string): number {
   const n = FORMAT_NAMES[v.toLowerCase()] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
-  if (n === undefined) throw new CodedError('CONSOLE_FORMAT', `unknown format '${v}' (${Object.keys(FORMAT_NAMES).join(', ')} or a number)`);
+  if (n === undefined)
+    throw new CodedError(
+      'CONSOLE_FORMAT',
+      `unknown format '${v}' (${Object.keys(FORMAT_NAMES).join(', ')} or a number)`,
+    );
   return n;
 }
 

@@ -1,4 +1,5 @@
-// object-defs.ts: the object definitions the console names things with: the built-in objects, plugins' objects, --ddf files.
+// object-defs.ts: the object definitions the console names things with: the built-in objects, plugins' objects, --ddf
+// files.
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { BUILTIN_OBJECTS, DIST_SRC } from '../../runtime/actor-set.js';
@@ -26,12 +27,17 @@ export async function loadObjectDefs(ddfDir?: string): Promise<ObjectDef[]> {
   }
   try {
     const quiet = log.child({ mod: 'devserver-console' }, { level: 'error' });
-    const plugins = await loadPlugins(defaultConfig().plugins, { builtinIds: BUILTIN_OBJECTS.map((o) => o.id), log: quiet });
+    const plugins = await loadPlugins(defaultConfig().plugins, {
+      builtinIds: BUILTIN_OBJECTS.map((o) => o.id),
+      log: quiet,
+    });
     for (const o of plugins.loaded.flatMap((p) => p.objects)) {
       const d = await specDef(new URL(o.moduleUrl));
       if (d) defs.push(d);
     }
-  } catch { /* names of plugin objects are a convenience: without them values print by path */ }
+  } catch {
+    /* names of plugin objects are a convenience: without them values print by path */
+  }
   if (ddfDir !== undefined) defs.push(...loadDdfFolder(ddfDir));
   return defs;
 }

@@ -7,7 +7,10 @@ export interface ParsedLine {
   flags: Record<string, string | true>;
 }
 
-/** Splits on blanks; "double" or 'single' quotes keep blanks (and are kept on the word, so a value can be told a string). */
+/**
+ * Splits on blanks; "double" or 'single' quotes keep blanks (and are kept on the word, so a value can be told a
+ * string).
+ */
 export function tokenize(line: string): string[] {
   const out: string[] = [];
   let cur = '';
@@ -18,13 +21,20 @@ export function tokenize(line: string): string[] {
       cur += ch;
       if (ch === quote) quote = undefined;
     } else if (ch === '"' || ch === "'") {
-      quote = ch; cur += ch; inWord = true;
+      quote = ch;
+      cur += ch;
+      inWord = true;
     } else if (/\s/.test(ch)) {
-      if (inWord) { out.push(cur); cur = ''; inWord = false; }
+      if (inWord) {
+        out.push(cur);
+        cur = '';
+        inWord = false;
+      }
     } else if (ch === '#' && !inWord) {
       break;
     } else {
-      cur += ch; inWord = true;
+      cur += ch;
+      inWord = true;
     }
   }
   if (quote !== undefined) throw new CodedError('CONSOLE_SYNTAX', `unclosed ${quote}`);
@@ -44,7 +54,10 @@ export function parseLine(line: string): ParsedLine | undefined {
   for (let i = 0; i < rest.length; i++) {
     const w = rest[i];
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(w);
-    if (!m) { args.push(w); continue; }
+    if (!m) {
+      args.push(w);
+      continue;
+    }
     if (m[2] !== undefined) flags[m[1]] = m[2];
     else if (VALUED.has(m[1])) {
       const v = rest[++i];

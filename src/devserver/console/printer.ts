@@ -38,7 +38,9 @@ export function resultLines(types: TypeRegistry, r: OpResult): string[] {
 
 /** Object paths of a registration's links (`/3/0`, `/3424/0` …), the root link left out. */
 export function registeredPaths(reg: Registration): string[] {
-  return reg.links.filter((l) => l.params.rt === undefined && l.target !== '/').map((l) => l.target.slice(reg.rootPath.length) || '/');
+  return reg.links
+    .filter((l) => l.params.rt === undefined && l.target !== '/')
+    .map((l) => l.target.slice(reg.rootPath.length) || '/');
 }
 
 export function clientLine(reg: Registration): string {

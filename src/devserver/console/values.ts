@@ -1,4 +1,5 @@
-// values.ts: console words → LwM2M values typed by the object model (42 → integer, "on" → string, 0xcafe → opaque, 3:0 → objlnk).
+// values.ts: console words → LwM2M values typed by the object model (42 → integer, "on" → string, 0xcafe → opaque, 3:0
+// → objlnk).
 import { CodedError } from '../../errors.js';
 import { parsePath } from '../../lwm2m/path.js';
 import type { LwRecord, LwValue, Path, ResourceType } from '../../lwm2m/types.js';
@@ -14,8 +15,11 @@ export function parseValue(word: string, type: ResourceType | undefined): LwValu
   const quoted = /^(["']).*\1$/s.test(word);
   const w = unquote(word);
   switch (type) {
-    case 'string': return w;
-    case 'integer': case 'unsigned': case 'time': {
+    case 'string':
+      return w;
+    case 'integer':
+    case 'unsigned':
+    case 'time': {
       if (!/^-?\d+$/.test(w)) throw bad(w, type);
       return Number(w);
     }
@@ -65,8 +69,13 @@ export function typeAt(types: TypeRegistry, p: Path): ResourceType | undefined {
 /** Create's body: a JSON object { "resourceId": value, … } under OBJ/INST → records. */
 export function parseCreateBody(json: string, base: Path, types: TypeRegistry): LwRecord[] {
   let o: unknown;
-  try { o = JSON.parse(json); } catch (err) { throw new CodedError('CONSOLE_SYNTAX', `create: ${(err as Error).message}`); }
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new CodedError('CONSOLE_SYNTAX', 'create wants a JSON object {"RES": value, …}');
+  try {
+    o = JSON.parse(json);
+  } catch (err) {
+    throw new CodedError('CONSOLE_SYNTAX', `create: ${(err as Error).message}`);
+  }
+  if (o === null || typeof o !== 'object' || Array.isArray(o))
+    throw new CodedError('CONSOLE_SYNTAX', 'create wants a JSON object {"RES": value, …}');
   return Object.entries(o as Record<string, unknown>).map(([k, v]) => {
     if (!/^\d+$/.test(k)) throw new CodedError('CONSOLE_SYNTAX', `create: '${k}' is not a resource id`);
     const path = [...base, Number(k)];

@@ -1,4 +1,5 @@
-// api.ts: the web page's JSON operations on one client (read, write, execute, observe, cancel, discover, create, delete, attributes, firmware push) over the dev-server library.
+// api.ts: the web page's JSON operations on one client (read, write, execute, observe, cancel, discover, create,
+// delete, attributes, firmware push) over the dev-server library.
 import { CodedError } from '../../errors.js';
 import { formatPath } from '../../lwm2m/path.js';
 import { ContentFormat, type LwRecord } from '../../lwm2m/types.js';
@@ -14,7 +15,8 @@ const FORMATS = new Set<number>(Object.values(ContentFormat));
 function formatArg(v: unknown): { format?: number } {
   if (v === undefined || v === null || v === '') return {};
   const n = Number(v);
-  if (!Number.isInteger(n) || !FORMATS.has(n)) throw new CodedError('WEB_BAD_REQUEST', `format ${JSON.stringify(v)} is not a content format this server knows`);
+  if (!Number.isInteger(n) || !FORMATS.has(n))
+    throw new CodedError('WEB_BAD_REQUEST', `format ${JSON.stringify(v)} is not a content format this server knows`);
   return { format: n };
 }
 
@@ -22,14 +24,20 @@ function formatArg(v: unknown): { format?: number } {
 export class WebApi {
   private readonly observations = new Map<string, Observation>();
 
-  constructor(private readonly server: DevServer, private readonly hub: EventHub) {}
+  constructor(
+    private readonly server: DevServer,
+    private readonly hub: EventHub,
+  ) {}
 
   private registration(ep: string): void {
-    if (!this.server.registrations.has(ep)) throw new CodedError('DEVSERVER_UNKNOWN_ENDPOINT', `endpoint ${ep} is not registered`);
+    if (!this.server.registrations.has(ep))
+      throw new CodedError('DEVSERVER_UNKNOWN_ENDPOINT', `endpoint ${ep} is not registered`);
   }
 
   observing(ep: string): string[] {
-    return [...this.observations.values()].filter((o) => o.endpoint === ep && o.active).map((o) => formatPath(o.paths[0]));
+    return [...this.observations.values()]
+      .filter((o) => o.endpoint === ep && o.active)
+      .map((o) => formatPath(o.paths[0]));
   }
 
   clients(): Record<string, unknown>[] {
@@ -47,12 +55,25 @@ export class WebApi {
     const s = this.server;
     const fmt = formatArg(b.format);
     switch (op) {
-      case 'read': { const p = pathArg(b.path); this.registration(ep); return resultJson(await s.read(ep, p, fmt)); }
-      case 'discover': { const p = pathArg(b.path); this.registration(ep); return resultJson(await s.discover(ep, p)); }
-      case 'delete': { const p = pathArg(b.path); this.registration(ep); return resultJson(await s.delete(ep, p)); }
+      case 'read': {
+        const p = pathArg(b.path);
+        this.registration(ep);
+        return resultJson(await s.read(ep, p, fmt));
+      }
+      case 'discover': {
+        const p = pathArg(b.path);
+        this.registration(ep);
+        return resultJson(await s.discover(ep, p));
+      }
+      case 'delete': {
+        const p = pathArg(b.path);
+        this.registration(ep);
+        return resultJson(await s.delete(ep, p));
+      }
       case 'execute': {
         const p = pathArg(b.path);
-        if (b.args !== undefined && typeof b.args !== 'string') throw new CodedError('WEB_BAD_REQUEST', 'args must be a string');
+        if (b.args !== undefined && typeof b.args !== 'string')
+          throw new CodedError('WEB_BAD_REQUEST', 'args must be a string');
         this.registration(ep);
         return resultJson(await s.execute(ep, p, b.args));
       }
@@ -66,8 +87,10 @@ export class WebApi {
       }
       case 'create': {
         const p = pathArg(b.path);
-        if (p.length !== 1 && p.length !== 2) throw new CodedError('WEB_BAD_REQUEST', 'create wants an object path (/obj)');
-        if (!Array.isArray(b.records)) throw new CodedError('WEB_BAD_REQUEST', 'records must be a list of { path, value }');
+        if (p.length !== 1 && p.length !== 2)
+          throw new CodedError('WEB_BAD_REQUEST', 'create wants an object path (/obj)');
+        if (!Array.isArray(b.records))
+          throw new CodedError('WEB_BAD_REQUEST', 'records must be a list of { path, value }');
         const records: LwRecord[] = (b.records as Body[]).map((r) => {
           const rp = pathArg(r.path, 'record path');
           return { path: rp, value: parseValue(r.value, rp.length >= 3 ? s.types.info(rp[0], rp[2])?.[0] : undefined) };
@@ -78,15 +101,19 @@ export class WebApi {
       case 'attributes': {
         const p = pathArg(b.path);
         const a = b.attributes;
-        if (typeof a !== 'object' || a === null || Array.isArray(a)) throw new CodedError('WEB_BAD_REQUEST', 'attributes must be an object, e.g. { "pmin": 1 }');
+        if (typeof a !== 'object' || a === null || Array.isArray(a))
+          throw new CodedError('WEB_BAD_REQUEST', 'attributes must be an object, e.g. { "pmin": 1 }');
         for (const [k, v] of Object.entries(a)) {
-          if (!/^[a-z]{2,5}$/.test(k)) throw new CodedError('WEB_BAD_REQUEST', `attribute '${k}' is not an attribute name`);
-          if (v !== null && typeof v !== 'number' && typeof v !== 'string') throw new CodedError('WEB_BAD_REQUEST', `attribute ${k}: number, string or null`);
+          if (!/^[a-z]{2,5}$/.test(k))
+            throw new CodedError('WEB_BAD_REQUEST', `attribute '${k}' is not an attribute name`);
+          if (v !== null && typeof v !== 'number' && typeof v !== 'string')
+            throw new CodedError('WEB_BAD_REQUEST', `attribute ${k}: number, string or null`);
         }
         this.registration(ep);
         return resultJson(await s.writeAttributes(ep, p, a as Record<string, number | string | null>));
       }
-      case 'observe': return this.observe(ep, b, fmt);
+      case 'observe':
+        return this.observe(ep, b, fmt);
       case 'cancel': {
         const p = pathArg(b.path);
         const key = `${ep} ${formatPath(p)}`;
@@ -97,7 +124,10 @@ export class WebApi {
         return { code: 'cancelled', ok: true };
       }
       default:
-        throw new CodedError('WEB_NOT_FOUND', `no operation '${op}' (read, write, execute, observe, cancel, discover, create, delete, attributes)`);
+        throw new CodedError(
+          'WEB_NOT_FOUND',
+          `no operation '${op}' (read, write, execute, observe, cancel, discover, create, delete, attributes)`,
+        );
     }
   }
 
@@ -134,10 +164,26 @@ export class WebApi {
     };
     try {
       const r = await this.server.write(ep, p, data, { format: ContentFormat.OPAQUE, onProgress: progress });
-      this.hub.publish({ type: 'firmware', endpoint: ep, path, sent: r.code.startsWith('2.') ? data.length : last, total: data.length, done: true, code: r.code });
+      this.hub.publish({
+        type: 'firmware',
+        endpoint: ep,
+        path,
+        sent: r.code.startsWith('2.') ? data.length : last,
+        total: data.length,
+        done: true,
+        code: r.code,
+      });
       return { ...resultJson(r), bytes: data.length };
     } catch (err) {
-      this.hub.publish({ type: 'firmware', endpoint: ep, path, sent: Math.max(last, 0), total: data.length, done: true, error: (err as Error).message });
+      this.hub.publish({
+        type: 'firmware',
+        endpoint: ep,
+        path,
+        sent: Math.max(last, 0),
+        total: data.length,
+        done: true,
+        error: (err as Error).message,
+      });
       throw err;
     }
   }

@@ -13,11 +13,23 @@ import type { Logger } from '../../runtime/log.js';
 
 /** The objects the runtime hosts itself (the same definitions the device serves). */
 export const BUILTIN_DEFS: readonly ObjectDef[] = [
-  securityDefinition, serverDefinition, accessControlDefinition, deviceDefinition, connectivityDefinition, firmwareDefinition, waterMeterDefinition,
+  securityDefinition,
+  serverDefinition,
+  accessControlDefinition,
+  deviceDefinition,
+  connectivityDefinition,
+  firmwareDefinition,
+  waterMeterDefinition,
 ];
 
 /** One resource as the page sees it. */
-export interface CatalogResource { name: string; type: string; operations: string; multiple: boolean; units?: string }
+export interface CatalogResource {
+  name: string;
+  type: string;
+  operations: string;
+  multiple: boolean;
+  units?: string;
+}
 /** Object id → name, multiplicity and resources, as JSON for the page. */
 export type Catalog = Record<number, { name: string; multiple: boolean; resources: Record<number, CatalogResource> }>;
 
@@ -28,7 +40,13 @@ export function buildCatalog(extra: readonly ObjectDef[] = []): Catalog {
     if (out[d.id] !== undefined) continue;
     const resources: Record<number, CatalogResource> = {};
     for (const r of d.resources) {
-      resources[r.id] = { name: r.name, type: r.type, operations: r.operations, multiple: r.multiple === true, ...(r.units !== undefined ? { units: r.units } : {}) };
+      resources[r.id] = {
+        name: r.name,
+        type: r.type,
+        operations: r.operations,
+        multiple: r.multiple === true,
+        ...(r.units !== undefined ? { units: r.units } : {}),
+      };
     }
     out[d.id] = { name: d.name, multiple: d.multiple, resources };
   }
@@ -40,10 +58,14 @@ export function buildCatalog(extra: readonly ObjectDef[] = []): Catalog {
  * the location objects), imported as the runtime imports them; a plugin that fails to load is logged and left out.
  */
 export async function pluginDefs(cfg: Partial<PluginsConfig> = {}, log?: Logger): Promise<ObjectDef[]> {
-  const r = await loadPlugins(pluginsConfigSchema.parse(cfg), { builtinIds: BUILTIN_DEFS.map((d) => d.id), ...(log ? { log } : {}) });
+  const r = await loadPlugins(pluginsConfigSchema.parse(cfg), {
+    builtinIds: BUILTIN_DEFS.map((d) => d.id),
+    ...(log ? { log } : {}),
+  });
   const out: ObjectDef[] = [];
   for (const p of r.loaded) {
-    for (const o of p.objects) out.push(((await import(o.moduleUrl)) as { default: { definition: ObjectDef } }).default.definition);
+    for (const o of p.objects)
+      out.push(((await import(o.moduleUrl)) as { default: { definition: ObjectDef } }).default.definition);
   }
   return out;
 }

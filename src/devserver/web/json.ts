@@ -18,7 +18,11 @@ export function valueJson(v: LwValue): JsonValue {
 }
 
 export function recordsJson(records: readonly LwRecord[]): { path: string; value: JsonValue; time?: number }[] {
-  return records.map((r) => ({ path: formatPath(r.path), value: valueJson(r.value), ...(r.time !== undefined ? { time: r.time } : {}) }));
+  return records.map((r) => ({
+    path: formatPath(r.path),
+    value: valueJson(r.value),
+    ...(r.time !== undefined ? { time: r.time } : {}),
+  }));
 }
 
 /** An OpResult for the page: `ok` false for any answer outside 2.xx (the page shows it as the device's error). */
@@ -40,9 +44,18 @@ export function resultJson(r: OpResult): Record<string, unknown> {
 
 export function registrationJson(r: Registration, observing: string[]): Record<string, unknown> {
   return {
-    endpoint: r.endpoint, address: `${r.peer.address}:${r.peer.port}`, lifetime: r.lifetime, binding: r.binding,
-    lwm2mVersion: r.lwm2mVersion, queueMode: r.queueMode, registeredAt: r.registeredAt, lastUpdate: r.lastUpdate,
-    lastSeen: r.lastSeen, rootPath: r.rootPath, links: r.links.map((l) => ({ target: l.target, params: l.params })), observing,
+    endpoint: r.endpoint,
+    address: `${r.peer.address}:${r.peer.port}`,
+    lifetime: r.lifetime,
+    binding: r.binding,
+    lwm2mVersion: r.lwm2mVersion,
+    queueMode: r.queueMode,
+    registeredAt: r.registeredAt,
+    lastUpdate: r.lastUpdate,
+    lastSeen: r.lastSeen,
+    rootPath: r.rootPath,
+    links: r.links.map((l) => ({ target: l.target, params: l.params })),
+    observing,
   };
 }
 
@@ -65,9 +78,13 @@ export function parseValue(v: unknown, type: ResourceType | undefined): LwValue 
   }
   if (typeof v !== 'string') throw new CodedError('WEB_BAD_VALUE', 'value must be a string, number or boolean');
   const s = v.trim();
-  const bad = (want: string): never => { throw new CodedError('WEB_BAD_VALUE', `'${v}' is not ${want}`); };
+  const bad = (want: string): never => {
+    throw new CodedError('WEB_BAD_VALUE', `'${v}' is not ${want}`);
+  };
   switch (type) {
-    case 'integer': case 'unsigned': case 'time':
+    case 'integer':
+    case 'unsigned':
+    case 'time':
       if (!/^-?\d+$/.test(s)) bad('an integer');
       if (type !== 'integer' && s.startsWith('-')) bad('a non-negative integer');
       return Number.isSafeInteger(Number(s)) ? Number(s) : BigInt(s);

@@ -1,7 +1,11 @@
-// listen.ts: the dev-server's `--web [HOST:]PORT` argument: optional value (bare `--web` = 127.0.0.1:8080), parsed into host and port.
+// listen.ts: the dev-server's `--web [HOST:]PORT` argument: optional value (bare `--web` = 127.0.0.1:8080), parsed into
+// host and port.
 import { CodedError } from '../../errors.js';
 
-export interface WebListen { host: string; port: number }
+export interface WebListen {
+  host: string;
+  port: number;
+}
 
 export const WEB_DEFAULT = '127.0.0.1:8080';
 

@@ -33,7 +33,14 @@ const MAX_JSON = 64 * 1024;
 
 /** HTTP status for an error code: bad input 400, unknown things 404, device silent 504, other device trouble 502. */
 function statusOf(code: string): number {
-  if (code === 'WEB_BAD_REQUEST' || code === 'WEB_BAD_VALUE' || code.startsWith('FORMAT_') || code.startsWith('PATH_') || code.startsWith('ENCODE')) return 400;
+  if (
+    code === 'WEB_BAD_REQUEST' ||
+    code === 'WEB_BAD_VALUE' ||
+    code.startsWith('FORMAT_') ||
+    code.startsWith('PATH_') ||
+    code.startsWith('ENCODE')
+  )
+    return 400;
   if (code === 'WEB_NOT_FOUND' || code === 'DEVSERVER_UNKNOWN_ENDPOINT') return 404;
   if (code === 'WEB_TOO_LARGE') return 413;
   if (code === 'DEVSERVER_TIMEOUT') return 504;
@@ -53,7 +60,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     let n = 0;
     req.on('data', (c: Buffer) => {
       n += c.length;
-      if (n > limit) { reject(new CodedError('WEB_TOO_LARGE', `request body over ${limit} bytes`)); req.destroy(); return; }
+      if (n > limit) {
+        reject(new CodedError('WEB_TOO_LARGE', `request body over ${limit} bytes`));
+        req.destroy();
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
@@ -65,13 +76,22 @@ async function jsonBody(req: IncomingMessage): Promise<Body> {
   const raw = (await readBody(req, MAX_JSON)).toString('utf8');
   if (raw.trim() === '') return {};
   let v: unknown;
-  try { v = JSON.parse(raw); } catch (err) { throw new CodedError('WEB_BAD_REQUEST', `body is not JSON: ${(err as Error).message}`); }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CodedError('WEB_BAD_REQUEST', 'body must be a JSON object');
+  try {
+    v = JSON.parse(raw);
+  } catch (err) {
+    throw new CodedError('WEB_BAD_REQUEST', `body is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new CodedError('WEB_BAD_REQUEST', 'body must be a JSON object');
   return v as Body;
 }
 
 export class WebServer {
-  private constructor(private readonly http: Server, private readonly api: WebApi, private readonly hub: EventHub) {}
+  private constructor(
+    private readonly http: Server,
+    private readonly api: WebApi,
+    private readonly hub: EventHub,
+  ) {}
 
   /** Serves the page for a running dev server; resolves once it listens. */
   static async start(dev: DevServer, o: WebOptions = {}): Promise<WebServer> {
@@ -94,10 +114,14 @@ export class WebServer {
     });
     const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
       const url = new URL(req.url ?? '/', 'http://page');
-      const parts = url.pathname.split('/').filter((x) => x !== '').map((x) => decodeURIComponent(x));
+      const parts = url.pathname
+        .split('/')
+        .filter((x) => x !== '')
+        .map((x) => decodeURIComponent(x));
       const method = req.method ?? 'GET';
       if (parts[0] !== 'api') {
-        if (method !== 'GET' && method !== 'HEAD') throw new CodedError('WEB_NOT_FOUND', `${method} ${url.pathname}: not here`);
+        if (method !== 'GET' && method !== 'HEAD')
+          throw new CodedError('WEB_NOT_FOUND', `${method} ${url.pathname}: not here`);
         const file = readStatic(parts.length === 0 ? 'index.html' : parts.join('/'));
         if (!file) throw new CodedError('WEB_NOT_FOUND', `${url.pathname}: no such file`);
         res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-cache' });
@@ -105,36 +129,64 @@ export class WebServer {
         return;
       }
       const [, what, ep, op] = parts;
-      if (what === 'events' && parts.length === 2 && method === 'GET') { hub.attach(res); return; }
+      if (what === 'events' && parts.length === 2 && method === 'GET') {
+        hub.attach(res);
+        return;
+      }
       if (what === 'model' && parts.length === 2 && method === 'GET') {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         res.end(catalog);
         return;
       }
-      if (what === 'clients' && parts.length === 2 && method === 'GET') { send(res, 200, api.clients()); return; }
-      if (what === 'clients' && parts.length === 3 && method === 'GET') { send(res, 200, api.client(ep)); return; }
+      if (what === 'clients' && parts.length === 2 && method === 'GET') {
+        send(res, 200, api.clients());
+        return;
+      }
+      if (what === 'clients' && parts.length === 3 && method === 'GET') {
+        send(res, 200, api.client(ep));
+        return;
+      }
       if (what === 'clients' && parts.length === 4 && op === 'firmware' && method === 'POST') {
         const data = await readBody(req, maxUpload);
         send(res, 200, await api.firmware(ep, url.searchParams.get('path'), Uint8Array.from(data)));
         return;
       }
-      if (what === 'clients' && parts.length === 4 && method === 'POST') { send(res, 200, await api.run(ep, op, await jsonBody(req))); return; }
+      if (what === 'clients' && parts.length === 4 && method === 'POST') {
+        send(res, 200, await api.run(ep, op, await jsonBody(req)));
+        return;
+      }
       throw new CodedError('WEB_NOT_FOUND', `${method} ${url.pathname}: no such API (see docs/devserver.md)`);
     };
     await new Promise<void>((resolve, reject) => {
-      http.once('error', (err) => reject(new CodedError('DEVSERVER_WEB_BIND', `cannot bind ${o.host ?? '127.0.0.1'}:${o.port ?? 8080}: ${err.message}`, undefined, { cause: err })));
+      http.once('error', (err) =>
+        reject(
+          new CodedError(
+            'DEVSERVER_WEB_BIND',
+            `cannot bind ${o.host ?? '127.0.0.1'}:${o.port ?? 8080}: ${err.message}`,
+            undefined,
+            { cause: err },
+          ),
+        ),
+      );
       http.listen(o.port ?? 8080, o.host ?? '127.0.0.1', () => resolve());
     });
     const host = o.host ?? '127.0.0.1';
     if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
-      log.warn({ code: 'DEVSERVER_WEB_EXPOSED', host }, `web page bound to ${host}: it has no authentication, anyone who reaches it can write to and push firmware to the devices`);
+      log.warn(
+        { code: 'DEVSERVER_WEB_EXPOSED', host },
+        `web page bound to ${host}: it has no authentication, anyone who reaches it can write to and push firmware to the devices`,
+      );
     }
     dev.once('closed', () => hub.close());
     return new WebServer(http, api, hub);
   }
 
-  get port(): number { return (this.http.address() as AddressInfo).port; }
-  get address(): string { return (this.http.address() as AddressInfo).address; }
+  get port(): number {
+    return (this.http.address() as AddressInfo).port;
+  }
+  get address(): string {
+    return (this.http.address() as AddressInfo).address;
+  }
   /** http:// URL of the page (loopback address when bound to all interfaces). */
   get url(): string {
     const a = this.address === '0.0.0.0' ? '127.0.0.1' : this.address === '::' ? '::1' : this.address;

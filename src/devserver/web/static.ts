@@ -1,4 +1,5 @@
-// static.ts: finds and serves the page's files (plain HTML, ES modules, CSS kept as files in src/devserver/web/static/).
+// static.ts: finds and serves the page's files (plain HTML, ES modules, CSS kept as files in
+// src/devserver/web/static/).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, normalize, sep } from 'node:path';
@@ -8,12 +9,21 @@ import { join, normalize, sep } from 'node:path';
  * relative to this module whether it runs compiled (dist/src/devserver/web/) or from source (src/devserver/web/), in
  * the checkout built in place (the board install, deploy/README.md) or a package with src/ next to dist/.
  */
-const CANDIDATES = [new URL('./static/', import.meta.url), new URL('../../../../src/devserver/web/static/', import.meta.url)];
+const CANDIDATES = [
+  new URL('./static/', import.meta.url),
+  new URL('../../../../src/devserver/web/static/', import.meta.url),
+];
 
-export const STATIC_DIR: string | undefined = CANDIDATES.map((u) => fileURLToPath(u)).find((d) => existsSync(join(d, 'index.html')));
+export const STATIC_DIR: string | undefined = CANDIDATES.map((u) => fileURLToPath(u)).find((d) =>
+  existsSync(join(d, 'index.html')),
+);
 
 const TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml', png: 'image/png',
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+  png: 'image/png',
 };
 
 /** A file of the page by its relative name; undefined for anything outside the folder or missing. */

@@ -9,18 +9,32 @@ export interface Link {
 function formatParam(k: string, v: string | number | true): string {
   if (v === true) return k;
   if (typeof v === 'number') return `${k}=${v}`;
-  return /^[0-9A-Za-z.!#$%&'*+\-^_`|~]+$/.test(v) && k !== 'rt' && k !== 'if' ? `${k}=${v}` : `${k}="${v.replace(/(["\\])/g, '\\$1')}"`;
+  return /^[0-9A-Za-z.!#$%&'*+\-^_`|~]+$/.test(v) && k !== 'rt' && k !== 'if'
+    ? `${k}=${v}`
+    : `${k}="${v.replace(/(["\\])/g, '\\$1')}"`;
 }
 
 export function formatLinks(links: readonly Link[]): string {
-  return links.map((l) => `<${l.target}>` + Object.entries(l.params).map(([k, v]) => ';' + formatParam(k, v)).join('')).join(',');
+  return links
+    .map(
+      (l) =>
+        `<${l.target}>` +
+        Object.entries(l.params)
+          .map(([k, v]) => ';' + formatParam(k, v))
+          .join(''),
+    )
+    .join(',');
 }
 
 export function parseLinks(s: string): Link[] {
   const out: Link[] = [];
   let i = 0;
-  const fail = (why: string): never => { throw new CodedError('FORMAT_DECODE', `link format at ${i}: ${why}`); };
-  const skipWs = (): void => { while (i < s.length && /\s/.test(s[i])) i++; };
+  const fail = (why: string): never => {
+    throw new CodedError('FORMAT_DECODE', `link format at ${i}: ${why}`);
+  };
+  const skipWs = (): void => {
+    while (i < s.length && /\s/.test(s[i])) i++;
+  };
   skipWs();
   if (i >= s.length) return out;
   for (;;) {
@@ -41,7 +55,11 @@ export function parseLinks(s: string): Link[] {
         if (s[i] === '"') {
           let v = '';
           i++;
-          while (i < s.length && s[i] !== '"') { if (s[i] === '\\') i++; v += s[i] ?? ''; i++; }
+          while (i < s.length && s[i] !== '"') {
+            if (s[i] === '\\') i++;
+            v += s[i] ?? '';
+            i++;
+          }
           if (s[i] !== '"') fail('unterminated quoted value');
           i++;
           link.params[key] = v;

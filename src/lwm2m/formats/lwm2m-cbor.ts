@@ -17,9 +17,15 @@ export function encodeLwm2mCbor(records: readonly LwRecord[], _ctx: CodecContext
   for (const r of records) {
     let node = root;
     r.path.forEach((seg, i) => {
-      if (i === r.path.length - 1) { node.set(seg, cborValue(r.value)); return; }
+      if (i === r.path.length - 1) {
+        node.set(seg, cborValue(r.value));
+        return;
+      }
       let child = node.get(seg);
-      if (!(child instanceof Map)) { child = new Map(); node.set(seg, child); }
+      if (!(child instanceof Map)) {
+        child = new Map();
+        node.set(seg, child);
+      }
       node = child;
     });
   }

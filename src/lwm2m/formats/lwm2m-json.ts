@@ -1,4 +1,5 @@
-// lwm2m-json.ts: the LwM2M JSON content format (11543, LwM2M 1.1 Core §7.4.5): {"bn", "bt", "e": [{"n", "v"|"sv"|"bv"|"ov", "t"}]}; opaque values as base64 in "sv".
+// lwm2m-json.ts: the LwM2M JSON content format (11543, LwM2M 1.1 Core §7.4.5): {"bn", "bt", "e": [{"n",
+// "v"|"sv"|"bv"|"ov", "t"}]}; opaque values as base64 in "sv".
 import { CodedError } from '../../errors.js';
 import type { LwRecord } from '../types.js';
 import type { CodecContext } from './context.js';
@@ -29,14 +30,19 @@ export function decodeLwm2mJson(payload: Uint8Array, ctx: CodecContext): LwRecor
   } catch (err) {
     throw new CodedError('FORMAT_DECODE', 'LwM2M JSON is not valid JSON', undefined, { cause: err });
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new CodedError('FORMAT_DECODE', 'LwM2M JSON must be an object');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new CodedError('FORMAT_DECODE', 'LwM2M JSON must be an object');
   const { bn, bt, e } = doc as { bn?: unknown; bt?: unknown; e?: unknown };
   if (!Array.isArray(e)) throw new CodedError('FORMAT_DECODE', 'LwM2M JSON needs an "e" array');
   const entries = e.map((x: unknown, i): SenmlEntry => {
-    if (typeof x !== 'object' || x === null || Array.isArray(x)) throw new CodedError('FORMAT_DECODE', 'LwM2M JSON entry is not an object');
+    if (typeof x !== 'object' || x === null || Array.isArray(x))
+      throw new CodedError('FORMAT_DECODE', 'LwM2M JSON entry is not an object');
     const o = x as Record<string, unknown>;
     const s: Record<string, unknown> = { n: o.n, t: o.t, v: o.v, vs: o.sv, vb: o.bv, vlo: o.ov };
-    if (i === 0) { s.bn = bn ?? ''; s.bt = bt; }
+    if (i === 0) {
+      s.bn = bn ?? '';
+      s.bt = bt;
+    }
     for (const k of Object.keys(s)) if (s[k] === undefined) delete s[k];
     return s;
   });

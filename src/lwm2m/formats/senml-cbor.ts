@@ -7,9 +7,13 @@ import type { CodecContext } from './context.js';
 import { fromSenml, pathsFromSenml, toSenml, type SenmlEntry } from './senml.js';
 
 const LABELS: Record<string, number | string> = { bn: -2, bt: -3, n: 0, v: 2, vs: 3, vb: 4, t: 6, vd: 8, vlo: 'vlo' };
-const NAMES = new Map<number | string, keyof SenmlEntry>(Object.entries(LABELS).map(([k, v]) => [v, k as keyof SenmlEntry]));
+const NAMES = new Map<number | string, keyof SenmlEntry>(
+  Object.entries(LABELS).map(([k, v]) => [v, k as keyof SenmlEntry]),
+);
 
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, int64AsType: 'bigint' } as ConstructorParameters<typeof Decoder>[0]);
+const decoder = new Decoder({ useRecords: false, mapsAsObjects: false, int64AsType: 'bigint' } as ConstructorParameters<
+  typeof Decoder
+>[0]);
 
 export function encodeSenmlCbor(records: readonly LwRecord[], ctx: CodecContext): Uint8Array {
   const pack: CborValue[] = toSenml(records, ctx).map((e) => {
@@ -38,7 +42,12 @@ function parse(payload: Uint8Array): SenmlEntry[] {
     for (const [k, v] of m as Map<unknown, unknown>) {
       const name = NAMES.get(k as number | string);
       if (name === undefined) continue; // unknown labels are ignored (RFC 8428 §12)
-      e[name] = v instanceof Uint8Array ? new Uint8Array(v) : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+      e[name] =
+        v instanceof Uint8Array
+          ? new Uint8Array(v)
+          : typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(v)
+            : v;
     }
     return e;
   });

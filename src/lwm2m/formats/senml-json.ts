@@ -24,10 +24,12 @@ function parse(payload: Uint8Array): SenmlEntry[] {
   }
   if (!Array.isArray(raw)) throw new CodedError('FORMAT_DECODE', 'SenML JSON must be an array');
   return raw.map((o) => {
-    if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new CodedError('FORMAT_DECODE', 'SenML record is not an object');
+    if (typeof o !== 'object' || o === null || Array.isArray(o))
+      throw new CodedError('FORMAT_DECODE', 'SenML record is not an object');
     const e = { ...(o as Record<string, unknown>) };
     if (e.vd !== undefined) {
-      if (typeof e.vd !== 'string' || !/^[A-Za-z0-9_\-+/]*=*$/.test(e.vd)) throw new CodedError('FORMAT_DECODE', 'vd is not base64');
+      if (typeof e.vd !== 'string' || !/^[A-Za-z0-9_\-+/]*=*$/.test(e.vd))
+        throw new CodedError('FORMAT_DECODE', 'vd is not base64');
       e.vd = new Uint8Array(Buffer.from(e.vd, 'base64url'));
     }
     return e;

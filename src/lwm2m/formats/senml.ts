@@ -1,4 +1,5 @@
-// senml.ts: SenML records (RFC 8428) as LwM2M uses them: building a pack from records with base name/time, and resolving one back.
+// senml.ts: SenML records (RFC 8428) as LwM2M uses them: building a pack from records with base name/time, and
+// resolving one back.
 import { CodedError } from '../../errors.js';
 import { formatPath, parsePath } from '../path.js';
 import { isObjLnk, type LwRecord, type LwValue } from '../types.js';
@@ -20,8 +21,12 @@ export interface SenmlEntry {
 /** Builds a pack: the longest common path prefix of the records becomes the base name, the first time the base time. */
 export function toSenml(records: readonly LwRecord[], ctx: CodecContext): SenmlEntry[] {
   if (records.length === 0) return [];
-  const prefix = commonPrefix(records.map((r) => r.path), ctx.basePath);
-  const bnStr = prefix.length === 0 ? '/' : formatPath(prefix) + (records.every((r) => r.path.length === prefix.length) ? '' : '/');
+  const prefix = commonPrefix(
+    records.map((r) => r.path),
+    ctx.basePath,
+  );
+  const bnStr =
+    prefix.length === 0 ? '/' : formatPath(prefix) + (records.every((r) => r.path.length === prefix.length) ? '' : '/');
   const out: SenmlEntry[] = [];
   let baseTime: number | undefined;
   records.forEach((r, i) => {
@@ -31,8 +36,10 @@ export function toSenml(records: readonly LwRecord[], ctx: CodecContext): SenmlE
     const rest = full.slice(bnStr.length);
     if (rest !== '') e.n = rest;
     if (r.time !== undefined) {
-      if (baseTime === undefined) { baseTime = r.time; e.bt = r.time; }
-      else if (r.time !== baseTime) e.t = r.time - baseTime;
+      if (baseTime === undefined) {
+        baseTime = r.time;
+        e.bt = r.time;
+      } else if (r.time !== baseTime) e.t = r.time - baseTime;
     }
     setValue(e, r.value, ctx.typeOf(r.path[0], r.path[2]));
     out.push(e);
@@ -61,14 +68,24 @@ function setValue(e: SenmlEntry, v: LwValue, type: string | undefined): void {
 }
 
 /** Resolves a pack (base names, base times, relative times) into records typed by the context. */
-export function fromSenml(entries: readonly SenmlEntry[], ctx: CodecContext, now: () => number = () => Date.now() / 1000): LwRecord[] {
+export function fromSenml(
+  entries: readonly SenmlEntry[],
+  ctx: CodecContext,
+  now: () => number = () => Date.now() / 1000,
+): LwRecord[] {
   let bn = '';
   let bt = 0;
   const out: LwRecord[] = [];
   for (const e of entries) {
     if (typeof e !== 'object' || e === null) throw new CodedError('FORMAT_DECODE', 'SenML record is not a map');
-    if (e.bn !== undefined) { if (typeof e.bn !== 'string') throw new CodedError('FORMAT_DECODE', 'bn is not a string'); bn = e.bn; }
-    if (e.bt !== undefined) { if (typeof e.bt !== 'number') throw new CodedError('FORMAT_DECODE', 'bt is not a number'); bt = e.bt; }
+    if (e.bn !== undefined) {
+      if (typeof e.bn !== 'string') throw new CodedError('FORMAT_DECODE', 'bn is not a string');
+      bn = e.bn;
+    }
+    if (e.bt !== undefined) {
+      if (typeof e.bt !== 'number') throw new CodedError('FORMAT_DECODE', 'bt is not a number');
+      bt = e.bt;
+    }
     if (e.n !== undefined && typeof e.n !== 'string') throw new CodedError('FORMAT_DECODE', 'n is not a string');
     const name = bn + (e.n ?? '');
     const path = parsePathOrThrow(name);
@@ -104,9 +121,18 @@ function parsePathOrThrow(name: string): number[] {
 
 function decodeValue(e: SenmlEntry, path: readonly number[], ctx: CodecContext): LwValue {
   const type = path.length >= 3 ? ctx.typeOf(path[0], path[2]) : undefined;
-  if (e.vb !== undefined) { if (typeof e.vb !== 'boolean') throw new CodedError('FORMAT_DECODE', 'vb is not a boolean'); return e.vb; }
-  if (e.vs !== undefined) { if (typeof e.vs !== 'string') throw new CodedError('FORMAT_DECODE', 'vs is not a string'); return e.vs; }
-  if (e.vd !== undefined) { if (!(e.vd instanceof Uint8Array)) throw new CodedError('FORMAT_DECODE', 'vd is not bytes'); return e.vd; }
+  if (e.vb !== undefined) {
+    if (typeof e.vb !== 'boolean') throw new CodedError('FORMAT_DECODE', 'vb is not a boolean');
+    return e.vb;
+  }
+  if (e.vs !== undefined) {
+    if (typeof e.vs !== 'string') throw new CodedError('FORMAT_DECODE', 'vs is not a string');
+    return e.vs;
+  }
+  if (e.vd !== undefined) {
+    if (!(e.vd instanceof Uint8Array)) throw new CodedError('FORMAT_DECODE', 'vd is not bytes');
+    return e.vd;
+  }
   if (e.vlo !== undefined) {
     const m = typeof e.vlo === 'string' ? /^(\d{1,5}):(\d{1,5})$/.exec(e.vlo) : null;
     if (!m) throw new CodedError('FORMAT_DECODE', 'vlo is not an object link');
@@ -114,7 +140,11 @@ function decodeValue(e: SenmlEntry, path: readonly number[], ctx: CodecContext):
   }
   if (e.v !== undefined) {
     if (typeof e.v !== 'number' && typeof e.v !== 'bigint') throw new CodedError('FORMAT_DECODE', 'v is not a number');
-    if ((type === 'integer' || type === 'unsigned' || type === 'time') && typeof e.v === 'number' && !Number.isInteger(e.v)) {
+    if (
+      (type === 'integer' || type === 'unsigned' || type === 'time') &&
+      typeof e.v === 'number' &&
+      !Number.isInteger(e.v)
+    ) {
       throw new CodedError('FORMAT_DECODE', `${formatPath(path)}: ${e.v} is not an integer`);
     }
     return e.v;

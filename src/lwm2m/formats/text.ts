@@ -5,7 +5,8 @@ import type { CodecContext } from './context.js';
 import { textToValue, valueToText } from './value.js';
 
 function single(records: readonly LwRecord[], what: string): LwRecord {
-  if (records.length !== 1) throw new CodedError('FORMAT_ENCODE', `${what} carries exactly one value (got ${records.length})`);
+  if (records.length !== 1)
+    throw new CodedError('FORMAT_ENCODE', `${what} carries exactly one value (got ${records.length})`);
   return records[0];
 }
 
@@ -26,13 +27,15 @@ export function decodeText(payload: Uint8Array, ctx: CodecContext): LwRecord[] {
 
 export function encodeOpaque(records: readonly LwRecord[]): Uint8Array {
   const r = single(records, 'opaque');
-  if (!(r.value instanceof Uint8Array)) throw new CodedError('FORMAT_ENCODE', 'opaque format carries only opaque values');
+  if (!(r.value instanceof Uint8Array))
+    throw new CodedError('FORMAT_ENCODE', 'opaque format carries only opaque values');
   return r.value;
 }
 
 export function decodeOpaque(payload: Uint8Array, ctx: CodecContext): LwRecord[] {
   const p = target(ctx, 'opaque');
   const type = ctx.typeOf(p[0], p[2]);
-  if (type !== undefined && type !== 'opaque') throw new CodedError('FORMAT_UNSUPPORTED', 'opaque format for a non-opaque resource');
+  if (type !== undefined && type !== 'opaque')
+    throw new CodedError('FORMAT_UNSUPPORTED', 'opaque format for a non-opaque resource');
   return [{ path: p, value: new Uint8Array(payload) }];
 }

@@ -1,9 +1,13 @@
-// tlv.ts: OMA-TLV content format (11542), LwM2M 1.1 Core §7.4.3: object instance, resource, multiple resource, resource instance.
+// tlv.ts: OMA-TLV content format (11542), LwM2M 1.1 Core §7.4.3: object instance, resource, multiple resource, resource
+// instance.
 import { CodedError } from '../../errors.js';
 import { isObjLnk, type LwRecord, type LwValue, type Path, type ResourceType } from '../types.js';
 import type { CodecContext } from './context.js';
 
-const OBJ_INST = 0b00, RES_INST = 0b01, MULTI_RES = 0b10, RES = 0b11;
+const OBJ_INST = 0b00,
+  RES_INST = 0b01,
+  MULTI_RES = 0b10,
+  RES = 0b11;
 
 function header(kind: number, id: number, len: number): Buffer {
   const idBytes = id > 255 ? 2 : 1;
@@ -11,7 +15,8 @@ function header(kind: number, id: number, len: number): Buffer {
   if (len >= 0x1000000) throw new CodedError('FORMAT_ENCODE', 'TLV value longer than 16 MiB');
   const out = Buffer.alloc(1 + idBytes + lenType);
   out[0] = (kind << 6) | ((idBytes - 1) << 5) | (lenType << 3) | (lenType === 0 ? len : 0);
-  if (idBytes === 2) out.writeUInt16BE(id, 1); else out[1] = id;
+  if (idBytes === 2) out.writeUInt16BE(id, 1);
+  else out[1] = id;
   if (lenType > 0) out.writeUIntBE(len, 1 + idBytes, lenType);
   return out;
 }
@@ -28,8 +33,11 @@ function encodeInt(v: number | bigint, unsigned: boolean): Buffer {
     const fits = unsigned ? b >= 0n && b < 1n << bits : b >= -(1n << (bits - 1n)) && b < 1n << (bits - 1n);
     if (fits) {
       const out = Buffer.alloc(s);
-      if (s === 8) { if (unsigned) out.writeBigUInt64BE(b); else out.writeBigInt64BE(b); }
-      else if (unsigned) out.writeUIntBE(Number(b), 0, s); else out.writeIntBE(Number(b), 0, s);
+      if (s === 8) {
+        if (unsigned) out.writeBigUInt64BE(b);
+        else out.writeBigInt64BE(b);
+      } else if (unsigned) out.writeUIntBE(Number(b), 0, s);
+      else out.writeIntBE(Number(b), 0, s);
       return out;
     }
   }
@@ -39,13 +47,24 @@ function encodeInt(v: number | bigint, unsigned: boolean): Buffer {
 /** Encodes one value as TLV value bytes, by its resource type (or its JS type when unknown). */
 export function encodeTlvValue(v: LwValue, type: ResourceType | undefined): Buffer {
   if (v instanceof Uint8Array) return Buffer.from(v);
-  if (isObjLnk(v)) { const b = Buffer.alloc(4); b.writeUInt16BE(v.objectId, 0); b.writeUInt16BE(v.instanceId, 2); return b; }
+  if (isObjLnk(v)) {
+    const b = Buffer.alloc(4);
+    b.writeUInt16BE(v.objectId, 0);
+    b.writeUInt16BE(v.instanceId, 2);
+    return b;
+  }
   if (typeof v === 'boolean') return Buffer.from([v ? 1 : 0]);
   if (typeof v === 'string') return Buffer.from(v, 'utf8');
   if (type === 'float' || (type === undefined && typeof v === 'number' && !Number.isInteger(v))) {
     const n = Number(v);
-    if (Math.fround(n) === n) { const b = Buffer.alloc(4); b.writeFloatBE(n); return b; }
-    const b = Buffer.alloc(8); b.writeDoubleBE(n); return b;
+    if (Math.fround(n) === n) {
+      const b = Buffer.alloc(4);
+      b.writeFloatBE(n);
+      return b;
+    }
+    const b = Buffer.alloc(8);
+    b.writeDoubleBE(n);
+    return b;
   }
   if (typeof v === 'number' && !Number.isInteger(v)) throw new CodedError('FORMAT_ENCODE', `${v} is not an integer`);
   return encodeInt(v, type === 'unsigned');
@@ -54,8 +73,12 @@ export function encodeTlvValue(v: LwValue, type: ResourceType | undefined): Buff
 /** Decodes TLV value bytes by resource type; unknown types stay opaque. */
 export function decodeTlvValue(b: Buffer, type: ResourceType | undefined): LwValue {
   switch (type) {
-    case 'string': case 'corelnk': return b.toString('utf8');
-    case 'integer': case 'time': case 'unsigned': {
+    case 'string':
+    case 'corelnk':
+      return b.toString('utf8');
+    case 'integer':
+    case 'time':
+    case 'unsigned': {
       if (![1, 2, 4, 8].includes(b.length)) throw new CodedError('FORMAT_DECODE', `integer of ${b.length} bytes`);
       if (b.length === 8) {
         const big = type === 'unsigned' ? b.readBigUInt64BE() : b.readBigInt64BE();
@@ -73,8 +96,10 @@ export function decodeTlvValue(b: Buffer, type: ResourceType | undefined): LwVal
     case 'objlnk':
       if (b.length !== 4) throw new CodedError('FORMAT_DECODE', 'object link must be 4 bytes');
       return { objectId: b.readUInt16BE(0), instanceId: b.readUInt16BE(2) };
-    case 'none': throw new CodedError('FORMAT_DECODE', 'an executable resource has no value');
-    default: return new Uint8Array(b);
+    case 'none':
+      throw new CodedError('FORMAT_DECODE', 'an executable resource has no value');
+    default:
+      return new Uint8Array(b);
   }
 }
 
@@ -119,14 +144,20 @@ export function encodeTlv(records: readonly LwRecord[], ctx: CodecContext): Uint
   return new Uint8Array(Buffer.concat(parts));
 }
 
-interface RawTlv { kind: number; id: number; value: Buffer }
+interface RawTlv {
+  kind: number;
+  id: number;
+  value: Buffer;
+}
 
 function readAll(buf: Buffer): RawTlv[] {
   const out: RawTlv[] = [];
   let i = 0;
   while (i < buf.length) {
     const t = buf[i];
-    const kind = t >> 6, idLen = t & 0x20 ? 2 : 1, lenType = (t >> 3) & 3;
+    const kind = t >> 6,
+      idLen = t & 0x20 ? 2 : 1,
+      lenType = (t >> 3) & 3;
     let p = i + 1;
     if (p + idLen + lenType > buf.length) throw new CodedError('FORMAT_DECODE', `TLV header truncated at byte ${i}`);
     const id = idLen === 2 ? buf.readUInt16BE(p) : buf[p];
@@ -152,7 +183,8 @@ export function decodeTlv(payload: Uint8Array, ctx: CodecContext): LwRecord[] {
       } else if (e.kind === MULTI_RES) {
         const type = ctx.typeOf(oid, e.id);
         for (const ri of readAll(e.value)) {
-          if (ri.kind !== RES_INST) throw new CodedError('FORMAT_DECODE', 'multiple resource TLV holds a non resource-instance');
+          if (ri.kind !== RES_INST)
+            throw new CodedError('FORMAT_DECODE', 'multiple resource TLV holds a non resource-instance');
           out.push({ path: [oid, iid, e.id, ri.id], value: decodeTlvValue(ri.value, type) });
         }
       } else if (e.kind === RES_INST && base.length >= 3) {

@@ -29,7 +29,8 @@ export function textToValue(s: string, type: ResourceType | undefined): LwValue 
     }
     case 'float': {
       const t = s.trim();
-      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) throw new CodedError('FORMAT_DECODE', `'${s}' is not a float`);
+      if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t))
+        throw new CodedError('FORMAT_DECODE', `'${s}' is not a float`);
       return Number(t);
     }
     case 'boolean':

@@ -1,4 +1,5 @@
-// attributes.ts: the Write-Attributes operation: parse the query, merge with what the server set at that path, validate, store.
+// attributes.ts: the Write-Attributes operation: parse the query, merge with what the server set at that path,
+// validate, store.
 import { applyChange, parseAttributeQuery, validateAttributes } from '../attributes.js';
 import { fail, type OpRequest, type OpResult } from './types.js';
 import type { ObjectModel } from './context.js';

@@ -1,4 +1,5 @@
-// context.ts: what an operation module sees of the object host: definition, spec hooks, the instance store and its listeners.
+// context.ts: what an operation module sees of the object host: definition, spec hooks, the instance store and its
+// listeners.
 import type { HookTarget, ObjectDef, ObjectRuntime, ObjectSpec, ResourceDef, ResourceValue } from '../object-api.js';
 import type { CodecContext } from '../formats/index.js';
 import type { AttributeStore } from '../attribute-store.js';
@@ -38,7 +39,14 @@ export const READABLE = (d: ResourceDef): boolean => d.operations === 'R' || d.o
 export const WRITABLE = (d: ResourceDef): boolean => d.operations === 'W' || d.operations === 'RW';
 
 /** The target a hook receives. */
-export function hookTarget(m: ObjectModel, iid: number, rid: number, serverId: number, riid?: number, remote?: boolean): HookTarget {
+export function hookTarget(
+  m: ObjectModel,
+  iid: number,
+  rid: number,
+  serverId: number,
+  riid?: number,
+  remote?: boolean,
+): HookTarget {
   const t: HookTarget = { objectId: m.def.id, instanceId: iid, resourceId: rid, serverId };
   if (riid !== undefined) t.resourceInstanceId = riid;
   if (remote) t.remote = true;

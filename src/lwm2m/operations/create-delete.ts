@@ -1,4 +1,5 @@
-// create-delete.ts: Create (a new instance, complete and validated before the create hook, then stored and applied) and Delete / Bootstrap-Delete.
+// create-delete.ts: Create (a new instance, complete and validated before the create hook, then stored and applied) and
+// Delete / Bootstrap-Delete.
 import { isStatus, type ResourceValue } from '../object-api.js';
 import type { LwValue } from '../types.js';
 import { fail, type OpRequest, type OpResult } from './types.js';
@@ -17,16 +18,29 @@ export async function create(m: ObjectModel, req: OpRequest): Promise<OpResult> 
   const count = m.instanceCount();
   if (iid >= 0 && m.instance(iid) !== undefined) return fail('4.00', `instance /${oid}/${iid} exists`);
   if (!m.def.multiple && count > 0) return fail('4.00', 'single-instance object already has its instance');
-  if (req.remote === true && count >= m.maxInstances) return fail('4.00', `object ${oid} already holds ${count} instances (client.maxInstances)`);
-  if (iid < 0) { iid = 0; while (m.instance(iid) !== undefined) iid++; }
+  if (req.remote === true && count >= m.maxInstances)
+    return fail('4.00', `object ${oid} already holds ${count} instances (client.maxInstances)`);
+  if (iid < 0) {
+    iid = 0;
+    while (m.instance(iid) !== undefined) iid++;
+  }
   if (iid > 65534) return fail('4.00', 'instance id out of range');
   const fixed = recs.map((r) => ({ ...r, path: [r.path[0], iid, ...r.path.slice(2)] }));
   // A new instance starts complete: every mandatory resource that holds a value must be in the payload.
   const present = new Set(fixed.map((r) => r.path[2]));
-  const missing = m.def.resources.filter((d) => d.mandatory === true && d.operations !== 'E' && !present.has(d.id)).map((d) => d.id);
+  const missing = m.def.resources
+    .filter((d) => d.mandatory === true && d.operations !== 'E' && !present.has(d.id))
+    .map((d) => d.id);
   if (missing.length > 0) return fail('4.00', `create of /${oid} misses mandatory resources ${missing.join(', ')}`);
   const serverId = req.serverId ?? 0;
-  const planned = planWrite(m, [oid], fixed, { partial: true, bootstrap: req.bootstrap === true, serverId, remote: req.remote === true, op: 'create', create: true });
+  const planned = planWrite(m, [oid], fixed, {
+    partial: true,
+    bootstrap: req.bootstrap === true,
+    serverId,
+    remote: req.remote === true,
+    op: 'create',
+    create: true,
+  });
   if (!('next' in planned)) return planned;
   const values = new Map<number, ResourceValue>();
   for (const r of fixed) {
@@ -41,7 +55,12 @@ export async function create(m: ObjectModel, req: OpRequest): Promise<OpResult> 
     const answer = await m.spec.create(iid, values, m.runtime);
     if (isStatus(answer)) return fail(answer.code, answer.message);
   }
-  const refused = await commitAndApply(m, new Map([[iid, values]]), [...values.keys()].map((rid) => [iid, rid]), { op: 'create', serverId, remote: req.remote === true });
+  const refused = await commitAndApply(
+    m,
+    new Map([[iid, values]]),
+    [...values.keys()].map((rid) => [iid, rid]),
+    { op: 'create', serverId, remote: req.remote === true },
+  );
   if (refused) return refused;
   m.instancesChanged();
   return { code: '2.01', location: [String(oid), String(iid)] };

@@ -1,4 +1,5 @@
-// discover.ts: Discover (links with dim and the attributes of the targeted level, LwM2M 1.2 depth) and Bootstrap-Discover.
+// discover.ts: Discover (links with dim and the attributes of the targeted level, LwM2M 1.2 depth) and
+// Bootstrap-Discover.
 import { isStatus, status, type ResourceValue, type Status } from '../object-api.js';
 import { ContentFormat, type Path } from '../types.js';
 import { formatLinks, type Link } from '../formats/link.js';
@@ -27,18 +28,29 @@ function discoverAttributes(m: ObjectModel, targetLevel: number, p: Path, server
  * `depth` (LwM2M 1.2) counts levels below the target; defaults: object 2 (instances and resources), instance 1,
  * resource 1 (its resource instances).
  */
-export async function discoverLinks(m: ObjectModel, path: Path, serverId = 0, depth?: number): Promise<Link[] | Status> {
+export async function discoverLinks(
+  m: ObjectModel,
+  path: Path,
+  serverId = 0,
+  depth?: number,
+): Promise<Link[] | Status> {
   const oid = m.def.id;
   const links: Link[] = [];
-  const with_ = (p: Path, extra: Record<string, number | string> = {}): Link =>
-    ({ target: formatPath(p), params: { ...extra, ...attributeParams(discoverAttributes(m, path.length, p, serverId)) } });
+  const with_ = (p: Path, extra: Record<string, number | string> = {}): Link => ({
+    target: formatPath(p),
+    params: { ...extra, ...attributeParams(discoverAttributes(m, path.length, p, serverId)) },
+  });
   const resLinks = async (iid: number, only: number | undefined, withInstances: boolean): Promise<void> => {
     for (const d of m.def.resources) {
       if (only !== undefined && d.id !== only) continue;
       const stored = m.instance(iid)?.get(d.id);
       let v: ResourceValue | Status | undefined = stored;
       if (d.multiple && m.spec.read) v = await valueOf(m, iid, d, serverId);
-      const present = d.operations === 'E' || stored !== undefined || (READABLE(d) && m.spec.read !== undefined) || d.mandatory === true;
+      const present =
+        d.operations === 'E' ||
+        stored !== undefined ||
+        (READABLE(d) && m.spec.read !== undefined) ||
+        d.mandatory === true;
       if (!present && only === undefined) continue;
       const extra: Record<string, number> = {};
       if (d.multiple && v instanceof Map) extra.dim = v.size;
@@ -69,16 +81,23 @@ export async function discoverLinks(m: ObjectModel, path: Path, serverId = 0, de
   return links;
 }
 
-/** Bootstrap-Discover links of this object: `</1>;ver=1.1,</1/0>;ssid=101` (parameters per instance from the spec's bootstrapLink hook). */
+/**
+ * Bootstrap-Discover links of this object: `</1>;ver=1.1,</1/0>;ssid=101` (parameters per instance from the spec's
+ * bootstrapLink hook).
+ */
 export function bootstrapLinks(m: ObjectModel): Link[] {
   const oid = m.def.id;
-  const links: Link[] = [{ target: `/${oid}`, params: m.def.version && m.def.version !== '1.0' ? { ver: m.def.version } : {} }];
-  for (const iid of m.instanceIds()) links.push({ target: `/${oid}/${iid}`, params: { ...(m.spec.bootstrapLink?.(iid, m.runtime) ?? {}) } });
+  const links: Link[] = [
+    { target: `/${oid}`, params: m.def.version && m.def.version !== '1.0' ? { ver: m.def.version } : {} },
+  ];
+  for (const iid of m.instanceIds())
+    links.push({ target: `/${oid}/${iid}`, params: { ...(m.spec.bootstrapLink?.(iid, m.runtime) ?? {}) } });
   return links;
 }
 
 export async function discover(m: ObjectModel, req: OpRequest): Promise<OpResult> {
-  if (req.accept !== undefined && req.accept !== ContentFormat.LINK) return fail('4.06', 'discover answers link format');
+  if (req.accept !== undefined && req.accept !== ContentFormat.LINK)
+    return fail('4.06', 'discover answers link format');
   let depth: number | undefined;
   for (const q of req.query ?? []) {
     const mt = /^depth=([0-3])$/.exec(q);
@@ -87,5 +106,9 @@ export async function discover(m: ObjectModel, req: OpRequest): Promise<OpResult
   }
   const links = req.bootstrap ? bootstrapLinks(m) : await discoverLinks(m, req.path, req.serverId ?? 0, depth);
   if (isStatus(links)) return fail(links.code, links.message);
-  return { code: '2.05', contentFormat: ContentFormat.LINK, payload: new Uint8Array(Buffer.from(formatLinks(links), 'utf8')) };
+  return {
+    code: '2.05',
+    contentFormat: ContentFormat.LINK,
+    payload: new Uint8Array(Buffer.from(formatLinks(links), 'utf8')),
+  };
 }

@@ -5,7 +5,10 @@ export interface ExecArg {
   value?: string;
 }
 
-/** Parses Execute arguments; returns undefined when the text does not follow the syntax (→ 4.00). Empty text is no arguments. */
+/**
+ * Parses Execute arguments; returns undefined when the text does not follow the syntax (→ 4.00). Empty text is no
+ * arguments.
+ */
 export function parseExecArgs(s: string): ExecArg[] | undefined {
   const out: ExecArg[] = [];
   if (s === '') return out;

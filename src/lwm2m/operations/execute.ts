@@ -1,4 +1,5 @@
-// execute.ts: the Execute operation: an executable resource of an existing instance, arguments in the LwM2M syntax, the execute hook.
+// execute.ts: the Execute operation: an executable resource of an existing instance, arguments in the LwM2M syntax, the
+// execute hook.
 import { isStatus } from '../object-api.js';
 import { fail, type OpRequest, type OpResult } from './types.js';
 import { parseExecArgs } from './exec-args.js';

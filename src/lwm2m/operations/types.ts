@@ -1,10 +1,19 @@
-// types.ts: the request and result shapes of LwM2M operations on one object (what the object actor receives and answers).
+// types.ts: the request and result shapes of LwM2M operations on one object (what the object actor receives and
+// answers).
 import type { StatusCode } from '../object-api.js';
 import type { LwRecord, Path } from '../types.js';
 
 export type OperationName =
-  | 'read' | 'discover' | 'write' | 'write-update' | 'write-attributes' | 'execute' | 'create' | 'delete'
-  | 'read-records' | 'write-records';
+  | 'read'
+  | 'discover'
+  | 'write'
+  | 'write-update'
+  | 'write-attributes'
+  | 'execute'
+  | 'create'
+  | 'delete'
+  | 'read-records'
+  | 'write-records';
 
 /** One operation on paths under one object. Plain data: it crosses threads as `object.request`. */
 export interface OpRequest {
@@ -27,7 +36,10 @@ export interface OpRequest {
   bootstrap?: boolean;
   /** Set by the socket router: the request came from a server (hooks see HookTarget.remote). */
   remote?: boolean;
-  /** Object-level Read / read-records: leave these instances out (set by the socket router from the Access Control table). */
+  /**
+   * Object-level Read / read-records: leave these instances out (set by the socket router from the Access Control
+   * table).
+   */
   hideInstances?: number[];
 }
 

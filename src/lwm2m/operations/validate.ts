@@ -7,14 +7,18 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-/** Default cap on a written string (UTF-8 bytes) or opaque value when its definition gives no `range.max` (config `client.maxValueBytes`). */
+/**
+ * Default cap on a written string (UTF-8 bytes) or opaque value when its definition gives no `range.max` (config
+ * `client.maxValueBytes`).
+ */
 export const DEFAULT_MAX_VALUE_BYTES = 8192;
 /** Default cap on the instances a server's Create may bring one object to (config `client.maxInstances`). */
 export const DEFAULT_MAX_INSTANCES = 256;
 
 /**
  * Returns a reason when a string / opaque value is larger than the device takes (→ 4.13 Request Entity Too Large),
- * undefined when it fits. A resource whose definition declares `range.max` is bounded by that instead (checkValue, 4.00).
+ * undefined when it fits. A resource whose definition declares `range.max` is bounded by that instead (checkValue,
+ * 4.00).
  */
 export function checkSize(def: ResourceDef, v: LwValue, maxBytes: number): string | undefined {
   if (def.range?.max !== undefined) return undefined;
@@ -54,7 +58,8 @@ export function checkValue(def: ResourceDef, v: LwValue): string | undefined {
       if (!(v instanceof Uint8Array)) return bad();
       break;
     case 'objlnk':
-      if (!isObjLnk(v) || v.objectId < 0 || v.objectId > 65535 || v.instanceId < 0 || v.instanceId > 65535) return bad();
+      if (!isObjLnk(v) || v.objectId < 0 || v.objectId > 65535 || v.instanceId < 0 || v.instanceId > 65535)
+        return bad();
       break;
     case 'none':
       return `/${def.id} (${def.name}) is executable and holds no value`;
@@ -63,8 +68,10 @@ export function checkValue(def: ResourceDef, v: LwValue): string | undefined {
   if (r) {
     const measure = num ?? (typeof v === 'string' ? v.length : v instanceof Uint8Array ? v.length : undefined);
     if (measure !== undefined) {
-      if (r.min !== undefined && measure < r.min) return `/${def.id} (${def.name}): ${String(measure)} is below ${r.min}`;
-      if (r.max !== undefined && measure > r.max) return `/${def.id} (${def.name}): ${String(measure)} is above ${r.max}`;
+      if (r.min !== undefined && measure < r.min)
+        return `/${def.id} (${def.name}): ${String(measure)} is below ${r.min}`;
+      if (r.max !== undefined && measure > r.max)
+        return `/${def.id} (${def.name}): ${String(measure)} is above ${r.max}`;
     }
   }
   if (def.enum && (typeof v === 'string' || typeof v === 'number') && !def.enum.includes(v)) {

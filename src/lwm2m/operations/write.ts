@@ -1,5 +1,12 @@
-// write.ts: Write, Write-Update, Write-Composite part and Bootstrap-Write as one transaction: validate every resource, store all values, then one apply hook.
-import { isStatus, type AppliedWrite, type ResourceChange, type ResourceDef, type ResourceValue } from '../object-api.js';
+// write.ts: Write, Write-Update, Write-Composite part and Bootstrap-Write as one transaction: validate every resource,
+// store all values, then one apply hook.
+import {
+  isStatus,
+  type AppliedWrite,
+  type ResourceChange,
+  type ResourceDef,
+  type ResourceValue,
+} from '../object-api.js';
 import type { LwRecord, LwValue, Path } from '../types.js';
 import { decode, SUPPORTED_FORMATS } from '../formats/index.js';
 import { formatPath } from '../path.js';
@@ -39,35 +46,60 @@ export function decodeFor(m: ObjectModel, req: OpRequest, base: Path): LwRecord[
   }
 }
 
-/** Write (PUT, replace) or Write-Update (POST, partial) of an instance or resource path; Bootstrap-Write of an object path too. */
+/**
+ * Write (PUT, replace) or Write-Update (POST, partial) of an instance or resource path; Bootstrap-Write of an object
+ * path too.
+ */
 export async function write(m: ObjectModel, req: OpRequest, partial: boolean): Promise<OpResult> {
   const path = req.path;
   const bootstrap = req.bootstrap === true;
-  if (path.length < 2 && !(bootstrap && path.length === 1)) return fail('4.05', 'write needs an instance or resource path');
+  if (path.length < 2 && !(bootstrap && path.length === 1))
+    return fail('4.05', 'write needs an instance or resource path');
   if (path.length === 2 && !bootstrap && m.instance(path[1]) === undefined) return fail('4.04', 'no such instance');
   const recs = decodeFor(m, req, path);
   if (!Array.isArray(recs)) return recs;
   const op = bootstrap ? 'bootstrap-write' : partial ? 'write-update' : 'write';
-  return writeTransaction(m, path, recs, { partial, bootstrap, serverId: req.serverId ?? 0, remote: req.remote === true, op });
+  return writeTransaction(m, path, recs, {
+    partial,
+    bootstrap,
+    serverId: req.serverId ?? 0,
+    remote: req.remote === true,
+    op,
+  });
 }
 
 /** write-records: this object's part of a Write-Composite. */
 export async function writeRecordsOp(m: ObjectModel, req: OpRequest): Promise<OpResult> {
   const recs = req.records ?? [];
-  for (const r of recs) if (m.instance(r.path[1]) === undefined) return fail('4.04', `no instance ${formatPath(r.path.slice(0, 2))}`);
-  return writeTransaction(m, [m.def.id], recs, { partial: true, bootstrap: false, serverId: req.serverId ?? 0, remote: req.remote === true, op: 'write-composite' });
+  for (const r of recs)
+    if (m.instance(r.path[1]) === undefined) return fail('4.04', `no instance ${formatPath(r.path.slice(0, 2))}`);
+  return writeTransaction(m, [m.def.id], recs, {
+    partial: true,
+    bootstrap: false,
+    serverId: req.serverId ?? 0,
+    remote: req.remote === true,
+    op: 'write-composite',
+  });
 }
 
 /**
  * Checks every record against the definition (path, operations, type, range, size) and computes the new value maps.
  * Nothing is stored and no hook is called.
  */
-export function planWrite(m: ObjectModel, path: Path, recs: readonly LwRecord[], o: WriteOptions): PlannedWrite | OpResult {
+export function planWrite(
+  m: ObjectModel,
+  path: Path,
+  recs: readonly LwRecord[],
+  o: WriteOptions,
+): PlannedWrite | OpResult {
   const oid = m.def.id;
   const plan: Plan = new Map();
   for (const r of recs) {
-    if (r.path.length < 3 || r.path[0] !== oid) return fail('4.00', `record ${formatPath(r.path)} is not a resource under ${formatPath(path)}`);
-    for (let i = 0; i < path.length; i++) if (r.path[i] !== path[i] && !(i === 1 && o.create)) return fail('4.00', `record ${formatPath(r.path)} is outside ${formatPath(path)}`);
+    if (r.path.length < 3 || r.path[0] !== oid)
+      return fail('4.00', `record ${formatPath(r.path)} is not a resource under ${formatPath(path)}`);
+    for (let i = 0; i < path.length; i++)
+      if (r.path[i] !== path[i] && !(i === 1 && o.create))
+        return fail('4.00', `record ${formatPath(r.path)} is outside ${formatPath(path)}`);
     const d = m.resource(r.path[2]);
     if (!d) return fail(o.bootstrap ? '4.00' : '4.04', `no resource ${formatPath(r.path)}`);
     if (!o.bootstrap && !o.create && !WRITABLE(d)) return fail('4.05', `${formatPath(r.path)} is not writable`);
@@ -118,7 +150,12 @@ export function planWrite(m: ObjectModel, path: Path, recs: readonly LwRecord[],
 }
 
 /** Stores `next` and calls the apply hook; undoes the store when apply refuses. Returns the refusal, if any. */
-export async function commitAndApply(m: ObjectModel, next: ReadonlyMap<number, InstanceValues>, touched: readonly [number, number][], o: Pick<WriteOptions, 'op' | 'serverId' | 'remote'>): Promise<OpResult | undefined> {
+export async function commitAndApply(
+  m: ObjectModel,
+  next: ReadonlyMap<number, InstanceValues>,
+  touched: readonly [number, number][],
+  o: Pick<WriteOptions, 'op' | 'serverId' | 'remote'>,
+): Promise<OpResult | undefined> {
   const before = new Map<number, ReadonlyMap<number, ResourceValue> | undefined>();
   for (const iid of next.keys()) before.set(iid, m.instance(iid));
   for (const [iid, vals] of next) m.putInstance(iid, vals);
@@ -126,7 +163,8 @@ export async function commitAndApply(m: ObjectModel, next: ReadonlyMap<number, I
   const changes: ResourceChange[] = [];
   for (const [iid, rid] of touched) {
     const value = next.get(iid)?.get(rid);
-    if (value !== undefined) changes.push({ instanceId: iid, resourceId: rid, value, previous: before.get(iid)?.get(rid) });
+    if (value !== undefined)
+      changes.push({ instanceId: iid, resourceId: rid, value, previous: before.get(iid)?.get(rid) });
   }
   let answer;
   try {
@@ -143,8 +181,15 @@ export async function commitAndApply(m: ObjectModel, next: ReadonlyMap<number, I
   throw answer;
 }
 
-/** Validates every record (definition, then the write hook per resource), then stores all values and calls apply once. */
-async function writeTransaction(m: ObjectModel, path: Path, recs: readonly LwRecord[], o: WriteOptions): Promise<OpResult> {
+/**
+ * Validates every record (definition, then the write hook per resource), then stores all values and calls apply once.
+ */
+async function writeTransaction(
+  m: ObjectModel,
+  path: Path,
+  recs: readonly LwRecord[],
+  o: WriteOptions,
+): Promise<OpResult> {
   const oid = m.def.id;
   const planned = planWrite(m, path, recs, o);
   if (!('next' in planned)) return planned;

@@ -1,4 +1,5 @@
-// demo-flow.ts: the demo's tap: runs DEMO_ON_MS of every minute at DEMO_LPM litres a minute, so `make run` shows the volume move; pure.
+// demo-flow.ts: the demo's tap: runs DEMO_ON_MS of every minute at DEMO_LPM litres a minute, so `make run` shows the
+// volume move; pure.
 /** Length of one tap cycle (ms). */
 export const DEMO_CYCLE_MS = 60_000;
 /** The tap runs this long at the start of each cycle (ms), then stays shut: a pulse-free gap every minute. */
@@ -14,7 +15,9 @@ export class DemoFlow {
 
   /** Milliseconds of [t0, t1) during which the tap runs. */
   static onMsBetween(t0: number, t1: number): number {
-    const on = (t: number): number => Math.floor(t / DEMO_CYCLE_MS) * DEMO_ON_MS + Math.min(((t % DEMO_CYCLE_MS) + DEMO_CYCLE_MS) % DEMO_CYCLE_MS, DEMO_ON_MS);
+    const on = (t: number): number =>
+      Math.floor(t / DEMO_CYCLE_MS) * DEMO_ON_MS +
+      Math.min(((t % DEMO_CYCLE_MS) + DEMO_CYCLE_MS) % DEMO_CYCLE_MS, DEMO_ON_MS);
     return Math.max(0, on(t1) - on(t0));
   }
 

@@ -1,9 +1,11 @@
-// flow-profile.ts: a simulated household's water use: hourly daily pattern, optional constant leak, seeded random; pure.
+// flow-profile.ts: a simulated household's water use: hourly daily pattern, optional constant leak, seeded random;
+// pure.
 import { mulberry32 } from '../../prng.js';
 
 /** Relative use per local hour (morning and evening peaks, quiet nights). */
 export const HOURLY_WEIGHTS: readonly number[] = [
-  0.5, 0.3, 0.2, 0.2, 0.3, 1.0, 4.0, 6.0, 5.0, 3.0, 2.5, 2.5, 3.0, 2.5, 2.0, 2.0, 2.5, 3.5, 5.0, 5.5, 4.5, 3.5, 2.0, 1.0,
+  0.5, 0.3, 0.2, 0.2, 0.3, 1.0, 4.0, 6.0, 5.0, 3.0, 2.5, 2.5, 3.0, 2.5, 2.0, 2.0, 2.5, 3.5, 5.0, 5.5, 4.5, 3.5, 2.0,
+  1.0,
 ];
 const WEIGHT_SUM = HOURLY_WEIGHTS.reduce((a, b) => a + b, 0);
 const H = 3_600_000;
@@ -16,7 +18,6 @@ export interface FlowProfileConfig {
   /** household (default): the daily pattern above; demo: a tap running half of every minute (demo-flow.ts). */
   profile?: 'household' | 'demo';
 }
-
 
 /** Poisson sample (Knuth below λ = 30, normal approximation above). */
 function poisson(lambda: number, rnd: () => number): number {
@@ -42,13 +43,16 @@ export class FlowProfile {
   private readonly rnd: () => number;
   private leakCarry = 0;
 
-  constructor(private readonly cfg: FlowProfileConfig, private readonly pulseRatio: number) {
+  constructor(
+    private readonly cfg: FlowProfileConfig,
+    private readonly pulseRatio: number,
+  ) {
     this.rnd = mulberry32(cfg.seed);
   }
 
   /** Expected usage pulses per ms at time t (no leak). */
   usageRate(t: number): number {
-    const hour = Math.floor((((t + this.cfg.utcOffsetH * H) % (24 * H)) + 24 * H) % (24 * H) / H);
+    const hour = Math.floor(((((t + this.cfg.utcOffsetH * H) % (24 * H)) + 24 * H) % (24 * H)) / H);
     return (this.cfg.dailyM3 * this.pulseRatio * HOURLY_WEIGHTS[hour]) / WEIGHT_SUM / H;
   }
 

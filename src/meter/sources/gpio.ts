@@ -16,7 +16,13 @@ export interface GpioSourceConfig extends GpioLineConfig {
 function versionOf(cmd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(cmd, ['--version'], { timeout: 5000 }, (err, stdout, stderr) => {
-      if (err && !stdout) reject(new CodedError('METER_SOURCE_UNAVAILABLE', `cannot run ${cmd}: ${err.message} (install Debian package gpiod)`));
+      if (err && !stdout)
+        reject(
+          new CodedError(
+            'METER_SOURCE_UNAVAILABLE',
+            `cannot run ${cmd}: ${err.message} (install Debian package gpiod)`,
+          ),
+        );
       else resolve(`${stdout}${stderr}`);
     });
   });
@@ -64,9 +70,12 @@ export class GpioSource implements PulseSource {
     // 'close', not 'exit': it fires after stdout and stderr are drained, so the last edges and the error text are in.
     child.once('close', (code, signal) => {
       if (this.stopping) return;
-      sink.error(new CodedError('METER_SOURCE_FAILED', `gpiomon exited (${signal ?? code}): ${stderr.trim() || 'no message'}`, {
-        chip: this.cfg.chip, line: this.cfg.line,
-      }));
+      sink.error(
+        new CodedError('METER_SOURCE_FAILED', `gpiomon exited (${signal ?? code}): ${stderr.trim() || 'no message'}`, {
+          chip: this.cfg.chip,
+          line: this.cfg.line,
+        }),
+      );
     });
   }
 

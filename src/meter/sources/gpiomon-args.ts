@@ -1,4 +1,5 @@
-// gpiomon-args.ts: command lines for libgpiod's gpiomon (v1 and v2 syntax) and the parser for the lines it prints; pure.
+// gpiomon-args.ts: command lines for libgpiod's gpiomon (v1 and v2 syntax) and the parser for the lines it prints;
+// pure.
 
 export interface GpioLineConfig {
   chip: string;
@@ -25,7 +26,14 @@ export function gpiomonArgs(major: number, c: GpioLineConfig): string[] {
     a.push(String(c.line));
     return a;
   }
-  const a = ['--line-buffered', '--bias', c.bias, c.edge === 'rising' ? '--rising-edge' : '--falling-edge', '--format', '%e %s %n'];
+  const a = [
+    '--line-buffered',
+    '--bias',
+    c.bias,
+    c.edge === 'rising' ? '--rising-edge' : '--falling-edge',
+    '--format',
+    '%e %s %n',
+  ];
   if (c.activeLow) a.push('--active-low');
   a.push(c.chip, String(c.line));
   return a;

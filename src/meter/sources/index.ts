@@ -19,10 +19,13 @@ export interface SourceDeps {
 
 export function createPulseSource(cfg: PulseSourceConfig, deps: SourceDeps): PulseSource {
   switch (cfg.kind) {
-    case 'gpio': return new GpioSource(cfg);
-    case 'simulated': return new SimulatedSource(cfg, deps.pulseRatio, deps.clock);
+    case 'gpio':
+      return new GpioSource(cfg);
+    case 'simulated':
+      return new SimulatedSource(cfg, deps.pulseRatio, deps.clock);
     case 'serial':
-      if (!deps.serialInput) throw new CodedError('METER_SOURCE_UNAVAILABLE', 'serial meter source needs the serial bridge stream');
+      if (!deps.serialInput)
+        throw new CodedError('METER_SOURCE_UNAVAILABLE', 'serial meter source needs the serial bridge stream');
       return new SerialLineSource(deps.serialInput, deps.pulseRatio);
   }
 }

@@ -1,4 +1,5 @@
-// serial-lines.ts: pulse source reading a meter head's text lines (PULSES n, V m3, +n, -n, ERR …) from any Readable stream.
+// serial-lines.ts: pulse source reading a meter head's text lines (PULSES n, V m3, +n, -n, ERR …) from any Readable
+// stream.
 import type { Readable } from 'node:stream';
 import { CodedError } from '../../errors.js';
 import type { PulseEvent, PulseSink, PulseSource } from './source.js';
@@ -38,7 +39,10 @@ export function parseMeterLine(raw: string, pulseRatio: number): ParsedLine {
 export class LineSplitter {
   private buf = '';
   private overflow = false;
-  constructor(private readonly onLine: (line: string) => void, private readonly onOverflow: () => void) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly onOverflow: () => void,
+  ) {}
 
   push(chunk: string): void {
     let text = this.buf + chunk;
@@ -58,30 +62,39 @@ export class LineSplitter {
   }
 }
 
-/** The serial meter head as a pulse source over any Readable (the main thread's serial bridge, a pty, a test stream). */
+/**
+ * The serial meter head as a pulse source over any Readable (the main thread's serial bridge, a pty, a test stream).
+ */
 export class SerialLineSource implements PulseSource {
   readonly kind = 'serial';
   private detach: (() => void) | undefined;
   badLines = 0;
 
-  constructor(private readonly input: Readable, private readonly pulseRatio: number) {}
+  constructor(
+    private readonly input: Readable,
+    private readonly pulseRatio: number,
+  ) {}
 
   start(sink: PulseSink): Promise<void> {
-    const splitter = new LineSplitter((line) => {
-      const p = parseMeterLine(line, this.pulseRatio);
-      if ('event' in p) sink.event(p.event);
-      else if ('fault' in p) sink.warn?.('meter head fault', { fault: p.fault });
-      else if ('bad' in p) {
+    const splitter = new LineSplitter(
+      (line) => {
+        const p = parseMeterLine(line, this.pulseRatio);
+        if ('event' in p) sink.event(p.event);
+        else if ('fault' in p) sink.warn?.('meter head fault', { fault: p.fault });
+        else if ('bad' in p) {
+          this.badLines++;
+          sink.warn?.('meter head: unrecognised line ignored', { line: p.bad });
+        }
+      },
+      () => {
         this.badLines++;
-        sink.warn?.('meter head: unrecognised line ignored', { line: p.bad });
-      }
-    }, () => {
-      this.badLines++;
-      sink.warn?.(`meter head: line longer than ${MAX_LINE} bytes dropped`);
-    });
+        sink.warn?.(`meter head: line longer than ${MAX_LINE} bytes dropped`);
+      },
+    );
     const onData = (d: Buffer | string): void => splitter.push(typeof d === 'string' ? d : d.toString('latin1'));
     const onEnd = (): void => sink.error(new CodedError('METER_SOURCE_FAILED', 'meter head stream ended'));
-    const onError = (err: Error): void => sink.error(new CodedError('METER_SOURCE_FAILED', `meter head stream: ${err.message}`));
+    const onError = (err: Error): void =>
+      sink.error(new CodedError('METER_SOURCE_FAILED', `meter head stream: ${err.message}`));
     this.input.on('data', onData);
     this.input.once('end', onEnd);
     this.input.once('error', onError);

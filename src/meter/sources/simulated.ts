@@ -16,7 +16,11 @@ export class SimulatedSource implements PulseSource {
   private running = false;
   private shut = false;
 
-  constructor(private readonly cfg: SimulatedSourceConfig, pulseRatio: number, private readonly clock: Clock) {
+  constructor(
+    private readonly cfg: SimulatedSourceConfig,
+    pulseRatio: number,
+    private readonly clock: Clock,
+  ) {
     this.profile = cfg.profile === 'demo' ? new DemoFlow(pulseRatio) : new FlowProfile(cfg, pulseRatio);
   }
 

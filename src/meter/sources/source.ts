@@ -1,10 +1,10 @@
 // source.ts: the one interface every pulse source (GPIO, simulated, serial meter head) implements.
 import type { CodedError } from '../../errors.js';
 
-/** Relative pulses (GPIO edges, simulated flow, `+n` / `-n` serial lines) or an absolute register value (serial head). */
-export type PulseEvent =
-  | { kind: 'pulses'; count: number; direction: 1 | -1 }
-  | { kind: 'register'; pulses: number };
+/**
+ * Relative pulses (GPIO edges, simulated flow, `+n` / `-n` serial lines) or an absolute register value (serial head).
+ */
+export type PulseEvent = { kind: 'pulses'; count: number; direction: 1 | -1 } | { kind: 'register'; pulses: number };
 
 /** Where a source delivers. `error` means the source has stopped working (the meter actor retries with backoff). */
 export interface PulseSink {

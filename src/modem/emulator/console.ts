@@ -1,4 +1,5 @@
-// console.ts: the modem emulator's fault switches, one command per line (typed at `lwm2m-meter modem-emulator`'s stdin).
+// console.ts: the modem emulator's fault switches, one command per line (typed at `lwm2m-meter modem-emulator`'s
+// stdin).
 import type { ModemEmulator } from './emulator.js';
 
 export const CONSOLE_HELP = `commands:
@@ -31,14 +32,16 @@ export function runConsoleCommand(emu: ModemEmulator, line: string): string {
         return 'fault: ERROR to every command';
       case 'cme': {
         const n = Number(arg ?? '100');
-        if (!Number.isInteger(n) || n < 0) return `cme: a non-negative integer code expected (got ${JSON.stringify(arg)})`;
+        if (!Number.isInteger(n) || n < 0)
+          return `cme: a non-negative integer code expected (got ${JSON.stringify(arg)})`;
         emu.fault = 'cme';
         emu.cmeCode = n;
         return `fault: +CME ERROR: ${n} to every command`;
       }
       case 'slow': {
         const ms = Number(arg);
-        if (arg === undefined || !Number.isFinite(ms) || ms < 0) return `slow: a delay in ms expected (got ${JSON.stringify(arg)})`;
+        if (arg === undefined || !Number.isFinite(ms) || ms < 0)
+          return `slow: a delay in ms expected (got ${JSON.stringify(arg)})`;
         emu.replyDelayMs = ms;
         return ms > 0 ? `answers ${ms} ms late` : 'answers on time';
       }

@@ -1,10 +1,16 @@
-// emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 Serial Modem, Quectel BG95 or SIMCom SIM7080 dialect,
-// relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (docs/modem.md names the versions and
-// sections): a command the module does not know answers ERROR (nRF91: no ATE), URCs come only when enabled (+CEREG=<n>) and as
-// late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later; BG95 AT+QIOPEN: OK first, `+QIOPEN: <id>,<err>` later).
+// emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 Serial Modem, Quectel BG95 or
+// SIMCom SIM7080 dialect,
+// relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (docs/modem.md names the
+// versions and
+// sections): a command the module does not know answers ERROR (nRF91: no ATE), URCs come only when enabled (+CEREG=<n>)
+// and as
+// late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later; BG95 AT+QIOPEN: OK first, `+QIOPEN:
+// <id>,<err>` later).
 import { createSocket, type Socket } from 'node:dgram';
 import { openSerialPort } from '../serial-link.js';
 import { CodedError } from '../../errors.js';
+import { GNSS_EMULATIONS, type EmulatorIo, type GnssEmulation } from './gnss/index.js';
+import { Sky } from './sky.js';
 
 type SerialPortStream = Awaited<ReturnType<typeof openSerialPort>>;
 
@@ -17,7 +23,11 @@ const MODELS: Record<EmulatedProfile, string> = {
   sim7080: 'SIMCOM_SIM7080G',
 };
 
-interface Rx { data: Buffer; address: string; port: number }
+interface Rx {
+  data: Buffer;
+  address: string;
+  port: number;
+}
 
 export class ModemEmulator {
   /** Every command line received, in order. */
@@ -36,7 +46,8 @@ export class ModemEmulator {
   readonly qiOpen = new Set<number>();
   /**
    * BG95: connectIDs the module closed itself (`+QIURC: "closed"`, or their context went down): state "closing" until
-   * AT+QICLOSE (TCP/IP note V1.1 §2.4.1); AT+QISEND on them answers ERROR, AT+QIOPEN on the same connectID +QIOPEN: <id>,563.
+   * AT+QICLOSE (TCP/IP note V1.1 §2.4.1); AT+QISEND on them answers ERROR, AT+QIOPEN on the same connectID +QIOPEN:
+   * <id>,563.
    */
   readonly qiClosing = new Set<number>();
   /** Attach after AT+CFUN=1 (URC +CEREG: 2 then 1) after this many ms; undefined: stay searching. */
@@ -56,7 +67,9 @@ export class ModemEmulator {
    */
   fault: 'none' | 'silent' | 'cme' | 'no-id' | 'error' = 'none';
   cmeCode = 100;
-  /** Every answer to a command is written this many ms late (a slow modem; URCs not caused by a command come on time). */
+  /**
+   * Every answer to a command is written this many ms late (a slow modem; URCs not caused by a command come on time).
+   */
   replyDelayMs = 0;
   /** AT+CFUN=1 was the last CFUN (the radio is on). */
   radioOn = false;
@@ -71,16 +84,38 @@ export class ModemEmulator {
   /** SIM7080: the peer of the open +CAOPEN connection. */
   peer: { address: string; port: number } | undefined;
   private writes: Promise<void> = Promise.resolve();
+  /** The GNSS sky this modem's receiver sees (position, time to first fix, indoors). */
+  readonly sky = new Sky();
+  /** The family's GNSS commands, when its GNSS is emulated. */
+  private readonly gnss: GnssEmulation | undefined;
 
-  private constructor(private readonly port: SerialPortStream, readonly profile: EmulatedProfile, private readonly udpBind: string) {
+  private constructor(
+    private readonly port: SerialPortStream,
+    readonly profile: EmulatedProfile,
+    private readonly udpBind: string,
+  ) {
     port.on('data', (d: Buffer) => this.onData(d));
+    const io: EmulatorIo = {
+      reply: (...lines) => this.reply(...lines),
+      info: (lines, cmd) => this.info(lines, cmd),
+      urc: (line) => this.urc(line),
+      answer: (data) => this.answer(data),
+      expectPayload: (length, done) => {
+        this.payload = { left: length, parts: [], done };
+      },
+    };
+    this.gnss = GNSS_EMULATIONS[profile]?.(this.sky, io);
   }
 
   /**
    * Opens the serial port at `path` and answers on it as `profile`. The modem's UDP socket binds to `udpBind`
    * (loopback by default; '0.0.0.0' to reach servers off this host).
    */
-  static async start(path: string, profile: EmulatedProfile, opts: { udpBind?: string; baudRate?: number } = {}): Promise<ModemEmulator> {
+  static async start(
+    path: string,
+    profile: EmulatedProfile,
+    opts: { udpBind?: string; baudRate?: number } = {},
+  ): Promise<ModemEmulator> {
     const port = await openSerialPort({ path, baudRate: opts.baudRate ?? 115200 });
     return new ModemEmulator(port, profile, opts.udpBind ?? '127.0.0.1');
   }
@@ -90,7 +125,10 @@ export class ModemEmulator {
     this.port.once('close', listener);
   }
 
-  /** The network drops the device (registration stat 0) and refuses it until networkBack(); AT+CFUN=1 then stays searching. */
+  /**
+   * The network drops the device (registration stat 0) and refuses it until networkBack(); AT+CFUN=1 then stays
+   * searching.
+   */
   networkGone(): void {
     this.attachAfterMs = undefined;
     if (this.stat !== 0) this.setStat(0);
@@ -103,6 +141,7 @@ export class ModemEmulator {
   }
 
   async close(): Promise<void> {
+    this.gnss?.dispose?.();
     this.udp?.close();
     await new Promise<void>((r) => (this.port.isOpen ? this.port.close(() => r()) : r()));
   }
@@ -223,8 +262,10 @@ export class ModemEmulator {
       this.rxq.push({ data, address: rinfo.address, port: rinfo.port });
       // Vendor "data waiting" URCs.
       // "#XAPOLL": the POLLIN URC comes for the first incoming data only, until #XRECVFROM re-enables it.
-      if (this.profile === 'nrf91') { if (this.apollArmed) this.urc('#XAPOLL: 0,1'); this.apollArmed = false; }
-      else if (this.profile === 'bg95') this.urc('+QIURC: "recv",0');
+      if (this.profile === 'nrf91') {
+        if (this.apollArmed) this.urc('#XAPOLL: 0,1');
+        this.apollArmed = false;
+      } else if (this.profile === 'bg95') this.urc('+QIURC: "recv",0');
       else if (this.profile === 'sim7080') this.urc('+CADATAIND: 0');
     });
     await new Promise<void>((r) => s.bind(0, this.udpBind, () => r()));
@@ -253,12 +294,22 @@ export class ModemEmulator {
       this.reply(forced);
       return;
     }
+    if (this.gnss?.handle(cmd)) return;
     // ---- 3GPP TS 27.007 core ----
     // nRF91 AT Commands Reference: no V.250 echo control (ATE0 / ATE1 are not commands of the nRF91).
     if (this.profile === 'nrf91' && /^ATE\d?$/.test(cmd)) return this.reply('ERROR');
     let n: RegExpExecArray | null;
-    if ((n = /^AT\+CEREG=([0-5])$/.exec(cmd))) { this.ceregN = Number(n[1]); return this.reply('OK'); }
-    if (cmd === 'AT' || cmd === 'ATE0' || /^AT\+(CMEE|CSCON|CPSMS|CEDRXS|CGDCONT|CGACT)=/.test(cmd) || /^AT\+COPS=/.test(cmd)) return this.reply('OK');
+    if ((n = /^AT\+CEREG=([0-5])$/.exec(cmd))) {
+      this.ceregN = Number(n[1]);
+      return this.reply('OK');
+    }
+    if (
+      cmd === 'AT' ||
+      cmd === 'ATE0' ||
+      /^AT\+(CMEE|CSCON|CPSMS|CEDRXS|CGDCONT|CGACT)=/.test(cmd) ||
+      /^AT\+COPS=/.test(cmd)
+    )
+      return this.reply('OK');
     if (cmd === 'AT+CGMM') return this.info(MODELS[this.profile], cmd);
     if (cmd === 'ATI') return this.info(MODELS[this.profile], cmd);
     if (cmd === 'AT+CPIN?') return this.info('+CPIN: READY', cmd);
@@ -294,18 +345,37 @@ export class ModemEmulator {
     let m: RegExpExecArray | null;
     if (this.profile === 'nrf91') {
       // nRF91 AT Commands Reference; nRF Connect SDK Serial Modem add-on v1.0.1 socket commands.
-      if (/^AT%XSYSTEMMODE=|^AT%XBANDLOCK=/.test(cmd)) { this.reply('OK'); return true; }
+      if (/^AT%XSYSTEMMODE=|^AT%XBANDLOCK=/.test(cmd)) {
+        this.reply('OK');
+        return true;
+      }
       if (cmd === 'AT%NCELLMEAS') {
         this.reply('OK');
-        setTimeout(() => this.urc('%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,0,12400'), 5);
+        setTimeout(
+          () =>
+            this.urc(
+              '%NCELLMEAS: 0,"01A2D001","26201","1A2D",64,6300,331,45,20,12345,6400,200,40,15,0,6300,201,38,12,0,12400',
+            ),
+          5,
+        );
         return true;
       }
       // "#XAPOLL": AT#XAPOLL=[<handle>],<op>,[<events>]; op 1 starts the URCs, 0 stops them.
-      if ((m = /^AT#XAPOLL=\d*,([01]),\d*$/.exec(cmd))) { this.apollOn = this.apollArmed = m[1] === '1'; this.reply('OK'); return true; }
+      if ((m = /^AT#XAPOLL=\d*,([01]),\d*$/.exec(cmd))) {
+        this.apollOn = this.apollArmed = m[1] === '1';
+        this.reply('OK');
+        return true;
+      }
       // Serial Modem add-on v1.0.1 (ncs-serial-modem doc/app/at_socket.rst); older SLM forms (#XSOCKET=0,
       // #XSENDTO="host",port,..., #XRECVFROM=<timeout>[,<flags>], #XAPOLL=<op>,<events>) answer ERROR.
-      if (cmd === 'AT#XSOCKET=1,2,0') { this.info('#XSOCKET: 0,2,17', cmd); return true; }
-      if (cmd === 'AT#XCLOSE=0') { this.info('#XCLOSE: 0,0', cmd); return true; }
+      if (cmd === 'AT#XSOCKET=1,2,0') {
+        this.info('#XSOCKET: 0,2,17', cmd);
+        return true;
+      }
+      if (cmd === 'AT#XCLOSE=0') {
+        this.info('#XCLOSE: 0,0', cmd);
+        return true;
+      }
       if ((m = /^AT#XSENDTO=0,1,0,"([^"]+)",(\d+),"((?:[0-9A-Fa-f]{2})*)"$/.exec(cmd))) {
         const data = Buffer.from(m[3] ?? '', 'hex');
         this.sendUdp(data, m[1] ?? '', Number(m[2]));
@@ -315,7 +385,10 @@ export class ModemEmulator {
       if (/^AT#XRECVFROM=0,1,(0|2|64),\d+(,\d+)?$/.test(cmd)) {
         const rx = this.rxq.shift();
         this.apollArmed = this.apollOn; // "#XAPOLL": #XRECVFROM re-enables the POLLIN URC
-        if (!rx) { this.reply('ERROR'); return true; }
+        if (!rx) {
+          this.reply('ERROR');
+          return true;
+        }
         this.info([`#XRECVFROM: 0,1,${rx.data.length},"${rx.address}",${rx.port}`, rx.data.toString('hex')], cmd);
         return true;
       }
@@ -323,17 +396,38 @@ export class ModemEmulator {
     if (this.profile === 'bg95') {
       // Quectel BG95&BG77&BG600L Series AT Commands Manual (AT+QCFG, AT+QENG) and TCP/IP Application Note V1.1
       // (AT+QICSGP §2.3.1, AT+QIACT §2.3.2, AT+QIOPEN §2.3.4, AT+QICLOSE §2.3.5, AT+QISEND §2.3.7, AT+QIRD §2.3.8).
-      if (/^AT\+QCFG=|^AT\+QICSGP=1,1,"[^"]*","[^"]*","[^"]*",[0-3]$/.test(cmd)) { this.reply('OK'); return true; }
+      if (/^AT\+QCFG=|^AT\+QICSGP=1,1,"[^"]*","[^"]*","[^"]*",[0-3]$/.test(cmd)) {
+        this.reply('OK');
+        return true;
+      }
       // AT+QIACT=1: activating an already active context answers ERROR.
-      if (cmd === 'AT+QIACT=1') { this.reply(this.pdpActive ? 'ERROR' : 'OK'); this.pdpActive = true; return true; }
+      if (cmd === 'AT+QIACT=1') {
+        this.reply(this.pdpActive ? 'ERROR' : 'OK');
+        this.pdpActive = true;
+        return true;
+      }
       // AT+QIACT? lists the active contexts only (none: a bare OK).
-      if (cmd === 'AT+QIACT?') { if (this.pdpActive) this.info('+QIACT: 1,1,1,"10.0.0.6"', cmd); else this.reply('OK'); return true; }
-      if (cmd === 'AT+QENG="servingcell"') { this.info('+QENG: "servingcell","NOCONN","eMTC","FDD",262,01,1A2D001,331,6300,20,3,3,1A2D,-95,-10,-68,15,40', cmd); return true; }
-      // AT+QIOPEN=<contextID>,<connectID>,"UDP SERVICE","127.0.0.1",0[,<local_port>[,<access_mode>]]: OK, then the result
+      if (cmd === 'AT+QIACT?') {
+        if (this.pdpActive) this.info('+QIACT: 1,1,1,"10.0.0.6"', cmd);
+        else this.reply('OK');
+        return true;
+      }
+      if (cmd === 'AT+QENG="servingcell"') {
+        this.info(
+          '+QENG: "servingcell","NOCONN","eMTC","FDD",262,01,1A2D001,331,6300,20,3,3,1A2D,-95,-10,-68,15,40',
+          cmd,
+        );
+        return true;
+      }
+      // AT+QIOPEN=<contextID>,<connectID>,"UDP SERVICE","127.0.0.1",0[,<local_port>[,<access_mode>]]: OK, then the
+      // result
       // URC +QIOPEN: <connectID>,<err> (561: PDP context not active; 563: the connectID is in use).
       if ((m = /^AT\+QIOPEN=1,(\d+),"UDP SERVICE","127\.0\.0\.1",0(,\d+(,[012])?)?$/.exec(cmd))) {
         const id = Number(m[1]);
-        if (id > 11) { this.reply('ERROR'); return true; }
+        if (id > 11) {
+          this.reply('ERROR');
+          return true;
+        }
         this.reply('OK');
         const err = !this.pdpActive ? 561 : this.qiOpen.has(id) || this.qiClosing.has(id) ? 563 : 0;
         if (err === 0) this.qiOpen.add(id);
@@ -341,61 +435,136 @@ export class ModemEmulator {
         return true;
       }
       // AT+QICLOSE: an open or "closing" connection goes back to "initial" (§2.3.5, §2.4.1).
-      if ((m = /^AT\+QICLOSE=(\d+)(,\d+)?$/.exec(cmd))) { this.qiOpen.delete(Number(m[1])); this.qiClosing.delete(Number(m[1])); this.reply('OK'); return true; }
+      if ((m = /^AT\+QICLOSE=(\d+)(,\d+)?$/.exec(cmd))) {
+        this.qiOpen.delete(Number(m[1]));
+        this.qiClosing.delete(Number(m[1]));
+        this.reply('OK');
+        return true;
+      }
       // UDP SERVICE: AT+QISEND=<connectID>,<send_length 0-1460>,"<remoteIP>",<remote_port> → "> " → data → SEND OK;
       // the short form without remote address, a closed connection or a longer length: ERROR.
       if ((m = /^AT\+QISEND=(\d+),(\d+),"(\d+\.\d+\.\d+\.\d+)",(\d+)$/.exec(cmd))) {
         const len = Number(m[2]);
-        if (!this.qiOpen.has(Number(m[1])) || len > 1460) { this.reply('ERROR'); return true; }
-        const addr = m[3] ?? ''; const port = Number(m[4]);
+        if (!this.qiOpen.has(Number(m[1])) || len > 1460) {
+          this.reply('ERROR');
+          return true;
+        }
+        const addr = m[3] ?? '';
+        const port = Number(m[4]);
         this.answer('\r\n> ');
-        this.payload = { left: len, parts: [], done: (data) => { this.sendUdp(data, addr, port); this.reply('SEND OK'); } };
+        this.payload = {
+          left: len,
+          parts: [],
+          done: (data) => {
+            this.sendUdp(data, addr, port);
+            this.reply('SEND OK');
+          },
+        };
         return true;
       }
-      // UDP SERVICE: AT+QIRD=<connectID> → +QIRD: <len>,"<remoteIP>",<remote_port> CRLF <data> CRLF OK; +QIRD: 0 when empty;
+      // UDP SERVICE: AT+QIRD=<connectID> → +QIRD: <len>,"<remoteIP>",<remote_port> CRLF <data> CRLF OK; +QIRD: 0 when
+      // empty;
       // a connection that does not exist: ERROR (a "closing" one still gives what it buffered).
       if ((m = /^AT\+QIRD=(\d+)$/.exec(cmd))) {
-        if (!this.qiOpen.has(Number(m[1])) && !this.qiClosing.has(Number(m[1]))) { this.reply('ERROR'); return true; }
+        if (!this.qiOpen.has(Number(m[1])) && !this.qiClosing.has(Number(m[1]))) {
+          this.reply('ERROR');
+          return true;
+        }
         const rx = this.rxq.shift();
-        if (!rx) { this.info('+QIRD: 0', cmd); return true; }
-        this.answer(Buffer.concat([Buffer.from(`\r\n+QIRD: ${rx.data.length},"${rx.address}",${rx.port}\r\n`), rx.data, Buffer.from('\r\n\r\nOK\r\n')]));
+        if (!rx) {
+          this.info('+QIRD: 0', cmd);
+          return true;
+        }
+        this.answer(
+          Buffer.concat([
+            Buffer.from(`\r\n+QIRD: ${rx.data.length},"${rx.address}",${rx.port}\r\n`),
+            rx.data,
+            Buffer.from('\r\n\r\nOK\r\n'),
+          ]),
+        );
         return true;
       }
     }
     if (this.profile === 'sim7080') {
       // SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 (AT+CNACT, AT+CNCFG, AT+CPSI, TCP/UDP commands AT+CA*).
-      if (/^AT\+CNMP=|^AT\+CMNB=|^AT\+CBANDCFG=|^AT\+CNCFG=/.test(cmd)) { this.reply('OK'); return true; }
+      if (/^AT\+CNMP=|^AT\+CMNB=|^AT\+CBANDCFG=|^AT\+CNCFG=/.test(cmd)) {
+        this.reply('OK');
+        return true;
+      }
       // AT+CACLOSE on a connection that is not open: ERROR.
-      if (/^AT\+CACLOSE=/.test(cmd)) { this.reply(this.peer ? 'OK' : 'ERROR'); this.peer = undefined; return true; }
+      if (/^AT\+CACLOSE=/.test(cmd)) {
+        this.reply(this.peer ? 'OK' : 'ERROR');
+        this.peer = undefined;
+        return true;
+      }
       // AT+CNACT=0,1: OK at once, the activation is reported later by `+APP PDP: 0,ACTIVE`; already active → ERROR.
       if (cmd === 'AT+CNACT=0,1') {
-        if (this.pdpActive) { this.reply('ERROR'); return true; }
+        if (this.pdpActive) {
+          this.reply('ERROR');
+          return true;
+        }
         this.reply('OK');
         const after = this.pdpActivateMs;
-        if (after !== undefined) setTimeout(() => { this.pdpActive = true; this.urc('+APP PDP: 0,ACTIVE'); }, after);
+        if (after !== undefined)
+          setTimeout(() => {
+            this.pdpActive = true;
+            this.urc('+APP PDP: 0,ACTIVE');
+          }, after);
         return true;
       }
       // AT+CNACT? → one +CNACT: <pdpidx>,<status>,<address> per index 0-3.
-      if (cmd === 'AT+CNACT?') { this.info([this.pdpActive ? '+CNACT: 0,1,"10.0.0.7"' : '+CNACT: 0,0,"0.0.0.0"', '+CNACT: 1,0,"0.0.0.0"', '+CNACT: 2,0,"0.0.0.0"', '+CNACT: 3,0,"0.0.0.0"'], cmd); return true; }
-      if (cmd === 'AT+CPSI?') { this.info('+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15', cmd); return true; }
+      if (cmd === 'AT+CNACT?') {
+        this.info(
+          [
+            this.pdpActive ? '+CNACT: 0,1,"10.0.0.7"' : '+CNACT: 0,0,"0.0.0.0"',
+            '+CNACT: 1,0,"0.0.0.0"',
+            '+CNACT: 2,0,"0.0.0.0"',
+            '+CNACT: 3,0,"0.0.0.0"',
+          ],
+          cmd,
+        );
+        return true;
+      }
+      if (cmd === 'AT+CPSI?') {
+        this.info('+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15', cmd);
+        return true;
+      }
       if ((m = /^AT\+CAOPEN=0,(\d),"UDP","([^"]+)",(\d+)$/.exec(cmd))) {
         const id = m[1] ?? '0';
         // <result> 21: the PDP context (network) is not active.
-        if (!this.pdpActive) { this.info(`+CAOPEN: ${id},21`, cmd); return true; }
+        if (!this.pdpActive) {
+          this.info(`+CAOPEN: ${id},21`, cmd);
+          return true;
+        }
         this.peer = { address: m[2] ?? '', port: Number(m[3]) };
         void this.ensureUdp().then(() => this.info(`+CAOPEN: ${id},0`, cmd));
         return true;
       }
       if ((m = /^AT\+CASEND=(\d),(\d+)$/.exec(cmd))) {
-        if (!this.peer) { this.reply('ERROR'); return true; }
+        if (!this.peer) {
+          this.reply('ERROR');
+          return true;
+        }
         this.answer('\r\n>');
-        this.payload = { left: Number(m[2]), parts: [], done: (data) => { if (this.peer) this.sendUdp(data, this.peer.address, this.peer.port); this.reply('OK'); } };
+        this.payload = {
+          left: Number(m[2]),
+          parts: [],
+          done: (data) => {
+            if (this.peer) this.sendUdp(data, this.peer.address, this.peer.port);
+            this.reply('OK');
+          },
+        };
         return true;
       }
       if (/^AT\+CARECV=\d,\d+$/.test(cmd)) {
         const rx = this.rxq.shift();
-        if (!rx) { this.info('+CARECV: 0', cmd); return true; }
-        this.answer(Buffer.concat([Buffer.from(`\r\n+CARECV: ${rx.data.length},`), rx.data, Buffer.from('\r\n\r\nOK\r\n')]));
+        if (!rx) {
+          this.info('+CARECV: 0', cmd);
+          return true;
+        }
+        this.answer(
+          Buffer.concat([Buffer.from(`\r\n+CARECV: ${rx.data.length},`), rx.data, Buffer.from('\r\n\r\nOK\r\n')]),
+        );
         return true;
       }
     }

@@ -1,4 +1,5 @@
-// pty.ts: a socat pty pair in a fresh temp dir (one end for the modem emulator, one for the code that talks to the modem).
+// pty.ts: a socat pty pair in a fresh temp dir (one end for the modem emulator, one for the code that talks to the
+// modem).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,17 +21,26 @@ export async function ptyPair(): Promise<PtyPair> {
   const dir = mkdtempSync(join(tmpdir(), 'modem-pty-'));
   const a = join(dir, 'a');
   const b = join(dir, 'b');
-  const proc: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: 'ignore' });
+  const proc: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], {
+    stdio: 'ignore',
+  });
   let spawnError: Error | undefined;
   const exited = new Promise<void>((r) => {
-    proc.once('error', (e) => { spawnError = e; r(); });
+    proc.once('error', (e) => {
+      spawnError = e;
+      r();
+    });
     proc.once('exit', () => r());
   });
-  for (let i = 0; i < 200 && !spawnError && !(existsSync(a) && existsSync(b)); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 200 && !spawnError && !(existsSync(a) && existsSync(b)); i++)
+    await new Promise((r) => setTimeout(r, 10));
   if (!existsSync(a) || !existsSync(b)) {
     proc.kill();
     rmSync(dir, { recursive: true, force: true });
-    throw new CodedError('PTY_FAILED', `socat did not create the pty pair${spawnError ? `: ${spawnError.message} (is socat installed?)` : ''}`);
+    throw new CodedError(
+      'PTY_FAILED',
+      `socat did not create the pty pair${spawnError ? `: ${spawnError.message} (is socat installed?)` : ''}`,
+    );
   }
   return {
     a,

@@ -1,4 +1,5 @@
-// bg95.ts: Quectel BG95 / BG96: AT+QCFG iotopmode / nwscanseq / band, +QICSGP / +QIACT, +QENG, UDP SERVICE sockets (+QIOPEN / +QISEND / +QIRD).
+// bg95.ts: Quectel BG95 / BG96: AT+QCFG iotopmode / nwscanseq / band, +QICSGP / +QIACT, +QENG, UDP SERVICE sockets
+// (+QIOPEN / +QISEND / +QIRD).
 // Sources: Quectel BG95&BG77 AT Commands Manual V1.0 (AT+QCFG, AT+QENG) and BG95&BG77&BG600L Series TCP/IP Application
 // Note V1.1 (AT+QICSGP §2.3.1, AT+QIACT §2.3.2, AT+QIOPEN §2.3.4, AT+QICLOSE §2.3.5, AT+QISEND §2.3.7, AT+QIRD §2.3.8,
 // URCs §2.4: "closed" §2.4.1, "recv" §2.4.2, "pdpdeact" §2.4.5).
@@ -20,11 +21,14 @@ export function parseQengNeighbours(lines: string[]): NeighbourCell[] {
     if (!l.startsWith('+QENG: "neighbourcell')) continue;
     const p = paramsOf(l, '+QENG');
     if (!p || p.length < 6 || !/^(LTE|eMTC|CAT-?M1?|NBIoT)$/i.test(p[1] ?? '')) continue;
-    const int = (s: string | undefined): number | undefined => (s !== undefined && /^-?\d+$/.test(s) ? Number(s) : undefined);
-    const earfcn = int(p[2]); const pci = int(p[3]);
+    const int = (s: string | undefined): number | undefined =>
+      s !== undefined && /^-?\d+$/.test(s) ? Number(s) : undefined;
+    const earfcn = int(p[2]);
+    const pci = int(p[3]);
     if (earfcn === undefined || pci === undefined) continue;
     const c: NeighbourCell = { pci, earfcn };
-    const rsrq = int(p[4]); const rsrp = int(p[5]);
+    const rsrq = int(p[4]);
+    const rsrp = int(p[5]);
     if (rsrp !== undefined) c.rsrpDbm = rsrp;
     if (rsrq !== undefined) c.rsrqDb = rsrq;
     out.push(c);
@@ -47,10 +51,16 @@ export function parseQeng(lines: string[]): CellInfo {
     const v = Number.parseInt(s ?? '', radix);
     return Number.isNaN(v) ? undefined : v;
   };
-  const mcc = num(p[4]); const mnc = num(p[5]); const ci = num(p[6], 16); const band = num(p[9]);
+  const mcc = num(p[4]);
+  const mnc = num(p[5]);
+  const ci = num(p[6], 16);
+  const band = num(p[9]);
   const rest = nb ? 10 : 12;
-  const tac = num(p[rest], 16); const rsrp = num(p[rest + 1]); const rsrq = num(p[rest + 2]);
-  const pci = num(p[7]); const earfcn = num(p[8]);
+  const tac = num(p[rest], 16);
+  const rsrp = num(p[rest + 1]);
+  const rsrq = num(p[rest + 2]);
+  const pci = num(p[7]);
+  const earfcn = num(p[8]);
   if (pci !== undefined) info.pci = pci;
   if (earfcn !== undefined) info.earfcn = earfcn;
   if (mcc !== undefined) info.mcc = mcc;
@@ -63,7 +73,9 @@ export function parseQeng(lines: string[]): CellInfo {
   return info;
 }
 
-/** UDP SERVICE socket on connectID 0, context 1: one socket sends to any peer with AT+QISEND=<id>,<len>,"<ip>",<port>. */
+/**
+ * UDP SERVICE socket on connectID 0, context 1: one socket sends to any peer with AT+QISEND=<id>,<len>,"<ip>",<port>.
+ */
 export const quectelSocket: UdpSocketDialect = {
   // +QIURC: "recv",<connectID>
   rxNotice: /^\+QIURC: "recv",(\d+)/,
@@ -75,18 +87,26 @@ export const quectelSocket: UdpSocketDialect = {
   mtu: 1460,
   async open(ch, _to, t) {
     const id = 0;
-    // AT+QIOPEN=<contextID>,<connectID>,"UDP SERVICE","127.0.0.1",0,<local_port>,<access_mode 0 = buffer>; result URC +QIOPEN: <id>,<err>.
-    const { line } = await ch.commandThenUrc(`AT+QIOPEN=1,${id},"UDP SERVICE","127.0.0.1",0,0,0`, { timeoutMs: t.longCommandMs },
-      { re: /^\+QIOPEN: 0,/, timeoutMs: t.longCommandMs });
+    // AT+QIOPEN=<contextID>,<connectID>,"UDP SERVICE","127.0.0.1",0,<local_port>,<access_mode 0 = buffer>; result URC
+    // +QIOPEN: <id>,<err>.
+    const { line } = await ch.commandThenUrc(
+      `AT+QIOPEN=1,${id},"UDP SERVICE","127.0.0.1",0,0,0`,
+      { timeoutMs: t.longCommandMs },
+      { re: /^\+QIOPEN: 0,/, timeoutMs: t.longCommandMs },
+    );
     const err = paramsOf(line, '+QIOPEN')?.[1];
     if (err !== '0') throw new CodedError('MODEM_SOCKET_FAILED', `AT+QIOPEN failed: ${line}`);
     return id;
   },
   // AT+QISEND=<connectID>,<send_length>,"<remoteIP>",<remote_port> → ">" → data → SEND OK.
   async sendTo(ch, id, data, to, t) {
-    await ch.command(`AT+QISEND=${id},${data.length},"${to.address}",${to.port}`, { payload: data, timeoutMs: t.longCommandMs });
+    await ch.command(`AT+QISEND=${id},${data.length},"${to.address}",${to.port}`, {
+      payload: data,
+      timeoutMs: t.longCommandMs,
+    });
   },
-  // AT+QIRD=<connectID> (UDP SERVICE: one datagram) → `+QIRD: <len>,"<ip>",<port>` CRLF <data>, OK; `+QIRD: 0` when empty.
+  // AT+QIRD=<connectID> (UDP SERVICE: one datagram) → `+QIRD: <len>,"<ip>",<port>` CRLF <data>, OK; `+QIRD: 0` when
+  // empty.
   async recv(ch, id, _peer, t) {
     const out: Datagram[] = [];
     for (let i = 0; i < 8; i++) {
@@ -120,7 +140,12 @@ export const bg95Profile: ModemProfile = {
     { cmd: `AT+QCFG="nwscanseq",${cfg.mode === 'nb-iot' ? '03' : '02'},1` },
     // AT+QCFG="band",<gsmbandval>,<emtcbandval>,<nbiotbandval>,1 (0 = no change).
     ...(cfg.bands.length > 0
-      ? [{ cmd: `AT+QCFG="band",0,${cfg.mode === 'lte-m' ? bandHex(cfg.bands) : '0'},${cfg.mode === 'nb-iot' ? bandHex(cfg.bands) : '0'},1`, optional: true }]
+      ? [
+          {
+            cmd: `AT+QCFG="band",0,${cfg.mode === 'lte-m' ? bandHex(cfg.bands) : '0'},${cfg.mode === 'nb-iot' ? bandHex(cfg.bands) : '0'},1`,
+            optional: true,
+          },
+        ]
       : []),
     operatorStep(cfg),
     ...powerSavingSteps(cfg),
@@ -132,7 +157,15 @@ export const bg95Profile: ModemProfile = {
   // §2.4.5 +QIURC: "pdpdeact",<contextID>: the network deactivated context 1 (its connections are closed with it).
   pdpLost: /^\+QIURC: "pdpdeact",1\b/,
   // AT+QIACT? → +QIACT: <contextID>,<context_state>,<context_type>,"<IP_address>"
-  ipQuery: { cmd: 'AT+QIACT?', expect: '+QIACT:', parse: (lines) => lines.flatMap((l) => { const p = paramsOf(l, '+QIACT'); return p?.[3] ? [p[3]] : []; }) },
+  ipQuery: {
+    cmd: 'AT+QIACT?',
+    expect: '+QIACT:',
+    parse: (lines) =>
+      lines.flatMap((l) => {
+        const p = paramsOf(l, '+QIACT');
+        return p?.[3] ? [p[3]] : [];
+      }),
+  },
   cell: { cmd: 'AT+QENG="servingcell"', expect: '+QENG:', parse: parseQeng },
   ncell: { cmd: 'AT+QENG="neighbourcell"', expect: '+QENG:', parse: parseQengNeighbours },
   socket: quectelSocket,

@@ -1,5 +1,7 @@
-// nrf91.ts: Nordic nRF91 running the Serial Modem (SM) application: %XSYSTEMMODE, %NCELLMEAS, #XSOCKET / #XSENDTO / #XRECVFROM.
-// Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK Serial Modem add-on v1.0.1
+// nrf91.ts: Nordic nRF91 running the Serial Modem (SM) application: %XSYSTEMMODE, %NCELLMEAS, #XSOCKET / #XSENDTO /
+// #XRECVFROM.
+// Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK Serial Modem add-on
+// v1.0.1
 // "Socket AT commands" (ncs-serial-modem doc/app/at_socket.rst: #XSOCKET, #XCLOSE, #XSENDTO, #XRECVFROM, #XAPOLL).
 import type { PeerAddress } from '../../coap/transport.js';
 import { CodedError } from '../../errors.js';
@@ -20,7 +22,9 @@ export function ncellRsrqDb(idx: number): number | undefined {
   return Number.isNaN(idx) || idx === 255 ? undefined : Math.round(idx * 0.5 - 19.5);
 }
 
-/** The neighbour groups of a %NCELLMEAS answer: from parameter 10 on, 5 per cell (earfcn, pci, rsrp, rsrq, time_diff). */
+/**
+ * The neighbour groups of a %NCELLMEAS answer: from parameter 10 on, 5 per cell (earfcn, pci, rsrp, rsrq, time_diff).
+ */
 export function ncellmeasNeighbours(p: readonly string[]): NeighbourCell[] {
   const out: NeighbourCell[] = [];
   const groups = Math.floor((p.length - 10) / 5);
@@ -51,7 +55,10 @@ export function parseNcellmeas(lines: string[]): CellInfo {
   const info: CellInfo = {};
   const ci = Number.parseInt(p[1] ?? '', 16);
   if (!Number.isNaN(ci)) info.ci = ci;
-  if (/^\d{5,6}$/.test(plmn)) { info.mcc = Number(plmn.slice(0, 3)); info.mnc = Number(plmn.slice(3)); }
+  if (/^\d{5,6}$/.test(plmn)) {
+    info.mcc = Number(plmn.slice(0, 3));
+    info.mnc = Number(plmn.slice(3));
+  }
   const tac = Number.parseInt(p[3] ?? '', 16);
   if (!Number.isNaN(tac)) info.lac = tac;
   const rsrp = Number.parseInt(p[7] ?? '', 10);
@@ -75,7 +82,8 @@ export function parseNcellmeas(lines: string[]): CellInfo {
 export const slmSocket: UdpSocketDialect = {
   // "Asynchronous socket polling #XAPOLL": URC `#XAPOLL: <handle>,<revents>` (decimal bit field; POLLIN = 1).
   rxNotice: /^#XAPOLL: (\d+),\d*[13579]$/,
-  // "#XAPOLL": AT#XAPOLL=[<handle>],<op>,[<events>]; no handle = all sockets, new ones included; op 1 start, events 1 POLLIN.
+  // "#XAPOLL": AT#XAPOLL=[<handle>],<op>,[<events>]; no handle = all sockets, new ones included; op 1 start, events 1
+  // POLLIN.
   setup: [{ cmd: 'AT#XAPOLL=,1,1', optional: true }],
   anyPeer: true,
   mtu: 1024,
@@ -84,13 +92,17 @@ export const slmSocket: UdpSocketDialect = {
     const r = await ch.command('AT#XSOCKET=1,2,0', { expect: '#XSOCKET:', timeoutMs: t.longCommandMs });
     const p = paramsOf(r.lines.find((l) => l.startsWith('#XSOCKET:')) ?? '', '#XSOCKET');
     const id = Number.parseInt(p?.[0] ?? '', 10);
-    if (Number.isNaN(id) || id < 0) throw new CodedError('MODEM_SOCKET_FAILED', `#XSOCKET open failed: ${r.lines.join(' | ')}`);
+    if (Number.isNaN(id) || id < 0)
+      throw new CodedError('MODEM_SOCKET_FAILED', `#XSOCKET open failed: ${r.lines.join(' | ')}`);
     return id;
   },
   // "UDP send data #XSENDTO": AT#XSENDTO=<handle>,<mode>,<flags>,<url>,<port>,<data>; mode 1 = hex string (up to
   // 1400 bytes), flags 0 → `#XSENDTO: <handle>,<result_type>,<size>`.
   async sendTo(ch, id, data, to, t) {
-    await ch.command(`AT#XSENDTO=${id},1,0,"${to.address}",${to.port},"${toHex(data)}"`, { expect: '#XSENDTO:', timeoutMs: t.longCommandMs });
+    await ch.command(`AT#XSENDTO=${id},1,0,"${to.address}",${to.port},"${toHex(data)}"`, {
+      expect: '#XSENDTO:',
+      timeoutMs: t.longCommandMs,
+    });
   },
   // "UDP receive data #XRECVFROM": AT#XRECVFROM=<handle>,<mode>,<flags>,<timeout>; mode 1 = hex string, flags 64 =
   // non-blocking. Reply `#XRECVFROM: <handle>,<mode>,<size>,"<ip_addr>",<port>`, then the hex line, then OK.
@@ -121,7 +133,8 @@ export const slmSocket: UdpSocketDialect = {
 export function parseRecvfrom(header: string, hexLine: string): Datagram | undefined {
   const p = paramsOf(header, '#XRECVFROM') ?? [];
   const size = Number(p[2]);
-  if (p[1] !== '1' || !Number.isInteger(size) || !/^(?:[0-9A-Fa-f]{2})*$/.test(hexLine) || hexLine.length !== size * 2) return undefined;
+  if (p[1] !== '1' || !Number.isInteger(size) || !/^(?:[0-9A-Fa-f]{2})*$/.test(hexLine) || hexLine.length !== size * 2)
+    return undefined;
   return { data: new Uint8Array(Buffer.from(hexLine, 'hex')), from: { address: p[3] ?? '', port: Number(p[4] ?? 0) } };
 }
 
@@ -144,7 +157,11 @@ export const nrf91Profile: ModemProfile = {
   // The nRF91 default bearer is CID 0 (nRF91 AT Commands Reference, +CGDCONT).
   pdpDefine: (cfg) => (cfg.apn ? [{ cmd: `AT+CGDCONT=0,"IP","${cfg.apn}"` }] : []),
   pdpActivate: () => [],
-  ipQuery: { cmd: 'AT+CGPADDR=0', expect: '+CGPADDR:', parse: (lines) => lines.flatMap((l) => paramsOf(l, '+CGPADDR')?.slice(1).filter(Boolean) ?? []) },
+  ipQuery: {
+    cmd: 'AT+CGPADDR=0',
+    expect: '+CGPADDR:',
+    parse: (lines) => lines.flatMap((l) => paramsOf(l, '+CGPADDR')?.slice(1).filter(Boolean) ?? []),
+  },
   // AT%NCELLMEAS answers OK, then the measurement arrives as a %NCELLMEAS URC.
   cell: { cmd: 'AT%NCELLMEAS', urc: /^%NCELLMEAS:/, parse: parseNcellmeas },
   socket: slmSocket,

@@ -1,5 +1,7 @@
-// sim7080.ts: SIMCom SIM7080G: +CNMP / +CMNB, +CBANDCFG, +CNCFG / +CNACT, +CPSI, and +CAOPEN / +CASEND / +CARECV sockets.
-// Source: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 (AT+CNMP, AT+CMNB, AT+CBANDCFG, AT+CPSI, AT+CNCFG, AT+CNACT
+// sim7080.ts: SIMCom SIM7080G: +CNMP / +CMNB, +CBANDCFG, +CNCFG / +CNACT, +CPSI, and +CAOPEN / +CASEND / +CARECV
+// sockets.
+// Source: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 (AT+CNMP, AT+CMNB, AT+CBANDCFG, AT+CPSI, AT+CNCFG,
+// AT+CNACT
 // and its +APP PDP URC; TCP/UDP commands AT+CAOPEN, AT+CASEND, AT+CARECV, AT+CACLOSE, URCs +CADATAIND and +CASTATE).
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
@@ -8,8 +10,10 @@ import { operatorStep, powerSavingSteps, standardInit } from './generic.js';
 import type { CellInfo, Datagram, ModemProfile, UdpSocketDialect } from './types.js';
 
 /**
- * AT+CPSI? in LTE: `+CPSI: <System Mode>,<Operation Mode>,<MCC>-<MNC>,<TAC>,<SCellID>,<PCellID>,<Frequency Band>,<earfcn>,
- * <dlbw>,<ulbw>,<RSRQ>,<RSRP>,<RSSI>,<RSSNR>` e.g. `+CPSI: LTE CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15`.
+ * AT+CPSI? in LTE: `+CPSI: <System Mode>,<Operation Mode>,<MCC>-<MNC>,<TAC>,<SCellID>,<PCellID>,<Frequency
+ * Band>,<earfcn>,
+ * <dlbw>,<ulbw>,<RSRQ>,<RSRP>,<RSSI>,<RSSNR>` e.g. `+CPSI: LTE
+ * CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15`.
  */
 export function parseCpsi(lines: string[]): CellInfo {
   const line = lines.find((l) => l.startsWith('+CPSI:'));
@@ -17,7 +21,10 @@ export function parseCpsi(lines: string[]): CellInfo {
   if (!p || p.length < 12 || !(p[0] ?? '').startsWith('LTE')) return {};
   const info: CellInfo = {};
   const m = /^(\d{3})-(\d{2,3})$/.exec(p[2] ?? '');
-  if (m) { info.mcc = Number(m[1]); info.mnc = Number(m[2]); }
+  if (m) {
+    info.mcc = Number(m[1]);
+    info.mnc = Number(m[2]);
+  }
   const tac = Number.parseInt((p[3] ?? '').replace(/^0x/i, ''), 16);
   if (!Number.isNaN(tac)) info.lac = tac;
   const ci = Number.parseInt(p[4] ?? '', 10);
@@ -42,7 +49,10 @@ export const simcomSocket: UdpSocketDialect = {
   // AT+CAOPEN=<pdp_index>,<cid>,"UDP","<server>",<port> → `+CAOPEN: <cid>,<result 0 ok>`, OK.
   async open(ch, to, t) {
     const id = 0;
-    const r = await ch.command(`AT+CAOPEN=0,${id},"UDP","${to.address}",${to.port}`, { expect: '+CAOPEN:', timeoutMs: t.longCommandMs });
+    const r = await ch.command(`AT+CAOPEN=0,${id},"UDP","${to.address}",${to.port}`, {
+      expect: '+CAOPEN:',
+      timeoutMs: t.longCommandMs,
+    });
     const p = paramsOf(r.lines.find((l) => l.startsWith('+CAOPEN:')) ?? '', '+CAOPEN');
     if (p?.[1] !== '0') throw new CodedError('MODEM_SOCKET_FAILED', `AT+CAOPEN failed: ${r.lines.join(' | ')}`);
     return id;
@@ -78,7 +88,9 @@ export const sim7080Profile: ModemProfile = {
     { cmd: 'AT+CNMP=38' },
     { cmd: `AT+CMNB=${cfg.mode === 'nb-iot' ? 2 : 1}` },
     // AT+CBANDCFG="CAT-M"|"NB-IOT","<band>,<band>…"
-    ...(cfg.bands.length > 0 ? [{ cmd: `AT+CBANDCFG="${cfg.mode === 'nb-iot' ? 'NB-IOT' : 'CAT-M'}",${cfg.bands.join(',')}`, optional: true }] : []),
+    ...(cfg.bands.length > 0
+      ? [{ cmd: `AT+CBANDCFG="${cfg.mode === 'nb-iot' ? 'NB-IOT' : 'CAT-M'}",${cfg.bands.join(',')}`, optional: true }]
+      : []),
     operatorStep(cfg),
     ...powerSavingSteps(cfg),
   ],
@@ -86,10 +98,20 @@ export const sim7080Profile: ModemProfile = {
   pdpDefine: (cfg) => [{ cmd: `AT+CGDCONT=1,"IP","${cfg.apn}"` }, { cmd: `AT+CNCFG=0,1,"${cfg.apn}"` }],
   // AT+CNACT=<pdpidx>,<action 1 activate> answers OK at once and reports the activation later as the URC
   // `+APP PDP: <pdpidx>,ACTIVE` (or DEACTIVE): the step waits for it. Already active → ERROR: optional (no URC then).
-  pdpActivate: () => [{ cmd: 'AT+CNACT=0,1', long: true, optional: true, urc: /^\+APP PDP: 0,ACTIVE/, urcFail: /^\+APP PDP: 0,DEACTIVE/ }],
+  pdpActivate: () => [
+    { cmd: 'AT+CNACT=0,1', long: true, optional: true, urc: /^\+APP PDP: 0,ACTIVE/, urcFail: /^\+APP PDP: 0,DEACTIVE/ },
+  ],
   pdpLost: /^\+APP PDP: 0,DEACTIVE/,
   // AT+CNACT? → +CNACT: <pdpidx>,<statusx>,<address> (one line per index).
-  ipQuery: { cmd: 'AT+CNACT?', expect: '+CNACT:', parse: (lines) => lines.flatMap((l) => { const p = paramsOf(l, '+CNACT'); return p?.[1] === '1' && p[2] && p[2] !== '0.0.0.0' ? [p[2]] : []; }) },
+  ipQuery: {
+    cmd: 'AT+CNACT?',
+    expect: '+CNACT:',
+    parse: (lines) =>
+      lines.flatMap((l) => {
+        const p = paramsOf(l, '+CNACT');
+        return p?.[1] === '1' && p[2] && p[2] !== '0.0.0.0' ? [p[2]] : [];
+      }),
+  },
   cell: { cmd: 'AT+CPSI?', expect: '+CPSI:', parse: parseCpsi },
   socket: simcomSocket,
 };

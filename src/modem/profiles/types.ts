@@ -3,6 +3,7 @@ import type { PeerAddress } from '../../coap/transport.js';
 import type { AtChannel } from '../at-channel.js';
 import type { ModemConfig } from '../config-schema.js';
 import type { BinaryRule } from '../framer.js';
+import type { GnssDialect } from '../gnss/types.js';
 
 export type ProfileName = 'generic' | 'nrf91' | 'bg95' | 'sim7080';
 
@@ -77,7 +78,8 @@ export interface UdpSocketDialect {
   readonly closedNotice?: RegExp;
   /**
    * A socket the modem closed on its own (closedNotice, or its context went down: profile.pdpLost) must still be closed
-   * with `close()` before its id is opened again (BG95: "closing" until AT+QICLOSE). False: it is gone (SIM7080: AT+CACLOSE
+   * with `close()` before its id is opened again (BG95: "closing" until AT+QICLOSE). False: it is gone (SIM7080:
+   * AT+CACLOSE
    * on it answers ERROR), the next open just opens.
    */
   readonly releaseClosed?: boolean;
@@ -95,7 +97,9 @@ export interface ModemProfile {
   readonly errorFinals?: readonly string[];
   /** The modem has no V.250 echo control (ATE): ATE0 is never sent to it (nRF91: not in its AT command reference). */
   readonly noEchoControl?: boolean;
-  /** A URC saying the PDP / IP context went down while attached (SIM7080 `+APP PDP: 0,DEACTIVE`): data is re-activated. */
+  /**
+   * A URC saying the PDP / IP context went down while attached (SIM7080 `+APP PDP: 0,DEACTIVE`): data is re-activated.
+   */
   readonly pdpLost?: RegExp;
   /** Echo off, verbose errors, registration URCs … (after the AT probe). */
   init(cfg: ModemConfig): AtStep[];
@@ -112,4 +116,6 @@ export interface ModemProfile {
   /** Separate neighbour cell query (BG95 AT+QENG="neighbourcell"); absent when `cell` already carries neighbours. */
   readonly ncell?: AtStep & { parse(lines: string[]): NeighbourCell[] };
   readonly socket?: UdpSocketDialect;
+  /** The modem's GNSS receiver (absent: the profile drives none). */
+  readonly gnss?: GnssDialect;
 }

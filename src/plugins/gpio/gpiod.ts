@@ -1,4 +1,5 @@
-// gpiod.ts: GPIO lines through libgpiod's command-line tools (Debian package gpiod), v1 and v2 syntax; set-and-exit, so no process holds a line.
+// gpiod.ts: GPIO lines through libgpiod's command-line tools (Debian package gpiod), v1 and v2 syntax; set-and-exit, so
+// no process holds a line.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,19 +22,27 @@ const majors = new Map<string, Promise<number>>();
 export function libgpiodMajor(cmd: string): Promise<number> {
   let p = majors.get(cmd);
   if (!p) {
-    p = run(cmd, ['--version']).then((out) => {
-      const m = /libgpiod\)?\s+v?(\d+)\./.exec(out);
-      return m ? Number(m[1]) : 1;
-    }).catch((err: unknown) => {
-      majors.delete(cmd);
-      throw new CodedError('GPIO_UNAVAILABLE', `cannot run ${cmd}: ${(err as Error).message} (install Debian package gpiod)`);
-    });
+    p = run(cmd, ['--version'])
+      .then((out) => {
+        const m = /libgpiod\)?\s+v?(\d+)\./.exec(out);
+        return m ? Number(m[1]) : 1;
+      })
+      .catch((err: unknown) => {
+        majors.delete(cmd);
+        throw new CodedError(
+          'GPIO_UNAVAILABLE',
+          `cannot run ${cmd}: ${(err as Error).message} (install Debian package gpiod)`,
+        );
+      });
     majors.set(cmd, p);
   }
   return p;
 }
 
-/** gpioset arguments that set one line and exit (v1 default mode 'exit'; v2 `-t0`), or hold it until SIGTERM (v1 `--mode=signal`; v2 default). */
+/**
+ * gpioset arguments that set one line and exit (v1 default mode 'exit'; v2 `-t0`), or hold it until SIGTERM (v1
+ * `--mode=signal`; v2 default).
+ */
 export function gpiosetArgs(major: number, o: GpioLineOptions, value: boolean, hold = false): string[] {
   const v = `${o.line}=${value ? 1 : 0}`;
   const al = o.activeLow ? ['--active-low'] : [];
@@ -83,21 +92,34 @@ function holdingOutput(o: GpioLineOptions, cmd: string): GpioOutput {
       const c = spawn(cmd, gpiosetArgs(major, o, v, true), { stdio: ['ignore', 'ignore', 'pipe'] });
       child = c;
       let stderr = '';
-      c.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr = (stderr + d).slice(-300); });
+      c.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        stderr = (stderr + d).slice(-300);
+      });
       // A refused request (busy line, no chip) ends gpioset at once; one that holds is still running after this.
       const early = await new Promise<number | string | null | undefined>((resolve) => {
         const t = setTimeout(() => resolve(undefined), 150);
-        c.once('error', (e) => { clearTimeout(t); resolve(e.message); });
-        c.once('close', (code, sig) => { clearTimeout(t); resolve(code ?? sig); }); // after stderr is drained
+        c.once('error', (e) => {
+          clearTimeout(t);
+          resolve(e.message);
+        });
+        c.once('close', (code, sig) => {
+          clearTimeout(t);
+          resolve(code ?? sig);
+        }); // after stderr is drained
       });
       if (early !== undefined) {
         child = undefined;
-        throw new CodedError('GPIO_FAILED', `${cmd} ${o.chip} ${o.line}: ${stderr.trim() || `ended (${String(early)})`}`);
+        throw new CodedError(
+          'GPIO_FAILED',
+          `${cmd} ${o.chip} ${o.line}: ${stderr.trim() || `ended (${String(early)})`}`,
+        );
       }
       if (c.pid) writeFileSync(pidFile(o), String(c.pid));
       value = v;
     },
-    get value() { return value; },
+    get value() {
+      return value;
+    },
     async close() {
       await stopHolder(child);
       child = undefined;
@@ -115,7 +137,9 @@ export function gpiodOutput(o: GpioLineOptions): GpioOutput {
       await run(cmd, gpiosetArgs(await libgpiodMajor(cmd), o, v));
       value = v;
     },
-    get value() { return value; },
+    get value() {
+      return value;
+    },
     close: async () => undefined,
   };
 }

@@ -1,7 +1,12 @@
-// simulated.ts: in-memory GPIO chips (per thread): outputs and inputs on named lines, a change history, and drive() for tests and demos.
+// simulated.ts: in-memory GPIO chips (per thread): outputs and inputs on named lines, a change history, and drive() for
+// tests and demos.
 import type { GpioInput, GpioOutput } from './types.js';
 
-export interface GpioChange { line: number; value: boolean; at: number }
+export interface GpioChange {
+  line: number;
+  value: boolean;
+  at: number;
+}
 
 /** A simulated chip: line number → level. Inspectable: `levels()`, `history`, `on(listener)`. */
 export class SimulatedGpioChip {
@@ -9,7 +14,10 @@ export class SimulatedGpioChip {
   private readonly listeners = new Set<(c: GpioChange) => void>();
   readonly history: GpioChange[] = [];
 
-  constructor(readonly name: string, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly name: string,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Sets a line's physical level (what a relay output or an external signal would do). */
   drive(line: number, value: boolean): void {
@@ -36,15 +44,23 @@ export class SimulatedGpioChip {
   output(line: number, activeLow = false): GpioOutput {
     let value: boolean | undefined;
     return {
-      set: async (v: boolean) => { value = v; this.drive(line, activeLow ? !v : v); },
-      get value() { return value; },
+      set: async (v: boolean) => {
+        value = v;
+        this.drive(line, activeLow ? !v : v);
+      },
+      get value() {
+        return value;
+      },
       close: async () => undefined,
     };
   }
 
   input(line: number, activeLow = false): GpioInput {
     return {
-      read: async () => { const l = this.level(line) ?? false; return activeLow ? !l : l; },
+      read: async () => {
+        const l = this.level(line) ?? false;
+        return activeLow ? !l : l;
+      },
       close: async () => undefined,
     };
   }

@@ -1,5 +1,8 @@
-// types.ts: the GPIO line abstraction plugins drive (an output for a relay, an input for feedback); simulated or libgpiod.
-/** Where a line lives: 'simulated' (in memory, per worker) or 'gpiod' (libgpiod's gpioset/gpioget on /dev/gpiochipN). */
+// types.ts: the GPIO line abstraction plugins drive (an output for a relay, an input for feedback); simulated or
+// libgpiod.
+/**
+ * Where a line lives: 'simulated' (in memory, per worker) or 'gpiod' (libgpiod's gpioset/gpioget on /dev/gpiochipN).
+ */
 export interface GpioLineOptions {
   kind: 'simulated' | 'gpiod';
   /** Chip name or path ('gpiochip0', '/dev/gpiochip0'); for 'simulated' any name. */

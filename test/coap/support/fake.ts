@@ -1,4 +1,5 @@
-// fake.ts: an in-memory Transport that records what the endpoint sends (the simulated clock is test/support/sim-timers.ts).
+// fake.ts: an in-memory Transport that records what the endpoint sends (the simulated clock is
+// test/support/sim-timers.ts).
 import type { PeerAddress, Transport, TransportEvent } from '../../../src/coap/transport.js';
 import { parse, type ParsedPacket } from 'coap-packet';
 
@@ -8,13 +9,19 @@ export class FakeTransport implements Transport {
   readonly sent: { data: Buffer; to: PeerAddress; at: number }[] = [];
   private listener: ((ev: TransportEvent) => void) | undefined;
   constructor(private readonly clock: () => number = () => 0) {}
-  open(): Promise<void> { return Promise.resolve(); }
-  close(): Promise<void> { return Promise.resolve(); }
+  open(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
   send(data: Uint8Array, to: PeerAddress): Promise<void> {
     this.sent.push({ data: Buffer.from(data), to, at: this.clock() });
     return Promise.resolve();
   }
-  onEvent(l: (ev: TransportEvent) => void): void { this.listener = l; }
+  onEvent(l: (ev: TransportEvent) => void): void {
+    this.listener = l;
+  }
   /** Delivers a datagram to the endpoint as if it came from `from`. */
   deliver(data: Uint8Array, from: PeerAddress): void {
     this.listener?.({ type: 'message', data, from });

@@ -6,7 +6,13 @@ import { mulberry32 } from '../../../src/prng.js';
 /** The seeded PRNG the relay draws its losses from. */
 export const seeded = mulberry32;
 
-export interface LossOptions { drop: number; duplicate: number; reorder: number; seed: number; maxDelayMs?: number }
+export interface LossOptions {
+  drop: number;
+  duplicate: number;
+  reorder: number;
+  seed: number;
+  maxDelayMs?: number;
+}
 
 /**
  * Peer A talks to `forA` (it stands for B), peer B talks to `forB` (it stands for A).
@@ -21,7 +27,11 @@ export class LossyRelay {
   private readonly rnd: () => number;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly a: PeerAddress, private readonly b: PeerAddress, private readonly o: LossOptions) {
+  constructor(
+    private readonly a: PeerAddress,
+    private readonly b: PeerAddress,
+    private readonly o: LossOptions,
+  ) {
     this.rnd = seeded(o.seed);
   }
 
@@ -44,10 +54,13 @@ export class LossyRelay {
     for (let i = 0; i < copies; i++) {
       if (this.rnd() < this.o.reorder) {
         this.stats.delayed++;
-        const h = setTimeout(() => {
-          this.timers.delete(h);
-          out.send(m, to.port, to.address);
-        }, 1 + Math.floor(this.rnd() * (this.o.maxDelayMs ?? 15)));
+        const h = setTimeout(
+          () => {
+            this.timers.delete(h);
+            out.send(m, to.port, to.address);
+          },
+          1 + Math.floor(this.rnd() * (this.o.maxDelayMs ?? 15)),
+        );
         this.timers.add(h);
       } else {
         out.send(m, to.port, to.address);

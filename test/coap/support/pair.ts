@@ -3,7 +3,11 @@ import { createEndpoint, type CoapEndpointExt, type EndpointOptions } from '../.
 import { UdpTransport } from '../../../src/coap/transports/udp.js';
 import type { PeerAddress } from '../../../src/coap/transport.js';
 
-export interface UdpNode { transport: UdpTransport; endpoint: CoapEndpointExt; addr: PeerAddress }
+export interface UdpNode {
+  transport: UdpTransport;
+  endpoint: CoapEndpointExt;
+  addr: PeerAddress;
+}
 
 export async function udpNode(opts: EndpointOptions = {}): Promise<UdpNode> {
   const transport = new UdpTransport({ host: '127.0.0.1', port: 0 });

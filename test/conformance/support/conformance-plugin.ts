@@ -1,9 +1,13 @@
-// conformance-plugin.ts: writes the test plugin the ETS configurations need into a temp folder: Portfolio (16, multi-instance, multiple string resource) and a Probe object (32800) that lets the test server make the device Send or change a value.
+// conformance-plugin.ts: writes the test plugin the ETS configurations need into a temp folder: Portfolio (16,
+// multi-instance, multiple string resource) and a Probe object (32800) that lets the test server make the device Send
+// or change a value.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** The probe object: resources the device-side triggers of the ETS ("the client sends…", "the value changes…") hang on. */
+/**
+ * The probe object: resources the device-side triggers of the ETS ("the client sends…", "the value changes…") hang on.
+ */
 export const PROBE = {
   id: 32800,
   /** RW string: space-separated paths for the next Send. */
@@ -62,10 +66,22 @@ export function writeConformancePlugin(): string {
   const root = mkdtempSync(join(tmpdir(), 'conformance-plugins-'));
   const dir = join(root, 'conformance');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'plugin.json'), JSON.stringify({
-    name: 'conformance', version: '1.0.0', description: 'ETS configuration objects: Portfolio (16) and a probe',
-    objects: [{ id: 16, module: './portfolio-object.js' }, { id: PROBE.id, module: './probe-object.js' }],
-  }, null, 2));
+  writeFileSync(
+    join(dir, 'plugin.json'),
+    JSON.stringify(
+      {
+        name: 'conformance',
+        version: '1.0.0',
+        description: 'ETS configuration objects: Portfolio (16) and a probe',
+        objects: [
+          { id: 16, module: './portfolio-object.js' },
+          { id: PROBE.id, module: './probe-object.js' },
+        ],
+      },
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(dir, 'portfolio-object.js'), PORTFOLIO);
   writeFileSync(join(dir, 'probe-object.js'), PROBE_OBJECT);
   return root;

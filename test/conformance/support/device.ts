@@ -1,10 +1,19 @@
-// device.ts: the real `lwm2m-meter run` configured as the ETS configurations ask (Configuration 3's Server values, the conformance plugin), pointed at the suite's strict servers.
+// device.ts: the real `lwm2m-meter run` configured as the ETS configurations ask (Configuration 3's Server values, the
+// conformance plugin), pointed at the suite's strict servers.
 import { DeviceProcess } from '../../support/device-process.js';
 import { writeConformancePlugin } from './conformance-plugin.js';
 import { StrictServer } from './strict-server.js';
 
 /** ETS Configuration 3 (Server object), as the tests read it back. */
-export const CONFIG3 = { ssid: 1, lifetime: 86400, pmin: 1, pmax: 10, disableTimeout: 86400, storing: false, binding: 'U' } as const;
+export const CONFIG3 = {
+  ssid: 1,
+  lifetime: 86400,
+  pmin: 1,
+  pmax: 10,
+  disableTimeout: 86400,
+  storing: false,
+  binding: 'U',
+} as const;
 
 export const DEVICE_INFO = { manufacturer: 'Conformance Maker', model: 'ETS-1', serial: 'SN-0001' } as const;
 
@@ -30,8 +39,13 @@ export function startDevice(opts: ConformanceDeviceOptions): DeviceProcess {
       device: { ...DEVICE_INFO },
       plugins: { dirs: [pluginDir], builtinDir: false, enabled: ['conformance'] },
       client: {
-        lwm2mVersion: '1.1', networkAtBoot: 'assume', reconnectDelayS: 0, backoffInitialS: 0.5, bootstrapSettleMs: 100,
-        servers: opts.servers, ...opts.client,
+        lwm2mVersion: '1.1',
+        networkAtBoot: 'assume',
+        reconnectDelayS: 0,
+        backoffInitialS: 0.5,
+        bootstrapSettleMs: 100,
+        servers: opts.servers,
+        ...opts.client,
       },
     },
   });
@@ -40,8 +54,14 @@ export function startDevice(opts: ConformanceDeviceOptions): DeviceProcess {
 /** A Configuration 3 LwM2M server account for client.servers. */
 export function dmServer(uri: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    uri, ssid: CONFIG3.ssid, lifetime: CONFIG3.lifetime, pmin: CONFIG3.pmin, pmax: CONFIG3.pmax,
-    disableTimeoutS: CONFIG3.disableTimeout, notificationStoring: CONFIG3.storing, ...extra,
+    uri,
+    ssid: CONFIG3.ssid,
+    lifetime: CONFIG3.lifetime,
+    pmin: CONFIG3.pmin,
+    pmax: CONFIG3.pmax,
+    disableTimeoutS: CONFIG3.disableTimeout,
+    notificationStoring: CONFIG3.storing,
+    ...extra,
   };
 }
 

@@ -1,4 +1,5 @@
-// ets.ts: one ava test per ETS case, named by its ID ("LightweightM2M-1.1-int-221 …"), serial within a file (the cases share one device), each ending with the strict server's checks.
+// ets.ts: one ava test per ETS case, named by its ID ("LightweightM2M-1.1-int-221 …"), serial within a file (the cases
+// share one device), each ending with the strict server's checks.
 import test, { type ExecutionContext } from 'ava';
 import type { StrictServer } from './strict-server.js';
 
@@ -21,7 +22,10 @@ export function ets(servers: () => StrictServer[], id: number, name: string, bod
   test.serial(title(id, name), wrap(servers, body));
 }
 
-/** A case that fails on a known defect (named in `defect`): ava reports it as a known failure and turns red once it passes. */
+/**
+ * A case that fails on a known defect (named in `defect`): ava reports it as a known failure and turns red once it
+ * passes.
+ */
 export function etsFailing(servers: () => StrictServer[], id: number, name: string, defect: string, body: Body): void {
   test.serial.failing(`${title(id, name)} — known defect: ${defect}`, wrap(servers, body));
 }

@@ -1,11 +1,14 @@
-// link-format.ts: a CoRE Link Format (RFC 6690, Content-Format 40) parser for Register payloads and Discover answers, written for the conformance tests.
+// link-format.ts: a CoRE Link Format (RFC 6690, Content-Format 40) parser for Register payloads and Discover answers,
+// written for the conformance tests.
 
 export interface Link {
   target: string;
   attrs: Record<string, string>;
 }
 
-/** Parses `</1/0>;a=1;b="x",</3>` strictly: every link needs <target>; attribute values may be quoted; throws otherwise. */
+/**
+ * Parses `</1/0>;a=1;b="x",</3>` strictly: every link needs <target>; attribute values may be quoted; throws otherwise.
+ */
 export function parseLinks(text: string): Link[] {
   const out: Link[] = [];
   let i = 0;

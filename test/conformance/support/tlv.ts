@@ -1,4 +1,5 @@
-// tlv.ts: an OMA-TLV (Content-Format 11542) decoder and encoder written from the LwM2M 1.1 Core spec §7.4.3, independent of the product's codecs.
+// tlv.ts: an OMA-TLV (Content-Format 11542) decoder and encoder written from the LwM2M 1.1 Core spec §7.4.3,
+// independent of the product's codecs.
 
 /** The four TLV identifier kinds (type byte bits 7–6). */
 export type TlvKind = 'instance' | 'resourceInstance' | 'multipleResource' | 'resource';
@@ -30,12 +31,15 @@ export function decodeTlv(buf: Buffer): Tlv[] {
       len = buf.readUIntBE(i, lenType);
       i += lenType;
     }
-    if (i + len > buf.length) throw new Error(`TLV: value of ${kind} ${id} runs past the end (${len} bytes at ${i} of ${buf.length})`);
+    if (i + len > buf.length)
+      throw new Error(`TLV: value of ${kind} ${id} runs past the end (${len} bytes at ${i} of ${buf.length})`);
     const value = buf.subarray(i, i + len);
     i += len;
     const children = kind === 'instance' || kind === 'multipleResource' ? decodeTlv(value) : [];
-    if (kind === 'instance' && children.some((c) => c.kind !== 'resource' && c.kind !== 'multipleResource')) throw new Error(`TLV: instance ${id} holds a bad child`);
-    if (kind === 'multipleResource' && children.some((c) => c.kind !== 'resourceInstance')) throw new Error(`TLV: multiple resource ${id} holds a bad child`);
+    if (kind === 'instance' && children.some((c) => c.kind !== 'resource' && c.kind !== 'multipleResource'))
+      throw new Error(`TLV: instance ${id} holds a bad child`);
+    if (kind === 'multipleResource' && children.some((c) => c.kind !== 'resourceInstance'))
+      throw new Error(`TLV: multiple resource ${id} holds a bad child`);
     out.push({ kind, id, value, children });
   }
   return out;
@@ -44,11 +48,16 @@ export function decodeTlv(buf: Buffer): Tlv[] {
 /** A TLV integer: 1, 2, 4 or 8 bytes, two's complement, big-endian. */
 export function tlvInt(v: Buffer): number {
   switch (v.length) {
-    case 1: return v.readInt8(0);
-    case 2: return v.readInt16BE(0);
-    case 4: return v.readInt32BE(0);
-    case 8: return Number(v.readBigInt64BE(0));
-    default: throw new Error(`TLV: integer of ${v.length} bytes`);
+    case 1:
+      return v.readInt8(0);
+    case 2:
+      return v.readInt16BE(0);
+    case 4:
+      return v.readInt32BE(0);
+    case 8:
+      return Number(v.readBigInt64BE(0));
+    default:
+      throw new Error(`TLV: integer of ${v.length} bytes`);
   }
 }
 
@@ -77,16 +86,28 @@ function header(kind: TlvKind, id: number, len: number): Buffer {
   return h;
 }
 
-/** One TLV entry; a value is encoded as: number → smallest signed integer, boolean → 1 byte, string → UTF-8, Buffer as is. */
+/**
+ * One TLV entry; a value is encoded as: number → smallest signed integer, boolean → 1 byte, string → UTF-8, Buffer as
+ * is.
+ */
 export function tlv(kind: TlvKind, id: number, value: number | boolean | string | Buffer | Buffer[]): Buffer {
   let body: Buffer;
   if (Array.isArray(value)) body = Buffer.concat(value);
   else if (Buffer.isBuffer(value)) body = value;
   else if (typeof value === 'boolean') body = Buffer.from([value ? 1 : 0]);
   else if (typeof value === 'string') body = Buffer.from(value, 'utf8');
-  else if (value >= -128 && value <= 127) { body = Buffer.alloc(1); body.writeInt8(value); }
-  else if (value >= -32768 && value <= 32767) { body = Buffer.alloc(2); body.writeInt16BE(value); }
-  else if (value >= -(2 ** 31) && value < 2 ** 31) { body = Buffer.alloc(4); body.writeInt32BE(value); }
-  else { body = Buffer.alloc(8); body.writeBigInt64BE(BigInt(value)); }
+  else if (value >= -128 && value <= 127) {
+    body = Buffer.alloc(1);
+    body.writeInt8(value);
+  } else if (value >= -32768 && value <= 32767) {
+    body = Buffer.alloc(2);
+    body.writeInt16BE(value);
+  } else if (value >= -(2 ** 31) && value < 2 ** 31) {
+    body = Buffer.alloc(4);
+    body.writeInt32BE(value);
+  } else {
+    body = Buffer.alloc(8);
+    body.writeBigInt64BE(BigInt(value));
+  }
   return Buffer.concat([header(kind, id, body.length), body]);
 }

@@ -1,4 +1,5 @@
-// values.ts: small helpers over decoded payloads for the conformance assertions (TLV trees and SenML records as plain tables).
+// values.ts: small helpers over decoded payloads for the conformance assertions (TLV trees and SenML records as plain
+// tables).
 import { tlvInt, type Tlv } from './tlv.js';
 import type { SenmlRecord } from './senml.js';
 import type { DeviceRequest } from '../../support/hostile-server.js';
@@ -8,7 +9,8 @@ import { quietPeriod } from '../../support/poll.js';
 /** A TLV instance (or a resource list) as id → raw value, multiple resources as id → (riid → raw value). */
 export function tlvTable(items: Tlv[]): Record<number, Buffer | Record<number, Buffer>> {
   const out: Record<number, Buffer | Record<number, Buffer>> = {};
-  for (const r of items) out[r.id] = r.kind === 'multipleResource' ? Object.fromEntries(r.children.map((c) => [c.id, c.value])) : r.value;
+  for (const r of items)
+    out[r.id] = r.kind === 'multipleResource' ? Object.fromEntries(r.children.map((c) => [c.id, c.value])) : r.value;
   return out;
 }
 
@@ -38,7 +40,11 @@ export function valueOf(records: SenmlRecord[] | undefined, name: string): Senml
 }
 
 /** Resolves true when nothing matching arrives from the device within ms (a negative check: "no notification"). */
-export async function quietFor(server: StrictServer, pred: (kind: 'request' | 'response', token?: Buffer, req?: DeviceRequest) => boolean, ms: number): Promise<boolean> {
+export async function quietFor(
+  server: StrictServer,
+  pred: (kind: 'request' | 'response', token?: Buffer, req?: DeviceRequest) => boolean,
+  ms: number,
+): Promise<boolean> {
   const reqs = server.raw.requests.length;
   const ress = server.raw.responses.length;
   await quietPeriod(ms, 'a negative check: nothing matching may arrive from the device');

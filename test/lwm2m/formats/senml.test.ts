@@ -17,16 +17,27 @@ const RECS: LwRecord[] = [
 ];
 
 test('SenML JSON uses the common prefix as base name', (t) => {
-  const json = JSON.parse(Buffer.from(encode(ContentFormat.SENML_JSON, RECS.slice(0, 2), deviceContext([3, 0]))).toString());
-  t.deepEqual(json, [{ bn: '/3/0/', n: '0', vs: 'Open Mobile Alliance' }, { n: '9', v: 95 }]);
+  const json = JSON.parse(
+    Buffer.from(encode(ContentFormat.SENML_JSON, RECS.slice(0, 2), deviceContext([3, 0]))).toString(),
+  );
+  t.deepEqual(json, [
+    { bn: '/3/0/', n: '0', vs: 'Open Mobile Alliance' },
+    { n: '9', v: 95 },
+  ]);
 });
 
 test('SenML JSON of one resource names it in the base name only', (t) => {
-  const json = JSON.parse(Buffer.from(encode(ContentFormat.SENML_JSON, [RECS[1]], deviceContext([3, 0, 9]))).toString());
+  const json = JSON.parse(
+    Buffer.from(encode(ContentFormat.SENML_JSON, [RECS[1]], deviceContext([3, 0, 9]))).toString(),
+  );
   t.deepEqual(json, [{ bn: '/3/0/9', v: 95 }]);
 });
 
-for (const [name, fmt] of [['SenML JSON', ContentFormat.SENML_JSON], ['SenML CBOR', ContentFormat.SENML_CBOR], ['LwM2M CBOR', ContentFormat.LWM2M_CBOR]] as const) {
+for (const [name, fmt] of [
+  ['SenML JSON', ContentFormat.SENML_JSON],
+  ['SenML CBOR', ContentFormat.SENML_CBOR],
+  ['LwM2M CBOR', ContentFormat.LWM2M_CBOR],
+] as const) {
   test(`${name} round-trips every value type`, (t) => {
     const ctx = deviceContext([3, 0]);
     t.deepEqual(decode(fmt, encode(fmt, RECS, ctx), ctx), RECS);
@@ -46,13 +57,20 @@ test('time-stamped records carry bt once and relative t after it', (t) => {
   ];
   const ctx = { basePath: [3424, 0, 1], typeOf: () => 'float' as const, isMultiple: () => false };
   const json = JSON.parse(Buffer.from(encode(ContentFormat.SENML_JSON, recs, ctx)).toString());
-  t.deepEqual(json, [{ bn: '/3424/0/1', bt: 1_700_000_000, v: 12.5 }, { t: 900, v: 13 }]);
+  t.deepEqual(json, [
+    { bn: '/3424/0/1', bt: 1_700_000_000, v: 12.5 },
+    { t: 900, v: 13 },
+  ]);
   t.deepEqual(decode(ContentFormat.SENML_CBOR, encode(ContentFormat.SENML_CBOR, recs, ctx), ctx), recs);
 });
 
 test('composite request paths decode from SenML JSON and CBOR', (t) => {
   const body = Buffer.from(JSON.stringify([{ n: '/3/0/0' }, { n: '/1/0/1' }, { bn: '/4/0/', n: '2' }]));
-  t.deepEqual(decodePaths(ContentFormat.SENML_JSON, body), [[3, 0, 0], [1, 0, 1], [4, 0, 2]]);
+  t.deepEqual(decodePaths(ContentFormat.SENML_JSON, body), [
+    [3, 0, 0],
+    [1, 0, 1],
+    [4, 0, 2],
+  ]);
 });
 
 test('half-precision conversion keeps only exact values', (t) => {

@@ -26,9 +26,12 @@ const SPEC_RECORDS: LwRecord[] = [
   { path: [3, 0, 1], value: 'Lightweight M2M Client' },
   { path: [3, 0, 2], value: '345000123' },
   { path: [3, 0, 3], value: '1.0' },
-  { path: [3, 0, 6, 0], value: 1 }, { path: [3, 0, 6, 1], value: 5 },
-  { path: [3, 0, 7, 0], value: 3800 }, { path: [3, 0, 7, 1], value: 5000 },
-  { path: [3, 0, 8, 0], value: 125 }, { path: [3, 0, 8, 1], value: 900 },
+  { path: [3, 0, 6, 0], value: 1 },
+  { path: [3, 0, 6, 1], value: 5 },
+  { path: [3, 0, 7, 0], value: 3800 },
+  { path: [3, 0, 7, 1], value: 5000 },
+  { path: [3, 0, 8, 0], value: 125 },
+  { path: [3, 0, 8, 1], value: 900 },
   { path: [3, 0, 9], value: 100 },
   { path: [3, 0, 10], value: 15 },
   { path: [3, 0, 11, 0], value: 0 },
@@ -48,7 +51,10 @@ test('decodes the spec Device instance into typed records', (t) => {
 });
 
 test('object-level read wraps instances in Object Instance TLVs', (t) => {
-  const recs: LwRecord[] = [{ path: [3, 0, 9], value: 100 }, { path: [3, 1, 9], value: 50 }];
+  const recs: LwRecord[] = [
+    { path: [3, 0, 9], value: 100 },
+    { path: [3, 1, 9], value: 50 },
+  ];
   const bytes = encode(ContentFormat.TLV, recs, deviceContext([3]));
   t.is(Buffer.from(bytes).toString('hex'), '0300c10964' + '0301c10932');
   t.deepEqual(decode(ContentFormat.TLV, bytes, deviceContext([3])), recs);

@@ -1,4 +1,5 @@
-// child.ts: starts the real runtime in a child process (runtime-child.js), collects its log lines, sends requests to actors, stops it with SIGTERM.
+// child.ts: starts the real runtime in a child process (runtime-child.js), collects its log lines, sends requests to
+// actors, stops it with SIGTERM.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,12 @@ import { waitUntilFound } from '../../support/poll.js';
 
 const entry = fileURLToPath(new URL('./runtime-child.js', import.meta.url));
 
-export interface LogLine { level?: number; msg?: string; code?: string; [k: string]: unknown }
+export interface LogLine {
+  level?: number;
+  msg?: string;
+  code?: string;
+  [k: string]: unknown;
+}
 
 export class RuntimeChild {
   readonly lines: string[] = [];
@@ -41,13 +47,25 @@ export class RuntimeChild {
 
   /** Parsed JSON log lines. */
   logs(): LogLine[] {
-    return this.lines.filter((l) => l.startsWith('{')).map((l) => { try { return JSON.parse(l) as LogLine; } catch { return {}; } });
+    return this.lines
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        try {
+          return JSON.parse(l) as LogLine;
+        } catch {
+          return {};
+        }
+      });
   }
 
   /** Resolves with the first line matching (already seen or arriving within timeoutMs). */
   waitFor(pred: (line: string) => boolean, timeoutMs = 20_000): Promise<string> {
-    return waitUntilFound(this.waiters, () => this.lines.find(pred), timeoutMs,
-      () => new Error(`timed out; last lines:\n${this.lines.slice(-15).join('\n')}`));
+    return waitUntilFound(
+      this.waiters,
+      () => this.lines.find(pred),
+      timeoutMs,
+      () => new Error(`timed out; last lines:\n${this.lines.slice(-15).join('\n')}`),
+    );
   }
 
   /** Awaits p; a rejection carries this child's last log lines (what the runtime was doing). */
@@ -55,14 +73,19 @@ export class RuntimeChild {
     try {
       return await p;
     } catch (e) {
-      throw new Error(`${(e as Error).message}\n--- runtime output (last 40 lines) ---\n${this.lines.slice(-40).join('\n')}`, { cause: e });
+      throw new Error(
+        `${(e as Error).message}\n--- runtime output (last 40 lines) ---\n${this.lines.slice(-40).join('\n')}`,
+        { cause: e },
+      );
     }
   }
 
   async request<R = unknown>(to: string, msg: { type: string; [k: string]: unknown }): Promise<R> {
     const id = ++this.seq;
     this.proc.stdin!.write(JSON.stringify({ id, to, msg }) + '\n');
-    const line = await this.waitFor((l) => l.startsWith('REPLY ') && (JSON.parse(l.slice(6)) as { id: number }).id === id);
+    const line = await this.waitFor(
+      (l) => l.startsWith('REPLY ') && (JSON.parse(l.slice(6)) as { id: number }).id === id,
+    );
     const r = JSON.parse(line.slice(6)) as { ok: boolean; value?: R; error?: string };
     if (!r.ok) throw new Error(r.error);
     return r.value as R;

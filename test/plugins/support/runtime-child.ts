@@ -1,4 +1,5 @@
-// runtime-child.ts: child process for plugin tests: `run` with a JSON config (argv[2]); stdin lines {id,to,msg} are answered as `REPLY <json>` lines.
+// runtime-child.ts: child process for plugin tests: `run` with a JSON config (argv[2]); stdin lines {id,to,msg} are
+// answered as `REPLY <json>` lines.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { runRuntime } from '../../../src/cli/run.js';

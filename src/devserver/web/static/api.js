@@ -11,8 +11,13 @@ export class ApiError extends Error {
 
 async function parse(res) {
   let body;
-  try { body = await res.json(); } catch { throw new ApiError(`HTTP_${res.status}`, `HTTP ${res.status} ${res.statusText}`, res.status); }
-  if (!res.ok) throw new ApiError(body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText, res.status);
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`HTTP_${res.status}`, `HTTP ${res.status} ${res.statusText}`, res.status);
+  }
+  if (!res.ok)
+    throw new ApiError(body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText, res.status);
   return body;
 }
 
@@ -23,7 +28,9 @@ export async function getJson(url) {
 /** Runs an operation on a client: op is read, write, execute, observe, cancel, discover, create, delete, attributes. */
 export async function operate(endpoint, op, body) {
   const res = await fetch(`api/clients/${encodeURIComponent(endpoint)}/${op}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   return parse(res);
 }
@@ -31,7 +38,9 @@ export async function operate(endpoint, op, body) {
 /** Pushes a file to a resource block-wise; progress arrives on the event feed. */
 export async function pushFirmware(endpoint, path, file) {
   const res = await fetch(`api/clients/${encodeURIComponent(endpoint)}/firmware?path=${encodeURIComponent(path)}`, {
-    method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: file,
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: file,
   });
   return parse(res);
 }

@@ -5,10 +5,24 @@ import { renderTree } from './tree.js';
 
 const VOLUME = '/3424/0/1';
 const CODES = {
-  '2.01': 'Created', '2.02': 'Deleted', '2.04': 'Changed', '2.05': 'Content', '4.00': 'Bad Request', '4.01': 'Unauthorized',
-  '4.02': 'Bad Option', '4.03': 'Forbidden', '4.04': 'Not Found', '4.05': 'Method Not Allowed', '4.06': 'Not Acceptable',
-  '4.08': 'Request Entity Incomplete', '4.12': 'Precondition Failed', '4.13': 'Request Entity Too Large',
-  '4.15': 'Unsupported Content-Format', '5.00': 'Internal Server Error', '5.01': 'Not Implemented', '5.03': 'Service Unavailable',
+  2.01: 'Created',
+  2.02: 'Deleted',
+  2.04: 'Changed',
+  2.05: 'Content',
+  '4.00': 'Bad Request',
+  4.01: 'Unauthorized',
+  4.02: 'Bad Option',
+  4.03: 'Forbidden',
+  4.04: 'Not Found',
+  4.05: 'Method Not Allowed',
+  4.06: 'Not Acceptable',
+  4.08: 'Request Entity Incomplete',
+  4.12: 'Precondition Failed',
+  4.13: 'Request Entity Too Large',
+  4.15: 'Unsupported Content-Format',
+  '5.00': 'Internal Server Error',
+  5.01: 'Not Implemented',
+  5.03: 'Service Unavailable',
 };
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -33,7 +47,12 @@ function log(kind, endpoint, text, at = Date.now()) {
   const li = document.createElement('li');
   li.className = `ev ${kind}`;
   li.dataset.kind = kind;
-  const parts = [['t', time(at)], ['k', kind], ['e', endpoint ?? ''], ['x', text]];
+  const parts = [
+    ['t', time(at)],
+    ['k', kind],
+    ['e', endpoint ?? ''],
+    ['x', text],
+  ];
   for (const [c, t] of parts) {
     const s = document.createElement('span');
     s.className = c;
@@ -66,7 +85,9 @@ function message(text, kind) {
   m.className = `message ${kind}`;
   m.hidden = false;
   clearTimeout(messageTimer);
-  messageTimer = setTimeout(() => { m.hidden = true; }, 10_000);
+  messageTimer = setTimeout(() => {
+    m.hidden = true;
+  }, 10_000);
 }
 
 // ---- values in the tree ----
@@ -132,7 +153,10 @@ function renderClients() {
     cells.forEach((text, i) => {
       const td = document.createElement('td');
       td.textContent = text;
-      if (i === 4) { td.className = 'seen'; td.dataset.at = String(c.lastSeen); }
+      if (i === 4) {
+        td.className = 'seen';
+        td.dataset.at = String(c.lastSeen);
+      }
       tr.append(td);
     });
     tr.addEventListener('click', () => select(c.endpoint));
@@ -163,7 +187,8 @@ function showClient() {
   for (const pane of document.querySelectorAll('#client-pane, .client-only')) pane.hidden = c === undefined;
   if (!c) return;
   $('#client-name').textContent = c.endpoint;
-  $('#client-info').textContent = `LwM2M ${c.lwm2mVersion} · registered ${time(c.registeredAt)} · last update ${time(c.lastUpdate)}${c.rootPath ? ` · root ${c.rootPath}` : ''}`;
+  $('#client-info').textContent =
+    `LwM2M ${c.lwm2mVersion} · registered ${time(c.registeredAt)} · last update ${time(c.lastUpdate)}${c.rootPath ? ` · root ${c.rootPath}` : ''}`;
   const links = JSON.stringify(c.links);
   if (links !== state.shownLinks) {
     state.shownLinks = links;
@@ -203,9 +228,12 @@ async function run(op, path, button) {
       return;
     }
     log('op', ep, `${op} ${path} → ${codeText(r.code)}${text ? ` ${text}` : ''}`);
-    if (r.records) { showRecords(r.records); addSamples(ep, r.records, Date.now()); }
-    else if (op === 'write') setCell(path, `${body.value} (written)`, 'written');
-    else if (op === 'execute' || op === 'discover' || op === 'delete') setCell(path, `${codeText(r.code)}${text ? ` ${text}` : ''}`, 'fresh');
+    if (r.records) {
+      showRecords(r.records);
+      addSamples(ep, r.records, Date.now());
+    } else if (op === 'write') setCell(path, `${body.value} (written)`, 'written');
+    else if (op === 'execute' || op === 'discover' || op === 'delete')
+      setCell(path, `${codeText(r.code)}${text ? ` ${text}` : ''}`, 'fresh');
     if (op === 'observe' || op === 'cancel' || op === 'delete') await refreshClients();
   } catch (err) {
     message(`${op} ${path}: ${err.code}: ${err.message}`, 'error');
@@ -221,13 +249,21 @@ async function run(op, path, button) {
 function onEvent(ev) {
   const ep = ev.endpoint;
   switch (ev.type) {
-    case 'register': case 'update': case 'deregister': case 'expire':
+    case 'register':
+    case 'update':
+    case 'deregister':
+    case 'expire':
       log(ev.type, ep, `${ev.address} lt=${ev.lifetime}`, ev.at);
       void refreshClients();
       break;
     case 'notify': {
       const r = ev.result;
-      log(r.ok ? 'notify' : 'error', ep, `${ev.paths.join(',')} #${ev.observe ?? '-'} ${r.ok ? '' : codeText(r.code) + ' '}${resultText(r)}`, ev.at);
+      log(
+        r.ok ? 'notify' : 'error',
+        ep,
+        `${ev.paths.join(',')} #${ev.observe ?? '-'} ${r.ok ? '' : codeText(r.code) + ' '}${resultText(r)}`,
+        ev.at,
+      );
       if (r.records) {
         if (ep === state.selected) showRecords(r.records);
         addSamples(ep, r.records, ev.at);
@@ -243,8 +279,11 @@ function onEvent(ev) {
       log('observe-end', ep, ev.path, ev.at);
       if (ep === state.selected) void refreshClients();
       break;
-    case 'firmware': firmwareProgress(ev); break;
-    default: log(ev.type, ep, '', ev.at);
+    case 'firmware':
+      firmwareProgress(ev);
+      break;
+    default:
+      log(ev.type, ep, '', ev.at);
   }
 }
 
@@ -276,16 +315,26 @@ function firmwareProgress(ev) {
   bar.value = ev.sent;
   const st = $('#fw-status');
   if (!ev.done) st.textContent = `${ev.sent} / ${ev.total} bytes`;
-  else if (ev.error) { st.textContent = `failed: ${ev.error}`; st.className = 'hint error'; }
-  else if (ev.code.startsWith('2.')) { st.textContent = `${ev.total} bytes → ${codeText(ev.code)}`; st.className = 'hint ok'; }
-  else { st.textContent = `device answered ${codeText(ev.code)} after ${ev.sent} bytes`; st.className = 'hint error'; }
+  else if (ev.error) {
+    st.textContent = `failed: ${ev.error}`;
+    st.className = 'hint error';
+  } else if (ev.code.startsWith('2.')) {
+    st.textContent = `${ev.total} bytes → ${codeText(ev.code)}`;
+    st.className = 'hint ok';
+  } else {
+    st.textContent = `device answered ${codeText(ev.code)} after ${ev.sent} bytes`;
+    st.className = 'hint error';
+  }
 }
 
 async function onFirmware(e) {
   e.preventDefault();
   const file = $('#fw-file').files[0];
   const path = $('#fw-path').value.trim();
-  if (!file || !state.selected) { message('pick a package file first', 'error'); return; }
+  if (!file || !state.selected) {
+    message('pick a package file first', 'error');
+    return;
+  }
   $('#fw-status').className = 'hint';
   $('#fw-status').textContent = `sending ${file.size} bytes…`;
   $('#fw-progress').value = 0;
@@ -318,7 +367,9 @@ async function start() {
   });
   $('#fw-form').addEventListener('submit', (e) => void onFirmware(e));
   $('#log-clear').addEventListener('click', () => $('#log').replaceChildren());
-  setInterval(() => { for (const td of document.querySelectorAll('#clients td.seen')) td.textContent = ago(Number(td.dataset.at)); }, 1000);
+  setInterval(() => {
+    for (const td of document.querySelectorAll('#clients td.seen')) td.textContent = ago(Number(td.dataset.at));
+  }, 1000);
   connect();
 }
 

@@ -44,24 +44,46 @@ function panel(title, unit, points, t0, t1, color, cls, fromZero = false) {
   const ih = H - PAD.t - PAD.b;
   svg.append(el('rect', { x: PAD.l, y: PAD.t, width: iw, height: ih, class: 'frame' }));
   if (points.length === 0) {
-    svg.append(el('text', { x: PAD.l + iw / 2, y: PAD.t + ih / 2, 'text-anchor': 'middle', class: 'empty' }, 'waiting for values'));
+    svg.append(
+      el(
+        'text',
+        { x: PAD.l + iw / 2, y: PAD.t + ih / 2, 'text-anchor': 'middle', class: 'empty' },
+        'waiting for values',
+      ),
+    );
     svg.append(el('text', { x: 4, y: PAD.t + 10, class: 'label' }, `${title} ${unit}`));
     return svg;
   }
   let lo = Math.min(...points.map((p) => p.v), ...(fromZero ? [0] : []));
   let hi = Math.max(...points.map((p) => p.v));
-  if (hi === lo) { hi += Math.abs(hi) * 0.01 || 1; lo -= Math.abs(lo) * 0.01 || 0; }
+  if (hi === lo) {
+    hi += Math.abs(hi) * 0.01 || 1;
+    lo -= Math.abs(lo) * 0.01 || 0;
+  }
   const span = Math.max(t1 - t0, 1);
   const x = (t) => PAD.l + ((t - t0) / span) * iw;
   const y = (v) => PAD.t + ih - ((v - lo) / (hi - lo)) * ih;
-  svg.append(el('polyline', { points: points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '), class: 'line', stroke: color }));
-  for (const p of points.slice(-40)) svg.append(el('circle', { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2, fill: color }));
+  svg.append(
+    el('polyline', {
+      points: points.map((p) => `${x(p.t).toFixed(1)},${y(p.v).toFixed(1)}`).join(' '),
+      class: 'line',
+      stroke: color,
+    }),
+  );
+  for (const p of points.slice(-40))
+    svg.append(el('circle', { cx: x(p.t).toFixed(1), cy: y(p.v).toFixed(1), r: 2, fill: color }));
   svg.append(el('text', { x: PAD.l - 4, y: PAD.t + 8, 'text-anchor': 'end', class: 'tick' }, fmt(hi)));
   svg.append(el('text', { x: PAD.l - 4, y: PAD.t + ih, 'text-anchor': 'end', class: 'tick' }, fmt(lo)));
   svg.append(el('text', { x: 4, y: PAD.t + ih / 2 + 4, class: 'label' }, unit));
   svg.append(el('text', { x: PAD.l, y: H - 4, class: 'tick' }, clock(t0)));
   svg.append(el('text', { x: W - PAD.r, y: H - 4, 'text-anchor': 'end', class: 'tick' }, clock(t1)));
-  svg.append(el('text', { x: PAD.l + iw / 2, y: H - 4, 'text-anchor': 'middle', class: 'title' }, `${title}: ${fmt(points[points.length - 1].v)} ${unit}`));
+  svg.append(
+    el(
+      'text',
+      { x: PAD.l + iw / 2, y: H - 4, 'text-anchor': 'middle', class: 'title' },
+      `${title}: ${fmt(points[points.length - 1].v)} ${unit}`,
+    ),
+  );
   return svg;
 }
 
