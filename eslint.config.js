@@ -64,6 +64,8 @@ export default tseslint.config(
           ignoreTemplateLiterals: true,
           ignoreRegExpLiterals: true,
           ignoreUrls: true,
+          // JSDoc type annotations in the plugins' JS stay on one line
+          ignorePattern: '^\\s*(\\*|/\\*\\*|//) ?@(typedef|type|param|returns)\\b',
         },
       ],
     },

@@ -114,7 +114,7 @@ function sendExchanges(batchS: number, value: 'volume' | 'pulses'): { req: numbe
         confirmable: true,
         code: 'POST',
         token: Buffer.alloc(CLIENT_TOKEN),
-        options: [...uriPath('dp')!, { name: 'Content-Format', value: cf(ContentFormat.SENML_CBOR) }],
+        options: [...uriPath('dp'), { name: 'Content-Format', value: cf(ContentFormat.SENML_CBOR) }],
         payload: Buffer.from(body),
       }),
       resp: ack(CLIENT_TOKEN),

@@ -149,7 +149,7 @@ class Endpoint implements CoapEndpointExt {
             of: r.of,
             nextWaitMs: Math.round(r.nextWaitMs),
           },
-          `no answer from coap://${to.address.includes(':') ? `[${to.address}]` : to.address}:${to.port} in ${s(r.waitedMs)}; retrying now, attempt ${r.attempt} of ${r.of}, next wait ${s(r.nextWaitMs)}`,
+          `no answer from ${transport.kind === 'dtls' ? 'coaps' : 'coap'}://${to.address.includes(':') ? `[${to.address}]` : to.address}:${to.port} in ${s(r.waitedMs)}; retrying now, attempt ${r.attempt} of ${r.of}, next wait ${s(r.nextWaitMs)}`,
         );
       },
     );

@@ -103,9 +103,11 @@ export const meterConfigSchema = z
     /** At most this many readings per Send (the rest go in the next one, right after). 32 volume readings are about
      * 500 B of SenML CBOR: one datagram, no block-wise transfer. */
     sendMaxReadings: z.number().int().positive().default(32),
-    /** Cap on queued readings (default: half a year of 15-min readings, ≈ 3 MiB on disk). Past it, the older readings are
-     * merged into coarser ones — hourly, then daily, weekly, monthly — down to 3/4 of the cap; the newest half stay as
-     * they are. Readings carry the cumulative volume, so merging never loses the total. */
+    /**
+     * Cap on queued readings (default: half a year of 15-min readings, ≈ 3 MiB on disk). Past it, the older readings
+     * are merged into coarser ones — hourly, then daily, weekly, monthly — down to 3/4 of the cap; the newest half stay
+     * as they are. Readings carry the cumulative volume, so merging never loses the total.
+     */
     queueMaxReadings: z.number().int().min(64).default(17_520),
     /** Flow rates (min/max, resources 7/8) are measured over windows this long (s). */
     flowWindowS: z.number().int().positive().default(60),

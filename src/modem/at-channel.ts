@@ -145,10 +145,9 @@ export class AtChannel {
 
   /**
    * A command whose result arrives later as a URC (after OK): the URC listener is set before the command is sent and
-   * its
-   * `timeoutMs` counts from the OK, so time spent waiting for the command itself (a queue, a silent modem) is not charged
-   * to the URC. Rejects like command(), or with AT_TIMEOUT / AT_URC_FAILED (details.phase 'urc') for the URC. Resolves
-   * with the response and the URC.
+   * its `timeoutMs` counts from the OK, so time spent waiting for the command itself (a queue, a silent modem) is not
+   * charged to the URC. Rejects like command(), or with AT_TIMEOUT / AT_URC_FAILED (details.phase 'urc') for the URC.
+   * Resolves with the response and the URC.
    */
   async commandThenUrc(
     cmd: string,

@@ -67,7 +67,10 @@ export interface ModemDriver {
   cellMeasurements?(): Promise<CellMeasurements>;
   /** The GNSS receiver's RF sharing and assistance format; undefined: this modem (profile) drives no GNSS. */
   gnssInfo?(): { rf: RfSharing; assistanceFormat: GnssAssistanceFormat } | undefined;
-  /** One GNSS fix attempt (rejects MODEM_NO_GNSS, GNSS_TIMEOUT, GNSS_ABORTED); the receiver is off again when it settles. */
+  /**
+   * One GNSS fix attempt (rejects MODEM_NO_GNSS, GNSS_TIMEOUT, GNSS_ABORTED); the receiver is off again when it
+   * settles.
+   */
   gnssFix?(o: GnssOptions, signal?: AbortSignal): Promise<GnssFix>;
   /** What assistance the receiver lacks (rejects MODEM_NO_GNSS). */
   gnssNeed?(): Promise<GnssNeed>;

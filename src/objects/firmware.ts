@@ -1,4 +1,5 @@
-// firmware.ts: object 5 Firmware Update: pull (coap, coaps, http, https) and push (streamed Block1) delivery, hosted by its object actor.
+// firmware.ts: object 5 Firmware Update: pull (coap, coaps, http, https) and push (streamed Block1) delivery, hosted by
+// its object actor.
 import {
   status,
   type ObjectDef,
@@ -215,5 +216,8 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
   };
 }
 
-/** The built-in object 5 as the object actor loads it (pulls over coap and http(s); coaps when firmware.coapsPsk* are set). */
+/**
+ * The built-in object 5 as the object actor loads it (pulls over coap and http(s); coaps when firmware.coapsPsk* are
+ * set).
+ */
 export default createFirmwareObject();

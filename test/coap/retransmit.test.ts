@@ -2,6 +2,7 @@
 // MAX_RETRANSMIT), NSTART queueing, empty ACK then separate response.
 import test from 'ava';
 import { generate } from 'coap-packet';
+import { pino } from 'pino';
 import { createEndpoint } from '../../src/coap/endpoint.js';
 import { FakeTransport } from './support/fake.js';
 import { flush, SimTimers } from '../support/sim-timers.js';
@@ -87,4 +88,20 @@ test('RST to our CON fails the request with COAP_RESET; unknown CON response get
   await flush();
   const rst = tr.packets().at(-1);
   t.true(rst?.reset === true && rst.messageId === 4242);
+});
+
+test('the retransmission warning names the scheme of the transport: coap:// over UDP, coaps:// over DTLS', async (t) => {
+  for (const [kind, scheme] of [
+    ['udp', 'coap'],
+    ['dtls', 'coaps'],
+  ] as const) {
+    const timers = new SimTimers();
+    const lines: { code?: string; msg?: string }[] = [];
+    const log = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l)) });
+    const ep = createEndpoint(new FakeTransport(() => timers.now(), kind), { timers, random: () => 0, log });
+    ep.request(peer, { method: 'GET', path: ['x'] }).catch(() => undefined);
+    await timers.advance(2_000);
+    const warn = lines.find((l) => l.code === 'COAP_NO_ANSWER');
+    t.regex(String(warn?.msg), new RegExp(`^no answer from ${scheme}://10\\.0\\.0\\.1:5683 in 2\\.0 s`), kind);
+  }
 });

@@ -1,4 +1,5 @@
-// pull-http.test.ts: pull over HTTP from node:http on loopback, cut mid-transfer, resumed with Range; errors map to result codes.
+// pull-http.test.ts: pull over HTTP from node:http on loopback, cut mid-transfer, resumed with Range; errors map to
+// result codes.
 import test from 'ava';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

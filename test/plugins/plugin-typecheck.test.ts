@@ -1,4 +1,5 @@
-// plugin-typecheck.test.ts: the shipped plugins' `// @ts-check` JSDoc type-checks against 'lwm2m-meter/plugin' (the types a plugin author's editor sees).
+// plugin-typecheck.test.ts: the shipped plugins' `// @ts-check` JSDoc type-checks against 'lwm2m-meter/plugin'
+// (the types a plugin author's editor sees).
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,5 @@
-// message-map.test.ts: the message map at compile time (tsc checks the @ts-expect-error lines: each must stay an error) and the boundary that refuses what an actor does not take.
+// message-map.test.ts: the message map at compile time (tsc checks the @ts-expect-error lines: each must stay an
+// error) and the boundary that refuses what an actor does not take.
 import test from 'ava';
 import { Runtime } from '../../src/runtime/runtime.js';
 import { dispatch, unhandled } from '../../src/runtime/dispatch.js';

@@ -1,4 +1,5 @@
-// server.ts: the dev server's web page: node:http serving the static page, the JSON API and the SSE feed (loopback by default).
+// server.ts: the dev server's web page: node:http serving the static page, the JSON API and the SSE feed (loopback by
+// default).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CodedError } from '../../errors.js';

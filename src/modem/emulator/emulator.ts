@@ -188,7 +188,8 @@ export class ModemEmulator {
 
   /**
    * The module closes connection <id> itself (remote peer or network error), with the family's URC: SIM7080
-   * `+CASTATE: <cid>,0` (gone); BG95 `+QIURC: "closed",<connectID>` (TCP/IP note V1.1 §2.4.1: "closing" until AT+QICLOSE).
+   * `+CASTATE: <cid>,0` (gone); BG95 `+QIURC: "closed",<connectID>` (TCP/IP note V1.1 §2.4.1: "closing" until
+   * AT+QICLOSE).
    */
   socketClosedByModule(id = 0): void {
     if (this.profile === 'sim7080') {

@@ -1,4 +1,5 @@
-// sky.ts: the emulated GNSS sky: where the antenna is, whether it sees satellites, how long a fix takes cold or assisted.
+// sky.ts: the emulated GNSS sky: where the antenna is, whether it sees satellites, how long a fix takes cold or
+// assisted.
 
 /** A fix as the sky gives it; each family's emulation formats it in its modem's answer. */
 export interface SkyFix {

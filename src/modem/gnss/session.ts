@@ -1,4 +1,5 @@
-// session.ts: one GNSS fix attempt on an AT channel with a profile's dialect: start, wait for a fix (poll or URC), stop.
+// session.ts: one GNSS fix attempt on an AT channel with a profile's dialect: start, wait for a fix (poll or URC),
+// stop.
 import type { Clock } from '../../clock.js';
 import { CodedError } from '../../errors.js';
 import type { AtChannel, AtResponse } from '../at-channel.js';

@@ -1,4 +1,5 @@
-// types.ts: what a modem's GNSS receiver is to the driver: a profile's GNSS dialect (start, stop, fixes, assistance) and a fix.
+// types.ts: what a modem's GNSS receiver is to the driver: a profile's GNSS dialect (start, stop, fixes, assistance)
+// and a fix.
 import type { AtChannel } from '../at-channel.js';
 import type { AtStep, SocketTimeouts } from '../profiles/types.js';
 

@@ -38,7 +38,8 @@ export function parseQengNeighbours(lines: string[]): NeighbourCell[] {
 
 /**
  * AT+QENG="servingcell" in LTE (eMTC / NB-IoT):
- * `+QENG: "servingcell",<state>,"eMTC",<is_tdd>,<MCC>,<MNC>,<cellID>,<PCID>,<earfcn>,<freq_band_ind>,<UL_bw>,<DL_bw>,<TAC>,<RSRP>,<RSRQ>,<RSSI>,<SINR>,<srxlev>`
+ * `+QENG: "servingcell",<state>,"eMTC",<is_tdd>,<MCC>,<MNC>,<cellID>,<PCID>,<earfcn>,<freq_band_ind>,<UL_bw>,<DL_bw>,
+ *   <TAC>,<RSRP>,<RSRQ>,<RSSI>,<SINR>,<srxlev>`
  * (cellID and TAC hexadecimal; NB-IoT rows have no bandwidths: `…,<earfcn>,<freq_band_ind>,<TAC>,<RSRP>,…`).
  */
 export function parseQeng(lines: string[]): CellInfo {

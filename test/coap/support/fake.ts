@@ -4,11 +4,14 @@ import type { PeerAddress, Transport, TransportEvent } from '../../../src/coap/t
 import { parse, type ParsedPacket } from 'coap-packet';
 
 export class FakeTransport implements Transport {
-  readonly kind = 'udp' as const;
   readonly mtu = 1152;
   readonly sent: { data: Buffer; to: PeerAddress; at: number }[] = [];
   private listener: ((ev: TransportEvent) => void) | undefined;
-  constructor(private readonly clock: () => number = () => 0) {}
+  /** `kind`: the transport it stands for (the endpoint names the scheme from it). */
+  constructor(
+    private readonly clock: () => number = () => 0,
+    readonly kind: Transport['kind'] = 'udp',
+  ) {}
   open(): Promise<void> {
     return Promise.resolve();
   }

@@ -1,4 +1,5 @@
-// api.js: the page's calls to the dev server's JSON API (relative URLs, so the page works behind an SSH tunnel or a path prefix).
+// api.js: the page's calls to the dev server's JSON API (relative URLs, so the page works behind an SSH tunnel or a
+// path prefix).
 
 /** Error carrying the API's { code, message } (or the HTTP status when the body was not JSON). */
 export class ApiError extends Error {

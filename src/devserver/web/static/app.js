@@ -1,4 +1,5 @@
-// app.js: the page's state and wiring: client list, the selected client's tree and values, operations, the live event feed, chart and firmware push.
+// app.js: the page's state and wiring: client list, the selected client's tree and values, operations, the live event
+// feed, chart and firmware push.
 import { getJson, operate, pushFirmware, showValue } from './api.js';
 import { renderChart } from './chart.js';
 import { renderTree } from './tree.js';

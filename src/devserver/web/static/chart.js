@@ -1,4 +1,5 @@
-// chart.js: the water meter chart drawn in SVG by hand: cumulated volume (m³) and the flow derived from it (L/h) over time.
+// chart.js: the water meter chart drawn in SVG by hand: cumulated volume (m³) and the flow derived from it (L/h) over
+// time.
 
 const NS = 'http://www.w3.org/2000/svg';
 const W = 380;
@@ -26,7 +27,10 @@ function fmt(n) {
 /** Shortest span a flow figure is taken over (ms): meters count whole pulses, shorter spans only show their jitter. */
 const MIN_SPAN = 5000;
 
-/** Flow at each sample, L/h (volume in m³, times in ms): the volume change since the latest sample MIN_SPAN or more before. */
+/**
+ * Flow at each sample, L/h (volume in m³, times in ms): the volume change since the latest sample MIN_SPAN or more
+ * before.
+ */
 export function flows(samples) {
   const out = [];
   let j = 0;

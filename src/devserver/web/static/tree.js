@@ -1,4 +1,5 @@
-// tree.js: a client's object tree (objects and instances from its registration links, names from the object model) with per-resource and per-instance operation buttons.
+// tree.js: a client's object tree (objects and instances from its registration links, names from the object model) with
+// per-resource and per-instance operation buttons.
 
 function h(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);

@@ -1,4 +1,5 @@
-// index.ts: the GNSS emulation of each modem family (its AT commands over the shared Sky), chosen by the emulator's profile.
+// index.ts: the GNSS emulation of each modem family (its AT commands over the shared Sky), chosen by the emulator's
+// profile.
 import type { EmulatedProfile } from '../emulator.js';
 import type { Sky } from '../sky.js';
 
