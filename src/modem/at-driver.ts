@@ -36,6 +36,9 @@ export interface AtDriverOptions {
   hardReset?: () => Promise<void>;
 }
 
+/** How often an address that is not there yet is asked for again (activateData). */
+const ADDRESS_POLL_MS = 250;
+
 export class AtModemDriver implements ModemDriver {
   readonly kind = 'serial' as const;
   readonly channel: AtChannel;
@@ -199,8 +202,19 @@ export class AtModemDriver implements ModemDriver {
   async activateData(): Promise<DataInfo> {
     await this.run(this.profile.pdpActivate(this.cfg));
     const q = this.profile.ipQuery;
-    const r = await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) });
-    const ips = q.parse(r.lines);
+    const query = async (): Promise<{ ips: string[]; lines: string[] }> => {
+      const r = await this.cmd(q.cmd, { ...(q.expect !== undefined ? { expect: q.expect } : {}) });
+      return { ips: q.parse(r.lines), lines: r.lines };
+    };
+    let r = await query();
+    // The address may come a moment after the context: an nRF91 sets its default bearer up again by itself after the
+    // network took it down (+CGEV: NW PDN DEACT 0, then ME PDN ACT 0). Asked again for up to timeouts.commandMs.
+    const until = this.o.timers.now() + this.cfg.timeouts.commandMs;
+    while (r.ips.length === 0 && this.o.timers.now() < until) {
+      await new Promise<void>((done) => this.o.timers.setTimeout(done, ADDRESS_POLL_MS));
+      r = await query();
+    }
+    const ips = r.ips;
     if (ips.length === 0)
       throw new CodedError('PDP_NOT_ACTIVE', `no IP address after data activation: ${r.lines.join(' | ') || q.cmd}`);
     if (this.cfg.dataPath === 'modem-socket' && this.profile.socket?.setup) await this.run(this.profile.socket.setup);

@@ -9,7 +9,8 @@ export const CONSOLE_HELP = `commands:
   slow <ms>       answer every command <ms> late (slow 0: on time)
   no-network      drop the registration (+CEREG: 0) and refuse attaching until 'ok'
   drop-socket     the module closes the UDP connection (BG95 +QIURC: "closed",0; SIM7080 +CASTATE: 0,0)
-  pdp-down        the network takes the data context down (BG95 +QIURC: "pdpdeact",1; SIM7080 +APP PDP: 0,DEACTIVE)
+  pdp-down        the network takes the data context down (BG95 +QIURC: "pdpdeact",1; SIM7080 +APP PDP: 0,DEACTIVE;
+                  nRF91 +CGEV: NW PDN DEACT 0)
   ok | normal     back to a healthy modem (faults off, no delay, network back)
   status          the emulator's state
   help            this list`;

@@ -23,6 +23,9 @@ const MODELS: Record<EmulatedProfile, string> = {
   sim7080: 'SIMCOM_SIM7080G',
 };
 
+/** How many received command lines the emulator keeps. */
+export const RECEIVED_KEPT = 10_000;
+
 interface Rx {
   data: Buffer;
   address: string;
@@ -30,7 +33,9 @@ interface Rx {
 }
 
 export class ModemEmulator {
-  /** Every command line received, in order. */
+  /**
+   * Every command line received, in order (the last RECEIVED_KEPT: a long-running emulator does not grow without end).
+   */
   readonly received: string[] = [];
   /** Registration stat reported by AT+CEREG? and the URCs. */
   stat = 0;
@@ -71,6 +76,10 @@ export class ModemEmulator {
    * Every answer to a command is written this many ms late (a slow modem; URCs not caused by a command come on time).
    */
   replyDelayMs = 0;
+  /** +CGEREP=1: packet domain events (+CGEV) are reported. */
+  cgerep = false;
+  /** nRF91: the default bearer (CID 0) has its address (false after the network deactivated it, until re-activated). */
+  defaultBearerUp = true;
   /** AT+CFUN=1 was the last CFUN (the radio is on). */
   radioOn = false;
 
@@ -181,6 +190,16 @@ export class ModemEmulator {
       for (const id of this.qiOpen) this.qiClosing.add(id);
       this.qiOpen.clear();
       this.urc('+QIURC: "pdpdeact",1');
+    } else if (this.profile === 'nrf91') {
+      // The network deactivates the default bearer: +CGEV: NW PDN DEACT 0 (when +CGEREP=1); the modem sets it up again
+      // by
+      // itself (+CGEV: ME PDN ACT 0) while still attached. Until then AT+CGPADDR=0 gives no address.
+      this.defaultBearerUp = false;
+      if (this.cgerep) this.urc('+CGEV: NW PDN DEACT 0');
+      setTimeout(() => {
+        this.defaultBearerUp = true;
+        if (this.cgerep) this.urc('+CGEV: ME PDN ACT 0');
+      }, 50);
     } else {
       throw new CodedError('EMULATOR_UNSUPPORTED', `pdp-down: no deactivation URC emulated for ${this.profile}`);
     }
@@ -285,6 +304,7 @@ export class ModemEmulator {
 
   private command(cmd: string): void {
     this.received.push(cmd);
+    if (this.received.length > RECEIVED_KEPT) this.received.splice(0, this.received.length - RECEIVED_KEPT);
     if (this.fault === 'silent') return;
     if (this.fault === 'cme') return this.reply(`+CME ERROR: ${this.cmeCode}`);
     if (this.fault === 'error') return this.reply('ERROR');
@@ -337,7 +357,15 @@ export class ModemEmulator {
     if (cmd === 'AT+CESQ') return this.info('+CESQ: 99,99,255,255,20,45', cmd);
     if (cmd === 'AT+CSQ') return this.info('+CSQ: 20,99', cmd);
     if (cmd === 'AT+COPS?') return this.info('+COPS: 0,2,"26201",7', cmd);
-    if (/^AT\+CGPADDR=\d$/.test(cmd)) return this.info(`+CGPADDR: ${cmd.slice(-1)},"10.0.0.5"`, cmd);
+    if ((n = /^AT\+CGEREP=([01]?)$/.exec(cmd))) {
+      this.cgerep = n[1] === '1';
+      return this.reply('OK');
+    }
+    if (/^AT\+CGPADDR=\d$/.test(cmd))
+      return this.info(
+        this.defaultBearerUp ? `+CGPADDR: ${cmd.slice(-1)},"10.0.0.5"` : `+CGPADDR: ${cmd.slice(-1)}`,
+        cmd,
+      );
     return this.vendor(cmd) ? undefined : this.reply('ERROR');
   }
 

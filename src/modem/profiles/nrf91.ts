@@ -146,7 +146,11 @@ export const nrf91Profile: ModemProfile = {
   binaryRules: [],
   // The nRF91 AT command reference has no V.250 echo control (ATE0/ATE1 answer ERROR): init starts at +CMEE.
   noEchoControl: true,
-  init: () => standardInit({ echoControl: false }),
+  // +CGEREP=1 (nRF91 AT Commands Reference, "Packet domain events +CGEREP"): the +CGEV URCs, among them the default
+  // bearer's deactivation by the network.
+  init: () => [...standardInit({ echoControl: false }), { cmd: 'AT+CGEREP=1', optional: true }],
+  // +CGEV: NW PDN DEACT <cid> / ME PDN DEACT <cid> (TS 27.007 §10.1.19) for the default bearer, CID 0: data is lost.
+  pdpLost: /^\+CGEV: (?:NW|ME) PDN DEACT 0\b/,
   // %XSYSTEMMODE=<LTE-M>,<NB-IoT>,<GNSS>,<preference>; %XBANDLOCK=2,"<bits>" (2 = run-time lock). Set in CFUN=0.
   radio: (cfg) => [
     { cmd: cfg.mode === 'nb-iot' ? 'AT%XSYSTEMMODE=0,1,0,0' : 'AT%XSYSTEMMODE=1,0,0,0' },
