@@ -72,8 +72,7 @@ const spec = {
   definition: /** @type {ObjectSpec['definition']} */ (ecidDefinition),
   start(rt) {
     // 'fixed' (default, as the SDK): all maxNeighbours instances exist from the start, unused ones zeroed, so a change
-    // in
-    // the number of neighbours never changes the registration links (no Update). 'dynamic': one instance per cell.
+    // in the number of neighbours never changes the registration links (no Update). 'dynamic': one instance per cell.
     if (dynamic(rt.config)) return;
     for (let i = 0; i < maxOf(rt.config); i++) if (!rt.instances().includes(i)) rt.createInstance(i, cellValues(ZERO));
   },

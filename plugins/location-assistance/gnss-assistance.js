@@ -83,8 +83,7 @@ const spec = {
     }
     if (t.resourceId === GA.ASSIST_DATA && value instanceof Uint8Array) {
       // The SDK hands the data to nrf_cloud_agps_process / nrf_cloud_pgps_process_update; here it goes to the actor
-      // that
-      // owns a GNSS receiver, when one is configured (gnssDataTo), else it is only counted by the controller.
+      // that owns a GNSS receiver, when one is configured (gnssDataTo), else it is only counted by the controller.
       const kind = rt.get(0, GA.ASSIST_TYPE) === ASSIST_TYPE.PGPS ? 'pgps' : 'agps';
       const to = rt.config.gnssDataTo;
       if (typeof to === 'string' && to !== '') rt.emit(to, { type: 'gnss.assistance', kind, data: value });

@@ -86,9 +86,8 @@ function fnv1a(s: string): number {
 
 /**
  * The location for a set of cells: the table entry of the serving cell, else a deterministic point from a hash of the
- * cell
- * key (latitude -60…70, longitude -180…180, 5 decimals). Accuracy: 3000 m with the serving cell alone, shrinking with
- * each neighbour (3000 / (1 + n), at least 150 m) — a toy model, not radio geometry.
+ * cell key (latitude -60…70, longitude -180…180, 5 decimals). Accuracy: 3000 m with the serving cell alone, shrinking
+ * with each neighbour (3000 / (1 + n), at least 150 m) — a toy model, not radio geometry.
  */
 export function locateCells(
   cells: GroundFixCells,
@@ -171,8 +170,7 @@ export function gnssRequest(records: readonly LwRecord[]): GnssRequest | undefin
 
 /**
  * Stand-in assistance data (not nRF Cloud's binary format: nothing on the device parses it): an ASCII tag and the
- * request's
- * parameters, padded to 1500 bytes so the Write goes block-wise like real A-GPS data (a few kB) does.
+ * request's parameters, padded to 1500 bytes so the Write goes block-wise like real A-GPS data (a few kB) does.
  */
 export function fakeAssistanceData(req: GnssRequest): Uint8Array {
   const out = new Uint8Array(1500);

@@ -63,8 +63,7 @@ export type RequestKind = 'register' | 'update' | 'deregister' | 'send' | 'boots
 
 /**
  * Answer to an unsupported lwm2m= version. The Transport spec (Table 6.7-2) lists 4.12 Precondition Failed (Leshan's
- * server checks it
- * too); 4.00 is what servers without the check answer to anything odd.
+ * server checks it too); 4.00 is what servers without the check answer to anything odd.
  */
 export type VersionRejectCode = '4.00' | '4.12';
 

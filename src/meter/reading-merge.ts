@@ -41,8 +41,7 @@ export function mergeByBucket(readings: readonly MeterReading[], bucketS: number
 /**
  * Brings `readings` (oldest first) from above `max` to at most 3/4 of it: the newest max/2 stay as they are, the older
  * ones are merged hourly, then daily, weekly, monthly, and at last into one. Nothing of the total is lost: every
- * reading
- * is cumulative, and the newest is kept.
+ * reading is cumulative, and the newest is kept.
  */
 export function thinReadings(readings: readonly MeterReading[], max: number): MeterReading[] {
   const target = Math.floor((max * 3) / 4);

@@ -5,10 +5,9 @@ export type FrameEvent =
   { kind: 'line'; text: string } | { kind: 'prompt' } | { kind: 'data'; header: string; data: Uint8Array };
 
 /**
- * A length-prefixed binary read. `after-line`: the header line (e.g. `+QIRD: 5,"1.2.3.4",5683`)
- * is followed by CRLF and then exactly N raw bytes. `inline`: N raw bytes follow the header on the same line right
- * after
- * the match (SIM7080 `+CARECV: 5,<bytes>`). The first capture group of `re` is N (decimal).
+ * A length-prefixed binary read. `after-line`: the header line (e.g. `+QIRD: 5,"1.2.3.4",5683`) is followed by CRLF and
+ * then exactly N raw bytes. `inline`: N raw bytes follow the header on the same line right after the match (SIM7080
+ * `+CARECV: 5,<bytes>`). The first capture group of `re` is N (decimal).
  */
 export interface BinaryRule {
   re: RegExp;

@@ -1,10 +1,8 @@
 // actor-host.actor.ts: the actor module for a plugin's actor: makes the plugin API resolvable, imports the plugin's
-// ActorModule and delegates to it.
-// The host runs the object lifecycle statechart around the plugin's actor (starting → ready ⇄ busy while an async
-// message is handled → stopping → stopped), so the inspector shows every plugin actor; a plugin's own machine is its
-// own.
-// Loaded once per plugin actor (the runtime adds ?actor=<name> to its URL), so `inner` is that actor's module even when
-// actors share a worker.
+// ActorModule and delegates to it. The host runs the object lifecycle statechart around the plugin's actor (starting →
+// ready ⇄ busy while an async message is handled → stopping → stopped), so the inspector shows every plugin actor; a
+// plugin's own machine is its own. Loaded once per plugin actor (the runtime adds ?actor=<name> to its URL), so `inner`
+// is that actor's module even when actors share a worker.
 import { CodedError } from '../errors.js';
 import {
   definePluginActor,

@@ -51,8 +51,7 @@ test('garbage in any split never crashes; the channel recovers', async (t) => {
         await timers.advance(100);
         await p;
         // Leftover garbage may hold a half-read payload that eats the next answer; the command's timeout resets the
-        // framer,
-        // so at the latest the second try succeeds on the same channel.
+        // framer, so at the latest the second try succeeds on the same channel.
         let ok = false;
         for (let i = 0; i < 2 && !ok; i++) {
           const q = ch.command('AT').then(

@@ -1,6 +1,5 @@
 // pty-faults.test.ts: over a real pty: registration loss and recovery, ERROR / +CME ERROR answers, a command that never
-// answers,
-// garbage bytes and lines trickled across reads, URCs in the middle of a response.
+// answers, garbage bytes and lines trickled across reads, URCs in the middle of a response.
 import test from 'ava';
 import { backgroundClock } from '../../src/clock.js';
 import { AtChannel } from '../../src/modem/at-channel.js';

@@ -80,9 +80,8 @@ export interface LibcoapServer {
 
 /**
  * Starts a libcoap server binary (`coap-server-notls`, `-gnutls`, `-openssl`) on loopback with `-A 127.0.0.1 -p <free
- * port>`
- * plus `args`, and resolves once it has bound its port(s) (port, and port + 1 for the TLS builds), so a client may
- * talk to it at once. Retries on another port when the binary exits early (a port clash).
+ * port>` plus `args`, and resolves once it has bound its port(s) (port, and port + 1 for the TLS builds), so a client
+ * may talk to it at once. Retries on another port when the binary exits early (a port clash).
  */
 export async function startLibcoapServer(
   bin: string,

@@ -1,11 +1,8 @@
 // emulator.ts: a modem on a real serial port (pty) speaking the generic 3GPP, nRF91 Serial Modem, Quectel BG95 or
-// SIMCom SIM7080 dialect,
-// relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals (docs/modem.md names the
-// versions and
-// sections): a command the module does not know answers ERROR (nRF91: no ATE), URCs come only when enabled (+CEREG=<n>)
-// and as
-// late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP: 0,ACTIVE` later; BG95 AT+QIOPEN: OK first, `+QIOPEN:
-// <id>,<err>` later).
+// SIMCom SIM7080 dialect, relaying its UDP socket to real loopback UDP. Dialogues follow the vendors' AT manuals
+// (docs/modem.md names the versions and sections): a command the module does not know answers ERROR (nRF91: no ATE),
+// URCs come only when enabled (+CEREG=<n>) and as late as the manuals say (SIM7080 AT+CNACT: OK first, `+APP PDP:
+// 0,ACTIVE` later; BG95 AT+QIOPEN: OK first, `+QIOPEN: <id>,<err>` later).
 import { createSocket, type Socket } from 'node:dgram';
 import { openSerialPort } from '../serial-link.js';
 import { CodedError } from '../../errors.js';
@@ -192,8 +189,7 @@ export class ModemEmulator {
       this.urc('+QIURC: "pdpdeact",1');
     } else if (this.profile === 'nrf91') {
       // The network deactivates the default bearer: +CGEV: NW PDN DEACT 0 (when +CGEREP=1); the modem sets it up again
-      // by
-      // itself (+CGEV: ME PDN ACT 0) while still attached. Until then AT+CGPADDR=0 gives no address.
+      // by itself (+CGEV: ME PDN ACT 0) while still attached. Until then AT+CGPADDR=0 gives no address.
       this.defaultBearerUp = false;
       if (this.cgerep) this.urc('+CGEV: NW PDN DEACT 0');
       setTimeout(() => {
@@ -449,8 +445,7 @@ export class ModemEmulator {
         return true;
       }
       // AT+QIOPEN=<contextID>,<connectID>,"UDP SERVICE","127.0.0.1",0[,<local_port>[,<access_mode>]]: OK, then the
-      // result
-      // URC +QIOPEN: <connectID>,<err> (561: PDP context not active; 563: the connectID is in use).
+      // result URC +QIOPEN: <connectID>,<err> (561: PDP context not active; 563: the connectID is in use).
       if ((m = /^AT\+QIOPEN=1,(\d+),"UDP SERVICE","127\.0\.0\.1",0(,\d+(,[012])?)?$/.exec(cmd))) {
         const id = Number(m[1]);
         if (id > 11) {
@@ -492,8 +487,7 @@ export class ModemEmulator {
         return true;
       }
       // UDP SERVICE: AT+QIRD=<connectID> → +QIRD: <len>,"<remoteIP>",<remote_port> CRLF <data> CRLF OK; +QIRD: 0 when
-      // empty;
-      // a connection that does not exist: ERROR (a "closing" one still gives what it buffered).
+      // empty; a connection that does not exist: ERROR (a "closing" one still gives what it buffered).
       if ((m = /^AT\+QIRD=(\d+)$/.exec(cmd))) {
         if (!this.qiOpen.has(Number(m[1])) && !this.qiClosing.has(Number(m[1]))) {
           this.reply('ERROR');

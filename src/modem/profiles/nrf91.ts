@@ -1,8 +1,7 @@
 // nrf91.ts: Nordic nRF91 running the Serial Modem (SM) application: %XSYSTEMMODE, %NCELLMEAS, #XSOCKET / #XSENDTO /
-// #XRECVFROM.
-// Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK Serial Modem add-on
-// v1.0.1
-// "Socket AT commands" (ncs-serial-modem doc/app/at_socket.rst: #XSOCKET, #XCLOSE, #XSENDTO, #XRECVFROM, #XAPOLL).
+// #XRECVFROM. Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK Serial Modem
+// add-on v1.0.1 "Socket AT commands" (ncs-serial-modem doc/app/at_socket.rst: #XSOCKET, #XCLOSE, #XSENDTO, #XRECVFROM,
+// #XAPOLL).
 import type { PeerAddress } from '../../coap/transport.js';
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';

@@ -1,8 +1,7 @@
 // sim7080.ts: SIMCom SIM7080G: +CNMP / +CMNB, +CBANDCFG, +CNCFG / +CNACT, +CPSI, and +CAOPEN / +CASEND / +CARECV
-// sockets.
-// Source: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 (AT+CNMP, AT+CMNB, AT+CBANDCFG, AT+CPSI, AT+CNCFG,
-// AT+CNACT
-// and its +APP PDP URC; TCP/UDP commands AT+CAOPEN, AT+CASEND, AT+CARECV, AT+CACLOSE, URCs +CADATAIND and +CASTATE).
+// sockets. Source: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 (AT+CNMP, AT+CMNB, AT+CBANDCFG, AT+CPSI,
+// AT+CNCFG, AT+CNACT and its +APP PDP URC; TCP/UDP commands AT+CAOPEN, AT+CASEND, AT+CARECV, AT+CACLOSE, URCs
+// +CADATAIND and +CASTATE).
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf } from '../parse.js';
@@ -11,8 +10,7 @@ import type { CellInfo, Datagram, ModemProfile, UdpSocketDialect } from './types
 
 /**
  * AT+CPSI? in LTE: `+CPSI: <System Mode>,<Operation Mode>,<MCC>-<MNC>,<TAC>,<SCellID>,<PCellID>,<Frequency
- * Band>,<earfcn>,
- * <dlbw>,<ulbw>,<RSRQ>,<RSRP>,<RSSI>,<RSSNR>` e.g. `+CPSI: LTE
+ * Band>,<earfcn>, <dlbw>,<ulbw>,<RSRQ>,<RSRP>,<RSSI>,<RSSNR>` e.g. `+CPSI: LTE
  * CAT-M1,Online,262-01,0x1A2D,27447297,331,EUTRAN-BAND20,6300,3,3,-10,-95,-68,15`.
  */
 export function parseCpsi(lines: string[]): CellInfo {

@@ -79,8 +79,7 @@ export interface UdpSocketDialect {
   /**
    * A socket the modem closed on its own (closedNotice, or its context went down: profile.pdpLost) must still be closed
    * with `close()` before its id is opened again (BG95: "closing" until AT+QICLOSE). False: it is gone (SIM7080:
-   * AT+CACLOSE
-   * on it answers ERROR), the next open just opens.
+   * AT+CACLOSE on it answers ERROR), the next open just opens.
    */
   readonly releaseClosed?: boolean;
   /** Largest datagram the dialect carries in one command. */
