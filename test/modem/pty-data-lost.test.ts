@@ -1,7 +1,6 @@
 // pty-data-lost.test.ts: the modem closes the socket or loses the data context on its own (BG95 +QIURC: "closed" /
 // "pdpdeact", SIM7080 +CASTATE / +APP PDP: DEACTIVE, nRF91 +CGEV: NW PDN DEACT 0): the link goes down and up again, the
-// next send reopens the socket
-// as each manual says.
+// next send reopens the socket as each manual says.
 import test from 'ava';
 import { createSocket, type Socket } from 'node:dgram';
 import { rig, until, urcSeen, type Rig } from './pty-helpers.js';
