@@ -21,6 +21,38 @@ export function meetsGoal(fix: GnssFix, o: GnssOptions): boolean {
   return o.accuracyM === undefined || fix.accuracyM === undefined || fix.accuracyM <= o.accuracyM;
 }
 
+const finite = (x: number | undefined): boolean => x === undefined || Number.isFinite(x);
+
+/**
+ * Whether a parsed fix is a position at all: latitude and longitude finite and on the globe, a finite time, and every
+ * optional figure it carries finite. A dialect's parser that let garbage through (NaN from an empty field, 1e999) is
+ * no fix.
+ */
+export function saneFix(f: GnssFix): boolean {
+  return (
+    Number.isFinite(f.latitude) &&
+    Math.abs(f.latitude) <= 90 &&
+    Number.isFinite(f.longitude) &&
+    Math.abs(f.longitude) <= 180 &&
+    Number.isFinite(f.utcMs) &&
+    finite(f.altitudeM) &&
+    finite(f.accuracyM) &&
+    finite(f.speedMps) &&
+    finite(f.headingDeg) &&
+    finite(f.satellites)
+  );
+}
+
+/** A parser's result, undefined when it threw (a malformed line is no fix). */
+function tryParse<A>(parse: (a: A) => GnssFix | undefined, a: A, log: GnssSessionDeps['log']): GnssFix | undefined {
+  try {
+    return parse(a);
+  } catch (err) {
+    log.debug({ err: (err as Error).message }, 'GNSS fix line not understood');
+    return undefined;
+  }
+}
+
 /**
  * Starts the receiver, waits up to `o.timeoutMs` for a fix meeting the accuracy goal, and stops the receiver whatever
  * happened. At the timeout, the best fix seen is the answer when there was one; else GNSS_TIMEOUT. `signal` aborts the
@@ -44,12 +76,16 @@ export async function runGnssFix(
     settle?.(r);
   };
   const offer = (fix: GnssFix | undefined): void => {
-    if (!fix) return;
+    if (!fix || finished) return;
+    if (!saneFix(fix)) {
+      d.log.debug({ fix }, 'GNSS: malformed fix ignored');
+      return;
+    }
     if (best === undefined || (fix.accuracyM ?? Infinity) <= (best.accuracyM ?? Infinity)) best = fix;
     if (meetsGoal(fix, o)) finish({ fix });
   };
   const offUrc = g.fixUrc
-    ? d.ch.onUrc((line) => (g.fixUrc?.re.test(line) ? offer(g.fixUrc.parse(line)) : undefined))
+    ? d.ch.onUrc((line) => (g.fixUrc?.re.test(line) ? offer(tryParse(g.fixUrc.parse, line, d.log)) : undefined))
     : () => undefined;
   const onAbort = (): void => finish({ err: new CodedError('GNSS_ABORTED', 'GNSS fix attempt aborted') });
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -63,7 +99,7 @@ export async function runGnssFix(
     const p = g.poll;
     if (!p || finished) return;
     try {
-      offer(p.parse((await d.cmd(p)).lines));
+      offer(tryParse(p.parse, (await d.cmd(p)).lines, d.log));
     } catch (err) {
       // A poll answered with an error ("not fixed now" on several modems) is no fix yet.
       d.log.debug({ cmd: p.cmd, err: (err as Error).message }, 'GNSS poll: no fix');
