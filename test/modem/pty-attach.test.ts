@@ -8,7 +8,7 @@ const cases = [
   {
     profile: 'nrf91',
     ip: '10.0.0.5',
-    cmds: ['AT%XSYSTEMMODE=1,0,0,0', 'AT+CGDCONT=0,"IP","iot.test"', 'AT%NCELLMEAS'],
+    cmds: ['AT%XSYSTEMMODE=1,0,1,0', 'AT+CGDCONT=0,"IP","iot.test"', 'AT%NCELLMEAS'],
   },
   {
     profile: 'bg95',

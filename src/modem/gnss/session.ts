@@ -1,5 +1,4 @@
-// session.ts: one GNSS fix attempt on an AT channel with a profile's dialect: start, wait for a fix (poll or URC),
-// stop.
+// session.ts: one GNSS fix attempt on an AT channel with a profile's dialect: start, wait for a fix (poll, URC), stop.
 import type { Clock } from '../../clock.js';
 import { CodedError } from '../../errors.js';
 import type { AtChannel, AtResponse } from '../at-channel.js';
@@ -44,9 +43,9 @@ export function saneFix(f: GnssFix): boolean {
 }
 
 /** A parser's result, undefined when it threw (a malformed line is no fix). */
-function tryParse<A>(parse: (a: A) => GnssFix | undefined, a: A, log: GnssSessionDeps['log']): GnssFix | undefined {
+function tryParse(parse: () => GnssFix | undefined, log: GnssSessionDeps['log']): GnssFix | undefined {
   try {
-    return parse(a);
+    return parse();
   } catch (err) {
     log.debug({ err: (err as Error).message }, 'GNSS fix line not understood');
     return undefined;
@@ -85,7 +84,7 @@ export async function runGnssFix(
     if (meetsGoal(fix, o)) finish({ fix });
   };
   const offUrc = g.fixUrc
-    ? d.ch.onUrc((line) => (g.fixUrc?.re.test(line) ? offer(tryParse(g.fixUrc.parse, line, d.log)) : undefined))
+    ? d.ch.onUrc((line) => (g.fixUrc?.re.test(line) ? offer(tryParse(() => g.fixUrc?.parse(line), d.log)) : undefined))
     : () => undefined;
   const onAbort = (): void => finish({ err: new CodedError('GNSS_ABORTED', 'GNSS fix attempt aborted') });
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -99,7 +98,8 @@ export async function runGnssFix(
     const p = g.poll;
     if (!p || finished) return;
     try {
-      offer(tryParse(p.parse, (await d.cmd(p)).lines, d.log));
+      const { lines } = await d.cmd(p);
+      offer(tryParse(() => p.parse(lines), d.log));
     } catch (err) {
       // A poll answered with an error ("not fixed now" on several modems) is no fix yet.
       d.log.debug({ cmd: p.cmd, err: (err as Error).message }, 'GNSS poll: no fix');

@@ -1,11 +1,12 @@
 // nrf91.ts: Nordic nRF91 running the Serial Modem (SM) application: %XSYSTEMMODE, %NCELLMEAS, #XSOCKET / #XSENDTO /
 // #XRECVFROM. Sources: nRF91 AT Commands Reference (%XSYSTEMMODE, %XBANDLOCK, %NCELLMEAS); nRF Connect SDK Serial Modem
 // add-on v1.0.1 "Socket AT commands" (ncs-serial-modem doc/app/at_socket.rst: #XSOCKET, #XCLOSE, #XSENDTO, #XRECVFROM,
-// #XAPOLL).
+// #XAPOLL); GNSS: src/modem/gnss/nrf91.ts.
 import type { PeerAddress } from '../../coap/transport.js';
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf, toHex } from '../parse.js';
+import { nrf91Gnss } from '../gnss/nrf91.js';
 import { bandBits } from './bands.js';
 import { operatorStep, powerSavingSteps, standardInit } from './generic.js';
 import type { CellInfo, Datagram, ModemProfile, NeighbourCell, UdpSocketDialect } from './types.js';
@@ -140,7 +141,17 @@ export function parseRecvfrom(header: string, hexLine: string): Datagram | undef
 export const nrf91Profile: ModemProfile = {
   name: 'nrf91',
   detect: /nRF91|Nordic/i,
-  urcPrefixes: [...STANDARD_URCS, '%NCELLMEAS:', '%CESQ:', '%XMODEMSLEEP:', '#XAPOLL:', '#XSOCKET:', 'Ready'],
+  urcPrefixes: [
+    ...STANDARD_URCS,
+    '%NCELLMEAS:',
+    '%CESQ:',
+    '%XMODEMSLEEP:',
+    '#XAPOLL:',
+    '#XSOCKET:',
+    '#XGNSS:',
+    '#XGNSSPOS:',
+    'Ready',
+  ],
   // Hex string mode everywhere: no length-prefixed raw reads.
   binaryRules: [],
   // The nRF91 AT command reference has no V.250 echo control (ATE0/ATE1 answer ERROR): init starts at +CMEE.
@@ -151,8 +162,9 @@ export const nrf91Profile: ModemProfile = {
   // +CGEV: NW PDN DEACT <cid> / ME PDN DEACT <cid> (TS 27.007 §10.1.19) for the default bearer, CID 0: data is lost.
   pdpLost: /^\+CGEV: (?:NW|ME) PDN DEACT 0\b/,
   // %XSYSTEMMODE=<LTE-M>,<NB-IoT>,<GNSS>,<preference>; %XBANDLOCK=2,"<bits>" (2 = run-time lock). Set in CFUN=0.
+  // <GNSS> 1: the receiver can run (AT#XGNSS answers ERROR without it); it only uses the RF in LTE idle time.
   radio: (cfg) => [
-    { cmd: cfg.mode === 'nb-iot' ? 'AT%XSYSTEMMODE=0,1,0,0' : 'AT%XSYSTEMMODE=1,0,0,0' },
+    { cmd: cfg.mode === 'nb-iot' ? 'AT%XSYSTEMMODE=0,1,1,0' : 'AT%XSYSTEMMODE=1,0,1,0' },
     ...(cfg.bands.length > 0 ? [{ cmd: `AT%XBANDLOCK=2,"${bandBits(cfg.bands)}"`, optional: true }] : []),
     operatorStep(cfg),
     ...powerSavingSteps(cfg),
@@ -168,4 +180,5 @@ export const nrf91Profile: ModemProfile = {
   // AT%NCELLMEAS answers OK, then the measurement arrives as a %NCELLMEAS URC.
   cell: { cmd: 'AT%NCELLMEAS', urc: /^%NCELLMEAS:/, parse: parseNcellmeas },
   socket: slmSocket,
+  gnss: nrf91Gnss,
 };

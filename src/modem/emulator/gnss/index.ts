@@ -2,6 +2,7 @@
 // profile.
 import type { EmulatedProfile } from '../emulator.js';
 import type { Sky } from '../sky.js';
+import { nrf91GnssEmulation } from './nrf91.js';
 
 /** What a family's GNSS emulation may do on the serial line (the emulator's own writers). */
 export interface EmulatorIo {
@@ -27,4 +28,6 @@ export interface GnssEmulation {
 export type GnssEmulationFactory = (sky: Sky, io: EmulatorIo) => GnssEmulation;
 
 /** The families with GNSS emulated; one entry per family's module. */
-export const GNSS_EMULATIONS: Partial<Record<EmulatedProfile, GnssEmulationFactory>> = {};
+export const GNSS_EMULATIONS: Partial<Record<EmulatedProfile, GnssEmulationFactory>> = {
+  nrf91: nrf91GnssEmulation,
+};
