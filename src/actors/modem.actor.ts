@@ -1,6 +1,6 @@
 // modem.actor.ts: hosts the modem machine: picks the driver (simulated, or AT over the bridged serial port), publishes
 // network.*, feeds object:4.
-import { fromPromise, type Actor } from 'xstate';
+import { createActor, fromPromise, type Actor } from 'xstate';
 import { backgroundClock, type Clock } from '../clock.js';
 import { CodedError, toWireError } from '../errors.js';
 import { AtModemDriver } from '../modem/at-driver.js';
@@ -11,10 +11,19 @@ import { modemMachine, retryDelays, type ModemInput, type ModemMachine, type Mod
 import { portLink } from '../modem/port-link.js';
 import { SimulatedModem } from '../modem/simulated.js';
 import { AtUdpSocket } from '../modem/at-udp-socket.js';
+import { gnssMachine, type GnssMachine, type GnssMachineInput } from '../modem/gnss/machine.js';
+import type { GnssFix } from '../modem/gnss/types.js';
 import { startMachine } from '../runtime/inspect.js';
 import { defineActor, type ActorContext, type ActorInstance } from '../runtime/actor-api.js';
 import { unhandled } from '../runtime/dispatch.js';
-import { ActorNames, type Accepted, type ModemSocketError, type ModemSocketRx } from '../messages/index.js';
+import {
+  ActorNames,
+  type Accepted,
+  type ClientRfHold,
+  type ClientRfRelease,
+  type ModemSocketError,
+  type ModemSocketRx,
+} from '../messages/index.js';
 
 /** The messages the modem actor takes (the host refuses others before `receive`). */
 export const MODEM_ACCEPTS = [
@@ -25,6 +34,9 @@ export const MODEM_ACCEPTS = [
   'modem.socket.open',
   'modem.socket.send',
   'modem.socket.close',
+  'modem.gnss.fix',
+  'modem.gnss.need',
+  'modem.gnss.inject',
 ] as const;
 export type ModemInbound = Accepted<typeof MODEM_ACCEPTS>;
 
@@ -48,6 +60,34 @@ export interface ModemServiceOptions {
   startActor?: (machine: ModemMachine, input: ModemInput) => Actor<ModemMachine>;
   /** [0, 1) for the retry jitter (default Math.random; tests fix it). */
   random?: () => number;
+  /** Asks the client for the RF (client.rf-hold / client.rf-release) around a fix of an exclusive receiver. */
+  rf?: (msg: ClientRfHold | ClientRfRelease) => Promise<unknown>;
+  /** Starts the GNSS machine (default: createActor on `timers`; the runtime's is wired to the inspector). */
+  startGnssActor?: (machine: GnssMachine, input: GnssMachineInput) => Actor<GnssMachine>;
+}
+
+/** Added to a fix's timeout in the RF hold asked of the client: receiver start and stop, the release message. */
+export const RF_HOLD_MARGIN_MS = 10_000;
+
+/** The GNSS machine with the driver's fix and the client's RF hold as its services. */
+export function gnssMachineFor(driver: () => ModemDriver | undefined, rf: ModemServiceOptions['rf']): GnssMachine {
+  const noRf = (): Promise<never> =>
+    Promise.reject(new CodedError('GNSS_RF_REFUSED', 'no client to hold the RF for an exclusive GNSS receiver'));
+  return gnssMachine.provide({
+    actors: {
+      holdRf: fromPromise(({ input }: { input: { maxMs: number } }) =>
+        rf ? rf({ type: 'client.rf-hold', maxMs: input.maxMs, reason: 'gnss' }) : noRf(),
+      ),
+      acquire: fromPromise(
+        ({ input, signal }: { input: { timeoutMs: number; accuracyM?: number }; signal: AbortSignal }) => {
+          const d = driver();
+          if (!d?.gnssFix) return Promise.reject(new CodedError('MODEM_NO_GNSS', 'this modem drives no GNSS receiver'));
+          return d.gnssFix(input, signal);
+        },
+      ),
+      releaseRf: fromPromise(() => (rf ? rf({ type: 'client.rf-release' }) : Promise.resolve())),
+    },
+  });
 }
 
 /** The modem machine with the driver's calls as its services (and a jitter source for the retry delays). */
@@ -88,13 +128,40 @@ export function startModemService(o: ModemServiceOptions): ModemService {
   let up = false;
   let lastUp: ModemOutput | undefined;
   const waiters: { resolve(v: unknown): void; reject(e: unknown): void }[] = [];
+  /** The caller of the GNSS fix in progress (one at a time). */
+  let gnssWaiter: { resolve(v: GnssFix): void; reject(e: unknown): void } | undefined;
+  const gnssInput = { holdMarginMs: RF_HOLD_MARGIN_MS };
+  const startGnss =
+    o.startGnssActor ??
+    ((m: GnssMachine, input: GnssMachineInput) => createActor(m, { input, clock: o.timers }).start());
+  const gnss = startGnss(
+    gnssMachineFor(() => driver, o.rf),
+    gnssInput,
+  );
+  gnss.on('modem.gnss.done', ({ result }) => {
+    const w = gnssWaiter;
+    gnssWaiter = undefined;
+    if ('fix' in result) w?.resolve(result.fix);
+    else w?.reject(new CodedError(result.error.code, result.error.message));
+  });
+  /** The driver's GNSS receiver, or MODEM_NO_GNSS. */
+  const gnssDriver = (): ModemDriver & Required<Pick<ModemDriver, 'gnssFix' | 'gnssNeed' | 'gnssInject'>> => {
+    if (!driver) throw new CodedError('MODEM_NOT_READY', 'modem has no serial link yet');
+    const info = driver.gnssInfo?.();
+    if (!info || !driver.gnssFix || !driver.gnssNeed || !driver.gnssInject)
+      throw new CodedError('MODEM_NO_GNSS', 'this modem drives no GNSS receiver');
+    return driver as ModemDriver & Required<Pick<ModemDriver, 'gnssFix' | 'gnssNeed' | 'gnssInject'>>;
+  };
 
   const emit = (m: ModemOutput): void => {
     if (m.type === 'network.up') {
       up = true;
       lastUp = m;
       for (const w of waiters.splice(0)) w.resolve({ ok: true });
-    } else if (m.type === 'network.down') up = false;
+    } else if (m.type === 'network.down') {
+      up = false;
+      gnss.send({ type: 'network.down', reason: m.reason });
+    }
     o.emit(m);
   };
 
@@ -188,6 +255,31 @@ export function startModemService(o: ModemServiceOptions): ModemService {
               'modem.dataPath is not modem-socket, or the modem has no socket dialect',
             );
           return socket.handle(msg);
+        case 'modem.gnss.fix': {
+          const d = gnssDriver();
+          if (!up) throw new CodedError('MODEM_NOT_READY', 'no GNSS fix while the modem is not online');
+          if (gnssWaiter || !gnss.getSnapshot().matches('idle'))
+            throw new CodedError('GNSS_BUSY', 'a GNSS fix attempt is running');
+          const info = d.gnssInfo?.();
+          return new Promise<GnssFix>((resolve, reject) => {
+            gnssWaiter = { resolve, reject };
+            gnss.send({
+              type: 'modem.gnss.fix',
+              timeoutMs: msg.timeoutMs,
+              rf: info?.rf ?? 'exclusive',
+              ...(msg.accuracyM !== undefined ? { accuracyM: msg.accuracyM } : {}),
+            });
+          });
+        }
+        case 'modem.gnss.need': {
+          const d = gnssDriver();
+          const info = d.gnssInfo?.();
+          return d.gnssNeed().then((need) => ({ ...need, format: info?.assistanceFormat, rf: info?.rf }));
+        }
+        case 'modem.gnss.inject':
+          return gnssDriver()
+            .gnssInject(msg.data)
+            .then(() => ({ ok: true }) as const);
         default:
           return unhandled('modem', msg);
       }
@@ -195,6 +287,9 @@ export function startModemService(o: ModemServiceOptions): ModemService {
     stop() {
       socket?.dispose();
       for (const w of waiters.splice(0)) w.reject(toWireError(new CodedError('ACTOR_STOPPED', 'modem stopping')));
+      gnssWaiter?.reject(new CodedError('ACTOR_STOPPED', 'modem stopping'));
+      gnssWaiter = undefined;
+      gnss.stop();
       actor?.stop();
       driver?.close();
     },
@@ -219,7 +314,13 @@ export default defineActor({
         else ctx.publish(m);
       },
       deliver: (m) => ctx.send(ActorNames.socket, m),
+      // A hold may wait for the client's exchange in flight: the request may take up to the hold itself.
+      rf: (m) =>
+        m.type === 'client.rf-hold'
+          ? ctx.request(ActorNames.client, m, { timeoutMs: m.maxMs })
+          : ctx.request(ActorNames.client, m),
       startActor: (machine, input) => startMachine(ctx, machine, { input }),
+      startGnssActor: (machine, input) => startMachine(ctx, machine, { input }),
     });
     if (config.kind === 'serial') log.info({ port: config.port }, 'waiting for the serial bridge (modem.serial-port)');
     return svc;

@@ -6,6 +6,10 @@ import type { CellMeasurements, DataInfo, DriverEvent, ModemDriver, PowerOnInfo,
 import type { NeighbourCell } from './profiles/types.js';
 import type { Registration } from './parse.js';
 import { mulberry32 as prng } from '../prng.js';
+import { CodedError } from '../errors.js';
+import { Sky } from './emulator/sky.js';
+import { decodeNrfCloudAgnss } from './gnss/nrf-cloud-agnss.js';
+import type { GnssAssistanceFormat, GnssFix, GnssNeed, GnssOptions, RfSharing } from './gnss/types.js';
 
 /**
  * The simulated modem's neighbour cells: a fixed, plausible set (same EARFCN as the serving cell, and one
@@ -26,6 +30,8 @@ export class SimulatedModem implements ModemDriver {
   private readonly rand: () => number;
   private readonly handles = new Set<unknown>();
   private started = false;
+  /** The simulated GNSS sky on the modem's clock (an nRF91-like receiver: LTE idle time, nRF Cloud A-GNSS). */
+  readonly sky: Sky;
 
   constructor(
     private readonly cfg: ModemConfig,
@@ -33,6 +39,7 @@ export class SimulatedModem implements ModemDriver {
   ) {
     this.rsrp = cfg.simulated.rsrpDbm;
     this.rand = prng(cfg.simulated.seed);
+    this.sky = new Sky(() => timers.now());
   }
 
   onEvent(listener: (ev: DriverEvent) => void): void {
@@ -102,6 +109,68 @@ export class SimulatedModem implements ModemDriver {
 
   async cellMeasurements(): Promise<CellMeasurements> {
     return { serving: await this.readRadio(), neighbours: SIMULATED_NEIGHBOURS.map((c) => ({ ...c })) };
+  }
+
+  gnssInfo(): { rf: RfSharing; assistanceFormat: GnssAssistanceFormat } {
+    return { rf: 'lte-idle', assistanceFormat: 'nrf-cloud-agnss' };
+  }
+
+  /** A fix from the sky after its time to first fix (cold or assisted); GNSS_TIMEOUT indoors; GNSS_ABORTED. */
+  gnssFix(o: GnssOptions, signal?: AbortSignal): Promise<GnssFix> {
+    if (signal?.aborted) return Promise.reject(new CodedError('GNSS_ABORTED', 'GNSS fix attempt aborted'));
+    this.sky.start();
+    return new Promise<GnssFix>((resolve, reject) => {
+      const end = this.timers.now() + o.timeoutMs;
+      let h: unknown;
+      const done = (): void => {
+        this.timers.clearTimeout(h);
+        this.handles.delete(h);
+        signal?.removeEventListener('abort', onAbort);
+        this.sky.stop();
+      };
+      const onAbort = (): void => {
+        done();
+        reject(new CodedError('GNSS_ABORTED', 'GNSS fix attempt aborted'));
+      };
+      const check = (): void => {
+        this.handles.delete(h);
+        const f = this.sky.fix();
+        if (f) {
+          done();
+          const { satellites, ...rest } = f;
+          return resolve({ ...rest, satellites });
+        }
+        const left = end - this.timers.now();
+        if (left <= 0) {
+          done();
+          return reject(new CodedError('GNSS_TIMEOUT', `no GNSS fix within ${o.timeoutMs} ms`));
+        }
+        h = this.timers.setTimeout(check, Math.min(left, Math.max(1, this.sky.msToFix() ?? left)));
+        this.handles.add(h);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      check();
+    });
+  }
+
+  gnssNeed(): Promise<GnssNeed> {
+    const assisted = this.sky.assisted;
+    return Promise.resolve({
+      ephemeris: !assisted,
+      time: !assisted,
+      position: !assisted,
+      ...(assisted && this.sky.assistedUntil !== undefined ? { validUntilMs: this.sky.assistedUntil } : {}),
+    });
+  }
+
+  /** nRF Cloud A-GNSS data, checked as an nRF91 would (GNSS_BAD_ASSISTANCE); ephemerides make the next fix fast. */
+  gnssInject(data: Uint8Array): Promise<void> {
+    try {
+      if (decodeNrfCloudAgnss(data).ephemerides > 0) this.sky.inject();
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   recover(): Promise<void> {
