@@ -51,6 +51,8 @@ export const CLIENT_ACCEPTS = [
   'lwm2m.objects-changed',
   'firmware.updating',
   'firmware.done',
+  'client.rf-hold',
+  'client.rf-release',
 ] as const;
 export type ClientInbound = Accepted<typeof CLIENT_ACCEPTS>;
 
@@ -94,6 +96,13 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
   const svc = makeClientServices(io, cfg, socket);
   const pending = new Map<number, Pending>();
   let nextId = 1;
+  /** The modem's RF hold being asked for (answered when the machine grants or refuses it). */
+  let rfWaiter: { resolve(v: { ok: true }): void; reject(e: CodedError): void } | undefined;
+  const settleRf = (f: (w: NonNullable<typeof rfWaiter>) => void): void => {
+    const w = rfWaiter;
+    rfWaiter = undefined;
+    if (w) f(w);
+  };
 
   const settle = (id: number, f: (p: Pending) => void): void => {
     const p = pending.get(id);
@@ -184,6 +193,13 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
         break;
       case 'client.registered':
         ctx.publish({ type: 'lwm2m.registered', ssid: ev.ssid, location: ev.location });
+        break;
+      case 'client.rf-granted':
+        log.debug({}, 'RF held for the modem (GNSS)');
+        settleRf((w) => w.resolve({ ok: true }));
+        break;
+      case 'client.rf-refused':
+        settleRf((w) => w.reject(new CodedError('GNSS_RF_REFUSED', ev.message)));
         break;
       case 'client.send-dropped':
         for (const id of ev.ids)
@@ -326,6 +342,16 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
         case 'firmware.done':
           actor.send(msg);
           return { ok: true };
+        case 'client.rf-hold':
+          if (rfWaiter) throw new CodedError('GNSS_RF_REFUSED', 'an RF hold is already being asked for');
+          return new Promise((resolve, reject) => {
+            rfWaiter = { resolve, reject };
+            actor.send({ type: 'client.rf-hold', maxMs: msg.maxMs, at: now() });
+          });
+        case 'client.rf-release':
+          actor.send(msg);
+          settleRf((w) => w.reject(new CodedError('GNSS_RF_REFUSED', 'released before it was granted')));
+          return { ok: true };
         default:
           return unhandled('client', msg);
       }
@@ -339,6 +365,7 @@ export function createClientActor(ctx: ActorContext, opts: ClientActorOptions = 
           log.warn('De-register did not finish in time');
         }
       }
+      settleRf((w) => w.reject(new CodedError('GNSS_RF_REFUSED', 'the client stopped')));
       for (const id of [...pending.keys()])
         settle(id, (p) => p.reject(new CodedError('CLIENT_STOPPED', 'the client stopped before sending')));
       actor.stop();

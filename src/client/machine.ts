@@ -1,6 +1,6 @@
 // machine.ts: the LwM2M client lifecycle statechart (boot → LTE → bootstrap/register → registered → recovery), services
 // provided by the adapter.
-import { assign, emit, fromPromise, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromPromise, setup, stateIn } from 'xstate';
 import { CodedError } from '../errors.js';
 import type { Lwm2mVersion } from '../lwm2m/registration.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
@@ -50,6 +50,11 @@ export interface ClientContext {
   lastDropped: number[];
   /** Last network.up / network.down seen (events that come while booting are not lost). */
   networkUp: boolean;
+  /**
+   * The RF asked for by the modem (client.rf-hold) while an exchange was in flight: granted once it ended. While held
+   * (state registered.rfHeld): how long at most.
+   */
+  rfHold?: { maxMs: number; at: number } | undefined;
 }
 
 export type ClientEvent =
@@ -63,6 +68,9 @@ export type ClientEvent =
   | { type: 'firmware.updating' }
   | { type: 'firmware.done' }
   | { type: 'client.bootstrap-done'; accounts: ServerAccount[] }
+  /** The modem wants the RF for GNSS for up to maxMs; `at`: now (epoch ms, the clock of registration.refreshedAt). */
+  | { type: 'client.rf-hold'; maxMs: number; at: number }
+  | { type: 'client.rf-release' }
   | { type: 'client.shutdown' };
 
 /** Side effects the module turns into messages / store writes. */
@@ -72,7 +80,10 @@ export type ClientEmitted =
   | { type: 'socket.close' }
   | { type: 'client.persist'; registration: PersistedRegistration | undefined }
   | { type: 'client.send-dropped'; ids: number[]; code: string }
-  | { type: 'client.registered'; ssid: number; location: string[] };
+  | { type: 'client.registered'; ssid: number; location: string[] }
+  /** The RF hold is granted (no exchange in flight; Updates and Sends wait) or refused (GNSS_RF_REFUSED). */
+  | { type: 'client.rf-granted' }
+  | { type: 'client.rf-refused'; message: string };
 
 export interface LoadedState {
   accounts: ServerAccount[];
@@ -143,6 +154,15 @@ export const clientMachine = setup({
     canResume: ({ context: c }) => c.registration !== undefined,
     hasBuffered: ({ context: c }) => c.buffer.length > 0,
     updatePending: ({ context: c }) => c.updatePending,
+    /** A hold asked for while an exchange was in flight. */
+    rfHoldWanted: ({ context: c }) => c.rfHold !== undefined,
+    /** The registration's Update falls due within the hold asked for: the registration wins. */
+    updateDueWithinHold: ({ context: c, event }) =>
+      event.type === 'client.rf-hold' &&
+      c.registration !== undefined &&
+      event.at + event.maxMs >=
+        c.registration.refreshedAt + updateDueMs(c.registration.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
+    rfHeld: stateIn('#client.connected.registered.rfHeld'),
     queueMode: ({ context: c }) => queueMode(c),
     tooManyNetworkFailures: ({ context: c }) => c.networkFailures > c.cfg.maxNetworkRetries,
     isNetworkFailure: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'network',
@@ -177,6 +197,7 @@ export const clientMachine = setup({
     disableTimeout: ({ context: c }) =>
       (c.disableTimeoutS ?? c.account?.disableTimeoutS ?? c.cfg.disableTimeoutS) * 1000,
     firmwareTimeout: ({ context: c }) => c.cfg.firmwareTimeoutS * 1000,
+    rfHoldMax: ({ context: c }) => c.rfHold?.maxMs ?? 0,
   },
   actions: {
     noteError: assign({ lastError: ({ event }) => describeFailure((event as { error?: unknown }).error) }),
@@ -206,6 +227,25 @@ export const clientMachine = setup({
     })),
     resumeSocket: emit({ type: 'socket.resume' } as const),
     closeSocket: emit({ type: 'socket.close' } as const),
+    wantRfHold: assign({
+      rfHold: ({ event }) => (event.type === 'client.rf-hold' ? { maxMs: event.maxMs, at: event.at } : undefined),
+    }),
+    dropRfHold: assign({ rfHold: undefined }),
+    grantRfHold: emit({ type: 'client.rf-granted' } as const),
+    refuseRfHoldDue: emit({
+      type: 'client.rf-refused' as const,
+      message: 'the registration Update is due within the hold',
+    }),
+    refuseRfHoldUnregistered: emit({
+      type: 'client.rf-refused' as const,
+      message: 'not registered: the registration needs the RF first',
+    }),
+    /** Leaving the registered states with a hold still waiting for its exchange: refused, never left hanging. */
+    refuseWantedHold: enqueueActions(({ context: c, enqueue }) => {
+      if (!c.rfHold) return;
+      enqueue.emit({ type: 'client.rf-refused', message: 'the client left the registered state' });
+      enqueue.assign({ rfHold: undefined });
+    }),
     netUp: assign({ networkUp: true }),
     netDown: assign({ networkUp: false }),
   },
@@ -237,6 +277,9 @@ export const clientMachine = setup({
     'client.shutdown': '.deregistering',
     'network.up': { actions: 'netUp' },
     'network.down': { actions: 'netDown' },
+    // Registered states take the hold; elsewhere the registration needs the RF first. A release of nothing: no-op.
+    'client.rf-hold': { actions: 'refuseRfHoldUnregistered' },
+    'client.rf-release': { actions: 'dropRfHold' },
   },
   states: {
     /** Reads objects 0/1 and the stored registration. */
@@ -284,6 +327,7 @@ export const clientMachine = setup({
     },
     /** LTE up and a server in use or being reached: losing LTE pauses the transport and waits (lteDown). */
     connected: {
+      exit: 'refuseWantedHold',
       on: { 'network.down': { target: '#client.lteDown', actions: 'netDown' } },
       initial: 'online',
       states: {
@@ -413,9 +457,16 @@ export const clientMachine = setup({
             'persist',
             'emitRegistered',
           ],
-          after: { updateDue: 'updating' },
+          // While the RF is held the Update waits (pending) and goes out at the release.
+          after: { updateDue: [{ guard: 'rfHeld', actions: assign({ updatePending: true }) }, { target: 'updating' }] },
           on: {
             'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+            // Nothing in flight (awake, asleep): granted now; an exchange in flight (sending): when it ends.
+            'client.rf-hold': [
+              { guard: 'updateDueWithinHold', actions: 'refuseRfHoldDue' },
+              { guard: 'rfHeld', actions: 'refuseRfHoldDue' },
+              { actions: 'wantRfHold', target: '.awake' },
+            ],
             'lwm2m.objects-changed': {
               actions: assign({ updatePending: true, updateWithLinks: true }),
               target: '.awake',
@@ -437,6 +488,7 @@ export const clientMachine = setup({
             awake: {
               always: [
                 { guard: 'updatePending', target: '#client.connected.updating' },
+                { guard: 'rfHoldWanted', target: 'rfHeld' },
                 { guard: 'hasBuffered', target: 'sending' },
               ],
               after: { queueAwake: { guard: 'queueMode', target: 'asleep' } },
@@ -472,6 +524,33 @@ export const clientMachine = setup({
               on: {
                 'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
                 'lwm2m.trigger': { guard: 'updateTrigger', actions: assign({ updatePending: true }) },
+                'client.rf-hold': [
+                  { guard: 'updateDueWithinHold', actions: 'refuseRfHoldDue' },
+                  { actions: 'wantRfHold' },
+                ],
+              },
+            },
+            /**
+             * The modem uses the RF for GNSS (an exclusive receiver): no exchange starts. Sends are buffered, a due
+             * Update and link changes are kept pending; all go out on client.rf-release or after rfHoldMax.
+             */
+            rfHeld: {
+              entry: 'grantRfHold',
+              exit: 'dropRfHold',
+              after: { rfHoldMax: 'awake' },
+              on: {
+                'client.rf-release': 'awake',
+                'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
+                'lwm2m.trigger': [
+                  { guard: 'updateTrigger', actions: assign({ updatePending: true }) },
+                  { guard: 'bootstrapTrigger', target: '#client.bootstrapFallback' },
+                  {
+                    guard: 'disableTrigger',
+                    target: '#client.disabling',
+                    actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }),
+                  },
+                ],
+                'lwm2m.server-activity': {},
               },
             },
             /**
@@ -511,6 +590,8 @@ export const clientMachine = setup({
           },
           on: {
             'network.error': { guard: 'networkErrorEvent', target: '#client.networkError' },
+            // The Update in flight refreshes the registration: the hold is granted once it is done.
+            'client.rf-hold': { actions: 'wantRfHold' },
             // A link change or trigger while the Update is in flight is not lost: another Update follows this one.
             'lwm2m.objects-changed': {
               actions: assign({
