@@ -1,11 +1,12 @@
-// diagram-guards.test.ts: every guard of the client, modem, meter and firmware machines is named, and the diagrams show
-// each name.
+// diagram-guards.test.ts: every guard of the client, modem, GNSS, meter and firmware machines is named, and the
+// diagrams show each name.
 import test from 'ava';
 import { toMermaid } from '../../src/runtime/diagram.js';
 import { clientMachine } from '../../src/client/machine.js';
 import { modemMachine } from '../../src/modem/machine.js';
 import { meterMachine } from '../../src/meter/machine.js';
 import { firmwareMachine } from '../../src/firmware/machine.js';
+import { gnssMachine } from '../../src/modem/gnss/machine.js';
 
 interface Node {
   key: string;
@@ -25,7 +26,13 @@ function inlineGuards(node: Node, path = ''): string[] {
   return out;
 }
 
-const machines = { client: clientMachine, modem: modemMachine, meter: meterMachine, firmware: firmwareMachine };
+const machines = {
+  client: clientMachine,
+  modem: modemMachine,
+  gnss: gnssMachine,
+  meter: meterMachine,
+  firmware: firmwareMachine,
+};
 
 for (const [name, machine] of Object.entries(machines)) {
   test(`${name}: the diagram labels only named guards, and every named guard is used`, (t) => {
