@@ -163,6 +163,8 @@ export const clientMachine = setup({
       event.at + event.maxMs >=
         c.registration.refreshedAt + updateDueMs(c.registration.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
     rfHeld: stateIn('#client.connected.registered.rfHeld'),
+    /** Queue mode with an Update or Sends waiting: wake as a Send would (Update first, socket resumed). */
+    queueModeWithWork: ({ context: c }) => queueMode(c) && (c.updatePending || c.buffer.length > 0),
     queueMode: ({ context: c }) => queueMode(c),
     tooManyNetworkFailures: ({ context: c }) => c.networkFailures > c.cfg.maxNetworkRetries,
     isNetworkFailure: ({ event }) => classifyFailure((event as { error?: unknown }).error) === 'network',
@@ -236,6 +238,7 @@ export const clientMachine = setup({
       type: 'client.rf-refused' as const,
       message: 'the registration Update is due within the hold',
     }),
+    refuseRfHoldHeld: emit({ type: 'client.rf-refused' as const, message: 'the RF is already held' }),
     refuseRfHoldUnregistered: emit({
       type: 'client.rf-refused' as const,
       message: 'not registered: the registration needs the RF first',
@@ -464,7 +467,7 @@ export const clientMachine = setup({
             // Nothing in flight (awake, asleep): granted now; an exchange in flight (sending): when it ends.
             'client.rf-hold': [
               { guard: 'updateDueWithinHold', actions: 'refuseRfHoldDue' },
-              { guard: 'rfHeld', actions: 'refuseRfHoldDue' },
+              { guard: 'rfHeld', actions: 'refuseRfHoldHeld' },
               { actions: 'wantRfHold', target: '.awake' },
             ],
             'lwm2m.objects-changed': {
@@ -537,9 +540,9 @@ export const clientMachine = setup({
             rfHeld: {
               entry: 'grantRfHold',
               exit: 'dropRfHold',
-              after: { rfHoldMax: 'awake' },
+              after: { rfHoldMax: 'rfReleased' },
               on: {
-                'client.rf-release': 'awake',
+                'client.rf-release': 'rfReleased',
                 'lwm2m.objects-changed': { actions: assign({ updatePending: true, updateWithLinks: true }) },
                 'lwm2m.trigger': [
                   { guard: 'updateTrigger', actions: assign({ updatePending: true }) },
@@ -550,8 +553,15 @@ export const clientMachine = setup({
                     actions: assign({ disableTimeoutS: ({ event }) => event.disableTimeout }),
                   },
                 ],
-                'lwm2m.server-activity': {},
               },
+            },
+            /** The RF is back: in queue mode asleep again, or woken as by a Send when something waits. */
+            rfReleased: {
+              always: [
+                { guard: 'queueModeWithWork', target: '#client.connected.updating' },
+                { guard: 'queueMode', target: 'asleep' },
+                { target: 'awake' },
+              ],
             },
             /**
              * Queue mode: not listening; Send requests wait in the buffer; any of them wakes the client (Update first).

@@ -136,3 +136,34 @@ test('holds back to back for two hours never let the registration expire', async
   t.is(h.count('register'), 1, 'never registered again');
   await h.client.stop();
 });
+
+test('queue mode: a hold taken while asleep ends with the Update and the Sends made meanwhile, then asleep again', async (t) => {
+  const h = await registeredHarness({
+    records: nosecAccount(0, 'coap://10.0.0.1:5683', 1, { lifetime: 3600, binding: 'UQ' }),
+    config: { queueAwakeS: 30 },
+  });
+  await h.advance(31_000);
+  t.deepEqual(state(h), { connected: { registered: 'asleep' } });
+  const g = hold(h, 60_000);
+  await h.flush();
+  t.deepEqual(g(), { ok: true });
+  const base = h.requests.length;
+  const reply = h.client.receive({ type: 'lwm2m.send', records: [{ path: [3424, 0, 1], value: 3 }] }) as Promise<{
+    code: string;
+  }>;
+  await h.advance(10_000);
+  t.deepEqual(kindsSince(h, base), [], 'the Send waits for the release, not the wake-up');
+  await h.deliver({ type: 'client.rf-release' });
+  await h.flush();
+  t.deepEqual(kindsSince(h, base), ['rd/r1', 'dp']);
+  t.is(h.sentWhilePaused, 0, 'the socket was resumed before sending');
+  t.deepEqual(await reply, { code: '2.04' });
+  await h.advance(31_000);
+  t.deepEqual(state(h), { connected: { registered: 'asleep' } });
+  // A hold with nothing waiting: asleep again at the release.
+  hold(h, 10_000);
+  await h.flush();
+  await h.deliver({ type: 'client.rf-release' });
+  t.deepEqual(state(h), { connected: { registered: 'asleep' } });
+  await h.client.stop();
+});

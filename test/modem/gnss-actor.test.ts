@@ -27,7 +27,7 @@ interface Rig {
   rf: string[];
   log: (string | number)[];
   /** How the client answers client.rf-hold. */
-  hold: { refuse: boolean; delayMs: number };
+  hold: { refuse: boolean; delayMs: number; failCode?: string };
 }
 
 async function rig(o: { exclusive?: boolean; outageAtMs?: number } = {}): Promise<Rig> {
@@ -43,7 +43,7 @@ async function rig(o: { exclusive?: boolean; outageAtMs?: number } = {}): Promis
   const sim = o.exclusive ? new ExclusiveSim(cfg, timers) : new SimulatedModem(cfg, timers);
   const rf: string[] = [];
   const log: (string | number)[] = [];
-  const hold = { refuse: false, delayMs: 0 };
+  const hold: Rig['hold'] = { refuse: false, delayMs: 0 };
   const svc = startModemService({
     config: cfg,
     timers,
@@ -55,7 +55,8 @@ async function rig(o: { exclusive?: boolean; outageAtMs?: number } = {}): Promis
     rf: (m: ClientRfHold | ClientRfRelease) => {
       rf.push(m.type === 'client.rf-hold' ? `hold ${m.maxMs} running=${sim.sky.running}` : 'release');
       if (m.type === 'client.rf-release') return Promise.resolve({ ok: true });
-      if (hold.refuse) return Promise.reject(Object.assign(new Error('Update due'), { code: 'GNSS_RF_REFUSED' }));
+      if (hold.refuse || hold.failCode)
+        return Promise.reject(Object.assign(new Error('no hold'), { code: hold.failCode ?? 'GNSS_RF_REFUSED' }));
       return new Promise((r) => timers.setTimeout(() => r({ ok: true }), hold.delayMs));
     },
   });
@@ -179,6 +180,20 @@ test('network.down during a fix aborts it: GNSS_ABORTED, the receiver stopped, t
     t.is(a()?.code, 'GNSS_ABORTED');
     t.false(r.sim.sky.running);
     t.is(r.rf.at(-1), 'release');
+  } finally {
+    void r.svc.stop();
+  }
+});
+
+test('exclusive receiver: a hold request that gets no answer (timeout) is released, never left granted', async (t) => {
+  const r = await rig({ exclusive: true });
+  try {
+    r.hold.failCode = 'ACTOR_TIMEOUT';
+    const a = ask(r, { type: 'modem.gnss.fix', timeoutMs: 30_000 });
+    await advance(r.clock, 100);
+    t.is(a()?.code, 'ACTOR_TIMEOUT');
+    t.is(r.rf.at(-1), 'release', 'a late grant is given back');
+    t.false(r.sim.sky.running);
   } finally {
     void r.svc.stop();
   }

@@ -44,6 +44,7 @@ export const gnssMachine = setup({
     releaseRf: fromPromise<unknown, undefined>(() => notProvided('releaseRf')),
   },
   guards: {
+    holdRefused: ({ event }) => (event as { error?: { code?: unknown } }).error?.code === 'GNSS_RF_REFUSED',
     // On the request itself (guards run before the transition's actions) or on the attempt in progress.
     exclusiveRf: ({ context: c, event }) =>
       (event.type === 'modem.gnss.fix' ? event.rf : c.request?.rf) === 'exclusive',
@@ -92,7 +93,11 @@ export const gnssMachine = setup({
         src: 'holdRf',
         input: ({ context: c }) => ({ maxMs: (c.request?.timeoutMs ?? 0) + c.holdMarginMs }),
         onDone: 'acquiring',
-        onError: { target: 'idle', actions: ['noteError', 'reply'] },
+        onError: [
+          { guard: 'holdRefused', target: 'idle', actions: ['noteError', 'reply'] },
+          // No answer (a request timeout): a hold the client grants later is given back at once.
+          { target: 'releasing', actions: 'noteError' },
+        ],
       },
       // A hold granted after this is given back at once.
       on: { 'network.down': { target: 'releasing', actions: 'noteAborted' } },
