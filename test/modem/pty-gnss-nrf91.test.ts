@@ -5,7 +5,7 @@ import test from 'ava';
 import { AtModemDriver } from '../../src/modem/at-driver.js';
 import { buildNrfCloudAgnss } from '../../src/modem/gnss/nrf-cloud-agnss.js';
 import type { ModemEmulator } from '../support/modem-emulator.js';
-import { rig, until, type Rig } from './pty-helpers.js';
+import { rig, until, urcSeen, type Rig } from './pty-helpers.js';
 
 const COLD_MS = 1500;
 const ASSISTED_MS = 200;
@@ -106,6 +106,31 @@ test('a GNSS start refused by the modem (GNSS off in %XSYSTEMMODE) is an error, 
     await d.channel.command('AT%XSYSTEMMODE=1,0,0,0');
     t.is(await codeOf(d.gnssFix({ timeoutMs: 2000 })), 'AT_ERROR');
     t.is(r.emu.received.at(-1), 'AT#XGNSS=0');
+  } finally {
+    await r.close();
+  }
+});
+
+test('emulated AT#XGNSS as documented: single-fix mode with its statuses, parameter errors, stop when stopped', async (t) => {
+  const { r, d } = await online();
+  try {
+    const ch = d.channel;
+    for (const bad of ['AT#XGNSS=1,1,0', 'AT#XGNSS=1,0,5', 'AT#XGNSS=1,0,1,30', 'AT#XGNSS=2'])
+      t.is(await codeOf(ch.command(bad)), 'AT_ERROR', bad);
+    t.deepEqual((await ch.command('AT#XGNSS=0')).lines, [], 'stop when not running: OK alone');
+    // Single fix, outdoors: started, then status 4 (sleep after fix) and the fix.
+    const fixed = urcSeen(r, /^#XGNSS: 1,4$/, 5000);
+    const fix = urcSeen(r, /^#XGNSS: 52\.520000,13\.405000,/, 5000);
+    t.deepEqual((await ch.command('AT#XGNSS=1,0,0,10', { expect: '#XGNSS:' })).lines, ['#XGNSS: 1,1']);
+    t.is(await codeOf(ch.command('AT#XGNSS=1,0,0,10')), 'AT_ERROR', 'already running');
+    await fixed;
+    await fix;
+    // Single fix, indoors, 1 s timeout: status 3 (sleep after timeout).
+    r.emu.sky.indoors = true;
+    const timedOut = urcSeen(r, /^#XGNSS: 1,3$/, 5000);
+    await ch.command('AT#XGNSS=1,0,0,1', { expect: '#XGNSS:' });
+    await timedOut;
+    t.deepEqual((await ch.command('AT#XGNSS?', { expect: '#XGNSS:' })).lines, ['#XGNSS: 1,3']);
   } finally {
     await r.close();
   }
