@@ -21,7 +21,10 @@ export interface BlockInfo {
   num: number;
   size: number;
   more: boolean;
-  /** Size2 when the server told it. */ total?: number;
+  /** Size2 when the server told it. */
+  total?: number;
+  /** The representation's ETag when the server gave one (the same on every block, or the transfer fails). */
+  etag?: Buffer;
 }
 
 function withBlock(opts: Option[], name: 'Block1' | 'Block2', b: Block): Option[] {
@@ -65,6 +68,8 @@ export async function uploadRequest(
 /**
  * Completes a Block2 transfer that started with `first`: asks for the following blocks with the same request
  * options and hands each block's payload to onBlock (block 0 included). Resolves with the last response message.
+ * A block whose ETag differs from the first block's (the resource changed mid-transfer, RFC 7959 §2.4) fails the
+ * transfer with COAP_ETAG_CHANGED: the blocks would belong to two different representations.
  */
 export async function continueDownload(
   ex: ExchangeFn,
@@ -77,10 +82,12 @@ export async function continueDownload(
   let res = first;
   let b2 = decodeBlock(getOption(res, 'Block2'));
   const total = getUint(res, 'Size2');
+  const etag = getOption(res, 'ETag');
   const info = (b: Block | undefined): BlockInfo => {
     const i: BlockInfo =
       b === undefined ? { num: 0, size: res.payload.length, more: false } : { num: b.num, size: b.size, more: b.more };
     if (total !== undefined) i.total = total;
+    if (etag !== undefined) i.etag = etag;
     return i;
   };
   await onBlock(res.payload, info(b2));
@@ -97,6 +104,13 @@ export async function continueDownload(
       throw new CodedError(
         'COAP_BLOCK_MISMATCH',
         `asked for block ${want.num}/${want.size}, got ${got ? `${got.num}/${got.size}` : 'no Block2'}`,
+      );
+    }
+    const tag = getOption(res, 'ETag');
+    if (etag !== undefined && (tag === undefined || !tag.equals(etag))) {
+      throw new CodedError(
+        'COAP_ETAG_CHANGED',
+        `block ${got.num}: ETag ${tag?.toString('hex') ?? 'none'}, the transfer began with ${etag.toString('hex')}`,
       );
     }
     b2 = got;

@@ -55,7 +55,7 @@ export interface EndpointOptions {
 export interface CoapEndpointExt extends CoapEndpoint {
   /**
    * GET (or FETCH) a large resource block by block: onBlock gets each payload, the body is never held whole. Resolves
-   * with the last response (payload: last block).
+   * with the last response (payload: last block, or an error answer's diagnostic, which never goes to onBlock).
    */
   download(
     to: PeerAddress,
@@ -341,25 +341,33 @@ class Endpoint implements CoapEndpointExt {
 
   async request(to: PeerAddress, req: CoapOutgoingRequest): Promise<CoapIncomingResponse> {
     const chunks: Buffer[] = [];
-    const last = await this.transfer(to, req, (b) => {
-      chunks.push(Buffer.from(b));
-    });
+    const last = await this.transfer(
+      to,
+      req,
+      (b) => {
+        chunks.push(Buffer.from(b));
+      },
+      true,
+    );
     return toIncomingResponse(last, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   }
 
+  /** onBlock gets the representation's blocks only: an error answer's payload (a diagnostic) is in the response. */
   async download(
     to: PeerAddress,
     req: CoapOutgoingRequest,
     onBlock: (payload: Uint8Array, info: BlockInfo) => void | Promise<void>,
   ): Promise<CoapIncomingResponse> {
-    const last = await this.transfer(to, req, onBlock);
+    const last = await this.transfer(to, req, onBlock, false);
     return toIncomingResponse(last);
   }
 
+  /** errorBody: an error answer's payload goes to onBlock too (request() returns it as the body). */
   private async transfer(
     to: PeerAddress,
     req: CoapOutgoingRequest,
     onBlock: (payload: Buffer, info: BlockInfo) => void | Promise<void>,
+    errorBody: boolean,
   ): Promise<ParsedPacket> {
     const code = methodCode(req.method);
     const ex = this.exchangeFn(to);
@@ -384,7 +392,7 @@ class Endpoint implements CoapEndpointExt {
     try {
       const first = await uploadRequest(early, code, req, bs, token);
       if (!first.code.startsWith('2.')) {
-        await onBlock(first.payload, { num: 0, size: first.payload.length, more: false });
+        if (errorBody) await onBlock(first.payload, { num: 0, size: first.payload.length, more: false });
         return first;
       }
       return await continueDownload(ex, code, req, first, onBlock, token);

@@ -1,6 +1,7 @@
 // server.ts: the local LwM2M server on node-coap: sockets, Registration / Send / Bootstrap interfaces, test knobs,
 // events.
 import { type EventEmitter, on } from 'node:events';
+import { basename } from 'node:path';
 import type { IncomingMessage, OutgoingMessage } from 'coap';
 import { CodedError } from '../errors.js';
 import { parseLinks, type Link } from '../lwm2m/formats/link.js';
@@ -10,6 +11,7 @@ import { log as rootLog, type Logger } from '../runtime/log.js';
 import { runBootstrap, validateAccounts, type BootstrapConfig, type ServerAccount } from './bootstrap.js';
 import { formatNumber, toResult } from './content.js';
 import { CoapEndpoint, szx, type OutRequest } from './endpoint.js';
+import { FileResources } from './file-resource.js';
 import { TypeRegistry, type TypeTable } from './model.js';
 import { ClientOperations, type OperationsConfig } from './operations.js';
 import { parseRegisterQuery, Registry, splitUrl, type RegisterParams } from './registry.js';
@@ -93,6 +95,7 @@ export class DevServer extends ClientOperations {
   private readonly bootstrapping = new Set<string>();
   private readonly accountOverrides = new Map<string, ServerAccount[] | undefined>();
   private bs: CoapEndpoint | undefined;
+  private readonly files = new FileResources();
   protected readonly log: Logger;
   protected readonly now: () => number;
   protected readonly timeoutMs: number;
@@ -150,9 +153,34 @@ export class DevServer extends ClientOperations {
   }
   /** coap:// URI of the registration endpoint (what bootstrap writes by default). */
   get uri(): string {
-    if (this.opts.serverUri !== undefined) return this.opts.serverUri;
+    return this.opts.serverUri ?? this.socketUri();
+  }
+
+  /** coap:// URI of the registration socket itself (a wildcard bind named by its loopback address). */
+  private socketUri(): string {
     const a = this.address === '0.0.0.0' ? '127.0.0.1' : this.address === '::' ? '::1' : this.address;
     return `coap://${a.includes(':') ? `[${a}]` : a}:${this.port}`;
+  }
+
+  /**
+   * Serves a file over CoAP on the registration socket as GET /fw/<name> (default: its base name), Block2 read from
+   * the file per block, with ETag and Size2; returns its coap:// URI (for /5/0/1), on `host` when given (the address
+   * the device reaches this server at), else on the socket's address. Each request answered is a 'file-block' event.
+   * The file is read when asked for, so a file changed or deleted meanwhile shows in the answers (4.04, 5.00, ETag).
+   */
+  serveFile(file: string, o: { name?: string; host?: string } = {}): string {
+    const name = o.name ?? basename(file);
+    if (name === '' || name.includes('/'))
+      throw new CodedError('DEVSERVER_FILE_NAME', `cannot serve a file as '${name}'`);
+    this.files.add(name, file);
+    const base =
+      o.host === undefined ? this.socketUri() : `coap://${o.host.includes(':') ? `[${o.host}]` : o.host}:${this.port}`;
+    return `${base}/fw/${encodeURIComponent(name)}`;
+  }
+
+  /** Stops serving /fw/<name> (its requests get 4.04); false when it was not served. */
+  stopServing(name: string): boolean {
+    return this.files.remove(name);
   }
 
   // ---- test knobs ----
@@ -288,6 +316,8 @@ export class DevServer extends ClientOperations {
         this.onSend(req, res);
       else if (bsHere && segments[0] === 'bs' && segments.length === 1 && method === 'POST')
         this.onBootstrapRequest(req, res, query);
+      else if (role === 'main' && segments[0] === 'fw' && segments.length === 2 && method === 'GET')
+        this.onFile(req, res, segments[1]);
       else {
         this.record('other', req, this.registry.byPeer(peerOf(req))?.endpoint);
         answer(res, '4.04');
@@ -296,6 +326,13 @@ export class DevServer extends ClientOperations {
       this.log.error({ err }, 'request handler failed');
       answer(res, '5.00');
     }
+  }
+
+  /** GET /fw/<name> (the Uri-Path segment as sent: the client decoded the URI's percent-encoding). */
+  private onFile(req: IncomingMessage, res: OutgoingMessage, name: string): void {
+    this.record('file', req, undefined);
+    if (this.overridden('file', res)) return;
+    this.emit('file-block', this.files.answer(name, req, res));
   }
 
   private parseParams(query: string, res: OutgoingMessage): RegisterParams | undefined {

@@ -1,6 +1,7 @@
 // types.ts: the dev server's public data types: registrations, operation results, behaviour overrides, events.
 import type { Link } from '../lwm2m/formats/link.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
+import type { FileBlockEvent } from './file-resource.js';
 
 /** A UDP peer (the client's source address as the server saw it). */
 export interface Peer {
@@ -59,7 +60,7 @@ export interface OpResult {
 export type Behaviour = { code: string } | { drop: true };
 
 /** The kinds of incoming requests the server counts and can be told to answer differently. */
-export type RequestKind = 'register' | 'update' | 'deregister' | 'send' | 'bootstrap-request' | 'other';
+export type RequestKind = 'register' | 'update' | 'deregister' | 'send' | 'bootstrap-request' | 'file' | 'other';
 
 /**
  * Answer to an unsupported lwm2m= version. The Transport spec (Table 6.7-2) lists 4.12 Precondition Failed (Leshan's
@@ -120,6 +121,8 @@ export interface DevServerEvents {
   notify: [NotifyEvent];
   'bootstrap-request': [{ endpoint: string; peer: Peer }];
   'bootstrap-finish': [BootstrapFinishEvent];
+  /** A request for a file served with serveFile() (GET /fw/<name>), as answered. */
+  'file-block': [FileBlockEvent];
   /** The server has closed. */
   closed: [];
 }

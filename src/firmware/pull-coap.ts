@@ -63,9 +63,19 @@ function failFor(code: string, uri: URL): FirmwareError {
   return new FirmwareError(UpdateResult.CONNECTION_LOST, 'FW_COAP_STATUS', `GET ${uri.href}: ${code}`);
 }
 
+/** The validator saved for a CoAP partial download: the ETag of its blocks. */
+function etagValidator(etag: Uint8Array | undefined): string | undefined {
+  return etag === undefined ? undefined : `coap-etag:${Buffer.from(etag).toString('hex')}`;
+}
+
+/** Thrown from onBlock when a resume finds the package changed (another ETag): the download starts again at block 0. */
+class PackageChanged extends Error {}
+
 /**
- * A CoAP puller through the project's CoAP endpoint: GET with Block2 from block floor(bytes on disk / size), each block
- * written as it arrives.
+ * A CoAP puller through the project's CoAP endpoint: GET with Block2 from block floor(bytes on disk / size), each
+ * block written as it arrives. An error answer keeps the blocks received (a retry resumes after them) and its
+ * diagnostic payload never reaches the package. The ETag of the blocks is kept as the validator: a resume whose
+ * first block carries another ETag (the package was replaced) starts again from block 0.
  */
 export function coapPuller(o: CoapPullOptions): Puller {
   return async (uri, sink, ctx) => {
@@ -87,17 +97,24 @@ export function coapPuller(o: CoapPullOptions): Puller {
       ...(o.timers ? { timers: o.timers } : {}),
     });
     const size = o.blockSize;
-    const start = Math.floor(sink.bytes / size);
-    await sink.truncate(start * size);
     let announced = false;
     const onAbort = (): void => void ep.close();
     ctx.signal.addEventListener('abort', onAbort);
-    try {
+    const fetchFrom = async (start: number): Promise<void> => {
+      await sink.truncate(start * size);
+      let first = true;
       const last = await ep.download(
         peer,
         { method: 'GET', path: uriPath(uri), query: uriQuery(uri), blockSize: size, block2Start: start },
         async (payload, info) => {
           if (ctx.signal.aborted) throw new FirmwareError(UpdateResult.CANCELLED, 'FW_ABORTED', 'download aborted');
+          if (first) {
+            first = false;
+            const tag = etagValidator(info.etag);
+            if (start > 0 && ctx.validator?.startsWith('coap-etag:') === true && tag !== ctx.validator)
+              throw new PackageChanged();
+            ctx.setValidator(tag);
+          }
           if (!announced && info.total !== undefined) {
             announced = true;
             await ctx.total(info.total);
@@ -113,9 +130,15 @@ export function coapPuller(o: CoapPullOptions): Puller {
           ctx.progress(offset + payload.byteLength);
         },
       );
-      if (last.code !== '2.05') {
-        await sink.truncate(start * size);
-        throw failFor(last.code, uri);
+      if (last.code !== '2.05') throw failFor(last.code, uri);
+    };
+    try {
+      try {
+        await fetchFrom(Math.floor(sink.bytes / size));
+      } catch (err) {
+        if (!(err instanceof PackageChanged)) throw err;
+        ctx.setValidator(undefined);
+        await fetchFrom(0);
       }
     } catch (err) {
       if (err instanceof FirmwareError) throw err;
