@@ -7,10 +7,10 @@ import type { OpResult } from '../types.js';
 import { parseAttributes } from '../attributes-arg.js';
 import type { ConsoleContext } from './context.js';
 import { formatByName } from './formats.js';
-import type { ParsedLine } from './parser.js';
+import { unquote, type ParsedLine } from './parser.js';
 import { clientLine, nameOf, resultLines } from './printer.js';
 import { parseAssignments, parseCreateBody, parseValue, typeAt } from './values.js';
-import { firmwarePull, firmwarePush } from './firmware.js';
+import { firmwarePull, firmwarePush, firmwareUpdate } from './firmware.js';
 
 export interface Command {
   usage: string;
@@ -231,14 +231,24 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   fw: {
-    usage: 'fw push FILE | fw pull FILE',
-    help: 'firmware: push FILE to /5/0/0 (Block1), or serve it and write its URI to /5/0/1',
+    usage: 'fw push FILE [--update] | fw pull FILE [--via coap|http] [--update] | fw update',
+    help:
+      'firmware: push FILE to /5/0/0 (Block1), or serve it (CoAP or HTTP), write its URI to /5/0/1 and follow the ' +
+      'download to Downloaded; --update (or fw update): Execute /5/0/2 and wait for its result',
     async run(ctx, line) {
-      need(line, 2);
-      const [how, file] = line.args;
-      if (how === 'push') return show(ctx, await firmwarePush(ctx, await ctx.endpoint(), file));
-      if (how === 'pull') return show(ctx, await firmwarePull(ctx, await ctx.endpoint(), file));
-      throw new CodedError('CONSOLE_SYNTAX', `usage: ${COMMANDS.fw.usage}`);
+      need(line, 1);
+      const how = line.args[0];
+      const file = line.args[1] !== undefined ? unquote(line.args[1]) : undefined;
+      if (how !== 'update' && (file === undefined || (how !== 'push' && how !== 'pull')))
+        throw new CodedError('CONSOLE_SYNTAX', `usage: ${COMMANDS.fw.usage}`);
+      const ep = await ctx.endpoint();
+      let ok = true;
+      if (how === 'push' && file !== undefined) ok = show(ctx, await firmwarePush(ctx, ep, file));
+      if (how === 'pull' && file !== undefined) {
+        const via = line.flags.via;
+        ok = await firmwarePull(ctx, ep, file, typeof via === 'string' ? { via } : {});
+      }
+      return ok && (how === 'update' || line.flags.update === true ? await firmwareUpdate(ctx, ep) : true);
     },
   },
   name: {

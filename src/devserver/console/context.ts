@@ -2,7 +2,7 @@
 import { CodedError } from '../../errors.js';
 import type { Observation } from '../observation.js';
 import type { DevServer } from '../server.js';
-import { PackageHttpServer } from './firmware.js';
+import { PackageHttpServer } from './package-http.js';
 
 export interface ConsoleObservation {
   id: number;

@@ -43,7 +43,7 @@ export function tokenize(line: string): string[] {
 }
 
 /** Flags that take a value (`--format senml-json`); any other `--name` is a boolean flag. */
-const VALUED = new Set(['format', 'timeout']);
+const VALUED = new Set(['format', 'timeout', 'via']);
 
 export function parseLine(line: string): ParsedLine | undefined {
   const words = tokenize(line);
