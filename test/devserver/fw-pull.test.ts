@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleContext } from '../../src/devserver/console/context.js';
 import { firmwarePull } from '../../src/devserver/console/firmware.js';
+import { PackageHttpServer } from '../../src/devserver/console/package-http.js';
 import { startDevServer } from '../../src/devserver/server.js';
 import { bytes } from '../firmware/helpers.js';
 import { DeviceProcess } from '../support/device-process.js';
@@ -139,4 +140,24 @@ test('a file deleted (4.04) or turned unreadable (5.00) while served over CoAP: 
     failed.map((l) => l.result),
     [7, 4],
   );
+});
+
+test('the HTTP file server: a file deleted after it was named gets 404, the server goes on', async (t) => {
+  const { dir } = files();
+  const f = join(dir, 'img.bin');
+  writeFileSync(f, bytes(5000, 25));
+  const srv = new PackageHttpServer();
+  t.teardown(() => srv.close());
+  const uri = await srv.url(f, '127.0.0.1');
+  const sent: number[] = [];
+  srv.on('bytes', (end) => sent.push(end));
+  const ok = await fetch(uri);
+  t.is(ok.status, 200);
+  t.is((await ok.arrayBuffer()).byteLength, 5000);
+  t.is(sent.at(-1), 5000);
+  rmSync(f);
+  t.is((await fetch(uri)).status, 404);
+  mkdirSync(f);
+  t.is((await fetch(uri)).status, 500, 'a folder in its place');
+  t.is((await fetch(uri.replace('img.bin', 'other.bin'))).status, 404);
 });

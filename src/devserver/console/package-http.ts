@@ -22,7 +22,9 @@ export class PackageHttpServer extends EventEmitter<{ bytes: [end: number, name:
         if (f !== undefined) this.emit('bytes', 0, basename(f)); // asked for, nothing sent yet
         try {
           if (req.method !== 'GET' || f === undefined) throw Object.assign(new Error('not served'), { code: 'ENOENT' });
-          size = statSync(f).size;
+          const st = statSync(f);
+          if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
+          size = st.size;
         } catch (err) {
           // gone or unreadable: an answer, never an exception out of the handler (it would end the dev server)
           res.statusCode = (err as { code?: unknown }).code === 'ENOENT' ? 404 : 500;
