@@ -229,10 +229,14 @@ export class FirmwareUpdater {
 
   // ---- server operations ----
 
+  /** Whether writeUri(uri) would be taken now: empty always, a URI only in Idle. */
+  acceptsUri(uri: string): boolean {
+    return uri === '' || this.actor.getSnapshot().matches('idle');
+  }
+
   /** Write /5/0/1. Empty resets to Idle; a URI starts a pull (only from Idle). Returns false when refused (4.05 … ). */
   writeUri(uri: string): boolean {
-    const s = this.actor.getSnapshot();
-    if (uri !== '' && !s.matches('idle')) return false;
+    if (!this.acceptsUri(uri)) return false;
     this.actor.send({ type: 'firmware.uri', uri });
     return true;
   }

@@ -174,8 +174,9 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
     async write(t, value) {
       if (updater === undefined) return status('5.03', 'firmware update not started');
       if (t.resourceId === FW.PACKAGE_URI) {
+        // decides only: the pull starts in apply, after the URI is stored (a State set here would be stored over)
         if (typeof value !== 'string') return status('4.00');
-        return updater.writeUri(value) ? undefined : status('4.05', 'a download or update is in progress');
+        return updater.acceptsUri(value) ? undefined : status('4.05', 'a download or update is in progress');
       }
       if (t.resourceId === FW.PACKAGE) {
         // A whole package in one Write (the endpoint reassembled it): handled like a one-block push.
@@ -185,6 +186,13 @@ export function createFirmwareObject(opts: FirmwareObjectOptions = {}): ObjectSp
         return a === '2.04' ? status('2.04') : status(a === '2.31' ? '2.04' : a);
       }
       return status('4.05');
+    },
+
+    apply(w) {
+      const uri = w.changes.find((c) => c.instanceId === 0 && c.resourceId === FW.PACKAGE_URI)?.value;
+      if (typeof uri !== 'string') return undefined;
+      if (updater === undefined) return status('5.03', 'firmware update not started');
+      return updater.writeUri(uri) ? undefined : status('4.05', 'a download or update is in progress');
     },
 
     execute(t) {

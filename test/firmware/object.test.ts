@@ -8,6 +8,10 @@ import { buildLwfwPackage } from '../../src/firmware/integrity.js';
 import { FwState, UpdateResult } from '../../src/firmware/results.js';
 import type { FirmwareUpdater } from '../../src/firmware/updater.js';
 import { createFirmwareObject } from '../../src/objects/firmware.js';
+import { ObjectHost } from '../../src/lwm2m/object-host.js';
+import { ContentFormat } from '../../src/lwm2m/types.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { bytes, recordingLog, tempDir } from './helpers.js';
 
 function fakeRuntime(
@@ -84,8 +88,13 @@ test('object 5: initial resources, streamed push via object.write-block, Execute
   await u?.waitFor((v) => v.state !== FwState.UPDATING);
   t.is(rt.values.get('0/5'), UpdateResult.UPDATE_FAILED);
   t.true(rt.emitted.some((e) => e.to === 'client' && e.type === 'firmware.done'));
-  // Empty package URI resets.
+  // Empty package URI resets (accepted by the write hook, done in apply once stored).
   t.is(await spec.write?.(target(1), '', rt), undefined);
+  t.is(rt.values.get('0/3'), FwState.DOWNLOADED, 'the write hook only decides');
+  await spec.apply?.(
+    { op: 'write', serverId: 1, remote: true, changes: [{ instanceId: 0, resourceId: 1, value: '', previous: '' }] },
+    rt,
+  );
   t.is(rt.values.get('0/3'), FwState.IDLE);
   t.is(u?.values().uri, '');
 });
@@ -107,4 +116,46 @@ test('object 5: a whole-package Write to /5/0/0 is answered 2.04 without keeping
   t.is(await spec.execute?.(target(10), '', rt), undefined);
   t.is(rt.values.get('0/5'), UpdateResult.CANCELLED);
   t.true(isStatus(await spec.execute?.(target(10), '', rt)));
+});
+
+test('object 5 in the object host: a URI write shows Downloading at once (State read right after the Write)', async (t) => {
+  const dir = await tempDir(t);
+  const spec = createFirmwareObject({ transport: null });
+  const host = new ObjectHost(spec, { config: { firmware: { retryDelayMs: 0, retries: 0 }, stateDir: dir } });
+  await spec.start?.(host.runtime);
+  t.teardown(() => spec.stop?.());
+  const srv = createServer(() => undefined); // answers nothing: the pull stays in Downloading
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  t.teardown(() => {
+    srv.closeAllConnections();
+    srv.close();
+  });
+  const uri = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/fw.bin`;
+  const w = await host.handle({ op: 'write', path: [5, 0, 1], format: ContentFormat.TEXT, payload: Buffer.from(uri) });
+  t.is(w.code, '2.04');
+  const r = await host.handle({ op: 'read', path: [5, 0, 3] });
+  t.is(
+    Buffer.from(r.payload ?? []).toString(),
+    String(FwState.DOWNLOADING),
+    'State 1, not the Idle copied before the write',
+  );
+  t.is(Buffer.from((await host.handle({ op: 'read', path: [5, 0, 1] })).payload ?? []).toString(), uri);
+  const again = await host.handle({
+    op: 'write',
+    path: [5, 0, 1],
+    format: ContentFormat.TEXT,
+    payload: Buffer.from(uri),
+  });
+  t.is(again.code, '4.05', 'a second URI while downloading is refused, nothing stored');
+  const reset = await host.handle({
+    op: 'write',
+    path: [5, 0, 1],
+    format: ContentFormat.TEXT,
+    payload: Buffer.from(''),
+  });
+  t.is(reset.code, '2.04');
+  t.is(
+    Buffer.from((await host.handle({ op: 'read', path: [5, 0, 3] })).payload ?? []).toString(),
+    String(FwState.IDLE),
+  );
 });

@@ -32,6 +32,8 @@ export class DevServerConsole {
   private rl: Interface | undefined;
   private failures = 0;
   private lastPercent = -1;
+  /** A progress bar is drawn on the current line (a terminal, transfer not finished). */
+  private barOpen = false;
 
   constructor(
     private readonly server: DevServer,
@@ -46,6 +48,9 @@ export class DevServerConsole {
   }
 
   private write(text: string): void {
+    // a line while a bar is drawn (a pull's state changes) takes the bar's line; the next progress draws it again
+    if (this.barOpen) this.o.output.write('\r\x1b[K');
+    this.barOpen = false;
     this.o.output.write(text.endsWith('\n') ? text : text + '\n');
   }
 
@@ -74,6 +79,7 @@ export class DevServerConsole {
       this.o.output.write(
         `\r[${'#'.repeat(full)}${' '.repeat(w - full)}] ${String(pct).padStart(3)}% ${label}${done >= total ? '\n' : ''}`,
       );
+      this.barOpen = done < total;
     } else if (this.lastPercent < 0 || (pct !== this.lastPercent && (pct === 100 || pct - this.lastPercent >= 10))) {
       this.write(`${label} ${pct}%`);
       this.lastPercent = pct;
