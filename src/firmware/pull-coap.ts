@@ -130,6 +130,9 @@ export function coapPuller(o: CoapPullOptions): Puller {
           ctx.progress(offset + payload.byteLength);
         },
       );
+      // a resume at the end (every block on disk, the finish cut off by a restart) asks for a block past the end,
+      // which the server refuses (4.02 Bad Option, RFC 7959 §2.2): the last block again ends the transfer
+      if (last.code === '4.02' && first && start > 0) return fetchFrom(start - 1);
       if (last.code !== '2.05') throw failFor(last.code, uri);
     };
     try {

@@ -133,3 +133,26 @@ test('ETag: a partial download saved under another ETag (the package changed sin
     'asked at the resume point, saw another ETag, went back to 0',
   );
 });
+
+test('a resume with every block on disk (the finish cut off by a restart): block past the end → 4.02, the last block again', async (t) => {
+  const { dir, s, blocks, cfg, start } = await rig(t);
+  const pkg = bytes(16 * BLOCK, 8);
+  const file = join(dir, 'pkg.bin');
+  await writeFile(file, pkg);
+  const uri = s.serveFile(file);
+  await writeFile(join(cfg.dir, 'package.part'), pkg);
+  await writeFile(join(cfg.dir, 'package.part.json'), JSON.stringify({ uri }));
+  const { u, log } = await start();
+  t.teardown(() => u.stop());
+  t.true(u.writeUri(uri));
+  const v = await u.waitFor((x) => x.state !== FwState.DOWNLOADING);
+  t.is(v.state, FwState.DOWNLOADED, JSON.stringify(log.entries.filter((e) => e.level !== 'info')));
+  t.deepEqual(
+    blocks.map((b) => [b.num, b.code]),
+    [
+      [16, '4.02'],
+      [15, '2.05'],
+    ],
+  );
+  t.deepEqual(await readFile(join(cfg.dir, 'package.bin')), pkg);
+});
