@@ -99,6 +99,18 @@ test("the page lists the device, reads, writes (read back), shows notifications,
   );
   t.is((await server.read(ep, '/5/0/3')).records?.[0]?.value, 2, 'the device holds the package: state Downloaded');
 
+  // firmware pull of the same file: served by the dev server (CoAP: the device lists it in /5/0/8), URI to /5/0/1,
+  // the device reset from Downloaded first, then followed to Downloaded again
+  await page.click('#fw-pull');
+  await page.locator('#fw-status', { hasText: '5000 bytes pulled: Downloaded' }).waitFor();
+  t.regex(
+    await page.locator('#log').innerText(),
+    /firmware pull coap:\/\/127\.0\.0\.1:\d+\/fw\/package\.bin: downloaded: 5000 bytes/,
+  );
+  const pulled = (await server.read(ep, '/5/0/1')).records?.[0]?.value;
+  t.regex(typeof pulled === 'string' ? pulled : '', /^coap:\/\/.*\/fw\/package\.bin$/, 'the URI the device was given');
+  t.is((await server.read(ep, '/5/0/3')).records?.[0]?.value, 2, 'Downloaded after the pull');
+
   if (process.env.DEVSERVER_WEB_SCREENSHOT) {
     await page.click('tr.resource[data-path="/3424/0/1"] button[data-op="observe"]');
     await page.click('.instance[data-path="/3/0"] .inst-head button[data-op="read"]');

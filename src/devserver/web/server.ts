@@ -7,6 +7,7 @@ import type { ObjectDef } from '../../lwm2m/object-api.js';
 import { log as rootLog, type Logger } from '../../runtime/log.js';
 import type { DevServer } from '../server.js';
 import { WebApi, type Body } from './api.js';
+import { WebPull } from './pull.js';
 import { buildCatalog, pluginDefs } from './catalog.js';
 import { typesFromDefs } from '../model.js';
 import type { PluginsConfig } from '../../plugins/config-schema.js';
@@ -92,6 +93,7 @@ export class WebServer {
     private readonly http: Server,
     private readonly api: WebApi,
     private readonly hub: EventHub,
+    private readonly pull: WebPull,
   ) {}
 
   /** Serves the page for a running dev server; resolves once it listens. */
@@ -99,6 +101,7 @@ export class WebServer {
     const log = (o.log ?? rootLog).child({ mod: 'devserver-web' });
     const hub = new EventHub(dev);
     const api = new WebApi(dev, hub);
+    const pull = new WebPull(dev, hub);
     const fromPlugins = o.plugins === false ? [] : await pluginDefs(o.plugins, log);
     const unknown = fromPlugins.filter((d) => dev.types.info(d.id, d.resources[0]?.id ?? 0) === undefined);
     dev.types.add(typesFromDefs(unknown));
@@ -147,6 +150,12 @@ export class WebServer {
         send(res, 200, api.client(ep));
         return;
       }
+      if (what === 'clients' && parts.length === 4 && op === 'firmware-pull' && method === 'POST') {
+        const data = await readBody(req, maxUpload);
+        const q = url.searchParams;
+        send(res, 200, await pull.pull(ep, q.get('name'), q.get('via'), Uint8Array.from(data)));
+        return;
+      }
       if (what === 'clients' && parts.length === 4 && op === 'firmware' && method === 'POST') {
         const data = await readBody(req, maxUpload);
         send(res, 200, await api.firmware(ep, url.searchParams.get('path'), Uint8Array.from(data)));
@@ -179,7 +188,7 @@ export class WebServer {
       );
     }
     dev.once('closed', () => hub.close());
-    return new WebServer(http, api, hub);
+    return new WebServer(http, api, hub, pull);
   }
 
   get port(): number {
@@ -196,6 +205,7 @@ export class WebServer {
 
   async close(): Promise<void> {
     await this.api.close();
+    await this.pull.close();
     this.hub.close();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));

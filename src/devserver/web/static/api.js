@@ -46,6 +46,17 @@ export async function pushFirmware(endpoint, path, file) {
   return parse(res);
 }
 
+/** Uploads a file for the device to pull (served over CoAP or HTTP, URI to /5/0/1); resolves when done or failed. */
+export async function pullFirmware(endpoint, file, via) {
+  const q = `name=${encodeURIComponent(file.name)}${via ? `&via=${encodeURIComponent(via)}` : ''}`;
+  const res = await fetch(`api/clients/${encodeURIComponent(endpoint)}/firmware-pull?${q}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: file,
+  });
+  return parse(res);
+}
+
 /** A value as text: opaque as hex, object links as 3:0. */
 export function showValue(v) {
   if (v !== null && typeof v === 'object') {

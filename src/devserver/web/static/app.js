@@ -1,6 +1,6 @@
 // app.js: the page's state and wiring: client list, the selected client's tree and values, operations, the live event
 // feed, chart and firmware push.
-import { getJson, operate, pushFirmware, showValue } from './api.js';
+import { getJson, operate, pullFirmware, pushFirmware, showValue } from './api.js';
 import { renderChart } from './chart.js';
 import { renderTree } from './tree.js';
 
@@ -319,6 +319,9 @@ function firmwareProgress(ev) {
   else if (ev.error) {
     st.textContent = `failed: ${ev.error}`;
     st.className = 'hint error';
+  } else if (ev.pull) {
+    st.textContent = `${ev.total} bytes pulled: Downloaded`;
+    st.className = 'hint ok';
   } else if (ev.code.startsWith('2.')) {
     st.textContent = `${ev.total} bytes → ${codeText(ev.code)}`;
     st.className = 'hint ok';
@@ -351,6 +354,25 @@ async function onFirmware(e) {
   }
 }
 
+async function onPull() {
+  const file = $('#fw-file').files[0];
+  if (!file || !state.selected) {
+    message('pick a package file first', 'error');
+    return;
+  }
+  $('#fw-status').className = 'hint';
+  $('#fw-status').textContent = `serving ${file.size} bytes…`;
+  $('#fw-progress').value = 0;
+  try {
+    const r = await pullFirmware(state.selected, file, $('#fw-via').value);
+    log(r.ok ? 'op' : 'error', state.selected, `firmware pull ${r.uri ?? file.name}: ${r.lines.at(-1) ?? ''}`);
+    if (!r.ok) message(`firmware pull: ${r.lines.at(-1) ?? 'failed'}`, 'error');
+  } catch (err) {
+    message(`firmware pull: ${err.code}: ${err.message}`, 'error');
+    log('error', state.selected, `firmware pull: ${err.code}: ${err.message}`);
+  }
+}
+
 // ---- start ----
 
 async function start() {
@@ -367,6 +389,7 @@ async function start() {
     if (e.key === 'Enter' && e.target.matches('input.wvalue')) void run('write', e.target.dataset.path);
   });
   $('#fw-form').addEventListener('submit', (e) => void onFirmware(e));
+  $('#fw-pull').addEventListener('click', () => void onPull());
   $('#log-clear').addEventListener('click', () => $('#log').replaceChildren());
   setInterval(() => {
     for (const td of document.querySelectorAll('#clients td.seen')) td.textContent = ago(Number(td.dataset.at));
