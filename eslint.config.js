@@ -19,6 +19,19 @@ const upperLayers = {
   regex: '^(\\.\\./)+(actors|runtime|coap|modem|meter|firmware|client|objects|devserver|cli|plugins)/',
   message: 'src/lwm2m is the pure protocol core: it imports no upper layer (DESIGN.md, The shape).',
 };
+// The adapters (src/actors, and the plugin hosts), the command line and the dev server sit above the domain folders.
+const adapters = {
+  regex: '^(\\.\\./)+(actors|cli|plugins|devserver)/',
+  message:
+    'A domain folder imports no adapter (src/actors), cli, plugins or devserver: imports go downward (DESIGN.md, The shape).',
+};
+// src/socket: what the socket actor does with the server's requests; its adapter wires the endpoint and transports.
+const socketSide = {
+  regex: '^(\\.\\./)+(modem|meter|firmware|client|objects|coap/transports)/',
+  message:
+    "src/socket handles the server's requests; transports and the other domains are wired by its adapter, src/actors/socket.actor.ts (DESIGN.md, The shape).",
+};
+const domainFiles = ['src/{client,coap,modem,meter,firmware,objects}/**/*.ts'];
 const restrict = (files, { paths = [], patterns = [] }, ignores = []) => ({
   files,
   ...(ignores.length ? { ignores } : {}),
@@ -141,18 +154,26 @@ export default tseslint.config(
   // Layering: everything in src/ (the exceptions follow, each with the restrictions still in force there).
   restrict(['src/**/*.ts'], { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped] }, [
     'src/lwm2m/**',
+    'src/socket/**',
+    ...domainFiles,
     ...serialOnlyFiles,
     ...dgramFiles,
   ]),
+  restrict(domainFiles, { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped, adapters] }, [
+    ...serialOnlyFiles,
+    ...dgramFiles,
+  ]),
+  restrict(['src/socket/**/*.ts'], {
+    paths: [dgram, dgramBare, dtls, serial],
+    patterns: [serialScoped, adapters, socketSide],
+  }),
   restrict(['src/lwm2m/**/*.ts'], { paths: [dgram, dgramBare, dtls, serial], patterns: [serialScoped, upperLayers] }),
-  restrict(serialOnlyFiles, { paths: [dgram, dgramBare, dtls] }),
+  restrict(serialOnlyFiles, { paths: [dgram, dgramBare, dtls], patterns: [adapters] }),
   // coap/transports: the sockets; modem-dtls-transport: node-dtls-client's loopback relay; devserver: a dev/test
   // server.
-  restrict(['src/coap/transports/**'], { paths: [serial], patterns: [serialScoped] }),
-  restrict(['src/modem/modem-dtls-transport.ts', 'src/devserver/**'], {
-    paths: [dtls, serial],
-    patterns: [serialScoped],
-  }),
+  restrict(['src/coap/transports/**'], { paths: [serial], patterns: [serialScoped, adapters] }),
+  restrict(['src/modem/modem-dtls-transport.ts'], { paths: [dtls, serial], patterns: [serialScoped, adapters] }),
+  restrict(['src/devserver/**'], { paths: [dtls, serial], patterns: [serialScoped] }),
   // A plugin imports only the public plugin API (and its own files).
   restrict(['plugins/**/*.js'], {
     patterns: [

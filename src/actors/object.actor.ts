@@ -43,11 +43,11 @@ export const OBJECT_ACCEPTS = [
   'object.registration-new',
 ] as const;
 export type ObjectInbound = Accepted<typeof OBJECT_ACCEPTS>;
-import { attributeStore } from './object-attr-store.js';
+import { attributeStore } from '../objects/attr-store.js';
 import type { OpResult } from '../lwm2m/operations/types.js';
 import { restoreInstances, snapshotInstances, type InstanceSnapshot } from '../lwm2m/instance-snapshot.js';
 import { startMachine } from '../runtime/inspect.js';
-import { objectMachine, TRACKED_OPERATIONS } from './object-machine.js';
+import { objectMachine, TRACKED_OPERATIONS } from '../objects/machine.js';
 
 export interface ObjectActorOptions {
   /** The spec to host; without it the module named by ctx.config.spec is loaded. */

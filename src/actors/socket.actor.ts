@@ -1,4 +1,4 @@
-// socket.actor.ts: the socket actor, an adapter: its statechart (socket-machine.ts) drives open/close/pause/resume,
+// socket.actor.ts: the socket actor, an adapter: its statechart (src/socket/machine.ts) drives open/close/pause/resume,
 // this file does the transport work, coap.send, and hands the server's requests to the router.
 import { createActor, fromPromise, type SnapshotFrom } from 'xstate';
 import { defineActor, type ActorContext, type ActorInstance, type ActorModule } from '../runtime/actor-api.js';
@@ -14,17 +14,17 @@ import {
   type SocketOpen,
   type SocketPause,
 } from '../messages/index.js';
-import { SocketRouter } from './socket-router.js';
-import { socketPersistence } from './socket-persistence.js';
+import { SocketRouter } from '../socket/router.js';
+import { socketPersistence } from '../socket/persistence.js';
 import { createEndpoint } from '../coap/endpoint.js';
 import { createUdpTransport } from '../coap/transports/udp.js';
 import type { CoapParams } from '../coap/params.js';
 import { coapConfigSchema, paramsFromConfig } from '../coap/config-schema.js';
 import { AtSocketTransport, remoteModemBackend } from '../modem/at-socket-transport.js';
 import { firmwareBlockSink, tapBlock1, type BlockSink } from '../firmware/block1-tap.js';
-import { socketMachine, type ConnectInput, type DisconnectInput } from './socket-machine.js';
+import { socketMachine, type ConnectInput, type DisconnectInput } from '../socket/machine.js';
 
-export { socketMachine } from './socket-machine.js';
+export { socketMachine } from '../socket/machine.js';
 
 /** The messages the socket actor takes (the host refuses others before `receive`). */
 export const SOCKET_ACCEPTS = [

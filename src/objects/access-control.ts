@@ -1,5 +1,5 @@
 // access-control.ts: object 2 LwM2M Access Control: definition and a basic ACL check (the socket router enforces the
-// table: lwm2m/acl.ts, actors/socket-acl.ts).
+// table: lwm2m/acl.ts, socket/acl.ts).
 import { defineObject, type ObjectDef, type ObjectSpec, type ResourceValue } from '../lwm2m/object-api.js';
 
 /** Resource IDs of object 2. */

@@ -11,7 +11,7 @@ import {
   type PluginActorModule,
 } from '../runtime/actor-api.js';
 import { startMachine } from '../runtime/inspect.js';
-import { objectMachine } from '../actors/object-machine.js';
+import { objectMachine } from '../objects/machine.js';
 import { ensurePluginApiResolution } from './api-resolution.js';
 
 let inner: PluginActorModule | undefined;

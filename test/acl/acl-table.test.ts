@@ -12,7 +12,7 @@ import {
   OBJECT_LEVEL,
   ALL_RIGHTS,
 } from '../../src/lwm2m/acl.js';
-import { requiredRight } from '../../src/actors/socket-acl.js';
+import { requiredRight } from '../../src/socket/acl.js';
 
 const entry = (
   instanceId: number,

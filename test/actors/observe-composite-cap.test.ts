@@ -6,7 +6,7 @@ import { generate, parse, type ParsedPacket } from 'coap-packet';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { objectActorModule } from '../../src/actors/object.actor.js';
 import { socketActorModule } from '../../src/actors/socket.actor.js';
-import { MAX_COMPOSITE_OBSERVE_PATHS } from '../../src/actors/socket-observations.js';
+import { MAX_COMPOSITE_OBSERVE_PATHS } from '../../src/socket/observations.js';
 import { createDeviceObject } from '../../src/objects/device.js';
 import { createUdpTransport, type UdpTransport } from '../../src/coap/transports/udp.js';
 

@@ -2,7 +2,7 @@
 // resumes with an Update (same token, fresh sequence number); a new Register drops it.
 import test from 'ava';
 import { cleanupAfter, device, managementClient, stubServer, until } from './persist-helpers.js';
-import { OBSERVATIONS_KEY, type JournalEntry } from '../../src/actors/observe-journal.js';
+import { OBSERVATIONS_KEY, type JournalEntry } from '../../src/socket/observe-journal.js';
 import type { InProcessActors } from '../support/in-process-actors.js';
 import { quietPeriod, waitFor } from '../support/poll.js';
 

@@ -2,8 +2,8 @@
 // Register/Update/De-register told apart, sequence numbers reserved ahead, corrupt stores ignored.
 import test from 'ava';
 import { sanitizeAttributeSnapshot } from '../../src/lwm2m/attributes.js';
-import { registrationExchange } from '../../src/actors/exchange-kind.js';
-import { ObserveJournal, OBSERVATIONS_KEY, SEQ_RESERVE, journalEntry } from '../../src/actors/observe-journal.js';
+import { registrationExchange } from '../../src/socket/exchange-kind.js';
+import { ObserveJournal, OBSERVATIONS_KEY, SEQ_RESERVE, journalEntry } from '../../src/socket/observe-journal.js';
 import type { ActorStore } from '../../src/runtime/actor-api.js';
 import { InProcessActors } from '../support/in-process-actors.js';
 import { objectActorModule } from '../../src/actors/object.actor.js';

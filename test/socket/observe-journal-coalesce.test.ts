@@ -1,7 +1,7 @@
 // observe-journal-coalesce.test.ts: a burst of observations behind a slow store costs a couple of journal writes of the
 // latest list, not one queued copy per change.
 import test from 'ava';
-import { journalEntry, ObserveJournal } from '../../src/actors/observe-journal.js';
+import { journalEntry, ObserveJournal } from '../../src/socket/observe-journal.js';
 import type { ActorStore } from '../../src/runtime/actor-api.js';
 
 test('500 observations added while a write is slow: at most two writes, the last one holds all 500; flushed() waits for it', async (t) => {

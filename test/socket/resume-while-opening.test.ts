@@ -1,4 +1,4 @@
-// socket-resume-while-opening.test.ts: a resume that arrives while an open is under way answers with the newest
+// resume-while-opening.test.ts: a resume that arrives while an open is under way answers with the newest
 // attempt's outcome; it is a message from the client, and a rejection would fail the socket actor.
 import test from 'ava';
 import { InProcessActors } from '../support/in-process-actors.js';

@@ -1,7 +1,7 @@
-// socket-activity.test.ts: the router reports server activity to the client at most once per interval per server, not
+// activity.test.ts: the router reports server activity to the client at most once per interval per server, not
 // once per request.
 import test from 'ava';
-import { SocketRouter } from '../../src/actors/socket-router.js';
+import { SocketRouter } from '../../src/socket/router.js';
 import { InProcessActors } from '../support/in-process-actors.js';
 
 test('lwm2m.server-activity: first request reported, the next ones within a second not, a new second or a new server again', async (t) => {

@@ -1,4 +1,4 @@
-// socket-acl.ts: the socket router's Access Control guard: caches the ACL table (objects 1 and 2), checks requests,
+// acl.ts: the socket router's Access Control guard: caches the ACL table (objects 1 and 2), checks requests,
 // keeps ACL instances in step with Create/Delete.
 import type { CoapIncomingRequest } from '../coap/api.js';
 import type { OpRequest, OpResult } from '../lwm2m/operations/types.js';

@@ -1,4 +1,4 @@
-// socket-machine.ts: the socket's lifecycle statechart (closed → opening → open ⇄ paused, closing, failed); the adapter
+// machine.ts: the socket's lifecycle statechart (closed → opening → open ⇄ paused, closing, failed); the adapter
 // (socket.actor.ts) provides the transport work as the `connect` / `disconnect` actors and the `reportNetworkError`
 // action.
 import { assign, fromPromise, setup } from 'xstate';

@@ -1,7 +1,7 @@
-// socket-session.test.ts: the session gate every server request passes: DM sessions never reach /0 or Bootstrap-Finish;
+// session.test.ts: the session gate every server request passes: DM sessions never reach /0 or Bootstrap-Finish;
 // bootstrap sessions take the bootstrap interface from the bootstrap server's address only.
 import test from 'ava';
-import { compositeRefusal, fromServer, sessionRefusal } from '../../src/actors/socket-session.js';
+import { compositeRefusal, fromServer, sessionRefusal } from '../../src/socket/session.js';
 import type { CoapIncomingRequest } from '../../src/coap/api.js';
 import { pathFromSegments } from '../../src/lwm2m/path.js';
 

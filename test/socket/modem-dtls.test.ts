@@ -1,4 +1,4 @@
-// socket-modem-dtls.test.ts: modem.dataPath modem-socket with a coaps:// server: the DTLS-PSK (CCM_8) session with
+// modem-dtls.test.ts: modem.dataPath modem-socket with a coaps:// server: the DTLS-PSK (CCM_8) session with
 // libcoap's GnuTLS server runs through modem.socket.send / .rx messages, only ciphertext crosses the modem, and an idle
 // re-handshake goes the same way.
 import test from 'ava';

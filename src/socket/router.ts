@@ -1,4 +1,4 @@
-// socket-router.ts: routes the LwM2M server's CoAP requests: the session gate, Access Control, then object:N (single
+// router.ts: routes the LwM2M server's CoAP requests: the session gate, Access Control, then object:N (single
 // paths), the composite operations (root path) or the observation relay.
 import type { CoapIncomingRequest, CoapResponse, ObserveRelation } from '../coap/api.js';
 import type { ActorContext } from '../runtime/actor-api.js';
@@ -7,13 +7,13 @@ import { ContentFormat, type Path } from '../lwm2m/types.js';
 import { formatLinks, parseLinks } from '../lwm2m/formats/link.js';
 import { pathFromSegments } from '../lwm2m/path.js';
 import { ActorNames } from '../messages/index.js';
-import { AclGuard, requiredRight } from './socket-acl.js';
+import { AclGuard, requiredRight } from './acl.js';
 import { AclRight, type AclTable } from '../lwm2m/acl.js';
 import type { PeerAddress } from '../coap/transport.js';
-import { isBootstrapFinish, sessionRefusal, type Session } from './socket-session.js';
-import { CompositeOperations } from './socket-composite.js';
-import { ObservationRelay, type RouterJournal, type ServerDefaults } from './socket-observations.js';
-import { refuse, text, toCoap } from './socket-replies.js';
+import { isBootstrapFinish, sessionRefusal, type Session } from './session.js';
+import { CompositeOperations } from './composite.js';
+import { ObservationRelay, type RouterJournal, type ServerDefaults } from './observations.js';
+import { refuse, text, toCoap } from './replies.js';
 
 export interface RouterOptions {
   /** Object ids that have an actor (object:N). */
@@ -120,7 +120,7 @@ export class SocketRouter {
       } catch {
         path = undefined;
       }
-      // Every request passes here: the session decides which interface it may use (see socket-session.ts).
+      // Every request passes here: the session decides which interface it may use (see session.ts).
       const refusal = sessionRefusal(req, path, session);
       if (refusal) return refuse(refusal);
       if (isBootstrapFinish(req)) {

@@ -1,4 +1,4 @@
-// socket-observations.ts: the observation relay: a server's Observe becomes an object actor observation, each
+// observations.ts: the observation relay: a server's Observe becomes an object actor observation, each
 // object.notify a CoAP notification (single paths and composites), journalled so an Update after a restart resumes
 // them.
 import type { CoapIncomingRequest, CoapResponse, ObserveRelation } from '../coap/api.js';
@@ -9,8 +9,8 @@ import { encode, untypedContext } from '../lwm2m/formats/index.js';
 import type { LwRecord, Path } from '../lwm2m/types.js';
 import { ActorNames } from '../messages/index.js';
 import type { ObjectNotify, ObjectObserve } from '../messages/index.js';
-import type { AclGuard } from './socket-acl.js';
-import { text, toCoap } from './socket-replies.js';
+import type { AclGuard } from './acl.js';
+import { text, toCoap } from './replies.js';
 
 /** What the relay tells the observation journal (see observe-journal.ts). */
 export interface RouterJournal {

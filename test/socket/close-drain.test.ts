@@ -1,4 +1,4 @@
-// socket-close-drain.test.ts: a socket.close that an Execute triggers (firmware Update, Reboot, Disable …) waits until
+// close-drain.test.ts: a socket.close that an Execute triggers (firmware Update, Reboot, Disable …) waits until
 // that Execute's 2.04 has left; a pause for a dead link does not wait.
 import test from 'ava';
 import { Agent, request, type IncomingMessage } from 'coap';

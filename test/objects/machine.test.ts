@@ -1,8 +1,8 @@
-// object-machine.test.ts: the object lifecycle statechart on its own: start, busy while operations overlap,
+// machine.test.ts: the object lifecycle statechart on its own: start, busy while operations overlap,
 // observations counted, stop; announce provided by the adapter.
 import test from 'ava';
 import { createActor } from 'xstate';
-import { objectMachine } from '../../src/actors/object-machine.js';
+import { objectMachine } from '../../src/objects/machine.js';
 
 test('starting → ready (announced) ⇄ busy while operations overlap → stopping → stopped', (t) => {
   let announced = 0;

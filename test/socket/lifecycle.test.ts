@@ -1,4 +1,4 @@
-// socket-lifecycle.test.ts: the socket actor on the project's own CoAP endpoint and UDP transport: serves node-coap,
+// lifecycle.test.ts: the socket actor on the project's own CoAP endpoint and UDP transport: serves node-coap,
 // sends coap.send, open/pause/resume/close, network.error.
 import test from 'ava';
 import { createSocket } from 'node:dgram';

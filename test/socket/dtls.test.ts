@@ -1,4 +1,4 @@
-// socket-dtls.test.ts: socket.open with a PSK server target uses DTLS (the project's transport) against libcoap's
+// dtls.test.ts: socket.open with a PSK server target uses DTLS (the project's transport) against libcoap's
 // GnuTLS server; a wrong key → network.error.
 import test from 'ava';
 import { InProcessActors } from '../support/in-process-actors.js';

@@ -1,4 +1,4 @@
-// socket-bootstrap.test.ts: bootstrap semantics through the socket actor: Bootstrap-Discover, Delete '/', Write to 0
+// bootstrap.test.ts: bootstrap semantics through the socket actor: Bootstrap-Discover, Delete '/', Write to 0
 // and 1, Finish (POST /bs) to the client.
 import test from 'ava';
 import { createSocket } from 'node:dgram';

@@ -1,4 +1,4 @@
-// socket-objects.test.ts: the socket actor and object actors in-process answering a real node-coap client over UDP
+// objects.test.ts: the socket actor and object actors in-process answering a real node-coap client over UDP
 // loopback.
 import test from 'ava';
 import { createSocket } from 'node:dgram';

@@ -1,4 +1,4 @@
-// socket-composite.ts: the operations on the root path, fanned out over the object actors: Discover of /,
+// composite.ts: the operations on the root path, fanned out over the object actors: Discover of /,
 // Bootstrap-Delete, Read-/Observe-/Write-Composite.
 import type { CoapIncomingRequest, CoapResponse, ObserveRelation } from '../coap/api.js';
 import type { OpRequest, OpResult } from '../lwm2m/operations/types.js';
@@ -6,10 +6,10 @@ import { ContentFormat, type LwRecord, type Path } from '../lwm2m/types.js';
 import { decode, decodePaths, encode, untypedContext } from '../lwm2m/formats/index.js';
 import { formatLinks, parseLinks, type Link } from '../lwm2m/formats/link.js';
 import { AclRight, type AclTable } from '../lwm2m/acl.js';
-import { AclGuard } from './socket-acl.js';
-import type { ObservationRelay } from './socket-observations.js';
-import { refuse, text, toCoap } from './socket-replies.js';
-import { compositeRefusal, SECURITY_OBJECT_ID, type Session } from './socket-session.js';
+import { AclGuard } from './acl.js';
+import type { ObservationRelay } from './observations.js';
+import { refuse, text, toCoap } from './replies.js';
+import { compositeRefusal, SECURITY_OBJECT_ID, type Session } from './session.js';
 
 /** Formats that name their paths, so can carry a Write-Composite. */
 const COMPOSITE_FORMATS: ReadonlySet<number> = new Set([

@@ -1,4 +1,4 @@
-// socket-session.ts: which LwM2M interface a server request may use on this socket's session: the bootstrap server's
+// session.ts: which LwM2M interface a server request may use on this socket's session: the bootstrap server's
 // session (from its own address) gets the bootstrap interface, a DM server's session the device-management interface
 // without the Security object.
 import { isIP } from 'node:net';

@@ -1,11 +1,11 @@
-// socket-persistence.ts: the socket actor's side of persistence: journals Observe relations, resumes them after an
+// persistence.ts: the socket actor's side of persistence: journals Observe relations, resumes them after an
 // Update, drops them (and the objects' attributes) on a new Register or De-register.
 import type { ActorContext } from '../runtime/actor-api.js';
 import type { CoapEndpoint, CoapOutgoingRequest } from '../coap/api.js';
 import { ActorNames, type ServerTarget } from '../messages/index.js';
 import { journalEntry, ObserveJournal } from './observe-journal.js';
 import { registrationExchange } from './exchange-kind.js';
-import type { ObservationRelay, RouterJournal } from './socket-observations.js';
+import type { ObservationRelay, RouterJournal } from './observations.js';
 
 export interface SocketPersistenceDeps {
   server(): ServerTarget | undefined;

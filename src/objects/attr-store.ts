@@ -1,4 +1,4 @@
-// object-attr-store.ts: keeps an object actor's Write-Attributes (per server) in its durable store, so a restarted
+// attr-store.ts: keeps an object actor's Write-Attributes (per server) in its durable store, so a restarted
 // actor or process still honours them.
 import type { ActorStore } from '../runtime/actor-api.js';
 import type { ObjectHost } from '../lwm2m/object-host.js';

@@ -1,4 +1,4 @@
-// object-machine.ts: the lifecycle statechart of an object actor (and of a hosted plugin actor): starting → ready ⇄
+// machine.ts: the lifecycle statechart of an object actor (and of a hosted plugin actor): starting → ready ⇄
 // busy → stopping → stopped.
 import { assign, setup } from 'xstate';
 

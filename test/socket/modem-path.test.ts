@@ -1,4 +1,4 @@
-// socket-modem-path.test.ts: modem.dataPath modem-socket: the socket actor's CoAP goes through the modem actor's socket
+// modem-path.test.ts: modem.dataPath modem-socket: the socket actor's CoAP goes through the modem actor's socket
 // messages (a UDP stand-in for the modem's IP stack).
 import test from 'ava';
 import { createSocket } from 'node:dgram';

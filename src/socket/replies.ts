@@ -1,7 +1,7 @@
-// socket-replies.ts: how the socket's router turns object actor results and refusals into CoAP responses.
+// replies.ts: how the socket's router turns object actor results and refusals into CoAP responses.
 import type { CoapResponse } from '../coap/api.js';
 import type { OpResult } from '../lwm2m/operations/types.js';
-import type { Refusal } from './socket-session.js';
+import type { Refusal } from './session.js';
 
 /** UTF-8 bytes of a diagnostic payload. */
 export const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -16,5 +16,5 @@ export function toCoap(r: OpResult): CoapResponse {
   return out;
 }
 
-/** A session refusal (socket-session.ts) as a CoAP response. */
+/** A session refusal (session.ts) as a CoAP response. */
 export const refuse = (r: Refusal): CoapResponse => ({ code: r.code, payload: text(r.message) });

@@ -1,9 +1,9 @@
-// socket-machine.test.ts: the socket's statechart on its own: which request moves it where, what the transport work
+// machine.test.ts: the socket's statechart on its own: which request moves it where, what the transport work
 // (connect / disconnect) is given, and when network.error is reported.
 import test from 'ava';
 import { createActor, fromPromise } from 'xstate';
 import { CodedError, type WireError } from '../../src/errors.js';
-import { socketMachine, type ConnectInput, type DisconnectInput } from '../../src/actors/socket-machine.js';
+import { socketMachine, type ConnectInput, type DisconnectInput } from '../../src/socket/machine.js';
 import type { ServerTarget } from '../../src/messages/index.js';
 
 const target = (port: number): ServerTarget => ({
