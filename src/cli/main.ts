@@ -8,9 +8,8 @@ import { CodedError } from '../errors.js';
 import { loadConfig, type Config } from '../runtime/config.js';
 import { applyRunOverrides, normaliseInspectFlag } from './args.js';
 import { buildActorSet, resolveActorSet, BUILTIN_OBJECTS, DIST_SRC } from '../runtime/actor-set.js';
-import { renderDiagram, type DiagramFormat } from '../runtime/diagram.js';
+import type { DiagramFormat } from '../runtime/diagram.js';
 import { runRuntime } from './run.js';
-import { pluginConfigProblems } from '../plugins/config-check.js';
 import { loadPluginActorSet, loadPlugins } from '../plugins/index.js';
 import { log } from '../runtime/log.js';
 import type { ActorModule } from '../runtime/actor-api.js';
@@ -67,6 +66,8 @@ async function cmdCheckConfig(argv: string[]): Promise<void> {
   const file = positionals[0];
   if (!file || positionals.length > 1) fail('usage: lwm2m-meter check-config FILE', 2);
   const config = loadConfig(file);
+  // loaded by the commands that use them, not by `run`: every module the main thread imports stays in its heap
+  const { pluginConfigProblems } = await import('../plugins/config-check.js');
   const lines = await pluginConfigProblems(config.plugins);
   if (lines.length > 0) throw new CodedError('CONFIG_INVALID', lines.join('\n'), { lines });
   out(`config ${file}: ok`);
@@ -129,6 +130,7 @@ async function cmdDiagram(argv: string[]): Promise<void> {
     fail(`diagram: --depth must be a whole number from 1 (got ${JSON.stringify(values.depth)})`, 2);
   const mod = await loadActorModule(actor, loadConfig(values.config));
   if (!mod.machine) throw new CodedError('ACTOR_NO_MACHINE', `actor ${actor} exports no machine to draw`);
+  const { renderDiagram } = await import('../runtime/diagram.js');
   const text = await renderDiagram(mod.machine, format, depth === undefined ? {} : { depth });
   if (values.out) {
     writeFileSync(values.out, text);

@@ -1,7 +1,8 @@
 // ddf.ts: OMA DDF XML object definitions → ObjectDef (fast-xml-parser); bad files are refused with the path and reason.
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import { CodedError } from '../errors.js';
 import type { ObjectDef, Operations, ResourceDef } from './object-api.js';
 import type { ResourceType } from './types.js';
@@ -20,13 +21,24 @@ const TYPES: Record<string, ResourceType> = {
   none: 'none',
 };
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  trimValues: true,
-  isArray: (name) => name === 'Item',
-});
+let parser: XMLParser | undefined;
+
+/**
+ * The XML parser, loaded on the first DDF parsed: every thread that imports the plugin API imports this module, and
+ * most read no DDF at all (fast-xml-parser costs ~1 MiB of heap per thread).
+ */
+function xmlParser(): XMLParser {
+  if (parser) return parser;
+  const fxp = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+  parser = new fxp.XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    parseTagValue: false,
+    trimValues: true,
+    isArray: (name) => name === 'Item',
+  });
+  return parser;
+}
 
 function text(v: unknown): string {
   if (v === undefined || v === null) return '';
@@ -50,7 +62,7 @@ export function parseDdf(xml: string, where = 'DDF'): ObjectDef {
   };
   let doc: Record<string, unknown>;
   try {
-    doc = parser.parse(xml) as Record<string, unknown>;
+    doc = xmlParser().parse(xml) as Record<string, unknown>;
   } catch (err) {
     return fail(`not XML: ${(err as Error).message}`);
   }
