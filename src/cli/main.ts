@@ -5,12 +5,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CodedError } from '../errors.js';
-import { loadConfig, type Config } from '../runtime/config.js';
-import { applyRunOverrides, normaliseInspectFlag } from './args.js';
-import { buildActorSet, resolveActorSet, BUILTIN_OBJECTS, DIST_SRC } from '../runtime/actor-set.js';
+import type { Config } from '../runtime/config.js';
+import { resolveActorSet, BUILTIN_OBJECTS, DIST_SRC } from '../runtime/actor-table.js';
 import type { DiagramFormat } from '../runtime/diagram.js';
 import { runRuntime } from './run.js';
-import { loadPluginActorSet, loadPlugins } from '../plugins/index.js';
+import { planRun } from './run-plan.js';
+import { PRIVATE_UMASK } from '../runtime/durable-fs.js';
 import { log } from '../runtime/log.js';
 import type { ActorModule } from '../runtime/actor-api.js';
 import type { ObjectSpec } from '../lwm2m/object-api.js';
@@ -43,21 +43,23 @@ function fail(msg: string, code = 1): never {
   process.exit(code);
 }
 
+/**
+ * The config loader and plugin loader, imported only by the commands that use them in this thread: `run` reads its
+ * config in a worker (run-plan.ts), so that what they load does not stay in the main thread's heap.
+ */
+async function readConfig(file: string | undefined): Promise<Config> {
+  return (await import('../runtime/config.js')).loadConfig(file);
+}
+
+async function plugins(): Promise<typeof import('../plugins/index.js')> {
+  return import('../plugins/index.js');
+}
+
 async function cmdRun(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: normaliseInspectFlag(argv),
-    options: {
-      config: { type: 'string', short: 'c' },
-      server: { type: 'string' },
-      endpoint: { type: 'string' },
-      'state-dir': { type: 'string' },
-      inspect: { type: 'string' },
-      'log-format': { type: 'string' },
-    },
-    strict: true,
-  });
-  const config = applyRunOverrides(loadConfig(values.config), values);
-  const code = await runRuntime(config, { print: out });
+  // private files from the start: the plugins' modules are loaded (and may write) in run-plan's worker
+  process.umask(PRIVATE_UMASK);
+  const plan = await planRun(argv);
+  const code = await runRuntime(plan.config, { print: out, actors: plan.actors, optionalActors: plan.optionalActors });
   process.exit(code);
 }
 
@@ -65,7 +67,7 @@ async function cmdCheckConfig(argv: string[]): Promise<void> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
   const file = positionals[0];
   if (!file || positionals.length > 1) fail('usage: lwm2m-meter check-config FILE', 2);
-  const config = loadConfig(file);
+  const config = await readConfig(file);
   // loaded by the commands that use them, not by `run`: every module the main thread imports stays in its heap
   const { pluginConfigProblems } = await import('../plugins/config-check.js');
   const lines = await pluginConfigProblems(config.plugins);
@@ -80,7 +82,12 @@ const DIAGRAM_ALIASES: Readonly<Record<string, string>> = { firmware: 'object:5'
 async function loadActorModule(name: string, config: Config): Promise<ActorModule> {
   const actor = DIAGRAM_ALIASES[name] ?? name;
   // the config's plugins too: their objects (object:<id>) and actors (plugin:<name>:<actor>)
-  const table = buildActorSet(config, DIST_SRC, await loadPluginActorSet(config, { log: quietLog() }));
+  const { buildActorSet } = await import('../runtime/actor-set.js');
+  const table = buildActorSet(
+    config,
+    DIST_SRC,
+    await (await plugins()).loadPluginActorSet(config, { log: quietLog() }),
+  );
   const entry = table.find((e) => e.name === actor) ?? table.find((e) => e.name.replace(/:.*/, '') === actor);
   let url: string;
   if (entry && typeof entry.options.pluginModule === 'string') {
@@ -128,7 +135,7 @@ async function cmdDiagram(argv: string[]): Promise<void> {
   const depth = values.depth === undefined ? undefined : Number(values.depth);
   if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1))
     fail(`diagram: --depth must be a whole number from 1 (got ${JSON.stringify(values.depth)})`, 2);
-  const mod = await loadActorModule(actor, loadConfig(values.config));
+  const mod = await loadActorModule(actor, await readConfig(values.config));
   if (!mod.machine) throw new CodedError('ACTOR_NO_MACHINE', `actor ${actor} exports no machine to draw`);
   const { renderDiagram } = await import('../runtime/diagram.js');
   const text = await renderDiagram(mod.machine, format, depth === undefined ? {} : { depth });
@@ -142,15 +149,17 @@ async function cmdDiagram(argv: string[]): Promise<void> {
 
 async function cmdObjects(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
-  const config = loadConfig(values.config);
-  const plugins = await loadPlugins(config.plugins, { builtinIds: BUILTIN_OBJECTS.map((o) => o.id), log: quietLog() });
+  const config = await readConfig(values.config);
+  const loaded = await (
+    await plugins()
+  ).loadPlugins(config.plugins, { builtinIds: BUILTIN_OBJECTS.map((o) => o.id), log: quietLog() });
   const list = [
     ...BUILTIN_OBJECTS.map((o) => ({ id: o.id, url: new URL(o.spec, DIST_SRC).href, file: o.spec, from: '' })),
-    ...plugins.loaded.flatMap((p) =>
+    ...loaded.loaded.flatMap((p) =>
       p.objects.map((o) => ({ id: o.id, url: o.moduleUrl, file: o.moduleUrl, from: `  (plugin ${p.name})` })),
     ),
   ];
-  for (const r of plugins.refused) process.stderr.write(`plugin ${r.name} refused: ${r.code}: ${r.reason}\n`);
+  for (const r of loaded.refused) process.stderr.write(`plugin ${r.name} refused: ${r.code}: ${r.reason}\n`);
   for (const o of list) {
     const url = o.url;
     let spec: ObjectSpec | undefined;

@@ -1,8 +1,7 @@
 // run.ts: `lwm2m-meter run`: starts the actor set from config, relays inspection, shuts down cleanly on SIGINT/SIGTERM.
 import { isMainThread } from 'node:worker_threads';
 import { log, setLogFormat, setLogLevel } from '../runtime/log.js';
-import { buildActorSet, resolveActorSet, DEFAULT_DIRECT_PAIRS, DIST_SRC } from '../runtime/actor-set.js';
-import { loadPluginActorSet } from '../plugins/index.js';
+import { DEFAULT_DIRECT_PAIRS } from '../runtime/actor-table.js';
 import { placementWithPlugins } from '../plugins/placement.js';
 import {
   isFactoryResetRequest,
@@ -15,7 +14,7 @@ import {
 import { Runtime, type ActorSpec } from '../runtime/runtime.js';
 import type { InspectServer } from '../runtime/inspect-server.js';
 import type { Config } from '../runtime/config.js';
-import { attachModemSerial, type ModemSerialAttachment } from './modem-serial.js';
+import type { ModemSerialAttachment } from './modem-serial.js';
 import { attachServerPairs } from './server-pairs.js';
 import { PRIVATE_UMASK, secureStateDirSync } from '../runtime/durable-fs.js';
 
@@ -25,6 +24,8 @@ export interface RunIo {
   print(line: string): void;
   /** Actors to start instead of the table built from config (tests, plugins). */
   actors?: ActorSpec[];
+  /** With `actors`: those whose give-up does not stop the runtime (the plugins'). */
+  optionalActors?: string[];
   /** Resolves when the runtime is up (tests). */
   onStarted?: (rt: Runtime) => void;
 }
@@ -53,14 +54,12 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   if (process.env.LWM2M_LOG_FORMAT === undefined) setLogFormat(config.log.format);
   securePrivateState(config.stateDir);
   let actors = io.actors;
-  let optionalActors: string[] = [];
+  let optionalActors = io.optionalActors ?? [];
   if (!actors) {
-    const plugins = await loadPluginActorSet(config);
-    optionalActors = plugins.optional;
-    const { present, missing } = resolveActorSet(buildActorSet(config, DIST_SRC, plugins));
-    for (const m of missing)
-      clog.warn({ actor: m.name, file: m.file }, `actor ${m.name} not started: ${m.file} does not exist`);
-    actors = present;
+    // the command line plans in a worker thread (run-plan.ts); callers in this thread build the table here
+    const plan = await (await import('./actor-plan.js')).actorPlan(config);
+    actors = plan.actors;
+    optionalActors = plan.optionalActors;
   }
   let inspectServer: InspectServer | undefined;
   // The page draws each actor's statechart from its module; the runtime (created below) knows every actor's spec.
@@ -103,7 +102,11 @@ export async function runRuntime(config: Config, io: RunIo): Promise<number> {
   });
   const serial: ModemSerialAttachment | undefined =
     config.modem.kind === 'serial' && actors.some((a) => a.name === 'modem')
-      ? attachModemSerial(rt, { path: config.modem.port, baudRate: config.modem.baudRate })
+      ? // serialport (and its native binding) only on a board with a serial modem
+        (await import('./modem-serial.js')).attachModemSerial(rt, {
+          path: config.modem.port,
+          baudRate: config.modem.baudRate,
+        })
       : undefined;
   // Servers a bootstrap server adds get their own client/socket pair (the hosted objects are the socket's).
   const hosted = actors.find((a) => a.name === 'socket')?.options?.objects;

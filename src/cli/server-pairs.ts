@@ -1,7 +1,7 @@
 // server-pairs.ts: a client/socket pair for every LwM2M server the device has an account for — the primary client
 // reports its accounts, the main thread starts the pairs that are missing (servers a bootstrap server added).
 import { isServerAccountsReport } from '../messages/index.js';
-import { resolveActorSet, serverPairEntries, DIST_SRC } from '../runtime/actor-set.js';
+import { resolveActorSet, serverPairEntries, DIST_SRC } from '../runtime/actor-table.js';
 import type { Config } from '../runtime/config.js';
 import { log } from '../runtime/log.js';
 import type { Runtime } from '../runtime/runtime.js';
