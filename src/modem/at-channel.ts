@@ -22,6 +22,8 @@ export interface AtCommandOptions {
   expect?: string;
   /** Bytes to write after the `>` prompt (AT+QISEND / AT+CASEND). */
   payload?: Uint8Array;
+  /** The payload is asked for by this line instead of the `>` prompt (SIM7080 AT+CFSWFILE: `DOWNLOAD`). */
+  promptLine?: string;
 }
 
 export interface AtChannelOptions {
@@ -205,7 +207,7 @@ export class AtChannel {
       timeoutMs,
     );
     this.current = { p, res: { lines: [], data: [], final: '' }, timer };
-    this.framer.expectPrompt = p.opts.payload !== undefined;
+    this.framer.expectPrompt = p.opts.payload !== undefined && p.opts.promptLine === undefined;
     this.o.log?.debug({ cmd: p.cmd }, 'at >');
     this.link.write(Buffer.from(p.cmd + '\r', 'latin1'));
   }
@@ -258,6 +260,10 @@ export class AtChannel {
       return;
     }
     if (line === c.p.cmd) return; // echo (ATE1)
+    if (c.p.opts.payload && line === c.p.opts.promptLine) {
+      this.link.write(c.p.opts.payload);
+      return;
+    }
     if (this.okFinals.has(line)) {
       c.res.final = line;
       this.finish(c.res);

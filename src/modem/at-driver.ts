@@ -310,14 +310,18 @@ export class AtModemDriver implements ModemDriver {
   async gnssNeed(): Promise<GnssNeed> {
     const q = this.gnss().need;
     if (!q) return { ephemeris: true };
-    return q.parse(
-      (
-        await this.cmd(q.cmd, {
-          ...(q.expect !== undefined ? { expect: q.expect } : {}),
-          ...(q.long ? { long: true } : {}),
-        })
-      ).lines,
-    );
+    let lines: string[];
+    try {
+      const o = { ...(q.expect !== undefined ? { expect: q.expect } : {}), ...(q.long ? { long: true } : {}) };
+      lines = (await this.cmd(q.cmd, o)).lines;
+    } catch (err) {
+      // An `optional` query answered with an error means "nothing held" (SIM7080 AT+CGNSXTRA: ERROR without an XTRA
+      // file): it parses as no lines. A timeout is still an error.
+      const code = (err as { code?: string }).code;
+      if (!q.optional || (code !== 'AT_ERROR' && code !== 'AT_CME_ERROR')) throw err;
+      lines = [];
+    }
+    return q.parse(lines);
   }
 
   async gnssInject(data: Uint8Array): Promise<void> {

@@ -4,6 +4,7 @@
 // +CADATAIND and +CASTATE).
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
+import { sim7080Gnss } from '../gnss/sim7080.js';
 import { paramsOf } from '../parse.js';
 import { operatorStep, powerSavingSteps, standardInit } from './generic.js';
 import type { CellInfo, Datagram, ModemProfile, UdpSocketDialect } from './types.js';
@@ -78,7 +79,7 @@ export const simcomSocket: UdpSocketDialect = {
 export const sim7080Profile: ModemProfile = {
   name: 'sim7080',
   detect: /SIM70[789]0|SIMCOM/i,
-  urcPrefixes: [...STANDARD_URCS, '+CADATAIND:', '+CASTATE:', '+APP PDP:', 'SMS Ready', '+CPSMSTATUS:'],
+  urcPrefixes: [...STANDARD_URCS, '+CADATAIND:', '+CASTATE:', '+APP PDP:', 'SMS Ready', '+CPSMSTATUS:', '+UGNSINF:'],
   binaryRules: [{ re: /^\+CARECV: (\d+),/, mode: 'inline' }],
   init: () => standardInit(),
   radio: (cfg) => [
@@ -112,4 +113,5 @@ export const sim7080Profile: ModemProfile = {
   },
   cell: { cmd: 'AT+CPSI?', expect: '+CPSI:', parse: parseCpsi },
   socket: simcomSocket,
+  gnss: sim7080Gnss,
 };

@@ -3,6 +3,7 @@
 import type { EmulatedProfile } from '../emulator.js';
 import type { Sky } from '../sky.js';
 import { nrf91GnssEmulation } from './nrf91.js';
+import { sim7080GnssEmulation } from './sim7080.js';
 
 /** What a family's GNSS emulation may do on the serial line (the emulator's own writers). */
 export interface EmulatorIo {
@@ -30,4 +31,5 @@ export type GnssEmulationFactory = (sky: Sky, io: EmulatorIo) => GnssEmulation;
 /** The families with GNSS emulated; one entry per family's module. */
 export const GNSS_EMULATIONS: Partial<Record<EmulatedProfile, GnssEmulationFactory>> = {
   nrf91: nrf91GnssEmulation,
+  sim7080: sim7080GnssEmulation,
 };
