@@ -94,6 +94,27 @@ test('one command in flight; URC mid-response routed apart; CME text; timeout fr
   ch.close();
 });
 
+test('prompt line: payload written only after the DOWNLOAD line (SIM7080 AT+CFSWFILE), not on a "> "', async (t) => {
+  const port = await mockPort();
+  const timers = new SimTimers();
+  const ch = new AtChannel(streamLink(port), { timers });
+  const p = ch.command('AT+CFSWFILE=3,"Xtra3.bin",0,3,10000', {
+    payload: Uint8Array.of(7, 8, 9),
+    promptLine: 'DOWNLOAD',
+  });
+  await tick();
+  port.port?.emitData('\r\n> ');
+  await tick();
+  t.is(written(port), 'AT+CFSWFILE=3,"Xtra3.bin",0,3,10000\r', 'a "> " is not this command\'s prompt');
+  port.port?.emitData('\r\nDOWNLOAD\r\n');
+  await tick();
+  t.deepEqual([...(port.port?.recording ?? Buffer.alloc(0)).subarray(-3)], [7, 8, 9]);
+  port.port?.emitData('\r\nOK\r\n');
+  t.deepEqual((await p).lines, ['>'], 'DOWNLOAD is not an information line');
+  await settle();
+  ch.close();
+});
+
 test('prompt: payload written only after "> "; ERROR answer rejects with AT_ERROR', async (t) => {
   const port = await mockPort();
   const timers = new SimTimers();
