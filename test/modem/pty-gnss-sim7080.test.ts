@@ -149,8 +149,10 @@ test('refused injections: empty file, file past the flash, file system refusing 
 test('RF shared: while the receiver runs the modem carries no LTE data; after AT+CGNSPWR=0 it does again', async (t) => {
   const echo = createSocket('udp4');
   const heard: number[] = [];
+  let modemPort = 0;
   echo.on('message', (msg, rinfo) => {
     heard.push(...msg);
+    modemPort = rinfo.port;
     echo.send(msg, rinfo.port, rinfo.address);
   });
   await new Promise<void>((res) => echo.bind(0, '127.0.0.1', () => res()));
@@ -174,13 +176,21 @@ test('RF shared: while the receiver runs the modem carries no LTE data; after AT
     await until(() => r.emu.sky.running, 3000, 'receiver on');
     await t.throwsAsync(transport.send(Uint8Array.of(2), peer), undefined, 'AT+CASEND refused while GNSS runs');
     t.deepEqual(heard, [1], 'nothing reached the network while the receiver was on');
+    // Downlink while the receiver runs: announced, but AT+CARECV reads nothing until the receiver is off.
+    const reads = (): number => r.emu.received.filter((c) => /^AT\+CARECV=/.test(c)).length;
+    const readsBefore = reads();
+    echo.send(Uint8Array.of(9), modemPort, '127.0.0.1');
+    await until(() => reads() > readsBefore, 3000, 'AT+CARECV after +CADATAIND');
+    t.true(r.emu.sky.running, 'read while the receiver runs');
+    t.is(got.filter((e) => e.type === 'message').length, 1, 'not delivered while the receiver runs');
     t.is(((await settled) as { code?: string }).code, 'GNSS_TIMEOUT');
     t.false(r.emu.sky.running);
+    await until(() => got.filter((e) => e.type === 'message').length === 2, 5000, 'held downlink after GNSS');
 
     await transport.send(Uint8Array.of(3), peer);
-    await until(() => got.filter((e) => e.type === 'message').length === 2, 5000, 'echo after GNSS');
-    const last = got.filter((e) => e.type === 'message').at(-1);
-    t.deepEqual(last?.type === 'message' ? [...last.data] : [], [3]);
+    await until(() => got.filter((e) => e.type === 'message').length === 3, 5000, 'echo after GNSS');
+    const data = got.flatMap((e) => (e.type === 'message' ? [[...e.data]] : []));
+    t.deepEqual(data, [[1], [9], [3]]);
     t.deepEqual(heard, [1, 3]);
     await transport.close();
   } finally {

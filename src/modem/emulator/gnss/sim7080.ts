@@ -32,6 +32,8 @@ class Sim7080Gnss implements GnssEmulation {
   private urcEvery = 0;
   private urcTimer: ReturnType<typeof setInterval> | undefined;
   private urcTicks = 0;
+  /** AT+CARECV read nothing while the receiver was on: the waiting data is announced again when it goes off. */
+  private rxHeld = false;
   /** When the receiver was last powered on (the pre-fix UTC field counts from the GPS epoch from then). */
   private poweredAt = 0;
 
@@ -100,8 +102,11 @@ class Sim7080Gnss implements GnssEmulation {
   }
 
   private powerOff(): void {
+    const wasOn = this.sky.running;
     this.sky.stop();
     this.dispose();
+    if (wasOn && this.rxHeld) this.io.urc('+CADATAIND: 0');
+    this.rxHeld = false;
   }
 
   /** GNSS chapter: AT+CGNSPWR, AT+CGNSINF, AT+CGNSURC, AT+CGNSCOLD/WARM/HOT, AT+CGNSXTRA, AT+CGNSCPY. */
@@ -109,9 +114,9 @@ class Sim7080Gnss implements GnssEmulation {
     const io = this.io;
     let m: RegExpExecArray | null;
     if ((m = /^AT\+CGNSPWR=(\d+)$/.exec(cmd))) {
+      io.reply(m[1] === '0' || m[1] === '1' ? 'OK' : 'ERROR');
       if (m[1] === '1') this.powerOn();
       else if (m[1] === '0') this.powerOff();
-      io.reply(m[1] === '0' || m[1] === '1' ? 'OK' : 'ERROR');
       return true;
     }
     if (cmd === 'AT+CGNSPWR?') {
@@ -251,7 +256,8 @@ class Sim7080Gnss implements GnssEmulation {
 
   /**
    * GNSS and LTE share the RF: while the receiver is on, the app network carries no data (AT+CAOPEN, AT+CASEND and
-   * AT+CNACT=0,1 answer ERROR; AT+CARECV reads nothing). Not stated in the manual; see docs/modem.md.
+   * AT+CNACT=0,1 answer ERROR; AT+CARECV reads nothing, and what waits is announced by +CADATAIND once the receiver is
+   * off). Not stated in the manual; see docs/modem.md.
    */
   private rf(cmd: string): boolean {
     if (!this.sky.running) return false;
@@ -260,6 +266,7 @@ class Sim7080Gnss implements GnssEmulation {
       return true;
     }
     if (/^AT\+CARECV=/.test(cmd)) {
+      this.rxHeld = true;
       this.io.info('+CARECV: 0', cmd);
       return true;
     }
