@@ -1,7 +1,7 @@
 // sim7080.ts: the SIMCom SIM7080G GNSS dialect: AT+CGNSPWR power, AT+CGNSINF fixes, XTRA injected via the file system.
 // Source: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04, GNSS chapter (AT+CGNSPWR, AT+CGNSINF, AT+CGNSURC,
 // AT+CGNSCOLD, AT+CGNSXTRA, AT+CGNSCPY) and file system chapter (AT+CFSINIT, AT+CFSWFILE, AT+CFSTERM); docs/modem.md
-// ("SIM7080 GNSS") names what was checked against which text.
+// (GNSS, "SIM7080 (SIMCom SIM7080G)") names what was checked against which text.
 import { CodedError } from '../../errors.js';
 import type { AtChannel } from '../at-channel.js';
 import type { SocketTimeouts } from '../profiles/types.js';

@@ -1,7 +1,7 @@
-// sim7080.ts: the emulated SIM7080G GNSS: AT+CGNS… over the shared Sky, the XTRA file through the file system, and the
-// RF the receiver shares with LTE (no LTE data while it is on).
+// sim7080.ts: the emulated SIM7080G GNSS: AT+CGNS… over the Sky, XTRA via the file system, no LTE data while it runs.
 // Dialogues: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 GNSS and file system chapters (docs/modem.md,
-// "SIM7080 GNSS", says which parts were checked against which text and what is this emulator's choice).
+// "SIM7080 (SIMCom SIM7080G)" under GNSS, says which parts were checked against which text and what is this
+// emulator's choice).
 import type { Sky } from '../sky.js';
 import type { EmulatorIo, GnssEmulation, GnssEmulationFactory } from './index.js';
 
