@@ -198,3 +198,39 @@ test('RF shared: while the receiver runs the modem carries no LTE data; after AT
     echo.close();
   }
 });
+
+test('modem actor on the emulated SIM7080: need → XTRA injected → assisted fix inside the client’s RF hold', async (t) => {
+  const events: string[] = [];
+  const pwr = (emu: ModemEmulator): string => emu.received.filter((c) => /^AT\+CGNSPWR=/.test(c)).join(' ');
+  let emu: ModemEmulator | undefined;
+  const r = await rig(
+    'sim7080',
+    { profile: 'sim7080', dataPath: 'modem-socket' },
+    (e) => {
+      emu = e;
+      Object.assign(e.sky, { ttffColdMs: 30_000, ttffAssistedMs: 300 });
+    },
+    undefined,
+    quietLog,
+    (m) => {
+      events.push(`${m.type} receiver=${emu?.sky.running ? 'on' : 'off'} [${emu ? pwr(emu) : ''}]`);
+      return Promise.resolve({ ok: true });
+    },
+  );
+  try {
+    await until(() => r.out.some((m) => m.type === 'network.up'), 8000, 'network.up');
+    const ask = (msg: Parameters<typeof r.svc.receive>[0]): Promise<unknown> => Promise.resolve(r.svc.receive(msg));
+    t.like(await ask({ type: 'modem.gnss.need' }), { ephemeris: true, format: 'xtra', rf: 'exclusive' });
+    t.deepEqual(await ask({ type: 'modem.gnss.inject', data: randomBytes(40_000) }), { ok: true });
+    t.like(await ask({ type: 'modem.gnss.need' }), { ephemeris: false });
+    t.is(r.emu.sky.running, false, 'injection does not take the RF');
+    const fix = (await ask({ type: 'modem.gnss.fix', timeoutMs: 5000 })) as { latitude?: number };
+    t.is(fix.latitude, 52.52);
+    t.deepEqual(events, [
+      'client.rf-hold receiver=off []',
+      'client.rf-release receiver=off [AT+CGNSPWR=1 AT+CGNSPWR=0]',
+    ]);
+  } finally {
+    await r.close();
+  }
+});

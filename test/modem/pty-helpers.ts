@@ -3,7 +3,7 @@
 import { createActor } from 'xstate';
 import type { ModemSocketError, ModemSocketRx } from '../../src/messages/index.js';
 import { backgroundClock } from '../../src/clock.js';
-import { startModemService, type ModemService } from '../../src/actors/modem.actor.js';
+import { startModemService, type ModemService, type ModemServiceOptions } from '../../src/actors/modem.actor.js';
 import { parseModemConfig, type ModemConfig } from '../../src/modem/config-schema.js';
 import type { ModemOutput } from '../../src/modem/machine.js';
 import { openSerialLink } from '../../src/modem/serial-link.js';
@@ -36,6 +36,8 @@ export async function rig(
   prepare?: (emu: ModemEmulator) => void,
   hardReset?: (emu: ModemEmulator) => Promise<void>,
   log: RigLog = quietLog,
+  /** The client's side of the RF hold (an exclusive GNSS receiver's fix asks it). */
+  rf?: ModemServiceOptions['rf'],
 ): Promise<Rig> {
   const pty = await ptyPair();
   const emu = await ModemEmulator.start(pty.a, profile);
@@ -69,6 +71,7 @@ export async function rig(
     deliver: (m) => delivered.push(m),
     ...(hardReset ? { hardReset: () => hardReset(emu) } : {}),
     startActor: (machine, input) => createActor(machine, { input }).start(),
+    ...(rf ? { rf } : {}),
   });
   return {
     pty,
