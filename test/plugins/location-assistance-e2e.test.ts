@@ -36,7 +36,7 @@ deviceTest(
   async ({ t, device, server: s, clock: timers }) => {
     t.deepEqual(
       plugin.manifest.objects.map((o) => o.id),
-      [33626, 10256, 6, 33625],
+      [33626, 10256, 6, 33625, 3430],
     );
     const svc = attachLocationService(s);
     t.teardown(() => svc.detach());

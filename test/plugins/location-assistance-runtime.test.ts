@@ -15,7 +15,10 @@ test("runtime + plugins.enabled [location-assistance]: ground fix Send from the 
     endpoint: ep,
     server: `coap://127.0.0.1:${s.port}`,
     modem: { kind: 'simulated', simulated: { attachDelayMs: 50 } },
-    plugins: { enabled: ['location-assistance'], config: { 'location-assistance': { intervalS: 0 } } },
+    plugins: {
+      enabled: ['location-assistance'],
+      config: { 'location-assistance': { intervalS: 0, gnss: { injectToModem: false } } },
+    },
   });
   t.teardown(async () => {
     await rt.stop();
