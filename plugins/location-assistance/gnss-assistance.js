@@ -55,7 +55,15 @@ export const gnssAssistanceDefinition = {
       units: 's',
       range: { min: 0, max: 83699 },
     },
-    { id: GA.ASSIST_DATA, name: 'Assistance data', type: 'opaque', operations: 'W' },
+    // An XTRA file is tens of kB: past the client's default cap on written values (client.maxValueBytes, 8 KiB); 128
+    // KiB is what the modems' XTRA upload takes (docs/location-assistance.md).
+    {
+      id: GA.ASSIST_DATA,
+      name: 'Assistance data',
+      type: 'opaque',
+      operations: 'W',
+      range: { max: 128 * 1024 },
+    },
     { id: GA.RESULT_CODE, name: 'Result code', type: 'integer', operations: 'W', mandatory: true },
     { id: GA.ELEVATION_MASK, name: 'Satellite elevation mask', type: 'integer', operations: 'R', units: 'deg' },
   ],

@@ -3,6 +3,7 @@
 import test from 'ava';
 import { startDevServer } from '../../src/devserver/index.js';
 import { attachLocationService, type GnssAnswer, type LocationAnswer } from '../../src/devserver/location-service.js';
+import { decodeAgnss } from '../../src/devserver/agnss.js';
 import { RuntimeChild } from './support/child.js';
 import { pollUntil } from '../support/poll.js';
 
@@ -61,14 +62,15 @@ test("runtime + plugins.enabled [location-assistance]: ground fix Send from the 
   t.like(st, { requests: 1, results: [0] });
   t.true(rt.logs().some((l) => l.msg === 'ground fix request sent'));
 
-  // GNSS assistance on demand: A-GPS request Send, (stand-in) assistance data written back block-wise into /33625/0/6.
+  // GNSS assistance on demand: A-GPS request Send, nRF Cloud A-GNSS data written back block-wise into /33625/0/6.
   const gnss = new Promise<GnssAnswer>((resolve) => svc.once('gnss', resolve));
   t.like(await rt.request('plugin:location-assistance:controller', { type: 'location.agps-request', mask: 0x3f }), {
     sent: true,
     code: '2.04',
   });
   const g = await gnss;
-  t.like(g, { request: { kind: 'agps', mask: 0x3f }, resultCode: 0, bytes: 1500, writeCode: '2.04' });
+  t.like(g, { request: { kind: 'agps', mask: 0x3f }, resultCode: 0, writeCode: '2.04' });
+  t.like(decodeAgnss(g.data ?? new Uint8Array(0)), { version: 1, rest: 0 });
   type Status = { gnss: { results: number[]; dataBytes: number } };
   const gs = await pollUntil(
     () => rt.request<Status>('plugin:location-assistance:controller', { type: 'location.status' }),
@@ -76,5 +78,5 @@ test("runtime + plugins.enabled [location-assistance]: ground fix Send from the 
     2000,
     20,
   );
-  t.like(gs, { gnss: { results: [0], dataBytes: 1500 } });
+  t.like(gs, { gnss: { results: [0], dataBytes: g.bytes } });
 });
