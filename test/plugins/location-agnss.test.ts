@@ -5,6 +5,7 @@ import { AgnssType, decodeAgnss, elementSize, encodeAgnss } from '../../src/devs
 import { agnssForSky, gpsTime, uncertaintyK } from '../../src/devserver/agnss-sky.js';
 import { XTRA_DEFAULT_BYTES, XTRA_TAG, xtraFile } from '../../src/devserver/xtra.js';
 import { gnssRequest } from '../../src/devserver/location-service.js';
+import { decodeNrfCloudAgnss } from '../../src/modem/gnss/nrf-cloud-agnss.js';
 
 const T = Date.UTC(2026, 11, 6, 12, 0, 0);
 
@@ -65,6 +66,8 @@ test('the sky for a time and place decodes back: 31 ephemerides and almanacs, UT
   // K = 39 → 10 × (1.1^39 − 1) ≈ 405 m ≥ 400 m; K = 38 ≈ 368 m < 400 m.
   t.is(uncertaintyK(400), 39);
   t.deepEqual(agnssForSky({ timeMs: T + 1000 }).subarray(0, 900), agnssForSky({ timeMs: T }).subarray(0, 900));
+  // The modem side's own checker (written apart from this encoder) takes it: what the nRF91 path injects.
+  t.like(decodeNrfCloudAgnss(b), { ephemerides: 31, time: true, position: true });
 });
 
 test('decoding stops where the SDK stops: wrong version, unknown type, short array', (t) => {
