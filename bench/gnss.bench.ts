@@ -112,6 +112,13 @@ const cell: LwRecord[] = [
   { path: [4, 0, 12], value: 0x1a2d },
 ];
 const agnss = agnssForSky({ timeMs: NOW, latitude: 63.4215, longitude: 10.4381, accuracyM: 400 });
+const agnssFiltered = agnssForSky({
+  timeMs: NOW,
+  latitude: 63.4215,
+  longitude: 10.4381,
+  accuracyM: 400,
+  elevationMaskDeg: 5,
+});
 const xtra = xtraFile(NOW);
 const downloads = {
   'A-GNSS (type 0, nRF91)': {
@@ -119,6 +126,18 @@ const downloads = {
     exchanges: [
       send([{ path: [33625, 0, 0], value: 0 }, { path: [33625, 0, 1], value: 0x1ff }, ...cell]),
       ...serverWrite(agnss),
+    ],
+  },
+  'A-GNSS filtered (mask 5°)': {
+    data: agnssFiltered,
+    exchanges: [
+      send([
+        { path: [33625, 0, 0], value: 0 },
+        { path: [33625, 0, 1], value: 0x1ff },
+        ...cell,
+        { path: [33625, 0, 8], value: 5 },
+      ]),
+      ...serverWrite(agnssFiltered),
     ],
   },
   'XTRA (type 2, BG95/SIM7080)': {
@@ -267,6 +286,12 @@ const lines: [string, ReturnType<typeof total>, number, number][] = [
   ['Send of /6/0', total([posSend]), 0, 0],
   ['notification of /6/0', total([posNotify]), 0, 0],
   ['Send + A-GNSS every day (ephemerides ~4 h)', total([posSend]), agnssDay.nosec, agnssDay.dtls],
+  [
+    'Send + filtered A-GNSS every day',
+    total([posSend]),
+    perDownload['A-GNSS filtered (mask 5°)'].nosec,
+    perDownload['A-GNSS filtered (mask 5°)'].dtls,
+  ],
   ['Send + XTRA once a week (7-day file), per day', total([posSend]), xtraDay.nosec / 7, xtraDay.dtls / 7],
 ];
 console.log(`  ${'report'.padEnd(48)}${pad('NoSec B/day', 12)}${pad('DTLS B/day', 11)}`);

@@ -364,7 +364,13 @@ export function createController(ctx, opts = {}) {
     timers,
     config: ctx.config,
     assist: (kind, reason) =>
-      gnssRequest(kind, kind === 'xtra' ? { [GA.ASSIST_TYPE]: ASSIST_TYPE.XTRA } : agpsValues({ type: 'x' }), reason),
+      gnssRequest(
+        kind,
+        kind === 'xtra'
+          ? { [GA.ASSIST_TYPE]: ASSIST_TYPE.XTRA }
+          : agpsValues({ type: 'location.agps-request', elevationMask: gnssFix.config.elevationMask }),
+        reason,
+      ),
     groundFix: (reason) => trigger(reason),
   });
 

@@ -17,6 +17,43 @@ export interface SkyRequest {
   accuracyM?: number;
   /** Satellites with ephemerides and almanacs (1–32; default 31, the GPS constellation's usual count). */
   satellites?: number;
+  /**
+   * Filtered (the request's /33625/0/8 elevation mask, degrees): ephemerides only of the satellites at least this high
+   * over the position, and no almanac — as nRF Cloud's filtered A-GNSS is described. Needs latitude and longitude.
+   */
+  elevationMaskDeg?: number;
+}
+
+const GM = 3.986005e14; // m³/s², IS-GPS-200
+const EARTH_RATE = 7.2921151467e-5; // rad/s
+const EARTH_RADIUS = 6_371_000; // m, a sphere is enough for "above the horizon"
+
+/**
+ * Elevation (degrees) of a satellite seen from a place: the orbit as a circle (e < 0.02 moves it by < 2 %) from the
+ * broadcast elements in semicircles, IS-GPS-200's right ascension at time tk after toe, a spherical Earth.
+ */
+export function elevationDeg(
+  o: { sqrtA: number; m0: number; w: number; i0: number; omega0: number; omegaDot: number },
+  tkS: number,
+  toeS: number,
+  latDeg: number,
+  lonDeg: number,
+): number {
+  const a = o.sqrtA ** 2;
+  const u = o.m0 * Math.PI + Math.sqrt(GM / a ** 3) * tkS + o.w * Math.PI;
+  const raan = o.omega0 * Math.PI + (o.omegaDot * Math.PI - EARTH_RATE) * tkS - EARTH_RATE * toeS;
+  const i = o.i0 * Math.PI;
+  const [xp, yp] = [a * Math.cos(u), a * Math.sin(u)];
+  const sat = [
+    xp * Math.cos(raan) - yp * Math.cos(i) * Math.sin(raan),
+    xp * Math.sin(raan) + yp * Math.cos(i) * Math.cos(raan),
+    yp * Math.sin(i),
+  ];
+  const [phi, lam] = [(latDeg * Math.PI) / 180, (lonDeg * Math.PI) / 180];
+  const up = [Math.cos(phi) * Math.cos(lam), Math.cos(phi) * Math.sin(lam), Math.sin(phi)];
+  const d = sat.map((c, k) => c - EARTH_RADIUS * up[k]);
+  const dist = Math.hypot(d[0], d[1], d[2]);
+  return (Math.asin((d[0] * up[0] + d[1] * up[1] + d[2] * up[2]) / dist) * 180) / Math.PI;
 }
 
 /** GPS week and time of week (s) of a UTC time. */
@@ -57,34 +94,42 @@ export function agnssForSky(req: SkyRequest): Uint8Array {
     const e = 0.002 + rnd() * 0.015;
     const i0 = 55 / 180 + jitter(0.01);
     const sqrtA = Math.sqrt(26_560_000 + jitter(20_000));
-    eph.push({
-      sv_id: sv,
-      health: 0,
-      iodc: (week * 13 + sv) & 0x3ff,
-      toc: toeS / 16,
-      af2: 0,
-      af1: scaled(jitter(5e-12), 43),
-      af0: scaled(jitter(3e-4), 31),
-      tgd: scaled(jitter(1e-8), 31),
-      ura: 0,
-      fit_int: 0,
-      toe: toeS / 16,
-      w: scaled(w, 31),
-      delta_n: scaled(1.4e-9 + jitter(2e-10), 43),
-      m0: scaled(m0, 31),
-      omega_dot: scaled(-2.6e-9 + jitter(2e-10), 43),
-      e: scaled(e, 33),
-      idot: scaled(jitter(1e-10), 43),
-      sqrt_a: scaled(sqrtA, 19),
-      i0: scaled(i0, 31),
-      omega0: scaled(omega0, 31),
-      crs: scaled(jitter(100), 5),
-      cis: scaled(jitter(1e-7), 29),
-      cus: scaled(jitter(1e-5), 29),
-      crc: scaled(200 + jitter(100), 5),
-      cic: scaled(jitter(1e-7), 29),
-      cuc: scaled(jitter(1e-5), 29),
-    });
+    const omegaDot = -2.6e-9 + jitter(2e-10);
+    const mask = req.elevationMaskDeg;
+    const visible =
+      mask === undefined ||
+      req.latitude === undefined ||
+      req.longitude === undefined ||
+      elevationDeg({ sqrtA, m0, w, i0, omega0, omegaDot }, towS - toeS, toeS, req.latitude, req.longitude) >= mask;
+    if (visible)
+      eph.push({
+        sv_id: sv,
+        health: 0,
+        iodc: (week * 13 + sv) & 0x3ff,
+        toc: toeS / 16,
+        af2: 0,
+        af1: scaled(jitter(5e-12), 43),
+        af0: scaled(jitter(3e-4), 31),
+        tgd: scaled(jitter(1e-8), 31),
+        ura: 0,
+        fit_int: 0,
+        toe: toeS / 16,
+        w: scaled(w, 31),
+        delta_n: scaled(1.4e-9 + jitter(2e-10), 43),
+        m0: scaled(m0, 31),
+        omega_dot: scaled(omegaDot, 43),
+        e: scaled(e, 33),
+        idot: scaled(jitter(1e-10), 43),
+        sqrt_a: scaled(sqrtA, 19),
+        i0: scaled(i0, 31),
+        omega0: scaled(omega0, 31),
+        crs: scaled(jitter(100), 5),
+        cis: scaled(jitter(1e-7), 29),
+        cus: scaled(jitter(1e-5), 29),
+        crc: scaled(200 + jitter(100), 5),
+        cic: scaled(jitter(1e-7), 29),
+        cuc: scaled(jitter(1e-5), 29),
+      });
     alm.push({
       sv_id: sv,
       wn: week & 0xff,
@@ -118,8 +163,8 @@ export function agnssForSky(req: SkyRequest): Uint8Array {
         },
       ],
     },
-    { type: AgnssType.GPS_EPHEMERIDES, items: eph },
-    { type: AgnssType.GPS_ALMANAC, items: alm },
+    ...(eph.length > 0 ? [{ type: AgnssType.GPS_EPHEMERIDES, items: eph }] : []),
+    ...(req.elevationMaskDeg === undefined ? [{ type: AgnssType.GPS_ALMANAC, items: alm }] : []),
     {
       type: AgnssType.KLOBUCHAR_CORRECTION,
       items: [{ alpha0: 11, alpha1: 7, alpha2: -60, alpha3: -60, beta0: 80, beta1: 6, beta2: -64, beta3: -64 }],

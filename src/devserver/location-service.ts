@@ -225,9 +225,12 @@ export function attachLocationService(s: DevServer, o: LocationServiceOptions = 
     if (req.kind === 'pgps') return fakeAssistanceData(req);
     const serving = servingCell(records);
     const at = serving.ci !== undefined ? locateCells({ serving, neighbours: [], reportBack: true }, table) : undefined;
+    // An elevation mask (/33625/0/8, sent when >= 0) asks for filtered data: the satellites above it, no almanac.
+    const mask = req.elevationMask !== undefined && req.elevationMask >= 0 ? req.elevationMask : undefined;
     return agnssForSky({
       timeMs: now(),
       ...(at ? { latitude: at.lat, longitude: at.lon, accuracyM: at.accuracy } : {}),
+      ...(mask !== undefined ? { elevationMaskDeg: mask } : {}),
     });
   };
   const onGnss = (ep: string, req: GnssRequest, sent: readonly LwRecord[]): void => {

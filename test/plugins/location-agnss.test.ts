@@ -2,7 +2,7 @@
 // header, a plausible sky decoded back), the XTRA stand-in file, type 2 requests.
 import test from 'ava';
 import { AgnssType, decodeAgnss, elementSize, encodeAgnss } from '../../src/devserver/agnss.js';
-import { agnssForSky, gpsTime, uncertaintyK } from '../../src/devserver/agnss-sky.js';
+import { agnssForSky, elevationDeg, gpsTime, uncertaintyK } from '../../src/devserver/agnss-sky.js';
 import { XTRA_DEFAULT_BYTES, XTRA_TAG, xtraFile } from '../../src/devserver/xtra.js';
 import { gnssRequest } from '../../src/devserver/location-service.js';
 import { decodeNrfCloudAgnss } from '../../src/modem/gnss/nrf-cloud-agnss.js';
@@ -68,6 +68,36 @@ test('the sky for a time and place decodes back: 31 ephemerides and almanacs, UT
   t.deepEqual(agnssForSky({ timeMs: T + 1000 }).subarray(0, 900), agnssForSky({ timeMs: T }).subarray(0, 900));
   // The modem side's own checker (written apart from this encoder) takes it: what the nRF91 path injects.
   t.like(decodeNrfCloudAgnss(b), { ephemerides: 31, time: true, position: true });
+});
+
+test('filtered (an elevation mask): only the satellites above it, recomputed from the decoded words; no almanac', (t) => {
+  const at = { timeMs: T, latitude: 63.4215, longitude: 10.4381, accuracyM: 400 };
+  const d = decodeAgnss(agnssForSky({ ...at, elevationMaskDeg: 10 }));
+  t.false(d.arrays.some((a) => a.type === AgnssType.GPS_ALMANAC));
+  const eph = d.arrays.find((a) => a.type === AgnssType.GPS_EPHEMERIDES)?.items ?? [];
+  t.true(eph.length >= 4 && eph.length < 31, `${eph.length} satellites above 10°`);
+  const { towS } = gpsTime(T);
+  for (const e of eph) {
+    const el = elevationDeg(
+      {
+        sqrtA: e.sqrt_a / 2 ** 19,
+        m0: e.m0 / 2 ** 31,
+        w: e.w / 2 ** 31,
+        i0: e.i0 / 2 ** 31,
+        omega0: e.omega0 / 2 ** 31,
+        omegaDot: e.omega_dot / 2 ** 43,
+      },
+      towS - e.toe * 16,
+      e.toe * 16,
+      at.latitude,
+      at.longitude,
+    );
+    t.true(el >= 9.99, `sv ${e.sv_id} at ${el.toFixed(2)}°`);
+  }
+  // The elevation itself: straight overhead and on the far side of the Earth.
+  const overhead = { sqrtA: Math.sqrt(26_560_000), m0: 0, w: 0, i0: 0, omega0: 0, omegaDot: 0 };
+  t.true(Math.abs(elevationDeg(overhead, 0, 0, 0, 0) - 90) < 1e-6);
+  t.true(elevationDeg(overhead, 0, 0, 0, 180) < -10);
 });
 
 test('decoding stops where the SDK stops: wrong version, unknown type, short array', (t) => {

@@ -117,7 +117,8 @@ test('ephemeris needed (nRF91): A-GPS request through /33625, the data written b
     [33625, 0, 0],
     [33625, 0, 1],
   ]);
-  t.deepEqual(toObjects.find((x) => x.to === 'object:33625')?.msg.values, { 0: 0, 1: 0x1ff });
+  t.deepEqual(sends[0].paths.at(-1), [33625, 0, 8], 'filtered: the elevation mask sent');
+  t.deepEqual(toObjects.find((x) => x.to === 'object:33625')?.msg.values, { 0: 0, 1: 0x1ff, 8: 5 });
   const upd = toObjects.find((x) => x.to === 'object:6');
   t.deepEqual(upd?.msg, {
     type: 'location.update',
