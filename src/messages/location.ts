@@ -13,7 +13,8 @@ export type LocationAgpsRequest = { type: 'location.agps-request'; reason?: stri
 export type LocationPgpsRequest = { type: 'location.pgps-request'; reason?: string; [field: string]: unknown };
 /**
  * object 33626 → object 6: the location the server wrote back (resource id → value), source 'cell'; the controller →
- * object 6: a GNSS fix, source 'gnss', with heading and satellites (a cell position does not replace a recent GNSS fix).
+ * object 6: a GNSS fix, source 'gnss', with heading and satellites (a cell position does not replace a recent GNSS
+ * fix).
  */
 export type LocationUpdate = {
   type: 'location.update';
