@@ -1,5 +1,5 @@
 // controller.actor.js: the plugin's actor (`plugin:location-assistance:controller`): hosts the ground fix controller;
-// hears 'lwm2m.registered'.
+// hears 'lwm2m.registered'; runs the GNSS fix policy.
 // @ts-check
 import { createController } from './controller.js';
 
@@ -15,7 +15,12 @@ export function controllerActorModule(opts = {}) {
     subscribes: ['lwm2m.registered'],
     create(ctx) {
       return createController(
-        { request: ctx.request.bind(ctx), log: ctx.log.child({ mod: 'location-assistance' }), config: ctx.config },
+        {
+          request: ctx.request.bind(ctx),
+          send: ctx.send.bind(ctx),
+          log: ctx.log.child({ mod: 'location-assistance' }),
+          config: ctx.config,
+        },
         opts,
       );
     },

@@ -1,5 +1,5 @@
 // controller.js: the ground fix request flow (triggers → cells from the modem → /4/0 and /10256 → LwM2M Send; result
-// codes → backoff) and on-demand A-GPS / P-GPS requests (33625).
+// codes → backoff), GNSS assistance requests (33625: A-GPS, P-GPS, XTRA) and the GNSS fix policy (gnss-controller.js).
 // @ts-check
 import { realClock } from 'lwm2m-meter/plugin';
 import {
@@ -11,15 +11,21 @@ import {
   RESULT,
   agpsSendPaths,
   pgpsSendPaths,
+  xtraSendPaths,
 } from './ids.js';
+import { createGnssController } from './gnss-controller.js';
 import { createBackoff, createRateLimit } from './policy.js';
 
 /** @typedef {import('lwm2m-meter/plugin').ActorContext} ActorContext */
 /** @typedef {import('lwm2m-meter/plugin').ActorMessage} ActorMessage */
 /** @typedef {import('lwm2m-meter/plugin').Clock} Clock */
 /** @typedef {{ pci: number; earfcn: number; rsrpDbm?: number; rsrqDb?: number; timeDiff?: number }} NeighbourCell */
-/** @typedef {{ ci?: number; lac?: number; mcc?: number; mnc?: number; dbm?: number; pci?: number; earfcn?: number }} ServingCell */
+/**
+ * @typedef {{ ci?: number; lac?: number; mcc?: number; mnc?: number; dbm?: number; pci?: number; earfcn?: number }}
+ *   ServingCell
+ */
 /** @typedef {{ sent: boolean; why?: string; code?: string; at?: number; reason: string }} RequestOutcome */
+/** @typedef {'agps' | 'pgps' | 'xtra'} GnssKind */
 
 /** Errors that mean "nothing left the device": the request does not count against the rate limit. */
 const NOT_SENT = new Set([
@@ -75,7 +81,7 @@ function cellKey(s) {
 }
 
 /**
- * @param {Pick<ActorContext, 'request' | 'log' | 'config'>} ctx
+ * @param {Pick<ActorContext, 'request' | 'log' | 'config'> & { send?: ActorContext['send'] }} ctx
  * @param {{ timers?: Clock }} [opts]
  */
 export function createController(ctx, opts = {}) {
@@ -206,16 +212,17 @@ export function createController(ctx, opts = {}) {
     permanentError: false,
     inFlight: false,
     /** @type {unknown} */ retryTimer: undefined,
-    /** @type {{ kind: 'agps' | 'pgps'; values: Record<number, number> } | undefined} */ last: undefined,
+    /** @type {{ kind: GnssKind; values: Record<number, number> } | undefined} */ last: undefined,
     results: /** @type {number[]} */ ([]),
     dataBytes: 0,
     requests: 0,
   };
 
   /**
-   * A-GPS / P-GPS request: parameters into /33625/0, then a Send of the SDK's paths. No deferral: the GNSS side asks
-   * again.
-   * @param {'agps' | 'pgps'} kind @param {Record<number, number>} values @param {string} reason @returns {Promise<RequestOutcome>}
+   * A-GPS / P-GPS / XTRA request: parameters into /33625/0, then a Send of the SDK's paths (XTRA: the type alone). No
+   * deferral: the GNSS side asks again.
+   * @param {GnssKind} kind @param {Record<number, number>} values @param {string} reason
+   * @returns {Promise<RequestOutcome>}
    */
   async function gnssRequest(kind, values, reason) {
     if (stopped) return { sent: false, why: 'stopped', reason };
@@ -233,7 +240,9 @@ export function createController(ctx, opts = {}) {
       const paths =
         kind === 'agps'
           ? agpsSendPaths((values[GA.ELEVATION_MASK] ?? -1) >= 0)
-          : pgpsSendPaths((values[GA.PGPS_START_GPS_DAY] ?? 0) !== 0);
+          : kind === 'xtra'
+            ? xtraSendPaths()
+            : pgpsSendPaths((values[GA.PGPS_START_GPS_DAY] ?? 0) !== 0);
       /** @type {{ code?: string }} */
       const reply = await ctx.request(
         'client',
@@ -348,6 +357,23 @@ export function createController(ctx, opts = {}) {
     gnss.retryTimer = undefined;
   }
 
+  const gnssFix = createGnssController({
+    request: (to, msg, o) => ctx.request(to, msg, o),
+    send: (to, msg) => (ctx.send ? ctx.send(to, msg) : void ctx.request(to, msg).catch(() => undefined)),
+    log,
+    timers,
+    config: ctx.config,
+    assist: (kind, reason) =>
+      gnssRequest(
+        kind,
+        kind === 'xtra'
+          ? { [GA.ASSIST_TYPE]: ASSIST_TYPE.XTRA }
+          : agpsValues({ type: 'location.agps-request', elevationMask: gnssFix.config.elevationMask }),
+        reason,
+      ),
+    groundFix: (reason) => trigger(reason),
+  });
+
   schedulePeriodic();
   scheduleCellCheck();
 
@@ -357,6 +383,8 @@ export function createController(ctx, opts = {}) {
   const onRegisteredEvent = () => {
     if (registered) return undefined;
     registered = true;
+    // With GNSS on, the registration's position is a GNSS fix, the ground fix its fallback (not both).
+    if (gnssFix.config.enabled && gnssFix.config.onRegistered) return gnssFix.onRegistered();
     return cfg.onRegistered ? trigger('registered') : undefined;
   };
   ctx.request('client', { type: 'client.state' }, { timeoutMs: 10_000 }).then(
@@ -374,18 +402,38 @@ export function createController(ctx, opts = {}) {
       switch (msg.type) {
         case 'lwm2m.registered':
           return onRegisteredEvent();
-        case 'location.result':
-          if (typeof msg.code === 'number') {
-            if (msg.service === 'gnss') onGnssResult(msg.code);
-            else onResult(msg.code);
+        case 'location.result': {
+          if (typeof msg.code !== 'number') return { ok: true };
+          if (msg.service !== 'gnss') {
+            onResult(msg.code);
+            return { ok: true };
           }
-          return { ok: true };
+          // The injection of the data written with it decides too (GNSS_INJECT_FAILED counts as a failure).
+          const effective = gnssFix.onResult(msg.code);
+          if (typeof effective === 'number') {
+            onGnssResult(effective);
+            return { ok: true };
+          }
+          return effective.then((code) => {
+            onGnssResult(code);
+            return { ok: true };
+          });
+        }
+        case 'location.gnss-fix':
+          return gnssFix.fix(typeof msg.reason === 'string' ? msg.reason : 'request');
+        case 'location.xtra-request':
+          return gnssRequest(
+            'xtra',
+            { [GA.ASSIST_TYPE]: ASSIST_TYPE.XTRA },
+            typeof msg.reason === 'string' ? msg.reason : 'request',
+          );
         case 'location.agps-request':
           return gnssRequest('agps', agpsValues(msg), typeof msg.reason === 'string' ? msg.reason : 'request');
         case 'location.pgps-request':
           return gnssRequest('pgps', pgpsValues(msg), typeof msg.reason === 'string' ? msg.reason : 'request');
         case 'gnss.data':
           if (typeof msg.bytes === 'number') gnss.dataBytes += msg.bytes;
+          if (msg.data instanceof Uint8Array) gnssFix.onData(String(msg.kind), msg.data);
           return { ok: true };
         case 'location.request':
           return trigger(typeof msg.reason === 'string' ? msg.reason : 'request');
@@ -405,6 +453,7 @@ export function createController(ctx, opts = {}) {
               permanentError: gnss.permanentError,
               retryS: gnss.backoff.seconds,
               dataBytes: gnss.dataBytes,
+              fix: gnssFix.status(),
             },
           };
         default:
@@ -415,6 +464,7 @@ export function createController(ctx, opts = {}) {
       stopped = true;
       stopTimers();
       stopGnssTimer();
+      gnssFix.stop();
     },
   };
 }

@@ -1,5 +1,5 @@
-// gnss-assistance.js: object 33625 GNSS Assistance (nRF Connect SDK): A-GPS / P-GPS request parameters the client
-// sends, assistance data and result code the server writes.
+// gnss-assistance.js: object 33625 GNSS Assistance (nRF Connect SDK): A-GPS / P-GPS / XTRA request parameters the
+// client sends, assistance data and result code the server writes (the data goes to the controller, which injects it).
 // @ts-check
 import { ASSIST_TYPE, GA, GNSS_ASSIST } from './ids.js';
 
@@ -16,7 +16,9 @@ export const gnssAssistanceDefinition = {
   name: 'GNSS Assistance',
   version: '1.0',
   multiple: false,
-  description: 'A-GPS / P-GPS assistance data requested through the LwM2M server (nRF Cloud).',
+  description:
+    'GNSS assistance requested through the LwM2M server: 0 A-GPS (nRF Cloud A-GNSS binary), 1 P-GPS, 2 XTRA file ' +
+    '(this product: a Qualcomm XTRA file for BG95 / SIM7080 receivers, written whole into resource 6).',
   resources: [
     {
       id: GA.ASSIST_TYPE,
@@ -24,7 +26,7 @@ export const gnssAssistanceDefinition = {
       type: 'integer',
       operations: 'R',
       mandatory: true,
-      description: '0 A-GPS, 1 P-GPS',
+      description: '0 A-GPS, 1 P-GPS, 2 XTRA file (product extension)',
     },
     { id: GA.AGPS_MASK, name: 'A-GPS assistance mask', type: 'unsigned', operations: 'R' },
     // gnss_assistance_obj.c PREDICTION_COUNT_MIN/MAX 1..168, PREDICTION_INTERVAL_MIN/MAX 120..480, START_TIME_MAX
@@ -53,7 +55,15 @@ export const gnssAssistanceDefinition = {
       units: 's',
       range: { min: 0, max: 83699 },
     },
-    { id: GA.ASSIST_DATA, name: 'Assistance data', type: 'opaque', operations: 'W' },
+    // An XTRA file is tens of kB: past the client's default cap on written values (client.maxValueBytes, 8 KiB); 128
+    // KiB is what the modems' XTRA upload takes (docs/location-assistance.md).
+    {
+      id: GA.ASSIST_DATA,
+      name: 'Assistance data',
+      type: 'opaque',
+      operations: 'W',
+      range: { max: 128 * 1024 },
+    },
     { id: GA.RESULT_CODE, name: 'Result code', type: 'integer', operations: 'W', mandatory: true },
     { id: GA.ELEVATION_MASK, name: 'Satellite elevation mask', type: 'integer', operations: 'R', units: 'deg' },
   ],
@@ -63,6 +73,11 @@ export const gnssAssistanceDefinition = {
 function controllerName(rt) {
   const c = rt.config.controller;
   return typeof c === 'string' ? c : 'plugin:location-assistance:controller';
+}
+
+/** @param {unknown} type the request's assistance type (/33625/0/0) @returns {'agps' | 'pgps' | 'xtra'} */
+function kindOf(type) {
+  return type === ASSIST_TYPE.PGPS ? 'pgps' : type === ASSIST_TYPE.XTRA ? 'xtra' : 'agps';
 }
 
 /** @type {ObjectSpec} */
@@ -76,19 +91,22 @@ const spec = {
     v.set(GA.RESULT_CODE, 0);
     rt.createInstance(0, v);
   },
-  write(t, value, rt) {
-    if (t.instanceId !== 0) return undefined;
-    if (t.resourceId === GA.RESULT_CODE && typeof value === 'number') {
-      rt.emit(controllerName(rt), { type: 'location.result', code: value, service: 'gnss' });
-    }
-    if (t.resourceId === GA.ASSIST_DATA && value instanceof Uint8Array) {
-      // The SDK hands the data to nrf_cloud_agps_process / nrf_cloud_pgps_process_update; here it goes to the actor
-      // that owns a GNSS receiver, when one is configured (gnssDataTo), else it is only counted by the controller.
-      const kind = rt.get(0, GA.ASSIST_TYPE) === ASSIST_TYPE.PGPS ? 'pgps' : 'agps';
+  // Side effects once the Write is stored (the server writes /33625/0/6 and /7 in one partial update): the data first,
+  // then the result code, so the controller has injected (or failed to) before it reads the result.
+  apply(w, rt) {
+    const kind = kindOf(rt.get(0, GA.ASSIST_TYPE));
+    const data = w.changes.find((c) => c.instanceId === 0 && c.resourceId === GA.ASSIST_DATA)?.value;
+    if (data instanceof Uint8Array) {
+      // The SDK hands the data to nrf_cloud_agnss_process / nrf_cloud_pgps_process_update; here the controller injects
+      // it into the modem (`injectToModem`, default on). `gnssDataTo` (older config) also gets a copy.
       const to = rt.config.gnssDataTo;
-      if (typeof to === 'string' && to !== '') rt.emit(to, { type: 'gnss.assistance', kind, data: value });
-      rt.emit(controllerName(rt), { type: 'gnss.data', kind, bytes: value.length });
+      if (typeof to === 'string' && to !== '') rt.emit(to, { type: 'gnss.assistance', kind, data: data.slice() });
+      rt.emit(controllerName(rt), { type: 'gnss.data', kind, bytes: data.length, data: data.slice() });
+      // Not kept: resource 6 is write-only, and an XTRA file is tens of kB.
+      rt.set(0, GA.ASSIST_DATA, new Uint8Array(0));
     }
+    const code = w.changes.find((c) => c.instanceId === 0 && c.resourceId === GA.RESULT_CODE)?.value;
+    if (typeof code === 'number') rt.emit(controllerName(rt), { type: 'location.result', code, service: 'gnss' });
     return undefined;
   },
   receive(msg, rt) {

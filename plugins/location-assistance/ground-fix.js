@@ -50,16 +50,22 @@ const spec = {
     values.set(GF.RESULT_CODE, 0);
     rt.createInstance(0, values);
   },
-  write(t, value, rt) {
-    if (t.instanceId !== 0) return undefined;
-    if (t.resourceId === GF.RESULT_CODE && typeof value === 'number') {
-      rt.emit(controllerName(rt), { type: 'location.result', code: value });
-      if (value !== 0) rt.log.warn({ code: value }, 'ground fix result code');
+  // Side effects after the Write is stored (the server writes /33626/0/1–4 in one partial update): the result code to
+  // the controller, the position to object 6 in one message.
+  apply(w, rt) {
+    /** @type {Record<number, number>} */
+    const forward = {};
+    for (const c of w.changes) {
+      if (c.instanceId !== 0 || typeof c.value !== 'number') continue;
+      if (c.resourceId === GF.RESULT_CODE) {
+        rt.emit(controllerName(rt), { type: 'location.result', code: c.value });
+        if (c.value !== 0) rt.log.warn({ code: c.value }, 'ground fix result code');
+      }
+      const to = FORWARD[c.resourceId];
+      if (to !== undefined) forward[to] = c.value;
     }
-    const to = FORWARD[t.resourceId];
-    if (to !== undefined && typeof value === 'number' && rt.config.forwardToLocation !== false) {
-      rt.emit(`object:${LOCATION}`, { type: 'location.update', values: { [to]: value } });
-    }
+    if (Object.keys(forward).length > 0 && rt.config.forwardToLocation !== false)
+      rt.emit(`object:${LOCATION}`, { type: 'location.update', values: forward, source: 'cell' });
     return undefined;
   },
   receive(msg, rt) {

@@ -52,8 +52,11 @@ export const GA = {
   RESULT_CODE: 7,
   ELEVATION_MASK: 8,
 };
-/** gnss_assistance_obj.c ASSISTANCE_REQUEST_TYPE_*. */
-export const ASSIST_TYPE = { AGPS: 0, PGPS: 1 };
+/**
+ * gnss_assistance_obj.c ASSISTANCE_REQUEST_TYPE_* (0 A-GPS, 1 P-GPS); 2 XTRA file is this product's extension (a
+ * Qualcomm XTRA file for BG95 / SIM7080 receivers: docs/location-assistance.md).
+ */
+export const ASSIST_TYPE = { AGPS: 0, PGPS: 1, XTRA: 2 };
 
 /** A-GPS request paths (location_assistance.c do_agps_request_send): the elevation mask only when it is set (>= 0). */
 export function agpsSendPaths(withElevationMask = false) {
@@ -68,6 +71,35 @@ export function agpsSendPaths(withElevationMask = false) {
     ...(withElevationMask ? [[GNSS_ASSIST, 0, GA.ELEVATION_MASK]] : []),
   ];
 }
+
+/** XTRA request paths (this product's extension): the type alone; the file does not depend on the cell. */
+export function xtraSendPaths() {
+  return [[GNSS_ASSIST, 0, GA.ASSIST_TYPE]];
+}
+
+/**
+ * OMNA object 3430 "Global Navigation Satellite System" (uCIFI, version 2.0): the resources the plugin keeps, in
+ * particular 13 Fix type, the registered way to say where /6's position came from, and 26 Power command, the server's
+ * way to ask for a fix (docs/location-assistance.md "Which source").
+ */
+export const GNSS_OBJECT = 3430;
+export const GN = {
+  FIX_TIMESTAMP: 0,
+  LATITUDE: 1,
+  LONGITUDE: 2,
+  ALTITUDE: 3,
+  HEADING: 5,
+  RADIUS: 6,
+  FIX_TYPE: 13,
+  USED_SATELLITES: 15,
+  POWER_COMMAND: 26,
+  STATUS: 28,
+};
+/**
+ * 3430/13 values: 0 no fix, 1 autonomous GNSS fix, 8 manual input — which the DDF names for "no fix is possible, but
+ * assisted position is provided" (here: the server's ground fix from the cells).
+ */
+export const FIX_TYPE = { NONE: 0, GNSS: 1, ASSISTED_POSITION: 8 };
 
 /** P-GPS request paths (location_assistance.c do_pgps_request_send): the start day only when it is not 0. */
 export function pgpsSendPaths(withStartDay = false) {

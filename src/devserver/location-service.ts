@@ -1,10 +1,13 @@
 // location-service.ts: the dev server playing the cloud location service: a ground fix Send (/33626/0/0 + cells) gets a
-// computed location written into /33626/0; a GNSS assistance Send (/33625) gets stand-in data.
+// computed location written into /33626/0; a GNSS assistance Send (/33625) gets A-GNSS data (type 0, nRF Cloud schema
+// v1), an XTRA-shaped file (type 2) or stand-in P-GPS bytes (type 1) in /33625/0/6, then its result code.
 import { EventEmitter } from 'node:events';
 import type { LwRecord, LwValue } from '../lwm2m/types.js';
 import type { DevServer } from './server.js';
 import type { SendEvent } from './types.js';
 import { log as rootLog } from '../runtime/log.js';
+import { agnssForSky } from './agnss-sky.js';
+import { xtraFile } from './xtra.js';
 
 /**
  * Object / resource IDs (sdk-nrf lwm2m_client_utils_location.h, ground_fix_obj.c, ecid_signal_meas_info.c; OMA object
@@ -36,10 +39,11 @@ export interface LocationAnswer {
 }
 
 /**
- * A GNSS assistance request (Send holding /33625/0/0): 0 A-GPS with its mask, 1 P-GPS with its prediction parameters.
+ * A GNSS assistance request (Send holding /33625/0/0): 0 A-GPS with its mask, 1 P-GPS with its prediction parameters,
+ * 2 XTRA file (this product's extension; no parameters).
  */
 export interface GnssRequest {
-  kind: 'agps' | 'pgps';
+  kind: 'agps' | 'pgps' | 'xtra';
   mask?: number;
   elevationMask?: number;
   predictionCount?: number;
@@ -52,12 +56,18 @@ export interface GnssAnswer {
   endpoint: string;
   request: GnssRequest;
   resultCode: number;
-  /** Bytes of (fake) assistance data written into /33625/0/6. */
+  /** Bytes of assistance data written into /33625/0/6. */
   bytes: number;
+  /** The data itself (undefined with a result code other than 0). */
+  data?: Uint8Array;
   writeCode: string;
 }
 
 export interface LocationServiceOptions {
+  /** The service's clock (ms since the epoch) for the A-GNSS time and ephemerides (default Date.now). */
+  now?: () => number;
+  /** Size of the XTRA stand-in file (default XTRA_DEFAULT_BYTES). */
+  xtraBytes?: number;
   /** Result code for GNSS assistance requests (default 0). */
   gnssResultCode?: (req: GnssRequest) => number;
   /** Fixed answers by cell key `<mcc>-<mnc>-<lac>-<ci>` (decimal); other cells get a deterministic hash location. */
@@ -109,11 +119,9 @@ export function locateCells(
 const num = (v: LwValue | undefined): number | undefined =>
   typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
 
-/** The ground fix request carried by a Send, or undefined when the Send is something else (no /33626/0/0). */
-export function groundFixRequest(records: readonly LwRecord[]): GroundFixCells | undefined {
+/** The serving cell of a Send's /4/0 records (the ground fix and A-GPS requests both carry it). */
+export function servingCell(records: readonly LwRecord[]): GroundFixCells['serving'] {
   const at = (p: string): LwValue | undefined => records.find((r) => r.path.join('/') === p)?.value;
-  const flag = at(`${GROUND_FIX}/0/0`);
-  if (flag === undefined) return undefined;
   const serving: GroundFixCells['serving'] = {};
   const set = (k: keyof GroundFixCells['serving'], p: string): void => {
     const v = num(at(p));
@@ -124,6 +132,14 @@ export function groundFixRequest(records: readonly LwRecord[]): GroundFixCells |
   set('mcc', '4/0/10');
   set('rsrp', '4/0/2');
   set('lac', '4/0/12');
+  return serving;
+}
+
+/** The ground fix request carried by a Send, or undefined when the Send is something else (no /33626/0/0). */
+export function groundFixRequest(records: readonly LwRecord[]): GroundFixCells | undefined {
+  const flag = records.find((r) => r.path.join('/') === `${GROUND_FIX}/0/0`)?.value;
+  if (flag === undefined) return undefined;
+  const serving = servingCell(records);
   const byInst = new Map<number, GroundFixCells['neighbours'][number]>();
   for (const r of records) {
     if (r.path[0] !== ECID || r.path.length < 3) continue;
@@ -151,7 +167,7 @@ export function gnssRequest(records: readonly LwRecord[]): GnssRequest | undefin
     num(records.find((x) => x.path.join('/') === `${GNSS_ASSIST}/0/${r}`)?.value);
   const type = at(0);
   if (type === undefined) return undefined;
-  const req: GnssRequest = { kind: type === 1 ? 'pgps' : 'agps' };
+  const req: GnssRequest = { kind: type === 1 ? 'pgps' : type === 2 ? 'xtra' : 'agps' };
   const put = (k: Exclude<keyof GnssRequest, 'kind'>, r: number): void => {
     const v = at(r);
     if (v !== undefined) req[k] = v;
@@ -159,7 +175,7 @@ export function gnssRequest(records: readonly LwRecord[]): GnssRequest | undefin
   if (req.kind === 'agps') {
     put('mask', 1);
     put('elevationMask', 8);
-  } else {
+  } else if (req.kind === 'pgps') {
     put('predictionCount', 2);
     put('predictionIntervalMin', 3);
     put('startGpsDay', 4);
@@ -169,8 +185,8 @@ export function gnssRequest(records: readonly LwRecord[]): GnssRequest | undefin
 }
 
 /**
- * Stand-in assistance data (not nRF Cloud's binary format: nothing on the device parses it): an ASCII tag and the
- * request's parameters, padded to 1500 bytes so the Write goes block-wise like real A-GPS data (a few kB) does.
+ * Stand-in P-GPS data (not nRF Cloud's prediction format: nothing on the device parses it): an ASCII tag and the
+ * request's parameters, padded to 1500 bytes so the Write goes block-wise.
  */
 export function fakeAssistanceData(req: GnssRequest): Uint8Array {
   const out = new Uint8Array(1500);
@@ -202,17 +218,39 @@ export class LocationService extends EventEmitter<{ answer: [LocationAnswer]; gn
 export function attachLocationService(s: DevServer, o: LocationServiceOptions = {}): LocationService {
   const log = rootLog.child({ mod: 'devserver-location' });
   const table = o.table ?? DEFAULT_TABLE;
-  const onGnss = (ep: string, req: GnssRequest): void => {
+  const now = o.now ?? Date.now;
+  /** Type 0: A-GNSS for now, placed at the serving cell's location (as nRF Cloud uses the cell for its coarse fix). */
+  const assistanceData = (req: GnssRequest, records: readonly LwRecord[]): Uint8Array => {
+    if (req.kind === 'xtra') return xtraFile(now(), o.xtraBytes);
+    if (req.kind === 'pgps') return fakeAssistanceData(req);
+    const serving = servingCell(records);
+    const at = serving.ci !== undefined ? locateCells({ serving, neighbours: [], reportBack: true }, table) : undefined;
+    // An elevation mask (/33625/0/8, sent when >= 0) asks for filtered data: the satellites above it, no almanac.
+    const mask = req.elevationMask !== undefined && req.elevationMask >= 0 ? req.elevationMask : undefined;
+    return agnssForSky({
+      timeMs: now(),
+      ...(at ? { latitude: at.lat, longitude: at.lon, accuracyM: at.accuracy } : {}),
+      ...(mask !== undefined ? { elevationMaskDeg: mask } : {}),
+    });
+  };
+  const onGnss = (ep: string, req: GnssRequest, sent: readonly LwRecord[]): void => {
     const resultCode = o.gnssResultCode ? o.gnssResultCode(req) : 0;
-    const data = resultCode === 0 ? fakeAssistanceData(req) : undefined;
+    const data = resultCode === 0 ? assistanceData(req, sent) : undefined;
     const records: LwRecord[] = [
       ...(data ? [{ path: [GNSS_ASSIST, 0, 6], value: data }] : []),
       { path: [GNSS_ASSIST, 0, 7], value: resultCode },
     ];
     const finish = (writeCode: string): void => {
-      const a: GnssAnswer = { endpoint: ep, request: req, resultCode, bytes: data?.length ?? 0, writeCode };
+      const a: GnssAnswer = {
+        endpoint: ep,
+        request: req,
+        resultCode,
+        bytes: data?.length ?? 0,
+        ...(data ? { data } : {}),
+        writeCode,
+      };
       svc.gnssAnswers.push(a);
-      log.debug({ ep, ...a }, 'GNSS assistance answered');
+      log.debug({ ep, kind: req.kind, resultCode, bytes: a.bytes, writeCode }, 'GNSS assistance answered');
       svc.emit('gnss', a);
     };
     s.write(ep, [GNSS_ASSIST, 0], records, { partial: true }).then(
@@ -225,7 +263,7 @@ export function attachLocationService(s: DevServer, o: LocationServiceOptions = 
   };
   const onSend = (ev: SendEvent): void => {
     const g = ev.endpoint !== undefined ? gnssRequest(ev.records) : undefined;
-    if (g && ev.endpoint !== undefined) onGnss(ev.endpoint, g);
+    if (g && ev.endpoint !== undefined) onGnss(ev.endpoint, g, ev.records);
     const cells = groundFixRequest(ev.records);
     if (!cells || ev.endpoint === undefined) return;
     const ep = ev.endpoint;

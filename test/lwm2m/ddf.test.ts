@@ -11,7 +11,7 @@ test('fixture DDFs load with types, operations, multiplicity and ranges', (t) =>
   const defs = loadDdfFolder(fixtures);
   t.deepEqual(
     defs.map((d) => d.id).sort((a, b) => a - b),
-    [0, 1, 2, 3, 4, 5, 6, 3306, 3323, 3424, 10256],
+    [0, 1, 2, 3, 4, 5, 6, 3306, 3323, 3424, 3430, 10256],
   );
   const dev = defs.find((d) => d.id === 3)!;
   t.is(dev.name, 'Device');

@@ -16,6 +16,7 @@ const builtins = ['security', 'server', 'access-control', 'device', 'connectivit
 const plugins = [
   'location-assistance/location.js',
   'location-assistance/ecid-signal-meas.js',
+  'location-assistance/gnss-object.js',
   'valve/valve-object.js',
 ].map((m) => new URL(`../../../plugins/${m}`, import.meta.url).href);
 

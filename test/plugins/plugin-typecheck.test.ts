@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-test('template and valve plugins type-check (checkJs, strict) against the published plugin API types', (t) => {
+test('template, valve and location-assistance plugins type-check (checkJs, strict) against the published plugin API types', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'plugin-tsc-'));
   const cfg = join(dir, 'tsconfig.json');
   writeFileSync(
@@ -31,6 +31,12 @@ test('template and valve plugins type-check (checkJs, strict) against the publis
         'plugins/valve/valve-object.js',
         'plugins/valve/valve-config.js',
         'plugins/template/counter-object.js',
+        'plugins/location-assistance/controller.actor.js',
+        'plugins/location-assistance/gnss-assistance.js',
+        'plugins/location-assistance/gnss-object.js',
+        'plugins/location-assistance/ground-fix.js',
+        'plugins/location-assistance/location.js',
+        'plugins/location-assistance/ecid-signal-meas.js',
       ].map((f) => join(root, f)),
     }),
   );

@@ -52,10 +52,11 @@ export interface DeviceTestOptions {
    */
   plugins?: PluginActor[] | ((clock: SimTimers) => PluginActor[]);
   /**
-   * The modem: the real modem actor on the simulated modem with these options (default attachDelayMs 10), or 'stub'
-   * (always up, no actor).
+   * The modem: the real modem actor on the simulated modem with these options (default attachDelayMs 10), 'stub'
+   * (always up, no actor), or a function answering the modem's messages (a fake modem actor: a rejection is the
+   * modem's error).
    */
-  modem?: 'stub' | Record<string, unknown>;
+  modem?: 'stub' | Record<string, unknown> | ((msg: ActorMessage) => unknown);
   /** Options for the dev server (default: port 0). */
   devServer?: DevServerOptions;
 }
@@ -116,6 +117,8 @@ export async function startDevice(
   let modem: ActorInstance | undefined;
   if (opts.modem === 'stub') {
     actors.stub('modem', (m) => (m.type === 'modem.status' ? { up: true, bearer: 'lte-m' } : { ok: true }));
+  } else if (typeof opts.modem === 'function') {
+    actors.stub('modem', opts.modem);
   } else {
     modem = await actors.start('modem', modemActor, {
       kind: 'simulated',
