@@ -4,6 +4,7 @@
 import test from 'ava';
 import { AtModemDriver } from '../../src/modem/at-driver.js';
 import { buildNrfCloudAgnss } from '../../src/modem/gnss/nrf-cloud-agnss.js';
+import { runConsoleCommand } from '../../src/modem/emulator/console.js';
 import type { ModemEmulator } from '../support/modem-emulator.js';
 import { rig, until, urcSeen, type Rig } from './pty-helpers.js';
 
@@ -131,6 +132,23 @@ test('emulated AT#XGNSS as documented: single-fix mode with its statuses, parame
     await ch.command('AT#XGNSS=1,0,0,1', { expect: '#XGNSS:' });
     await timedOut;
     t.deepEqual((await ch.command('AT#XGNSS?', { expect: '#XGNSS:' })).lines, ['#XGNSS: 1,3']);
+  } finally {
+    await r.close();
+  }
+});
+
+test("the emulator console's sky: indoors → no fix, outdoors with a new ttff and position → that fix", async (t) => {
+  const { r, d } = await online();
+  try {
+    t.is(runConsoleCommand(r.emu, 'indoors'), 'GNSS: indoors (no fix)');
+    t.is(await codeOf(d.gnssFix({ timeoutMs: 600 })), 'GNSS_TIMEOUT');
+    t.regex(runConsoleCommand(r.emu, 'status'), /GNSS off indoors/);
+    runConsoleCommand(r.emu, 'outdoors');
+    t.is(runConsoleCommand(r.emu, 'ttff 100 50'), 'GNSS: first fix 100 ms cold, 50 ms assisted');
+    t.is(runConsoleCommand(r.emu, 'position 48.1 11.6'), 'GNSS: at 48.1, 11.6');
+    t.regex(runConsoleCommand(r.emu, 'position 91 0'), /expected/);
+    t.regex(runConsoleCommand(r.emu, 'ttff soon'), /expected/);
+    t.like(await d.gnssFix({ timeoutMs: 3000 }), { latitude: 48.1, longitude: 11.6 });
   } finally {
     await r.close();
   }
