@@ -14,6 +14,7 @@ import { PRIVATE_UMASK } from '../runtime/durable-fs.js';
 import { log } from '../runtime/log.js';
 import type { ActorModule } from '../runtime/actor-api.js';
 import type { ObjectSpec } from '../lwm2m/object-api.js';
+import type { AnyStateMachine } from 'xstate';
 
 const USAGE = `usage: lwm2m-meter <command> [options]
 
@@ -78,6 +79,11 @@ async function cmdCheckConfig(argv: string[]): Promise<void> {
 /** Other names for actors whose statechart people look for by what it does (object 5 runs the firmware update). */
 const DIAGRAM_ALIASES: Readonly<Record<string, string>> = { firmware: 'object:5', fw: 'object:5' };
 
+/** Statecharts hosted inside an actor beside its own (drawn by name: `diagram gnss`). */
+const INNER_MACHINES: Readonly<Record<string, () => Promise<AnyStateMachine>>> = {
+  gnss: async () => (await import('../modem/gnss/machine.js')).gnssMachine,
+};
+
 /** Finds an actor's module: a name from the actor table, or a path to a compiled module. */
 async function loadActorModule(name: string, config: Config): Promise<ActorModule> {
   const actor = DIAGRAM_ALIASES[name] ?? name;
@@ -135,7 +141,9 @@ async function cmdDiagram(argv: string[]): Promise<void> {
   const depth = values.depth === undefined ? undefined : Number(values.depth);
   if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1))
     fail(`diagram: --depth must be a whole number from 1 (got ${JSON.stringify(values.depth)})`, 2);
-  const mod = await loadActorModule(actor, await readConfig(values.config));
+  // a statechart that runs inside another actor (the modem's GNSS window) is drawn by its own name
+  const inner = INNER_MACHINES[actor];
+  const mod = inner ? { machine: await inner() } : await loadActorModule(actor, await readConfig(values.config));
   if (!mod.machine) throw new CodedError('ACTOR_NO_MACHINE', `actor ${actor} exports no machine to draw`);
   const { renderDiagram } = await import('../runtime/diagram.js');
   const text = await renderDiagram(mod.machine, format, depth === undefined ? {} : { depth });

@@ -85,6 +85,8 @@ test('diagram of the built-in statecharts by actor name, with the firmware alias
     modem: /^stateDiagram-v2/m,
     meter: /^stateDiagram-v2/m,
     firmware: /^stateDiagram-v2/m,
+    // the modem's GNSS window, drawn by its own name
+    gnss: /^ {2}idle --> holdingRf : modem\.gnss\.fix \[exclusiveRf\]$/m,
   };
   for (const [actor, re] of Object.entries(expected)) {
     const r = spawnSync(process.execPath, [cli, 'diagram', actor, '--format', 'mermaid'], { encoding: 'utf8' });
