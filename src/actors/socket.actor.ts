@@ -219,7 +219,7 @@ export async function createSocketActor(
           const code = ev.type === 'error' ? ev.code : 'NETWORK_ERROR';
           const message = ev.type === 'error' ? ev.message : 'transport closed';
           log.warn({ code }, message);
-          life.send({ type: 'FAIL', error: { code, message } });
+          life.send({ type: 'socket.fail', error: { code, message } });
         }
       });
       await tr.open();
@@ -292,14 +292,14 @@ export async function createSocketActor(
   };
 
   const onSocketOpen = (m: SocketOpen): Promise<{ ok: true }> => {
-    life.send({ type: 'OPEN', server: m.server });
+    life.send({ type: 'socket.open', server: m.server });
     return opened(life.getSnapshot().context.attempt);
   };
 
   const onSocketPause = (m: SocketPause): Promise<{ ok: true }> => {
     // LTE is down (or queue mode sleeps): stop retransmissions by closing the endpoint (answers drain first in
     // queue mode only: the link is up); resume re-opens to the same server.
-    life.send({ type: 'PAUSE', drain: m.reason === 'queue-mode' });
+    life.send({ type: 'socket.pause', drain: m.reason === 'queue-mode' });
     return closed();
   };
 
@@ -309,7 +309,7 @@ export async function createSocketActor(
     // Already open (the client resumes before every Update, paused or not): re-opening would drop the endpoint
     // under the request that follows. Opening: the attempt under way is the answer.
     if (s.value === 'open') return Promise.resolve({ ok: true });
-    if (s.value !== 'opening') life.send({ type: 'RESUME' });
+    if (s.value !== 'opening') life.send({ type: 'socket.resume' });
     return opened(life.getSnapshot().context.attempt, true);
   };
 
@@ -323,7 +323,7 @@ export async function createSocketActor(
       return res;
     } catch (err) {
       const w = toWireError(err);
-      if (gen === generation && w.code === 'NETWORK_ERROR') life.send({ type: 'FAIL', error: w });
+      if (gen === generation && w.code === 'NETWORK_ERROR') life.send({ type: 'socket.fail', error: w });
       throw err;
     }
   };
@@ -334,7 +334,7 @@ export async function createSocketActor(
         case 'socket.open':
           return onSocketOpen(msg);
         case 'socket.close':
-          life.send({ type: 'CLOSE' });
+          life.send({ type: 'socket.close' });
           return closed();
         case 'socket.pause':
           return onSocketPause(msg);

@@ -19,12 +19,12 @@ export interface SocketContext {
 }
 
 export type SocketEvent =
-  | { type: 'OPEN'; server: ServerTarget }
-  | { type: 'RESUME' }
-  | { type: 'PAUSE'; drain: boolean }
-  | { type: 'CLOSE' }
+  | { type: 'socket.open'; server: ServerTarget }
+  | { type: 'socket.resume' }
+  | { type: 'socket.pause'; drain: boolean }
+  | { type: 'socket.close' }
   /** The open transport failed (a transport error or close event, a send that met NETWORK_ERROR). */
-  | { type: 'FAIL'; error: WireError };
+  | { type: 'socket.fail'; error: WireError };
 
 export interface ConnectInput {
   server: ServerTarget;
@@ -52,7 +52,7 @@ export const socketMachine = setup({
     reportNetworkError: (_args, _params: { error: WireError | undefined }) => undefined,
     startAttempt: assign(({ context, event }) => ({
       attempt: context.attempt + 1,
-      server: event.type === 'OPEN' ? event.server : context.server,
+      server: event.type === 'socket.open' ? event.server : context.server,
       error: undefined,
     })),
     closeTo: assign((_, params: { after: 'closed' | 'paused'; drain: boolean }) => ({
@@ -73,7 +73,7 @@ export const socketMachine = setup({
   context: { server: undefined, attempt: 0, after: 'closed', drain: true, error: undefined },
   states: {
     closed: {
-      on: { OPEN: toOpening, RESUME: { guard: 'hasServer', ...toOpening } },
+      on: { 'socket.open': toOpening, 'socket.resume': { guard: 'hasServer', ...toOpening } },
     },
     opening: {
       invoke: {
@@ -89,9 +89,9 @@ export const socketMachine = setup({
         },
       },
       on: {
-        OPEN: toOpening,
-        CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
-        PAUSE: {
+        'socket.open': toOpening,
+        'socket.close': { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
+        'socket.pause': {
           target: 'closing',
           actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) },
         },
@@ -99,13 +99,13 @@ export const socketMachine = setup({
     },
     open: {
       on: {
-        OPEN: toOpening,
-        CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
-        PAUSE: {
+        'socket.open': toOpening,
+        'socket.close': { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
+        'socket.pause': {
           target: 'closing',
           actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) },
         },
-        FAIL: {
+        'socket.fail': {
           target: 'failed',
           actions: [
             { type: 'recordFailure', params: ({ event }) => ({ error: event.error }) },
@@ -121,17 +121,17 @@ export const socketMachine = setup({
         onDone: [{ guard: 'pausing', target: 'paused' }, { target: 'closed' }],
         onError: [{ guard: 'pausing', target: 'paused' }, { target: 'closed' }],
       },
-      on: { OPEN: toOpening, RESUME: toOpening },
+      on: { 'socket.open': toOpening, 'socket.resume': toOpening },
     },
     paused: {
-      on: { OPEN: toOpening, RESUME: toOpening, CLOSE: 'closed' },
+      on: { 'socket.open': toOpening, 'socket.resume': toOpening, 'socket.close': 'closed' },
     },
     failed: {
       on: {
-        OPEN: toOpening,
-        RESUME: toOpening,
-        CLOSE: { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
-        PAUSE: {
+        'socket.open': toOpening,
+        'socket.resume': toOpening,
+        'socket.close': { target: 'closing', actions: { type: 'closeTo', params: { after: 'closed', drain: true } } },
+        'socket.pause': {
           target: 'closing',
           actions: { type: 'closeTo', params: ({ event }) => ({ after: 'paused', drain: event.drain }) },
         },

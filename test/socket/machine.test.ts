@@ -45,7 +45,7 @@ function rig() {
 test('open → opening (connect gets the server and the attempt) → open; pause with drain → closing → paused; resume → open; close → closed', async (t) => {
   const r = rig();
   t.is(r.state(), 'closed');
-  r.actor.send({ type: 'OPEN', server: target(5683) });
+  r.actor.send({ type: 'socket.open', server: target(5683) });
   t.is(r.state(), 'opening');
   t.is(r.connects.length, 1);
   t.deepEqual(r.connects[0].input, { server: target(5683), attempt: 1 });
@@ -53,21 +53,21 @@ test('open → opening (connect gets the server and the attempt) → open; pause
   await r.tick();
   t.is(r.state(), 'open');
 
-  r.actor.send({ type: 'PAUSE', drain: true });
+  r.actor.send({ type: 'socket.pause', drain: true });
   t.is(r.state(), 'closing');
   t.deepEqual(r.disconnects[0].input, { drain: true });
   r.disconnects[0].resolve();
   await r.tick();
   t.is(r.state(), 'paused');
 
-  r.actor.send({ type: 'RESUME' });
+  r.actor.send({ type: 'socket.resume' });
   t.is(r.state(), 'opening');
   t.deepEqual(r.connects[1].input, { server: target(5683), attempt: 2 }, 'resume re-opens to the same server');
   r.connects[1].resolve();
   await r.tick();
   t.is(r.state(), 'open');
 
-  r.actor.send({ type: 'CLOSE' });
+  r.actor.send({ type: 'socket.close' });
   t.is(r.state(), 'closing');
   t.deepEqual(r.disconnects[1].input, { drain: true }, 'close drains');
   r.disconnects[1].resolve();
@@ -78,16 +78,16 @@ test('open → opening (connect gets the server and the attempt) → open; pause
 
 test('a pause because the link is down does not drain', async (t) => {
   const r = rig();
-  r.actor.send({ type: 'OPEN', server: target(1) });
+  r.actor.send({ type: 'socket.open', server: target(1) });
   r.connects[0].resolve();
   await r.tick();
-  r.actor.send({ type: 'PAUSE', drain: false });
+  r.actor.send({ type: 'socket.pause', drain: false });
   t.deepEqual(r.disconnects[0].input, { drain: false });
 });
 
 test('a connect that fails → failed, the error recorded and reported once; a new open leaves failed', async (t) => {
   const r = rig();
-  r.actor.send({ type: 'OPEN', server: target(1) });
+  r.actor.send({ type: 'socket.open', server: target(1) });
   r.connects[0].reject(new CodedError('DTLS_HANDSHAKE_FAILED', 'key rejected', { cause: 'key-rejected' }));
   await r.tick();
   t.is(r.state(), 'failed');
@@ -100,7 +100,7 @@ test('a connect that fails → failed, the error recorded and reported once; a n
     r.reported.map((e) => e.code),
     ['DTLS_HANDSHAKE_FAILED'],
   );
-  r.actor.send({ type: 'OPEN', server: target(2) });
+  r.actor.send({ type: 'socket.open', server: target(2) });
   t.is(r.state(), 'opening');
   t.is(r.actor.getSnapshot().context.error, undefined);
   t.is(r.connects[1].input.server.port, 2);
@@ -108,31 +108,31 @@ test('a connect that fails → failed, the error recorded and reported once; a n
 
 test("the open transport failing → failed with network.error; failures while opening are the attempt's to report", async (t) => {
   const r = rig();
-  r.actor.send({ type: 'OPEN', server: target(1) });
-  r.actor.send({ type: 'FAIL', error: { code: 'NETWORK_ERROR', message: 'early' } });
+  r.actor.send({ type: 'socket.open', server: target(1) });
+  r.actor.send({ type: 'socket.fail', error: { code: 'NETWORK_ERROR', message: 'early' } });
   t.is(r.state(), 'opening', 'a transport event while opening does not decide the attempt');
   r.connects[0].resolve();
   await r.tick();
-  r.actor.send({ type: 'FAIL', error: { code: 'NETWORK_ERROR', message: 'sendto ENETUNREACH' } });
+  r.actor.send({ type: 'socket.fail', error: { code: 'NETWORK_ERROR', message: 'sendto ENETUNREACH' } });
   t.is(r.state(), 'failed');
   t.deepEqual(r.reported, [{ code: 'NETWORK_ERROR', message: 'sendto ENETUNREACH' }]);
-  r.actor.send({ type: 'FAIL', error: { code: 'NETWORK_ERROR', message: 'again' } });
+  r.actor.send({ type: 'socket.fail', error: { code: 'NETWORK_ERROR', message: 'again' } });
   t.is(r.reported.length, 1, 'reported once per failure');
-  r.actor.send({ type: 'CLOSE' });
+  r.actor.send({ type: 'socket.close' });
   t.is(r.state(), 'closing', 'the failed endpoint is still closed');
 });
 
 test("a newer open supersedes one under way (the old attempt's outcome is ignored); close while opening closes", async (t) => {
   const r = rig();
-  r.actor.send({ type: 'OPEN', server: target(1) });
-  r.actor.send({ type: 'OPEN', server: target(2) });
+  r.actor.send({ type: 'socket.open', server: target(1) });
+  r.actor.send({ type: 'socket.open', server: target(2) });
   t.is(r.connects.length, 2);
   t.is(r.actor.getSnapshot().context.attempt, 2);
   r.connects[0].reject(new Error('superseded'));
   await r.tick();
   t.is(r.state(), 'opening');
   t.deepEqual(r.reported, []);
-  r.actor.send({ type: 'CLOSE' });
+  r.actor.send({ type: 'socket.close' });
   t.is(r.state(), 'closing');
   r.connects[1].resolve();
   r.disconnects[0].resolve();
@@ -142,16 +142,16 @@ test("a newer open supersedes one under way (the old attempt's outcome is ignore
 
 test('resume: nothing to resume before a first open (guard hasServer); after a close it re-opens to the last server', async (t) => {
   const r = rig();
-  r.actor.send({ type: 'RESUME' });
+  r.actor.send({ type: 'socket.resume' });
   t.is(r.state(), 'closed');
   t.is(r.connects.length, 0);
-  r.actor.send({ type: 'OPEN', server: target(7) });
+  r.actor.send({ type: 'socket.open', server: target(7) });
   r.connects[0].resolve();
   await r.tick();
-  r.actor.send({ type: 'CLOSE' });
+  r.actor.send({ type: 'socket.close' });
   r.disconnects[0].resolve();
   await r.tick();
-  r.actor.send({ type: 'RESUME' });
+  r.actor.send({ type: 'socket.resume' });
   t.is(r.state(), 'opening');
   t.is(r.connects[1].input.server.port, 7);
 });
