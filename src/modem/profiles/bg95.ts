@@ -6,6 +6,7 @@
 import { CodedError } from '../../errors.js';
 import { STANDARD_URCS } from '../at-channel.js';
 import { paramsOf } from '../parse.js';
+import { bg95Gnss } from '../gnss/bg95.js';
 import { bandHex } from './bands.js';
 import { operatorStep, powerSavingSteps, standardInit } from './generic.js';
 import type { CellInfo, Datagram, ModemProfile, NeighbourCell, UdpSocketDialect } from './types.js';
@@ -127,7 +128,8 @@ export const quectelSocket: UdpSocketDialect = {
 export const bg95Profile: ModemProfile = {
   name: 'bg95',
   detect: /BG9[56]|BG77|Quectel/i,
-  urcPrefixes: [...STANDARD_URCS, '+QIURC:', '+QIOPEN:', '+QIND:', 'APP RDY', '+QPSMTIMER:'],
+  // +QGPSURC: GNSS notices, e.g. `+QGPSURC: "xtradataexpire",<xtradatadurtime>,<injecteddatatime>`.
+  urcPrefixes: [...STANDARD_URCS, '+QIURC:', '+QIOPEN:', '+QIND:', 'APP RDY', '+QPSMTIMER:', '+QGPSURC:'],
   binaryRules: [{ re: /^\+QIRD: (\d+)/, mode: 'after-line' }],
   okFinals: ['SEND OK'],
   errorFinals: ['SEND FAIL'],
@@ -170,4 +172,5 @@ export const bg95Profile: ModemProfile = {
   cell: { cmd: 'AT+QENG="servingcell"', expect: '+QENG:', parse: parseQeng },
   ncell: { cmd: 'AT+QENG="neighbourcell"', expect: '+QENG:', parse: parseQengNeighbours },
   socket: quectelSocket,
+  gnss: bg95Gnss,
 };

@@ -2,6 +2,7 @@
 // profile.
 import type { EmulatedProfile } from '../emulator.js';
 import type { Sky } from '../sky.js';
+import { bg95GnssEmulation } from './bg95.js';
 import { nrf91GnssEmulation } from './nrf91.js';
 import { sim7080GnssEmulation } from './sim7080.js';
 
@@ -30,6 +31,7 @@ export type GnssEmulationFactory = (sky: Sky, io: EmulatorIo) => GnssEmulation;
 
 /** The families with GNSS emulated; one entry per family's module. */
 export const GNSS_EMULATIONS: Partial<Record<EmulatedProfile, GnssEmulationFactory>> = {
+  bg95: bg95GnssEmulation,
   nrf91: nrf91GnssEmulation,
   sim7080: sim7080GnssEmulation,
 };
