@@ -134,3 +134,26 @@ test('prompt: payload written only after "> "; ERROR answer rejects with AT_ERRO
   await settle();
   ch.close();
 });
+
+test('payload after an intermediate line (AT+QFUPL CONNECT): written only on that line, then the final result', async (t) => {
+  const port = await mockPort();
+  const ch = new AtChannel(streamLink(port), { timers: new SimTimers(), defaultTimeoutMs: 1000 });
+  const cmd = 'AT+QFUPL="UFS:a",3,5';
+  const up = ch.command(cmd, { payload: Uint8Array.of(0x3e, 0x0d, 0x0a), promptLine: 'CONNECT', expect: '+QFUPL:' });
+  await tick();
+  port.port?.emitData('\r\n> \r\n'); // not the prompt for this command: a line
+  await tick();
+  t.is(written(port), `${cmd}\r`, 'nothing written before CONNECT');
+  port.port?.emitData('\r\nCONNECT\r\n');
+  await tick();
+  t.is(written(port), `${cmd}\r>\r\n`);
+  port.port?.emitData('\r\n+QFUPL: 3,3e0d\r\n\r\nOK\r\n');
+  const r = await up;
+  t.deepEqual(r.lines, ['>', '+QFUPL: 3,3e0d']);
+  const refused = ch.command('AT+QFUPL="UFS:a",3,5', { payload: Uint8Array.of(1, 2, 3), promptLine: 'CONNECT' });
+  await tick();
+  port.port?.emitData('\r\n+CME ERROR: 407\r\n');
+  await t.throwsAsync(refused, { message: /407/ });
+  t.is(written(port), `${cmd}\r>\r\n${cmd}\r`, 'no payload after an error');
+  ch.close();
+});
