@@ -1,7 +1,7 @@
 // bg95.ts: the emulated Quectel BG95 GNSS: AT+QGPS / +QGPSEND / +QGPSLOC over the Sky, gpsOneXTRA (AT+QGPSXTRA,
 // +QGPSXTRATIME, +QGPSXTRADATA) with the module's file system (AT+QFUPL / +QFDEL / +QFLST), and the one RF chain it
 // shares with LTE (AT+QGPSCFG="priority"). docs/modem.md "GNSS: Quectel BG95" lists what is emulated and assumed.
-import { qfuplChecksum } from '../../gnss/bg95.js';
+import { qfuplChecksum, xtraTime } from '../../gnss/bg95.js';
 import type { Sky, SkyFix } from '../sky.js';
 import type { EmulatorIo, GnssEmulation, GnssEmulationFactory } from './index.js';
 
@@ -13,15 +13,6 @@ const UFS_FREE_BYTES = 256 * 1024;
 const NO_XTRA = '+QGPSXTRADATA: 0,"1980/01/06,00:00:00"';
 
 const two = (n: number): string => String(n).padStart(2, '0');
-
-/** `YYYY/MM/DD,hh:mm:ss` (UTC). */
-function stamp(ms: number): string {
-  const d = new Date(ms);
-  return (
-    `${d.getUTCFullYear()}/${two(d.getUTCMonth() + 1)}/${two(d.getUTCDate())},` +
-    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
-  );
-}
 
 /** Degrees → NMEA `ddmm.mmmm` with `width` degree digits and `decimals` minute decimals (unsigned). */
 function degMin(v: number, width: number, decimals: number): string {
@@ -173,7 +164,7 @@ class Bg95Gnss implements GnssEmulation {
       const until = this.sky.assistedUntil;
       const line =
         this.sky.assisted && until !== undefined
-          ? `+QGPSXTRADATA: ${Math.round(this.sky.assistanceValidMs / 60_000)},"${stamp(until - this.sky.assistanceValidMs)}"`
+          ? `+QGPSXTRADATA: ${Math.round(this.sky.assistanceValidMs / 60_000)},"${xtraTime(new Date(until - this.sky.assistanceValidMs))}"`
           : NO_XTRA;
       this.io.info(line, cmd);
       return true;
