@@ -2,7 +2,7 @@
 // uploaded into the module's file system (AT+QFUPL) and injected (AT+QGPSXTRATIME, AT+QGPSXTRADATA); RF exclusive.
 // Sources: Quectel BG95&BG77&BG600L Series GNSS Application Note V1.3 (AT+QGPSCFG "priority", AT+QGPS, AT+QGPSEND,
 // AT+QGPSLOC, AT+QGPSXTRA, AT+QGPSXTRATIME, AT+QGPSXTRADATA, the GNSS error codes) and BG95&BG77&BG600L Series File
-// Application Note (AT+QFUPL, AT+QFDEL); docs/modem.md "GNSS: Quectel BG95" says what could not be verified here.
+// Application Note (AT+QFUPL, AT+QFDEL); docs/modem.md "GNSS", "BG95" says what could not be verified here.
 import { CodedError } from '../../errors.js';
 import type { AtChannel, AtCommandOptions, AtResponse } from '../at-channel.js';
 import { paramsOf } from '../parse.js';

@@ -1,6 +1,6 @@
 // bg95.ts: the emulated Quectel BG95 GNSS: AT+QGPS / +QGPSEND / +QGPSLOC over the Sky, gpsOneXTRA (AT+QGPSXTRA,
 // +QGPSXTRATIME, +QGPSXTRADATA) with the module's file system (AT+QFUPL / +QFDEL / +QFLST), and the one RF chain it
-// shares with LTE (AT+QGPSCFG="priority"). docs/modem.md "GNSS: Quectel BG95" lists what is emulated and assumed.
+// shares with LTE (AT+QGPSCFG="priority"). docs/modem.md "GNSS", "BG95" lists what is emulated and assumed.
 import { qfuplChecksum, xtraTime } from '../../gnss/bg95.js';
 import type { Sky, SkyFix } from '../sky.js';
 import type { EmulatorIo, GnssEmulation, GnssEmulationFactory } from './index.js';
