@@ -218,3 +218,29 @@ test('RF exclusive: while the receiver runs (GNSS priority) a datagram is not se
     server.close();
   }
 });
+
+test('WWAN prior mode (the power-on priority): a datagram sent while the receiver runs goes out and restarts its acquisition', async (t) => {
+  const server = createSocket('udp4');
+  const got: Buffer[] = [];
+  server.on('message', (m) => got.push(m));
+  await new Promise<void>((res) => server.bind(0, '127.0.0.1', () => res()));
+  const to = { address: '127.0.0.1', port: server.address().port };
+  const { r, driver } = await online((emu) => {
+    emu.sky.ttffColdMs = 1000;
+  });
+  const ch = driver.channel;
+  const tmo = { commandMs: 1000, longCommandMs: 2000 };
+  try {
+    const id = await quectelSocket.open(ch, to, tmo);
+    await ch.command('AT+QGPS=1');
+    await waitFor(() => (r.emu.sky.msToFix() ?? 0) < 500, { timeoutMs: 3000, what: 'acquisition half done' });
+    await quectelSocket.sendTo(ch, id, Buffer.from('lte'), to, tmo);
+    t.true((r.emu.sky.msToFix() ?? 0) > 500, 'the acquisition started over');
+    await waitFor(() => got.length > 0, { timeoutMs: 3000, what: 'the datagram' });
+    t.is(got[0]?.toString(), 'lte');
+    await ch.command('AT+QGPSEND');
+  } finally {
+    await r.close();
+    server.close();
+  }
+});
