@@ -1,5 +1,6 @@
 // web-page.test.ts: the dev server's web page in a real browser (system Chromium) against the real device process: the
-// client listed, a read, a write read back, a notification and a device error shown in the page.
+// client listed, a read, a write read back, a notification and a device error shown in the page, Write-Attributes /
+// Execute with arguments / Create, firmware push and pull.
 import test from 'ava';
 import { runDevServer } from '../../src/devserver/cli.js';
 import type { DevServer } from '../../src/devserver/server.js';
@@ -87,6 +88,24 @@ test("the page lists the device, reads, writes (read back), shows notifications,
   await page.click('tr.resource[data-path="/3424/0/6050"] button[data-op="read"]');
   await page.locator('tr.resource[data-path="/3424/0/6050"] td.value.error', { hasText: /^4\.0\d / }).waitFor();
   t.regex(await page.locator('#message').innerText(), /read \/3424\/0\/6050: 4\.0\d/);
+
+  // more operations: Write-Attributes on the volume (read back with the library's Discover), Execute with arguments,
+  // Create with values (the device's answer shown whatever it is)
+  await page.fill('#more-path', '/3424/0/1');
+  await page.fill('#more-attrs', 'pmin=2&pmax=40');
+  await page.click('#more-form button[data-more="attributes"]');
+  await page.locator('#log li[data-kind="op"]', { hasText: 'attributes /3424/0/1 → 2.04 Changed' }).waitFor();
+  const attrs = (await server.discover(ep, '/3424/0/1')).links?.find((l) => l.target === '/3424/0/1')?.params;
+  t.like(attrs, { pmin: 2, pmax: 40 }, 'the attributes the page wrote are on the device');
+  await page.fill('#more-path', '/1/0/8');
+  await page.fill('#more-args', "0='now'");
+  await page.click('#more-form button[data-more="execute"]');
+  await page.locator('#log li', { hasText: /execute \/1\/0\/8 → [245]\.\d\d/ }).waitFor();
+  await page.fill('#more-path', '/3424');
+  await page.fill('#more-values', '/3424/7/1=0.5');
+  await page.click('#more-form button[data-more="create"]');
+  await page.locator('#log li', { hasText: /create \/3424 → [245]\.\d\d/ }).waitFor();
+  t.regex(await page.locator('#message').innerText(), /^create \/3424 → /);
 
   // firmware push from a file picked in the page: Block1 to /5/0/0, the bar follows the blocks
   const pkg = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff));

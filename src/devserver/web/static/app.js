@@ -245,6 +245,52 @@ async function run(op, path, button) {
   }
 }
 
+// ---- more operations: Write-Attributes, Execute with arguments, Create ----
+
+/** `pmin=5&pmax=30&gt` → { pmin: 5, pmax: 30, gt: null } (a name without a value removes the attribute). */
+function attributesOf(text) {
+  const out = {};
+  for (const part of text.split('&').filter((x) => x.trim() !== '')) {
+    const [k, v] = part.split('=', 2).map((x) => x.trim());
+    out[k] = v === undefined || v === '' ? null : Number.isFinite(Number(v)) ? Number(v) : v;
+  }
+  return out;
+}
+
+/** `/3424/1/5=1&/3424/1/6=0` → [{ path, value }] (values as typed; the server converts by the resource's type). */
+function recordsOf(text) {
+  return text
+    .split('&')
+    .filter((x) => x.trim() !== '')
+    .map((part) => {
+      const i = part.indexOf('=');
+      return i < 0
+        ? { path: part.trim(), value: '' }
+        : { path: part.slice(0, i).trim(), value: part.slice(i + 1).trim() };
+    });
+}
+
+async function more(op) {
+  const ep = state.selected;
+  const path = $('#more-path').value.trim();
+  if (!ep || !path) return message(`${op}: give a path`, 'error');
+  const body = { path };
+  if (op === 'attributes') body.attributes = attributesOf($('#more-attrs').value);
+  if (op === 'execute' && $('#more-args').value.trim() !== '') body.args = $('#more-args').value.trim();
+  if (op === 'create') body.records = recordsOf($('#more-values').value);
+  try {
+    const r = await operate(ep, op, body);
+    const text = resultText(r);
+    const line = `${op} ${path} → ${codeText(r.code)}${text ? ` ${text}` : ''}`;
+    log(r.ok ? 'op' : 'error', ep, line);
+    message(line, r.ok ? 'ok' : 'error');
+    if (r.ok && op === 'create') await refreshClients();
+  } catch (err) {
+    message(`${op} ${path}: ${err.code}: ${err.message}`, 'error');
+    log('error', ep, `${op} ${path}: ${err.code}: ${err.message}`);
+  }
+}
+
 // ---- live feed ----
 
 function onEvent(ev) {
@@ -391,6 +437,10 @@ async function start() {
   $('#fw-form').addEventListener('submit', (e) => void onFirmware(e));
   $('#fw-pull').addEventListener('click', () => void onPull());
   $('#log-clear').addEventListener('click', () => $('#log').replaceChildren());
+  $('#more-form').addEventListener('click', (e) => {
+    const b = e.target.closest('button[data-more]');
+    if (b) void more(b.dataset.more);
+  });
   setInterval(() => {
     for (const td of document.querySelectorAll('#clients td.seen')) td.textContent = ago(Number(td.dataset.at));
   }, 1000);
