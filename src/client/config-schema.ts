@@ -28,6 +28,11 @@ export const clientLifecycleConfigSchema = z
     preferredFormat: z.number().int().default(110),
     /** Queue mode: how long the client stays awake after the last exchange (LwM2M default: MAX_TRANSMIT_WAIT 93 s). */
     queueAwakeS: z.number().min(0).default(93),
+    /**
+     * An exclusive GNSS receiver gets the RF only after this long without an exchange (no request from the server, none
+     * of ours): the server's first reads after a Register or an Update are answered before the receiver takes the RF.
+     */
+    rfQuietS: z.number().min(0).default(5),
     /** Queue mode: buffered Send requests kept while asleep; beyond it the oldest is rejected (QUEUE_FULL). */
     queueMaxItems: z.number().int().min(1).default(1000),
     /** Consecutive failed network recoveries tolerated; the next one falls back to bootstrap (the seed says 3). */
@@ -81,6 +86,7 @@ export const clientLifecycleConfigSchema = z
     queueMode: false,
     preferredFormat: 110,
     queueAwakeS: 93,
+    rfQuietS: 5,
     queueMaxItems: 1000,
     maxNetworkRetries: 3,
     maxRegisterFailures: 3,

@@ -156,6 +156,8 @@ export const clientMachine = setup({
     updatePending: ({ context: c }) => c.updatePending,
     /** A hold asked for while an exchange was in flight. */
     rfHoldWanted: ({ context: c }) => c.rfHold !== undefined,
+    /** A hold is wanted and rfQuietS is 0: no quiet period first. */
+    rfHoldWithoutQuiet: ({ context: c }) => c.rfHold !== undefined && c.cfg.rfQuietS === 0,
     /** The registration's Update falls due within the hold asked for: the registration wins. */
     updateDueWithinHold: ({ context: c, event }) =>
       event.type === 'client.rf-hold' &&
@@ -163,6 +165,8 @@ export const clientMachine = setup({
       event.at + event.maxMs >=
         c.registration.refreshedAt + updateDueMs(c.registration.lifetime, c.cfg.updateRatio, c.cfg.updateMarginS),
     rfHeld: stateIn('#client.connected.registered.rfHeld'),
+    /** Queue mode, asleep: the server cannot reach the client anyway, the hold needs no quiet period. */
+    asleep: stateIn('#client.connected.registered.asleep'),
     /** Queue mode with an Update or Sends waiting: wake as a Send would (Update first, socket resumed). */
     queueModeWithWork: ({ context: c }) => queueMode(c) && (c.updatePending || c.buffer.length > 0),
     queueMode: ({ context: c }) => queueMode(c),
@@ -200,6 +204,7 @@ export const clientMachine = setup({
       (c.disableTimeoutS ?? c.account?.disableTimeoutS ?? c.cfg.disableTimeoutS) * 1000,
     firmwareTimeout: ({ context: c }) => c.cfg.firmwareTimeoutS * 1000,
     rfHoldMax: ({ context: c }) => c.rfHold?.maxMs ?? 0,
+    rfQuiet: ({ context: c }) => c.cfg.rfQuietS * 1000,
   },
   actions: {
     noteError: assign({ lastError: ({ event }) => describeFailure((event as { error?: unknown }).error) }),
@@ -468,6 +473,7 @@ export const clientMachine = setup({
             'client.rf-hold': [
               { guard: 'updateDueWithinHold', actions: 'refuseRfHoldDue' },
               { guard: 'rfHeld', actions: 'refuseRfHoldHeld' },
+              { guard: 'asleep', actions: 'wantRfHold', target: '.rfHeld' },
               { actions: 'wantRfHold', target: '.awake' },
             ],
             'lwm2m.objects-changed': {
@@ -491,7 +497,8 @@ export const clientMachine = setup({
             awake: {
               always: [
                 { guard: 'updatePending', target: '#client.connected.updating' },
-                { guard: 'rfHoldWanted', target: 'rfHeld' },
+                { guard: 'rfHoldWithoutQuiet', target: 'rfHeld' },
+                { guard: 'rfHoldWanted', target: 'rfQuiet' },
                 { guard: 'hasBuffered', target: 'sending' },
               ],
               after: { queueAwake: { guard: 'queueMode', target: 'asleep' } },
@@ -532,6 +539,18 @@ export const clientMachine = setup({
                   { actions: 'wantRfHold' },
                 ],
               },
+            },
+            /**
+             * A hold is wanted: the server first gets rfQuietS without an exchange (its reads right after a Register
+             * or an Update are answered before the receiver takes the RF); a request from it starts the wait again.
+             */
+            rfQuiet: {
+              always: [
+                { guard: 'updatePending', target: '#client.connected.updating' },
+                { guard: 'hasBuffered', target: 'sending' },
+              ],
+              after: { rfQuiet: 'rfHeld' },
+              on: { 'lwm2m.server-activity': { target: 'rfQuiet', reenter: true } },
             },
             /**
              * The modem uses the RF for GNSS (an exclusive receiver): no exchange starts. Sends are buffered, a due

@@ -21,7 +21,7 @@ const kindsSince = (h: ClientHarness, n: number): string[] => h.requests.slice(n
 const state = (h: ClientHarness): unknown => h.client.actor.getSnapshot().value;
 
 test('held: a Send and an Update wait, and go out right after the release (Update first), none lost', async (t) => {
-  const h = await registeredHarness({ records: account });
+  const h = await registeredHarness({ records: account, config: { rfQuietS: 0 } });
   await h.advance(10_000);
   const g = hold(h, 60_000);
   await h.flush();
@@ -43,7 +43,7 @@ test('held: a Send and an Update wait, and go out right after the release (Updat
 });
 
 test('a hold never released ends after maxMs: the Send goes out then', async (t) => {
-  const h = await registeredHarness({ records: account });
+  const h = await registeredHarness({ records: account, config: { rfQuietS: 0 } });
   const g = hold(h, 30_000);
   await h.flush();
   t.deepEqual(g(), { ok: true });
@@ -60,7 +60,7 @@ test('a hold never released ends after maxMs: the Send goes out then', async (t)
 });
 
 test('refused GNSS_RF_REFUSED when the Update is due within the hold; the Update goes out on time', async (t) => {
-  const h = await registeredHarness({ records: account });
+  const h = await registeredHarness({ records: account, config: { rfQuietS: 0 } });
   const registeredAt = h.requests.at(-1)?.at ?? 0;
   await h.advance(240_000);
   const g = hold(h, 60_000); // the Update is due 270 s after the registration: within this hold
@@ -75,7 +75,7 @@ test('refused GNSS_RF_REFUSED when the Update is due within the hold; the Update
 });
 
 test('not registered: refused (the registration needs the RF first)', async (t) => {
-  const h = await registeredHarness({ records: account });
+  const h = await registeredHarness({ records: account, config: { rfQuietS: 0 } });
   await h.deliver({ type: 'network.down', reason: 'test' });
   const g = hold(h, 10_000);
   await h.flush();
@@ -91,7 +91,7 @@ test('a hold asked for while a Send is in flight is granted when that exchange e
     if (req.path.join('/') !== 'dp') return Promise.resolve(res);
     return new Promise((r) => (open = () => r(res)));
   };
-  const h = await registeredHarness({ records: account, wire });
+  const h = await registeredHarness({ records: account, wire, config: { rfQuietS: 0 } });
   const reply = h.client.receive({ type: 'lwm2m.send', records: [{ path: [3424, 0, 1], value: 1 }] }) as Promise<{
     code: string;
   }>;
@@ -110,7 +110,7 @@ test('a hold asked for while a Send is in flight is granted when that exchange e
 });
 
 test('holds back to back for two hours never let the registration expire', async (t) => {
-  const h = await registeredHarness({ records: account });
+  const h = await registeredHarness({ records: account, config: { rfQuietS: 0 } });
   let granted = 0;
   let refused = 0;
   const end = h.clock.now() + 2 * 3600_000;
@@ -165,5 +165,21 @@ test('queue mode: a hold taken while asleep ends with the Update and the Sends m
   await h.flush();
   await h.deliver({ type: 'client.rf-release' });
   t.deepEqual(state(h), { connected: { registered: 'asleep' } });
+  await h.client.stop();
+});
+
+test('awake: the hold waits rfQuietS without an exchange; a request from the server starts the wait again', async (t) => {
+  const h = await registeredHarness({ records: account, config: { rfQuietS: 5 } });
+  const g = hold(h, 60_000);
+  await h.flush();
+  t.is(g(), undefined, 'not granted right after the registration');
+  t.deepEqual(state(h), { connected: { registered: 'rfQuiet' } });
+  await h.advance(3000);
+  await h.deliver({ type: 'lwm2m.server-activity', ssid: 1 }); // the server reads something
+  await h.advance(4000);
+  t.is(g(), undefined, 'still waiting: 4 s since the server was last heard');
+  await h.advance(1500);
+  t.deepEqual(g(), { ok: true });
+  t.deepEqual(state(h), { connected: { registered: 'rfHeld' } });
   await h.client.stop();
 });
