@@ -1,6 +1,12 @@
 // sky.ts: the emulated GNSS sky: where the antenna is, whether it sees satellites, how long a fix takes cold or
 // assisted.
 
+/**
+ * XTRA contents are proprietary: the emulations take any non-empty file up to this size as valid XTRA data (a real
+ * file is 30–60 KiB).
+ */
+export const XTRA_MAX_BYTES = 128 * 1024;
+
 /** A fix as the sky gives it; each family's emulation formats it in its modem's answer. */
 export interface SkyFix {
   latitude: number;

@@ -8,15 +8,10 @@ import type { AtChannel, AtCommandOptions, AtResponse } from '../at-channel.js';
 import { paramsOf } from '../parse.js';
 import type { SocketTimeouts } from '../profiles/types.js';
 import type { GnssDialect, GnssFix, GnssNeed } from './types.js';
+import { accuracyFromHdop, kmhToMps } from './units.js';
 
 /** Where the XTRA file goes in the module's user file system (UFS) while it is injected. */
 export const XTRA_FILE = 'UFS:xtra2.bin';
-
-/**
- * Horizontal accuracy from HDOP alone: AT+QGPSLOC reports no accuracy estimate, so accuracyM = HDOP × this (a typical
- * user equivalent range error of 5 m; an estimate, not a confidence bound).
- */
-export const HDOP_TO_METRES = 5;
 
 /** The uncertainty given with the host's UTC time in AT+QGPSXTRATIME: 3500 ms, the command's default and minimum. */
 const TIME_UNCERTAINTY_MS = 3500;
@@ -142,8 +137,8 @@ export function parseQgpslocLine(line: string): GnssFix | undefined {
   const fix: GnssFix = {
     latitude,
     longitude,
-    accuracyM: Math.round(hdop * HDOP_TO_METRES * 100) / 100,
-    speedMps: kmh / 3.6,
+    accuracyM: accuracyFromHdop(hdop),
+    speedMps: kmhToMps(kmh),
     headingDeg,
     utcMs,
     satellites,

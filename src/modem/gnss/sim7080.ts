@@ -6,9 +6,8 @@ import { CodedError } from '../../errors.js';
 import type { AtChannel } from '../at-channel.js';
 import type { SocketTimeouts } from '../profiles/types.js';
 import type { GnssDialect, GnssFix, GnssNeed } from './types.js';
+import { accuracyFromHdop, kmhToMps } from './units.js';
 
-/** Horizontal accuracy from HDOP alone: HDOP × this (a typical user range error of 5 m). */
-export const HDOP_TO_METRES = 5;
 /** The file AT+CGNSCPY copies into the GNSS engine: `/customer/Xtra3.bin` (AT+CFSWFILE directory index 3). */
 export const XTRA_DIR = 3;
 export const XTRA_FILE = 'Xtra3.bin';
@@ -82,8 +81,8 @@ export function parseCgnsinfLine(line: string): GnssFix | undefined {
   if (used !== undefined && !Number.isInteger(used)) return undefined;
   const fix: GnssFix = { latitude, longitude, utcMs };
   if (altitude !== undefined) fix.altitudeM = altitude;
-  if (hdop !== undefined && hdop > 0) fix.accuracyM = Math.round(hdop * HDOP_TO_METRES * 10) / 10;
-  if (speedKmh !== undefined) fix.speedMps = speedKmh / 3.6;
+  if (hdop !== undefined && hdop > 0) fix.accuracyM = accuracyFromHdop(hdop);
+  if (speedKmh !== undefined) fix.speedMps = kmhToMps(speedKmh);
   if (course !== undefined) fix.headingDeg = course;
   if (used !== undefined) fix.satellites = used;
   return fix;

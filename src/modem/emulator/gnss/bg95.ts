@@ -2,11 +2,9 @@
 // +QGPSXTRATIME, +QGPSXTRADATA) with the module's file system (AT+QFUPL / +QFDEL / +QFLST), and the one RF chain it
 // shares with LTE (AT+QGPSCFG="priority"). docs/modem.md "GNSS", "BG95" lists what is emulated and assumed.
 import { qfuplChecksum, xtraTime } from '../../gnss/bg95.js';
-import type { Sky, SkyFix } from '../sky.js';
+import { XTRA_MAX_BYTES, type Sky, type SkyFix } from '../sky.js';
 import type { EmulatorIo, GnssEmulation, GnssEmulationFactory } from './index.js';
 
-/** XTRA contents are proprietary: any non-empty file up to this size is taken as valid XTRA data. */
-export const XTRA_MAX_BYTES = 128 * 1024;
 /** Free space of the emulated user file system (UFS). */
 const UFS_FREE_BYTES = 256 * 1024;
 /** AT+QGPSXTRADATA? before any injection: no data, the GPS epoch as its start. */

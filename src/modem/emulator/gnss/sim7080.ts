@@ -2,11 +2,9 @@
 // Dialogues: SIM7070_SIM7080_SIM7090 Series_AT Command Manual_V1.04 GNSS and file system chapters (docs/modem.md,
 // "SIM7080 (SIMCom SIM7080G)" under GNSS, says which parts were checked against which text and what is this
 // emulator's choice).
-import type { Sky } from '../sky.js';
+import { XTRA_MAX_BYTES, type Sky } from '../sky.js';
 import type { EmulatorIo, GnssEmulation, GnssEmulationFactory } from './index.js';
 
-/** The emulated flash keeps files up to this size; a write beyond it answers ERROR (an XTRA file is 30–60 KiB). */
-export const EMULATED_FILE_MAX = 128 * 1024;
 /** AT+CFSWFILE directory indexes 0–3. */
 const DIRS = ['/custapp/', '/fota/', '/datatx/', '/customer/'];
 /** The file AT+CGNSCPY copies into the GNSS engine. */
@@ -228,7 +226,7 @@ class Sim7080Gnss implements GnssEmulation {
         size <= 10240 &&
         inputMs >= 100 &&
         inputMs <= 10000 &&
-        have + size <= EMULATED_FILE_MAX;
+        have + size <= XTRA_MAX_BYTES;
       if (!valid) {
         io.reply('ERROR');
         return true;
